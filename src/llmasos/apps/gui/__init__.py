@@ -1,0 +1,1 @@
+"""Qt windows. Only the GUI thread touches widgets."""

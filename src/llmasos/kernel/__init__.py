@@ -1,0 +1,1 @@
+"""Kernel layer: the Qt bridge (one worker thread owning the engine, one request queue)."""

@@ -1,0 +1,1 @@
+"""Services layer: Qt-free chat, writing and translation built on the engine."""

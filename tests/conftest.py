@@ -1,0 +1,49 @@
+"""Shared fixtures: real test models, an isolated LLMASOS_HOME, leak checks."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import models
+
+
+@pytest.fixture(scope="session")
+def smollm2_path() -> Path:
+    """SmolLM2-135M-Instruct Q4_1: llama architecture with a ChatML template."""
+    return models.ensure(models.SMOLLM2)
+
+
+@pytest.fixture(scope="session")
+def gemma3_path() -> Path:
+    """Gemma-3-270M Q4_K_M: gemma3 architecture, base model, no chat template."""
+    return models.ensure(models.GEMMA3)
+
+
+@pytest.fixture(autouse=True)
+def llmasos_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data/config/cache/logs folders."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("LLMASOS_HOME", str(home))
+    return home
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads() -> Iterator[None]:
+    """Fail a test that leaves a Python thread running."""
+    before = set(threading.enumerate())
+    yield
+    deadline = 5.0
+    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    for t in leaked:
+        t.join(timeout=deadline)
+    still = [t.name for t in leaked if t.is_alive()]
+    assert not still, f"test left threads running: {still}"

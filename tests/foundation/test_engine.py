@@ -1,0 +1,182 @@
+"""The engine on the real test models: streaming, cancel, seeds, templates, budgets."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from llmasos.errors import ContextOverflowError, ModelFileInvalid, NoModelLoaded
+from llmasos.foundation.engine import (
+    CancelToken,
+    ChatMessage,
+    Engine,
+    EngineSettings,
+    SamplingParams,
+    _StreamState,
+)
+
+pytestmark = pytest.mark.real_model
+
+QUESTION = [ChatMessage("system", "You are a helpful assistant."),
+            ChatMessage("user", "Write three sentences about the sea.")]
+GREEDY = SamplingParams(temperature=0.0, max_tokens=48)
+
+
+@pytest.fixture(scope="module")
+def smol(smollm2_path: Path) -> Iterator[Engine]:
+    engine = Engine(EngineSettings(n_ctx=2048, n_batch=64))
+    engine.load(smollm2_path)
+    yield engine
+    engine.close()
+
+
+def test_streams_pieces_with_stats(smol: Engine) -> None:
+    gen = smol.chat(QUESTION, GREEDY)
+    pieces = list(gen)
+    assert len(pieces) > 5
+    assert "".join(pieces).strip()
+    stats = gen.stats
+    assert stats is not None
+    assert stats.prompt_tokens == smol.count_chat_tokens(QUESTION)
+    assert 0 < stats.completion_tokens <= 48
+    assert stats.finish_reason in ("stop", "length")
+    assert stats.ttft_s > 0 and stats.tokens_per_s > 0
+
+
+def test_smollm2_uses_its_own_template(smol: Engine) -> None:
+    assert smol.chat_format.name == "template"
+    text = smol.render_chat(QUESTION).text
+    assert text.startswith("<|im_start|>system\nYou are a helpful assistant.<|im_end|>")
+    assert text.endswith("<|im_start|>assistant\n")
+
+
+def test_same_seed_same_text(smol: Engine) -> None:
+    params = SamplingParams(temperature=0.9, seed=1234, max_tokens=40)
+    first = smol.chat(QUESTION, params).text()
+    second = smol.chat(QUESTION, params).text()
+    assert first == second and first
+
+
+def test_cancel_mid_decode_stops_within_one_token(smol: Engine) -> None:
+    cancel = CancelToken()
+    gen = smol.chat(QUESTION, SamplingParams(temperature=0.0, max_tokens=400), cancel)
+    for got, _ in enumerate(gen, start=1):
+        if got == 5:
+            t = threading.Thread(target=cancel.cancel)
+            t.start()
+            t.join(5)
+    assert gen.stats is not None
+    assert gen.stats.finish_reason == "cancelled"
+    # five pieces had arrived; at most one more token may have been sampled
+    assert gen.stats.completion_tokens <= 6
+    assert smol.chat(QUESTION, GREEDY).text().strip()  # still usable
+
+
+def test_cancel_during_prefill(smol: Engine) -> None:
+    long_prompt = [ChatMessage("user", "Summarise: " + "the cat sat on the mat. " * 250)]
+    n_prompt = smol.count_chat_tokens(long_prompt)
+    cancel = CancelToken()
+    started = threading.Event()
+
+    def cancel_soon() -> None:
+        started.wait(5)
+        cancel.cancel()
+
+    t = threading.Thread(target=cancel_soon)
+    t.start()
+    gen = smol.chat(long_prompt, SamplingParams(max_tokens=8), cancel)
+    started.set()  # prefill runs inside the first next(); the thread cancels meanwhile
+    text = gen.text()
+    t.join(5)
+    assert gen.stats is not None and gen.stats.finish_reason == "cancelled"
+    assert text == "" and gen.stats.completion_tokens == 0
+    assert smol.kv_tokens < n_prompt  # stopped before the whole prompt was evaluated
+    assert smol.chat(QUESTION, GREEDY).text().strip()
+
+
+def test_follow_up_reuses_prefix(smol: Engine) -> None:
+    first = smol.chat(QUESTION, GREEDY)
+    answer = first.text()
+    follow = [*QUESTION, ChatMessage("assistant", answer), ChatMessage("user", "And the sky?")]
+    second = smol.chat(follow, GREEDY)
+    second.text()
+    assert first.stats is not None and second.stats is not None
+    assert second.stats.cached_tokens >= first.stats.prompt_tokens - 1
+
+
+def test_context_overflow_is_typed(smollm2_path: Path) -> None:
+    engine = Engine(EngineSettings(n_ctx=256, probe=False))
+    engine.load(smollm2_path)
+    try:
+        n_ctx = engine.n_ctx
+        too_long = [ChatMessage("user", "hello there " * 200)]
+        with pytest.raises(ContextOverflowError) as err:
+            engine.chat(too_long)
+        assert err.value.n_ctx == n_ctx and err.value.prompt_tokens > n_ctx
+        assert "Shorten" in str(err.value)
+        # a prompt that fits but leaves little room is clamped, not refused
+        nearly = [ChatMessage("user", "hello there " * 110)]
+        assert n_ctx - 40 < engine.count_chat_tokens(nearly) < n_ctx
+        gen = engine.chat(nearly, SamplingParams(temperature=0.0, max_tokens=500))
+        gen.text()
+        assert gen.stats is not None
+        assert gen.stats.prompt_tokens + gen.stats.completion_tokens <= n_ctx
+    finally:
+        engine.close()
+
+
+def test_bad_file_keeps_previous_model(smol: Engine, tmp_path: Path) -> None:
+    bad = tmp_path / "page.gguf"
+    bad.write_text("<!DOCTYPE html><html><body>Not found</body></html>")
+    before = smol.info
+    with pytest.raises(ModelFileInvalid):
+        smol.load(bad)
+    assert smol.info == before and smol.is_loaded
+
+
+def test_close_frees_and_refuses(smollm2_path: Path) -> None:
+    engine = Engine(EngineSettings(n_ctx=256))
+    engine.load(smollm2_path)
+    engine.close()
+    engine.close()
+    with pytest.raises(NoModelLoaded):
+        engine.chat(QUESTION)
+
+
+def test_gemma3_fallback_and_chinese(gemma3_path: Path) -> None:
+    engine = Engine(EngineSettings(n_ctx=1024))
+    info = engine.load(gemma3_path)
+    try:
+        assert info.architecture == "gemma3" and not info.has_chat_template
+        assert engine.chat_format.name == "gemma"
+        prompt = engine.render_chat(QUESTION).text
+        assert prompt.startswith("<bos><start_of_turn>user\n")
+        assert prompt.endswith("<start_of_turn>model\n")
+        assert engine.chat(QUESTION, GREEDY).text().strip()
+        chinese = "你好，世界！今天天气很好，我们去公园散步吧。"
+        tokens = engine.tokenize(chinese)
+        assert 0 < len(tokens) < len(chinese)  # a CJK vocabulary, not bytes
+        assert engine.detokenize(tokens) == chinese
+        assert engine.complete("The capital of France is", GREEDY).text().strip()
+    finally:
+        engine.close()
+
+
+def test_stream_state_holds_back_stop_prefix() -> None:
+    state = _StreamState(stop=("<|end|>",))
+    assert state.feed(b"Hello <|") == "Hello "
+    assert state.feed(b"en") == ""
+    assert state.feed(b"d|> ignored") == ""
+    assert state.stopped
+
+
+def test_stream_state_reassembles_split_utf8() -> None:
+    state = _StreamState(stop=())
+    data = "中文".encode()
+    assert state.feed(data[:2]) == ""
+    assert state.feed(data[2:4]) == "中"
+    assert state.feed(data[4:]) == "文"
+    assert state.flush() == ""
