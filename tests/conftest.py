@@ -38,12 +38,16 @@ def llmasos_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 
 @pytest.fixture(autouse=True)
 def no_leaked_threads() -> Iterator[None]:
-    """Fail a test that leaves a Python thread running."""
+    """Fail a test that leaves a Python thread or a kernel worker QThread running."""
     before = set(threading.enumerate())
     yield
-    deadline = 5.0
-    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    # _DummyThread entries stand for foreign threads (Qt, ggml) that once ran Python code
+    leaked = [t for t in threading.enumerate()
+              if t not in before and t.is_alive() and not isinstance(t, threading._DummyThread)]
     for t in leaked:
-        t.join(timeout=deadline)
+        t.join(timeout=5.0)
     still = [t.name for t in leaked if t.is_alive()]
     assert not still, f"test left threads running: {still}"
+    if "llmasos.kernel.kernel" in sys.modules:
+        running = sys.modules["llmasos.kernel.kernel"].running_workers()
+        assert not running, f"test left {running} kernel worker thread(s) running"

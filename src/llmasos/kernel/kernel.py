@@ -1,0 +1,312 @@
+"""The kernel: one worker thread owns the engine, one queue feeds it.
+
+Every request — a chat turn, a writing action, a translation chunk, a model load —
+is submitted here, gets an id, waits in one priority queue and runs on the
+worker thread, one at a time. Results come back as Qt signals, which Qt delivers
+on the GUI thread (queued connections), so windows never block and never touch
+llama.cpp.
+
+Signals (past tense, as in superqt): ``started(id)``, ``tokens(id, text)``
+(coalesced, at most ~60 per second), ``finished(id, stats)``,
+``cancelled(id, stats)``, ``failed(id, message)``; model ``loading``,
+``loaded``, ``load_failed``. Cancelling is not an error.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import threading
+import time
+import traceback
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from llmasos.errors import LLMasOSError
+from llmasos.foundation.engine import (
+    CancelToken,
+    ChatMessage,
+    Engine,
+    EngineSettings,
+    SamplingParams,
+)
+from llmasos.foundation.gguf_file import ModelInfo
+
+log = logging.getLogger(__name__)
+
+COALESCE_S = 0.016  # hand text to the GUI at most every 16 ms (~60 repaints a second)
+
+#: A job runs on the worker thread: it gets the engine and the request's cancel token
+#: and yields text. If the iterator has a ``stats`` attribute, it is reported.
+JobFn = Callable[[Engine, CancelToken], Iterator[str]]
+
+
+class Priority(IntEnum):
+    """Lower runs first; equal priorities run in submission order."""
+
+    MODEL = 0  # loads and unloads go before queued work, which then runs on the new model
+    INTERACTIVE = 1  # the window the person is looking at
+    BACKGROUND = 2  # API calls, hidden windows, prefetch
+
+
+@dataclass(order=True)
+class _Request:
+    priority: int
+    seq: int
+    id: int = field(compare=False)
+    owner: str = field(compare=False)
+    run: Callable[[_Request], None] = field(compare=False)
+    job: JobFn | None = field(compare=False, default=None)
+    cancel: CancelToken = field(compare=False, default_factory=CancelToken)
+
+
+_workers: weakref.WeakSet[_WorkerThread] = weakref.WeakSet()
+
+
+def running_workers() -> int:
+    """How many kernel worker threads are running (tests check none is left behind)."""
+    return sum(1 for w in list(_workers) if w.isRunning())
+
+
+class _WorkerThread(QThread):
+    """Runs requests from the kernel's queue until shut down."""
+
+    def __init__(self, kernel: Kernel) -> None:
+        super().__init__()
+        self.setObjectName("llmasos-engine")
+        self._kernel = kernel
+
+    def run(self) -> None:  # worker thread
+        self._kernel._serve()
+
+
+class Kernel(QObject):
+    """The one gateway to the model. Create one per app, on the GUI thread."""
+
+    started = Signal(int)
+    tokens = Signal(int, str)
+    finished = Signal(int, object)  # GenerationStats | None
+    cancelled = Signal(int, object)  # GenerationStats | None
+    failed = Signal(int, str)
+    unexpected = Signal(str)  # traceback text of a bug, for the app's error handler
+    loading = Signal(str)  # path
+    loaded = Signal(object)  # ModelInfo
+    load_failed = Signal(str)
+    unloaded = Signal()
+    busy_changed = Signal(bool)
+
+    def __init__(self, engine: Engine | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._engine = engine or Engine()
+        self._cond = threading.Condition()
+        self._queue: list[_Request] = []
+        self._running: _Request | None = None
+        self._stopping = False
+        self._ids = itertools.count(1)
+        self._seq = itertools.count()
+        self._info: ModelInfo | None = None
+        self._n_ctx: int | None = None
+        self._thread = _WorkerThread(self)
+        _workers.add(self._thread)
+        self._thread.start()
+
+    # -- state (GUI thread) ----------------------------------------------------
+    @property
+    def model_info(self) -> ModelInfo | None:
+        """The loaded model's metadata, as of the last load or unload."""
+        return self._info
+
+    @property
+    def n_ctx(self) -> int | None:
+        """Context length of the loaded model (None when none is loaded)."""
+        return self._n_ctx
+
+    @property
+    def is_busy(self) -> bool:
+        with self._cond:
+            return self._running is not None or bool(self._queue)
+
+    def pending(self) -> list[int]:
+        """Ids of queued requests in the order they will run."""
+        with self._cond:
+            return [r.id for r in sorted(self._queue)]
+
+    # -- submitting ------------------------------------------------------------
+    def submit(self, job: JobFn, *, owner: str = "",
+               priority: Priority = Priority.INTERACTIVE) -> int:
+        """Queue ``job`` to run on the worker thread; return its request id."""
+        return self._enqueue(self._run_job, owner, priority, job)
+
+    def chat(self, messages: Sequence[ChatMessage], params: SamplingParams | None = None, *,
+             owner: str = "", priority: Priority = Priority.INTERACTIVE) -> int:
+        """Queue an assistant reply to ``messages``."""
+        msgs = tuple(messages)
+        return self.submit(lambda eng, cancel: eng.chat(msgs, params, cancel),
+                           owner=owner, priority=priority)
+
+    def complete(self, prompt: str, params: SamplingParams | None = None, *,
+                 owner: str = "", priority: Priority = Priority.INTERACTIVE) -> int:
+        """Queue a plain-text continuation of ``prompt``."""
+        return self.submit(lambda eng, cancel: eng.complete(prompt, params, cancel),
+                           owner=owner, priority=priority)
+
+    def load_model(self, path: str | Path, settings: EngineSettings | None = None) -> int:
+        """Queue a model load; requests submitted after it run on the new model."""
+        target = Path(path)
+
+        def run(req: _Request) -> None:
+            self.loading.emit(str(target))
+            try:
+                info = self._engine.load(target, settings)
+            except LLMasOSError as exc:
+                self._set_model(self._engine.info)
+                self.load_failed.emit(self._load_failed_text(target, exc))
+                self.failed.emit(req.id, str(exc))
+                return
+            self._set_model(info)
+            self.loaded.emit(info)
+            self.finished.emit(req.id, None)
+
+        return self._enqueue(run, "kernel", Priority.MODEL, None)
+
+    def unload_model(self) -> int:
+        """Queue freeing the model's memory."""
+
+        def run(req: _Request) -> None:
+            self._engine.close()
+            self._set_model(None)
+            self.unloaded.emit()
+            self.finished.emit(req.id, None)
+
+        return self._enqueue(run, "kernel", Priority.MODEL, None)
+
+    def _set_model(self, info: ModelInfo | None) -> None:  # worker thread
+        self._n_ctx = self._engine.n_ctx if info is not None else None
+        self._info = info
+
+    def _enqueue(self, run: Callable[[_Request], None], owner: str, priority: Priority,
+                 job: JobFn | None) -> int:
+        req = _Request(int(priority), next(self._seq), next(self._ids), owner, run, job)
+        with self._cond:
+            if self._stopping:
+                raise RuntimeError("The kernel is shut down.")
+            was_busy = self._running is not None or bool(self._queue)
+            heapq.heappush(self._queue, req)
+            self._cond.notify()
+        if not was_busy:
+            self.busy_changed.emit(True)
+        return req.id
+
+    # -- cancelling (any thread) -----------------------------------------------
+    def cancel(self, request_id: int) -> bool:
+        """Cancel a queued or running request. Returns False if it already ended."""
+        with self._cond:
+            running = self._running
+            if running is not None and running.id == request_id:
+                running.cancel.cancel()
+                return True
+            for req in self._queue:
+                if req.id == request_id:
+                    self._queue.remove(req)
+                    heapq.heapify(self._queue)
+                    break
+            else:
+                return False
+            idle = running is None and not self._queue
+        self.cancelled.emit(request_id, None)
+        if idle:
+            self.busy_changed.emit(False)
+        return True
+
+    def cancel_owner(self, owner: str) -> int:
+        """Cancel every request of ``owner`` (e.g. a closing window); return how many."""
+        with self._cond:
+            ids = [r.id for r in self._queue if r.owner == owner]
+            if self._running is not None and self._running.owner == owner:
+                ids.append(self._running.id)
+        return sum(self.cancel(i) for i in ids)
+
+    def cancel_all(self) -> None:
+        """Cancel everything queued and running."""
+        with self._cond:
+            ids = [r.id for r in self._queue]
+            if self._running is not None:
+                ids.append(self._running.id)
+        for i in ids:
+            self.cancel(i)
+
+    def shutdown(self, timeout_s: float = 10.0) -> bool:
+        """Cancel all, stop the worker, free the model. True if it stopped in time."""
+        self.cancel_all()
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        stopped = bool(self._thread.wait(int(timeout_s * 1000)))
+        if not stopped:
+            log.error("The engine thread did not stop within %.1f s", timeout_s)
+        return stopped
+
+    # -- the worker thread -------------------------------------------------------
+    def _serve(self) -> None:  # worker thread
+        while True:
+            with self._cond:
+                while not self._queue and not self._stopping:
+                    self._cond.wait()
+                if self._stopping:
+                    break
+                req = heapq.heappop(self._queue)
+                self._running = req
+            try:
+                req.run(req)
+            except Exception:  # a bug, not an expected failure: report it, keep serving
+                details = traceback.format_exc()
+                log.error("Unexpected error in request %d:\n%s", req.id, details)
+                self.failed.emit(req.id, "Something went wrong inside LLMasOS. The details "
+                                 "are in the log file; please report them.")
+                self.unexpected.emit(details)
+            with self._cond:
+                self._running = None
+                idle = not self._queue
+            if idle:
+                self.busy_changed.emit(False)
+        self._engine.close()
+
+    def _run_job(self, req: _Request) -> None:  # worker thread
+        assert req.job is not None
+        self.started.emit(req.id)
+        try:
+            stream = req.job(self._engine, req.cancel)
+            self._pump(req.id, stream)
+        except LLMasOSError as exc:
+            self.failed.emit(req.id, str(exc))
+            return
+        stats: Any = getattr(stream, "stats", None)
+        if req.cancel.is_cancelled:
+            self.cancelled.emit(req.id, stats)
+        else:
+            self.finished.emit(req.id, stats)
+
+    def _pump(self, request_id: int, stream: Iterator[str]) -> None:  # worker thread
+        """Forward text, coalesced so the GUI repaints at most every COALESCE_S."""
+        parts: list[str] = []
+        last = time.monotonic()
+        for piece in stream:
+            parts.append(piece)
+            now = time.monotonic()
+            if now - last >= COALESCE_S:
+                self.tokens.emit(request_id, "".join(parts))
+                parts.clear()
+                last = now
+        if parts:
+            self.tokens.emit(request_id, "".join(parts))
+
+    @staticmethod
+    def _load_failed_text(path: Path, exc: LLMasOSError) -> str:
+        return f"Could not open {path.name}: {exc}"
