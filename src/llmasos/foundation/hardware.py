@@ -71,3 +71,19 @@ def snapshot() -> HardwareInfo:
     """Current memory and the backend (the backend part is computed once)."""
     total, avail = _meminfo()
     return HardwareInfo(total, avail, os.cpu_count() or 1, gpu_offload_supported(), backend_name())
+
+
+def process_rss() -> int:
+    """Resident memory of this process in bytes (0 when the platform does not say)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return int(peak if sys.platform == "darwin" else peak * 1024)
+    except (ImportError, OSError):
+        return 0

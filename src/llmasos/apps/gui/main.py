@@ -1,4 +1,4 @@
-"""Start the desktop app: one QApplication, the main window, the kernel."""
+"""Start the desktop app: settings, one QApplication, one kernel, the main window."""
 
 from __future__ import annotations
 
@@ -7,20 +7,40 @@ from pathlib import Path
 
 
 def run_app(model: Path | None = None, argv: list[str] | None = None) -> int:
-    """Create the app, show the main window, run the event loop; return the exit status."""
+    """Create the app, show the main window, run the event loop; return the exit status.
+
+    Heavy modules (llama.cpp) are imported by the kernel's worker on first use, so the
+    window shows before any model work starts.
+    """
     from PySide6.QtWidgets import QApplication
 
     from llmasos import __version__
+    from llmasos.apps.gui.errors import install_excepthook, setup_logging
+    from llmasos.apps.gui.theme import apply_theme
     from llmasos.apps.gui.window import MainWindow
+    from llmasos.foundation.settings import SettingsStore
+    from llmasos.kernel.kernel import Kernel
 
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("LLMasOS")
     app.setOrganizationName("LLMasOS")
     app.setApplicationVersion(__version__)
-    window = MainWindow(initial_model=model)
+    setup_logging()
+    install_excepthook()
+    store = SettingsStore()
+    settings, warning = store.load()
+    apply_theme(app, settings.ui.theme)
+    kernel = Kernel()
+    window = MainWindow(kernel, store, settings, initial_model=model)
     window.show()
-    return int(app.exec())
+    if warning:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(window, "Settings", warning)
+    status = int(app.exec())
+    kernel.shutdown(timeout_s=10.0)
+    return status
 
 
 def main() -> int:

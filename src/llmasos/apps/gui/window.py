@@ -1,18 +1,223 @@
-"""The main window (the shell that hosts Chat, Write, Translate, Models, Settings)."""
+"""The main window: a sidebar of tools, the pages, the status bar, tool windows."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtCore import QByteArray, QSettings, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from llmasos import __version__
+from llmasos.foundation.engine import SamplingParams
+from llmasos.foundation.gguf_file import ModelInfo
+from llmasos.foundation.paths import app_paths
+from llmasos.foundation.settings import AppSettings, SettingsStore
+from llmasos.kernel.kernel import Kernel
+
+from .errors import show_unexpected
+from .home_pages import ModelsPage, WelcomePage
+from .settings_page import SettingsPage
+from .status import StatusBar
+from .tool_pages import TOOL_TITLES, TOOLS, ToolPage, ToolWindow
+
+PAGES = ("chat", "write", "translate", "models", "settings")
+PAGE_TITLES = {**TOOL_TITLES, "models": "Models", "settings": "Settings"}
 
 
 class MainWindow(QMainWindow):
-    """The LLMasOS main window."""
+    """The LLMasOS main window. Owns the tool windows; shares the one kernel."""
 
-    def __init__(self, initial_model: Path | None = None) -> None:
+    def __init__(self, kernel: Kernel, store: SettingsStore, settings: AppSettings,
+                 initial_model: Path | None = None) -> None:
         super().__init__()
+        self.kernel, self.store, self.settings = kernel, store, settings
+        self.tool_windows: list[ToolWindow] = []
         self.setWindowTitle("LLMasOS")
-        self.resize(1100, 720)
-        self.setCentralWidget(QLabel("LLMasOS"))
-        self._initial_model = initial_model
+        self.setAccessibleName("LLMasOS main window")
+        self._build_pages()
+        self._build_menus()
+        self.status = StatusBar(kernel, self)
+        self.setStatusBar(self.status)
+        self.status.stop_requested.connect(kernel.cancel_all)
+        kernel.loaded.connect(self._on_loaded)
+        kernel.load_failed.connect(self._on_load_failed)
+        kernel.unexpected.connect(lambda details: show_unexpected(details, self))
+        self._restore_state()
+        model = initial_model or (Path(settings.default_model) if settings.default_model else None)
+        if model is not None:
+            QTimer.singleShot(0, lambda: self.open_model(model))
+        else:
+            self._show_welcome_if_needed()
+
+    # -- construction ------------------------------------------------------------
+    def sampling(self) -> SamplingParams:
+        """Default sampling from the current settings (called on the GUI thread)."""
+        return self.settings.to_sampling_params()
+
+    def _build_pages(self) -> None:
+        self.sidebar = QListWidget()
+        self.sidebar.setAccessibleName("Tools")
+        self.sidebar.addItems([PAGE_TITLES[p] for p in PAGES])
+        self.sidebar.setFixedWidth(150)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for name in PAGES[:3]:
+            self.pages[name] = TOOLS[name](self.kernel, self.sampling)
+        self.models_page = ModelsPage(self.kernel)
+        self.models_page.open_requested.connect(self.open_model)
+        self.pages["models"] = self.models_page
+        self.settings_page = SettingsPage(self.store)
+        self.settings_page.applied.connect(self._on_settings_applied)
+        self.settings_page.reload_requested.connect(self._reload_model)
+        self.pages["settings"] = self.settings_page
+        for name in PAGES:
+            self.stack.addWidget(self.pages[name])
+        self.welcome = WelcomePage()
+        self.welcome.open_file.connect(self.choose_model_file)
+        self.welcome.download.connect(lambda: self.show_page("models"))
+        self.stack.addWidget(self.welcome)
+        self.sidebar.currentRowChanged.connect(lambda row: self.show_page(PAGES[row]))
+        body = QWidget()
+        layout = QHBoxLayout(body)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self._action(file_menu, "&Open a GGUF file…", "Ctrl+O", self.choose_model_file)
+        self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
+        go = self.menuBar().addMenu("&Go")
+        for i, name in enumerate(PAGES, start=1):
+            self._action(go, PAGE_TITLES[name], f"Ctrl+{i}",
+                         lambda _=False, n=name: self.show_page(n))
+        windows = self.menuBar().addMenu("&Window")
+        for i, name in enumerate(TOOLS, start=1):
+            self._action(windows, f"New {PAGE_TITLES[name]} window", f"Ctrl+Shift+{i}",
+                         lambda _=False, n=name: self.open_tool_window(n))
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&About LLMasOS", "", self._about)
+
+    def _action(self, menu: object, text: str, shortcut: str, slot: object) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)  # type: ignore[attr-defined]
+        self.addAction(action)
+        return action
+
+    # -- navigation ----------------------------------------------------------------
+    def show_page(self, name: str) -> None:
+        """Switch to a page (the welcome page stands in for tools until a model loads)."""
+        needs_model = name in TOOLS and self.kernel.model_info is None
+        page = self.welcome if needs_model and not self.kernel.is_busy else self.pages[name]
+        self.stack.setCurrentWidget(page)
+        row = PAGES.index(name)
+        if self.sidebar.currentRow() != row:
+            self.sidebar.blockSignals(True)
+            self.sidebar.setCurrentRow(row)
+            self.sidebar.blockSignals(False)
+
+    def current_page(self) -> QWidget | None:
+        """The page on show."""
+        return self.stack.currentWidget()
+
+    def _show_welcome_if_needed(self) -> None:
+        self.show_page("chat")
+
+    def open_tool_window(self, tool: str) -> ToolWindow:
+        """Open ``tool`` in a top-level window of its own."""
+        window = ToolWindow(tool, self.kernel, self.sampling)
+        window.closed.connect(self._forget_window)
+        self.tool_windows.append(window)
+        window.show()
+        return window
+
+    def _forget_window(self, window: ToolWindow) -> None:
+        if window in self.tool_windows:
+            self.tool_windows.remove(window)
+
+    # -- models ------------------------------------------------------------------
+    def choose_model_file(self) -> None:
+        """Ask for a GGUF file and open it."""
+        path, _ = QFileDialog.getOpenFileName(self, "Open a GGUF model", str(Path.home()),
+                                              "GGUF models (*.gguf);;All files (*)")
+        if path:
+            self.open_model(Path(path))
+
+    def open_model(self, path: Path) -> None:
+        """Validate and load ``path`` on the worker thread (the window stays live)."""
+        self.kernel.load_model(path, self.settings.to_engine_settings())
+
+    def _reload_model(self, _engine_settings: object) -> None:
+        info = self.kernel.model_info
+        if info is not None:
+            self.open_model(info.path)
+
+    def _on_loaded(self, info: ModelInfo) -> None:
+        if self.stack.currentWidget() is self.welcome:
+            self.show_page("chat")
+
+    def _on_load_failed(self, message: str) -> None:
+        QMessageBox.warning(self, "Could not open the model", message)
+        self.models_page.show_message(message)
+        if self.kernel.model_info is None and self.stack.currentWidget() is not self.pages[
+                "models"]:
+            self.stack.setCurrentWidget(self.welcome)
+            self.welcome.show_message(message)
+
+    def _on_settings_applied(self, settings: AppSettings) -> None:
+        self.settings = settings
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "About LLMasOS",
+                          f"LLMasOS {__version__}\nAn offline assistant on a local model "
+                          f"(llama.cpp).\nData folder: {app_paths().data}")
+
+    # -- state -------------------------------------------------------------------
+    def _qsettings(self) -> QSettings:
+        return QSettings(str(app_paths().config / "window.ini"), QSettings.Format.IniFormat)
+
+    def _restore_state(self) -> None:
+        geometry = self._qsettings().value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 720)
+        for tool in self.settings.open_windows:
+            if tool in TOOLS:
+                self.open_tool_window(tool)
+
+    def save_state(self) -> None:
+        """Remember geometry and which tool windows are open."""
+        self._qsettings().setValue("geometry", self.saveGeometry())
+        open_tools = tuple(w.tool for w in self.tool_windows)
+        if open_tools != self.settings.open_windows:
+            from dataclasses import replace
+
+            self.settings = replace(self.settings, open_windows=open_tools)
+            self.store.save(self.settings)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Save state, close tool windows, cancel work, stop the engine, then close."""
+        self.save_state()
+        for window in list(self.tool_windows):
+            window.close()
+        for page in self.pages.values():
+            if isinstance(page, ToolPage):
+                page.cancel_all()
+        self.kernel.shutdown(timeout_s=10.0)
+        event.accept()
+
+
+__all__ = ["MainWindow"]

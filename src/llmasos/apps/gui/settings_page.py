@@ -1,0 +1,350 @@
+"""The Settings page: every setting in one form, checked before it is saved."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from llmasos.apps.gui.theme import apply_theme
+from llmasos.errors import SettingsError
+from llmasos.foundation.settings import (
+    SEED_MAX,
+    AppSettings,
+    EngineConfig,
+    HubConfig,
+    SamplingConfig,
+    SettingsStore,
+    UiConfig,
+    needs_model_reload,
+)
+
+THREADS_AUTO = 0  # the spin boxes' minimum shows "Auto" / "Random" and means None
+GPU_LAYERS_AUTO = -2
+SEED_RANDOM = -1
+THEME_CHOICES = (("system", "Same as the system"), ("light", "Light"), ("dark", "Dark"))
+LANGUAGE_CHOICES = (("system", "Same as the system"), ("en", "English"),
+                    ("zh_CN", "简体中文 (Simplified Chinese)"))
+RELOAD_NOTE = "The model will reload with the new settings."
+RESTART_NOTE = "Restart LLMasOS to change the language."
+
+
+def _describe(widget: QWidget, name: str, tip: str) -> None:
+    widget.setAccessibleName(name)
+    widget.setToolTip(tip)
+    if isinstance(widget, QAbstractSpinBox):
+        widget.lineEdit().setAccessibleName(name)  # its editor is what screen readers reach
+
+
+def _spin(lo: int, hi: int, name: str, tip: str, special: str = "") -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(lo, hi)
+    box.setSpecialValueText(special)  # shown at the minimum
+    box.setGroupSeparatorShown(True)
+    box.setAccelerated(True)
+    _describe(box, name, tip)
+    return box
+
+
+def _double(lo: float, hi: float, step: float, name: str, tip: str) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(lo, hi)
+    box.setSingleStep(step)
+    box.setDecimals(2)
+    _describe(box, name, tip)
+    return box
+
+
+def _combo(choices: tuple[tuple[str, str], ...], name: str, tip: str) -> QComboBox:
+    combo = QComboBox()
+    for key, text in choices:
+        combo.addItem(text, key)
+    _describe(combo, name, tip)
+    return combo
+
+
+def _row(form: QFormLayout, text: str, widget: QWidget) -> None:
+    label = QLabel(text)
+    label.setBuddy(widget)
+    form.addRow(label, widget)
+
+
+def _optional(box: QSpinBox, auto_value: int) -> int | None:
+    return None if box.value() == auto_value else box.value()
+
+
+class SettingsPage(QWidget):
+    """Edits :class:`AppSettings`; Apply (Ctrl+S) checks and saves them.
+
+    Signals (emitted on the GUI thread after a successful save):
+        applied: the new :class:`AppSettings`.
+        reload_requested: the new ``EngineSettings``, when the model must reload.
+    """
+
+    applied = Signal(object)
+    reload_requested = Signal(object)
+
+    def __init__(self, store: SettingsStore, parent: QWidget | None = None) -> None:
+        """Read the settings from ``store`` and show them; a load warning is shown inline."""
+        super().__init__(parent)
+        self._store = store
+        self._saved, warning = store.load()
+        self._build()
+        self.set_form(self._saved)
+        if warning:
+            self._show_error(warning)
+
+    @property
+    def saved(self) -> AppSettings:
+        """The settings as last loaded or applied."""
+        return self._saved
+
+    # --- building --------------------------------------------------------------------
+
+    def _build(self) -> None:
+        content = QWidget()
+        column = QVBoxLayout(content)
+        for group in (self._engine_group(), self._sampling_group(), self._ui_group(),
+                      self._hub_group()):
+            column.addWidget(group)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self._messages())
+        layout.addLayout(self._buttons())
+
+    def _engine_group(self) -> QGroupBox:
+        group = QGroupBox("Model && performance")
+        form = QFormLayout(group)
+        self.threads = _spin(THREADS_AUTO, 256, "Threads",
+                             "CPU threads for the model (1–256). Auto: one per physical core.",
+                             "Auto")
+        self.n_ctx = _spin(256, 1_048_576, "Context length",
+                           "Tokens the model can keep in mind (256–1,048,576). More uses more "
+                           "memory; it is capped at what the model was trained for.")
+        self.n_ctx.setSingleStep(256)
+        self.gpu_layers = _spin(GPU_LAYERS_AUTO, 1000, "GPU layers",
+                                "Layers to run on the GPU. Auto: all of them when this build "
+                                "can use a GPU; -1: all; 0: CPU only.", "Auto")
+        self.n_batch = _spin(1, 8192, "Batch size",
+                             "Prompt tokens evaluated per step (1–8192).")
+        self.flash_attn = QCheckBox("&Flash attention")
+        _describe(self.flash_attn, "Flash attention",
+                  "Faster attention with less memory on GPUs that support it.")
+        _row(form, "T&hreads:", self.threads)
+        _row(form, "&Context length:", self.n_ctx)
+        _row(form, "&GPU layers:", self.gpu_layers)
+        _row(form, "&Batch size:", self.n_batch)
+        form.addRow(self.flash_attn)
+        return group
+
+    def _sampling_group(self) -> QGroupBox:
+        group = QGroupBox("Default sampling")
+        form = QFormLayout(group)
+        self.temperature = _double(0, 5, 0.05, "Temperature",
+                                   "Randomness (0–5). 0 always picks the likeliest word.")
+        self.top_p = _double(0, 1, 0.05, "Top-p",
+                             "Sample only from the likeliest words that add up to this "
+                             "probability (0–1).")
+        self.top_k = _spin(0, 1000, "Top-k",
+                           "Sample only from this many likeliest words (0–1000; 0: no limit).")
+        self.min_p = _double(0, 1, 0.01, "Min-p",
+                             "Drop words less likely than this share of the likeliest (0–1).")
+        self.repeat_penalty = _double(0.5, 2.5, 0.05, "Repeat penalty",
+                                      "Above 1 discourages repeating words (0.5–2.5).")
+        self.seed = _spin(SEED_RANDOM, SEED_MAX, "Seed",
+                          "Random: a new seed each time. A number gives the same answer to "
+                          "the same prompt.", "Random")
+        self.max_tokens = _spin(1, 131_072, "Max tokens",
+                                "Longest answer, in tokens (1–131,072).")
+        for text, widget in (("Te&mperature:", self.temperature), ("Top-&p:", self.top_p),
+                             ("Top-&k:", self.top_k), ("M&in-p:", self.min_p),
+                             ("&Repeat penalty:", self.repeat_penalty), ("&Seed:", self.seed),
+                             ("Ma&x tokens:", self.max_tokens)):
+            _row(form, text, widget)
+        return group
+
+    def _ui_group(self) -> QGroupBox:
+        group = QGroupBox("Appearance")
+        form = QFormLayout(group)
+        self.theme = _combo(THEME_CHOICES, "Theme", "Light, dark, or follow the system.")
+        self.language = _combo(LANGUAGE_CHOICES, "Language",
+                               "Language of menus and labels (after a restart).")
+        self.enter_sends = QCheckBox("E&nter sends the message")
+        _describe(self.enter_sends, "Enter sends the message",
+                  "On: Enter sends and Shift+Enter starts a new line. Off: Ctrl+Enter sends.")
+        _row(form, "&Theme:", self.theme)
+        _row(form, "&Language:", self.language)
+        form.addRow(self.enter_sends)
+        return group
+
+    def _hub_group(self) -> QGroupBox:
+        group = QGroupBox("Hugging Face Hub")
+        form = QFormLayout(group)
+        self.endpoint = QLineEdit()
+        self.endpoint.setPlaceholderText("https://huggingface.co")
+        _describe(self.endpoint, "Hub endpoint",
+                  "Address models are downloaded from; a mirror such as https://hf-mirror.com "
+                  "works too. Must be https:// (http:// only for this computer).")
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText("Only needed for gated or private models")
+        _describe(self.token, "Hub token",
+                  "Your Hugging Face access token. It is saved unencrypted in the settings "
+                  "file, readable only by you.")
+        _row(form, "&Endpoint:", self.endpoint)
+        _row(form, "T&oken:", self.token)
+        return group
+
+    def _messages(self) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #d32f2f; font-weight: bold;")
+        self.notice_label = QLabel()
+        for label, name in ((self.error_label, "Error"), (self.notice_label, "Status")):
+            label.setWordWrap(True)
+            label.setAccessibleName(name)
+            label.hide()
+            column.addWidget(label)
+        return box
+
+    def _buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.restore_button = QPushButton("Restore &defaults")
+        _describe(self.restore_button, "Restore defaults",
+                  "Put every setting back to its default (your Hub token is kept). "
+                  "Click Apply to save.")
+        self.apply_button = QPushButton("&Apply")
+        self.apply_button.setDefault(True)
+        _describe(self.apply_button, "Apply", "Check and save the settings (Ctrl+S).")
+        self.restore_button.clicked.connect(self.restore_defaults)
+        self.apply_button.clicked.connect(self.apply)
+        self.save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
+        self.save_shortcut.activated.connect(self.apply)
+        row.addStretch(1)
+        row.addWidget(self.restore_button)
+        row.addWidget(self.apply_button)
+        return row
+
+    # --- form <-> settings ---------------------------------------------------------------
+
+    def set_form(self, settings: AppSettings) -> None:
+        """Show ``settings`` in the form (nothing is saved)."""
+        e, s = settings.engine, settings.sampling
+        self.threads.setValue(THREADS_AUTO if e.n_threads is None else e.n_threads)
+        self.n_ctx.setValue(e.n_ctx)
+        self.gpu_layers.setValue(GPU_LAYERS_AUTO if e.n_gpu_layers is None else e.n_gpu_layers)
+        self.n_batch.setValue(e.n_batch)
+        self.flash_attn.setChecked(e.flash_attn)
+        self.temperature.setValue(s.temperature)
+        self.top_p.setValue(s.top_p)
+        self.top_k.setValue(s.top_k)
+        self.min_p.setValue(s.min_p)
+        self.repeat_penalty.setValue(s.repeat_penalty)
+        self.seed.setValue(SEED_RANDOM if s.seed is None else s.seed)
+        self.max_tokens.setValue(s.max_tokens)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(settings.ui.theme)))
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.ui.language)))
+        self.enter_sends.setChecked(settings.ui.enter_sends)
+        self.endpoint.setText(settings.hub.endpoint)
+        self.token.setText(settings.hub.token)
+
+    def form_settings(self) -> AppSettings:
+        """Return the settings the form shows (not yet validated)."""
+        engine = EngineConfig(
+            n_threads=_optional(self.threads, THREADS_AUTO), n_ctx=self.n_ctx.value(),
+            n_gpu_layers=_optional(self.gpu_layers, GPU_LAYERS_AUTO),
+            n_batch=self.n_batch.value(), flash_attn=self.flash_attn.isChecked())
+        sampling = SamplingConfig(
+            temperature=self.temperature.value(), top_p=self.top_p.value(),
+            top_k=self.top_k.value(), min_p=self.min_p.value(),
+            repeat_penalty=self.repeat_penalty.value(), seed=_optional(self.seed, SEED_RANDOM),
+            max_tokens=self.max_tokens.value())
+        ui = UiConfig(theme=str(self.theme.currentData()),
+                      language=str(self.language.currentData()),
+                      enter_sends=self.enter_sends.isChecked())
+        hub = HubConfig(endpoint=self.endpoint.text().strip(), token=self.token.text().strip())
+        return replace(self._saved, engine=engine, sampling=sampling, ui=ui, hub=hub)
+
+    # --- actions -------------------------------------------------------------------------
+
+    def restore_defaults(self) -> None:
+        """Fill the form with the defaults, keeping the Hub token; Apply saves them."""
+        defaults = AppSettings()
+        token = self.token.text()
+        self.set_form(replace(defaults, hub=replace(defaults.hub, token=token)))
+        self._show_notice("Defaults restored. Click Apply to save them.")
+
+    def apply(self) -> bool:
+        """Check the form and save it; return whether it was saved.
+
+        An invalid value is shown inline and nothing is written.
+        """
+        new = self.form_settings()
+        try:
+            self._store.save(new)
+        except SettingsError as exc:
+            self._show_error(str(exc))
+            return False
+        except OSError as exc:
+            self._show_error(f"The settings could not be saved to {self._store.path} "
+                             f"({exc.strerror or exc}). Check that the folder is writable.")
+            return False
+        old, self._saved = self._saved, new
+        self._after_save(old, new)
+        return True
+
+    def _after_save(self, old: AppSettings, new: AppSettings) -> None:
+        notes = ["Settings saved."]
+        if old.ui.theme != new.ui.theme:
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                apply_theme(app, new.ui.theme)
+        if old.ui.language != new.ui.language:
+            notes.append(RESTART_NOTE)
+        reload = needs_model_reload(old, new)
+        if reload:
+            notes.append(RELOAD_NOTE)
+        self._show_notice(" ".join(notes))
+        self.applied.emit(new)
+        if reload:
+            self.reload_requested.emit(new.to_engine_settings())
+
+    def _show_error(self, message: str) -> None:
+        self.notice_label.hide()
+        self.error_label.setText(message)
+        self.error_label.setAccessibleDescription(message)
+        self.error_label.show()
+        # Screen readers announce an alert without the person moving focus there.
+        QAccessible.updateAccessibility(QAccessibleEvent(self.error_label,
+                                                         QAccessible.Event.Alert))
+
+    def _show_notice(self, message: str) -> None:
+        self.error_label.hide()
+        self.notice_label.setText(message)
+        self.notice_label.setAccessibleDescription(message)
+        self.notice_label.show()
+

@@ -1,0 +1,83 @@
+"""The status bar: model, device, context, memory, last speed, busy indicator, Stop."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
+
+from llmasos.foundation import hardware
+from llmasos.foundation.engine import resolve_gpu_layers
+from llmasos.foundation.gguf_file import ModelInfo
+from llmasos.kernel.kernel import Kernel
+
+
+def _label(name: str) -> QLabel:
+    label = QLabel()
+    label.setAccessibleName(name)
+    return label
+
+
+class StatusBar(QStatusBar):
+    """Shows what the kernel is doing. Lives on the GUI thread."""
+
+    stop_requested = Signal()
+
+    def __init__(self, kernel: Kernel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kernel = kernel
+        self.model = _label("Loaded model")
+        self.device = _label("Device")
+        self.context = _label("Context length")
+        self.memory = _label("Memory in use")
+        self.speed = _label("Speed of the last generation")
+        self.busy = QProgressBar()
+        self.busy.setAccessibleName("Busy")
+        self.busy.setRange(0, 0)  # indeterminate
+        self.busy.setMaximumWidth(120)
+        self.busy.hide()
+        self.stop = QPushButton("Stop")
+        self.stop.setAccessibleName("Stop all generation")
+        self.stop.clicked.connect(self.stop_requested)
+        self.stop.hide()
+        for widget in (self.model, self.device, self.context, self.memory, self.speed):
+            self.addWidget(widget)
+        self.addPermanentWidget(self.busy)
+        self.addPermanentWidget(self.stop)
+        kernel.loading.connect(lambda path: self.model.setText(f"Loading {path}…"))
+        kernel.loaded.connect(self.show_model)
+        kernel.load_failed.connect(lambda _m: self.show_model(kernel.model_info))
+        kernel.unloaded.connect(lambda: self.show_model(None))
+        kernel.busy_changed.connect(self.set_busy)
+        kernel.finished.connect(self._speed)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._memory)
+        self._timer.start(2000)
+        self.show_model(kernel.model_info)
+        self._memory()
+
+    def show_model(self, info: ModelInfo | None) -> None:
+        """Describe the loaded model (or say there is none)."""
+        if info is None:
+            self.model.setText("No model loaded")
+            self.device.setText("")
+            self.context.setText("")
+            return
+        size = f"{info.file_size / 1e9:.2f} GB" if info.file_size >= 1e8 else (
+            f"{info.file_size / 1e6:.0f} MB")
+        self.model.setText(f"{info.name or info.path.stem} · {info.quantization} · {size}")
+        layers = resolve_gpu_layers(None)
+        self.device.setText(f"{hardware.backend_name()}"
+                            + (" (all layers on GPU)" if layers else ""))
+        self.context.setText(f"Context {self.kernel.n_ctx or '-'} tokens")
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        self.stop.setVisible(busy)
+
+    def _speed(self, _request_id: int, stats: object) -> None:
+        tps = getattr(stats, "tokens_per_s", None)
+        if tps:
+            self.speed.setText(f"Last: {tps:.1f} tokens/s")
+
+    def _memory(self) -> None:
+        self.memory.setText(f"Memory {hardware.process_rss() / 2**20:.0f} MB")

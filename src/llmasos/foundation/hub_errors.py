@@ -1,0 +1,144 @@
+"""Errors of the model manager's Hub client and downloader, and their translation.
+
+Each error subclasses :class:`~llmasos.errors.LLMasOSError` and the builtin that
+fits, and its message says what to do next. :func:`translate_hub_error` turns
+huggingface_hub and httpx exceptions into these; nothing above the foundation
+layer ever looks at huggingface_hub's exception types or message text.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx2
+from huggingface_hub import errors as hf_errors
+
+from llmasos.errors import LLMasOSError
+
+log = logging.getLogger(__name__)
+
+TOKEN_HINT = (
+    "Open the repository's page on the Hugging Face Hub, accept its licence, then create an "
+    "access token (Hub settings → Access Tokens) and set it in Settings → Hub token "
+    "(or the HF_TOKEN environment variable)."
+)
+
+
+class HubError(LLMasOSError):
+    """Base class of model-manager failures."""
+
+
+class OfflineError(ConnectionError, HubError):
+    """The Hub (or the mirror in Settings) cannot be reached."""
+
+
+class InsecureEndpointError(ValueError, HubError):
+    """The configured endpoint is not https (and not this machine)."""
+
+
+class AccessDeniedError(PermissionError, HubError):
+    """The Hub refused access (private repo, missing or weak token)."""
+
+
+class GatedRepoError(AccessDeniedError):
+    """The repository is gated: its licence must be accepted and a token set."""
+
+
+class HubNotFoundError(FileNotFoundError, HubError):
+    """The repository, revision or file does not exist on the Hub."""
+
+
+class DiskFullError(OSError, HubError):
+    """Not enough free space for the download."""
+
+
+class ChecksumMismatch(ValueError, HubError):
+    """A downloaded file's SHA-256 differs from the Hub's LFS metadata; it was deleted."""
+
+
+class UnsafeFileNameError(ValueError, HubError):
+    """A remote file name has path components that would escape the models folder."""
+
+
+class HubResponseError(RuntimeError, HubError):
+    """The Hub answered in a way the client cannot use (server error, missing checksum)."""
+
+
+class ModelExistsError(FileExistsError, HubError):
+    """A different file with the same name is already installed."""
+
+
+def _offline_message(what: str, endpoint: str, detail: str) -> str:
+    return (
+        f"Cannot {what}: {endpoint} is unreachable ({detail}). Check the internet connection, "
+        "or the Hub endpoint in Settings (a mirror can be set there)."
+    )
+
+
+def _http_error(exc: hf_errors.HfHubHTTPError, what: str) -> HubError:
+    status = exc.response.status_code if exc.response is not None else 0
+    if isinstance(exc, hf_errors.GatedRepoError):
+        return GatedRepoError(f"Cannot {what}: the repository is gated. {TOKEN_HINT}")
+    if isinstance(exc, hf_errors.RemoteEntryNotFoundError):
+        return HubNotFoundError(f"Cannot {what}: no such file in the repository. List the "
+                                "repository's files and pick one of them.")
+    if isinstance(exc, hf_errors.RevisionNotFoundError):
+        return HubNotFoundError(f"Cannot {what}: no such revision (branch, tag or commit).")
+    if isinstance(exc, hf_errors.RepositoryNotFoundError):
+        return HubNotFoundError(
+            f"Cannot {what}: the repository does not exist (check its spelling, "
+            "'owner/name'). If it is private, set a Hub token in Settings."
+        )
+    if status in (401, 403):
+        return AccessDeniedError(f"Cannot {what}: the Hub refused access ({status}). {TOKEN_HINT}")
+    return HubResponseError(
+        f"Cannot {what}: the Hub answered with an error ({status or 'no status'}). "
+        "Try again later; if it persists, check the Hub endpoint in Settings."
+    )
+
+
+def translate_hub_error(exc: BaseException, what: str, endpoint: str) -> BaseException:
+    """Return our error for a huggingface_hub / httpx exception, or ``exc`` if unknown.
+
+    Args:
+        exc: The exception raised by huggingface_hub or httpx.
+        what: What was being done, phrased to follow "Cannot …" (e.g. "list the files").
+        endpoint: The Hub endpoint, named in offline messages.
+    """
+    if isinstance(exc, HubError):
+        return exc
+    if isinstance(exc, hf_errors.OfflineModeIsEnabled):
+        return OfflineError(
+            f"Cannot {what}: offline mode is on (HF_HUB_OFFLINE is set). Unset it to use the Hub."
+        )
+    if isinstance(exc, hf_errors.HfHubHTTPError):
+        return _http_error(exc, what)
+    if isinstance(exc, hf_errors.HFValidationError):
+        return HubNotFoundError(f"Cannot {what}: that is not a repository id. Write it as "
+                                "'owner/name', for example 'Qwen/Qwen2.5-0.5B-Instruct-GGUF'.")
+    if isinstance(exc, httpx2.TimeoutException):
+        return OfflineError(_offline_message(what, endpoint, "no answer in time"))
+    if isinstance(exc, httpx2.TransportError):
+        return OfflineError(_offline_message(what, endpoint, type(exc).__name__))
+    if isinstance(exc, OSError) and exc.errno is not None and exc.errno in (28, 122):
+        return DiskFullError(f"Cannot {what}: the disk is full. Free some space and try again.")
+    return exc
+
+
+@contextmanager
+def translating(what: str, endpoint: str) -> Iterator[None]:
+    """Re-raise huggingface_hub / httpx errors inside the block as our errors."""
+    try:
+        yield
+    except Exception as exc:
+        ours = translate_hub_error(exc, what, endpoint)
+        if ours is exc:
+            raise
+        log.debug("translated %r into %r", exc, ours)
+        raise ours from exc
+
+
+class CatalogError(ValueError, HubError):
+    """The model catalog file is missing or malformed (a packaging problem)."""

@@ -1,0 +1,179 @@
+"""The Settings page with real widgets (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from llmasos.apps.gui.settings_page import RELOAD_NOTE, RESTART_NOTE, SettingsPage
+from llmasos.apps.gui.theme import apply_theme, is_dark
+from llmasos.foundation.engine import EngineSettings
+from llmasos.foundation.settings import AppSettings, HubConfig, SettingsStore
+
+
+@pytest.fixture
+def page(qtbot):
+    widget = SettingsPage(SettingsStore())
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    apply_theme(QApplication.instance(), "system")
+
+
+def test_shows_saved_values(qtbot):
+    SettingsStore().save(AppSettings(hub=HubConfig(endpoint="https://hf-mirror.com",
+                                                   token="hf_abc")))
+    page = SettingsPage(SettingsStore())
+    qtbot.addWidget(page)
+    assert page.endpoint.text() == "https://hf-mirror.com"
+    assert page.token.text() == "hf_abc"
+    assert page.token.echoMode() == QLineEdit.EchoMode.Password
+    assert page.threads.text() == "Auto" and page.gpu_layers.text() == "Auto"
+    assert page.seed.text() == "Random"
+    assert page.form_settings() == page.saved
+
+
+def test_edit_apply_round_trips(page, qtbot):
+    page.threads.setValue(4)
+    page.gpu_layers.setValue(0)
+    page.temperature.setValue(0.3)
+    page.top_k.setValue(12)
+    page.seed.setValue(1234)
+    page.max_tokens.setValue(256)
+    page.theme.setCurrentIndex(page.theme.findData("dark"))
+    page.enter_sends.setChecked(False)
+    page.endpoint.setText("  https://hf-mirror.com  ")
+    with qtbot.waitSignal(page.applied, timeout=2000) as blocker:
+        qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
+    saved = blocker.args[0]
+    assert isinstance(saved, AppSettings)
+    loaded, warning = SettingsStore().load()
+    assert warning is None and loaded == saved == page.saved
+    assert loaded.engine.n_threads == 4 and loaded.engine.n_gpu_layers == 0
+    assert loaded.sampling.temperature == pytest.approx(0.3)
+    assert (loaded.sampling.top_k, loaded.sampling.seed, loaded.sampling.max_tokens) == (
+        12, 1234, 256)
+    assert loaded.ui.theme == "dark" and loaded.ui.enter_sends is False
+    assert loaded.hub.endpoint == "https://hf-mirror.com"
+    assert page.notice_label.isVisible() and not page.error_label.isVisible()
+    assert is_dark(QApplication.instance())  # the theme applies at once
+
+
+def test_invalid_value_shows_error_and_keeps_file(page, qtbot):
+    store = SettingsStore()
+    store.save(AppSettings())
+    before = store.path.read_bytes()
+    page.endpoint.setText("ftp://x")
+    with qtbot.assertNotEmitted(page.applied):
+        qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
+    assert page.error_label.isVisible()
+    assert "hub.endpoint" in page.error_label.text()
+    assert page.error_label.accessibleName() == "Error"
+    assert store.path.read_bytes() == before
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["settings.json"]
+
+
+def test_context_change_requests_reload(page, qtbot):
+    page.n_ctx.setValue(2048)
+    with qtbot.waitSignal(page.reload_requested, timeout=2000) as blocker:
+        page.apply_button.click()
+    engine = blocker.args[0]
+    assert isinstance(engine, EngineSettings) and engine.n_ctx == 2048
+    assert RELOAD_NOTE in page.notice_label.text()
+
+
+def test_sampling_change_does_not_reload(page, qtbot):
+    page.top_p.setValue(0.5)
+    with qtbot.assertNotEmitted(page.reload_requested), \
+            qtbot.waitSignal(page.applied, timeout=2000):
+        page.apply_button.click()
+    assert RELOAD_NOTE not in page.notice_label.text()
+
+
+def test_language_change_asks_for_restart(page, qtbot):
+    page.language.setCurrentIndex(page.language.findData("zh_CN"))
+    with qtbot.waitSignal(page.applied, timeout=2000):
+        page.apply_button.click()
+    assert RESTART_NOTE in page.notice_label.text()
+    assert SettingsStore().load()[0].ui.language == "zh_CN"
+
+
+def test_ctrl_s_applies(page, qtbot):
+    page.activateWindow()
+    page.max_tokens.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=2000)
+    page.max_tokens.setValue(77)
+    with qtbot.waitSignal(page.applied, timeout=2000):
+        qtbot.keyClick(page.max_tokens, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert SettingsStore().load()[0].sampling.max_tokens == 77
+
+
+def test_restore_defaults_keeps_token_until_apply(page, qtbot):
+    page.n_batch.setValue(64)
+    page.token.setText("hf_keep")
+    page.apply_button.click()
+    page.restore_defaults()
+    assert page.n_batch.value() == 512 and page.token.text() == "hf_keep"
+    assert SettingsStore().load()[0].engine.n_batch == 64  # not saved yet
+    with qtbot.waitSignal(page.reload_requested, timeout=2000):
+        page.apply_button.click()
+    assert SettingsStore().load()[0] == AppSettings(hub=HubConfig(token="hf_keep"))
+
+
+def test_corrupt_file_warning_is_shown(qtbot):
+    store = SettingsStore()
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    store.path.write_text("{oops", encoding="utf-8")
+    page = SettingsPage(store)
+    qtbot.addWidget(page)
+    assert "default settings are in use" in page.error_label.text()
+    assert page.form_settings() == AppSettings()
+
+
+def test_preserves_fields_not_on_the_form(qtbot):
+    store = SettingsStore()
+    store.save(AppSettings(default_model="m.gguf", open_windows=("chat",)))
+    page = SettingsPage(store)
+    qtbot.addWidget(page)
+    page.apply_button.click()
+    loaded = store.load()[0]
+    assert loaded.default_model == "m.gguf" and loaded.open_windows == ("chat",)
+
+
+def test_every_control_is_named_and_explained(page):
+    kinds = (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit)
+    controls = [w for w in page.findChildren(QWidget) if isinstance(w, kinds)]
+    assert len(controls) >= 19
+    for widget in controls:
+        assert widget.accessibleName(), widget
+        if not isinstance(widget.parent(), QAbstractSpinBox):  # not a spin box's own editor
+            assert widget.toolTip(), widget.accessibleName()
+
+
+def test_labels_have_mnemonics_and_buddies(page):
+    labels = [lb for lb in page.findChildren(QLabel) if lb.buddy() is not None]
+    assert len(labels) >= 13
+    keys = [lb.text()[lb.text().index("&") + 1].lower() for lb in labels]
+    keys += [b.text()[b.text().index("&") + 1].lower()
+             for b in page.findChildren(QAbstractButton) if "&" in b.text()]
+    assert len(keys) == len(set(keys)), keys
+
+
+def test_theme_switch_and_back(qtbot):
+    app = QApplication.instance()
+    apply_theme(app, "dark")
+    assert is_dark(app)
+    apply_theme(app, "light")
+    assert not is_dark(app)
+    apply_theme(app, "system")
+    assert not is_dark(app)
