@@ -1,0 +1,86 @@
+"""Memory fit estimates and the recommended quantization."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmasos.foundation import fit
+from llmasos.foundation.gguf_file import read_model_info
+from llmasos.foundation.hub import GgufEntry, RemoteFile
+
+GB = 1_000_000_000
+
+
+def _entry(name: str, size: int) -> GgufEntry:
+    from llmasos.foundation.hub import parse_quantization
+
+    return GgufEntry(name, parse_quantization(name), (RemoteFile(name, size, "0" * 64),))
+
+
+def test_kv_cache_formula():
+    # Llama 3.1 8B: 32 layers, 8 KV heads of 128 -> 128 KiB per token in f16.
+    assert fit.kv_cache_bytes(32, 1, 8, 128) == 128 * 1024
+    assert fit.kv_cache_bytes(32, 8192, 8, 128) == 1024 * 1024 * 1024
+
+
+def test_judge_thresholds():
+    assert fit.judge(75, 100) == "fits"
+    assert fit.judge(76, 100) == "tight"
+    assert fit.judge(100, 100) == "tight"
+    assert fit.judge(101, 100) == "too_big"
+
+
+def test_estimate_from_real_metadata(smollm2_path):
+    info = read_model_info(smollm2_path)
+    est = fit.estimate_for_model(info, 2048, available=16 * GB)
+    head_dim = info.embedding_length // info.head_count
+    expected_kv = info.block_count * 2048 * info.head_count_kv * head_dim * 2 * 2
+    assert est.basis == "metadata" and est.kv_cache == expected_kv
+    assert est.weights == info.file_size
+    assert est.overhead == fit.OVERHEAD_FIXED + int(info.file_size * fit.OVERHEAD_SHARE)
+    assert est.total == est.weights + est.kv_cache + est.overhead
+    assert est.verdict == "fits" and "fits:" in est.describe()
+    small = fit.estimate_for_model(info, 2048, available=est.total - 1)
+    assert small.verdict == "too_big" and "too big" in small.describe()
+
+
+def test_estimate_uses_this_machine_by_default(smollm2_path):
+    from llmasos.foundation.hardware import snapshot
+
+    est = fit.estimate_for_model(read_model_info(smollm2_path))
+    assert est.available > 0 and abs(est.available - snapshot().available_ram) < GB
+
+
+@pytest.mark.parametrize(
+    ("name", "billions"),
+    [("Qwen/Qwen2.5-0.5B-Instruct-GGUF", 0.5), ("Meta-Llama-3.1-8B-Instruct-Q4_K_M", 8.0),
+     ("SmolLM2-135M-Instruct.Q4_1.gguf", 0.135), ("gemma-2-2b-it", 2.0)],
+)
+def test_parameters_from_name(name, billions):
+    assert fit.guess_parameters(name, 1, None) == pytest.approx(billions)
+
+
+def test_parameters_from_size_when_name_is_silent():
+    # 4.85 bits per weight at Q4_K_M: 4.85 GB of file is 8 billion weights.
+    assert fit.guess_parameters("phi-mini", int(4.85 * GB), "Q4_K_M") == pytest.approx(8.0)
+
+
+def test_rule_before_download():
+    est = fit.estimate_for_file(4 * GB, 4096, name="x-7B", available=32 * GB)
+    assert est.basis == "rule"
+    assert est.kv_cache == int(fit.KV_BYTES_PER_TOKEN_PER_B * 7 * 4096)
+    assert "estimated before download" in est.describe()
+
+
+def test_recommend_for_a_7b_repo():
+    entries = [_entry("m-7B-Q2_K.gguf", int(3.0 * GB)), _entry("m-7B-Q4_K_M.gguf", int(4.7 * GB)),
+               _entry("m-7B-Q8_0.gguf", int(8.1 * GB)), _entry("m-7B-F16.gguf", int(15.2 * GB))]
+    assert fit.recommend(entries, available=32 * GB).quantization == "Q4_K_M"
+    assert fit.recommend(entries, available=6 * GB).quantization == "Q2_K"
+    assert fit.recommend(entries, available=4_300_000_000).quantization == "Q2_K"  # tight
+    assert fit.recommend(entries, available=1 * GB) is None
+
+
+def test_small_models_prefer_q8():
+    entries = [_entry("m-0.5B-Q4_K_M.gguf", 400_000_000), _entry("m-0.5B-Q8_0.gguf", 530_000_000)]
+    assert fit.recommend(entries, available=8 * GB).quantization == "Q8_0"
