@@ -38,11 +38,22 @@ def make_window(qtbot, model: Path | None = None) -> MainWindow:
     return window
 
 
+def open_and_wait(qtbot, win: MainWindow, path: Path) -> None:
+    """Open ``path`` and wait until the load request has fully ended (its `finished`)."""
+    with qtbot.waitSignal(win.kernel.finished, timeout=60_000,
+                          check_params_cb=lambda _i, stats: stats is None):
+        win.open_model(path)
+
+
+def wait_page(qtbot, page) -> None:
+    """Wait until ``page``'s request ended."""
+    qtbot.waitUntil(lambda: page.request_id is None, timeout=120_000)
+
+
 @pytest.fixture
 def window(qtbot, smollm2_path: Path) -> Iterator[MainWindow]:
     win = make_window(qtbot)
-    with qtbot.waitSignal(win.kernel.loaded, timeout=60_000):
-        win.open_model(smollm2_path)
+    open_and_wait(qtbot, win, smollm2_path)
     yield win
     win.close()
 
@@ -72,9 +83,9 @@ def test_chat_streams_and_keyboard_sends(qtbot, window: MainWindow) -> None:
     page = window.current_page()
     assert isinstance(page, ChatPage)
     page.input.setPlainText("Say hello in one sentence.")
-    with qtbot.waitSignal(window.kernel.finished, timeout=60_000):
-        qtbot.keyClick(page.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: page.request_id is None, timeout=5_000)
+    qtbot.keyClick(page.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.request_id is not None
+    wait_page(qtbot, page)
     assert page.transcript.toPlainText().startswith("You: Say hello in one sentence.")
     assert page.history[-1].role == "assistant" and page.history[-1].content.strip()
     assert "tokens/s" in page.status.text()
@@ -96,8 +107,8 @@ def test_tool_windows_share_the_kernel_and_restore(qtbot, window: MainWindow) ->
     tw = window.open_tool_window("translate")
     assert isinstance(tw.page, TranslatePage) and tw.page.kernel is window.kernel
     tw.page.source.setPlainText("Good morning")
-    with qtbot.waitSignal(window.kernel.finished, timeout=60_000):
-        tw.page.run()
+    tw.page.run()
+    wait_page(qtbot, tw.page)
     assert tw.page.result.toPlainText().strip()
     window.save_state()
     assert SettingsStore().load()[0].open_windows == ("translate",)

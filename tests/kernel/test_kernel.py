@@ -45,8 +45,11 @@ class Recorder:
 @pytest.fixture
 def kernel(qtbot, smollm2_path: Path) -> Iterator[Kernel]:
     k = Kernel()
-    with qtbot.waitSignal(k.loaded, timeout=60_000):
-        k.load_model(smollm2_path, EngineSettings(n_ctx=2048, n_batch=64))
+    ids: list[int] = []
+    # wait for the load request's own `finished`, so no test sees it as its own
+    with qtbot.waitSignal(k.finished, timeout=60_000,
+                          check_params_cb=lambda i, _s: bool(ids) and i == ids[0]):
+        ids.append(k.load_model(smollm2_path, EngineSettings(n_ctx=2048, n_batch=64)))
     yield k
     assert k.shutdown(30)
 
@@ -179,3 +182,24 @@ def test_shutdown_while_generating(qtbot, smollm2_path: Path) -> None:
     assert k.shutdown(10)
     with pytest.raises(RuntimeError):
         k.chat(ASK, SHORT)
+
+
+def test_job_events_arrive_in_order_with_text(qtbot, kernel: Kernel) -> None:
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Progress:
+        done: int
+
+    def job(engine, cancel):
+        yield "a"
+        yield Progress(1)
+        yield "b"
+        yield Progress(2)
+
+    seen: list[object] = []
+    kernel.tokens.connect(lambda i, t: seen.append(t))
+    kernel.yielded.connect(lambda i, e: seen.append(e))
+    with qtbot.waitSignal(kernel.finished, timeout=10_000):
+        kernel.submit(job)
+    assert seen == ["a", Progress(1), "b", Progress(2)]

@@ -69,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     _add_chat(sub)
     _add_models(sub)
+    from llmasos.apps import cli_serve, cli_translate, cli_write
+
+    for module in (cli_write, cli_translate, cli_serve):
+        module.register(sub)
     return parser
 
 

@@ -44,8 +44,9 @@ log = logging.getLogger(__name__)
 COALESCE_S = 0.016  # hand text to the GUI at most every 16 ms (~60 repaints a second)
 
 #: A job runs on the worker thread: it gets the engine and the request's cancel token
-#: and yields text. If the iterator has a ``stats`` attribute, it is reported.
-JobFn = Callable[[Engine, CancelToken], Iterator[str]]
+#: and yields text (``str``) or events (any other frozen dataclass, e.g. progress).
+#: If the iterator has a ``stats`` attribute, it is reported when the job ends.
+JobFn = Callable[[Engine, CancelToken], Iterator[Any]]
 
 
 class Priority(IntEnum):
@@ -92,6 +93,7 @@ class Kernel(QObject):
 
     started = Signal(int)
     tokens = Signal(int, str)
+    yielded = Signal(int, object)  # a job's non-text item (progress, chunk done, …)
     finished = Signal(int, object)  # GenerationStats | None
     cancelled = Signal(int, object)  # GenerationStats | None
     failed = Signal(int, str)
@@ -141,7 +143,10 @@ class Kernel(QObject):
     # -- submitting ------------------------------------------------------------
     def submit(self, job: JobFn, *, owner: str = "",
                priority: Priority = Priority.INTERACTIVE) -> int:
-        """Queue ``job`` to run on the worker thread; return its request id."""
+        """Queue ``job`` to run on the worker thread; return its request id.
+
+        ``job`` runs on the worker thread: it must not touch widgets.
+        """
         return self._enqueue(self._run_job, owner, priority, job)
 
     def chat(self, messages: Sequence[ChatMessage], params: SamplingParams | None = None, *,
@@ -293,12 +298,21 @@ class Kernel(QObject):
         else:
             self.finished.emit(req.id, stats)
 
-    def _pump(self, request_id: int, stream: Iterator[str]) -> None:  # worker thread
-        """Forward text, coalesced so the GUI repaints at most every COALESCE_S."""
+    def _pump(self, request_id: int, stream: Iterator[Any]) -> None:  # worker thread
+        """Forward text, coalesced so the GUI repaints at most every COALESCE_S.
+
+        Events (non-text items) go out at once, after any text that came before them.
+        """
         parts: list[str] = []
         last = time.monotonic()
-        for piece in stream:
-            parts.append(piece)
+        for item in stream:
+            if not isinstance(item, str):
+                if parts:
+                    self.tokens.emit(request_id, "".join(parts))
+                    parts.clear()
+                self.yielded.emit(request_id, item)
+                continue
+            parts.append(item)
             now = time.monotonic()
             if now - last >= COALESCE_S:
                 self.tokens.emit(request_id, "".join(parts))
