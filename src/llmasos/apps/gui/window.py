@@ -27,7 +27,8 @@ from .errors import show_unexpected
 from .home_pages import ModelsPage, WelcomePage
 from .settings_page import SettingsPage
 from .status import StatusBar
-from .tool_pages import TOOL_TITLES, TOOLS, ToolPage, ToolWindow
+from .tool_pages import ToolPage
+from .tools import TOOL_TITLES, TOOLS, ToolWindow
 
 PAGES = ("chat", "write", "translate", "models", "settings")
 PAGE_TITLES = {**TOOL_TITLES, "models": "Models", "settings": "Settings"}
