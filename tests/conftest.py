@@ -51,3 +51,6 @@ def no_leaked_threads() -> Iterator[None]:
     if "llmasos.kernel.kernel" in sys.modules:
         running = sys.modules["llmasos.kernel.kernel"].running_workers()
         assert not running, f"test left {running} kernel worker thread(s) running"
+    if "llmasos.apps.gui.background" in sys.modules:
+        active = sys.modules["llmasos.apps.gui.background"].active_tasks()
+        assert active == 0, f"test left {active} background job(s) running"

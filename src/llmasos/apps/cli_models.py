@@ -1,14 +1,16 @@
 """``llmasos models …`` commands of the model manager (list, search, files, download, …).
 
-The Hub endpoint comes from ``HF_ENDPOINT`` (Settings come later), the token from
-``HF_TOKEN``. Failures raise :class:`~llmasos.errors.LLMasOSError` subclasses, which
-``apps/cli.py`` prints as ``error: …`` with exit status 1.
+The Hub endpoint comes from ``HF_ENDPOINT``, else from the settings file (Settings →
+Hub); the token from ``HF_TOKEN``, else from the settings file. Failures raise
+:class:`~llmasos.errors.LLMasOSError` subclasses, which ``apps/cli.py`` prints as
+``error: …`` with exit status 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import time
@@ -23,6 +25,7 @@ from llmasos.foundation.fit import estimate_for_entry, recommend
 from llmasos.foundation.hub import GgufEntry, HubClient
 from llmasos.foundation.hub_errors import HubNotFoundError
 from llmasos.foundation.model_store import InstalledModel, ModelStore
+from llmasos.foundation.settings import SettingsStore
 
 
 class UsageError(ValueError, LLMasOSError):
@@ -51,6 +54,15 @@ def _print_table(rows: Sequence[Sequence[str]]) -> None:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
+def hub_client() -> HubClient:
+    """A Hub client: ``HF_ENDPOINT`` / ``HF_TOKEN`` when set, else the settings file's."""
+    endpoint, token = os.environ.get("HF_ENDPOINT"), os.environ.get("HF_TOKEN")
+    if not endpoint or not token:
+        hub = SettingsStore().load()[0].hub
+        endpoint, token = endpoint or hub.endpoint, token or hub.token
+    return HubClient(endpoint, token or None)
+
+
 def _cmd_list(args: argparse.Namespace) -> int:
     store = ModelStore()
     models = store.models()
@@ -72,7 +84,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
-    repos = HubClient().search(args.query, sort=args.sort, limit=args.limit)
+    repos = hub_client().search(args.query, sort=args.sort, limit=args.limit)
     if args.json:
         _print_json([asdict(r) for r in repos])
         return 0
@@ -84,7 +96,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_files(args: argparse.Namespace) -> int:
-    entries = HubClient().list_gguf(args.repo, revision=args.revision)
+    entries = hub_client().list_gguf(args.repo, revision=args.revision)
     best = recommend(entries, args.ctx, repo_id=args.repo)
     out: list[dict[str, Any]] = []
     for e in entries:
@@ -151,7 +163,7 @@ class _ProgressBar:
 
 
 def _cmd_download(args: argparse.Namespace) -> int:
-    client = HubClient()
+    client = hub_client()
     entry = _pick(client.list_gguf(args.repo, revision=args.revision), args)
     control = DownloadControl()
     bar = _ProgressBar()

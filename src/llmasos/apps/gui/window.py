@@ -24,7 +24,8 @@ from llmasos.foundation.settings import AppSettings, SettingsStore
 from llmasos.kernel.kernel import Kernel
 
 from .errors import show_unexpected
-from .home_pages import ModelsPage, WelcomePage
+from .home_pages import WelcomePage
+from .models_page import ModelsPage
 from .settings_page import SettingsPage
 from .status import StatusBar
 from .tool_pages import ToolPage
@@ -73,8 +74,9 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         for name in PAGES[:3]:
             self.pages[name] = TOOLS[name](self.kernel, self.sampling)
-        self.models_page = ModelsPage(self.kernel)
+        self.models_page = ModelsPage(self.kernel, settings=lambda: self.settings)
         self.models_page.open_requested.connect(self.open_model)
+        self.models_page.default_changed.connect(self._on_default_changed)
         self.pages["models"] = self.models_page
         self.settings_page = SettingsPage(self.store)
         self.settings_page.applied.connect(self._on_settings_applied)
@@ -84,7 +86,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.pages[name])
         self.welcome = WelcomePage()
         self.welcome.open_file.connect(self.choose_model_file)
-        self.welcome.download.connect(lambda: self.show_page("models"))
+        self.welcome.download.connect(self._show_get_models)
         self.stack.addWidget(self.welcome)
         self.sidebar.currentRowChanged.connect(lambda row: self.show_page(PAGES[row]))
         body = QWidget()
@@ -177,6 +179,15 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.welcome)
             self.welcome.show_message(message)
 
+    def _show_get_models(self) -> None:
+        self.show_page("models")
+        self.models_page.tabs.setCurrentIndex(1)
+
+    def _on_default_changed(self, path: str) -> None:
+        from dataclasses import replace
+
+        self.settings = replace(self.settings, default_model=path)
+
     def _on_settings_applied(self, settings: AppSettings) -> None:
         self.settings = settings
 
@@ -217,6 +228,7 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             if isinstance(page, ToolPage):
                 page.cancel_all()
+        self.models_page.shutdown()
         self.kernel.shutdown(timeout_s=10.0)
         event.accept()
 

@@ -1,0 +1,299 @@
+"""The Models page's download queue: one download at a time, each row with progress.
+
+Each row has a progress bar (bytes, speed, time left), Pause/Resume and Cancel.
+Downloads run on the page's :class:`~llmasos.apps.gui.background.BackgroundRunner`
+through :class:`~llmasos.foundation.download.Downloader`, which keeps a paused
+download's partial file so Resume (even after a restart) continues with HTTP Range.
+A finished download is registered in the :class:`ModelStore` on the worker thread.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from llmasos.errors import LLMasOSError
+from llmasos.foundation.download import (
+    DownloadControl,
+    Downloader,
+    DownloadProgress,
+    DownloadResult,
+)
+from llmasos.foundation.hub import GgufEntry
+from llmasos.foundation.model_store import InstalledModel, ModelStore
+
+from .background import BackgroundRunner, TaskContext
+from .models_common import ClientFactory, duration, gb, make_button
+
+Phase = Literal["queued", "running", "pausing", "paused", "failed", "cancelling", "cancelled",
+                "done"]
+PROGRESS_INTERVAL_S = 0.1  # at most this often a progress report crosses to the GUI thread
+BAR_STEPS = 1000  # QProgressBar holds an int: show permille, not bytes
+_ACTIVE: frozenset[Phase] = frozenset({"queued", "running", "pausing", "paused", "failed",
+                                       "cancelling"})
+
+
+@dataclass(frozen=True)
+class DownloadOutcome:
+    """What a download job ended with: the result, and the store entry when installed."""
+
+    result: DownloadResult
+    model: InstalledModel | None
+
+
+def download_job(ctx: TaskContext, make_client: ClientFactory, store: ModelStore, repo: str,
+                 entry: GgufEntry, control: DownloadControl) -> DownloadOutcome:
+    """Download, verify and register ``entry`` (worker thread); reports DownloadProgress."""
+    last = [0.0]
+
+    def progress(p: DownloadProgress) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_INTERVAL_S or p.done >= p.total:
+            last[0] = now
+            ctx.report(p)
+
+    result = Downloader(make_client(), store.folder).download(
+        repo, entry, progress=progress, control=control)
+    if not result.is_complete:
+        return DownloadOutcome(result, None)
+    model = store.register(result.paths[0], source=f"hf:{repo}", sha256=result.sha256[0])
+    return DownloadOutcome(result, model)
+
+
+def discard_job(make_client: ClientFactory, store: ModelStore, entry: GgufEntry) -> None:
+    """Delete the kept partial data of ``entry`` (worker thread)."""
+    Downloader(make_client(), store.folder).discard_partial(entry)
+
+
+def progress_text(p: DownloadProgress) -> str:
+    """``120.5 MB of 1.20 GB · 12.3 MB/s · 1:32 left``."""
+    return (f"{gb(p.done)} of {gb(p.total)} · {p.speed / 1e6:.1f} MB/s · "
+            f"{duration(p.eta_s)} left")
+
+
+class DownloadRow(QFrame):
+    """One queued download: name, progress bar, details, Pause/Resume and Cancel."""
+
+    def __init__(self, repo: str, entry: GgufEntry, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.repo, self.entry = repo, entry
+        self.phase: Phase = "queued"
+        self.control = DownloadControl()
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        name = entry.name.rsplit("/", 1)[-1]
+        self.setAccessibleName(f"Download of {name}")
+        title = QLabel(f"<b>{name}</b> — {repo} ({gb(entry.size)})")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, BAR_STEPS)
+        self.bar.setAccessibleName(f"Progress of {name}")
+        self.detail = QLabel("Waiting…")
+        self.detail.setWordWrap(True)
+        self.detail.setAccessibleName(f"Status of {name}")
+        self.pause_button = make_button("&Pause", f"Pause {name}", lambda: None)
+        self.cancel_button = make_button("&Cancel", f"Cancel {name}", lambda: None)
+        top = QHBoxLayout()
+        top.addWidget(title, 1)
+        top.addWidget(self.pause_button)
+        top.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.detail)
+        self._name = name
+
+    @property
+    def is_active(self) -> bool:
+        """Not yet finished, cancelled or given up on."""
+        return self.phase in _ACTIVE
+
+    def set_phase(self, phase: Phase, text: str) -> None:
+        """Show a new state and enable the buttons that make sense in it."""
+        self.phase = phase
+        self.detail.setText(text)
+        resumable = phase in ("paused", "failed")
+        label = "&Retry" if phase == "failed" else "&Resume" if resumable else "&Pause"
+        self.pause_button.setText(label)
+        self.pause_button.setAccessibleName(f"{label.replace('&', '')} {self._name}")
+        self.pause_button.setEnabled(phase in ("queued", "running", "paused", "failed"))
+        self.cancel_button.setEnabled(phase in ("queued", "running", "pausing", "paused",
+                                                "failed"))
+        if phase == "done":
+            self.bar.setValue(BAR_STEPS)
+
+    def show_progress(self, p: DownloadProgress) -> None:
+        """Move the bar and update bytes, speed and time left (GUI thread)."""
+        if self.phase == "running":
+            self.bar.setValue(int(p.fraction * BAR_STEPS))
+            self.detail.setText(progress_text(p))
+
+
+class DownloadQueue(QWidget):
+    """The download queue. Runs one download at a time, in the order queued.
+
+    Args:
+        runner: Where downloads run.
+        make_client: Called on the GUI thread when a download starts; returns a factory
+            of Hub clients (endpoint and token from the current settings).
+        store: Where finished downloads are registered.
+    """
+
+    installed = Signal(object)  # InstalledModel, on the GUI thread
+    changed = Signal()  # a row was added, or one started or ended
+
+    def __init__(self, runner: BackgroundRunner, make_client: Callable[[], ClientFactory],
+                 store: ModelStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner, self._make_client, self._store = runner, make_client, store
+        self.rows: list[DownloadRow] = []
+        self.running: DownloadRow | None = None
+        self._box = QVBoxLayout()
+        self._box.addStretch(1)
+        inner = QWidget()
+        inner.setLayout(self._box)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        scroll.setAccessibleName("Download queue")
+        self.empty = QLabel("No downloads yet. Choose a file under “Get models” and press "
+                            "Download.")
+        self.empty.setWordWrap(True)
+        clear = make_button("Clear &finished", "Clear finished downloads", self.clear_finished)
+        row = QHBoxLayout()
+        row.addWidget(self.empty, 1)
+        row.addWidget(clear)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(scroll, 1)
+
+    def enqueue(self, repo: str, entry: GgufEntry) -> DownloadRow | None:
+        """Add a download to the queue; None when the same file is already queued."""
+        for existing in self.rows:
+            if existing.is_active and (existing.repo, existing.entry) == (repo, entry):
+                return None
+        row = DownloadRow(repo, entry)
+        row.pause_button.clicked.connect(lambda: self.toggle_pause(row))
+        row.cancel_button.clicked.connect(lambda: self.cancel(row))
+        row.set_phase("queued", "Waiting for the downloads before it.")
+        self.rows.append(row)
+        self._box.insertWidget(self._box.count() - 1, row)
+        self._count_rows()
+        self.changed.emit()
+        self._pump()
+        return row
+
+    def _pump(self) -> None:
+        if self.running is not None:
+            return
+        waiting = next((r for r in self.rows if r.phase == "queued"), None)
+        if waiting is not None:
+            self._start(waiting)
+
+    def _start(self, row: DownloadRow) -> None:
+        try:
+            factory = self._make_client()
+        except LLMasOSError as exc:
+            row.set_phase("failed", str(exc))
+            return
+        row.control = control = DownloadControl()
+        row.set_phase("running", "Connecting…")
+        self.running = row
+        store, repo, entry = self._store, row.repo, row.entry
+        task = self._runner.run(
+            lambda ctx: download_job(ctx, factory, store, repo, entry, control),
+            stop=control.pause)
+        task.progressed.connect(row.show_progress)
+        task.succeeded.connect(lambda outcome: self._ended(row, outcome))
+        task.failed.connect(lambda message: self._failed(row, message))
+        task.cancelled.connect(lambda: row.set_phase("paused", "Paused; Resume continues "
+                                                               "where it stopped."))
+        task.finished.connect(lambda: self._finished(row))
+        self.changed.emit()
+
+    def _ended(self, row: DownloadRow, outcome: DownloadOutcome) -> None:
+        status = outcome.result.status
+        if status == "completed" and outcome.model is not None:
+            row.set_phase("done", f"Installed {outcome.model.name} (SHA-256 verified).")
+            self.installed.emit(outcome.model)
+        elif status == "cancelled":
+            row.set_phase("cancelled", "Cancelled; the partial file was deleted.")
+        elif row.control.discard:  # Cancel pressed while it was pausing
+            self._discard(row)
+        else:
+            row.set_phase("paused", f"Paused at {row.bar.value() / 10:.1f}%; Resume continues "
+                                    "where it stopped.")
+
+    def _failed(self, row: DownloadRow, message: str) -> None:
+        if row.control.discard:
+            self._discard(row)
+        else:
+            row.set_phase("failed", message)
+
+    def _finished(self, row: DownloadRow) -> None:
+        if self.running is row:
+            self.running = None
+        self.changed.emit()
+        self._pump()
+
+    def toggle_pause(self, row: DownloadRow) -> None:
+        """Pause a queued or running download, or resume a paused or failed one."""
+        if row.phase == "running":
+            row.control.pause()
+            row.set_phase("pausing", "Pausing…")
+        elif row.phase == "queued":
+            row.set_phase("paused", "Paused before it started.")
+        elif row.phase in ("paused", "failed"):
+            row.set_phase("queued", "Waiting for the downloads before it.")
+            self._pump()
+
+    def cancel(self, row: DownloadRow) -> None:
+        """Stop a download and delete its partial file."""
+        if row is self.running:
+            row.control.cancel()
+            row.set_phase("cancelling", "Cancelling…")
+        elif row.is_active:
+            self._discard(row)
+
+    def _discard(self, row: DownloadRow) -> None:
+        row.set_phase("cancelling", "Deleting the partial file…")
+        try:
+            factory = self._make_client()
+        except LLMasOSError as exc:
+            row.set_phase("failed", str(exc))
+            return
+        store = self._store
+        task = self._runner.run(lambda ctx: discard_job(factory, store, row.entry))
+        task.succeeded.connect(
+            lambda _r: row.set_phase("cancelled", "Cancelled; the partial file was deleted."))
+        task.failed.connect(lambda message: row.set_phase("failed", message))
+        task.finished.connect(self.changed)
+
+    def clear_finished(self) -> None:
+        """Remove finished and cancelled downloads from the list."""
+        for row in [r for r in self.rows if not r.is_active]:
+            self.rows.remove(row)
+            self._box.removeWidget(row)
+            row.deleteLater()
+        self._count_rows()
+        self.changed.emit()
+
+    def _count_rows(self) -> None:
+        n = len(self.rows)
+        self.empty.setText(f"{n} download{'s' if n != 1 else ''}." if n else "No downloads.")
+
+    @property
+    def active_count(self) -> int:
+        """Downloads queued, running or paused."""
+        return sum(r.is_active for r in self.rows)

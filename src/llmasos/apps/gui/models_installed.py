@@ -1,0 +1,180 @@
+"""The Models page's installed models: the table and Load, Set default, Remove, Import, Open.
+
+Reading the store (an index file and a folder listing) is quick and happens on the GUI
+thread; importing a file copies gigabytes, so it runs on the page's background runner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
+
+from llmasos.errors import LLMasOSError
+from llmasos.foundation.model_store import InstalledModel, ModelStore
+from llmasos.foundation.settings import SettingsStore
+from llmasos.kernel.kernel import Kernel
+
+from .background import BackgroundRunner
+from .models_common import cell, fill_row, gb, make_button, make_table
+
+COLUMNS = ("Name", "Size", "Quantization", "Context", "In use", "Default")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b
+
+
+class InstalledPanel(QWidget):
+    """The installed models and what can be done with them."""
+
+    open_requested = Signal(object)  # Path of a model to load
+    open_file_requested = Signal()  # "Open a GGUF file…" (the window shows the dialog)
+    default_changed = Signal(str)  # path of the new default model, "" for none
+    message = Signal(str)
+
+    def __init__(self, kernel: Kernel, store: ModelStore, runner: BackgroundRunner,
+                 settings_store: SettingsStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kernel, self.store, self._runner = kernel, store, runner
+        self._settings_store = settings_store
+        self.models: list[InstalledModel] = []
+        self.table = make_table("Installed models", COLUMNS)
+        self.table.itemActivated.connect(lambda _item: self.load_selected())
+        self.import_button = make_button("&Import a GGUF file…", "Import a GGUF file",
+                                         self.choose_import)
+        buttons = QHBoxLayout()
+        for widget in (
+            make_button("&Load", "Load the selected model", self.load_selected),
+            make_button("Set &default", "Make the selected model the default",
+                        self.set_default_selected),
+            make_button("&Remove…", "Remove the selected model", self.remove_selected),
+            self.import_button,
+            make_button("&Open a GGUF file…", "Open a GGUF file", self.open_file_requested.emit),
+            make_button("Re&fresh", "Refresh the installed models", self.refresh),
+        ):
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        kernel.loaded.connect(lambda _info: self.refresh())
+        kernel.unloaded.connect(self.refresh)
+
+    def refresh(self) -> None:
+        """Re-read the store (files added or removed by hand are noticed)."""
+        try:
+            self.models = self.store.models()
+            default = self.store.default()
+        except (LLMasOSError, OSError) as exc:
+            self.message.emit(f"Could not read the models folder: {exc}")
+            return
+        info = self.kernel.model_info
+        selected = self.selected()
+        self.table.setRowCount(len(self.models))
+        for row, m in enumerate(self.models):
+            in_use = info is not None and _same_file(m.path, info.path)
+            state = "in use" if in_use else ("cannot be used" if m.problem else "")
+            tip = m.problem or f"{m.path}\nFrom: {m.source}"
+            fill_row(self.table, row, (
+                cell(m.name, tip), cell(gb(m.size), align_right=True),
+                cell(m.quantization or "?"),
+                cell(f"{m.context_length:,}" if m.context_length else "?", align_right=True),
+                cell(state, m.problem or ""),
+                cell("default" if default is not None and default.name == m.name else "")))
+            if selected is not None and m.name == selected.name:
+                self.table.selectRow(row)
+
+    def selected(self) -> InstalledModel | None:
+        """The selected model, if any."""
+        row = self.table.currentRow()
+        return self.models[row] if 0 <= row < len(self.models) else None
+
+    def row_of(self, name: str) -> int:
+        """The table row of the model called ``name``; -1 when it is not listed."""
+        return next((i for i, m in enumerate(self.models) if m.name == name), -1)
+
+    def load_selected(self) -> None:
+        """Ask the window to load the selected model."""
+        model = self.selected()
+        if model is None:
+            self.message.emit("Select a model first.")
+        elif model.problem:
+            self.message.emit(model.problem)
+        else:
+            self.open_requested.emit(model.path)
+
+    def set_default_selected(self) -> None:
+        """Make the selected model the one the app opens at start."""
+        model = self.selected()
+        if model is None:
+            self.message.emit("Select a model first.")
+            return
+        try:
+            self.store.set_default(model.name)
+            self._save_default(str(model.path))
+        except (LLMasOSError, OSError) as exc:
+            self.message.emit(str(exc))
+            return
+        self.refresh()
+        self.default_changed.emit(str(model.path))
+        self.message.emit(f"{model.name} opens when LLMasOS starts.")
+
+    def _save_default(self, path: str) -> None:
+        settings, _ = self._settings_store.load()
+        if settings.default_model != path:
+            self._settings_store.save(replace(settings, default_model=path))
+
+    def remove_selected(self) -> None:
+        """Delete the selected model's files, after asking."""
+        model = self.selected()
+        if model is None:
+            self.message.emit("Select a model first.")
+            return
+        info = self.kernel.model_info
+        note = (" It is loaded now and stays loaded until another model is opened."
+                if info is not None and _same_file(model.path, info.path) else "")
+        answer = QMessageBox.question(
+            self, "Remove model",
+            f"Delete {model.name} ({gb(model.size)}) from {self.store.folder}?{note}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.store.remove(model.name)
+            settings, _ = self._settings_store.load()
+            if settings.default_model and _same_file(Path(settings.default_model), model.path):
+                self._save_default("")
+                self.default_changed.emit("")
+        except (LLMasOSError, OSError) as exc:
+            self.message.emit(str(exc))
+        else:
+            self.message.emit(f"Removed {model.name}.")
+        self.refresh()
+
+    def choose_import(self) -> None:
+        """Ask for a GGUF file, then validate and copy it into the store."""
+        path, _ = QFileDialog.getOpenFileName(self, "Import a GGUF model", str(Path.home()),
+                                              "GGUF models (*.gguf);;All files (*)")
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> None:
+        """Validate and copy ``path`` into the store on a worker thread."""
+        store = self.store
+        self.import_button.setEnabled(False)
+        self.message.emit(f"Importing {path.name}…")
+        task = self._runner.run(lambda ctx: store.import_file(path))
+        task.succeeded.connect(lambda m: self.message.emit(f"Imported {m.name} ({gb(m.size)})."))
+        task.failed.connect(self.message)
+        task.finished.connect(self._import_ended)
+
+    def _import_ended(self) -> None:
+        self.import_button.setEnabled(True)
+        self.refresh()
