@@ -60,3 +60,74 @@ class GenerationError(RuntimeError, LLMasOSError):
 
 class SettingsError(ValueError, LLMasOSError):
     """A setting has a value that cannot be used."""
+
+
+class RemoteEngineError(LLMasOSError):
+    """An OpenAI-compatible server used as the engine failed or refused a request."""
+
+
+class RemoteUnreachable(ConnectionError, RemoteEngineError):
+    """The remote server could not be reached (refused, unknown host, TLS failure)."""
+
+
+class RemoteAuthError(PermissionError, RemoteEngineError):
+    """The remote server rejected the API key (HTTP 401 or 403)."""
+
+
+class RemoteModelNotFound(LookupError, RemoteEngineError):
+    """The remote server does not serve the requested model (HTTP 404 or not listed)."""
+
+
+class RemoteRateLimited(RemoteEngineError):
+    """The remote server asked us to slow down (HTTP 429)."""
+
+    def __init__(self, message: str, *, retry_after_s: float | None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class RemoteTimeout(TimeoutError, RemoteEngineError):
+    """The remote server did not answer in time."""
+
+
+class RemoteStreamBroken(ConnectionError, RemoteEngineError):
+    """The remote stream ended early; ``partial`` holds the text that did arrive."""
+
+    def __init__(self, message: str, *, partial: str) -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
+class RemoteProtocolError(RuntimeError, RemoteEngineError):
+    """The remote server answered with an error or with something that is not the API."""
+
+
+class ConversationStoreError(RuntimeError, LLMasOSError):
+    """The conversation database cannot be opened or written."""
+
+
+class ConversationNotFound(KeyError, LLMasOSError):
+    """A conversation or message that was asked for no longer exists."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
+class ConversationImportError(ValueError, LLMasOSError):
+    """A file to import is not an LLMasOS conversation export."""
+
+
+class InvalidInputError(ValueError, LLMasOSError):
+    """Input text or a file given by the person cannot be used (encoding, format)."""
+
+
+class UnknownLanguageError(ValueError, LLMasOSError):
+    """A language code or name that LLMasOS does not know."""
+
+
+class ApiServerError(OSError, LLMasOSError):
+    """The local API server could not start (e.g. its port is taken)."""
+
+
+class WritingError(ValueError, LLMasOSError):
+    """A writing request cannot be done (unknown action or tone, no usable answer)."""

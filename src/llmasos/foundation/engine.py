@@ -46,6 +46,7 @@ class EngineSettings:
     n_gpu_layers: int | None = None  # None: all layers when the build can offload, else 0
     flash_attn: bool = False
     probe: bool = True  # probe-load unknown files in a child process first
+    prompt_lookup: int = 0  # prompt-lookup decoding: draft tokens per step (0 = off)
 
     def validated(self) -> EngineSettings:
         """Return self, or raise :class:`SettingsError` naming the bad value."""
@@ -54,6 +55,7 @@ class EngineSettings:
             (self.n_threads is None or self.n_threads >= 1, "threads must be at least 1"),
             (self.n_batch >= 1, "batch size must be at least 1"),
             (self.n_gpu_layers is None or self.n_gpu_layers >= -1, "GPU layers must be ≥ -1"),
+            (self.prompt_lookup >= 0, "prompt-lookup draft tokens must be ≥ 0"),
         )
         for ok, message in checks:
             if not ok:
@@ -368,6 +370,14 @@ class Engine:
             n_gpu_layers=resolve_gpu_layers(settings.n_gpu_layers),
             flash_attn=settings.flash_attn, verbose=False,
         )
+        if settings.prompt_lookup > 0:
+            # Drafts continuations by matching the prompt's n-grams; llama.cpp verifies
+            # them in one batch, which needs logits for every token (logits_all).
+            from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
+
+            kwargs["draft_model"] = LlamaPromptLookupDecoding(
+                num_pred_tokens=settings.prompt_lookup)
+            kwargs["logits_all"] = True
         try:
             llm = llama_cpp.Llama(**kwargs)
         except (ValueError, RuntimeError, OSError) as exc:

@@ -1,0 +1,135 @@
+"""The writing service on the real engine (SmolLM2), and its answer checks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from llmasos.errors import SettingsError, WritingError
+from llmasos.foundation.engine import CancelToken, Engine, EngineSettings, SamplingParams
+from llmasos.services import language
+from llmasos.services.hygiene import looks_like_chatter
+from llmasos.services.writing import (
+    ACTIONS,
+    ChunkDone,
+    ChunkStarted,
+    WriteDone,
+    WriteJob,
+    WriteRequest,
+    check_answer,
+    find_action,
+)
+
+TEXT = ("Their is many reason why peple enjoy travelling. It give them a chance to see new "
+        "place and meet new peoples. Some persons travel for work, other travel for relax.")
+GREEDY = SamplingParams(temperature=0.0, max_tokens=48)
+LEAD_IN = re.compile(r"(?i)^\W*(here (is|are|'s)|sure\b|certainly|of course|the text is:|"
+                     r"corrected text|以下是|好的)")
+
+
+@pytest.fixture(scope="module")
+def engine(smollm2_path: Path) -> Iterator[Engine]:
+    # one thread: on a shared 2-core machine ggml's spinning threads otherwise fight
+    eng = Engine(EngineSettings(n_ctx=512, n_threads=1, probe=False))
+    eng.load(smollm2_path)
+    yield eng
+    eng.close()
+
+
+def run(engine: Engine, request: WriteRequest, params: SamplingParams = GREEDY) -> tuple[
+        WriteJob, list[object]]:
+    job = WriteJob(engine, request, params)
+    return job, list(job)
+
+
+@pytest.mark.real_model
+@pytest.mark.parametrize("action", [a.name for a in ACTIONS])
+def test_every_action(engine: Engine, action: str) -> None:
+    request = WriteRequest(action, TEXT, tone="friendly",
+                           instruction="Rewrite the text as a question.")
+    job, items = run(engine, request)
+    events = [i for i in items if not isinstance(i, str)]
+    assert events[0] == ChunkStarted(0, 1) and isinstance(events[1], ChunkDone)
+    done = events[-1]
+    assert isinstance(done, WriteDone) and done is job.done and done.request == request
+    assert done.problems == () and done.is_usable and not done.is_cancelled
+    text = done.text
+    assert text.strip() and not looks_like_chatter(text) and not LEAD_IN.match(text)
+    assert "<text>" not in text and "</text>" not in text
+    assert language.detect(text).lang == "en"
+    assert "".join(i for i in items if isinstance(i, str)).strip()  # the raw stream
+    assert job.stats is not None and job.stats.completion_tokens > 0
+    if request.spec.kind == "edit" and action != "custom":
+        assert text != TEXT
+
+
+@pytest.mark.real_model
+def test_cancel_mid_document_keeps_finished_chunks(engine: Engine) -> None:
+    doc = "\n\n".join([TEXT] * 6)
+    cancel = CancelToken()
+    job = WriteJob(engine, WriteRequest("proofread", doc), GREEDY, cancel)
+    first: ChunkDone | None = None
+    for item in job:
+        if isinstance(item, ChunkDone):
+            first = item
+            cancel.cancel()  # as the kernel does from the GUI thread
+    done = job.done
+    assert first is not None and done is not None
+    assert done.is_cancelled and done.completed == 1 and done.total >= 2
+    assert done.text.startswith(first.result)
+    assert done.text[len(first.result):] == doc[len(first.source):]  # the rest unchanged
+    assert job.stats is not None and job.stats.finish_reason == "cancelled"
+
+
+@pytest.mark.real_model
+def test_blank_text_and_bad_requests(engine: Engine) -> None:
+    job, _ = run(engine, WriteRequest("proofread", "\n\n  \n"))
+    assert job.done is not None and job.done.text == "\n\n  \n" and not job.done.is_changed
+    with pytest.raises(WritingError, match="Choose one of"):
+        run(engine, WriteRequest("translate", TEXT))
+    with pytest.raises(WritingError, match="tone"):
+        run(engine, WriteRequest("rewrite", TEXT, tone="angry"))
+    with pytest.raises(WritingError, match="instruction"):
+        run(engine, WriteRequest("custom", TEXT))
+
+
+def test_find_action_accepts_labels() -> None:
+    assert find_action("Key points").name == "key_points"
+    assert find_action("key-points").name == "key_points"
+    assert find_action("Continue writing").name == "continue"
+
+
+@pytest.mark.parametrize(("action", "source", "answer", "problem"), [
+    ("proofread", TEXT, "I'm sorry, but I can't help with that request.", "did not do the task"),
+    ("proofread", "抱歉，我来晚了。", "抱歉，我来晚了。", ""),  # the source itself apologises
+    ("proofread", TEXT, "Travel.", "far shorter"),
+    ("shorten", TEXT, TEXT + " " + TEXT, "far longer"),
+    ("summarize", TEXT, TEXT.replace("peple", "people"), "repeated the text"),
+    ("proofread", "我今天去了学校，天气很好。我们在公园里玩的很开心，然后一起回家吃晚饭。",
+     "I went to school today and the weather was nice. We had fun in the park.",
+     "another language"),
+    ("custom", "我今天去了学校，天气很好。我们在公园里玩的很开心，然后一起回家吃晚饭。",
+     "I went to school today and the weather was nice. We had fun in the park.", ""),
+    ("proofread", TEXT, "", "empty"),
+    ("summarize", TEXT, "People travel to see new places and meet people.", ""),
+])
+def test_check_answer(action: str, source: str, answer: str, problem: str) -> None:
+    found = check_answer(find_action(action), source, answer)
+    assert (problem in found and found) if problem else found == ""
+
+
+@pytest.mark.real_model
+def test_prompt_lookup_engine_proofreads(smollm2_path: Path) -> None:
+    with pytest.raises(SettingsError, match="prompt-lookup"):
+        EngineSettings(prompt_lookup=-1).validated()
+    eng = Engine(EngineSettings(n_ctx=512, n_threads=1, probe=False, prompt_lookup=8))
+    eng.load(smollm2_path)
+    try:
+        job, _ = run(eng, WriteRequest("proofread", TEXT))
+        assert job.done is not None and job.done.is_usable and job.done.text != TEXT
+        assert eng._llm.draft_model is not None  # the draft model is really in use
+    finally:
+        eng.close()
