@@ -26,6 +26,10 @@ def run_app(model: Path | None = None, argv: list[str] | None = None) -> int:
     app.setApplicationName("LLMasOS")
     app.setOrganizationName("LLMasOS")
     app.setApplicationVersion(__version__)
+    from llmasos.apps.gui.icons import APP_ID, app_icon
+
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName(APP_ID)  # lets Wayland match windows to the .desktop file
     setup_logging()
     install_excepthook()
     store = SettingsStore()
@@ -34,6 +38,9 @@ def run_app(model: Path | None = None, argv: list[str] | None = None) -> int:
     kernel = Kernel()
     window = MainWindow(kernel, store, settings, initial_model=model)
     window.show()
+    from llmasos.apps.gui.smoke import maybe_schedule_smoke_quit
+
+    maybe_schedule_smoke_quit(window)
     if warning:
         from PySide6.QtWidgets import QMessageBox
 
