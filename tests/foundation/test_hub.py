@@ -196,3 +196,16 @@ def test_offline_search(offline, monkeypatch):
 def test_entry_size_sums_parts():
     e = GgufEntry("a", None, (RemoteFile("a", 3, None), RemoteFile("b", 4, None)))
     assert e.size == 7 and e.is_split
+
+
+def test_answer_that_is_not_the_hub_api(fake_hub, monkeypatch):
+    import huggingface_hub
+
+    from llmasos.foundation.hub_errors import HubResponseError
+
+    def broken(*args, **kwargs):
+        return [].get("x")  # what huggingface_hub hits when a mirror answers a JSON list
+
+    monkeypatch.setattr(huggingface_hub.HfApi, "list_models", broken)
+    with pytest.raises(HubResponseError, match="not the Hub's API"):
+        HubClient(fake_hub.endpoint).search("qwen")

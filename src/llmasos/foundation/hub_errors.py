@@ -124,6 +124,12 @@ def translate_hub_error(exc: BaseException, what: str, endpoint: str) -> BaseExc
         return OfflineError(_offline_message(what, endpoint, type(exc).__name__))
     if isinstance(exc, OSError) and exc.errno is not None and exc.errno in (28, 122):
         return DiskFullError(f"Cannot {what}: the disk is full. Free some space and try again.")
+    if isinstance(exc, (AttributeError, KeyError, TypeError, ValueError)):
+        # huggingface_hub parsing an answer that is not the Hub's (a wrong mirror, a proxy page)
+        return HubResponseError(
+            f"Cannot {what}: {endpoint} answered with something that is not the Hub's API "
+            f"({type(exc).__name__}). Check the Hub endpoint in Settings."
+        )
     return exc
 
 
