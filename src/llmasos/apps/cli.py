@@ -28,7 +28,7 @@ Handler = Callable[[argparse.Namespace], int]
 def _add_chat(sub: Any) -> None:
     p = sub.add_parser("chat", help="answer one prompt with a model, streaming to stdout")
     p.add_argument("prompt", help="the user's message ('-' reads it from stdin)")
-    p.add_argument("--model", "-m", required=True, help="GGUF path or installed model name")
+    p.add_argument("--model", "-m", help="GGUF path or installed model name")
     p.add_argument("--system", help="system prompt")
     p.add_argument("--max-tokens", type=int, default=512)
     p.add_argument("--temperature", type=float, default=0.7)
@@ -40,6 +40,9 @@ def _add_chat(sub: Any) -> None:
     p.add_argument("--ctx", type=int, default=4096, help="context length in tokens")
     p.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
     p.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    from llmasos.apps.cli_common import add_engine_args
+
+    add_engine_args(p)
     p.set_defaults(func=_cmd_chat)
 
 
@@ -77,18 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
-    from llmasos.foundation.engine import (
-        CancelToken,
-        ChatMessage,
-        Engine,
-        EngineSettings,
-        SamplingParams,
-    )
-    from llmasos.foundation.model_store import resolve_model
+    from llmasos.apps.cli_common import make_engine
+    from llmasos.foundation.engine import CancelToken, ChatMessage, SamplingParams
+    from llmasos.foundation.settings import SettingsStore
 
     prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
-    engine = Engine(EngineSettings(n_ctx=args.ctx, n_threads=args.threads))
-    info = engine.load(resolve_model(args.model))
+    engine = make_engine(args, SettingsStore().load()[0])
+    info = engine.info
+    assert info is not None
     messages = [ChatMessage("system", args.system)] if args.system else []
     messages.append(ChatMessage("user", prompt))
     params = SamplingParams(
@@ -116,7 +115,7 @@ def _cmd_chat(args: argparse.Namespace) -> int:
             "text": text, "prompt_tokens": stats.prompt_tokens,
             "completion_tokens": stats.completion_tokens, "ttft_s": round(stats.ttft_s, 4),
             "tokens_per_s": round(stats.tokens_per_s, 2), "finish_reason": stats.finish_reason,
-            "model": info.path.name,
+            "model": info.name if info.architecture == "remote" else info.path.name,
         }
         print(json.dumps(out, ensure_ascii=False))
     return 130 if stats.finish_reason == "cancelled" else 0

@@ -14,8 +14,9 @@ import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
+from llmasos.apps.cli_common import add_engine_args, make_engine, remote_engine
 from llmasos.errors import InvalidInputError
 
 
@@ -42,6 +43,7 @@ def register(subparsers: Any) -> None:
                    help="most tokens the model may write for one part of the text")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object at the end (text, languages, checks, stats)")
+    add_engine_args(p)
     p.set_defaults(func=_cmd_translate)
 
 
@@ -64,6 +66,7 @@ def read_stdin_text(stream: BinaryIO) -> str:
 def _cmd_translate(args: argparse.Namespace) -> int:
     from llmasos.foundation.engine import CancelToken, Engine, EngineSettings
     from llmasos.foundation.model_store import resolve_model
+    from llmasos.foundation.settings import SettingsStore
     from llmasos.services.translation import (
         DEFAULT_SAMPLING,
         ChunkTranslated,
@@ -81,8 +84,12 @@ def _cmd_translate(args: argparse.Namespace) -> int:
         params=replace(DEFAULT_SAMPLING, seed=args.seed, max_tokens=args.max_tokens))
     resolve_languages(request)  # a bad language code fails before the model loads
     cancel = CancelToken()
-    engine = Engine(EngineSettings(n_ctx=args.ctx, n_threads=args.threads))
-    engine.load(resolve_model(_model_name(args.model)))
+    settings = SettingsStore().load()[0]
+    if remote_engine(args, settings) is not None:
+        engine = cast(Engine, make_engine(args, settings))
+    else:
+        engine = Engine(EngineSettings(n_ctx=args.ctx, n_threads=args.threads))
+        engine.load(resolve_model(_model_name(args.model)))
     signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
     try:
         job = translate(engine, request, cancel)

@@ -14,8 +14,9 @@ import json
 import signal
 import sys
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
+from llmasos.apps.cli_common import add_engine_args, make_engine, remote_engine
 from llmasos.errors import WritingError
 
 
@@ -34,6 +35,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--ctx", type=int, default=4096, help="context length in tokens")
     p.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
     p.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    add_engine_args(p)
     p.set_defaults(func=_cmd_write)
 
 
@@ -65,13 +67,18 @@ def _cmd_write(args: argparse.Namespace) -> int:
     if not request.text.strip():
         raise WritingError("There is no text on stdin. Pipe the text in, e.g. "
                            "`llmasos write proofread < letter.txt`.")
-    path = resolve_model(_model_name(args.model))
-    engine = Engine(EngineSettings(n_ctx=args.ctx, n_threads=args.threads,
-                                   prompt_lookup=PROMPT_LOOKUP_DEFAULT))
-    engine.load(path)
+    settings = SettingsStore().load()[0]
+    if remote_engine(args, settings) is not None:
+        engine = cast(Engine, make_engine(args, settings))
+    else:
+        engine = Engine(EngineSettings(n_ctx=args.ctx, n_threads=args.threads,
+                                       prompt_lookup=PROMPT_LOOKUP_DEFAULT))
+        engine.load(resolve_model(_model_name(args.model)))
+    assert engine.info is not None
+    path = engine.info.path
     cancel = CancelToken()
     signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
-    params = SettingsStore().load()[0].to_sampling_params()
+    params = settings.to_sampling_params()
     if args.temperature is not None:
         params = replace(params, temperature=args.temperature)
     job = WriteJob(engine, request, params, cancel)

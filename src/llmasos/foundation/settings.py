@@ -1,6 +1,6 @@
 """The person's settings: what they are, which values are allowed, and the file they live in.
 
-:class:`AppSettings` is plain frozen data in four groups (engine, sampling, ui, hub)
+:class:`AppSettings` is plain frozen data in groups (engine, sampling, ui, hub, api, remote)
 plus the default model and the tool windows to reopen. :class:`SettingsStore` keeps
 it in ``settings.json`` in the config folder, a file people can read and edit.
 
@@ -80,6 +80,30 @@ class HubConfig:
 
 
 @dataclass(frozen=True)
+class ApiConfig:
+    """The local OpenAI-compatible API server. ``api_key`` is kept out of ``repr()``.
+
+    Any ``host`` other than this computer (127.0.0.1, ::1, localhost) needs an API key.
+    ``cors_origins`` lists web origins allowed to call it from a browser (empty: none).
+    """
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8800
+    api_key: str = field(default="", repr=False)
+    cors_origins: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RemoteConfig:
+    """An OpenAI-compatible server used as the engine; ``url`` empty means the local model."""
+
+    url: str = ""
+    key: str = field(default="", repr=False)
+    model: str = ""  # "" means the server's first model
+
+
+@dataclass(frozen=True)
 class AppSettings:
     """Every setting the app keeps between runs."""
 
@@ -87,6 +111,8 @@ class AppSettings:
     sampling: SamplingConfig = field(default_factory=SamplingConfig)
     ui: UiConfig = field(default_factory=UiConfig)
     hub: HubConfig = field(default_factory=HubConfig)
+    api: ApiConfig = field(default_factory=ApiConfig)
+    remote: RemoteConfig = field(default_factory=RemoteConfig)
     default_model: str = ""  # a model name or path; "" means none chosen
     open_windows: tuple[str, ...] = ()  # tool windows to reopen, e.g. ("translate",)
 
@@ -109,6 +135,7 @@ class AppSettings:
             message = _check(section, value)
             if message:
                 found.append(message)
+        found.extend(_cross_problems(self))
         return found
 
     def validate(self) -> AppSettings:
@@ -185,6 +212,50 @@ def _token_rule(value: Any) -> str | None:
     return "Hub token (hub.token) must not contain spaces or non-ASCII characters."
 
 
+def _key_rule(label: str) -> Rule:
+    def rule(value: Any) -> str | None:
+        # keys go into an HTTP header: printable ASCII only. Never echo them.
+        if all(33 <= ord(ch) <= 126 for ch in value):
+            return None
+        return f"{label} must not contain spaces or non-ASCII characters."
+
+    return rule
+
+
+def _host_rule(value: Any) -> str | None:
+    if value == "localhost":
+        return None
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return (f"API server address (api.host) must be an IP address such as 127.0.0.1 or "
+                f"0.0.0.0, or localhost; got {value!r}.")
+    return None
+
+
+def _remote_url_rule(value: Any) -> str | None:
+    if value == "":
+        return None
+    try:
+        parts = urlsplit(value)
+        scheme, host = parts.scheme, parts.hostname
+    except ValueError:
+        scheme, host = "", None
+    if scheme in ("http", "https") and host:
+        return None
+    return (f"Remote engine address (remote.url) must be empty or an http:// or https:// "
+            f"address such as http://127.0.0.1:8080/v1; got {value!r}.")
+
+
+def _cross_problems(settings: AppSettings) -> list[str]:
+    """Rules that involve two fields."""
+    api = settings.api
+    if not _is_loopback(api.host) and not api.api_key:
+        return [f"The API server may listen on {api.host} (not only this computer) only with "
+                "an API key (api.api_key); set one or use 127.0.0.1."]
+    return []
+
+
 def _windows_rule(value: Any) -> str | None:
     if all(name for name in value):
         return None
@@ -210,12 +281,18 @@ _RULES: dict[str, Rule] = {
     "hub.endpoint": _endpoint_rule,
     "hub.token": _token_rule,
     "open_windows": _windows_rule,
+    "api.host": _host_rule,
+    "api.port": _number_rule("API server port (api.port)", 1, 65535),
+    "api.api_key": _key_rule("API key (api.api_key)"),
+    "remote.url": _remote_url_rule,
+    "remote.key": _key_rule("Remote engine key (remote.key)"),
 }
 
 _GROUPS: dict[str, type[Any]] = {
     "engine": EngineConfig, "sampling": SamplingConfig, "ui": UiConfig, "hub": HubConfig,
+    "api": ApiConfig, "remote": RemoteConfig,
 }
-_SECRETS = frozenset({"hub.token"})
+_SECRETS = frozenset({"hub.token", "api.api_key", "remote.key"})
 
 
 def _values(settings: AppSettings) -> list[tuple[str, Any]]:

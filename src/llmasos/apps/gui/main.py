@@ -35,7 +35,14 @@ def run_app(model: Path | None = None, argv: list[str] | None = None) -> int:
     store = SettingsStore()
     settings, warning = store.load()
     apply_theme(app, settings.ui.theme)
-    kernel = Kernel()
+    remote = None
+    if settings.remote.url and model is None:
+        from llmasos.foundation.remote import RemoteEngine
+
+        remote = RemoteEngine(settings.remote.url, settings.remote.key)
+        # the kernel's worker asks the server for its model list, off the GUI thread
+        model = Path(settings.remote.model)
+    kernel = Kernel(remote)  # type: ignore[arg-type]  # RemoteEngine has the Engine API
     window = MainWindow(kernel, store, settings, initial_model=model)
     window.show()
     from llmasos.apps.gui.smoke import maybe_schedule_smoke_quit

@@ -28,9 +28,11 @@ from llmasos.apps.gui.theme import apply_theme
 from llmasos.errors import SettingsError
 from llmasos.foundation.settings import (
     SEED_MAX,
+    ApiConfig,
     AppSettings,
     EngineConfig,
     HubConfig,
+    RemoteConfig,
     SamplingConfig,
     SettingsStore,
     UiConfig,
@@ -87,6 +89,17 @@ def _row(form: QFormLayout, text: str, widget: QWidget) -> None:
     form.addRow(label, widget)
 
 
+def _pair(first: QWidget, second: QWidget) -> QWidget:
+    """Two fields on one form row; the label's buddy is the first."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(first, 2)
+    row.addWidget(second, 1)
+    box.setFocusProxy(first)
+    return box
+
+
 def _optional(box: QSpinBox, auto_value: int) -> int | None:
     return None if box.value() == auto_value else box.value()
 
@@ -123,7 +136,7 @@ class SettingsPage(QWidget):
         content = QWidget()
         column = QVBoxLayout(content)
         for group in (self._engine_group(), self._sampling_group(), self._ui_group(),
-                      self._hub_group()):
+                      self._hub_group(), self._api_group(), self._remote_group()):
             column.addWidget(group)
         column.addStretch(1)
         scroll = QScrollArea()
@@ -217,6 +230,58 @@ class SettingsPage(QWidget):
         _row(form, "T&oken:", self.token)
         return group
 
+    def _api_group(self) -> QGroupBox:
+        group = QGroupBox("API server")
+        form = QFormLayout(group)
+        self.api_enabled = QCheckBox("Serve an OpenAI-compatible API to other programs")
+        _describe(self.api_enabled, "API server",
+                  "Other programs on this computer can use the loaded model through "
+                  "http://127.0.0.1:PORT/v1. Their requests wait behind yours.")
+        self.api_host = QLineEdit()
+        self.api_host.setPlaceholderText("127.0.0.1")
+        _describe(self.api_host, "API address",
+                  "127.0.0.1: this computer only. 0.0.0.0 or another address lets other "
+                  "computers connect, and needs an API key.")
+        self.api_port = _spin(1, 65535, "API port", "Port to listen on (1–65,535).")
+        self.api_port.setGroupSeparatorShown(False)
+        self.api_key = QLineEdit()
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_key.setPlaceholderText("Optional on 127.0.0.1")
+        _describe(self.api_key, "API key",
+                  "Programs must send 'Authorization: Bearer KEY'. Saved unencrypted in the "
+                  "settings file, readable only by you.")
+        self.api_cors = QLineEdit()
+        self.api_cors.setPlaceholderText("None (browser pages cannot call the API)")
+        _describe(self.api_cors, "Allowed web origins",
+                  "Web pages allowed to call the API, separated by commas, e.g. "
+                  "http://localhost:3000. Empty: none.")
+        form.addRow(self.api_enabled)
+        _row(form, "Ser&ve on:", _pair(self.api_host, self.api_port))
+        _row(form, "API ke&y:", self.api_key)
+        _row(form, "&Web origins:", self.api_cors)
+        return group
+
+    def _remote_group(self) -> QGroupBox:
+        group = QGroupBox("Remote engine")
+        form = QFormLayout(group)
+        self.remote_url = QLineEdit()
+        self.remote_url.setPlaceholderText("Empty: use the local model")
+        _describe(self.remote_url, "Remote engine address",
+                  "An OpenAI-compatible server to use instead of a local model (llama.cpp "
+                  "server, vLLM, Ollama, a gateway), e.g. http://192.168.1.5:8080/v1.")
+        self.remote_key = QLineEdit()
+        self.remote_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.remote_key.setPlaceholderText("Key, if the server needs one")
+        _describe(self.remote_key, "Remote engine key",
+                  "The server's API key. Saved unencrypted in the settings file, readable "
+                  "only by you.")
+        self.remote_model = QLineEdit()
+        self.remote_model.setPlaceholderText("Empty: the server's first model")
+        _describe(self.remote_model, "Remote model", "The server's model to use.")
+        _row(form, "Server address (&URL):", _pair(self.remote_url, self.remote_key))
+        _row(form, "Model to re&quest:", self.remote_model)
+        return group
+
     def _messages(self) -> QWidget:
         box = QWidget()
         column = QVBoxLayout(box)
@@ -271,6 +336,15 @@ class SettingsPage(QWidget):
         self.enter_sends.setChecked(settings.ui.enter_sends)
         self.endpoint.setText(settings.hub.endpoint)
         self.token.setText(settings.hub.token)
+        api, remote = settings.api, settings.remote
+        self.api_enabled.setChecked(api.enabled)
+        self.api_host.setText(api.host)
+        self.api_port.setValue(api.port)
+        self.api_key.setText(api.api_key)
+        self.api_cors.setText(", ".join(api.cors_origins))
+        self.remote_url.setText(remote.url)
+        self.remote_key.setText(remote.key)
+        self.remote_model.setText(remote.model)
 
     def form_settings(self) -> AppSettings:
         """Return the settings the form shows (not yet validated)."""
@@ -287,7 +361,16 @@ class SettingsPage(QWidget):
                       language=str(self.language.currentData()),
                       enter_sends=self.enter_sends.isChecked())
         hub = HubConfig(endpoint=self.endpoint.text().strip(), token=self.token.text().strip())
-        return replace(self._saved, engine=engine, sampling=sampling, ui=ui, hub=hub)
+        api = ApiConfig(enabled=self.api_enabled.isChecked(),
+                        host=self.api_host.text().strip() or "127.0.0.1",
+                        port=self.api_port.value(), api_key=self.api_key.text().strip(),
+                        cors_origins=tuple(o.strip() for o in self.api_cors.text().split(",")
+                                           if o.strip()))
+        remote = RemoteConfig(url=self.remote_url.text().strip(),
+                              key=self.remote_key.text().strip(),
+                              model=self.remote_model.text().strip())
+        return replace(self._saved, engine=engine, sampling=sampling, ui=ui, hub=hub, api=api,
+                       remote=remote)
 
     # --- actions -------------------------------------------------------------------------
 

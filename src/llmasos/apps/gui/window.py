@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos import __version__
+from llmasos.apps.api import ApiServerController
 from llmasos.foundation.engine import SamplingParams
 from llmasos.foundation.gguf_file import ModelInfo
 from llmasos.foundation.paths import app_paths
@@ -49,7 +50,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.status = StatusBar(kernel, self)
         self.setStatusBar(self.status)
-        self.status.stop_requested.connect(kernel.cancel_all)
+        self.status.stop_requested.connect(self.stop_all_pages)
+        self.api_server = ApiServerController(kernel, self)
+        self.api_server.status_changed.connect(self.status.showMessage)
+        self.api_server.apply(settings)
         kernel.loaded.connect(self._on_loaded)
         kernel.load_failed.connect(self._on_load_failed)
         kernel.unexpected.connect(lambda details: show_unexpected(details, self))
@@ -190,6 +194,14 @@ class MainWindow(QMainWindow):
 
     def _on_settings_applied(self, settings: AppSettings) -> None:
         self.settings = settings
+        self.api_server.apply(settings)
+
+    def stop_all_pages(self) -> None:
+        """Stop what the windows asked for (the Stop button); API clients are left alone."""
+        pages = [p for p in self.pages.values() if isinstance(p, ToolPage)]
+        pages += [w.page for w in self.tool_windows]
+        for page in pages:
+            page.cancel_all()
 
     def _about(self) -> None:
         QMessageBox.about(self, "About LLMasOS",
@@ -229,6 +241,7 @@ class MainWindow(QMainWindow):
             if isinstance(page, ToolPage):
                 page.cancel_all()
         self.models_page.shutdown()
+        self.api_server.stop()
         self.kernel.shutdown(timeout_s=10.0)
         event.accept()
 

@@ -1,0 +1,223 @@
+"""The endpoints: each reads its request, queues a kernel job and answers from its events.
+
+Handlers run on the HTTP server's request threads and wait on their ticket's queue
+(see :mod:`llmasos.apps.api.bridge`). While waiting they check every
+:data:`~llmasos.apps.api.server.POLL_S` whether the client went away; a client that
+leaves — or a failed write on an event stream — cancels its generation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from llmasos.kernel.kernel import JobFn
+from llmasos.services.writing import WriteDone
+
+from . import protocol as p
+from .bridge import Ended, Item, Started, Text, Ticket
+from .jobs import JobFailure, generate_job, rewrite_job, translate_job
+from .openapi import openapi_document
+from .server import POLL_S, ClientGone, Handler, Route
+
+Event = Started | Text | Item | Ended
+
+
+def model_id(h: Handler) -> str:
+    """The loaded model's id ("" when none): a file name, or the remote model's id."""
+    info = h.server.bridge.kernel.model_info
+    if info is None:
+        return ""
+    return (info.name or info.path.name) if info.architecture == "remote" else info.path.name
+
+
+def _events(h: Handler, job: JobFn) -> Generator[Event, None, None]:
+    """Queue ``job`` and yield its events up to and including :class:`Ended`.
+
+    Closing the iterator early (the client left, a write failed) cancels the request.
+    """
+    bridge = h.server.bridge
+    try:
+        ticket = bridge.submit(job)
+    except RuntimeError as exc:
+        raise p.ApiError(503, str(exc), type="server_error", code="unavailable") from exc
+    ended = False
+    try:
+        while not ended:
+            event = _next(h, ticket)
+            ended = isinstance(event, Ended)
+            yield event
+    finally:
+        if not ended:
+            bridge.cancel(ticket)
+
+
+def _next(h: Handler, ticket: Ticket) -> Event:
+    while True:
+        try:
+            return ticket.events.get(timeout=POLL_S)
+        except queue.Empty:
+            if h.client_gone():
+                raise ClientGone from None
+
+
+def _ended_error(end: Ended) -> p.ApiError:
+    """The error for a request that ended other than by finishing."""
+    if end.kind == "failed":
+        return p.ApiError(500, end.message, type="server_error", code="engine_error")
+    why = end.message or "The request was cancelled on the server (e.g. the app stopped " \
+        "all work)."
+    return p.ApiError(503, why, type="server_error", code="cancelled")
+
+
+@dataclass
+class _Outcome:
+    """What a request produced: its text, items and how it ended."""
+
+    text: list[str] = field(default_factory=list)
+    items: list[Any] = field(default_factory=list)
+    end: Ended | None = None
+
+    def raise_for_failure(self) -> None:
+        for item in self.items:
+            if isinstance(item, JobFailure):
+                raise item.error()
+        if self.end is None or self.end.kind != "finished":
+            raise _ended_error(self.end or Ended("stopped"))
+
+
+def _collect(h: Handler, job: JobFn) -> _Outcome:
+    out = _Outcome()
+    with contextlib.closing(_events(h, job)) as events:
+        for event in events:
+            if isinstance(event, Text):
+                out.text.append(event.text)
+            elif isinstance(event, Item):
+                out.items.append(event.value)
+            elif isinstance(event, Ended):
+                out.end = event
+    out.raise_for_failure()
+    return out
+
+
+# --- generation endpoints -------------------------------------------------------------------
+
+def _generate(h: Handler, req: p.GenerateRequest, shape: p.Shape) -> None:
+    job = generate_job(req)
+    rid = p.new_id(shape.id_prefix)
+    if not req.stream:
+        out = _collect(h, job)
+        assert out.end is not None
+        h.send_json(200, p.response(shape, rid, model_id(h), "".join(out.text),
+                                    out.end.stats))
+        return
+    with contextlib.closing(_events(h, job)) as events:
+        _stream(h, events, shape, rid, req.include_usage)
+
+
+def _first(events: Iterator[Event]) -> Event:
+    """Skip to the first event that is not :class:`Started`."""
+    for event in events:
+        if not isinstance(event, Started):
+            return event
+    raise p.ApiError(503, "The request ended without an answer.", type="server_error")
+
+
+def _stream(h: Handler, events: Iterator[Event], shape: p.Shape, rid: str,
+            include_usage: bool) -> None:
+    """Answer as server-sent events. Headers wait for the first text, so an error
+    before any text still gets its proper HTTP status."""
+    event = _first(events)
+    if isinstance(event, Item) and isinstance(event.value, JobFailure):
+        raise event.value.error()
+    if isinstance(event, Ended) and event.kind != "finished":
+        raise _ended_error(event)
+    model = model_id(h)
+    h.start_events({})
+    if shape is p.CHAT:
+        h.send_event({**p.chunk(shape, rid, model, ""),
+                      "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""},
+                                   "logprobs": None, "finish_reason": None}]})
+    while True:
+        if isinstance(event, Text):
+            h.send_event(p.chunk(shape, rid, model, event.text))
+        elif isinstance(event, Item) and isinstance(event.value, JobFailure):
+            h.send_event(event.value.error().body())
+            return
+        elif isinstance(event, Ended):
+            break
+        event = next(events)
+    if event.kind != "finished":
+        h.send_event(_ended_error(event).body())
+        return
+    h.send_event(p.chunk(shape, rid, model, None, p.finish_reason(event.stats)))
+    if include_usage:
+        h.send_event(p.usage_chunk(shape, rid, model, event.stats))
+    h.send_event("[DONE]")
+
+
+def chat_completions(h: Handler) -> None:
+    cfg = h.config
+    _generate(h, p.parse_chat(h.read_json(), cfg.sampling, cfg.limits), p.CHAT)
+
+
+def completions(h: Handler) -> None:
+    cfg = h.config
+    _generate(h, p.parse_completion(h.read_json(), cfg.sampling, cfg.limits), p.COMPLETION)
+
+
+# --- LLMasOS services -----------------------------------------------------------------------
+
+def translate(h: Handler) -> None:
+    cfg = h.config
+    req = p.parse_translate(h.read_json(), cfg.sampling, cfg.limits)
+    out = _collect(h, translate_job(req))
+    assert out.end is not None
+    h.send_json(200, {
+        "id": p.new_id("tr"), "object": "translation", "model": model_id(h),
+        "text": "".join(out.text).strip(), "target_language": req.target,
+        "source_language": req.source or None, "usage": p.usage(out.end.stats),
+    })
+
+
+def rewrite(h: Handler) -> None:
+    cfg = h.config
+    req = p.parse_rewrite(h.read_json(), cfg.sampling, cfg.limits)
+    out = _collect(h, rewrite_job(req))
+    assert out.end is not None
+    done = next((i for i in reversed(out.items) if isinstance(i, WriteDone)), None)
+    if done is None:
+        raise p.ApiError(500, "The writing job ended without a result.", type="server_error")
+    h.send_json(200, {
+        "id": p.new_id("rw"), "object": "rewrite", "model": model_id(h),
+        "action": req.action, "tone": req.tone, "text": done.text,
+        "changed": done.is_changed, "problems": list(done.problems),
+        "usage": p.usage(out.end.stats),
+    })
+
+
+# --- documents --------------------------------------------------------------------------------
+
+def models(h: Handler) -> None:
+    name = model_id(h)
+    kernel = h.server.bridge.kernel
+    data = [{"id": name, "object": "model", "created": 0, "owned_by": "llmasos",
+             "context_length": kernel.n_ctx}] if name else []
+    h.send_json(200, {"object": "list", "data": data})
+
+
+def openapi(h: Handler) -> None:
+    h.send_json(200, openapi_document(h.config.limits))
+
+
+ROUTES: dict[tuple[str, str], Route] = {
+    ("GET", "/v1/models"): models,
+    ("POST", "/v1/chat/completions"): chat_completions,
+    ("POST", "/v1/completions"): completions,
+    ("POST", "/v1/translate"): translate,
+    ("POST", "/v1/rewrite"): rewrite,
+    ("GET", "/openapi.json"): openapi,
+}
