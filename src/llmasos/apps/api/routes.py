@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmasos.kernel.kernel import JobFn
+from llmasos.services.translation import TranslationDone
 from llmasos.services.writing import WriteDone
 
 from . import protocol as p
@@ -176,9 +177,11 @@ def translate(h: Handler) -> None:
     req = p.parse_translate(h.read_json(), cfg.sampling, cfg.limits)
     out = _collect(h, translate_job(req))
     assert out.end is not None
+    done = next((i for i in reversed(out.items) if isinstance(i, TranslationDone)), None)
+    text = done.result.text if done is not None else "".join(out.text)
     h.send_json(200, {
         "id": p.new_id("tr"), "object": "translation", "model": model_id(h),
-        "text": "".join(out.text).strip(), "target_language": req.target,
+        "text": text.strip(), "target_language": req.target,
         "source_language": req.source or None, "usage": p.usage(out.end.stats),
     })
 
