@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from llmasos.apps.gui.home_pages import recommend_entry
 from llmasos.apps.gui.chat_page import ChatPage
+from llmasos.apps.gui.home_pages import recommend_entry
 from llmasos.apps.gui.translate_page import TranslatePage
 from llmasos.apps.gui.window import MainWindow
 from llmasos.foundation.catalog import load_catalog

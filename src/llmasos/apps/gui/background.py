@@ -123,8 +123,9 @@ class Task(QObject):
             details = traceback.format_exc()
             log.error("background job failed unexpectedly:\n%s", details)
             self.unexpected.emit(details)
-            self._ended.emit("failed", f"Something went wrong ({type(exc).__name__}: {exc}). "
-                                       "The details are in the log file.")
+            self._ended.emit("failed", self.tr(
+                "Something went wrong ({kind}: {error}). The details are in the log file."
+            ).format(kind=type(exc).__name__, error=exc))
         finally:
             _count(-1)
 

@@ -9,6 +9,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from llmasos.foundation.paths import app_paths
@@ -34,11 +35,13 @@ def show_unexpected(details: str, parent: QWidget | None = None) -> None:
     log.error("Unexpected error:\n%s", details)
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle("LLMasOS — unexpected error")
-    box.setText("Something went wrong inside LLMasOS. Your text is kept. The details are "
-                f"saved in the log file ({setup_logging()}); please report them.")
+    box.setWindowTitle(QCoreApplication.translate("ErrorDialog", "LLMasOS — unexpected error"))
+    box.setText(QCoreApplication.translate(
+        "ErrorDialog", "Something went wrong inside LLMasOS. Your text is kept. The details "
+        "are saved in the log file ({log}); please report them.").format(log=setup_logging()))
     box.setDetailedText(details)
-    copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
+    copy = box.addButton(QCoreApplication.translate("ErrorDialog", "&Copy details"),
+                         QMessageBox.ButtonRole.ActionRole)
     box.addButton(QMessageBox.StandardButton.Close)
     copy.clicked.disconnect()
     copy.clicked.connect(lambda: QApplication.clipboard().setText(details))

@@ -35,22 +35,23 @@ class WelcomePage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        title = QLabel("<h2>Welcome to LLMasOS</h2>")
-        intro = QLabel("LLMasOS runs a language model on this computer. Nothing you write "
-                       "leaves it. To start, get a model:")
+        title = QLabel("<h2>{}</h2>".format(self.tr("Welcome to LLMasOS")))
+        intro = QLabel(self.tr("LLMasOS runs a language model on this computer. Nothing you "
+                               "write leaves it. To start, get a model:"))
         intro.setWordWrap(True)
         self.recommendation = QLabel(self._recommendation_text())
         self.recommendation.setWordWrap(True)
-        self.recommendation.setAccessibleName("Recommended model")
+        self.recommendation.setAccessibleName(self.tr("Recommended model"))
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setAccessibleName("Message")
+        self.message.setAccessibleName(self.tr("Message"))
         self.message.setStyleSheet("color: palette(highlight);")
-        download = QPushButton("&Download a model…")
-        download.setAccessibleName("Download a model")
+        download = QPushButton(self.tr("&Download a model…"))
+        download.setAccessibleName(self.tr("Download a model"))
+        download.setAccessibleDescription(self.tr("Go to Models → Get models"))
         download.clicked.connect(self.download)
-        open_button = QPushButton("&Open a GGUF file…")
-        open_button.setAccessibleName("Open a GGUF file")
+        open_button = QPushButton(self.tr("&Open a GGUF file…"))
+        open_button.setAccessibleName(self.tr("Open a GGUF file"))
         open_button.clicked.connect(self.open_file)
         buttons = QHBoxLayout()
         buttons.addWidget(download)
@@ -63,8 +64,7 @@ class WelcomePage(QWidget):
         layout.addWidget(self.message)
         layout.addStretch(1)
 
-    @staticmethod
-    def _recommendation_text() -> str:
+    def _recommendation_text(self) -> str:
         try:
             entries = load_catalog()
         except LLMasOSError as exc:
@@ -72,9 +72,12 @@ class WelcomePage(QWidget):
         ram = hardware.snapshot().available_ram
         best = recommend_entry(entries, ram)
         if best is None:
-            return "This computer has little free memory; pick the smallest model you can find."
-        return (f"Recommended for this computer ({ram / 2**30:.1f} GB free): "
-                f"<b>{best.repo}</b> ({best.quant}, {best.params_b:g}B) — {best.description}")
+            return self.tr("This computer has little free memory; pick the smallest model you can "
+                           "find.")
+        return self.tr("Recommended for this computer ({free:.1f} GB free): <b>{repo}</b> "
+                       "({quant}, {params:g}B) — {description}").format(
+            free=ram / 2**30, repo=best.repo, quant=best.quant, params=best.params_b,
+            description=best.description)
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)

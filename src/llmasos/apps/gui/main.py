@@ -35,6 +35,9 @@ def run_app(model: Path | None = None, argv: list[str] | None = None) -> int:
     store = SettingsStore()
     settings, warning = store.load()
     apply_theme(app, settings.ui.theme)
+    from llmasos.apps.gui.i18n import install_translator
+
+    install_translator(app, settings.ui.language)  # before any window reads its texts
     remote = None
     if settings.remote.url and model is None:
         from llmasos.foundation.remote import RemoteEngine
@@ -49,9 +52,10 @@ def run_app(model: Path | None = None, argv: list[str] | None = None) -> int:
 
     maybe_schedule_smoke_quit(window)
     if warning:
+        from PySide6.QtCore import QCoreApplication
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.warning(window, "Settings", warning)
+        QMessageBox.warning(window, QCoreApplication.translate("MainWindow", "Settings"), warning)
     status = int(app.exec())
     kernel.shutdown(timeout_s=10.0)
     return status

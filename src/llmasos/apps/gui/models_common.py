@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,14 +20,22 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
+from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
 from llmasos.foundation import hardware
 from llmasos.foundation.fit import FitEstimate, estimate_for_entry, recommend
 from llmasos.foundation.hub import GgufEntry, HubClient
 
 ClientFactory = Callable[[], HubClient]  # called on a worker thread
-FIT_LABELS = {"fits": "fits", "tight": "tight", "too_big": "too big"}
+FIT_LABELS = {"fits": QT_TRANSLATE_NOOP("ModelsPage", "fits"),
+              "tight": QT_TRANSLATE_NOOP("ModelsPage", "tight"),
+              "too_big": QT_TRANSLATE_NOOP("ModelsPage", "too big")}
 FIT_COLOURS = {"fits": "#2e7d32", "tight": "#ef6c00", "too_big": "#c62828"}
-RECOMMENDED = "★ recommended"
+RECOMMENDED = QT_TRANSLATE_NOOP("ModelsPage", "★ recommended")
+
+
+def tr(text: str) -> str:
+    """``text`` (marked in the "ModelsPage" context) in the UI's language."""
+    return QCoreApplication.translate("ModelsPage", text)
 
 
 def gb(n: int) -> str:
@@ -79,7 +87,7 @@ def cell(text: str, tooltip: str = "", *, align_right: bool = False) -> QTableWi
 
 def fit_cell(fit: FitEstimate) -> QTableWidgetItem:
     """A fit badge: the verdict in its colour, the numbers as tooltip."""
-    item = cell(FIT_LABELS[fit.verdict], fit.describe())
+    item = cell(tr(FIT_LABELS[fit.verdict]), fit.describe())
     item.setForeground(QColor(FIT_COLOURS[fit.verdict]))
     item.setData(Qt.ItemDataRole.AccessibleTextRole, fit.describe())
     return item

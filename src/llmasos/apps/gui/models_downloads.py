@@ -9,12 +9,13 @@ A finished download is registered in the :class:`ModelStore` on the worker threa
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -80,8 +81,9 @@ def discard_job(make_client: ClientFactory, store: ModelStore, entry: GgufEntry)
 
 def progress_text(p: DownloadProgress) -> str:
     """``120.5 MB of 1.20 GB · 12.3 MB/s · 1:32 left``."""
-    return (f"{gb(p.done)} of {gb(p.total)} · {p.speed / 1e6:.1f} MB/s · "
-            f"{duration(p.eta_s)} left")
+    return QCoreApplication.translate(
+        "ModelsPage", "{done} of {total} · {speed:.1f} MB/s · {eta} left").format(
+        done=gb(p.done), total=gb(p.total), speed=p.speed / 1e6, eta=duration(p.eta_s))
 
 
 class DownloadRow(QFrame):
@@ -94,16 +96,20 @@ class DownloadRow(QFrame):
         self.control = DownloadControl()
         self.setFrameShape(QFrame.Shape.StyledPanel)
         name = entry.name.rsplit("/", 1)[-1]
-        self.setAccessibleName(f"Download of {name}")
-        title = QLabel(f"<b>{name}</b> — {repo} ({gb(entry.size)})")
+        self.setAccessibleName(self.tr("Download of {name}").format(name=name))
+        title = QLabel(f"<b>{html.escape(name)}</b> — {html.escape(repo)} ({gb(entry.size)})")
         self.bar = QProgressBar()
         self.bar.setRange(0, BAR_STEPS)
-        self.bar.setAccessibleName(f"Progress of {name}")
-        self.detail = QLabel("Waiting…")
+        self.bar.setAccessibleName(self.tr("Progress of {name}").format(name=name))
+        self.detail = QLabel(self.tr("Waiting…"))
         self.detail.setWordWrap(True)
-        self.detail.setAccessibleName(f"Status of {name}")
-        self.pause_button = make_button("&Pause", f"Pause {name}", lambda: None)
-        self.cancel_button = make_button("&Cancel", f"Cancel {name}", lambda: None)
+        self.detail.setAccessibleName(self.tr("Status of {name}").format(name=name))
+        self.pause_button = make_button(
+            self.tr("&Pause"), self.tr("Pause {name}").format(name=name), lambda: None
+        )
+        self.cancel_button = make_button(
+            self.tr("&Cancel"), self.tr("Cancel {name}").format(name=name), lambda: None
+        )
         top = QHBoxLayout()
         top.addWidget(title, 1)
         top.addWidget(self.pause_button)
@@ -124,12 +130,16 @@ class DownloadRow(QFrame):
         self.phase = phase
         self.detail.setText(text)
         resumable = phase in ("paused", "failed")
-        label = "&Retry" if phase == "failed" else "&Resume" if resumable else "&Pause"
+        if phase == "failed":
+            label, name = self.tr("&Retry"), self.tr("Retry {name}")
+        elif resumable:
+            label, name = self.tr("&Resume"), self.tr("Resume {name}")
+        else:
+            label, name = self.tr("&Pause"), self.tr("Pause {name}")
         self.pause_button.setText(label)
-        self.pause_button.setAccessibleName(f"{label.replace('&', '')} {self._name}")
+        self.pause_button.setAccessibleName(name.format(name=self._name))
         self.pause_button.setEnabled(phase in ("queued", "running", "paused", "failed"))
-        self.cancel_button.setEnabled(phase in ("queued", "running", "pausing", "paused",
-                                                "failed"))
+        self.cancel_button.setEnabled(phase in ("queued", "running", "pausing", "paused", "failed"))
         if phase == "done":
             self.bar.setValue(BAR_STEPS)
 
@@ -153,8 +163,13 @@ class DownloadQueue(QWidget):
     installed = Signal(object)  # InstalledModel, on the GUI thread
     changed = Signal()  # a row was added, or one started or ended
 
-    def __init__(self, runner: BackgroundRunner, make_client: Callable[[], ClientFactory],
-                 store: ModelStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        runner: BackgroundRunner,
+        make_client: Callable[[], ClientFactory],
+        store: ModelStore,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._runner, self._make_client, self._store = runner, make_client, store
         self.rows: list[DownloadRow] = []
@@ -166,11 +181,14 @@ class DownloadQueue(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
-        scroll.setAccessibleName("Download queue")
-        self.empty = QLabel("No downloads yet. Choose a file under “Get models” and press "
-                            "Download.")
+        scroll.setAccessibleName(self.tr("Download queue"))
+        self.empty = QLabel(
+            self.tr("No downloads yet. Choose a file under “Get models” and press Download.")
+        )
         self.empty.setWordWrap(True)
-        clear = make_button("Clear &finished", "Clear finished downloads", self.clear_finished)
+        clear = make_button(
+            self.tr("Clear &finished"), self.tr("Clear finished downloads"), self.clear_finished
+        )
         row = QHBoxLayout()
         row.addWidget(self.empty, 1)
         row.addWidget(clear)
@@ -186,7 +204,7 @@ class DownloadQueue(QWidget):
         row = DownloadRow(repo, entry)
         row.pause_button.clicked.connect(lambda: self.toggle_pause(row))
         row.cancel_button.clicked.connect(lambda: self.cancel(row))
-        row.set_phase("queued", "Waiting for the downloads before it.")
+        row.set_phase("queued", self.tr("Waiting for the downloads before it."))
         self.rows.append(row)
         self._box.insertWidget(self._box.count() - 1, row)
         self._count_rows()
@@ -208,32 +226,40 @@ class DownloadQueue(QWidget):
             row.set_phase("failed", str(exc))
             return
         row.control = control = DownloadControl()
-        row.set_phase("running", "Connecting…")
+        row.set_phase("running", self.tr("Connecting…"))
         self.running = row
         store, repo, entry = self._store, row.repo, row.entry
         task = self._runner.run(
-            lambda ctx: download_job(ctx, factory, store, repo, entry, control),
-            stop=control.pause)
+            lambda ctx: download_job(ctx, factory, store, repo, entry, control), stop=control.pause
+        )
         task.progressed.connect(row.show_progress)
         task.succeeded.connect(lambda outcome: self._ended(row, outcome))
         task.failed.connect(lambda message: self._failed(row, message))
-        task.cancelled.connect(lambda: row.set_phase("paused", "Paused; Resume continues "
-                                                               "where it stopped."))
+        task.cancelled.connect(
+            lambda: row.set_phase("paused", self.tr("Paused; Resume continues where it stopped."))
+        )
         task.finished.connect(lambda: self._finished(row))
         self.changed.emit()
 
     def _ended(self, row: DownloadRow, outcome: DownloadOutcome) -> None:
         status = outcome.result.status
         if status == "completed" and outcome.model is not None:
-            row.set_phase("done", f"Installed {outcome.model.name} (SHA-256 verified).")
+            row.set_phase(
+                "done",
+                self.tr("Installed {name} (SHA-256 verified).").format(name=outcome.model.name),
+            )
             self.installed.emit(outcome.model)
         elif status == "cancelled":
-            row.set_phase("cancelled", "Cancelled; the partial file was deleted.")
+            row.set_phase("cancelled", self.tr("Cancelled; the partial file was deleted."))
         elif row.control.discard:  # Cancel pressed while it was pausing
             self._discard(row)
         else:
-            row.set_phase("paused", f"Paused at {row.bar.value() / 10:.1f}%; Resume continues "
-                                    "where it stopped.")
+            row.set_phase(
+                "paused",
+                self.tr("Paused at {percent:.1f}%; Resume continues where it stopped.").format(
+                    percent=row.bar.value() / 10
+                ),
+            )
 
     def _failed(self, row: DownloadRow, message: str) -> None:
         if row.control.discard:
@@ -251,23 +277,23 @@ class DownloadQueue(QWidget):
         """Pause a queued or running download, or resume a paused or failed one."""
         if row.phase == "running":
             row.control.pause()
-            row.set_phase("pausing", "Pausing…")
+            row.set_phase("pausing", self.tr("Pausing…"))
         elif row.phase == "queued":
-            row.set_phase("paused", "Paused before it started.")
+            row.set_phase("paused", self.tr("Paused before it started."))
         elif row.phase in ("paused", "failed"):
-            row.set_phase("queued", "Waiting for the downloads before it.")
+            row.set_phase("queued", self.tr("Waiting for the downloads before it."))
             self._pump()
 
     def cancel(self, row: DownloadRow) -> None:
         """Stop a download and delete its partial file."""
         if row is self.running:
             row.control.cancel()
-            row.set_phase("cancelling", "Cancelling…")
+            row.set_phase("cancelling", self.tr("Cancelling…"))
         elif row.is_active:
             self._discard(row)
 
     def _discard(self, row: DownloadRow) -> None:
-        row.set_phase("cancelling", "Deleting the partial file…")
+        row.set_phase("cancelling", self.tr("Deleting the partial file…"))
         try:
             factory = self._make_client()
         except LLMasOSError as exc:
@@ -276,7 +302,10 @@ class DownloadQueue(QWidget):
         store = self._store
         task = self._runner.run(lambda ctx: discard_job(factory, store, row.entry))
         task.succeeded.connect(
-            lambda _r: row.set_phase("cancelled", "Cancelled; the partial file was deleted."))
+            lambda _r: row.set_phase(
+                "cancelled", self.tr("Cancelled; the partial file was deleted.")
+            )
+        )
         task.failed.connect(lambda message: row.set_phase("failed", message))
         task.finished.connect(self.changed)
 
@@ -291,7 +320,12 @@ class DownloadQueue(QWidget):
 
     def _count_rows(self) -> None:
         n = len(self.rows)
-        self.empty.setText(f"{n} download{'s' if n != 1 else ''}." if n else "No downloads.")
+        if n == 1:
+            self.empty.setText(self.tr("1 download."))
+        else:
+            self.empty.setText(
+                self.tr("{n} downloads.").format(n=n) if n else self.tr("No downloads.")
+            )
 
     @property
     def active_count(self) -> int:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
 from llmasos.errors import LLMasOSError
 from llmasos.foundation import hardware
 from llmasos.foundation.catalog import CatalogEntry, load_catalog
@@ -39,9 +40,11 @@ from .models_common import (
     list_files_job,
     make_button,
     make_table,
+    tr,
 )
 
-SORT_KEYS = (("Most downloaded", "downloads"), ("Most liked", "likes"))
+SORT_KEYS = ((QT_TRANSLATE_NOOP("ModelsPage", "Most downloaded"), "downloads"),
+             (QT_TRANSLATE_NOOP("ModelsPage", "Most liked"), "likes"))
 SEARCH_LIMIT = 50
 
 
@@ -67,16 +70,31 @@ class CatalogPanel(QWidget):
     def __init__(self, context: Callable[[], int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
-        self.table = make_table("Recommended models", (
-            "Model", "Parameters", "Quantization", "Fit", "", "Languages", "Licence",
-            "Description"))
+        self.table = make_table(
+            self.tr("Recommended models"),
+            (
+                self.tr("Model"),
+                self.tr("Parameters"),
+                self.tr("Quantization"),
+                self.tr("Fit"),
+                "",
+                self.tr("Languages"),
+                self.tr("Licence"),
+                self.tr("Description"),
+            ),
+        )
         self.table.itemActivated.connect(lambda _item: self._choose())
-        self.status = _status_label("Catalog status")
+        self.status = _status_label(self.tr("Catalog status"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
-        row.addWidget(make_button("Show &files", "Show the files of the selected model",
-                                  self._choose))
+        row.addWidget(
+            make_button(
+                self.tr("Show &files"),
+                self.tr("Show the files of the selected model"),
+                self._choose,
+            )
+        )
         row.addWidget(self.status, 1)
         layout.addLayout(row)
         self.entries: tuple[CatalogEntry, ...] = ()
@@ -94,13 +112,26 @@ class CatalogPanel(QWidget):
         context = self._context()
         self.table.setRowCount(len(self.entries))
         for row, e in enumerate(self.entries):
-            fill_row(self.table, row, (
-                cell(e.repo, e.description), cell(f"{e.params_b:g}B", align_right=True),
-                cell(e.quant), fit_cell(catalog_fit(e, context, available)),
-                cell(RECOMMENDED if e is best else ""), cell(", ".join(e.languages)),
-                cell(e.licence), cell(e.description, e.description)))
-        self.status.setText(f"{len(self.entries)} recommended models. Fit is estimated for "
-                            f"{context} tokens of context; hover a badge for the numbers.")
+            fill_row(
+                self.table,
+                row,
+                (
+                    cell(e.repo, e.description),
+                    cell(f"{e.params_b:g}B", align_right=True),
+                    cell(e.quant),
+                    fit_cell(catalog_fit(e, context, available)),
+                    cell(tr(RECOMMENDED) if e is best else ""),
+                    cell(", ".join(e.languages)),
+                    cell(e.licence),
+                    cell(e.description, e.description),
+                ),
+            )
+        self.status.setText(
+            self.tr(
+                "{n} recommended models. Fit is estimated for {context} "
+                "tokens of context; hover a badge for the numbers."
+            ).format(n=len(self.entries), context=context)
+        )
 
     def _choose(self) -> None:
         row = self.table.currentRow()
@@ -113,32 +144,43 @@ class SearchPanel(QWidget):
 
     repo_chosen = Signal(str)
 
-    def __init__(self, runner: BackgroundRunner, make_client: Callable[[], ClientFactory],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        runner: BackgroundRunner,
+        make_client: Callable[[], ClientFactory],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._runner, self._make_client = runner, make_client
         self.query = QLineEdit()
-        self.query.setAccessibleName("Search the Hub")
-        self.query.setPlaceholderText("Search the Hugging Face Hub, e.g. qwen2.5 instruct")
+        self.query.setAccessibleName(self.tr("Search the Hub"))
+        self.query.setPlaceholderText(self.tr("Search the Hugging Face Hub, e.g. qwen2.5 instruct"))
         self.query.returnPressed.connect(self.search)
         self.sort = QComboBox()
-        self.sort.setAccessibleName("Sort results by")
+        self.sort.setAccessibleName(self.tr("Sort results by"))
         for label, key in SORT_KEYS:
-            self.sort.addItem(label, key)
+            self.sort.addItem(tr(label), key)
         self.sort.currentIndexChanged.connect(lambda _i: self._resort())
-        self.search_button = make_button("&Search", "Search", self.search)
-        self.results = make_table("Search results", ("Repository", "Downloads", "Likes",
-                                                     "Access"))
+        self.search_button = make_button(self.tr("&Search"), self.tr("Search"), self.search)
+        self.results = make_table(
+            self.tr("Search results"),
+            (self.tr("Repository"), self.tr("Downloads"), self.tr("Likes"), self.tr("Access")),
+        )
         self.results.itemActivated.connect(lambda _item: self._choose())
-        self.status = _status_label("Search status")
+        self.status = _status_label(self.tr("Search status"))
         self.repos: list[RepoSummary] = []
         top = QHBoxLayout()
         top.addWidget(self.query, 1)
         top.addWidget(self.sort)
         top.addWidget(self.search_button)
         bottom = QHBoxLayout()
-        bottom.addWidget(make_button("Show f&iles", "Show the files of the selected repository",
-                                     self._choose))
+        bottom.addWidget(
+            make_button(
+                self.tr("Show f&iles"),
+                self.tr("Show the files of the selected repository"),
+                self._choose,
+            )
+        )
         bottom.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -153,16 +195,17 @@ class SearchPanel(QWidget):
         """Search for the query on a worker thread (a new search replaces a running one)."""
         text, key = self.query.text().strip(), self.sort_key()
         if not text:
-            self.status.setText("Type part of a model's name first.")
+            self.status.setText(self.tr("Type part of a model's name first."))
             return
         try:
             factory = self._make_client()
         except LLMasOSError as exc:
             self.status.setText(str(exc))
             return
-        self.status.setText(f"Searching for “{text}”…")
+        self.status.setText(self.tr("Searching for “{query}”…").format(query=text))
         task = self._runner.run(
-            lambda ctx: factory().search(text, sort=key, limit=SEARCH_LIMIT), group="search")
+            lambda ctx: factory().search(text, sort=key, limit=SEARCH_LIMIT), group="search"
+        )
         task.succeeded.connect(lambda repos: self._show(text, repos))
         task.failed.connect(self.status.setText)
 
@@ -174,12 +217,23 @@ class SearchPanel(QWidget):
         self.repos = list(repos)
         self.results.setRowCount(len(self.repos))
         for row, r in enumerate(self.repos):
-            fill_row(self.results, row, (
-                cell(r.repo_id), cell(f"{r.downloads:,}", align_right=True),
-                cell(f"{r.likes:,}", align_right=True),
-                cell("gated: needs a token" if r.gated else "open")))
-        self.status.setText(f"{len(repos)} repositories with GGUF files match “{text}”."
-                            if repos else f"No GGUF repositories match “{text}”.")
+            fill_row(
+                self.results,
+                row,
+                (
+                    cell(r.repo_id),
+                    cell(f"{r.downloads:,}", align_right=True),
+                    cell(f"{r.likes:,}", align_right=True),
+                    cell(self.tr("gated: needs a token") if r.gated else self.tr("open")),
+                ),
+            )
+        self.status.setText(
+            self.tr("{n} repositories with GGUF files match “{query}”.").format(
+                n=len(repos), query=text
+            )
+            if repos
+            else self.tr("No GGUF repositories match “{query}”.").format(query=text)
+        )
 
     def _choose(self) -> None:
         row = self.results.currentRow()
@@ -192,17 +246,26 @@ class FilesPanel(QWidget):
 
     download_requested = Signal(str, object)  # repo, GgufEntry
 
-    def __init__(self, runner: BackgroundRunner, make_client: Callable[[], ClientFactory],
-                 context: Callable[[], int], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        runner: BackgroundRunner,
+        make_client: Callable[[], ClientFactory],
+        context: Callable[[], int],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._runner, self._make_client, self._context = runner, make_client, context
-        self.title = QLabel("<b>Files</b>")
-        self.table = make_table("Model files", ("File", "Quantization", "Size", "Fit", ""))
+        self.title = QLabel(self.tr("<b>Files</b>"))
+        self.table = make_table(
+            self.tr("Model files"),
+            (self.tr("File"), self.tr("Quantization"), self.tr("Size"), self.tr("Fit"), ""),
+        )
         self.table.itemActivated.connect(lambda _item: self.download_selected())
-        self.download_button = make_button("&Download", "Download the selected file",
-                                           self.download_selected)
-        self.status = _status_label("Files status")
-        self.status.setText("Choose a model in the catalog or the search results.")
+        self.download_button = make_button(
+            self.tr("&Download"), self.tr("Download the selected file"), self.download_selected
+        )
+        self.status = _status_label(self.tr("Files status"))
+        self.status.setText(self.tr("Choose a model in the catalog or the search results."))
         self.files: RepoFiles | None = None
         row = QHBoxLayout()
         row.addWidget(self.download_button)
@@ -220,10 +283,10 @@ class FilesPanel(QWidget):
             self.status.setText(str(exc))
             return
         context = self._context()
-        self.title.setText(f"<b>Files of {repo}</b>")
+        self.title.setText("<b>{}</b>".format(self.tr("Files of {repo}").format(repo=repo)))
         self.table.setRowCount(0)
         self.files = None
-        self.status.setText(f"Listing the files of {repo}…")
+        self.status.setText(self.tr("Listing the files of {repo}…").format(repo=repo))
         task = self._runner.run(lambda ctx: list_files_job(factory, repo, context), group="files")
         task.succeeded.connect(self._show)
         task.failed.connect(self.status.setText)
@@ -233,16 +296,26 @@ class FilesPanel(QWidget):
         self.table.setRowCount(len(files.choices))
         best = 0
         for row, c in enumerate(files.choices):
-            parts = f" ({len(c.entry.parts)} parts)" if c.entry.is_split else ""
-            fill_row(self.table, row, (
-                cell(c.entry.name + parts), cell(c.entry.quantization or "?"),
-                cell(gb(c.entry.size), align_right=True), fit_cell(c.fit),
-                cell(RECOMMENDED if c.is_recommended else "")))
+            parts = self.tr(" ({n} parts)").format(n=len(c.entry.parts)) if c.entry.is_split else ""
+            fill_row(
+                self.table,
+                row,
+                (
+                    cell(c.entry.name + parts),
+                    cell(c.entry.quantization or "?"),
+                    cell(gb(c.entry.size), align_right=True),
+                    fit_cell(c.fit),
+                    cell(tr(RECOMMENDED) if c.is_recommended else ""),
+                ),
+            )
             best = row if c.is_recommended else best
         if files.choices:
             self.table.selectRow(best)
-        self.status.setText(f"{len(files.choices)} GGUF models." if files.choices
-                            else f"{files.repo} has no GGUF files.")
+        self.status.setText(
+            self.tr("{n} GGUF models.").format(n=len(files.choices))
+            if files.choices
+            else self.tr("{repo} has no GGUF files.").format(repo=files.repo)
+        )
 
     def selected(self) -> GgufEntry | None:
         """The selected file's entry."""

@@ -12,15 +12,19 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
 
+from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.model_store import InstalledModel, ModelStore
 from llmasos.foundation.settings import SettingsStore
 from llmasos.kernel.kernel import Kernel
 
 from .background import BackgroundRunner
-from .models_common import cell, fill_row, gb, make_button, make_table
+from .models_common import cell, fill_row, gb, make_button, make_table, tr
 
-COLUMNS = ("Name", "Size", "Quantization", "Context", "In use", "Default")
+COLUMNS = (QT_TRANSLATE_NOOP("ModelsPage", "Name"), QT_TRANSLATE_NOOP("ModelsPage", "Size"),
+           QT_TRANSLATE_NOOP("ModelsPage", "Quantization"),
+           QT_TRANSLATE_NOOP("ModelsPage", "Context"), QT_TRANSLATE_NOOP("ModelsPage", "In use"),
+           QT_TRANSLATE_NOOP("ModelsPage", "Default"))
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -44,19 +48,29 @@ class InstalledPanel(QWidget):
         self.kernel, self.store, self._runner = kernel, store, runner
         self._settings_store = settings_store
         self.models: list[InstalledModel] = []
-        self.table = make_table("Installed models", COLUMNS)
+        self.table = make_table(self.tr("Installed models"), [tr(c) for c in COLUMNS])
         self.table.itemActivated.connect(lambda _item: self.load_selected())
-        self.import_button = make_button("&Import a GGUF file…", "Import a GGUF file",
-                                         self.choose_import)
+        self.import_button = make_button(
+            self.tr("&Import a GGUF file…"), self.tr("Import a GGUF file"), self.choose_import
+        )
         buttons = QHBoxLayout()
         for widget in (
-            make_button("&Load", "Load the selected model", self.load_selected),
-            make_button("Set &default", "Make the selected model the default",
-                        self.set_default_selected),
-            make_button("&Remove…", "Remove the selected model", self.remove_selected),
+            make_button(self.tr("&Load"), self.tr("Load the selected model"), self.load_selected),
+            make_button(
+                self.tr("Set &default"),
+                self.tr("Make the selected model the default"),
+                self.set_default_selected,
+            ),
+            make_button(
+                self.tr("&Remove…"), self.tr("Remove the selected model"), self.remove_selected
+            ),
             self.import_button,
-            make_button("&Open a GGUF file…", "Open a GGUF file", self.open_file_requested.emit),
-            make_button("Re&fresh", "Refresh the installed models", self.refresh),
+            make_button(
+                self.tr("&Open a GGUF file…"),
+                self.tr("Open a GGUF file"),
+                self.open_file_requested.emit,
+            ),
+            make_button(self.tr("Re&fresh"), self.tr("Refresh the installed models"), self.refresh),
         ):
             buttons.addWidget(widget)
         buttons.addStretch(1)
@@ -72,21 +86,35 @@ class InstalledPanel(QWidget):
             self.models = self.store.models()
             default = self.store.default()
         except (LLMasOSError, OSError) as exc:
-            self.message.emit(f"Could not read the models folder: {exc}")
+            self.message.emit(
+                self.tr("Could not read the models folder: {error}").format(error=exc)
+            )
             return
         info = self.kernel.model_info
         selected = self.selected()
         self.table.setRowCount(len(self.models))
         for row, m in enumerate(self.models):
             in_use = info is not None and _same_file(m.path, info.path)
-            state = "in use" if in_use else ("cannot be used" if m.problem else "")
-            tip = m.problem or f"{m.path}\nFrom: {m.source}"
-            fill_row(self.table, row, (
-                cell(m.name, tip), cell(gb(m.size), align_right=True),
-                cell(m.quantization or "?"),
-                cell(f"{m.context_length:,}" if m.context_length else "?", align_right=True),
-                cell(state, m.problem or ""),
-                cell("default" if default is not None and default.name == m.name else "")))
+            state = (
+                self.tr("in use") if in_use else (self.tr("cannot be used") if m.problem else "")
+            )
+            tip = m.problem or self.tr("{path}\nFrom: {source}").format(
+                path=m.path, source=m.source
+            )
+            fill_row(
+                self.table,
+                row,
+                (
+                    cell(m.name, tip),
+                    cell(gb(m.size), align_right=True),
+                    cell(m.quantization or "?"),
+                    cell(f"{m.context_length:,}" if m.context_length else "?", align_right=True),
+                    cell(state, m.problem or ""),
+                    cell(
+                        self.tr("default") if default is not None and default.name == m.name else ""
+                    ),
+                ),
+            )
             if selected is not None and m.name == selected.name:
                 self.table.selectRow(row)
 
@@ -103,7 +131,7 @@ class InstalledPanel(QWidget):
         """Ask the window to load the selected model."""
         model = self.selected()
         if model is None:
-            self.message.emit("Select a model first.")
+            self.message.emit(self.tr("Select a model first."))
         elif model.problem:
             self.message.emit(model.problem)
         else:
@@ -113,7 +141,7 @@ class InstalledPanel(QWidget):
         """Make the selected model the one the app opens at start."""
         model = self.selected()
         if model is None:
-            self.message.emit("Select a model first.")
+            self.message.emit(self.tr("Select a model first."))
             return
         try:
             self.store.set_default(model.name)
@@ -123,7 +151,7 @@ class InstalledPanel(QWidget):
             return
         self.refresh()
         self.default_changed.emit(str(model.path))
-        self.message.emit(f"{model.name} opens when LLMasOS starts.")
+        self.message.emit(self.tr("{name} opens when LLMasOS starts.").format(name=model.name))
 
     def _save_default(self, path: str) -> None:
         settings, _ = self._settings_store.load()
@@ -134,16 +162,24 @@ class InstalledPanel(QWidget):
         """Delete the selected model's files, after asking."""
         model = self.selected()
         if model is None:
-            self.message.emit("Select a model first.")
+            self.message.emit(self.tr("Select a model first."))
             return
         info = self.kernel.model_info
-        note = (" It is loaded now and stays loaded until another model is opened."
-                if info is not None and _same_file(model.path, info.path) else "")
+        note = (
+            self.tr(" It is loaded now and stays loaded until another model is opened.")
+            if info is not None and _same_file(model.path, info.path)
+            else ""
+        )
         answer = QMessageBox.question(
-            self, "Remove model",
-            f"Delete {model.name} ({gb(model.size)}) from {self.store.folder}?{note}",
+            self,
+            self.tr("Remove model"),
+            self.tr("Delete {name} ({size}) from {folder}?").format(
+                name=model.name, size=gb(model.size), folder=self.store.folder
+            )
+            + note,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.No,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
@@ -155,13 +191,17 @@ class InstalledPanel(QWidget):
         except (LLMasOSError, OSError) as exc:
             self.message.emit(str(exc))
         else:
-            self.message.emit(f"Removed {model.name}.")
+            self.message.emit(self.tr("Removed {name}.").format(name=model.name))
         self.refresh()
 
     def choose_import(self) -> None:
         """Ask for a GGUF file, then validate and copy it into the store."""
-        path, _ = QFileDialog.getOpenFileName(self, "Import a GGUF model", str(Path.home()),
-                                              "GGUF models (*.gguf);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Import a GGUF model"),
+            str(Path.home()),
+            self.tr("GGUF models (*.gguf);;All files (*)"),
+        )
         if path:
             self.import_file(Path(path))
 
@@ -169,9 +209,13 @@ class InstalledPanel(QWidget):
         """Validate and copy ``path`` into the store on a worker thread."""
         store = self.store
         self.import_button.setEnabled(False)
-        self.message.emit(f"Importing {path.name}…")
+        self.message.emit(self.tr("Importing {name}…").format(name=path.name))
         task = self._runner.run(lambda ctx: store.import_file(path))
-        task.succeeded.connect(lambda m: self.message.emit(f"Imported {m.name} ({gb(m.size)})."))
+        task.succeeded.connect(
+            lambda m: self.message.emit(
+                self.tr("Imported {name} ({size}).").format(name=m.name, size=gb(m.size))
+            )
+        )
         task.failed.connect(self.message)
         task.finished.connect(self._import_ended)
 

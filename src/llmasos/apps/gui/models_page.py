@@ -80,22 +80,24 @@ class ModelsPage(QWidget):
         self.downloads.installed.connect(self._on_installed)
         self.downloads.changed.connect(self._update_tab_titles)
         sources = QTabWidget()
-        sources.setAccessibleName("Where to find models")
-        sources.addTab(self.catalog, "&Catalog")
-        sources.addTab(self.search, "&Search the Hub")
+        sources.setAccessibleName(self.tr("Where to find models"))
+        sources.tabBar().setAccessibleName(self.tr("Where to find models"))
+        sources.addTab(self.catalog, self.tr("&Catalog"))
+        sources.addTab(self.search, self.tr("&Search the Hub"))
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(sources)
         split.addWidget(self.files)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         self.tabs = QTabWidget()
-        self.tabs.setAccessibleName("Models sections")
-        self.tabs.addTab(self.installed, "Installed")
-        self.tabs.addTab(split, "Get models")
-        self.tabs.addTab(self.downloads, "Downloads")
+        self.tabs.setAccessibleName(self.tr("Models sections"))
+        self.tabs.tabBar().setAccessibleName(self.tr("Models sections"))
+        self.tabs.addTab(self.installed, self.tr("Installed"))
+        self.tabs.addTab(split, self.tr("Get models"))
+        self.tabs.addTab(self.downloads, self.tr("Downloads"))
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setAccessibleName("Message")
+        self.message.setAccessibleName(self.tr("Message"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
@@ -123,33 +125,44 @@ class ModelsPage(QWidget):
         """Queue ``entry`` of ``repo`` for download and show the queue."""
         name = entry.name.rsplit("/", 1)[-1]
         if (self.store.folder / name).exists():
-            self.show_message(str(ModelExistsError(
-                f"'{name}' is already installed. Remove it first to download it again.")))
+            self.show_message(str(ModelExistsError(self.tr(
+                "'{name}' is already installed. Remove it first to download it again.").format(
+                name=name))))
             return
         if self.downloads.enqueue(repo, entry) is None:
-            self.show_message(f"{name} is already in the download queue.")
+            self.show_message(self.tr("{name} is already in the download queue.").format(name=name))
             return
         self._watch_window()
         self.tabs.setCurrentWidget(self.downloads)
 
     def _on_installed(self, model: InstalledModel) -> None:
         self.refresh()
-        self.show_message(f"Installed {model.name}. Select it under Installed and press Load.")
+        self.show_message(
+            self.tr("Installed {name}. Select it under Installed and press Load.").format(
+                name=model.name
+            )
+        )
 
     def _open_file(self) -> None:
         choose = getattr(self.window(), "choose_model_file", None)
         if choose is not None:
             choose()
         else:  # a page shown on its own (tests, previews)
-            path, _ = QFileDialog.getOpenFileName(self, "Open a GGUF model", str(Path.home()),
-                                                  "GGUF models (*.gguf);;All files (*)")
+            path, _ = QFileDialog.getOpenFileName(
+                self,
+                self.tr("Open a GGUF model"),
+                str(Path.home()),
+                self.tr("GGUF models (*.gguf);;All files (*)"),
+            )
             if path:
                 self.open_requested.emit(Path(path))
 
     def _update_tab_titles(self) -> None:
         n = self.downloads.active_count
-        self.tabs.setTabText(self.tabs.indexOf(self.downloads),
-                             f"Downloads ({n})" if n else "Downloads")
+        self.tabs.setTabText(
+            self.tabs.indexOf(self.downloads),
+            self.tr("Downloads ({n})").format(n=n) if n else self.tr("Downloads"),
+        )
 
     def show_message(self, text: str) -> None:
         """Show ``text`` under the tabs (errors from loading, results of actions)."""

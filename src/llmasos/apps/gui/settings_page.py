@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP, translate_in
 from llmasos.apps.gui.theme import apply_theme
 from llmasos.errors import SettingsError
 from llmasos.foundation.settings import (
@@ -42,11 +43,15 @@ from llmasos.foundation.settings import (
 THREADS_AUTO = 0  # the spin boxes' minimum shows "Auto" / "Random" and means None
 GPU_LAYERS_AUTO = -2
 SEED_RANDOM = -1
-THEME_CHOICES = (("system", "Same as the system"), ("light", "Light"), ("dark", "Dark"))
-LANGUAGE_CHOICES = (("system", "Same as the system"), ("en", "English"),
-                    ("zh_CN", "简体中文 (Simplified Chinese)"))
-RELOAD_NOTE = "The model will reload with the new settings."
-RESTART_NOTE = "Restart LLMasOS to change the language."
+THEME_CHOICES = (("system", QT_TRANSLATE_NOOP("SettingsPage", "Same as the system")),
+                 ("light", QT_TRANSLATE_NOOP("SettingsPage", "Light")),
+                 ("dark", QT_TRANSLATE_NOOP("SettingsPage", "Dark")))
+# each language is named in itself, so people find theirs whatever the UI shows now
+LANGUAGE_CHOICES = (("system", QT_TRANSLATE_NOOP("SettingsPage", "Same as the system")),
+                    ("en", "English"), ("zh_CN", "简体中文 (Simplified Chinese)"))
+_NATIVE_NAMES = frozenset({"en", "zh_CN"})
+RELOAD_NOTE = QT_TRANSLATE_NOOP("SettingsPage", "The model will reload with the new settings.")
+RESTART_NOTE = QT_TRANSLATE_NOOP("SettingsPage", "Restart LLMasOS to change the language.")
 
 
 def _describe(widget: QWidget, name: str, tip: str) -> None:
@@ -78,7 +83,8 @@ def _double(lo: float, hi: float, step: float, name: str, tip: str) -> QDoubleSp
 def _combo(choices: tuple[tuple[str, str], ...], name: str, tip: str) -> QComboBox:
     combo = QComboBox()
     for key, text in choices:
-        combo.addItem(text, key)
+        shown = text if key in _NATIVE_NAMES else QCoreApplication.translate("SettingsPage", text)
+        combo.addItem(shown, key)
     _describe(combo, name, tip)
     return combo
 
@@ -148,138 +154,244 @@ class SettingsPage(QWidget):
         layout.addLayout(self._buttons())
 
     def _engine_group(self) -> QGroupBox:
-        group = QGroupBox("Model && performance")
+        group = QGroupBox(self.tr("Model && performance"))
         form = QFormLayout(group)
-        self.threads = _spin(THREADS_AUTO, 256, "Threads",
-                             "CPU threads for the model (1–256). Auto: one per physical core.",
-                             "Auto")
-        self.n_ctx = _spin(256, 1_048_576, "Context length",
-                           "Tokens the model can keep in mind (256–1,048,576). More uses more "
-                           "memory; it is capped at what the model was trained for.")
+        self.threads = _spin(
+            THREADS_AUTO,
+            256,
+            self.tr("Threads"),
+            self.tr("CPU threads for the model (1–256). Auto: one per physical core."),
+            self.tr("Auto"),
+        )
+        self.n_ctx = _spin(
+            256,
+            1_048_576,
+            self.tr("Context length"),
+            self.tr(
+                "Tokens the model can keep in mind (256–1,048,576). More uses more "
+                "memory; it is capped at what the model was trained for."
+            ),
+        )
         self.n_ctx.setSingleStep(256)
-        self.gpu_layers = _spin(GPU_LAYERS_AUTO, 1000, "GPU layers",
-                                "Layers to run on the GPU. Auto: all of them when this build "
-                                "can use a GPU; -1: all; 0: CPU only.", "Auto")
-        self.n_batch = _spin(1, 8192, "Batch size",
-                             "Prompt tokens evaluated per step (1–8192).")
-        self.flash_attn = QCheckBox("&Flash attention")
-        _describe(self.flash_attn, "Flash attention",
-                  "Faster attention with less memory on GPUs that support it.")
-        _row(form, "T&hreads:", self.threads)
-        _row(form, "&Context length:", self.n_ctx)
-        _row(form, "&GPU layers:", self.gpu_layers)
-        _row(form, "&Batch size:", self.n_batch)
+        self.gpu_layers = _spin(
+            GPU_LAYERS_AUTO,
+            1000,
+            self.tr("GPU layers"),
+            self.tr(
+                "Layers to run on the GPU. Auto: all of them when this build "
+                "can use a GPU; -1: all; 0: CPU only."
+            ),
+            self.tr("Auto"),
+        )
+        self.n_batch = _spin(
+            1, 8192, self.tr("Batch size"), self.tr("Prompt tokens evaluated per step (1–8192).")
+        )
+        self.flash_attn = QCheckBox(self.tr("&Flash attention"))
+        _describe(
+            self.flash_attn,
+            self.tr("Flash attention"),
+            self.tr("Faster attention with less memory on GPUs that support it."),
+        )
+        _row(form, self.tr("T&hreads:"), self.threads)
+        _row(form, self.tr("&Context length:"), self.n_ctx)
+        _row(form, self.tr("&GPU layers:"), self.gpu_layers)
+        _row(form, self.tr("&Batch size:"), self.n_batch)
         form.addRow(self.flash_attn)
         return group
 
     def _sampling_group(self) -> QGroupBox:
-        group = QGroupBox("Default sampling")
+        group = QGroupBox(self.tr("Default sampling"))
         form = QFormLayout(group)
-        self.temperature = _double(0, 5, 0.05, "Temperature",
-                                   "Randomness (0–5). 0 always picks the likeliest word.")
-        self.top_p = _double(0, 1, 0.05, "Top-p",
-                             "Sample only from the likeliest words that add up to this "
-                             "probability (0–1).")
-        self.top_k = _spin(0, 1000, "Top-k",
-                           "Sample only from this many likeliest words (0–1000; 0: no limit).")
-        self.min_p = _double(0, 1, 0.01, "Min-p",
-                             "Drop words less likely than this share of the likeliest (0–1).")
-        self.repeat_penalty = _double(0.5, 2.5, 0.05, "Repeat penalty",
-                                      "Above 1 discourages repeating words (0.5–2.5).")
-        self.seed = _spin(SEED_RANDOM, SEED_MAX, "Seed",
-                          "Random: a new seed each time. A number gives the same answer to "
-                          "the same prompt.", "Random")
-        self.max_tokens = _spin(1, 131_072, "Max tokens",
-                                "Longest answer, in tokens (1–131,072).")
-        for text, widget in (("Te&mperature:", self.temperature), ("Top-&p:", self.top_p),
-                             ("Top-&k:", self.top_k), ("M&in-p:", self.min_p),
-                             ("&Repeat penalty:", self.repeat_penalty), ("&Seed:", self.seed),
-                             ("Ma&x tokens:", self.max_tokens)):
+        self.temperature = _double(
+            0,
+            5,
+            0.05,
+            self.tr("Temperature"),
+            self.tr("Randomness (0–5). 0 always picks the likeliest word."),
+        )
+        self.top_p = _double(
+            0,
+            1,
+            0.05,
+            self.tr("Top-p"),
+            self.tr("Sample only from the likeliest words that add up to this probability (0–1)."),
+        )
+        self.top_k = _spin(
+            0,
+            1000,
+            self.tr("Top-k"),
+            self.tr("Sample only from this many likeliest words (0–1000; 0: no limit)."),
+        )
+        self.min_p = _double(
+            0,
+            1,
+            0.01,
+            self.tr("Min-p"),
+            self.tr("Drop words less likely than this share of the likeliest (0–1)."),
+        )
+        self.repeat_penalty = _double(
+            0.5,
+            2.5,
+            0.05,
+            self.tr("Repeat penalty"),
+            self.tr("Above 1 discourages repeating words (0.5–2.5)."),
+        )
+        self.seed = _spin(
+            SEED_RANDOM,
+            SEED_MAX,
+            self.tr("Seed"),
+            self.tr(
+                "Random: a new seed each time. A number gives the same answer to the same prompt."
+            ),
+            self.tr("Random"),
+        )
+        self.max_tokens = _spin(
+            1, 131_072, self.tr("Max tokens"), self.tr("Longest answer, in tokens (1–131,072).")
+        )
+        for text, widget in (
+            (self.tr("Te&mperature:"), self.temperature),
+            (self.tr("Top-&p:"), self.top_p),
+            (self.tr("Top-&k:"), self.top_k),
+            (self.tr("M&in-p:"), self.min_p),
+            (self.tr("&Repeat penalty:"), self.repeat_penalty),
+            (self.tr("&Seed:"), self.seed),
+            (self.tr("Ma&x tokens:"), self.max_tokens),
+        ):
             _row(form, text, widget)
         return group
 
     def _ui_group(self) -> QGroupBox:
-        group = QGroupBox("Appearance")
+        group = QGroupBox(self.tr("Appearance"))
         form = QFormLayout(group)
-        self.theme = _combo(THEME_CHOICES, "Theme", "Light, dark, or follow the system.")
-        self.language = _combo(LANGUAGE_CHOICES, "Language",
-                               "Language of menus and labels (after a restart).")
-        self.enter_sends = QCheckBox("E&nter sends the message")
-        _describe(self.enter_sends, "Enter sends the message",
-                  "On: Enter sends and Shift+Enter starts a new line. Off: Ctrl+Enter sends.")
-        _row(form, "&Theme:", self.theme)
-        _row(form, "&Language:", self.language)
+        self.theme = _combo(
+            THEME_CHOICES, self.tr("Theme"), self.tr("Light, dark, or follow the system.")
+        )
+        self.language = _combo(
+            LANGUAGE_CHOICES,
+            self.tr("Language"),
+            self.tr("Language of menus and labels (after a restart)."),
+        )
+        self.enter_sends = QCheckBox(self.tr("E&nter sends the message"))
+        _describe(
+            self.enter_sends,
+            self.tr("Enter sends the message"),
+            self.tr("On: Enter sends and Shift+Enter starts a new line. Off: Ctrl+Enter sends."),
+        )
+        _row(form, self.tr("&Theme:"), self.theme)
+        _row(form, self.tr("&Language:"), self.language)
         form.addRow(self.enter_sends)
         return group
 
     def _hub_group(self) -> QGroupBox:
-        group = QGroupBox("Hugging Face Hub")
+        group = QGroupBox(self.tr("Hugging Face Hub"))
         form = QFormLayout(group)
         self.endpoint = QLineEdit()
         self.endpoint.setPlaceholderText("https://huggingface.co")
-        _describe(self.endpoint, "Hub endpoint",
-                  "Address models are downloaded from; a mirror such as https://hf-mirror.com "
-                  "works too. Must be https:// (http:// only for this computer).")
+        _describe(
+            self.endpoint,
+            self.tr("Hub endpoint"),
+            self.tr(
+                "Address models are downloaded from; a mirror such as https://hf-mirror.com "
+                "works too. Must be https:// (http:// only for this computer)."
+            ),
+        )
         self.token = QLineEdit()
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setPlaceholderText("Only needed for gated or private models")
-        _describe(self.token, "Hub token",
-                  "Your Hugging Face access token. It is saved unencrypted in the settings "
-                  "file, readable only by you.")
-        _row(form, "&Endpoint:", self.endpoint)
-        _row(form, "T&oken:", self.token)
+        self.token.setPlaceholderText(self.tr("Only needed for gated or private models"))
+        _describe(
+            self.token,
+            self.tr("Hub token"),
+            self.tr(
+                "Your Hugging Face access token. It is saved unencrypted in the settings "
+                "file, readable only by you."
+            ),
+        )
+        _row(form, self.tr("&Endpoint:"), self.endpoint)
+        _row(form, self.tr("T&oken:"), self.token)
         return group
 
     def _api_group(self) -> QGroupBox:
-        group = QGroupBox("API server")
+        group = QGroupBox(self.tr("API server"))
         form = QFormLayout(group)
-        self.api_enabled = QCheckBox("Serve an OpenAI-compatible API to other programs")
-        _describe(self.api_enabled, "API server",
-                  "Other programs on this computer can use the loaded model through "
-                  "http://127.0.0.1:PORT/v1. Their requests wait behind yours.")
+        self.api_enabled = QCheckBox(self.tr("Serve an OpenAI-compatible API to other programs"))
+        _describe(
+            self.api_enabled,
+            self.tr("API server"),
+            self.tr(
+                "Other programs on this computer can use the loaded model through "
+                "http://127.0.0.1:PORT/v1. Their requests wait behind yours."
+            ),
+        )
         self.api_host = QLineEdit()
         self.api_host.setPlaceholderText("127.0.0.1")
-        _describe(self.api_host, "API address",
-                  "127.0.0.1: this computer only. 0.0.0.0 or another address lets other "
-                  "computers connect, and needs an API key.")
-        self.api_port = _spin(1, 65535, "API port", "Port to listen on (1–65,535).")
+        _describe(
+            self.api_host,
+            self.tr("API address"),
+            self.tr(
+                "127.0.0.1: this computer only. 0.0.0.0 or another address lets other "
+                "computers connect, and needs an API key."
+            ),
+        )
+        self.api_port = _spin(
+            1, 65535, self.tr("API port"), self.tr("Port to listen on (1–65,535).")
+        )
         self.api_port.setGroupSeparatorShown(False)
         self.api_key = QLineEdit()
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.api_key.setPlaceholderText("Optional on 127.0.0.1")
-        _describe(self.api_key, "API key",
-                  "Programs must send 'Authorization: Bearer KEY'. Saved unencrypted in the "
-                  "settings file, readable only by you.")
+        self.api_key.setPlaceholderText(self.tr("Optional on 127.0.0.1"))
+        _describe(
+            self.api_key,
+            self.tr("API key"),
+            self.tr(
+                "Programs must send 'Authorization: Bearer KEY'. Saved unencrypted in the "
+                "settings file, readable only by you."
+            ),
+        )
         self.api_cors = QLineEdit()
-        self.api_cors.setPlaceholderText("None (browser pages cannot call the API)")
-        _describe(self.api_cors, "Allowed web origins",
-                  "Web pages allowed to call the API, separated by commas, e.g. "
-                  "http://localhost:3000. Empty: none.")
+        self.api_cors.setPlaceholderText(self.tr("None (browser pages cannot call the API)"))
+        _describe(
+            self.api_cors,
+            self.tr("Allowed web origins"),
+            self.tr(
+                "Web pages allowed to call the API, separated by commas, e.g. "
+                "http://localhost:3000. Empty: none."
+            ),
+        )
         form.addRow(self.api_enabled)
-        _row(form, "Ser&ve on:", _pair(self.api_host, self.api_port))
-        _row(form, "API ke&y:", self.api_key)
-        _row(form, "&Web origins:", self.api_cors)
+        _row(form, self.tr("Ser&ve on:"), _pair(self.api_host, self.api_port))
+        _row(form, self.tr("API ke&y:"), self.api_key)
+        _row(form, self.tr("&Web origins:"), self.api_cors)
         return group
 
     def _remote_group(self) -> QGroupBox:
-        group = QGroupBox("Remote engine")
+        group = QGroupBox(self.tr("Remote engine"))
         form = QFormLayout(group)
         self.remote_url = QLineEdit()
-        self.remote_url.setPlaceholderText("Empty: use the local model")
-        _describe(self.remote_url, "Remote engine address",
-                  "An OpenAI-compatible server to use instead of a local model (llama.cpp "
-                  "server, vLLM, Ollama, a gateway), e.g. http://192.168.1.5:8080/v1.")
+        self.remote_url.setPlaceholderText(self.tr("Empty: use the local model"))
+        _describe(
+            self.remote_url,
+            self.tr("Remote engine address"),
+            self.tr(
+                "An OpenAI-compatible server to use instead of a local model (llama.cpp "
+                "server, vLLM, Ollama, a gateway), e.g. http://192.168.1.5:8080/v1."
+            ),
+        )
         self.remote_key = QLineEdit()
         self.remote_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.remote_key.setPlaceholderText("Key, if the server needs one")
-        _describe(self.remote_key, "Remote engine key",
-                  "The server's API key. Saved unencrypted in the settings file, readable "
-                  "only by you.")
+        self.remote_key.setPlaceholderText(self.tr("Key, if the server needs one"))
+        _describe(
+            self.remote_key,
+            self.tr("Remote engine key"),
+            self.tr(
+                "The server's API key. Saved unencrypted in the settings file, readable "
+                "only by you."
+            ),
+        )
         self.remote_model = QLineEdit()
-        self.remote_model.setPlaceholderText("Empty: the server's first model")
-        _describe(self.remote_model, "Remote model", "The server's model to use.")
-        _row(form, "Server address (&URL):", _pair(self.remote_url, self.remote_key))
-        _row(form, "Model to re&quest:", self.remote_model)
+        self.remote_model.setPlaceholderText(self.tr("Empty: the server's first model"))
+        _describe(self.remote_model, self.tr("Remote model"), self.tr("The server's model to use."))
+        _row(form, self.tr("Server address (&URL):"), _pair(self.remote_url, self.remote_key))
+        _row(form, self.tr("Model to re&quest:"), self.remote_model)
         return group
 
     def _messages(self) -> QWidget:
@@ -289,7 +401,10 @@ class SettingsPage(QWidget):
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #d32f2f; font-weight: bold;")
         self.notice_label = QLabel()
-        for label, name in ((self.error_label, "Error"), (self.notice_label, "Status")):
+        for label, name in (
+            (self.error_label, self.tr("Error")),
+            (self.notice_label, self.tr("Status")),
+        ):
             label.setWordWrap(True)
             label.setAccessibleName(name)
             label.hide()
@@ -298,13 +413,20 @@ class SettingsPage(QWidget):
 
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.restore_button = QPushButton("Restore &defaults")
-        _describe(self.restore_button, "Restore defaults",
-                  "Put every setting back to its default (your Hub token is kept). "
-                  "Click Apply to save.")
-        self.apply_button = QPushButton("&Apply")
+        self.restore_button = QPushButton(self.tr("Restore &defaults"))
+        _describe(
+            self.restore_button,
+            self.tr("Restore defaults"),
+            self.tr(
+                "Put every setting back to its default (your Hub token is kept). "
+                "Click Apply to save."
+            ),
+        )
+        self.apply_button = QPushButton(self.tr("&Apply"))
         self.apply_button.setDefault(True)
-        _describe(self.apply_button, "Apply", "Check and save the settings (Ctrl+S).")
+        _describe(
+            self.apply_button, self.tr("Apply"), self.tr("Check and save the settings (Ctrl+S).")
+        )
         self.restore_button.clicked.connect(self.restore_defaults)
         self.apply_button.clicked.connect(self.apply)
         self.save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
@@ -349,28 +471,42 @@ class SettingsPage(QWidget):
     def form_settings(self) -> AppSettings:
         """Return the settings the form shows (not yet validated)."""
         engine = EngineConfig(
-            n_threads=_optional(self.threads, THREADS_AUTO), n_ctx=self.n_ctx.value(),
+            n_threads=_optional(self.threads, THREADS_AUTO),
+            n_ctx=self.n_ctx.value(),
             n_gpu_layers=_optional(self.gpu_layers, GPU_LAYERS_AUTO),
-            n_batch=self.n_batch.value(), flash_attn=self.flash_attn.isChecked())
+            n_batch=self.n_batch.value(),
+            flash_attn=self.flash_attn.isChecked(),
+        )
         sampling = SamplingConfig(
-            temperature=self.temperature.value(), top_p=self.top_p.value(),
-            top_k=self.top_k.value(), min_p=self.min_p.value(),
-            repeat_penalty=self.repeat_penalty.value(), seed=_optional(self.seed, SEED_RANDOM),
-            max_tokens=self.max_tokens.value())
-        ui = UiConfig(theme=str(self.theme.currentData()),
-                      language=str(self.language.currentData()),
-                      enter_sends=self.enter_sends.isChecked())
+            temperature=self.temperature.value(),
+            top_p=self.top_p.value(),
+            top_k=self.top_k.value(),
+            min_p=self.min_p.value(),
+            repeat_penalty=self.repeat_penalty.value(),
+            seed=_optional(self.seed, SEED_RANDOM),
+            max_tokens=self.max_tokens.value(),
+        )
+        ui = UiConfig(
+            theme=str(self.theme.currentData()),
+            language=str(self.language.currentData()),
+            enter_sends=self.enter_sends.isChecked(),
+        )
         hub = HubConfig(endpoint=self.endpoint.text().strip(), token=self.token.text().strip())
-        api = ApiConfig(enabled=self.api_enabled.isChecked(),
-                        host=self.api_host.text().strip() or "127.0.0.1",
-                        port=self.api_port.value(), api_key=self.api_key.text().strip(),
-                        cors_origins=tuple(o.strip() for o in self.api_cors.text().split(",")
-                                           if o.strip()))
-        remote = RemoteConfig(url=self.remote_url.text().strip(),
-                              key=self.remote_key.text().strip(),
-                              model=self.remote_model.text().strip())
-        return replace(self._saved, engine=engine, sampling=sampling, ui=ui, hub=hub, api=api,
-                       remote=remote)
+        api = ApiConfig(
+            enabled=self.api_enabled.isChecked(),
+            host=self.api_host.text().strip() or "127.0.0.1",
+            port=self.api_port.value(),
+            api_key=self.api_key.text().strip(),
+            cors_origins=tuple(o.strip() for o in self.api_cors.text().split(",") if o.strip()),
+        )
+        remote = RemoteConfig(
+            url=self.remote_url.text().strip(),
+            key=self.remote_key.text().strip(),
+            model=self.remote_model.text().strip(),
+        )
+        return replace(
+            self._saved, engine=engine, sampling=sampling, ui=ui, hub=hub, api=api, remote=remote
+        )
 
     # --- actions -------------------------------------------------------------------------
 
@@ -379,7 +515,7 @@ class SettingsPage(QWidget):
         defaults = AppSettings()
         token = self.token.text()
         self.set_form(replace(defaults, hub=replace(defaults.hub, token=token)))
-        self._show_notice("Defaults restored. Click Apply to save them.")
+        self._show_notice(self.tr("Defaults restored. Click Apply to save them."))
 
     def apply(self) -> bool:
         """Check the form and save it; return whether it was saved.
@@ -393,28 +529,38 @@ class SettingsPage(QWidget):
             self._show_error(str(exc))
             return False
         except OSError as exc:
-            self._show_error(f"The settings could not be saved to {self._store.path} "
-                             f"({exc.strerror or exc}). Check that the folder is writable.")
+            self._show_error(
+                self.tr(
+                    "The settings could not be saved to {path} ({error}). "
+                    "Check that the folder is writable."
+                ).format(path=self._store.path, error=exc.strerror or exc)
+            )
             return False
         old, self._saved = self._saved, new
         self._after_save(old, new)
         return True
 
     def _after_save(self, old: AppSettings, new: AppSettings) -> None:
-        notes = ["Settings saved."]
+        notes = [self.tr("Settings saved.")]
         if old.ui.theme != new.ui.theme:
             app = QApplication.instance()
             if isinstance(app, QApplication):
                 apply_theme(app, new.ui.theme)
         if old.ui.language != new.ui.language:
-            notes.append(RESTART_NOTE)
+            notes += self._restart_notes(new.ui.language)
         reload = needs_model_reload(old, new)
         if reload:
-            notes.append(RELOAD_NOTE)
+            notes.append(self.tr(RELOAD_NOTE))
         self._show_notice(" ".join(notes))
         self.applied.emit(new)
         if reload:
             self.reload_requested.emit(new.to_engine_settings())
+
+    def _restart_notes(self, language: str) -> list[str]:
+        """The restart prompt in the UI's language and, when it differs, in the new one."""
+        now = self.tr(RESTART_NOTE)
+        chosen = translate_in(language, "SettingsPage", RESTART_NOTE)
+        return [now] if chosen == now else [now, chosen]
 
     def _show_error(self, message: str) -> None:
         self.notice_label.hide()
@@ -422,12 +568,10 @@ class SettingsPage(QWidget):
         self.error_label.setAccessibleDescription(message)
         self.error_label.show()
         # Screen readers announce an alert without the person moving focus there.
-        QAccessible.updateAccessibility(QAccessibleEvent(self.error_label,
-                                                         QAccessible.Event.Alert))
+        QAccessible.updateAccessibility(QAccessibleEvent(self.error_label, QAccessible.Event.Alert))
 
     def _show_notice(self, message: str) -> None:
         self.error_label.hide()
         self.notice_label.setText(message)
         self.notice_label.setAccessibleDescription(message)
         self.notice_label.show()
-

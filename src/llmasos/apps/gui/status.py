@@ -12,6 +12,7 @@ from llmasos.kernel.kernel import Kernel
 
 
 def _label(name: str) -> QLabel:
+    """A status label; ``name`` is its already translated accessible name."""
     label = QLabel()
     label.setAccessibleName(name)
     return label
@@ -25,25 +26,28 @@ class StatusBar(QStatusBar):
     def __init__(self, kernel: Kernel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kernel = kernel
-        self.model = _label("Loaded model")
-        self.device = _label("Device")
-        self.context = _label("Context length")
-        self.memory = _label("Memory in use")
-        self.speed = _label("Speed of the last generation")
+        self.model = _label(self.tr("Loaded model"))
+        self.device = _label(self.tr("Device"))
+        self.context = _label(self.tr("Context length"))
+        self.memory = _label(self.tr("Memory in use"))
+        self.speed = _label(self.tr("Speed of the last generation"))
         self.busy = QProgressBar()
-        self.busy.setAccessibleName("Busy")
+        self.busy.setAccessibleName(self.tr("Busy"))
         self.busy.setRange(0, 0)  # indeterminate
         self.busy.setMaximumWidth(120)
         self.busy.hide()
-        self.stop = QPushButton("Stop")
-        self.stop.setAccessibleName("Stop all generation")
+        self.stop = QPushButton(self.tr("Stop"))
+        self.stop.setAccessibleName(self.tr("Stop all generation"))
+        self.stop.setAccessibleDescription(self.tr("Stop everything the windows asked the "
+                                                   "model for; the text so far is kept"))
         self.stop.clicked.connect(self.stop_requested)
         self.stop.hide()
         for widget in (self.model, self.device, self.context, self.memory, self.speed):
             self.addWidget(widget)
         self.addPermanentWidget(self.busy)
         self.addPermanentWidget(self.stop)
-        kernel.loading.connect(lambda path: self.model.setText(f"Loading {path}…"))
+        kernel.loading.connect(
+            lambda path: self.model.setText(self.tr("Loading {path}…").format(path=path)))
         kernel.loaded.connect(self.show_model)
         kernel.load_failed.connect(lambda _m: self.show_model(kernel.model_info))
         kernel.unloaded.connect(lambda: self.show_model(None))
@@ -58,7 +62,7 @@ class StatusBar(QStatusBar):
     def show_model(self, info: ModelInfo | None) -> None:
         """Describe the loaded model (or say there is none)."""
         if info is None:
-            self.model.setText("No model loaded")
+            self.model.setText(self.tr("No model loaded"))
             self.device.setText("")
             self.context.setText("")
             return
@@ -66,9 +70,10 @@ class StatusBar(QStatusBar):
             f"{info.file_size / 1e6:.0f} MB")
         self.model.setText(f"{info.name or info.path.stem} · {info.quantization} · {size}")
         layers = resolve_gpu_layers(None)
-        self.device.setText(f"{hardware.backend_name()}"
-                            + (" (all layers on GPU)" if layers else ""))
-        self.context.setText(f"Context {self.kernel.n_ctx or '-'} tokens")
+        backend = hardware.backend_name()
+        self.device.setText(self.tr("{backend} (all layers on GPU)").format(backend=backend)
+                            if layers else backend)
+        self.context.setText(self.tr("Context {n} tokens").format(n=self.kernel.n_ctx or "-"))
 
     def set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
@@ -77,7 +82,7 @@ class StatusBar(QStatusBar):
     def _speed(self, _request_id: int, stats: object) -> None:
         tps = getattr(stats, "tokens_per_s", None)
         if tps:
-            self.speed.setText(f"Last: {tps:.1f} tokens/s")
+            self.speed.setText(self.tr("Last: {tps:.1f} tokens/s").format(tps=tps))
 
     def _memory(self) -> None:
-        self.memory.setText(f"Memory {hardware.process_rss() / 2**20:.0f} MB")
+        self.memory.setText(self.tr("Memory {mb:.0f} MB").format(mb=hardware.process_rss() / 2**20))

@@ -42,7 +42,7 @@ class ToolPage(QWidget):
         self.owner = f"{self.tool}-{next(_page_ids)}"
         self.request_id: int | None = None
         self.status = QLabel()
-        self.status.setAccessibleName("Status")
+        self.status.setAccessibleName(self.tr("Status"))
         self.status.setWordWrap(True)
         kernel.tokens.connect(self._on_tokens)
         kernel.finished.connect(self._on_finished)
@@ -59,7 +59,7 @@ class ToolPage(QWidget):
         """Queue a reply to ``messages`` for this page."""
         self.request_id = self.kernel.chat(messages, self._params(), owner=self.owner,
                                            priority=self.priority())
-        self.status.setText("Waiting for the model…")
+        self.status.setText(self.tr("Waiting for the model…"))
         self.busy_changed.emit(True)
         return self.request_id
 
@@ -77,7 +77,7 @@ class ToolPage(QWidget):
 
     def _on_tokens(self, request_id: int, text: str) -> None:
         if self._mine(request_id):
-            self.status.setText("Writing…")
+            self.status.setText(self.tr("Writing…"))
             self.append_output(text)
 
     def _end(self, message: str) -> None:
@@ -90,11 +90,11 @@ class ToolPage(QWidget):
         if self._mine(request_id):
             tps = getattr(stats, "tokens_per_s", 0.0)
             n = getattr(stats, "completion_tokens", 0)
-            self._end(f"Done: {n} tokens at {tps:.1f} tokens/s.")
+            self._end(self.tr("Done: {n} tokens at {tps:.1f} tokens/s.").format(n=n, tps=tps))
 
     def _on_cancelled(self, request_id: int, stats: object) -> None:
         if self._mine(request_id):
-            self._end("Stopped. The text so far is kept.")
+            self._end(self.tr("Stopped. The text so far is kept."))
 
     def _on_failed(self, request_id: int, message: str) -> None:
         if self._mine(request_id):
@@ -109,6 +109,7 @@ class ToolPage(QWidget):
 
 
 def editor(name: str, placeholder: str, *, read_only: bool = False) -> QPlainTextEdit:
+    """A plain-text editor; ``name`` and ``placeholder`` are already translated."""
     box = QPlainTextEdit()
     box.setAccessibleName(name)
     box.setPlaceholderText(placeholder)
@@ -117,6 +118,7 @@ def editor(name: str, placeholder: str, *, read_only: bool = False) -> QPlainTex
 
 
 def button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+    """A push button; ``text`` (with its ``&`` mnemonic) and ``name`` are translated."""
     button = QPushButton(text)
     button.setAccessibleName(name)
     button.clicked.connect(slot)
@@ -129,11 +131,12 @@ class SourceTargetPage(ToolPage):
     def __init__(self, kernel: Kernel, params: Callable[[], SamplingParams],
                  options: QComboBox, run_label: str, parent: QWidget | None = None) -> None:
         super().__init__(kernel, params, parent)
-        self.source = editor("Source text", "Paste or type the text here.")
-        self.result = editor("Result", "The result appears here.", read_only=True)
+        self.source = editor(self.tr("Source text"), self.tr("Paste or type the text here."))
+        self.result = editor(self.tr("Result"), self.tr("The result appears here."),
+                             read_only=True)
         self.options = options
         self.run_button = button(run_label, run_label.replace("&", ""), self.run)
-        self.stop_button = button("S&top", "Stop", self.stop)
+        self.stop_button = button(self.tr("S&top"), self.tr("Stop"), self.stop)
         self.stop_button.setEnabled(False)
         row = QHBoxLayout()
         row.addWidget(self.options)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow
 
+from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
 from llmasos.foundation.engine import SamplingParams
 from llmasos.kernel.kernel import Kernel
 
@@ -18,7 +19,9 @@ from .write_page import WritePage
 
 TOOLS: dict[str, type[ToolPage]] = {"chat": ChatPage, "write": WritePage,
                                     "translate": TranslatePage}
-TOOL_TITLES = {"chat": "Chat", "write": "Write", "translate": "Translate"}
+TOOL_TITLES = {"chat": QT_TRANSLATE_NOOP("MainWindow", "Chat"),
+               "write": QT_TRANSLATE_NOOP("MainWindow", "Write"),
+               "translate": QT_TRANSLATE_NOOP("MainWindow", "Translate")}
 
 
 class ToolWindow(QMainWindow):
@@ -31,7 +34,8 @@ class ToolWindow(QMainWindow):
         self.tool = tool
         self.page = TOOLS[tool](kernel, params)
         self.setCentralWidget(self.page)
-        self.setWindowTitle(f"{TOOL_TITLES[tool]} — LLMasOS")
+        title = QCoreApplication.translate("MainWindow", TOOL_TITLES[tool])
+        self.setWindowTitle(self.tr("{tool} — LLMasOS").format(tool=title))
         self.resize(760, 560)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from itertools import pairwise
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.engine import SamplingParams
 from llmasos.kernel.kernel import Kernel
@@ -45,7 +47,9 @@ from .tool_pages import ToolPage, button, editor
 from .translate_widgets import AUTO, GlossaryDialog, HistoryPanel, LanguagePicker
 
 DEBOUNCE_MS = 600
-FORMALITY = (("Default register", ""), ("Formal", "formal"), ("Informal", "informal"))
+FORMALITY = ((QT_TRANSLATE_NOOP("TranslatePage", "Default register"), ""),
+             (QT_TRANSLATE_NOOP("TranslatePage", "Formal"), "formal"),
+             (QT_TRANSLATE_NOOP("TranslatePage", "Informal"), "informal"))
 
 
 class TranslatePage(ToolPage):
@@ -61,18 +65,20 @@ class TranslatePage(ToolPage):
         self._last_source = "en"  # the person's last choice, for unsure detection
         self._pending_history: tuple[str, str] | None = None
         self.last_result: TranslationResult | None = None
-        self.source = editor("Source text", "Type or paste text to translate.")
-        self.result = editor("Translation", "The translation appears here.", read_only=True)
-        self.source_lang = LanguagePicker("Source language", with_auto=True)
-        self.target_lang = LanguagePicker("Target language")
+        self.source = editor(self.tr("Source text"), self.tr("Type or paste text to translate."))
+        self.result = editor(
+            self.tr("Translation"), self.tr("The translation appears here."), read_only=True
+        )
+        self.source_lang = LanguagePicker(self.tr("Source language"), with_auto=True)
+        self.target_lang = LanguagePicker(self.tr("Target language"))
         self.target_lang.set_code("zh-Hans")
         self.formality = QComboBox()
-        self.formality.setAccessibleName("Formality")
+        self.formality.setAccessibleName(self.tr("Formality"))
         for label, value in FORMALITY:
-            self.formality.addItem(label, value)
+            self.formality.addItem(self.tr(label), value)
         self.detected = QLabel()
-        self.detected.setAccessibleName("Detected language")
-        self.as_you_type = QCheckBox("Translate as you &type")
+        self.detected.setAccessibleName(self.tr("Detected language"))
+        self.as_you_type = QCheckBox(self.tr("Translate as you t&ype"))
         self.as_you_type.setChecked(True)
         self.history = HistoryPanel(self.store)
         self.history.chosen.connect(self.show_history_entry)
@@ -87,24 +93,36 @@ class TranslatePage(ToolPage):
         self.busy_changed.connect(lambda busy: self.stop_button.setEnabled(busy))
 
     def _build_layout(self) -> None:
-        self.run_button = button("&Translate", "Translate", self.run)
-        self.stop_button = button("S&top", "Stop", self.stop)
+        self.run_button = button(self.tr("T&ranslate"), self.tr("Translate"), self.run)
+        self.stop_button = button(self.tr("S&top"), self.tr("Stop"), self.stop)
         self.stop_button.setEnabled(False)
-        swap = button("⇄", "Swap languages", self.swap)
-        swap.setToolTip("Swap languages (Ctrl+Shift+S)")
+        swap = button("⇄", self.tr("Swap languages"), self.swap)
+        swap.setToolTip(self.tr("Swap languages (Ctrl+Shift+S)"))
         langs = QHBoxLayout()
-        row: tuple[QWidget, ...] = (self.source_lang, swap, self.target_lang, self.formality,
-                                    self.as_you_type)
+        row: tuple[QWidget, ...] = (
+            self.source_lang,
+            swap,
+            self.target_lang,
+            self.formality,
+            self.as_you_type,
+        )
         for widget in row:
             langs.addWidget(widget)
         langs.addStretch(1)
         actions = QHBoxLayout()
-        for widget in (self.run_button, self.stop_button,
-                       button("&Copy", "Copy translation", self.copy_result),
-                       button("Translate c&lipboard", "Translate clipboard",
-                              self.translate_clipboard),
-                       button("&Glossary…", "Glossary", self.edit_glossary),
-                       button("&History", "History", self.toggle_history)):
+        buttons = (
+            self.run_button,
+            self.stop_button,
+            button(self.tr("&Copy"), self.tr("Copy translation"), self.copy_result),
+            button(
+                self.tr("Translate c&lipboard"),
+                self.tr("Translate clipboard"),
+                self.translate_clipboard,
+            ),
+            button(self.tr("Gl&ossary…"), self.tr("Glossary"), self.edit_glossary),
+            button(self.tr("Hi&story"), self.tr("History"), self.toggle_history),
+        )
+        for widget in buttons:
             actions.addWidget(widget)
         actions.addWidget(self.detected)
         actions.addWidget(self.status, 1)
@@ -115,6 +133,10 @@ class TranslatePage(ToolPage):
         layout.addLayout(langs)
         layout.addLayout(actions)
         layout.addWidget(split, 1)
+        # Tab follows the rows top to bottom (the panes were created first)
+        chain = (*row, *buttons, self.source, self.result, self.history.search, self.history.list)
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.run)
         QShortcut(QKeySequence("Ctrl+Shift+S"), self, self.swap)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop)
@@ -132,11 +154,14 @@ class TranslatePage(ToolPage):
         """
         source, target = self.source_lang.code(), self.target_lang.code()
         request = TranslationRequest(
-            text=self.source.toPlainText(), target=target, source=source,
+            text=self.source.toPlainText(),
+            target=target,
+            source=source,
             fallback_source=self._last_source,
             alternate_target=_alternate(self._last_source, target),
             formality=str(self.formality.currentData() or ""),
-            params=self._sampling())
+            params=self._sampling(),
+        )
         src, tgt, detection = resolve_languages(request)
         self.detected.setText(_detection_text(detection))
         if src is None:
@@ -165,8 +190,10 @@ class TranslatePage(ToolPage):
         self.result.clear()
         self.request_id = self.kernel.submit(
             lambda engine, cancel: translate(engine, request, cancel),
-            owner=self.owner, priority=self.priority())
-        self.status.setText("Waiting for the model…")
+            owner=self.owner,
+            priority=self.priority(),
+        )
+        self.status.setText(self.tr("Waiting for the model…"))
         self.busy_changed.emit(True)
 
     def append_output(self, text: str) -> None:
@@ -184,7 +211,11 @@ class TranslatePage(ToolPage):
             self.result.setPlainText(self._done_text)
             self.result.moveCursor(QTextCursor.MoveOperation.End)
             if event.total > 1:
-                self.status.setText(f"Translated part {event.index + 1} of {event.total}…")
+                self.status.setText(
+                    self.tr("Translated part {n} of {total}…").format(
+                        n=event.index + 1, total=event.total
+                    )
+                )
         elif isinstance(event, TranslationDone):
             self._finish(event.result)
 
@@ -204,7 +235,11 @@ class TranslatePage(ToolPage):
         super()._on_finished(request_id, stats)
         problems = self.last_result.problems if self.last_result else ()
         if problems:
-            self.status.setText(f"{self.status.text()} Check: {' '.join(problems)}")
+            self.status.setText(
+                self.tr("{status} Check: {problems}").format(
+                    status=self.status.text(), problems=" ".join(problems)
+                )
+            )
 
     def cancel_all(self) -> None:
         """Stop the typing timer and cancel this page's requests (its window is closing)."""
@@ -229,7 +264,7 @@ class TranslatePage(ToolPage):
 
     def copy_result(self) -> None:
         QApplication.clipboard().setText(self.result.toPlainText())
-        self.status.setText("Copied the translation.")
+        self.status.setText(self.tr("Copied the translation."))
 
     def translate_clipboard(self) -> None:
         """Put the clipboard's text in the source pane and translate it."""
@@ -271,7 +306,7 @@ def _alternate(last_source: str, target: str) -> str:
 
 
 def _detection_text(detection: object, used: str | None = None) -> str:
-    """"Detected: French (92%)", or what was used when detection was unsure."""
+    """ "Detected: French (92%)", or what was used when detection was unsure."""
     lang_code = getattr(detection, "lang", None)
     if lang_code is None:
         return ""
@@ -279,5 +314,9 @@ def _detection_text(detection: object, used: str | None = None) -> str:
     name = lang.name if lang else lang_code
     confidence = getattr(detection, "confidence", 0.0)
     if getattr(detection, "is_confident", False):
-        return f"Detected: {name} ({confidence:.0%})"
-    return f"Unsure ({confidence:.0%}); using {name}"
+        return QCoreApplication.translate(
+            "TranslatePage", "Detected: {language} ({confidence:.0%})"
+        ).format(language=name, confidence=confidence)
+    return QCoreApplication.translate(
+        "TranslatePage", "Unsure ({confidence:.0%}); using {language}"
+    ).format(language=name, confidence=confidence)

@@ -51,7 +51,7 @@ class LanguagePicker(QComboBox):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         if with_auto:
-            self.addItem("Detect language", AUTO)
+            self.addItem(self.tr("Detect language"), AUTO)
         for lang in LANGUAGES:
             self.addItem(language_label(lang.code), lang.code)
         completer = QCompleter(self.model(), self)
@@ -85,16 +85,17 @@ class GlossaryDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store, self.source, self.target = store, source, target
-        self.setWindowTitle(f"Glossary: {language_label(source)} → {language_label(target)}")
+        self.setWindowTitle(self.tr("Glossary: {source} → {target}").format(
+            source=language_label(source), target=language_label(target)))
         self.table = QTableWidget(0, 2, self)
-        self.table.setAccessibleName("Glossary terms")
-        self.table.setHorizontalHeaderLabels(["Term", "Translation"])
+        self.table.setAccessibleName(self.tr("Glossary terms"))
+        self.table.setHorizontalHeaderLabels([self.tr("Term"), self.tr("Translation")])
         self.table.horizontalHeader().setStretchLastSection(True)
         for entry in store.glossary(source, target):
             self.add_row(entry.term, entry.translation)
-        add = QPushButton("&Add term")
+        add = QPushButton(self.tr("&Add term"))
         add.clicked.connect(lambda: self.add_row("", ""))
-        remove = QPushButton("&Remove term")
+        remove = QPushButton(self.tr("&Remove term"))
         remove.clicked.connect(self._remove_selected)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -105,7 +106,7 @@ class GlossaryDialog(QDialog):
         row.addWidget(remove)
         row.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Terms are used only when the text contains them."))
+        layout.addWidget(QLabel(self.tr("Terms are used only when the text contains them.")))
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         layout.addWidget(buttons)
@@ -146,12 +147,12 @@ class HistoryPanel(QWidget):
         super().__init__(parent)
         self.store = store
         self.search = QLineEdit()
-        self.search.setAccessibleName("Search history")
-        self.search.setPlaceholderText("Search past translations")
+        self.search.setAccessibleName(self.tr("Search history"))
+        self.search.setPlaceholderText(self.tr("Search past translations"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.refresh)
         self.list = QListWidget()
-        self.list.setAccessibleName("History")
+        self.list.setAccessibleName(self.tr("History"))
         self.list.itemActivated.connect(self._activate)
         self.list.itemClicked.connect(self._activate)
         layout = QVBoxLayout(self)

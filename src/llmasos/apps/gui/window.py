@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from llmasos import __version__
 from llmasos.apps.api import ApiServerController
+from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
 from llmasos.foundation.engine import SamplingParams
 from llmasos.foundation.gguf_file import ModelInfo
 from llmasos.foundation.paths import app_paths
@@ -28,12 +30,23 @@ from .errors import show_unexpected
 from .home_pages import WelcomePage
 from .models_page import ModelsPage
 from .settings_page import SettingsPage
+from .shortcuts import ShortcutsDialog
 from .status import StatusBar
 from .tool_pages import ToolPage
 from .tools import TOOL_TITLES, TOOLS, ToolWindow
 
 PAGES = ("chat", "write", "translate", "models", "settings")
-PAGE_TITLES = {**TOOL_TITLES, "models": "Models", "settings": "Settings"}
+PAGE_TITLES = {**TOOL_TITLES, "models": QT_TRANSLATE_NOOP("MainWindow", "Models"),
+               "settings": QT_TRANSLATE_NOOP("MainWindow", "Settings")}
+# what the About box lists; the models people download keep their own licences
+BUNDLED_LICENCES = (("Qt 6 / PySide6", "LGPLv3"), ("llama.cpp", "MIT"),
+                    ("llama-cpp-python", "MIT"), ("huggingface_hub", "Apache-2.0"),
+                    ("py3langid", "BSD"))
+
+
+def page_title(name: str) -> str:
+    """The translated sidebar and menu title of page ``name``."""
+    return QCoreApplication.translate("MainWindow", PAGE_TITLES[name])
 
 
 class MainWindow(QMainWindow):
@@ -44,8 +57,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.kernel, self.store, self.settings = kernel, store, settings
         self.tool_windows: list[ToolWindow] = []
-        self.setWindowTitle("LLMasOS")
-        self.setAccessibleName("LLMasOS main window")
+        self.setWindowTitle(self.tr("LLMasOS"))
+        self.setAccessibleName(self.tr("LLMasOS main window"))
         self._build_pages()
         self._build_menus()
         self.status = StatusBar(kernel, self)
@@ -71,9 +84,13 @@ class MainWindow(QMainWindow):
 
     def _build_pages(self) -> None:
         self.sidebar = QListWidget()
-        self.sidebar.setAccessibleName("Tools")
-        self.sidebar.addItems([PAGE_TITLES[p] for p in PAGES])
-        self.sidebar.setFixedWidth(150)
+        self.sidebar.setAccessibleName(self.tr("Tools"))
+        self.sidebar.setAccessibleDescription(self.tr("Switch between Chat, Write, Translate, "
+                                                      "Models and Settings (Ctrl+1 to Ctrl+5)"))
+        self.sidebar.addItems([page_title(p) for p in PAGES])
+        # wide enough for the longest title in the current language and font size
+        widest = max(self.sidebar.fontMetrics().horizontalAdvance(page_title(p)) for p in PAGES)
+        self.sidebar.setFixedWidth(max(150, widest + 40))
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
         for name in PAGES[:3]:
@@ -100,19 +117,22 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(body)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self._action(file_menu, "&Open a GGUF file…", "Ctrl+O", self.choose_model_file)
-        self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
-        go = self.menuBar().addMenu("&Go")
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self._action(file_menu, self.tr("&New chat"), "Ctrl+N", self.new_chat)
+        self._action(file_menu, self.tr("&Open a GGUF file…"), "Ctrl+O", self.choose_model_file)
+        file_menu.addSeparator()
+        self._action(file_menu, self.tr("&Quit"), "Ctrl+Q", self.close)
+        go = self.menuBar().addMenu(self.tr("&Go"))
         for i, name in enumerate(PAGES, start=1):
-            self._action(go, PAGE_TITLES[name], f"Ctrl+{i}",
+            self._action(go, page_title(name), f"Ctrl+{i}",
                          lambda _=False, n=name: self.show_page(n))
-        windows = self.menuBar().addMenu("&Window")
+        windows = self.menuBar().addMenu(self.tr("&Window"))
         for i, name in enumerate(TOOLS, start=1):
-            self._action(windows, f"New {PAGE_TITLES[name]} window", f"Ctrl+Shift+{i}",
-                         lambda _=False, n=name: self.open_tool_window(n))
-        help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, "&About LLMasOS", "", self._about)
+            self._action(windows, self.tr("New {tool} window").format(tool=page_title(name)),
+                         f"Ctrl+Shift+{i}", lambda _=False, n=name: self.open_tool_window(n))
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self._action(help_menu, self.tr("&Keyboard shortcuts"), "F1", self.show_shortcuts)
+        self._action(help_menu, self.tr("&About LLMasOS"), "", self._about)
 
     def _action(self, menu: object, text: str, shortcut: str, slot: object) -> QAction:
         action = QAction(text, self)
@@ -157,8 +177,9 @@ class MainWindow(QMainWindow):
     # -- models ------------------------------------------------------------------
     def choose_model_file(self) -> None:
         """Ask for a GGUF file and open it."""
-        path, _ = QFileDialog.getOpenFileName(self, "Open a GGUF model", str(Path.home()),
-                                              "GGUF models (*.gguf);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open a GGUF model"), str(Path.home()),
+            self.tr("GGUF models (*.gguf);;All files (*)"))
         if path:
             self.open_model(Path(path))
 
@@ -176,7 +197,7 @@ class MainWindow(QMainWindow):
             self.show_page("chat")
 
     def _on_load_failed(self, message: str) -> None:
-        QMessageBox.warning(self, "Could not open the model", message)
+        QMessageBox.warning(self, self.tr("Could not open the model"), message)
         self.models_page.show_message(message)
         if self.kernel.model_info is None and self.stack.currentWidget() is not self.pages[
                 "models"]:
@@ -203,10 +224,45 @@ class MainWindow(QMainWindow):
         for page in pages:
             page.cancel_all()
 
+    def new_chat(self) -> None:
+        """Start a new conversation on the Chat page (Ctrl+N) and put the cursor in it."""
+        self.show_page("chat")
+        chat = self.pages["chat"]
+        if self.stack.currentWidget() is chat:
+            chat.new_conversation()  # type: ignore[attr-defined]
+            chat.input.setFocus()  # type: ignore[attr-defined]
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """Help → Keyboard shortcuts (F1): the table of shortcuts, non-modal."""
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def about_text(self) -> str:
+        """The About box's text: version, backend, data folder, licences (rich text)."""
+        from llmasos.foundation import hardware
+
+        try:
+            backend = hardware.backend_name()
+        except (ImportError, OSError) as exc:  # llama.cpp's libraries did not load
+            backend = self.tr("unavailable ({error})").format(error=exc)
+        licences = "".join(f"<li>{html.escape(name)}: {licence}</li>"
+                           for name, licence in BUNDLED_LICENCES)
+        return "".join((
+            f"<h3>LLMasOS {__version__}</h3>",
+            "<p>", self.tr("An offline assistant that runs a language model on this "
+                           "computer with llama.cpp."), "</p><p>",
+            self.tr("llama.cpp backend: {backend}").format(backend=html.escape(backend)),
+            "<br>",
+            self.tr("Data folder (models, conversations): {folder}").format(
+                folder=html.escape(str(app_paths().data))),
+            "</p><p>", self.tr("Bundled libraries and their licences:"), f"</p><ul>{licences}</ul>",
+            "<p>", self.tr("The models you download keep their own licences; the catalog "
+                           "shows each one (Models → Get models)."), "</p>"))
+
     def _about(self) -> None:
-        QMessageBox.about(self, "About LLMasOS",
-                          f"LLMasOS {__version__}\nAn offline assistant on a local model "
-                          f"(llama.cpp).\nData folder: {app_paths().data}")
+        QMessageBox.about(self, self.tr("About LLMasOS"), self.about_text())
 
     # -- state -------------------------------------------------------------------
     def _qsettings(self) -> QSettings:

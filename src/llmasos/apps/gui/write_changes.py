@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from enum import Enum
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QUrl, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -65,19 +65,30 @@ class ChangesView(QWidget):
         self.base = 0
         self.states: list[State] = []
         self.view = QTextBrowser()
-        self.view.setAccessibleName("Tracked changes")
+        self.view.setAccessibleName(self.tr("Tracked changes"))
         self.view.setOpenLinks(False)
         self.view.anchorClicked.connect(self._on_link)
-        self.summary = QLabel("No changes to review.")
+        self.summary = QLabel(self.tr("No changes to review."))
         self.summary.setWordWrap(True)
-        self.accept_next_button = button("&Accept", "Accept the next change", self.accept_next)
-        self.reject_next_button = button("&Reject", "Reject the next change", self.reject_next)
-        self.accept_all_button = button("Accept a&ll", "Accept all changes",
-                                        self._accept_all_clicked)
-        self.reject_all_button = button("Reject all", "Reject all changes", self.reject_all)
+        self.accept_next_button = button(
+            self.tr("&Accept"), self.tr("Accept the next change"), self.accept_next
+        )
+        self.reject_next_button = button(
+            self.tr("Re&ject"), self.tr("Reject the next change"), self.reject_next
+        )
+        self.accept_all_button = button(
+            self.tr("Accept a&ll"), self.tr("Accept all changes"), self._accept_all_clicked
+        )
+        self.reject_all_button = button(
+            self.tr("Reject all"), self.tr("Reject all changes"), self.reject_all
+        )
         row = QHBoxLayout()
-        for b in (self.accept_next_button, self.reject_next_button, self.accept_all_button,
-                  self.reject_all_button):
+        for b in (
+            self.accept_next_button,
+            self.reject_next_button,
+            self.accept_all_button,
+            self.reject_all_button,
+        ):
             row.addWidget(b)
         row.addStretch(1)
         layout = QVBoxLayout(self)
@@ -149,8 +160,11 @@ class ChangesView(QWidget):
             self.reject(open_[0])
 
     def _is_open(self, index: int) -> bool:
-        return self.diff is not None and 0 <= index < len(self.states) and (
-            self.states[index] is State.OPEN)
+        return (
+            self.diff is not None
+            and 0 <= index < len(self.states)
+            and (self.states[index] is State.OPEN)
+        )
 
     def _begin(self) -> QTextCursor:
         assert self.editor is not None
@@ -164,13 +178,18 @@ class ChangesView(QWidget):
         change = self.diff.changes[index]
         start = self.base + change.start + self._shift_before(change)
         text = self.editor.toPlainText()
-        if text[start: start + len(change.old)] != change.old:
-            self.message.emit("The text was edited since the changes were made, so this change "
-                              "cannot be placed. Run the action again.")
+        if text[start : start + len(change.old)] != change.old:
+            self.message.emit(
+                self.tr(
+                    "The text was edited since the changes were made, so this change "
+                    "cannot be placed. Run the action again."
+                )
+            )
             return False
         cursor.setPosition(utf16_len(text[:start]))
-        cursor.setPosition(utf16_len(text[: start + len(change.old)]),
-                           QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(
+            utf16_len(text[: start + len(change.old)]), QTextCursor.MoveMode.KeepAnchor
+        )
         cursor.insertText(change.new)
         self.states[index] = State.ACCEPTED
         return True
@@ -178,9 +197,11 @@ class ChangesView(QWidget):
     def _shift_before(self, change: Change) -> int:
         """How far accepted changes before ``change`` moved its position."""
         assert self.diff is not None
-        return sum(len(c.new) - len(c.old) for c, s in zip(self.diff.changes, self.states,
-                                                            strict=True)
-                   if s is State.ACCEPTED and c.start < change.start)
+        return sum(
+            len(c.new) - len(c.old)
+            for c, s in zip(self.diff.changes, self.states, strict=True)
+            if s is State.ACCEPTED and c.start < change.start
+        )
 
     # -- showing ---------------------------------------------------------------
     def _on_link(self, url: QUrl) -> None:
@@ -191,15 +212,24 @@ class ChangesView(QWidget):
     def _refresh(self) -> None:
         self.view.setHtml(self._html())
         n_open = len(self.open_changes())
-        for b in (self.accept_next_button, self.reject_next_button, self.accept_all_button,
-                  self.reject_all_button):
+        for b in (
+            self.accept_next_button,
+            self.reject_next_button,
+            self.accept_all_button,
+            self.reject_all_button,
+        ):
             b.setEnabled(n_open > 0)
         if self.diff is None:
-            self.summary.setText("No changes to review.")
+            self.summary.setText(self.tr("No changes to review."))
             return
         done = len(self.states) - n_open
-        self.summary.setText(f"{len(self.states)} changes: {n_open} to review, {done} decided."
-                             if self.states else "The result is the same as the text.")
+        self.summary.setText(
+            self.tr("{n} changes: {open} to review, {done} decided.").format(
+                n=len(self.states), open=n_open, done=done
+            )
+            if self.states
+            else self.tr("The result is the same as the text.")
+        )
         if n_open == 0:
             self.finished.emit()
 
@@ -229,6 +259,10 @@ class ChangesView(QWidget):
         if new:
             parts.append(f"<span style='{_STYLE['ins']}'>{new}</span>")
         i = change.index
-        parts.append(f"<sup><a style='{_STYLE['link']}' href='accept:{i}' title='Accept'>✓</a>"
-                     f" <a style='{_STYLE['link']}' href='reject:{i}' title='Reject'>✗</a></sup>")
+        accept = html.escape(QCoreApplication.translate("ChangesView", "Accept"), quote=True)
+        reject = html.escape(QCoreApplication.translate("ChangesView", "Reject"), quote=True)
+        parts.append(
+            f"<sup><a style='{_STYLE['link']}' href='accept:{i}' title='{accept}'>✓</a>"
+            f" <a style='{_STYLE['link']}' href='reject:{i}' title='{reject}'>✗</a></sup>"
+        )
         return "".join(parts)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QTextCursor
@@ -41,7 +42,7 @@ from llmasos.services.writing import (
 
 from .tool_pages import ToolPage, button, editor
 from .write_changes import ChangesView
-from .write_panels import HistoryEntry, HistoryPanel, SummaryPanel
+from .write_panels import HistoryEntry, HistoryPanel, SummaryPanel, action_label, tone_label
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,17 @@ class WritePage(ToolPage):
         super().__init__(kernel, params, parent)
         self._run: _Run | None = None
         self._done: WriteDone | None = None
-        self.source = editor("Text", "Type or paste your text. Select a part to work on that "
-                             "part only. Ctrl+Enter runs the action, Esc stops.")
+        self.source = editor(
+            self.tr("Text"),
+            self.tr(
+                "Type or paste your text. Select a part to work on that "
+                "part only. Ctrl+Enter runs the action, Esc stops."
+            ),
+        )
         self._build_action_bar()
-        self.preview = editor("Preview", "The answer streams here.", read_only=True)
+        self.preview = editor(
+            self.tr("Preview"), self.tr("The answer streams here."), read_only=True
+        )
         self.changes = ChangesView()
         self.changes.message.connect(self.status.setText)
         self.summary = SummaryPanel()
@@ -84,12 +92,18 @@ class WritePage(ToolPage):
         self.history = HistoryPanel()
         self.history.reapply_requested.connect(self.reapply)
         self.markdown = QTextBrowser()
-        self.markdown.setAccessibleName("Markdown preview")
+        self.markdown.setAccessibleName(self.tr("Markdown preview"))
         self.tabs = QTabWidget()
-        for widget, title in ((self.preview, "&Preview"), (self.changes, "C&hanges"),
-                              (self.summary, "&Summary"), (self.history, "H&istory"),
-                              (self.markdown, "&Markdown")):
+        for widget, title in (
+            (self.preview, self.tr("&Preview")),
+            (self.changes, self.tr("Cha&nges")),
+            (self.summary, self.tr("&Summary")),
+            (self.history, self.tr("H&istory")),
+            (self.markdown, self.tr("&Markdown")),
+        ):
             self.tabs.addTab(widget, title)
+        self.tabs.setAccessibleName(self.tr("Result views"))
+        self.tabs.tabBar().setAccessibleName(self.tr("Result views"))
         self.tabs.currentChanged.connect(self._on_tab)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.source)
@@ -98,39 +112,58 @@ class WritePage(ToolPage):
         layout.addLayout(self._bar)
         layout.addWidget(self.status)
         layout.addWidget(split, 1)
+        # Tab follows the action bar, then the text, then the result views
+        # (the editor was created first, so by default it would come first)
+        chain = (self.action_box, self.tone, self.instruction, self.run_button,
+                 self.stop_button, self.clipboard_button, self.source, self.tabs)
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
         self._add_shortcuts()
         kernel.yielded.connect(self._on_event)
         self.busy_changed.connect(self._set_busy)
 
     def _build_action_bar(self) -> None:
         self.action_box = QComboBox()
-        self.action_box.setAccessibleName("Writing action")
+        self.action_box.setAccessibleName(self.tr("Writing action"))
         for spec in ACTIONS:
-            self.action_box.addItem(spec.label, spec.name)
+            self.action_box.addItem(action_label(spec.label), spec.name)
         self.tone = QComboBox()
-        self.tone.setAccessibleName("Tone")
+        self.tone.setAccessibleName(self.tr("Tone"))
         for name in TONES:
-            self.tone.addItem(name.capitalize(), name)
+            self.tone.addItem(tone_label(name), name)
         self.instruction = QLineEdit()
-        self.instruction.setAccessibleName("Custom instruction")
-        self.instruction.setPlaceholderText("Your instruction, e.g. Turn this into a polite email")
+        self.instruction.setAccessibleName(self.tr("Custom instruction"))
+        self.instruction.setPlaceholderText(
+            self.tr("Your instruction, e.g. Turn this into a polite email")
+        )
         self.instruction.returnPressed.connect(self.run)
-        self.run_button = button("&Run", "Run the action", self.run)
-        self.stop_button = button("S&top", "Stop", self.stop)
+        self.run_button = button(self.tr("&Run"), self.tr("Run the action"), self.run)
+        self.stop_button = button(self.tr("S&top"), self.tr("Stop"), self.stop)
         self.stop_button.setEnabled(False)
-        self.clipboard_button = button("Process clip&board", "Run the action on the clipboard",
-                                       self.process_clipboard)
+        self.clipboard_button = button(
+            self.tr("Process clip&board"),
+            self.tr("Run the action on the clipboard"),
+            self.process_clipboard,
+        )
         self._bar = QHBoxLayout()
-        for w in (self.action_box, self.tone, self.instruction, self.run_button, self.stop_button,
-                  self.clipboard_button):
+        for w in (
+            self.action_box,
+            self.tone,
+            self.instruction,
+            self.run_button,
+            self.stop_button,
+            self.clipboard_button,
+        ):
             self._bar.addWidget(w, 1 if w is self.instruction else 0)
         self.action_box.currentIndexChanged.connect(self._on_action)
         self._on_action()
 
     def _add_shortcuts(self) -> None:
         keys: list[tuple[str | Qt.Key, Callable[[], object]]] = [
-            ("Ctrl+Return", self.run), (Qt.Key.Key_Escape, self.stop),
-            ("Ctrl+Shift+A", self.changes.accept_all), ("Ctrl+Shift+R", self.changes.reject_all),
+            ("Ctrl+Return", self.run),
+            (Qt.Key.Key_Escape, self.stop),
+            ("Ctrl+Shift+A", self.changes.accept_all),
+            ("Ctrl+Shift+R", self.changes.reject_all),
             ("Ctrl+Shift+V", self.process_clipboard),
         ]
         for n in range(len(ACTIONS)):
@@ -155,8 +188,9 @@ class WritePage(ToolPage):
     # -- running ---------------------------------------------------------------
     def request_for(self, text: str) -> WriteRequest:
         """A request for the chosen action and options on ``text``."""
-        return WriteRequest(self.action_box.currentData(), text, self.tone.currentData(),
-                            self.instruction.text())
+        return WriteRequest(
+            self.action_box.currentData(), text, self.tone.currentData(), self.instruction.text()
+        )
 
     def selected_span(self) -> tuple[str, int]:
         """The selected text and where it starts, or the whole text and 0."""
@@ -188,10 +222,10 @@ class WritePage(ToolPage):
         if self.request_id is not None:
             return False
         if not request.text.strip():
-            self.status.setText("There is no text to work on. Type or paste some first.")
+            self.status.setText(self.tr("There is no text to work on. Type or paste some first."))
             return False
         if request.action == "custom" and not request.instruction.strip():
-            self.status.setText("Type your instruction for Custom first.")
+            self.status.setText(self.tr("Type your instruction for Custom first."))
             self.instruction.setFocus()
             return False
         self._run, self._done = _Run(request, base, to_clipboard), None
@@ -203,7 +237,7 @@ class WritePage(ToolPage):
             return WriteJob(engine, request, params, cancel)
 
         self.request_id = self.kernel.submit(job, owner=self.owner, priority=self.priority())
-        self.status.setText("Waiting for the model…")
+        self.status.setText(self.tr("Waiting for the model…"))
         self.busy_changed.emit(True)
         return True
 
@@ -212,7 +246,11 @@ class WritePage(ToolPage):
         if not self._mine(request_id):
             return
         if isinstance(event, ChunkStarted) and event.total > 1:
-            self.status.setText(f"Working on part {event.index + 1} of {event.total}…")
+            self.status.setText(
+                self.tr("Working on part {n} of {total}…").format(
+                    n=event.index + 1, total=event.total
+                )
+            )
             if event.index > 0:
                 self.append_output("\n\n")
         elif isinstance(event, WriteDone):
@@ -232,13 +270,21 @@ class WritePage(ToolPage):
             self.status.setText(f"{self.status.text()} {' '.join(done.problems)}".strip())
         if not done.is_usable:
             if done.completed:
-                self.status.setText(f"{' '.join(done.problems)} The text was not changed.")
+                self.status.setText(
+                    self.tr("{problems} The text was not changed.").format(
+                        problems=" ".join(done.problems)
+                    )
+                )
             return
         result = self._full_result(done)
         self.history.add(HistoryEntry(done.request, result))
         if run.to_clipboard:
             QGuiApplication.clipboard().setText(result)
-            self.status.setText(f"{self.status.text()} The result is on the clipboard.")
+            self.status.setText(
+                self.tr("{status} The result is on the clipboard.").format(
+                    status=self.status.text()
+                )
+            )
         elif done.request.spec.kind == SIDE:
             self.summary.show_text(result)
             self.tabs.setCurrentWidget(self.summary)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -15,11 +15,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
 from llmasos.services.writing import WriteRequest
 
 from .tool_pages import button, editor
 
 HISTORY_SIZE = 50
+# The services name the actions and tones in English; the window shows them translated.
+_LABELS = (
+    QT_TRANSLATE_NOOP("WritePage", "Proofread"), QT_TRANSLATE_NOOP("WritePage", "Rewrite"),
+    QT_TRANSLATE_NOOP("WritePage", "Shorten"), QT_TRANSLATE_NOOP("WritePage", "Expand"),
+    QT_TRANSLATE_NOOP("WritePage", "Summarize"), QT_TRANSLATE_NOOP("WritePage", "Key points"),
+    QT_TRANSLATE_NOOP("WritePage", "Continue writing"), QT_TRANSLATE_NOOP("WritePage", "Custom"),
+    QT_TRANSLATE_NOOP("WritePage", "Formal"), QT_TRANSLATE_NOOP("WritePage", "Friendly"),
+    QT_TRANSLATE_NOOP("WritePage", "Concise"), QT_TRANSLATE_NOOP("WritePage", "Confident"),
+    QT_TRANSLATE_NOOP("WritePage", "Simple"),
+)
+
+
+
+def action_label(label: str) -> str:
+    """A writing action's label (``ActionSpec.label``) in the UI's language."""
+    return QCoreApplication.translate("WritePage", label)
+
+
+def tone_label(tone: str) -> str:
+    """A tone id ("formal") as the UI shows it ("Formal", translated)."""
+    return QCoreApplication.translate("WritePage", tone.capitalize())
 
 
 class SummaryPanel(QWidget):
@@ -29,10 +51,15 @@ class SummaryPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.text = editor("Summary", "Summaries and key points appear here.", read_only=True)
-        self.copy_button = button("&Copy", "Copy the summary", self.copy)
-        self.insert_button = button("&Insert", "Insert the summary into the text",
-                                    lambda: self.insert_requested.emit(self.text.toPlainText()))
+        self.text = editor(
+            self.tr("Summary"), self.tr("Summaries and key points appear here."), read_only=True
+        )
+        self.copy_button = button(self.tr("&Copy"), self.tr("Copy the summary"), self.copy)
+        self.insert_button = button(
+            self.tr("&Insert"),
+            self.tr("Insert the summary into the text"),
+            lambda: self.insert_requested.emit(self.text.toPlainText()),
+        )
         row = QHBoxLayout()
         row.addWidget(self.copy_button)
         row.addWidget(self.insert_button)
@@ -58,7 +85,8 @@ class HistoryEntry:
 
     def title(self) -> str:
         spec = self.request.spec
-        label = spec.label + (f" ({self.request.tone})" if spec.name == "rewrite" else "")
+        tone = f" ({tone_label(self.request.tone)})" if spec.name == "rewrite" else ""
+        label = action_label(spec.label) + tone
         words = " ".join(self.request.text.split())
         return f"{label}: {words[:48]}{'…' if len(words) > 48 else ''}"
 
@@ -72,11 +100,16 @@ class HistoryPanel(QWidget):
         super().__init__(parent)
         self.entries: deque[HistoryEntry] = deque(maxlen=HISTORY_SIZE)
         self.list = QListWidget()
-        self.list.setAccessibleName("History")
+        self.list.setAccessibleName(self.tr("History"))
         self.list.itemActivated.connect(lambda _item: self.reapply())
-        self.reapply_button = button("Re-&apply", "Run the selected action again on the "
-                                     "current text", self.reapply)
-        self.copy_button = button("Copy result", "Copy the selected result", self.copy_result)
+        self.reapply_button = button(
+            self.tr("Re-&apply"),
+            self.tr("Run the selected action again on the current text"),
+            self.reapply,
+        )
+        self.copy_button = button(
+            self.tr("Copy result"), self.tr("Copy the selected result"), self.copy_result
+        )
         row = QHBoxLayout()
         row.addWidget(self.reapply_button)
         row.addWidget(self.copy_button)
@@ -89,7 +122,11 @@ class HistoryPanel(QWidget):
         """Record ``entry`` as the newest; the oldest beyond the limit is dropped."""
         self.entries.appendleft(entry)
         item = QListWidgetItem(entry.title())
-        item.setToolTip(f"Input:\n{entry.request.text[:400]}\n\nResult:\n{entry.result[:400]}")
+        item.setToolTip(
+            self.tr("Input:\n{input}\n\nResult:\n{result}").format(
+                input=entry.request.text[:400], result=entry.result[:400]
+            )
+        )
         self.list.insertItem(0, item)
         while self.list.count() > HISTORY_SIZE:
             self.list.takeItem(self.list.count() - 1)

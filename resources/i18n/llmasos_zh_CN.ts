@@ -1,0 +1,1813 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>CatalogPanel</name>
+    <message>
+        <source>Recommended models</source>
+        <translation>推荐的模型</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适配</translation>
+    </message>
+    <message>
+        <source>Languages</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Catalog status</source>
+        <translation>目录状态</translation>
+    </message>
+    <message>
+        <source>Show &amp;files</source>
+        <translation>显示文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Show the files of the selected model</source>
+        <translation>显示所选模型的文件</translation>
+    </message>
+    <message>
+        <source>{n} recommended models. Fit is estimated for {context} tokens of context; hover a badge for the numbers.</source>
+        <translation>{n} 个推荐模型。适配情况按 {context} 个词元的上下文估算；将鼠标悬停在标记上可查看具体数字。</translation>
+    </message>
+</context>
+<context>
+    <name>ChangesView</name>
+    <message>
+        <source>Tracked changes</source>
+        <translation>修订</translation>
+    </message>
+    <message>
+        <source>No changes to review.</source>
+        <translation>没有需要审阅的修改。</translation>
+    </message>
+    <message>
+        <source>&amp;Accept</source>
+        <translation>接受(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Accept the next change</source>
+        <translation>接受下一处修改</translation>
+    </message>
+    <message>
+        <source>Reject the next change</source>
+        <translation>拒绝下一处修改</translation>
+    </message>
+    <message>
+        <source>Re&amp;ject</source>
+        <translation>拒绝(&amp;J)</translation>
+    </message>
+    <message>
+        <source>Accept a&amp;ll</source>
+        <translation>全部接受(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Accept all changes</source>
+        <translation>接受全部修改</translation>
+    </message>
+    <message>
+        <source>Reject all</source>
+        <translation>全部拒绝</translation>
+    </message>
+    <message>
+        <source>Reject all changes</source>
+        <translation>拒绝全部修改</translation>
+    </message>
+    <message>
+        <source>The text was edited since the changes were made, so this change cannot be placed. Run the action again.</source>
+        <translation>生成修改后文本已被编辑，因此无法应用这处修改。请重新运行该操作。</translation>
+    </message>
+    <message>
+        <source>{n} changes: {open} to review, {done} decided.</source>
+        <translation>共 {n} 处修改：{open} 处待审阅，{done} 处已处理。</translation>
+    </message>
+    <message>
+        <source>The result is the same as the text.</source>
+        <translation>结果与原文相同。</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>接受</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>拒绝</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadQueue</name>
+    <message>
+        <source>Download queue</source>
+        <translation>下载队列</translation>
+    </message>
+    <message>
+        <source>No downloads yet. Choose a file under “Get models” and press Download.</source>
+        <translation>还没有下载。请在“获取模型”中选择文件并点击“下载”。</translation>
+    </message>
+    <message>
+        <source>Clear &amp;finished</source>
+        <translation>清除已完成(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Clear finished downloads</source>
+        <translation>清除已完成的下载</translation>
+    </message>
+    <message>
+        <source>Waiting for the downloads before it.</source>
+        <translation>正在等待前面的下载完成。</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Paused; Resume continues where it stopped.</source>
+        <translation>已暂停；点击“继续”将从中断处接着下载。</translation>
+    </message>
+    <message>
+        <source>Installed {name} (SHA-256 verified).</source>
+        <translation>已安装 {name}（SHA-256 校验通过）。</translation>
+    </message>
+    <message>
+        <source>Cancelled; the partial file was deleted.</source>
+        <translation>已取消；未完成的文件已删除。</translation>
+    </message>
+    <message>
+        <source>Paused at {percent:.1f}%; Resume continues where it stopped.</source>
+        <translation>已在 {percent:.1f}% 处暂停；点击“继续”将从中断处接着下载。</translation>
+    </message>
+    <message>
+        <source>Pausing…</source>
+        <translation>正在暂停…</translation>
+    </message>
+    <message>
+        <source>Paused before it started.</source>
+        <translation>在开始前已暂停。</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Deleting the partial file…</source>
+        <translation>正在删除未完成的文件…</translation>
+    </message>
+    <message>
+        <source>1 download.</source>
+        <translation>1 个下载。</translation>
+    </message>
+    <message>
+        <source>{n} downloads.</source>
+        <translation>{n} 个下载。</translation>
+    </message>
+    <message>
+        <source>No downloads.</source>
+        <translation>没有下载。</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadRow</name>
+    <message>
+        <source>Download of {name}</source>
+        <translation>{name} 的下载</translation>
+    </message>
+    <message>
+        <source>Progress of {name}</source>
+        <translation>{name} 的进度</translation>
+    </message>
+    <message>
+        <source>Waiting…</source>
+        <translation>等待中…</translation>
+    </message>
+    <message>
+        <source>Status of {name}</source>
+        <translation>{name} 的状态</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Pause {name}</source>
+        <translation>暂停 {name}</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Cancel {name}</source>
+        <translation>取消 {name}</translation>
+    </message>
+    <message>
+        <source>&amp;Retry</source>
+        <translation>重试(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Retry {name}</source>
+        <translation>重试 {name}</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>继续(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Resume {name}</source>
+        <translation>继续下载 {name}</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorDialog</name>
+    <message>
+        <source>LLMasOS — unexpected error</source>
+        <translation>LLMasOS — 意外错误</translation>
+    </message>
+    <message>
+        <source>Something went wrong inside LLMasOS. Your text is kept. The details are saved in the log file ({log}); please report them.</source>
+        <translation>LLMasOS 内部出现了问题。你的文本已保留。详细信息已保存到日志文件（{log}），请反馈给我们。</translation>
+    </message>
+    <message>
+        <source>&amp;Copy details</source>
+        <translation>复制详细信息(&amp;C)</translation>
+    </message>
+</context>
+<context>
+    <name>FilesPanel</name>
+    <message>
+        <source>&lt;b&gt;Files&lt;/b&gt;</source>
+        <translation>&lt;b&gt;文件&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Model files</source>
+        <translation>模型文件</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适配</translation>
+    </message>
+    <message>
+        <source>&amp;Download</source>
+        <translation>下载(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Download the selected file</source>
+        <translation>下载所选文件</translation>
+    </message>
+    <message>
+        <source>Files status</source>
+        <translation>文件状态</translation>
+    </message>
+    <message>
+        <source>Choose a model in the catalog or the search results.</source>
+        <translation>请在目录或搜索结果中选择一个模型。</translation>
+    </message>
+    <message>
+        <source>Files of {repo}</source>
+        <translation>{repo} 的文件</translation>
+    </message>
+    <message>
+        <source>Listing the files of {repo}…</source>
+        <translation>正在列出 {repo} 的文件…</translation>
+    </message>
+    <message>
+        <source> ({n} parts)</source>
+        <translation>（{n} 个分卷）</translation>
+    </message>
+    <message>
+        <source>{n} GGUF models.</source>
+        <translation>{n} 个 GGUF 模型。</translation>
+    </message>
+    <message>
+        <source>{repo} has no GGUF files.</source>
+        <translation>{repo} 没有 GGUF 文件。</translation>
+    </message>
+</context>
+<context>
+    <name>GlossaryDialog</name>
+    <message>
+        <source>Glossary: {source} → {target}</source>
+        <translation>术语表：{source} → {target}</translation>
+    </message>
+    <message>
+        <source>Glossary terms</source>
+        <translation>术语表条目</translation>
+    </message>
+    <message>
+        <source>Term</source>
+        <translation>术语</translation>
+    </message>
+    <message>
+        <source>Translation</source>
+        <translation>译文</translation>
+    </message>
+    <message>
+        <source>&amp;Add term</source>
+        <translation>添加术语(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Remove term</source>
+        <translation>删除术语(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Terms are used only when the text contains them.</source>
+        <translation>只有文本中出现的术语才会被使用。</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPanel</name>
+    <message>
+        <source>Search history</source>
+        <translation>搜索历史记录</translation>
+    </message>
+    <message>
+        <source>Search past translations</source>
+        <translation>搜索以往的翻译</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <source>Re-&amp;apply</source>
+        <translation>重新应用(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Run the selected action again on the current text</source>
+        <translation>对当前文本再次运行所选操作</translation>
+    </message>
+    <message>
+        <source>Copy result</source>
+        <translation>复制结果</translation>
+    </message>
+    <message>
+        <source>Copy the selected result</source>
+        <translation>复制所选结果</translation>
+    </message>
+    <message>
+        <source>Input:
+{input}
+
+Result:
+{result}</source>
+        <translation>输入：
+{input}
+
+结果：
+{result}</translation>
+    </message>
+</context>
+<context>
+    <name>InstalledPanel</name>
+    <message>
+        <source>Installed models</source>
+        <translation>已安装的模型</translation>
+    </message>
+    <message>
+        <source>&amp;Import a GGUF file…</source>
+        <translation>导入 GGUF 文件(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Import a GGUF file</source>
+        <translation>导入 GGUF 文件</translation>
+    </message>
+    <message>
+        <source>&amp;Load</source>
+        <translation>加载(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Load the selected model</source>
+        <translation>加载所选模型</translation>
+    </message>
+    <message>
+        <source>Set &amp;default</source>
+        <translation>设为默认(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Make the selected model the default</source>
+        <translation>将所选模型设为默认</translation>
+    </message>
+    <message>
+        <source>&amp;Remove…</source>
+        <translation>删除(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Remove the selected model</source>
+        <translation>删除所选模型</translation>
+    </message>
+    <message>
+        <source>&amp;Open a GGUF file…</source>
+        <translation>打开 GGUF 文件(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open a GGUF file</source>
+        <translation>打开 GGUF 文件</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>刷新(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Refresh the installed models</source>
+        <translation>刷新已安装的模型</translation>
+    </message>
+    <message>
+        <source>Could not read the models folder: {error}</source>
+        <translation>无法读取模型文件夹：{error}</translation>
+    </message>
+    <message>
+        <source>in use</source>
+        <translation>使用中</translation>
+    </message>
+    <message>
+        <source>cannot be used</source>
+        <translation>无法使用</translation>
+    </message>
+    <message>
+        <source>{path}
+From: {source}</source>
+        <translation>{path}
+来源：{source}</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>Select a model first.</source>
+        <translation>请先选择一个模型。</translation>
+    </message>
+    <message>
+        <source>{name} opens when LLMasOS starts.</source>
+        <translation>LLMasOS 启动时将打开 {name}。</translation>
+    </message>
+    <message>
+        <source> It is loaded now and stays loaded until another model is opened.</source>
+        <translation>它当前已加载，在打开其他模型之前会一直保持加载。</translation>
+    </message>
+    <message>
+        <source>Remove model</source>
+        <translation>删除模型</translation>
+    </message>
+    <message>
+        <source>Delete {name} ({size}) from {folder}?</source>
+        <translation>要从 {folder} 删除 {name}（{size}）吗？</translation>
+    </message>
+    <message>
+        <source>Removed {name}.</source>
+        <translation>已删除 {name}。</translation>
+    </message>
+    <message>
+        <source>Import a GGUF model</source>
+        <translation>导入 GGUF 模型</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Importing {name}…</source>
+        <translation>正在导入 {name}…</translation>
+    </message>
+    <message>
+        <source>Imported {name} ({size}).</source>
+        <translation>已导入 {name}（{size}）。</translation>
+    </message>
+</context>
+<context>
+    <name>LanguagePicker</name>
+    <message>
+        <source>Detect language</source>
+        <translation>自动检测语言</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Write</source>
+        <translation>写作</translation>
+    </message>
+    <message>
+        <source>Translate</source>
+        <translation>翻译</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>LLMasOS</source>
+        <translation>LLMasOS</translation>
+    </message>
+    <message>
+        <source>LLMasOS main window</source>
+        <translation>LLMasOS 主窗口</translation>
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation>工具</translation>
+    </message>
+    <message>
+        <source>Switch between Chat, Write, Translate, Models and Settings (Ctrl+1 to Ctrl+5)</source>
+        <translation>在对话、写作、翻译、模型和设置之间切换（Ctrl+1 至 Ctrl+5）</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;New chat</source>
+        <translation>新建对话(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Open a GGUF file…</source>
+        <translation>打开 GGUF 文件(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation>转到(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Window</source>
+        <translation>窗口(&amp;W)</translation>
+    </message>
+    <message>
+        <source>New {tool} window</source>
+        <translation>新建“{tool}”窗口</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About LLMasOS</source>
+        <translation>关于 LLMasOS(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Open a GGUF model</source>
+        <translation>打开 GGUF 模型</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Could not open the model</source>
+        <translation>无法打开模型</translation>
+    </message>
+    <message>
+        <source>unavailable ({error})</source>
+        <translation>不可用（{error}）</translation>
+    </message>
+    <message>
+        <source>An offline assistant that runs a language model on this computer with llama.cpp.</source>
+        <translation>一款离线助手，借助 llama.cpp 在本机运行语言模型。</translation>
+    </message>
+    <message>
+        <source>llama.cpp backend: {backend}</source>
+        <translation>llama.cpp 后端：{backend}</translation>
+    </message>
+    <message>
+        <source>Data folder (models, conversations): {folder}</source>
+        <translation>数据文件夹（模型、对话）：{folder}</translation>
+    </message>
+    <message>
+        <source>Bundled libraries and their licences:</source>
+        <translation>内置的库及其许可证：</translation>
+    </message>
+    <message>
+        <source>The models you download keep their own licences; the catalog shows each one (Models → Get models).</source>
+        <translation>你下载的模型遵循各自的许可证，目录中列出了每个模型的许可证（模型 → 获取模型）。</translation>
+    </message>
+    <message>
+        <source>About LLMasOS</source>
+        <translation>关于 LLMasOS</translation>
+    </message>
+</context>
+<context>
+    <name>ModelsPage</name>
+    <message>
+        <source>fits</source>
+        <translation>合适</translation>
+    </message>
+    <message>
+        <source>tight</source>
+        <translation>勉强</translation>
+    </message>
+    <message>
+        <source>too big</source>
+        <translation>过大</translation>
+    </message>
+    <message>
+        <source>★ recommended</source>
+        <translation>★ 推荐</translation>
+    </message>
+    <message>
+        <source>{done} of {total} · {speed:.1f} MB/s · {eta} left</source>
+        <translation>{done} / {total} · {speed:.1f} MB/s · 剩余 {eta}</translation>
+    </message>
+    <message>
+        <source>Most downloaded</source>
+        <translation>下载最多</translation>
+    </message>
+    <message>
+        <source>Most liked</source>
+        <translation>点赞最多</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation>上下文</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>使用中</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>Where to find models</source>
+        <translation>模型来源</translation>
+    </message>
+    <message>
+        <source>&amp;Catalog</source>
+        <translation>精选目录(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Search the Hub</source>
+        <translation>搜索 Hub(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Models sections</source>
+        <translation>模型页面分区</translation>
+    </message>
+    <message>
+        <source>Installed</source>
+        <translation>已安装</translation>
+    </message>
+    <message>
+        <source>Get models</source>
+        <translation>获取模型</translation>
+    </message>
+    <message>
+        <source>Downloads</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>&apos;{name}&apos; is already installed. Remove it first to download it again.</source>
+        <translation>“{name}”已安装。如需重新下载，请先将其删除。</translation>
+    </message>
+    <message>
+        <source>{name} is already in the download queue.</source>
+        <translation>{name} 已在下载队列中。</translation>
+    </message>
+    <message>
+        <source>Installed {name}. Select it under Installed and press Load.</source>
+        <translation>已安装 {name}。请在“已安装”中选中它并点击“加载”。</translation>
+    </message>
+    <message>
+        <source>Open a GGUF model</source>
+        <translation>打开 GGUF 模型</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Downloads ({n})</source>
+        <translation>下载（{n}）</translation>
+    </message>
+</context>
+<context>
+    <name>SearchPanel</name>
+    <message>
+        <source>Search the Hub</source>
+        <translation>搜索 Hub</translation>
+    </message>
+    <message>
+        <source>Search the Hugging Face Hub, e.g. qwen2.5 instruct</source>
+        <translation>搜索 Hugging Face Hub，例如 qwen2.5 instruct</translation>
+    </message>
+    <message>
+        <source>Sort results by</source>
+        <translation>结果排序方式</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>搜索(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Search results</source>
+        <translation>搜索结果</translation>
+    </message>
+    <message>
+        <source>Repository</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <source>Downloads</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Likes</source>
+        <translation>点赞数</translation>
+    </message>
+    <message>
+        <source>Access</source>
+        <translation>访问权限</translation>
+    </message>
+    <message>
+        <source>Search status</source>
+        <translation>搜索状态</translation>
+    </message>
+    <message>
+        <source>Show f&amp;iles</source>
+        <translation>显示文件(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Show the files of the selected repository</source>
+        <translation>显示所选仓库的文件</translation>
+    </message>
+    <message>
+        <source>Type part of a model&apos;s name first.</source>
+        <translation>请先输入模型名称的一部分。</translation>
+    </message>
+    <message>
+        <source>Searching for “{query}”…</source>
+        <translation>正在搜索“{query}”…</translation>
+    </message>
+    <message>
+        <source>gated: needs a token</source>
+        <translation>受限：需要令牌</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>公开</translation>
+    </message>
+    <message>
+        <source>{n} repositories with GGUF files match “{query}”.</source>
+        <translation>有 {n} 个包含 GGUF 文件的仓库与“{query}”匹配。</translation>
+    </message>
+    <message>
+        <source>No GGUF repositories match “{query}”.</source>
+        <translation>没有与“{query}”匹配的 GGUF 仓库。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Same as the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>The model will reload with the new settings.</source>
+        <translation>模型将以新设置重新加载。</translation>
+    </message>
+    <message>
+        <source>Restart LLMasOS to change the language.</source>
+        <translation>重启 LLMasOS 以切换语言。</translation>
+    </message>
+    <message>
+        <source>Model &amp;&amp; performance</source>
+        <translation>模型与性能</translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation>线程数</translation>
+    </message>
+    <message>
+        <source>CPU threads for the model (1–256). Auto: one per physical core.</source>
+        <translation>模型使用的 CPU 线程数（1–256）。自动：每个物理核心一个线程。</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Context length</source>
+        <translation>上下文长度</translation>
+    </message>
+    <message>
+        <source>Tokens the model can keep in mind (256–1,048,576). More uses more memory; it is capped at what the model was trained for.</source>
+        <translation>模型能记住的词元数（256–1,048,576）。越大占用内存越多，且不会超过模型训练时的长度。</translation>
+    </message>
+    <message>
+        <source>GPU layers</source>
+        <translation>GPU 层数</translation>
+    </message>
+    <message>
+        <source>Layers to run on the GPU. Auto: all of them when this build can use a GPU; -1: all; 0: CPU only.</source>
+        <translation>在 GPU 上运行的层数。自动：当前版本能使用 GPU 时全部放到 GPU；-1：全部；0：仅用 CPU。</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Prompt tokens evaluated per step (1–8192).</source>
+        <translation>每步处理的提示词元数（1–8192）。</translation>
+    </message>
+    <message>
+        <source>&amp;Flash attention</source>
+        <translation>Flash Attention(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Flash attention</source>
+        <translation>Flash Attention</translation>
+    </message>
+    <message>
+        <source>Faster attention with less memory on GPUs that support it.</source>
+        <translation>在支持的 GPU 上以更少内存更快地计算注意力。</translation>
+    </message>
+    <message>
+        <source>T&amp;hreads:</source>
+        <translation>线程数(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>&amp;Context length:</source>
+        <translation>上下文长度(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>&amp;GPU layers:</source>
+        <translation>GPU 层数(&amp;G)：</translation>
+    </message>
+    <message>
+        <source>&amp;Batch size:</source>
+        <translation>批大小(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>Default sampling</source>
+        <translation>默认采样</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Randomness (0–5). 0 always picks the likeliest word.</source>
+        <translation>随机程度（0–5）。0 表示总是选择最可能的词。</translation>
+    </message>
+    <message>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <source>Sample only from the likeliest words that add up to this probability (0–1).</source>
+        <translation>只从累计概率达到该值的最可能的词中采样（0–1）。</translation>
+    </message>
+    <message>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <source>Sample only from this many likeliest words (0–1000; 0: no limit).</source>
+        <translation>只从这么多个最可能的词中采样（0–1000；0：不限制）。</translation>
+    </message>
+    <message>
+        <source>Min-p</source>
+        <translation>Min-p</translation>
+    </message>
+    <message>
+        <source>Drop words less likely than this share of the likeliest (0–1).</source>
+        <translation>舍弃概率低于最可能词该比例的词（0–1）。</translation>
+    </message>
+    <message>
+        <source>Repeat penalty</source>
+        <translation>重复惩罚</translation>
+    </message>
+    <message>
+        <source>Above 1 discourages repeating words (0.5–2.5).</source>
+        <translation>大于 1 时减少重复用词（0.5–2.5）。</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Random: a new seed each time. A number gives the same answer to the same prompt.</source>
+        <translation>随机：每次使用新的种子。填写数字则相同的提示总是得到相同的回答。</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>Max tokens</source>
+        <translation>最大词元数</translation>
+    </message>
+    <message>
+        <source>Longest answer, in tokens (1–131,072).</source>
+        <translation>回答的最大长度，以词元计（1–131,072）。</translation>
+    </message>
+    <message>
+        <source>Te&amp;mperature:</source>
+        <translation>温度(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Top-&amp;p:</source>
+        <translation>Top-p(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Top-&amp;k:</source>
+        <translation>Top-k(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>M&amp;in-p:</source>
+        <translation>Min-p(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat penalty:</source>
+        <translation>重复惩罚(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>&amp;Seed:</source>
+        <translation>种子(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>Ma&amp;x tokens:</source>
+        <translation>最大词元数(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>外观</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Light, dark, or follow the system.</source>
+        <translation>浅色、深色或跟随系统。</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Language of menus and labels (after a restart).</source>
+        <translation>菜单和标签使用的语言（重启后生效）。</translation>
+    </message>
+    <message>
+        <source>E&amp;nter sends the message</source>
+        <translation>按 Enter 发送消息(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Enter sends the message</source>
+        <translation>按 Enter 发送消息</translation>
+    </message>
+    <message>
+        <source>On: Enter sends and Shift+Enter starts a new line. Off: Ctrl+Enter sends.</source>
+        <translation>开启：Enter 发送，Shift+Enter 换行。关闭：Ctrl+Enter 发送。</translation>
+    </message>
+    <message>
+        <source>&amp;Theme:</source>
+        <translation>主题(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Hugging Face Hub</source>
+        <translation>Hugging Face Hub</translation>
+    </message>
+    <message>
+        <source>Hub endpoint</source>
+        <translation>Hub 端点</translation>
+    </message>
+    <message>
+        <source>Address models are downloaded from; a mirror such as https://hf-mirror.com works too. Must be https:// (http:// only for this computer).</source>
+        <translation>下载模型的地址；也可以使用镜像，例如 https://hf-mirror.com。必须以 https:// 开头（仅本机地址可用 http://）。</translation>
+    </message>
+    <message>
+        <source>Only needed for gated or private models</source>
+        <translation>仅受限或私有模型需要</translation>
+    </message>
+    <message>
+        <source>Hub token</source>
+        <translation>Hub 令牌</translation>
+    </message>
+    <message>
+        <source>Your Hugging Face access token. It is saved unencrypted in the settings file, readable only by you.</source>
+        <translation>你的 Hugging Face 访问令牌。以明文保存在设置文件中，只有你能读取。</translation>
+    </message>
+    <message>
+        <source>&amp;Endpoint:</source>
+        <translation>端点(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>T&amp;oken:</source>
+        <translation>令牌(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>API server</source>
+        <translation>API 服务器</translation>
+    </message>
+    <message>
+        <source>Serve an OpenAI-compatible API to other programs</source>
+        <translation>为其他程序提供 OpenAI 兼容的 API</translation>
+    </message>
+    <message>
+        <source>Other programs on this computer can use the loaded model through http://127.0.0.1:PORT/v1. Their requests wait behind yours.</source>
+        <translation>本机的其他程序可以通过 http://127.0.0.1:端口/v1 使用已加载的模型。它们的请求排在你的请求之后。</translation>
+    </message>
+    <message>
+        <source>API address</source>
+        <translation>API 地址</translation>
+    </message>
+    <message>
+        <source>127.0.0.1: this computer only. 0.0.0.0 or another address lets other computers connect, and needs an API key.</source>
+        <translation>127.0.0.1：仅限本机。0.0.0.0 或其他地址允许其他计算机连接，此时需要 API 密钥。</translation>
+    </message>
+    <message>
+        <source>API port</source>
+        <translation>API 端口</translation>
+    </message>
+    <message>
+        <source>Port to listen on (1–65,535).</source>
+        <translation>监听的端口（1–65,535）。</translation>
+    </message>
+    <message>
+        <source>Optional on 127.0.0.1</source>
+        <translation>在 127.0.0.1 上可不填</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Programs must send &apos;Authorization: Bearer KEY&apos;. Saved unencrypted in the settings file, readable only by you.</source>
+        <translation>程序必须发送“Authorization: Bearer 密钥”。密钥以明文保存在设置文件中，只有你能读取。</translation>
+    </message>
+    <message>
+        <source>None (browser pages cannot call the API)</source>
+        <translation>无（网页无法调用 API）</translation>
+    </message>
+    <message>
+        <source>Allowed web origins</source>
+        <translation>允许的网页来源</translation>
+    </message>
+    <message>
+        <source>Web pages allowed to call the API, separated by commas, e.g. http://localhost:3000. Empty: none.</source>
+        <translation>允许调用 API 的网页，用逗号分隔，例如 http://localhost:3000。留空：不允许。</translation>
+    </message>
+    <message>
+        <source>Ser&amp;ve on:</source>
+        <translation>服务地址(&amp;V)：</translation>
+    </message>
+    <message>
+        <source>API ke&amp;y:</source>
+        <translation>API 密钥(&amp;Y)：</translation>
+    </message>
+    <message>
+        <source>&amp;Web origins:</source>
+        <translation>网页来源(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>Remote engine</source>
+        <translation>远程引擎</translation>
+    </message>
+    <message>
+        <source>Empty: use the local model</source>
+        <translation>留空：使用本地模型</translation>
+    </message>
+    <message>
+        <source>Remote engine address</source>
+        <translation>远程引擎地址</translation>
+    </message>
+    <message>
+        <source>An OpenAI-compatible server to use instead of a local model (llama.cpp server, vLLM, Ollama, a gateway), e.g. http://192.168.1.5:8080/v1.</source>
+        <translation>代替本地模型使用的 OpenAI 兼容服务器（llama.cpp server、vLLM、Ollama 或网关），例如 http://192.168.1.5:8080/v1。</translation>
+    </message>
+    <message>
+        <source>Key, if the server needs one</source>
+        <translation>密钥（如果服务器需要）</translation>
+    </message>
+    <message>
+        <source>Remote engine key</source>
+        <translation>远程引擎密钥</translation>
+    </message>
+    <message>
+        <source>The server&apos;s API key. Saved unencrypted in the settings file, readable only by you.</source>
+        <translation>服务器的 API 密钥。以明文保存在设置文件中，只有你能读取。</translation>
+    </message>
+    <message>
+        <source>Empty: the server&apos;s first model</source>
+        <translation>留空：使用服务器的第一个模型</translation>
+    </message>
+    <message>
+        <source>Remote model</source>
+        <translation>远程模型</translation>
+    </message>
+    <message>
+        <source>The server&apos;s model to use.</source>
+        <translation>要使用的服务器模型。</translation>
+    </message>
+    <message>
+        <source>Server address (&amp;URL):</source>
+        <translation>服务器地址（&amp;URL）：</translation>
+    </message>
+    <message>
+        <source>Model to re&amp;quest:</source>
+        <translation>请求的模型(&amp;Q)：</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Restore &amp;defaults</source>
+        <translation>恢复默认值(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Restore defaults</source>
+        <translation>恢复默认值</translation>
+    </message>
+    <message>
+        <source>Put every setting back to its default (your Hub token is kept). Click Apply to save.</source>
+        <translation>将所有设置恢复为默认值（保留 Hub 令牌）。点击“应用”保存。</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>应用(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Check and save the settings (Ctrl+S).</source>
+        <translation>检查并保存设置（Ctrl+S）。</translation>
+    </message>
+    <message>
+        <source>Defaults restored. Click Apply to save them.</source>
+        <translation>已恢复默认值。点击“应用”保存。</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved to {path} ({error}). Check that the folder is writable.</source>
+        <translation>无法将设置保存到 {path}（{error}）。请检查该文件夹是否可写。</translation>
+    </message>
+    <message>
+        <source>Settings saved.</source>
+        <translation>设置已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Chat, Write, Translate, Models, Settings</source>
+        <translation>对话、写作、翻译、模型、设置</translation>
+    </message>
+    <message>
+        <source>a new Chat, Write or Translate window</source>
+        <translation>新建对话、写作或翻译窗口</translation>
+    </message>
+    <message>
+        <source>a new chat</source>
+        <translation>新建对话</translation>
+    </message>
+    <message>
+        <source>send the message / start a new line (Chat; swapped when “Enter sends” is off)</source>
+        <translation>发送消息 / 换行（对话；关闭“按 Enter 发送”时二者互换）</translation>
+    </message>
+    <message>
+        <source>send / run / translate</source>
+        <translation>发送 / 运行 / 翻译</translation>
+    </message>
+    <message>
+        <source>stop the current answer (the text so far is kept)</source>
+        <translation>停止当前回答（保留已生成的文本）</translation>
+    </message>
+    <message>
+        <source>open a GGUF file</source>
+        <translation>打开 GGUF 文件</translation>
+    </message>
+    <message>
+        <source>swap languages (Translate)</source>
+        <translation>交换语言（翻译）</translation>
+    </message>
+    <message>
+        <source>accept / reject all changes (Write)</source>
+        <translation>接受 / 拒绝全部修改（写作）</translation>
+    </message>
+    <message>
+        <source>pick a writing action (Write)</source>
+        <translation>选择写作操作（写作）</translation>
+    </message>
+    <message>
+        <source>run the writing action on the clipboard (Write)</source>
+        <translation>对剪贴板内容运行写作操作（写作）</translation>
+    </message>
+    <message>
+        <source>apply settings (on the Settings page)</source>
+        <translation>应用设置（在设置页面）</translation>
+    </message>
+    <message>
+        <source>press that button or go to that field</source>
+        <translation>按下该按钮或跳到该输入框</translation>
+    </message>
+    <message>
+        <source>next / previous control</source>
+        <translation>下一个 / 上一个控件</translation>
+    </message>
+    <message>
+        <source>this list of keyboard shortcuts</source>
+        <translation>显示本快捷键列表</translation>
+    </message>
+    <message>
+        <source>quit (running work is cancelled, the model unloaded)</source>
+        <translation>退出（取消进行中的任务并卸载模型）</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+</context>
+<context>
+    <name>SourceTargetPage</name>
+    <message>
+        <source>Source text</source>
+        <translation>原文</translation>
+    </message>
+    <message>
+        <source>Paste or type the text here.</source>
+        <translation>在此粘贴或输入文本。</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>The result appears here.</source>
+        <translation>结果显示在这里。</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <source>Loaded model</source>
+        <translation>已加载的模型</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Context length</source>
+        <translation>上下文长度</translation>
+    </message>
+    <message>
+        <source>Memory in use</source>
+        <translation>内存占用</translation>
+    </message>
+    <message>
+        <source>Speed of the last generation</source>
+        <translation>上次生成的速度</translation>
+    </message>
+    <message>
+        <source>Busy</source>
+        <translation>忙碌</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop all generation</source>
+        <translation>停止所有生成</translation>
+    </message>
+    <message>
+        <source>Stop everything the windows asked the model for; the text so far is kept</source>
+        <translation>停止所有窗口向模型发出的请求；已生成的文本会保留</translation>
+    </message>
+    <message>
+        <source>Loading {path}…</source>
+        <translation>正在加载 {path}…</translation>
+    </message>
+    <message>
+        <source>No model loaded</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <source>{backend} (all layers on GPU)</source>
+        <translation>{backend}（所有层在 GPU 上）</translation>
+    </message>
+    <message>
+        <source>Context {n} tokens</source>
+        <translation>上下文 {n} 个词元</translation>
+    </message>
+    <message>
+        <source>Last: {tps:.1f} tokens/s</source>
+        <translation>上次：每秒 {tps:.1f} 个词元</translation>
+    </message>
+    <message>
+        <source>Memory {mb:.0f} MB</source>
+        <translation>内存 {mb:.0f} MB</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryPanel</name>
+    <message>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <source>Summaries and key points appear here.</source>
+        <translation>摘要和要点显示在这里。</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Copy the summary</source>
+        <translation>复制摘要</translation>
+    </message>
+    <message>
+        <source>&amp;Insert</source>
+        <translation>插入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Insert the summary into the text</source>
+        <translation>将摘要插入正文</translation>
+    </message>
+</context>
+<context>
+    <name>Task</name>
+    <message>
+        <source>Something went wrong ({kind}: {error}). The details are in the log file.</source>
+        <translation>出现了问题（{kind}：{error}）。详细信息已写入日志文件。</translation>
+    </message>
+</context>
+<context>
+    <name>ToolPage</name>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Waiting for the model…</source>
+        <translation>正在等待模型…</translation>
+    </message>
+    <message>
+        <source>Writing…</source>
+        <translation>正在生成…</translation>
+    </message>
+    <message>
+        <source>Done: {n} tokens at {tps:.1f} tokens/s.</source>
+        <translation>完成：{n} 个词元，每秒 {tps:.1f} 个。</translation>
+    </message>
+    <message>
+        <source>Stopped. The text so far is kept.</source>
+        <translation>已停止。已生成的文本会保留。</translation>
+    </message>
+</context>
+<context>
+    <name>ToolWindow</name>
+    <message>
+        <source>{tool} — LLMasOS</source>
+        <translation>{tool} — LLMasOS</translation>
+    </message>
+</context>
+<context>
+    <name>TranslatePage</name>
+    <message>
+        <source>Default register</source>
+        <translation>默认语体</translation>
+    </message>
+    <message>
+        <source>Formal</source>
+        <translation>正式</translation>
+    </message>
+    <message>
+        <source>Informal</source>
+        <translation>非正式</translation>
+    </message>
+    <message>
+        <source>Source text</source>
+        <translation>原文</translation>
+    </message>
+    <message>
+        <source>Type or paste text to translate.</source>
+        <translation>输入或粘贴要翻译的文本。</translation>
+    </message>
+    <message>
+        <source>Translation</source>
+        <translation>译文</translation>
+    </message>
+    <message>
+        <source>The translation appears here.</source>
+        <translation>译文显示在这里。</translation>
+    </message>
+    <message>
+        <source>Source language</source>
+        <translation>源语言</translation>
+    </message>
+    <message>
+        <source>Target language</source>
+        <translation>目标语言</translation>
+    </message>
+    <message>
+        <source>Formality</source>
+        <translation>语体</translation>
+    </message>
+    <message>
+        <source>Detected language</source>
+        <translation>检测到的语言</translation>
+    </message>
+    <message>
+        <source>Translate as you t&amp;ype</source>
+        <translation>边输入边翻译(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>Gl&amp;ossary…</source>
+        <translation>术语表(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Translate</source>
+        <translation>翻译</translation>
+    </message>
+    <message>
+        <source>T&amp;ranslate</source>
+        <translation>翻译(&amp;R)</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Swap languages</source>
+        <translation>交换语言</translation>
+    </message>
+    <message>
+        <source>Swap languages (Ctrl+Shift+S)</source>
+        <translation>交换语言（Ctrl+Shift+S）</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Copy translation</source>
+        <translation>复制译文</translation>
+    </message>
+    <message>
+        <source>Translate c&amp;lipboard</source>
+        <translation>翻译剪贴板(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Translate clipboard</source>
+        <translation>翻译剪贴板</translation>
+    </message>
+    <message>
+        <source>Glossary</source>
+        <translation>术语表</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <source>Hi&amp;story</source>
+        <translation>历史记录(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Waiting for the model…</source>
+        <translation>正在等待模型…</translation>
+    </message>
+    <message>
+        <source>Translated part {n} of {total}…</source>
+        <translation>已翻译第 {n} 部分，共 {total} 部分…</translation>
+    </message>
+    <message>
+        <source>{status} Check: {problems}</source>
+        <translation>{status} 请检查：{problems}</translation>
+    </message>
+    <message>
+        <source>Copied the translation.</source>
+        <translation>译文已复制。</translation>
+    </message>
+    <message>
+        <source>Detected: {language} ({confidence:.0%})</source>
+        <translation>检测结果：{language}（{confidence:.0%}）</translation>
+    </message>
+    <message>
+        <source>Unsure ({confidence:.0%}); using {language}</source>
+        <translation>不确定（{confidence:.0%}）；使用{language}</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <source>Welcome to LLMasOS</source>
+        <translation>欢迎使用 LLMasOS</translation>
+    </message>
+    <message>
+        <source>LLMasOS runs a language model on this computer. Nothing you write leaves it. To start, get a model:</source>
+        <translation>LLMasOS 在本机运行语言模型，你写下的任何内容都不会离开这台电脑。开始之前，请先获取一个模型：</translation>
+    </message>
+    <message>
+        <source>Recommended model</source>
+        <translation>推荐的模型</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>&amp;Download a model…</source>
+        <translation>下载模型(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Download a model</source>
+        <translation>下载模型</translation>
+    </message>
+    <message>
+        <source>Go to Models → Get models</source>
+        <translation>转到“模型 → 获取模型”</translation>
+    </message>
+    <message>
+        <source>&amp;Open a GGUF file…</source>
+        <translation>打开 GGUF 文件(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open a GGUF file</source>
+        <translation>打开 GGUF 文件</translation>
+    </message>
+    <message>
+        <source>This computer has little free memory; pick the smallest model you can find.</source>
+        <translation>这台电脑的可用内存很少，请选择尽可能小的模型。</translation>
+    </message>
+    <message>
+        <source>Recommended for this computer ({free:.1f} GB free): &lt;b&gt;{repo}&lt;/b&gt; ({quant}, {params:g}B) — {description}</source>
+        <translation>推荐给这台电脑（可用内存 {free:.1f} GB）：&lt;b&gt;{repo}&lt;/b&gt;（{quant}，{params:g}B）— {description}</translation>
+    </message>
+</context>
+<context>
+    <name>WritePage</name>
+    <message>
+        <source>Text</source>
+        <translation>正文</translation>
+    </message>
+    <message>
+        <source>Type or paste your text. Select a part to work on that part only. Ctrl+Enter runs the action, Esc stops.</source>
+        <translation>输入或粘贴文本。选中一部分则只处理该部分。Ctrl+Enter 运行操作，Esc 停止。</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>The answer streams here.</source>
+        <translation>回答会逐步显示在这里。</translation>
+    </message>
+    <message>
+        <source>Markdown preview</source>
+        <translation>Markdown 预览</translation>
+    </message>
+    <message>
+        <source>&amp;Preview</source>
+        <translation>预览(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Cha&amp;nges</source>
+        <translation>修改(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Summary</source>
+        <translation>摘要(&amp;S)</translation>
+    </message>
+    <message>
+        <source>H&amp;istory</source>
+        <translation>历史(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Markdown</source>
+        <translation>Markdown(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Result views</source>
+        <translation>结果视图</translation>
+    </message>
+    <message>
+        <source>Writing action</source>
+        <translation>写作操作</translation>
+    </message>
+    <message>
+        <source>Tone</source>
+        <translation>语气</translation>
+    </message>
+    <message>
+        <source>Custom instruction</source>
+        <translation>自定义指令</translation>
+    </message>
+    <message>
+        <source>Your instruction, e.g. Turn this into a polite email</source>
+        <translation>你的指令，例如：把这段话改成一封礼貌的邮件</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>运行(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Run the action</source>
+        <translation>运行操作</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Process clip&amp;board</source>
+        <translation>处理剪贴板(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Run the action on the clipboard</source>
+        <translation>对剪贴板内容运行操作</translation>
+    </message>
+    <message>
+        <source>There is no text to work on. Type or paste some first.</source>
+        <translation>没有可处理的文本。请先输入或粘贴一些文本。</translation>
+    </message>
+    <message>
+        <source>Type your instruction for Custom first.</source>
+        <translation>请先为“自定义”输入指令。</translation>
+    </message>
+    <message>
+        <source>Waiting for the model…</source>
+        <translation>正在等待模型…</translation>
+    </message>
+    <message>
+        <source>Working on part {n} of {total}…</source>
+        <translation>正在处理第 {n} 部分，共 {total} 部分…</translation>
+    </message>
+    <message>
+        <source>{problems} The text was not changed.</source>
+        <translation>{problems} 文本未被修改。</translation>
+    </message>
+    <message>
+        <source>{status} The result is on the clipboard.</source>
+        <translation>{status} 结果已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <source>Proofread</source>
+        <translation>校对</translation>
+    </message>
+    <message>
+        <source>Rewrite</source>
+        <translation>改写</translation>
+    </message>
+    <message>
+        <source>Shorten</source>
+        <translation>缩写</translation>
+    </message>
+    <message>
+        <source>Expand</source>
+        <translation>扩写</translation>
+    </message>
+    <message>
+        <source>Summarize</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <source>Key points</source>
+        <translation>要点</translation>
+    </message>
+    <message>
+        <source>Continue writing</source>
+        <translation>续写</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <source>Formal</source>
+        <translation>正式</translation>
+    </message>
+    <message>
+        <source>Friendly</source>
+        <translation>友好</translation>
+    </message>
+    <message>
+        <source>Concise</source>
+        <translation>简洁</translation>
+    </message>
+    <message>
+        <source>Confident</source>
+        <translation>自信</translation>
+    </message>
+    <message>
+        <source>Simple</source>
+        <translation>浅显</translation>
+    </message>
+</context>
+</TS>
