@@ -151,10 +151,9 @@ def run(args: argparse.Namespace, home: str) -> int:
 
     from llmasos.apps.gui.i18n import install_translator
     from llmasos.apps.gui.window import MainWindow
+    from llmasos.foundation.model_store import ModelStore
     from llmasos.foundation.settings import SettingsStore
     from llmasos.kernel.kernel import Kernel
-
-    from llmasos.foundation.model_store import ModelStore
 
     model = args.model or default_model()
     # install it (as a link) so the Models page lists it
