@@ -116,6 +116,238 @@
     </message>
 </context>
 <context>
+    <name>ChatInput</name>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Type a message. Enter sends, Shift+Enter starts a new line, Esc stops.</source>
+        <translation>输入消息。按 Enter 发送，Shift+Enter 换行，Esc 停止。</translation>
+    </message>
+    <message>
+        <source>Type a message. Ctrl+Enter sends, Enter starts a new line, Esc stops.</source>
+        <translation>输入消息。按 Ctrl+Enter 发送，Enter 换行，Esc 停止。</translation>
+    </message>
+</context>
+<context>
+    <name>ChatPage</name>
+    <message>
+        <source>Enter sends</source>
+        <translation>按 Enter 发送</translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation>发送(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Send message</source>
+        <translation>发送消息</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Stop generating</source>
+        <translation>停止生成</translation>
+    </message>
+    <message>
+        <source>&amp;Regenerate</source>
+        <translation>重新生成(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Regenerate the last answer</source>
+        <translation>重新生成最后一条回答</translation>
+    </message>
+    <message>
+        <source>Conversation title</source>
+        <translation>对话标题</translation>
+    </message>
+    <message>
+        <source>Persona</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>S&amp;ettings…</source>
+        <translation>设置(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Conversation settings</source>
+        <translation>对话设置</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Export or import</source>
+        <translation>导出或导入</translation>
+    </message>
+    <message>
+        <source>Export as Markdown…</source>
+        <translation>导出为 Markdown…</translation>
+    </message>
+    <message>
+        <source>Export as JSON…</source>
+        <translation>导出为 JSON…</translation>
+    </message>
+    <message>
+        <source>Import JSON…</source>
+        <translation>导入 JSON…</translation>
+    </message>
+    <message>
+        <source>Context used</source>
+        <translation>已用上下文</translation>
+    </message>
+    <message>
+        <source>Context %v / %m tokens</source>
+        <translation>上下文 %v / %m 个词元</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>Conversation deleted.</source>
+        <translation>对话已删除。</translation>
+    </message>
+    <message>
+        <source>{used} of {n_ctx} tokens of the model&apos;s context</source>
+        <translation>已用模型上下文 {n_ctx} 个词元中的 {used} 个</translation>
+    </message>
+    <message>
+        <source>Answer regenerated.</source>
+        <translation>回答已重新生成。</translation>
+    </message>
+    <message>
+        <source>Message edited.</source>
+        <translation>消息已编辑。</translation>
+    </message>
+    <message>
+        <source>{note} Undo brings back the previous answer.</source>
+        <translation>{note}撤销可恢复之前的回答。</translation>
+    </message>
+    <message>
+        <source>Waiting for the model…</source>
+        <translation>正在等待模型…</translation>
+    </message>
+    <message>
+        <source>Rename conversation</source>
+        <translation>重命名对话</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>标题：</translation>
+    </message>
+    <message>
+        <source>Edit and resend</source>
+        <translation>编辑并重新发送</translation>
+    </message>
+    <message>
+        <source>Message:</source>
+        <translation>消息：</translation>
+    </message>
+    <message>
+        <source>Exported to {path}.</source>
+        <translation>已导出到 {path}。</translation>
+    </message>
+    <message>
+        <source>Could not import {name}: {error}</source>
+        <translation>无法导入 {name}：{error}</translation>
+    </message>
+    <message>
+        <source>Export conversation</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <source>Import conversation</source>
+        <translation>导入对话</translation>
+    </message>
+    <message>
+        <source>Conversation exports (*.json)</source>
+        <translation>导出的对话 (*.json)</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationList</name>
+    <message>
+        <source>&amp;New chat</source>
+        <translation>新建对话(&amp;N)</translation>
+    </message>
+    <message>
+        <source>New conversation</source>
+        <translation>新建对话</translation>
+    </message>
+    <message>
+        <source>Search conversations</source>
+        <translation>搜索对话</translation>
+    </message>
+    <message>
+        <source>Search all conversations</source>
+        <translation>搜索所有对话</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>对话列表</translation>
+    </message>
+    <message>
+        <source>No messages match.</source>
+        <translation>没有匹配的消息。</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <source>Pin / unpin</source>
+        <translation>置顶 / 取消置顶</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationSettingsDialog</name>
+    <message>
+        <source>Settings — {title}</source>
+        <translation>设置 — {title}</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>Also save as the “{persona}” persona</source>
+        <translation>同时保存为“{persona}”角色</translation>
+    </message>
+    <message>
+        <source>Use the app&apos;s sampling settings</source>
+        <translation>使用应用的采样设置</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <source>Answer length (tokens)</source>
+        <translation>回答长度（词元）</translation>
+    </message>
+</context>
+<context>
     <name>DownloadQueue</name>
     <message>
         <source>Download queue</source>
@@ -633,6 +865,87 @@ From: {source}</source>
     </message>
 </context>
 <context>
+    <name>MarkdownBrowser</name>
+    <message>
+        <source>Copy code</source>
+        <translation>复制代码</translation>
+    </message>
+</context>
+<context>
+    <name>MessageView</name>
+    <message>
+        <source>Conversation</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Earlier messages are left out: they no longer fit the model&apos;s context.</source>
+        <translation>较早的消息已被略去：模型的上下文已容纳不下。</translation>
+    </message>
+    <message>
+        <source>Context cut</source>
+        <translation>上下文截断处</translation>
+    </message>
+    <message>
+        <source>{role}: {text}</source>
+        <translation>{role}：{text}</translation>
+    </message>
+</context>
+<context>
+    <name>MessageWidget</name>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>{n} tokens · {tps:.1f} tokens/s · first token {ttft:.2f} s</source>
+        <translation>{n} 个词元 · 每秒 {tps:.1f} 个词元 · 首个词元 {ttft:.2f} 秒</translation>
+    </message>
+    <message>
+        <source>{role} message</source>
+        <translation>{role}的消息</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy message</source>
+        <translation>复制消息</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Edit and resend</source>
+        <translation>编辑并重新发送</translation>
+    </message>
+    <message>
+        <source>{name} ({note})</source>
+        <translation>{name}（{note}）</translation>
+    </message>
+</context>
+<context>
     <name>ModelsPage</name>
     <message>
         <source>fits</source>
@@ -823,27 +1136,7 @@ From: {source}</source>
     </message>
 </context>
 <context>
-    <name>SettingsPage</name>
-    <message>
-        <source>Same as the system</source>
-        <translation>跟随系统</translation>
-    </message>
-    <message>
-        <source>Light</source>
-        <translation>浅色</translation>
-    </message>
-    <message>
-        <source>Dark</source>
-        <translation>深色</translation>
-    </message>
-    <message>
-        <source>The model will reload with the new settings.</source>
-        <translation>模型将以新设置重新加载。</translation>
-    </message>
-    <message>
-        <source>Restart LLMasOS to change the language.</source>
-        <translation>重启 LLMasOS 以切换语言。</translation>
-    </message>
+    <name>SettingsForm</name>
     <message>
         <source>Model &amp;&amp; performance</source>
         <translation>模型与性能</translation>
@@ -1187,6 +1480,29 @@ From: {source}</source>
     <message>
         <source>Model to re&amp;quest:</source>
         <translation>请求的模型(&amp;Q)：</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Same as the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>The model will reload with the new settings.</source>
+        <translation>模型将以新设置重新加载。</translation>
+    </message>
+    <message>
+        <source>Restart LLMasOS to change the language.</source>
+        <translation>重启 LLMasOS 以切换语言。</translation>
     </message>
     <message>
         <source>Error</source>

@@ -87,8 +87,8 @@ def unmarked_strings(path: Path) -> list[str]:
 
 
 def gui_sources() -> list[Path]:
-    """The GUI modules under the check (the Chat page's modules join when it is marked)."""
-    return sorted(p for p in GUI.glob("*.py") if not p.name.startswith("chat_"))
+    """The GUI modules under the check."""
+    return sorted(GUI.glob("*.py"))
 
 
 def ts_messages(path: Path) -> dict[tuple[str, str], ET.Element]:

@@ -119,11 +119,7 @@ def test_mnemonics_are_unique_on_each_page(qtbot, qapp, language: str) -> None:
     try:
         win = make_window(qtbot)
         try:
-            # The Chat page is being rewritten; it joins the check once its own
-            # "S&top" / "Se&ttings…" clash (both Alt+T) is resolved there.
             for name, page in win.pages.items():
-                if name == "chat":
-                    continue
                 win.stack.setCurrentWidget(page)
                 keys = mnemonics(page)
                 assert len(keys) >= 2, name

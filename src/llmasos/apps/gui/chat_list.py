@@ -31,16 +31,16 @@ class ConversationList(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.new_button = QPushButton("&New chat")
-        self.new_button.setAccessibleName("New conversation")
+        self.new_button = QPushButton(self.tr("&New chat"))
+        self.new_button.setAccessibleName(self.tr("New conversation"))
         self.new_button.clicked.connect(self.new_requested)
         self.search = QLineEdit()
-        self.search.setAccessibleName("Search conversations")
-        self.search.setPlaceholderText("Search all conversations")
+        self.search.setAccessibleName(self.tr("Search conversations"))
+        self.search.setPlaceholderText(self.tr("Search all conversations"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.search_changed)
         self.items = QListWidget()
-        self.items.setAccessibleName("Conversations")
+        self.items.setAccessibleName(self.tr("Conversations"))
         self.items.itemActivated.connect(self._open)
         self.items.itemClicked.connect(self._open)
         self.items.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -72,7 +72,7 @@ class ConversationList(QWidget):
             item.setData(MESSAGE_ROLE, hit.message_id)
             self.items.addItem(item)
         if not hits:
-            placeholder = QListWidgetItem("No messages match.")
+            placeholder = QListWidgetItem(self.tr("No messages match."))
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
             self.items.addItem(placeholder)
 
@@ -87,7 +87,7 @@ class ConversationList(QWidget):
             return
         conv_id = int(item.data(CONV_ROLE))
         menu = QMenu(self)
-        menu.addAction("Rename…", lambda: self.rename_requested.emit(conv_id))
-        menu.addAction("Pin / unpin", lambda: self.pin_toggled.emit(conv_id))
-        menu.addAction("Delete", lambda: self.delete_requested.emit(conv_id))
+        menu.addAction(self.tr("Rename…"), lambda: self.rename_requested.emit(conv_id))
+        menu.addAction(self.tr("Pin / unpin"), lambda: self.pin_toggled.emit(conv_id))
+        menu.addAction(self.tr("Delete"), lambda: self.delete_requested.emit(conv_id))
         menu.exec(self.items.mapToGlobal(pos))

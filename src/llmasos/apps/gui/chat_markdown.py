@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -46,11 +46,12 @@ def prepare_markdown(text: str) -> PreparedMarkdown:
     blocks: list[str] = []
     fence: str | None = None
     code: list[str] = []
+    label = QCoreApplication.translate("MarkdownBrowser", "Copy code")
     for line in text.split("\n"):
         match = _FENCE.match(line)
         if fence is None and match:
             fence = match.group(1)
-            out += [f"[Copy code]({COPY_SCHEME}:{len(blocks)})", ""]
+            out += [f"[{label}]({COPY_SCHEME}:{len(blocks)})", ""]
             code = []
             blocks.append("")
         elif fence is not None and match and match.group(1).startswith(fence[0]) and \

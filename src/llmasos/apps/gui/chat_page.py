@@ -82,15 +82,15 @@ class ChatPage(ToolPage):
         self.transcript.edit_requested.connect(self._ask_edit)
         self.input = ChatInput()
         self.input.send_requested.connect(self.submit)
-        self.enter_sends = QCheckBox("Enter sends")
+        self.enter_sends = QCheckBox(self.tr("Enter sends"))
         self.enter_sends.toggled.connect(self.input.set_enter_sends)
         self.enter_sends.setChecked(SettingsStore().load()[0].ui.enter_sends)
         self.input.set_enter_sends(self.enter_sends.isChecked())
-        self.send_button = button("&Send", "Send message", self.submit)
-        self.stop_button = button("S&top", "Stop generating", self.stop)
+        self.send_button = button(self.tr("&Send"), self.tr("Send message"), self.submit)
+        self.stop_button = button(self.tr("S&top"), self.tr("Stop generating"), self.stop)
         self.stop_button.setEnabled(False)
-        self.regenerate_button = button("&Regenerate", "Regenerate the last answer",
-                                        self.regenerate)
+        self.regenerate_button = button(self.tr("&Regenerate"),
+                                        self.tr("Regenerate the last answer"), self.regenerate)
         bottom = QHBoxLayout()
         for w in (self.enter_sends, self.regenerate_button, self.stop_button, self.send_button):
             bottom.addWidget(w)
@@ -112,25 +112,26 @@ class ChatPage(ToolPage):
 
     def _header(self) -> QHBoxLayout:
         self.title = QLabel()
-        self.title.setAccessibleName("Conversation title")
+        self.title.setAccessibleName(self.tr("Conversation title"))
         self.persona = QComboBox()
-        self.persona.setAccessibleName("Persona")
+        self.persona.setAccessibleName(self.tr("Persona"))
         self.persona.addItems(list(self.store.personas()))
         self.persona.setCurrentText(DEFAULT_PERSONA)
         self.persona.activated.connect(lambda _i: self.set_persona(self.persona.currentText()))
-        self.settings_button = button("Se&ttings…", "Conversation settings", self._ask_settings)
+        self.settings_button = button(self.tr("S&ettings…"), self.tr("Conversation settings"),
+                                      self._ask_settings)
         self.files_button = QToolButton()
-        self.files_button.setText("Export")
-        self.files_button.setAccessibleName("Export or import")
+        self.files_button.setText(self.tr("Export"))
+        self.files_button.setAccessibleName(self.tr("Export or import"))
         self.files_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.files_button)
-        menu.addAction("Export as Markdown…", lambda: self._ask_export(".md"))
-        menu.addAction("Export as JSON…", lambda: self._ask_export(".json"))
-        menu.addAction("Import JSON…", self._ask_import)
+        menu.addAction(self.tr("Export as Markdown…"), lambda: self._ask_export(".md"))
+        menu.addAction(self.tr("Export as JSON…"), lambda: self._ask_export(".json"))
+        menu.addAction(self.tr("Import JSON…"), self._ask_import)
         self.files_button.setMenu(menu)
         self.context_meter = QProgressBar()
-        self.context_meter.setAccessibleName("Context used")
-        self.context_meter.setFormat("Context %v / %m tokens")
+        self.context_meter.setAccessibleName(self.tr("Context used"))
+        self.context_meter.setFormat(self.tr("Context %v / %m tokens"))
         self.context_meter.setMaximumWidth(240)
         row = QHBoxLayout()
         row.addWidget(self.title, 1)
@@ -140,8 +141,8 @@ class ChatPage(ToolPage):
 
     def _undo_bar(self) -> QHBoxLayout:
         self.undo_label = QLabel()
-        self.undo_button = QPushButton("&Undo")
-        self.undo_button.setAccessibleName("Undo")
+        self.undo_button = QPushButton(self.tr("&Undo"))
+        self.undo_button.setAccessibleName(self.tr("Undo"))
         self.undo_button.clicked.connect(self.undo)
         row = QHBoxLayout()
         row.addWidget(self.undo_label, 1)
@@ -169,7 +170,7 @@ class ChatPage(ToolPage):
         conv = self.store.get(conversation_id) if conversation_id is not None else None
         messages = self.store.messages(conv.id) if conv is not None else []
         self.transcript.set_messages(messages, conv.cut_message_id if conv else None)
-        self.title.setText(conv.title if conv else "New chat")
+        self.title.setText(conv.title if conv else self.tr("New chat"))
         if conv is not None and conv.persona:
             self.persona.setCurrentText(conv.persona)
         last = next((m for m in reversed(messages) if m.prompt_tokens), None)
@@ -216,7 +217,7 @@ class ChatPage(ToolPage):
         def restore() -> None:
             self.store.restore(data)
             self.open_conversation(conversation_id)
-        self._offer_undo(("Conversation deleted.", restore))
+        self._offer_undo((self.tr("Conversation deleted."), restore))
 
     def _toggle_pin(self, conversation_id: int) -> None:
         self.store.update(conversation_id, pinned=not self.store.get(conversation_id).pinned)
@@ -232,7 +233,8 @@ class ChatPage(ToolPage):
         n_ctx = self.kernel.n_ctx or 0
         self.context_meter.setRange(0, max(n_ctx, 1))
         self.context_meter.setValue(min(used, n_ctx))
-        self.context_meter.setToolTip(f"{used} of {n_ctx} tokens of the model's context")
+        tip = self.tr("{used} of {n_ctx} tokens of the model's context")
+        self.context_meter.setToolTip(tip.format(used=used, n_ctx=n_ctx))
 
     # -- sending ----------------------------------------------------------------------------
     def submit(self) -> None:
@@ -256,14 +258,14 @@ class ChatPage(ToolPage):
         msgs = self.store.messages(self.conversation_id)
         if not msgs or msgs[-1].role != "user":
             return
-        self._replace(removed, None, "Answer regenerated.")
+        self._replace(removed, None, self.tr("Answer regenerated."))
 
     def edit_message(self, message_id: int, text: str) -> None:
         """Resend a user message with new text; the answers after it are replaced."""
         if self.request_id is not None or not text.strip():
             return
         removed, new = self.service.prepare_edit(message_id, text.strip())
-        self._replace(removed, new.id, "Message edited.")
+        self._replace(removed, new.id, self.tr("Message edited."))
 
     def _replace(self, removed: list[StoredMessage], first_new: int | None, note: str) -> None:
         assert self.conversation_id is not None
@@ -275,7 +277,8 @@ class ChatPage(ToolPage):
             first, gone = self._replaced or (None, [])
             self.service.undo(conv_id, first, gone)
             self.open_conversation(conv_id)
-        self._offer_undo((f"{note} Undo brings back the previous answer.", restore))
+        self._offer_undo((self.tr("{note} Undo brings back the previous answer.").format(note=note),
+                           restore))
         self._start_reply()
 
     def _start_reply(self) -> None:
@@ -287,7 +290,7 @@ class ChatPage(ToolPage):
         self.request_id = self.kernel.submit(
             lambda engine, cancel: service.reply(engine, cancel, conv_id, params),
             owner=self.owner, priority=self.priority())
-        self.status.setText("Waiting for the model…")
+        self.status.setText(self.tr("Waiting for the model…"))
         self.busy_changed.emit(True)
 
     def append_output(self, text: str) -> None:
@@ -350,13 +353,15 @@ class ChatPage(ToolPage):
     # -- dialogs and files ---------------------------------------------------------------
     def _ask_rename(self, conversation_id: int) -> None:
         old = self.store.get(conversation_id).title
-        title, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=old)
+        title, ok = QInputDialog.getText(self, self.tr("Rename conversation"), self.tr("Title:"),
+                                        text=old)
         if ok:
             self.rename_conversation(conversation_id, title)
 
     def _ask_edit(self, message_id: int) -> None:
         old = self.store.message(message_id).content
-        text, ok = QInputDialog.getMultiLineText(self, "Edit and resend", "Message:", old)
+        text, ok = QInputDialog.getMultiLineText(self, self.tr("Edit and resend"),
+                                                 self.tr("Message:"), old)
         if ok:
             self.edit_message(message_id, text)
 
@@ -380,14 +385,15 @@ class ChatPage(ToolPage):
         exporter = chat_export.export_markdown if path.suffix == ".md" else \
             chat_export.export_json
         path.write_text(exporter(self.store, self.conversation_id), encoding="utf-8")
-        self.status.setText(f"Exported to {path}.")
+        self.status.setText(self.tr("Exported to {path}.").format(path=path))
 
     def import_from(self, path: Path) -> None:
         """Add the conversation exported in ``path`` and show it."""
         try:
             conv = chat_export.import_json(self.store, path.read_text(encoding="utf-8"))
         except (OSError, LLMasOSError) as exc:
-            self.status.setText(f"Could not import {path.name}: {exc}")
+            self.status.setText(self.tr("Could not import {name}: {error}").format(
+                name=path.name, error=exc))
             return
         self.open_conversation(conv.id)
 

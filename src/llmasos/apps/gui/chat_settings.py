@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,7 +34,7 @@ class ChatInput(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.enter_sends = True
-        self.setAccessibleName("Message")
+        self.setAccessibleName(self.tr("Message"))
         self.setMaximumHeight(120)
         self._update_placeholder()
 
@@ -44,8 +44,13 @@ class ChatInput(QPlainTextEdit):
         self._update_placeholder()
 
     def _update_placeholder(self) -> None:
-        keys = "Enter sends, Shift+Enter" if self.enter_sends else "Ctrl+Enter sends, Enter"
-        self.setPlaceholderText(f"Type a message. {keys} starts a new line, Esc stops.")
+        if self.enter_sends:
+            text = self.tr("Type a message. Enter sends, Shift+Enter starts a new line, "
+                           "Esc stops.")
+        else:
+            text = self.tr("Type a message. Ctrl+Enter sends, Enter starts a new line, "
+                           "Esc stops.")
+        self.setPlaceholderText(text)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in _ENTER_KEYS:
@@ -67,13 +72,14 @@ class ConversationSettingsDialog(QDialog):
     def __init__(self, conv: Conversation, defaults: SamplingParams,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Settings — {conv.title}")
+        self.setWindowTitle(self.tr("Settings — {title}").format(title=conv.title))
         params = conv.sampling or defaults
         self.system_prompt = QPlainTextEdit(conv.system_prompt)
-        self.system_prompt.setAccessibleName("System prompt")
-        self.save_persona = QCheckBox(f"Also save as the “{conv.persona}” persona")
+        self.system_prompt.setAccessibleName(self.tr("System prompt"))
+        self.save_persona = QCheckBox(self.tr("Also save as the “{persona}” persona").format(
+            persona=conv.persona))
         self.save_persona.setVisible(bool(conv.persona))
-        self.use_defaults = QCheckBox("Use the app's sampling settings")
+        self.use_defaults = QCheckBox(self.tr("Use the app's sampling settings"))
         self.use_defaults.setChecked(conv.sampling is None)
         self.temperature = _spin(QDoubleSpinBox(), 0.0, 2.0, params.temperature, 0.05)
         self.top_p = _spin(QDoubleSpinBox(), 0.0, 1.0, params.top_p, 0.05)
@@ -82,12 +88,12 @@ class ConversationSettingsDialog(QDialog):
         self.max_tokens.setValue(params.max_tokens)
         self._defaults = params
         form = QFormLayout(self)
-        form.addRow("System prompt", self.system_prompt)
+        form.addRow(self.tr("System prompt"), self.system_prompt)
         form.addRow("", self.save_persona)
         form.addRow("", self.use_defaults)
-        form.addRow("Temperature", self.temperature)
-        form.addRow("Top-p", self.top_p)
-        form.addRow("Answer length (tokens)", self.max_tokens)
+        form.addRow(self.tr("Temperature"), self.temperature)
+        form.addRow(self.tr("Top-p"), self.top_p)
+        form.addRow(self.tr("Answer length (tokens)"), self.max_tokens)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -113,14 +119,15 @@ def _spin(box: QDoubleSpinBox, lo: float, hi: float, value: float,
 def ask_save_path(parent: QWidget, title: str, suffix: str) -> Path | None:
     """A file to export to (None when the person cancelled)."""
     safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in title).strip() or "chat"
-    path, _ = QFileDialog.getSaveFileName(parent, "Export conversation",
-                                          str(Path.home() / f"{safe}{suffix}"),
+    caption = QCoreApplication.translate("ChatPage", "Export conversation")
+    path, _ = QFileDialog.getSaveFileName(parent, caption, str(Path.home() / f"{safe}{suffix}"),
                                           f"*{suffix}")
     return Path(path) if path else None
 
 
 def ask_open_path(parent: QWidget) -> Path | None:
     """A JSON export to import (None when the person cancelled)."""
-    path, _ = QFileDialog.getOpenFileName(parent, "Import conversation", str(Path.home()),
-                                          "Conversation exports (*.json)")
+    caption = QCoreApplication.translate("ChatPage", "Import conversation")
+    kinds = QCoreApplication.translate("ChatPage", "Conversation exports (*.json)")
+    path, _ = QFileDialog.getOpenFileName(parent, caption, str(Path.home()), kinds)
     return Path(path) if path else None

@@ -6,7 +6,7 @@ the cost of showing a token does not grow with the length of the conversation.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
@@ -21,17 +21,29 @@ from PySide6.QtWidgets import (
 from llmasos.services.conversations import FAILED, STOPPED, STREAMING, StoredMessage
 
 from .chat_markdown import MarkdownBrowser
+from .i18n import QT_TRANSLATE_NOOP
 
-ROLE_NAMES = {"user": "You", "assistant": "Assistant", "system": "System"}
-_STATUS_NOTES = {STOPPED: "stopped", FAILED: "failed", STREAMING: "interrupted"}
+ROLE_NAMES = {"user": QT_TRANSLATE_NOOP("MessageWidget", "You"),
+              "assistant": QT_TRANSLATE_NOOP("MessageWidget", "Assistant"),
+              "system": QT_TRANSLATE_NOOP("MessageWidget", "System")}
+_STATUS_NOTES = {STOPPED: QT_TRANSLATE_NOOP("MessageWidget", "stopped"),
+                 FAILED: QT_TRANSLATE_NOOP("MessageWidget", "failed"),
+                 STREAMING: QT_TRANSLATE_NOOP("MessageWidget", "interrupted")}
+
+
+def role_name(role: str) -> str:
+    """Who wrote a message, in the UI language ("You", "Assistant", …)."""
+    name = ROLE_NAMES.get(role)
+    return QCoreApplication.translate("MessageWidget", name) if name else role
 
 
 def stats_text(message: StoredMessage) -> str:
     """A message's generation figures, e.g. "42 tokens · 35.1 tokens/s"."""
     if message.role != "assistant" or not message.completion_tokens:
         return ""
-    return (f"{message.completion_tokens} tokens · {message.tokens_per_s:.1f} tokens/s · "
-            f"first token {message.ttft_s:.2f} s")
+    return QCoreApplication.translate(
+        "MessageWidget", "{n} tokens · {tps:.1f} tokens/s · first token {ttft:.2f} s").format(
+        n=message.completion_tokens, tps=message.tokens_per_s, ttft=message.ttft_s)
 
 
 class MessageWidget(QFrame):
@@ -48,18 +60,18 @@ class MessageWidget(QFrame):
         self.header = QLabel()
         self.header.setStyleSheet("font-weight: bold")
         self.body = MarkdownBrowser()
-        self.body.setAccessibleName(f"{ROLE_NAMES.get(message.role, message.role)} message")
+        self.body.setAccessibleName(self.tr("{role} message").format(role=role_name(message.role)))
         self.footer = QLabel()
         self.footer.setStyleSheet("color: gray")
-        self.copy_button = QPushButton("Copy")
-        self.copy_button.setAccessibleName("Copy message")
+        self.copy_button = QPushButton(self.tr("Copy"))
+        self.copy_button.setAccessibleName(self.tr("Copy message"))
         self.copy_button.clicked.connect(self.copy)
         row = QHBoxLayout()
         row.addWidget(self.header)
         row.addStretch(1)
         if message.role == "user":
-            self.edit_button = QPushButton("Edit")
-            self.edit_button.setAccessibleName("Edit and resend")
+            self.edit_button = QPushButton(self.tr("Edit"))
+            self.edit_button.setAccessibleName(self.tr("Edit and resend"))
             self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.message.id))
             row.addWidget(self.edit_button)
         row.addWidget(self.copy_button)
@@ -74,8 +86,11 @@ class MessageWidget(QFrame):
         """Show ``message`` (``live``: it is being written right now)."""
         self.message = message
         note = "" if live else _STATUS_NOTES.get(message.status, "")
-        name = ROLE_NAMES.get(message.role, message.role)
-        self.header.setText(f"{name} ({note})" if note else name)
+        name = role_name(message.role)
+        if note:
+            name = self.tr("{name} ({note})").format(
+                name=name, note=QCoreApplication.translate("MessageWidget", note))
+        self.header.setText(name)
         self.footer.setText(stats_text(message))
         self.footer.setVisible(bool(self.footer.text()))
         self.set_text(message.content)
@@ -101,7 +116,7 @@ class MessageView(QScrollArea):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Conversation")
+        self.setAccessibleName(self.tr("Conversation"))
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._box = QWidget()
@@ -109,9 +124,9 @@ class MessageView(QScrollArea):
         self._layout.addStretch(1)
         self.setWidget(self._box)
         self.widgets: list[MessageWidget] = []
-        self.cut_marker = QLabel("Earlier messages are left out: they no longer fit the "
-                                 "model's context.")
-        self.cut_marker.setAccessibleName("Context cut")
+        self.cut_marker = QLabel(self.tr("Earlier messages are left out: they no longer fit "
+                                         "the model's context."))
+        self.cut_marker.setAccessibleName(self.tr("Context cut"))
         self.cut_marker.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cut_marker.setStyleSheet("color: gray; border-top: 1px dashed gray")
         self.cut_marker.hide()
@@ -172,7 +187,8 @@ class MessageView(QScrollArea):
 
     def toPlainText(self) -> str:
         """The conversation as text: "You: …" and "Assistant: …" paragraphs."""
-        return "\n\n".join(f"{ROLE_NAMES.get(w.message.role, w.message.role)}: {w.text}"
+        return "\n\n".join(self.tr("{role}: {text}").format(role=role_name(w.message.role),
+                                                              text=w.text)
                            for w in self.widgets)
 
     def _on_range(self, _lo: int, hi: int) -> None:
