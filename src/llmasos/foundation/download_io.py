@@ -162,7 +162,10 @@ class HashingWriter:
         """Finish writing; return the hash state. Raises the writer's error, if any."""
         self._full.put(None)
         self._thread.join()
-        self._file.close()
+        try:
+            self._file.close()  # flushes the last buffered bytes: may hit a full disk too
+        except OSError as exc:
+            self._error = self._error or exc
         self._raise_error()
         return self._digest
 

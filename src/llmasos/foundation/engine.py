@@ -21,6 +21,7 @@ from typing import Any
 from llmasos.errors import (
     ContextOverflowError,
     GenerationError,
+    InvalidInputError,
     ModelLoadError,
     NoModelLoaded,
     SettingsError,
@@ -449,8 +450,11 @@ class Engine:
 
         Raises:
             ContextOverflowError: the conversation leaves no room for an answer.
+            InvalidInputError: ``messages`` is empty.
         """
         params = params or SamplingParams()
+        if not messages:  # a typed error, so the kernel and the CLI show it as one
+            raise InvalidInputError("There is nothing to answer: the chat has no messages.")
         rendered = self.render_chat(messages)
         tokens = self.tokenize(rendered.text, special=True)
         stop = tuple(dict.fromkeys((*rendered.stop, *params.stop)))
@@ -468,7 +472,7 @@ class Engine:
                cancel: CancelToken | None) -> Generation:
         n_ctx = self.n_ctx
         if not tokens:
-            raise ValueError("The prompt is empty.")
+            raise InvalidInputError("The prompt is empty. Type or paste some text first.")
         room = n_ctx - len(tokens)
         if room < 1:
             raise ContextOverflowError(

@@ -23,6 +23,7 @@ from typing import Any, Literal
 from urllib.parse import urlparse
 
 import httpx2
+import huggingface_hub.constants as hf_constants
 from huggingface_hub import HfApi, get_hf_file_metadata, hf_hub_url, set_client_factory
 from huggingface_hub.utils._headers import build_hf_headers
 from huggingface_hub.utils._http import hf_request_event_hook
@@ -230,6 +231,9 @@ class HubClient:
         self._token: str | bool = token or os.environ.get("HF_TOKEN") or False
         self.timeout = timeout
         install_default_timeout(timeout)
+        # huggingface_hub's user-agent code otherwise fetches a registry from huggingface.co
+        # (whatever endpoint is set) on the first request: nothing may call home.
+        hf_constants.HF_HUB_DISABLE_TELEMETRY = True
         self._api = HfApi(endpoint=self.endpoint, token=self._token)
 
     def search(self, query: str, *, sort: SortKey = "downloads",
