@@ -131,3 +131,7 @@ class ApiServerError(OSError, LLMasOSError):
 
 class WritingError(ValueError, LLMasOSError):
     """A writing request cannot be done (unknown action or tone, no usable answer)."""
+
+
+class ModelStoreError(OSError, LLMasOSError):
+    """The local model store's index cannot be written."""

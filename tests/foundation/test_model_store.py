@@ -120,3 +120,22 @@ def test_corrupt_index_is_rebuilt(store, smollm2_path):
 def test_register_needs_a_file_in_the_folder(store, smollm2_path):
     with pytest.raises(ModelFileNotFound):
         store.register(smollm2_path, source="hf:x/y")
+
+
+def test_full_disk_while_saving_the_index(tmp_path, monkeypatch):
+    import errno
+    from pathlib import Path
+
+    from llmasos.foundation.hub_errors import DiskFullError
+    from llmasos.foundation.model_store import ModelStore
+
+    store = ModelStore(tmp_path / "models", tmp_path / "models.json")
+    (tmp_path / "models").mkdir()
+
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full)
+    with pytest.raises(DiskFullError, match="disk is full"):
+        store.rescan()
+    assert not (tmp_path / "models.json.tmp").exists()

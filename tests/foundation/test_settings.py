@@ -274,3 +274,21 @@ def test_token_not_in_repr_or_logs(caplog):
 def test_settings_are_frozen():
     with pytest.raises(AttributeError):
         CUSTOM.engine.n_ctx = 1  # type: ignore[misc]
+
+
+def test_orphaned_temp_files_are_removed_but_fresh_ones_kept(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from llmasos.foundation.settings import STALE_TEMP_S
+
+    store = SettingsStore(tmp_path / "settings.json")
+    store.save(AppSettings())
+    old = tmp_path / ".settings.json.abc.tmp"
+    fresh = tmp_path / ".settings.json.def.tmp"
+    old.write_text("{", encoding="utf-8")
+    fresh.write_text("{", encoding="utf-8")
+    past = time.time() - STALE_TEMP_S - 60
+    os.utime(old, (past, past))
+    store.load()
+    assert not old.exists() and fresh.exists()

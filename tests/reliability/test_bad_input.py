@@ -147,8 +147,8 @@ def test_cli_refuses_bad_input_clearly(smollm2_path: Path, tmp_path: Path) -> No
     bad.write_text("cat\t猫\n\nbroken line\n", encoding="utf-8")
     _refused(run_cli(["translate", "--to", "zh", "--glossary", str(bad), *m], b"a cat"), "line 3")
     # write and chat read stdin as text: a clear error line, not a crash (see the report)
-    _refused(run_cli(["write", "proofread", *m], NOT_UTF8))
-    _refused(run_cli(["chat", *m, "-"], NOT_UTF8))
+    _refused(run_cli(["write", "proofread", *m], NOT_UTF8), "not UTF-8")
+    _refused(run_cli(["chat", *m, "-"], NOT_UTF8), "not UTF-8")
 
 
 def test_cli_takes_odd_text(smollm2_path: Path) -> None:

@@ -158,6 +158,16 @@ def test_overflow_drops_oldest_turns_and_keeps_the_system_prompt(
         service.plan(engine, store.get(conv.id), store.messages(conv.id), params)
 
 
+def test_overflow_of_a_lone_message_reports_its_real_size(
+        engine: Engine, service: ChatService) -> None:
+    store = service.store
+    conv = store.create()
+    store.add_message(conv.id, "user", "word " * 3000)
+    with pytest.raises(ContextOverflowError, match="alone needs") as err:
+        service.plan(engine, store.get(conv.id), store.messages(conv.id), SHORT)
+    assert err.value.prompt_tokens >= 3000  # the message's own count, not the budget
+
+
 def test_clean_title() -> None:
     assert clean_title('\n"Title: Colours of the rainbow."\nmore') == "Colours of the rainbow"
     assert clean_title("## **Boats**") == "Boats"

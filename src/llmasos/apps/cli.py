@@ -80,11 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
-    from llmasos.apps.cli_common import make_engine
+    from llmasos.apps.cli_common import make_engine, read_stdin_text
     from llmasos.foundation.engine import CancelToken, ChatMessage, SamplingParams
     from llmasos.foundation.settings import SettingsStore
 
-    prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+    prompt = read_stdin_text(sys.stdin.buffer) if args.prompt == "-" else args.prompt
     engine = make_engine(args, SettingsStore().load()[0])
     info = engine.info
     assert info is not None

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import BinaryIO
 
-from llmasos.errors import SettingsError
+from llmasos.errors import InvalidInputError, SettingsError
 from llmasos.foundation.engine import Engine, EngineSettings
 from llmasos.foundation.remote import RemoteEngine
 from llmasos.foundation.settings import AppSettings
@@ -78,3 +79,19 @@ def make_engine(args: argparse.Namespace, settings: AppSettings) -> Engine | Rem
     engine = Engine(engine_settings(args))
     engine.load(resolve_model(model))
     return engine
+
+
+def read_stdin_text(stream: BinaryIO) -> str:
+    """Read all of ``stream`` as UTF-8 (a BOM is dropped).
+
+    Raises:
+        InvalidInputError: the bytes are not UTF-8, with where and how to convert.
+    """
+    data = stream.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(
+            f"stdin is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}). "
+            "Convert it first, e.g. `iconv -f GBK -t UTF-8 file.txt | llmasos …`."
+        ) from exc

@@ -14,9 +14,9 @@ import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import Any, cast
 
-from llmasos.apps.cli_common import add_engine_args, make_engine, remote_engine
+from llmasos.apps.cli_common import add_engine_args, make_engine, read_stdin_text, remote_engine
 from llmasos.errors import InvalidInputError
 
 
@@ -45,22 +45,6 @@ def register(subparsers: Any) -> None:
                    help="print one JSON object at the end (text, languages, checks, stats)")
     add_engine_args(p)
     p.set_defaults(func=_cmd_translate)
-
-
-def read_stdin_text(stream: BinaryIO) -> str:
-    """Read all of ``stream`` as UTF-8 (a BOM is dropped).
-
-    Raises:
-        InvalidInputError: the bytes are not UTF-8, with where and how to convert.
-    """
-    data = stream.read()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInputError(
-            f"stdin is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}). "
-            "Convert it first, e.g. `iconv -f GBK -t UTF-8 file.txt | llmasos translate …`."
-        ) from exc
 
 
 def _cmd_translate(args: argparse.Namespace) -> int:

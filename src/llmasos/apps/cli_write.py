@@ -16,7 +16,7 @@ import sys
 from dataclasses import replace
 from typing import Any, cast
 
-from llmasos.apps.cli_common import add_engine_args, make_engine, remote_engine
+from llmasos.apps.cli_common import add_engine_args, make_engine, read_stdin_text, remote_engine
 from llmasos.errors import WritingError
 
 
@@ -60,7 +60,8 @@ def _cmd_write(args: argparse.Namespace) -> int:
         find_action,
     )
 
-    request = WriteRequest(args.action, sys.stdin.read(), args.tone, args.instruction)
+    request = WriteRequest(args.action, read_stdin_text(sys.stdin.buffer), args.tone,
+                           args.instruction)
     if args.action == "custom" and not args.instruction.strip():
         raise WritingError("custom needs --instruction TEXT, e.g. --instruction "
                            "\"Turn this into a polite email\".")

@@ -9,6 +9,7 @@ index in line. All parts of a split model are one entry, named by the first part
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -19,10 +20,10 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from llmasos.errors import LLMasOSError, ModelFileError, ModelFileNotFound
+from llmasos.errors import LLMasOSError, ModelFileError, ModelFileNotFound, ModelStoreError
 from llmasos.foundation.gguf_file import read_model_info
 from llmasos.foundation.hub import split_info
-from llmasos.foundation.hub_errors import ModelExistsError
+from llmasos.foundation.hub_errors import DiskFullError, ModelExistsError
 from llmasos.foundation.paths import app_paths
 
 log = logging.getLogger(__name__)
@@ -160,8 +161,17 @@ class ModelStore:
         data = {"version": INDEX_VERSION, "default": default,
                 "models": [_to_json(m) for m in sorted(models.values(), key=lambda m: m.name)]}
         tmp = self.index_path.with_name(self.index_path.name + ".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, self.index_path)
+        try:
+            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+            os.replace(tmp, self.index_path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise DiskFullError(f"Cannot save the model list in {self.index_path.parent}: "
+                                    "the disk is full. Free some space and try again.") from exc
+            raise ModelStoreError(f"Cannot save the model list at {self.index_path} "
+                                  f"({exc.strerror or exc}). Check the folder's permissions.") \
+                from exc
 
     # -- folder scan ------------------------------------------------------------------------
     def _on_disk(self) -> dict[str, tuple[Path, tuple[str, ...]]]:

@@ -399,6 +399,9 @@ def settings_to_dict(settings: AppSettings) -> dict[str, Any]:
     return data
 
 
+STALE_TEMP_S = 600  # a save takes milliseconds; a temp file this old was orphaned
+
+
 class SettingsStore:
     """Reads and writes :class:`AppSettings` as ``settings.json`` in the config folder.
 
@@ -420,6 +423,7 @@ class SettingsStore:
             aside to ``settings.json.bad-<timestamp>`` and gives the defaults. A bad
             value gives that field's default.
         """
+        self._remove_stale_temp_files()
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -439,6 +443,20 @@ class SettingsStore:
             problems)
         log.warning("%s", warning)
         return settings, warning
+
+    def _remove_stale_temp_files(self) -> None:
+        """Delete temp files left by saves that were killed mid-write.
+
+        Only files older than :data:`STALE_TEMP_S` go: a younger one may belong to a
+        save still running in another process.
+        """
+        cutoff = time.time() - STALE_TEMP_S
+        for tmp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            try:
+                if tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
+            except OSError:  # gone already, or not ours to delete
+                continue
 
     def save(self, settings: AppSettings) -> None:
         """Validate and write ``settings`` atomically.

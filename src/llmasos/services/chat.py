@@ -177,7 +177,8 @@ class ChatService:
         tokens = count(start)
         if tokens > budget:
             later = [i for i in starts if i > start]
-            start, tokens = self._cut(later, count, int(budget * CUT_SLACK), budget, n_ctx)
+            start, tokens = self._cut(later, count, int(budget * CUT_SLACK), budget, n_ctx,
+                                      tokens)
         cut_id = usable[start].id if start > 0 else None
         if cut_id != conv.cut_message_id:
             self.store.update(conv.id, cut_message_id=cut_id)
@@ -186,7 +187,7 @@ class ChatService:
 
     @staticmethod
     def _cut(starts: list[int], count: Callable[[int], int], target: int, budget: int,
-             n_ctx: int) -> tuple[int, int]:
+             n_ctx: int, whole: int) -> tuple[int, int]:
         """The earliest start whose prompt fits ``target`` (else ``budget``); binary search."""
         for limit in (target, budget):
             lo, hi, found = 0, len(starts) - 1, None
@@ -199,7 +200,8 @@ class ChatService:
                     lo = mid + 1
             if found is not None:
                 return found
-        last = count(starts[-1]) if starts else budget + 1
+        # ``whole``: the count from the current start, when no later turn can be cut to
+        last = count(starts[-1]) if starts else whole
         raise ContextOverflowError(
             f"Your last message alone needs {last} tokens, but the model's context holds "
             f"{n_ctx} with {n_ctx - budget} kept for the answer. Shorten the message, lower "
