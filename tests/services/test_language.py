@@ -69,3 +69,12 @@ def test_language_table_and_lookup() -> None:
     assert find_language("日本語").code == "ja"
     assert find_language("klingon") is None
     assert same_language("zh-Hans", "zh-Hant") and not same_language("en", "fr")
+
+
+def test_long_text_is_judged_on_a_sample() -> None:
+    from llmasos.services.language import SAMPLE_CHARS, _sample
+
+    text = "a" * SAMPLE_CHARS * 100 + "中文" * 10
+    sample = _sample(text)
+    assert len(sample) <= SAMPLE_CHARS + 2 and sample.endswith("中文" * 10)
+    assert detect("Bonjour tout le monde, comment allez-vous ? " * 20000).lang == "fr"
