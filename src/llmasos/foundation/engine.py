@@ -200,19 +200,16 @@ def _overlap(text: str, stop: str) -> int:
     return 0
 
 
-class Generation(Iterator[str]):
-    """A running request: iterate for text pieces; ``stats`` is set once it ends.
+class TextStream(Iterator[str]):
+    """What every engine's request returns: text pieces, then ``stats``.
 
-    Runs on the thread that iterates it. Closing it early (``close()`` or leaving
-    a ``for`` loop and dropping it) stops generation and keeps the model usable.
+    Subclasses set ``_it`` (the generator doing the work) and ``_cancel``. Runs on the
+    thread that iterates it.
     """
 
-    def __init__(self, engine: Engine, prepared: _Prepared, params: SamplingParams,
-                 cancel: CancelToken) -> None:
-        self._engine = engine
-        self._cancel = cancel
-        self.stats: GenerationStats | None = None
-        self._it = self._run(prepared, params)
+    _it: Iterator[str]
+    _cancel: CancelToken
+    stats: GenerationStats | None = None
 
     def __next__(self) -> str:
         return next(self._it)
@@ -226,6 +223,21 @@ class Generation(Iterator[str]):
     def text(self) -> str:
         """Consume the rest and return it joined."""
         return "".join(self)
+
+
+class Generation(TextStream):
+    """A running request on the local model: iterate for text; ``stats`` once it ends.
+
+    Closing it early (``close()`` or leaving a ``for`` loop and dropping it) stops
+    generation and keeps the model usable.
+    """
+
+    def __init__(self, engine: Engine, prepared: _Prepared, params: SamplingParams,
+                 cancel: CancelToken) -> None:
+        self._engine = engine
+        self._cancel = cancel
+        self.stats = None
+        self._it = self._run(prepared, params)
 
     def _run(self, prep: _Prepared, params: SamplingParams) -> Iterator[str]:
         eng = self._engine
@@ -529,5 +541,6 @@ __all__ = [
     "Generation",
     "GenerationStats",
     "SamplingParams",
+    "TextStream",
     "resolve_gpu_layers",
 ]

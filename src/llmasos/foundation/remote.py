@@ -42,6 +42,7 @@ from llmasos.foundation.engine import (
     ChatMessage,
     GenerationStats,
     SamplingParams,
+    TextStream,
 )
 from llmasos.foundation.gguf_file import ModelInfo
 from llmasos.foundation.remote_http import HttpClient, SseStream
@@ -242,7 +243,7 @@ class RemoteEngine:
         return payload
 
 
-class RemoteGeneration(Iterator[str]):
+class RemoteGeneration(TextStream):
     """A streaming request to the server: iterate for text; ``stats`` is set once it ends.
 
     A stream that breaks midway keeps what arrived (already yielded) and then raises
@@ -254,22 +255,9 @@ class RemoteGeneration(Iterator[str]):
                  cancel: CancelToken, prompt_estimate: int) -> None:
         self._engine = engine
         self._cancel = cancel
-        self.stats: GenerationStats | None = None
+        self.stats = None
         self.usage_reported = False  # True when the token counts came from the server
         self._it = self._run(endpoint, payload, prompt_estimate)
-
-    def __next__(self) -> str:
-        return next(self._it)
-
-    def close(self) -> None:
-        """Stop early (as a cancel) and record stats."""
-        self._cancel.cancel()
-        for _ in self._it:
-            pass
-
-    def text(self) -> str:
-        """Consume the rest and return it joined."""
-        return "".join(self)
 
     def _run(self, endpoint: str, payload: dict[str, Any], prompt_estimate: int
              ) -> Iterator[str]:
