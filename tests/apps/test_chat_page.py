@@ -28,7 +28,7 @@ def load(qtbot, path: Path, n_ctx: int = 1024) -> Kernel:
     ids: list[int] = []
     with qtbot.waitSignal(kernel.finished, timeout=60_000,
                           check_params_cb=lambda i, _s: bool(ids) and i == ids[0]):
-        ids.append(kernel.load_model(path, EngineSettings(n_ctx=n_ctx, n_batch=128)))
+        ids.append(kernel.load_model(path, EngineSettings(n_ctx=n_ctx, n_batch=128, n_threads=1)))
     return kernel
 
 
@@ -52,7 +52,7 @@ def say(qtbot, page: ChatPage, text: str) -> None:
     page.submit()
     assert page.request_id is not None
     qtbot.waitUntil(lambda: page.request_id is None, timeout=120_000)
-    qtbot.waitUntil(lambda: page._title_request is None, timeout=60_000)
+    qtbot.waitUntil(lambda: page._title_request is None, timeout=120_000)
 
 
 def test_send_streams_stores_and_titles(qtbot, kernel: Kernel) -> None:
@@ -61,7 +61,7 @@ def test_send_streams_stores_and_titles(qtbot, kernel: Kernel) -> None:
     qtbot.keyClick(page.input, Qt.Key.Key_Return)  # Enter sends
     assert page.request_id is not None and page.input.toPlainText() == ""
     qtbot.waitUntil(lambda: page.request_id is None, timeout=120_000)
-    qtbot.waitUntil(lambda: page._title_request is None, timeout=60_000)
+    qtbot.waitUntil(lambda: page._title_request is None, timeout=120_000)
     conv = page.store.get(page.conversation_id)
     user, reply = page.store.messages(conv.id)
     assert user.content == "Name a colour." and reply.status == DONE
