@@ -100,9 +100,9 @@ def judge(total: int, available: int) -> Verdict:
 def _available(available: int | None) -> int:
     if available is not None:
         return available
-    from llmasos.foundation.hardware import snapshot
+    from llmasos.foundation.hardware import available_ram
 
-    return snapshot().available_ram
+    return available_ram()
 
 
 def _estimate(weights: int, kv: int, context: int, available: int | None,

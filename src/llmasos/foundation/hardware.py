@@ -36,6 +36,11 @@ def _meminfo() -> tuple[int, int]:
         return 0, 0
 
 
+def available_ram() -> int:
+    """Free memory in bytes (cheap: reads /proc, never imports llama.cpp)."""
+    return _meminfo()[1]
+
+
 def default_threads() -> int:
     """Threads for llama.cpp: every core this process may use, at most 16."""
     try:

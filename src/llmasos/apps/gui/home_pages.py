@@ -69,7 +69,7 @@ class WelcomePage(QWidget):
             entries = load_catalog()
         except LLMasOSError as exc:
             return str(exc)
-        ram = hardware.snapshot().available_ram
+        ram = hardware.available_ram()
         best = recommend_entry(entries, ram)
         if best is None:
             return self.tr("This computer has little free memory; pick the smallest model you can "

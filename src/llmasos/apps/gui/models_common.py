@@ -119,7 +119,7 @@ class RepoFiles:
 def list_files_job(make_client: ClientFactory, repo: str, context: int) -> RepoFiles:
     """List ``repo``'s GGUF models with fit estimates (worker thread)."""
     entries = make_client().list_gguf(repo)
-    available = hardware.snapshot().available_ram
+    available = hardware.available_ram()
     best = recommend(entries, context, repo_id=repo, available=available)
     return RepoFiles(repo, tuple(
         FileChoice(e, estimate_for_entry(e, context, repo_id=repo, available=available),

@@ -107,7 +107,7 @@ class CatalogPanel(QWidget):
         except LLMasOSError as exc:
             self.status.setText(str(exc))
             return
-        available = hardware.snapshot().available_ram
+        available = hardware.available_ram()
         best = recommend_entry(self.entries, available)
         context = self._context()
         self.table.setRowCount(len(self.entries))
