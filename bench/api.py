@@ -39,7 +39,8 @@ from typing import Any
 from llmasos.foundation.engine import ChatMessage, Engine, EngineSettings, SamplingParams
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from engine import TOPICS, busy_cpu_s, default_model, warn_if_shared
+from common import busy_cpu_s, default_model
+from engine import TOPICS, warn_if_shared
 
 N_CTX = 2048
 SEED = 1234

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import statistics
 import sys
@@ -34,6 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from common import busy_cpu_s, default_model  # bench/common.py
 from llmasos.foundation import hardware
 from llmasos.foundation.engine import ChatMessage, Engine, EngineSettings, SamplingParams
 
@@ -161,16 +161,6 @@ class EngineSide:
                       gen.stats.cached_tokens)
 
 
-def busy_cpu_s() -> float | None:
-    """CPU seconds all processes have used since boot (Linux), or None elsewhere."""
-    try:
-        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-    except OSError:
-        return None
-    user, nice, system, _idle, _iowait, irq, softirq = (int(f) for f in fields[:7])
-    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
-
-
 def warn_if_shared(busy0: float | None, cpu0: float, wall0: float) -> None:
     """Say on stderr when other processes took CPU during the run: the ratios then lie."""
     busy1 = busy_cpu_s()
@@ -181,13 +171,6 @@ def warn_if_shared(busy0: float | None, cpu0: float, wall0: float) -> None:
     if share > 0.1:
         print(f"warning: other processes used {share:.0%} of a core during the run; "
               "rerun on a quiet machine", file=sys.stderr)
-
-
-def default_model() -> Path:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    import models
-
-    return Path(models.ensure(models.SMOLLM2))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -56,6 +56,7 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, SignalInstance
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
+from common import busy_cpu_s, default_model  # bench/common.py
 from llmasos.foundation import hardware
 from llmasos.foundation.chat_format import ChatFormat
 from llmasos.foundation.engine import (
@@ -384,16 +385,6 @@ def cold_start(reps: int) -> dict[str, list[float]]:
 # -- the run ----------------------------------------------------------------------------
 
 
-def busy_cpu_s() -> float | None:
-    """CPU seconds all processes have used since boot (Linux), or None elsewhere."""
-    try:
-        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-    except OSError:
-        return None
-    user, nice, system, _idle, _iowait, irq, softirq = (int(f) for f in fields[:7])
-    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
-
-
 def others_share(busy0: float | None, cpu0: float, wall0: float) -> float | None:
     """Cores' worth of CPU that other processes (children excluded) used during the run."""
     busy1 = busy_cpu_s()
@@ -402,13 +393,6 @@ def others_share(busy0: float | None, cpu0: float, wall0: float) -> float | None
     times = os.times()
     mine = times.user + times.system + times.children_user + times.children_system - cpu0
     return max(0.0, (busy1 - busy0) - mine) / (time.perf_counter() - wall0)
-
-
-def default_model() -> Path:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    import models
-
-    return Path(models.ensure(models.SMOLLM2))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

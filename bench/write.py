@@ -21,11 +21,11 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from common import default_model  # bench/common.py
 from llmasos.foundation import hardware
 from llmasos.foundation.engine import ChatMessage, Engine, EngineSettings, SamplingParams
 from llmasos.services.writing import WriteJob, WriteRequest
@@ -74,13 +74,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--draft", type=int, default=10, help="prompt-lookup draft tokens")
     p.add_argument("--threads", type=int)
     return p.parse_args(argv)
-
-
-def default_model() -> Path:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    import models
-
-    return Path(models.ensure(models.SMOLLM2))
 
 
 def proofread(side: str, engine: Engine) -> Run:
