@@ -12,7 +12,6 @@ import logging
 import subprocess
 import sys
 import time
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -75,7 +74,7 @@ def test_markdown_loads_nothing_and_links_need_a_click(qtbot, monkeypatch) -> No
 
 def _log_text(caplog) -> str:
     files = [Path(h.baseFilename) for h in logging.getLogger("llmasos").handlers
-             if isinstance(h, RotatingFileHandler)]
+             if isinstance(h, logging.FileHandler)]
     return caplog.text + "".join(p.read_text("utf-8", "replace") for p in files if p.exists())
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from llmasos.errors import ChatTemplateError
-from llmasos.foundation.gguf_file import ModelInfo
+from llmasos.foundation.model_info import ModelInfo
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import ctypes
-import ctypes.util
 import logging
 import os
 import time
@@ -27,8 +26,9 @@ from llmasos.errors import (
     SettingsError,
 )
 from llmasos.foundation import hardware
+from llmasos.foundation.cancel import CancelToken
 from llmasos.foundation.chat_format import ChatFormat, ChatMessage, RenderedPrompt
-from llmasos.foundation.gguf_file import ModelInfo, read_model_info
+from llmasos.foundation.model_info import ModelInfo
 
 log = logging.getLogger(__name__)
 
@@ -92,29 +92,6 @@ class GenerationStats:
     model: str
 
 
-class CancelToken:
-    """Cancels one request from any thread, within one token or one prefill step.
-
-    The flag lives in a small C buffer so llama.cpp's abort callback can read it
-    without taking the GIL (see :func:`_abort_callback`).
-    """
-
-    def __init__(self) -> None:
-        self._buf = ctypes.create_string_buffer(2)  # b"\0" = running, b"\1" = cancelled
-
-    def cancel(self) -> None:
-        """Ask the request to stop. Safe from any thread, idempotent."""
-        self._buf[0] = b"\x01"
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self._buf[0] != b"\x00"
-
-    @property
-    def address(self) -> int:
-        return ctypes.addressof(self._buf)
-
-
 def _abort_callback() -> Any:
     """A ``ggml_abort_callback`` that costs no Python call per graph node.
 
@@ -124,6 +101,8 @@ def _abort_callback() -> Any:
     the token's two-byte buffer it returns 0 while the flag is clear and 1 once
     :meth:`CancelToken.cancel` set it, which is exactly "abort?" as a bool.
     """
+    import ctypes.util
+
     import llama_cpp
 
     name = ctypes.util.find_library("c") or ("msvcrt" if os.name == "nt" else None)
@@ -352,6 +331,8 @@ class Engine:
             ModelFileError: the file is missing, unreadable, not GGUF, truncated...
             ModelLoadError: llama.cpp refused the file.
         """
+        from llmasos.foundation.gguf_file import read_model_info  # gguf + numpy: on first load
+
         new_settings = (settings or self.settings).validated()
         info = read_model_info(path)
         if new_settings.probe:

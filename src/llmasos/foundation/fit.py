@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from llmasos.foundation.gguf_file import ModelInfo
 from llmasos.foundation.hub import GgufEntry
+from llmasos.foundation.model_info import ModelInfo
 
 Verdict = Literal["fits", "tight", "too_big"]
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-import httpx2
-from huggingface_hub import errors as hf_errors
+if TYPE_CHECKING:
+    from huggingface_hub import errors as hf_errors
 
 from llmasos.errors import LLMasOSError
 
@@ -78,6 +79,8 @@ def _offline_message(what: str, endpoint: str, detail: str) -> str:
 
 
 def _http_error(exc: hf_errors.HfHubHTTPError, what: str) -> HubError:
+    from huggingface_hub import errors as hf_errors
+
     status = exc.response.status_code if exc.response is not None else 0
     if isinstance(exc, hf_errors.GatedRepoError):
         return GatedRepoError(f"Cannot {what}: the repository is gated. {TOKEN_HINT}")
@@ -107,6 +110,9 @@ def translate_hub_error(exc: BaseException, what: str, endpoint: str) -> BaseExc
         what: What was being done, phrased to follow "Cannot …" (e.g. "list the files").
         endpoint: The Hub endpoint, named in offline messages.
     """
+    import httpx2  # the Hub's libraries load with the first Hub call, not at start-up
+    from huggingface_hub import errors as hf_errors
+
     if isinstance(exc, HubError):
         return exc
     if isinstance(exc, hf_errors.OfflineModeIsEnabled):

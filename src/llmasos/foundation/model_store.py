@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from llmasos.errors import LLMasOSError, ModelFileError, ModelFileNotFound, ModelStoreError
-from llmasos.foundation.gguf_file import read_model_info
 from llmasos.foundation.hub import split_info
 from llmasos.foundation.hub_errors import DiskFullError, ModelExistsError
 from llmasos.foundation.paths import app_paths
@@ -97,6 +96,8 @@ def resolve_model(name_or_path: str | os.PathLike[str]) -> Path:
 def _describe(path: Path, base: InstalledModel) -> InstalledModel:
     """Fill ``base`` with what the file's header says (or why it cannot be read)."""
     try:
+        from llmasos.foundation.gguf_file import read_model_info
+
         info = read_model_info(path)
     except ModelFileError as exc:
         return replace(base, problem=str(exc))
@@ -277,6 +278,8 @@ class ModelStore:
             ModelExistsError: A model with that file name is already installed.
         """
         source = Path(source).expanduser().resolve()
+        from llmasos.foundation.gguf_file import read_model_info
+
         read_model_info(source)  # raises a ModelFileError subclass with a helpful message
         target = self.folder / source.name
         if target.exists() or target.is_symlink():

@@ -44,7 +44,7 @@ from llmasos.foundation.engine import (
     SamplingParams,
     TextStream,
 )
-from llmasos.foundation.gguf_file import ModelInfo
+from llmasos.foundation.model_info import ModelInfo
 from llmasos.foundation.remote_http import HttpClient, SseStream
 
 log = logging.getLogger(__name__)

@@ -25,19 +25,18 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
 from llmasos.errors import LLMasOSError
-from llmasos.foundation.engine import (
-    CancelToken,
-    ChatMessage,
-    Engine,
-    EngineSettings,
-    SamplingParams,
-)
-from llmasos.foundation.gguf_file import ModelInfo
+
+if TYPE_CHECKING:
+    from llmasos.foundation.cancel import CancelToken
+    from llmasos.foundation.engine import ChatMessage, Engine, EngineSettings, SamplingParams
+    from llmasos.foundation.model_info import (
+        ModelInfo,  # the engine module loads on the worker, with the first request
+    )
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +47,7 @@ COALESCE_S = 0.033  # hand text to the GUI at most every 33 ms (~30 repaints a s
 #: A job runs on the worker thread: it gets the engine and the request's cancel token
 #: and yields text (``str``) or events (any other frozen dataclass, e.g. progress).
 #: If the iterator has a ``stats`` attribute, it is reported when the job ends.
-JobFn = Callable[[Engine, CancelToken], Iterator[Any]]
+JobFn = Callable[["Engine", "CancelToken"], Iterator[Any]]
 
 
 class Priority(IntEnum):
@@ -59,6 +58,12 @@ class Priority(IntEnum):
     BACKGROUND = 2  # API calls, hidden windows, prefetch
 
 
+def _new_token() -> CancelToken:
+    from llmasos.foundation.cancel import CancelToken  # ctypes: with the first request
+
+    return CancelToken()
+
+
 @dataclass(order=True)
 class _Request:
     priority: int
@@ -67,7 +72,7 @@ class _Request:
     owner: str = field(compare=False)
     run: Callable[[_Request], None] = field(compare=False)
     job: JobFn | None = field(compare=False, default=None)
-    cancel: CancelToken = field(compare=False, default_factory=CancelToken)
+    cancel: CancelToken = field(compare=False, default_factory=_new_token)
 
 
 _workers: weakref.WeakSet[_WorkerThread] = weakref.WeakSet()
@@ -108,7 +113,7 @@ class Kernel(QObject):
 
     def __init__(self, engine: Engine | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._engine = engine or Engine()
+        self._given_engine = engine
         self._cond = threading.Condition()
         self._queue: list[_Request] = []
         self._running: _Request | None = None
@@ -171,9 +176,9 @@ class Kernel(QObject):
         def run(req: _Request) -> None:
             self.loading.emit(str(target))
             try:
-                info = self._engine.load(target, settings)
+                info = self._engine().load(target, settings)
             except LLMasOSError as exc:
-                self._set_model(self._engine.info)
+                self._set_model(self._engine().info)
                 self.load_failed.emit(self._load_failed_text(target, exc))
                 self.failed.emit(req.id, str(exc))
                 return
@@ -187,7 +192,7 @@ class Kernel(QObject):
         """Queue freeing the model's memory."""
 
         def run(req: _Request) -> None:
-            self._engine.close()
+            self._engine().close()
             self._set_model(None)
             self.unloaded.emit()
             self.finished.emit(req.id, None)
@@ -195,7 +200,7 @@ class Kernel(QObject):
         return self._enqueue(run, "kernel", Priority.MODEL, None)
 
     def _set_model(self, info: ModelInfo | None) -> None:  # worker thread
-        self._n_ctx = self._engine.n_ctx if info is not None else None
+        self._n_ctx = self._engine().n_ctx if info is not None else None
         self._info = info
 
     def _enqueue(self, run: Callable[[_Request], None], owner: str, priority: Priority,
@@ -261,6 +266,14 @@ class Kernel(QObject):
         return stopped
 
     # -- the worker thread -------------------------------------------------------
+    def _engine(self) -> Engine:  # worker thread
+        """The engine, created on the worker with the first request that needs it."""
+        if self._given_engine is None:
+            from llmasos.foundation.engine import Engine
+
+            self._given_engine = Engine()
+        return self._given_engine
+
     def _serve(self) -> None:  # worker thread
         while True:
             with self._cond:
@@ -283,13 +296,14 @@ class Kernel(QObject):
                 idle = not self._queue
             if idle:
                 self.busy_changed.emit(False)
-        self._engine.close()
+        if self._given_engine is not None:
+            self._given_engine.close()
 
     def _run_job(self, req: _Request) -> None:  # worker thread
         assert req.job is not None
         self.started.emit(req.id)
         try:
-            stream = req.job(self._engine, req.cancel)
+            stream = req.job(self._engine(), req.cancel)
             self._pump(req.id, stream)
         except LLMasOSError as exc:
             self.failed.emit(req.id, str(exc))

@@ -4,18 +4,35 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from llmasos.apps.gui.window import MainWindow
+    from llmasos.kernel.kernel import Kernel
 
 
-def run_app(model: Path | None = None, argv: list[str] | None = None) -> int:
-    """Create the app, show the main window, run the event loop; return the exit status.
+class Started:
+    """What :func:`start_app` made: the application, the kernel and the shown main window."""
 
-    Heavy modules (llama.cpp) are imported by the kernel's worker on first use, so the
-    window shows before any model work starts.
+    __slots__ = ("app", "kernel", "window")
+
+    def __init__(self, app: QApplication, kernel: Kernel, window: MainWindow) -> None:
+        self.app, self.kernel, self.window = app, kernel, window
+
+
+def start_app(model: Path | None = None, argv: list[str] | None = None) -> Started:
+    """Create the app and show the main window (``bench/gui.py`` times exactly this).
+
+    Only what the first frame needs is imported here: llama.cpp loads on the kernel's
+    worker with the first model, other pages and the API server when first used.
     """
     from PySide6.QtWidgets import QApplication
 
     from llmasos import __version__
     from llmasos.apps.gui.errors import install_excepthook, setup_logging
+    from llmasos.apps.gui.icons import APP_ID, app_icon
     from llmasos.apps.gui.theme import apply_theme
     from llmasos.apps.gui.window import MainWindow
     from llmasos.foundation.settings import SettingsStore
@@ -26,8 +43,6 @@ def run_app(model: Path | None = None, argv: list[str] | None = None) -> int:
     app.setApplicationName("LLMasOS")
     app.setOrganizationName("LLMasOS")
     app.setApplicationVersion(__version__)
-    from llmasos.apps.gui.icons import APP_ID, app_icon
-
     app.setWindowIcon(app_icon())
     app.setDesktopFileName(APP_ID)  # lets Wayland match windows to the .desktop file
     setup_logging()
@@ -48,16 +63,22 @@ def run_app(model: Path | None = None, argv: list[str] | None = None) -> int:
     kernel = Kernel(remote)  # type: ignore[arg-type]  # RemoteEngine has the Engine API
     window = MainWindow(kernel, store, settings, initial_model=model)
     window.show()
-    from llmasos.apps.gui.smoke import maybe_schedule_smoke_quit
-
-    maybe_schedule_smoke_quit(window)
     if warning:
         from PySide6.QtCore import QCoreApplication
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.warning(window, QCoreApplication.translate("MainWindow", "Settings"), warning)
-    status = int(app.exec())
-    kernel.shutdown(timeout_s=10.0)
+    return Started(app, kernel, window)
+
+
+def run_app(model: Path | None = None, argv: list[str] | None = None) -> int:
+    """Start the app (:func:`start_app`), run the event loop; return the exit status."""
+    started = start_app(model, argv)
+    from llmasos.apps.gui.smoke import maybe_schedule_smoke_quit
+
+    maybe_schedule_smoke_quit(started.window)
+    status = int(started.app.exec())
+    started.kernel.shutdown(timeout_s=10.0)
     return status
 
 

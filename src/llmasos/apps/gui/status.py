@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
 from llmasos.foundation import hardware
-from llmasos.foundation.engine import resolve_gpu_layers
-from llmasos.foundation.gguf_file import ModelInfo
 from llmasos.kernel.kernel import Kernel
+
+if TYPE_CHECKING:
+    from llmasos.foundation.model_info import ModelInfo
 
 
 def _label(name: str) -> QLabel:
@@ -69,6 +72,8 @@ class StatusBar(QStatusBar):
         size = f"{info.file_size / 1e9:.2f} GB" if info.file_size >= 1e8 else (
             f"{info.file_size / 1e6:.0f} MB")
         self.model.setText(f"{info.name or info.path.stem} · {info.quantization} · {size}")
+        from llmasos.foundation.engine import resolve_gpu_layers  # loaded by now
+
         layers = resolve_gpu_layers(None)
         backend = hardware.backend_name()
         self.device.setText(self.tr("{backend} (all layers on GPU)").format(backend=backend)

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-_SCHEMES = {
-    "light": Qt.ColorScheme.Light,
-    "dark": Qt.ColorScheme.Dark,
-    "system": Qt.ColorScheme.Unknown,
-}
 _FALLBACK = "llmasos_theme_fallback"  # app property: a palette of ours is in use
 
 # Fusion's dark colours, for platforms that cannot switch the scheme themselves
@@ -51,14 +45,17 @@ def apply_theme(app: QApplication, theme: str) -> None:
     Linux desktops, the offscreen platform), falls back to the Fusion style with a
     light or dark palette. Runs on the GUI thread.
     """
-    scheme = _SCHEMES.get(theme, Qt.ColorScheme.Unknown)
     hints = app.styleHints()
-    if scheme == Qt.ColorScheme.Unknown:
+    if theme not in ("light", "dark"):  # "system" (and anything unknown)
         hints.unsetColorScheme()
         if app.property(_FALLBACK):
             app.setProperty(_FALLBACK, False)
             app.setPalette(app.style().standardPalette())
         return
+    # the Qt namespace costs ~13 ms to import; "system", the default, never needs it
+    from PySide6.QtCore import Qt
+
+    scheme = Qt.ColorScheme.Dark if theme == "dark" else Qt.ColorScheme.Light
     hints.setColorScheme(scheme)
     if hints.colorScheme() == scheme and not app.property(_FALLBACK):
         return

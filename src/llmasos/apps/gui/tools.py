@@ -8,7 +8,7 @@ from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow
 
-from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
+from llmasos.apps.gui.tool_names import TOOL_TITLES
 from llmasos.foundation.engine import SamplingParams
 from llmasos.kernel.kernel import Kernel
 
@@ -19,9 +19,11 @@ from .write_page import WritePage
 
 TOOLS: dict[str, type[ToolPage]] = {"chat": ChatPage, "write": WritePage,
                                     "translate": TranslatePage}
-TOOL_TITLES = {"chat": QT_TRANSLATE_NOOP("MainWindow", "Chat"),
-               "write": QT_TRANSLATE_NOOP("MainWindow", "Write"),
-               "translate": QT_TRANSLATE_NOOP("MainWindow", "Translate")}
+
+
+def tool_page(tool: str, kernel: Kernel, params: Callable[[], SamplingParams]) -> ToolPage:
+    """A new page of ``tool`` ("chat", "write" or "translate")."""
+    return TOOLS[tool](kernel, params)
 
 
 class ToolWindow(QMainWindow):
@@ -32,7 +34,7 @@ class ToolWindow(QMainWindow):
     def __init__(self, tool: str, kernel: Kernel, params: Callable[[], SamplingParams]) -> None:
         super().__init__()
         self.tool = tool
-        self.page = TOOLS[tool](kernel, params)
+        self.page = tool_page(tool, kernel, params)
         self.setCentralWidget(self.page)
         title = QCoreApplication.translate("MainWindow", TOOL_TITLES[tool])
         self.setWindowTitle(self.tr("{tool} — LLMasOS").format(tool=title))

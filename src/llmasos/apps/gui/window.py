@@ -1,39 +1,48 @@
-"""The main window: a sidebar of tools, the pages, the status bar, tool windows."""
+"""The main window: a sidebar of tools, the pages, the status bar, tool windows.
+
+Start-up cost is what a person waits for, so the window is built in two parts: the
+frame (sidebar, menus, status bar) and the page on show are built before ``show()``;
+every other page is built the first time it is shown (:class:`Pages`), and the API
+server's modules load only when it is switched on. Nothing here imports llama.cpp,
+numpy or the Hub's libraries.
+"""
 
 from __future__ import annotations
 
-import html
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QListWidget,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
 
 from llmasos import __version__
-from llmasos.apps.api import ApiServerController
 from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
-from llmasos.foundation.engine import SamplingParams
-from llmasos.foundation.gguf_file import ModelInfo
 from llmasos.foundation.paths import app_paths
 from llmasos.foundation.settings import AppSettings, SettingsStore
 from llmasos.kernel.kernel import Kernel
 
 from .errors import show_unexpected
-from .home_pages import WelcomePage
-from .models_page import ModelsPage
-from .settings_page import SettingsPage
-from .shortcuts import ShortcutsDialog
 from .status import StatusBar
-from .tool_pages import ToolPage
-from .tools import TOOL_TITLES, TOOLS, ToolWindow
+from .tool_names import TOOL_NAMES, TOOL_TITLES
+
+if TYPE_CHECKING:
+    from llmasos.apps.api import ApiServerController
+    from llmasos.foundation.engine import SamplingParams
+    from llmasos.foundation.model_info import ModelInfo
+
+    from .home_pages import WelcomePage
+    from .models_page import ModelsPage
+    from .settings_page import SettingsPage
+    from .shortcuts import ShortcutsDialog
+    from .tools import ToolWindow
 
 PAGES = ("chat", "write", "translate", "models", "settings")
 PAGE_TITLES = {**TOOL_TITLES, "models": QT_TRANSLATE_NOOP("MainWindow", "Models"),
@@ -49,6 +58,37 @@ def page_title(name: str) -> str:
     return QCoreApplication.translate("MainWindow", PAGE_TITLES[name])
 
 
+class Pages(Mapping[str, QWidget]):
+    """The window's pages by name, each built the first time it is asked for.
+
+    Looking a page up builds it (and adds it to the stack); iterating goes over every
+    page name, so it builds them all. :meth:`built` gives the ones that exist, for
+    work that only concerns pages a person has opened (stop, close).
+    """
+
+    def __init__(self, build: Callable[[str], QWidget]) -> None:
+        self._build = build
+        self._pages: dict[str, QWidget] = {}
+
+    def __getitem__(self, name: str) -> QWidget:
+        page = self._pages.get(name)
+        if page is None:
+            if name not in PAGES:
+                raise KeyError(name)
+            page = self._pages[name] = self._build(name)
+        return page
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(PAGES)
+
+    def __len__(self) -> int:
+        return len(PAGES)
+
+    def built(self) -> dict[str, QWidget]:
+        """The pages built so far."""
+        return dict(self._pages)
+
+
 class MainWindow(QMainWindow):
     """The LLMasOS main window. Owns the tool windows; shares the one kernel."""
 
@@ -57,6 +97,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.kernel, self.store, self.settings = kernel, store, settings
         self.tool_windows: list[ToolWindow] = []
+        self.api_server: ApiServerController | None = None
+        self._welcome: WelcomePage | None = None
         self.setWindowTitle(self.tr("LLMasOS"))
         self.setAccessibleName(self.tr("LLMasOS main window"))
         self._build_pages()
@@ -64,15 +106,15 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(kernel, self)
         self.setStatusBar(self.status)
         self.status.stop_requested.connect(self.stop_all_pages)
-        self.api_server = ApiServerController(kernel, self)
-        self.api_server.status_changed.connect(self.status.showMessage)
-        self.api_server.apply(settings)
+        self._apply_api(settings)
         kernel.loaded.connect(self._on_loaded)
         kernel.load_failed.connect(self._on_load_failed)
         kernel.unexpected.connect(lambda details: show_unexpected(details, self))
         self._restore_state()
         model = initial_model or (Path(settings.default_model) if settings.default_model else None)
         if model is not None:
+            self.stack.setCurrentWidget(self.pages["chat"])  # shows the load, then the chat
+            self.sidebar.setCurrentRow(0)
             QTimer.singleShot(0, lambda: self.open_model(model))
         else:
             self._show_welcome_if_needed()
@@ -92,29 +134,57 @@ class MainWindow(QMainWindow):
         widest = max(self.sidebar.fontMetrics().horizontalAdvance(page_title(p)) for p in PAGES)
         self.sidebar.setFixedWidth(max(150, widest + 40))
         self.stack = QStackedWidget()
-        self.pages: dict[str, QWidget] = {}
-        for name in PAGES[:3]:
-            self.pages[name] = TOOLS[name](self.kernel, self.sampling)
-        self.models_page = ModelsPage(self.kernel, settings=lambda: self.settings)
-        self.models_page.open_requested.connect(self.open_model)
-        self.models_page.default_changed.connect(self._on_default_changed)
-        self.pages["models"] = self.models_page
-        self.settings_page = SettingsPage(self.store)
-        self.settings_page.applied.connect(self._on_settings_applied)
-        self.settings_page.reload_requested.connect(self._reload_model)
-        self.pages["settings"] = self.settings_page
-        for name in PAGES:
-            self.stack.addWidget(self.pages[name])
-        self.welcome = WelcomePage()
-        self.welcome.open_file.connect(self.choose_model_file)
-        self.welcome.download.connect(self._show_get_models)
-        self.stack.addWidget(self.welcome)
+        self.pages = Pages(self._build_page)
         self.sidebar.currentRowChanged.connect(lambda row: self.show_page(PAGES[row]))
         body = QWidget()
         layout = QHBoxLayout(body)
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(body)
+
+    def _build_page(self, name: str) -> QWidget:
+        """Create page ``name`` (its modules load now), wire it and put it on the stack."""
+        page: QWidget
+        if name in TOOL_NAMES:
+            from .tools import tool_page
+
+            page = tool_page(name, self.kernel, self.sampling)
+        elif name == "models":
+            from .models_page import ModelsPage
+
+            page = ModelsPage(self.kernel, settings=lambda: self.settings)
+            page.open_requested.connect(self.open_model)
+            page.default_changed.connect(self._on_default_changed)
+        else:
+            from .settings_page import SettingsPage
+
+            page = SettingsPage(self.store)
+            page.applied.connect(self._on_settings_applied)
+            page.reload_requested.connect(self._reload_model)
+        self.stack.addWidget(page)
+        return page
+
+    @property
+    def models_page(self) -> ModelsPage:
+        """The Models page (built on first use)."""
+        return self.pages["models"]  # type: ignore[return-value]
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        """The Settings page (built on first use)."""
+        return self.pages["settings"]  # type: ignore[return-value]
+
+    @property
+    def welcome(self) -> WelcomePage:
+        """The first-run page that stands in for the tools while no model is loaded."""
+        if self._welcome is None:
+            from .home_pages import WelcomePage
+
+            self._welcome = WelcomePage()
+            self._welcome.open_file.connect(self.choose_model_file)
+            self._welcome.download.connect(self._show_get_models)
+            self.stack.addWidget(self._welcome)
+        return self._welcome
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
@@ -127,7 +197,7 @@ class MainWindow(QMainWindow):
             self._action(go, page_title(name), f"Ctrl+{i}",
                          lambda _=False, n=name: self.show_page(n))
         windows = self.menuBar().addMenu(self.tr("&Window"))
-        for i, name in enumerate(TOOLS, start=1):
+        for i, name in enumerate(TOOL_NAMES, start=1):
             self._action(windows, self.tr("New {tool} window").format(tool=page_title(name)),
                          f"Ctrl+Shift+{i}", lambda _=False, n=name: self.open_tool_window(n))
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
@@ -137,7 +207,9 @@ class MainWindow(QMainWindow):
     def _action(self, menu: object, text: str, shortcut: str, slot: object) -> QAction:
         action = QAction(text, self)
         if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
+            # the list overload: setShortcut() makes PySide build all ~100 enums of the Qt
+            # namespace first (~12 ms of start-up); this does the same without that
+            action.setShortcuts([QKeySequence(shortcut)])
         action.triggered.connect(slot)
         menu.addAction(action)  # type: ignore[attr-defined]
         self.addAction(action)
@@ -146,7 +218,7 @@ class MainWindow(QMainWindow):
     # -- navigation ----------------------------------------------------------------
     def show_page(self, name: str) -> None:
         """Switch to a page (the welcome page stands in for tools until a model loads)."""
-        needs_model = name in TOOLS and self.kernel.model_info is None
+        needs_model = name in TOOL_NAMES and self.kernel.model_info is None
         page = self.welcome if needs_model and not self.kernel.is_busy else self.pages[name]
         self.stack.setCurrentWidget(page)
         row = PAGES.index(name)
@@ -164,6 +236,8 @@ class MainWindow(QMainWindow):
 
     def open_tool_window(self, tool: str) -> ToolWindow:
         """Open ``tool`` in a top-level window of its own."""
+        from .tools import ToolWindow
+
         window = ToolWindow(tool, self.kernel, self.sampling)
         window.closed.connect(self._forget_window)
         self.tool_windows.append(window)
@@ -177,6 +251,8 @@ class MainWindow(QMainWindow):
     # -- models ------------------------------------------------------------------
     def choose_model_file(self) -> None:
         """Ask for a GGUF file and open it."""
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("Open a GGUF model"), str(Path.home()),
             self.tr("GGUF models (*.gguf);;All files (*)"))
@@ -197,10 +273,14 @@ class MainWindow(QMainWindow):
             self.show_page("chat")
 
     def _on_load_failed(self, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(self, self.tr("Could not open the model"), message)
-        self.models_page.show_message(message)
-        if self.kernel.model_info is None and self.stack.currentWidget() is not self.pages[
-                "models"]:
+        models = self.pages.built().get("models")
+        if models is not None:
+            models.show_message(message)  # type: ignore[attr-defined]
+        if self.kernel.model_info is None and (models is None
+                                               or self.stack.currentWidget() is not models):
             self.stack.setCurrentWidget(self.welcome)
             self.welcome.show_message(message)
 
@@ -215,14 +295,25 @@ class MainWindow(QMainWindow):
 
     def _on_settings_applied(self, settings: AppSettings) -> None:
         self.settings = settings
+        self._apply_api(settings)
+
+    def _apply_api(self, settings: AppSettings) -> None:
+        """Start, restart or stop the local API server; its modules load when first on."""
+        if self.api_server is None:
+            if not settings.api.enabled:
+                return
+            from llmasos.apps.api import ApiServerController
+
+            self.api_server = ApiServerController(self.kernel, self)
+            self.api_server.status_changed.connect(self.status.showMessage)
         self.api_server.apply(settings)
 
     def stop_all_pages(self) -> None:
         """Stop what the windows asked for (the Stop button); API clients are left alone."""
-        pages = [p for p in self.pages.values() if isinstance(p, ToolPage)]
+        pages = [p for n, p in self.pages.built().items() if n in TOOL_NAMES]
         pages += [w.page for w in self.tool_windows]
         for page in pages:
-            page.cancel_all()
+            page.cancel_all()  # type: ignore[attr-defined]
 
     def new_chat(self) -> None:
         """Start a new conversation on the Chat page (Ctrl+N) and put the cursor in it."""
@@ -234,6 +325,10 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> ShortcutsDialog:
         """Help → Keyboard shortcuts (F1): the table of shortcuts, non-modal."""
+        from PySide6.QtCore import Qt
+
+        from .shortcuts import ShortcutsDialog
+
         dialog = ShortcutsDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -241,6 +336,8 @@ class MainWindow(QMainWindow):
 
     def about_text(self) -> str:
         """The About box's text: version, backend, data folder, licences (rich text)."""
+        import html
+
         from llmasos.foundation import hardware
 
         try:
@@ -262,6 +359,8 @@ class MainWindow(QMainWindow):
                            "shows each one (Models → Get models)."), "</p>"))
 
     def _about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(self, self.tr("About LLMasOS"), self.about_text())
 
     # -- state -------------------------------------------------------------------
@@ -275,7 +374,7 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1100, 720)
         for tool in self.settings.open_windows:
-            if tool in TOOLS:
+            if tool in TOOL_NAMES:
                 self.open_tool_window(tool)
 
     def save_state(self) -> None:
@@ -293,11 +392,13 @@ class MainWindow(QMainWindow):
         self.save_state()
         for window in list(self.tool_windows):
             window.close()
-        for page in self.pages.values():
-            if isinstance(page, ToolPage):
-                page.cancel_all()
-        self.models_page.shutdown()
-        self.api_server.stop()
+        for name, page in self.pages.built().items():
+            if name in TOOL_NAMES:
+                page.cancel_all()  # type: ignore[attr-defined]
+            elif name == "models":
+                page.shutdown()  # type: ignore[attr-defined]
+        if self.api_server is not None:
+            self.api_server.stop()
         self.kernel.shutdown(timeout_s=10.0)
         event.accept()
 

@@ -1,0 +1,97 @@
+"""Start-up stays light: what the first frame needs, nothing else (issue 3's cold start).
+
+Timing is measured in ``bench/gui.py``; these tests pin the causes instead, which do
+not depend on how busy the machine is: which modules a start imports, and which
+pages exist before someone opens them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from llmasos.apps.gui.window import PAGES, MainWindow
+from llmasos.foundation.settings import SettingsStore
+from llmasos.kernel.kernel import Kernel
+
+# heavy libraries and our own modules that only later work needs
+NOT_AT_START = ("llama_cpp", "numpy", "gguf", "huggingface_hub", "httpx2", "sqlite3",
+                "logging.handlers", "llmasos.foundation.engine", "llmasos.foundation.gguf_file",
+                "llmasos.foundation.hub", "llmasos.apps.api", "llmasos.apps.gui.models_page",
+                "llmasos.apps.gui.chat_page", "llmasos.services.chat")
+
+CHILD = textwrap.dedent("""
+    import json, sys
+    from llmasos.apps.gui.main import start_app
+    started = start_app(None, sys.argv[:1])
+    started.app.processEvents()
+    report = {"visible": started.window.isVisible(),
+              "page": type(started.window.current_page()).__name__,
+              "built": sorted(started.window.pages.built()),
+              "modules": sorted(sys.modules)}
+    started.window.close()
+    started.kernel.shutdown(timeout_s=10.0)
+    print(json.dumps(report))
+""")
+
+
+def test_a_first_start_shows_the_window_without_heavy_imports(tmp_path: Path) -> None:
+    env = {**os.environ, "LLMASOS_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True,
+                          timeout=60, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["visible"] and report["page"] == "WelcomePage"
+    assert report["built"] == []  # no tool page, no Models or Settings page yet
+    loaded = set(report["modules"])
+    assert "llmasos.apps.gui.window" in loaded  # the child really started the app
+    assert sorted(m for m in NOT_AT_START if m in loaded) == []
+
+
+def test_pages_are_built_when_first_shown_and_then_kept(qtbot) -> None:
+    store = SettingsStore()
+    window = MainWindow(Kernel(), store, store.load()[0])
+    qtbot.addWidget(window)
+    window.show()
+    assert window.pages.built() == {}
+    window.show_page("settings")
+    settings_page = window.current_page()
+    assert list(window.pages.built()) == ["settings"]
+    assert window.settings_page is settings_page
+    window.show_page("models")
+    window.show_page("settings")
+    assert window.current_page() is settings_page  # built once, then reused
+    assert sorted(window.pages.built()) == ["models", "settings"]
+    assert len(window.pages) == len(PAGES)
+    assert [name for name, _page in window.pages.items()] == list(PAGES)  # builds the rest
+    assert sorted(window.pages.built()) == sorted(PAGES)
+    window.close()
+
+
+def test_the_api_server_loads_only_when_switched_on(qtbot, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    store = SettingsStore()
+    settings = store.load()[0]
+    window = MainWindow(Kernel(), store, settings)
+    qtbot.addWidget(window)
+    assert window.api_server is None
+    port = _free_port()
+    window._on_settings_applied(replace(settings, api=replace(settings.api, enabled=True,
+                                                              port=port)))
+    assert window.api_server is not None
+    qtbot.waitUntil(lambda: "127.0.0.1" in window.status.currentMessage()
+                    or str(port) in window.status.currentMessage(), timeout=10_000)
+    window.close()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
