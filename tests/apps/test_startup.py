@@ -33,6 +33,10 @@ CHILD = textwrap.dedent("""
               "page": type(started.window.current_page()).__name__,
               "built": sorted(started.window.pages.built()),
               "modules": sorted(sys.modules)}
+    started.window.show_page("models")  # the Hub's libraries wait for the first Hub call
+    started.app.processEvents()
+    report["models_page"] = type(started.window.current_page()).__name__
+    report["hub_loaded"] = sorted(m for m in ("huggingface_hub", "httpx2") if m in sys.modules)
     started.window.close()
     started.kernel.shutdown(timeout_s=10.0)
     print(json.dumps(report))
@@ -50,6 +54,7 @@ def test_a_first_start_shows_the_window_without_heavy_imports(tmp_path: Path) ->
     loaded = set(report["modules"])
     assert "llmasos.apps.gui.window" in loaded  # the child really started the app
     assert sorted(m for m in NOT_AT_START if m in loaded) == []
+    assert report["models_page"] == "ModelsPage" and report["hub_loaded"] == []
 
 
 def test_pages_are_built_when_first_shown_and_then_kept(qtbot) -> None:

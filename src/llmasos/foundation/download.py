@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from llmasos.foundation.download_io import (
     CHUNK_SIZE,
@@ -37,8 +37,6 @@ from llmasos.foundation.download_io import (
     open_range,
     read_into,
 )
-from llmasos.foundation.hub import GgufEntry, HubClient, RemoteFile, ResolvedFile, is_sha256
-from llmasos.foundation.hub import safe_file_name as _safe_name
 from llmasos.foundation.hub_errors import (
     ChecksumMismatch,
     DiskFullError,
@@ -46,7 +44,12 @@ from llmasos.foundation.hub_errors import (
     ModelExistsError,
     OfflineError,
 )
+from llmasos.foundation.hub_types import GgufEntry, RemoteFile, ResolvedFile, is_sha256
+from llmasos.foundation.hub_types import safe_file_name as _safe_name
 from llmasos.foundation.paths import app_paths
+
+if TYPE_CHECKING:
+    from llmasos.foundation.hub import HubClient
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from llmasos.foundation.hub import GgufEntry
+from llmasos.foundation.hub_types import GgufEntry
 from llmasos.foundation.model_info import ModelInfo
 
 Verdict = Literal["fits", "tight", "too_big"]

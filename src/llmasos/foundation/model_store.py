@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from llmasos.errors import LLMasOSError, ModelFileError, ModelFileNotFound, ModelStoreError
-from llmasos.foundation.hub import split_info
 from llmasos.foundation.hub_errors import DiskFullError, ModelExistsError
+from llmasos.foundation.hub_types import split_info
 from llmasos.foundation.paths import app_paths
 
 log = logging.getLogger(__name__)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
@@ -23,9 +24,12 @@ from PySide6.QtWidgets import (
 from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
 from llmasos.foundation import hardware
 from llmasos.foundation.fit import FitEstimate, estimate_for_entry, recommend
-from llmasos.foundation.hub import GgufEntry, HubClient
+from llmasos.foundation.hub_types import GgufEntry
 
-ClientFactory = Callable[[], HubClient]  # called on a worker thread
+if TYPE_CHECKING:
+    from llmasos.foundation.hub import HubClient
+
+ClientFactory = Callable[[], "HubClient"]  # called on a worker thread
 FIT_LABELS = {"fits": QT_TRANSLATE_NOOP("ModelsPage", "fits"),
               "tight": QT_TRANSLATE_NOOP("ModelsPage", "tight"),
               "too_big": QT_TRANSLATE_NOOP("ModelsPage", "too big")}

@@ -33,7 +33,7 @@ from llmasos.foundation.download import (
     DownloadProgress,
     DownloadResult,
 )
-from llmasos.foundation.hub import GgufEntry
+from llmasos.foundation.hub_types import GgufEntry
 from llmasos.foundation.model_store import InstalledModel, ModelStore
 
 from .background import BackgroundRunner, TaskContext

@@ -25,7 +25,7 @@ from llmasos.errors import LLMasOSError
 from llmasos.foundation import hardware
 from llmasos.foundation.catalog import CatalogEntry, load_catalog
 from llmasos.foundation.fit import BITS_PER_WEIGHT, FitEstimate, estimate_for_file
-from llmasos.foundation.hub import GgufEntry, RepoSummary, SortKey
+from llmasos.foundation.hub_types import GgufEntry, RepoSummary, SortKey
 
 from .background import BackgroundRunner
 from .home_pages import recommend_entry

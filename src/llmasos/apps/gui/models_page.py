@@ -16,13 +16,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from llmasos.foundation.hub import GgufEntry, HubClient, resolve_endpoint
 from llmasos.foundation.hub_errors import ModelExistsError
+from llmasos.foundation.hub_types import GgufEntry, resolve_endpoint
 from llmasos.foundation.model_store import InstalledModel, ModelStore
 from llmasos.foundation.settings import AppSettings, SettingsStore
 from llmasos.kernel.kernel import Kernel
@@ -34,8 +35,18 @@ from .models_downloads import DownloadQueue
 from .models_hub import CatalogPanel, FilesPanel, SearchPanel
 from .models_installed import InstalledPanel
 
+if TYPE_CHECKING:
+    from llmasos.foundation.hub import HubClient
+
 SettingsSource = Callable[[], AppSettings]
 
+
+
+def _new_client(endpoint: str, token: str | None) -> HubClient:
+    """A Hub client; the Hub's libraries load here, on the worker that first needs one."""
+    from llmasos.foundation.hub import HubClient
+
+    return HubClient(endpoint, token)
 
 class ModelsPage(QWidget):
     """The model manager's window part.
@@ -114,7 +125,7 @@ class ModelsPage(QWidget):
         """
         hub = self._settings().hub
         endpoint = resolve_endpoint(hub.endpoint)
-        return functools.partial(HubClient, endpoint, hub.token or None)
+        return functools.partial(_new_client, endpoint, hub.token or None)
 
     # -- actions -------------------------------------------------------------------
     def refresh(self) -> None:
