@@ -17,7 +17,7 @@ import logging
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,8 @@ def load_translator(language: str) -> QTranslator | None:
 def _qt_translator(language: str) -> QTranslator | None:
     """Qt's own strings (dialog buttons, context menus) in ``language``, when shipped."""
     translator = QTranslator()
+    from PySide6.QtCore import QLibraryInfo  # only for a language other than English
+
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     return translator if translator.load(f"qtbase_{language}", folder) else None
 

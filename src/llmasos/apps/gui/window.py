@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
@@ -34,6 +34,8 @@ from .status import StatusBar
 from .tool_names import TOOL_NAMES, TOOL_TITLES
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from llmasos.apps.api import ApiServerController
     from llmasos.foundation.engine import SamplingParams
     from llmasos.foundation.model_info import ModelInfo
