@@ -180,3 +180,22 @@ def test_stream_state_reassembles_split_utf8() -> None:
     assert state.feed(data[2:4]) == "中"
     assert state.feed(data[4:]) == "文"
     assert state.flush() == ""
+
+
+def test_load_reports_llama_cpp_progress_then_restores_defaults(smollm2_path: Path) -> None:
+    import llama_cpp.llama_cpp as lib
+
+    original = lib.llama_model_default_params
+    seen: list[float] = []
+    engine = Engine(EngineSettings(n_ctx=256))
+    try:
+        engine.load(smollm2_path, progress=seen.append)
+        assert len(seen) >= 3 and seen[-1] == 1.0  # llama.cpp's own steps, ending complete
+        assert seen == sorted(seen) and all(0.0 <= v <= 1.0 for v in seen)
+        assert lib.llama_model_default_params is original
+        assert not lib.llama_model_default_params().progress_callback  # NULL again
+        assert "".join(engine.chat(QUESTION, SamplingParams(max_tokens=4, temperature=0.0)))
+        engine.load(smollm2_path, progress=lambda _v: 1 / 0)  # a broken listener: still loads
+        assert engine.info is not None
+    finally:
+        engine.close()

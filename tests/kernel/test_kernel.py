@@ -140,6 +140,26 @@ def test_model_switch_while_request_queued(qtbot, kernel: Kernel, gemma3_path: P
     assert kernel.model_info.architecture == "gemma3" and kernel.n_ctx == 1024
 
 
+def test_load_progress_reaches_the_status_bar(qtbot, smollm2_path: Path) -> None:
+    from llmasos.apps.gui.status import StatusBar
+
+    k = Kernel()
+    bar = StatusBar(k)
+    qtbot.addWidget(bar)
+    values: list[float] = []
+    texts: list[str] = []
+    k.load_progress.connect(values.append)
+    k.load_progress.connect(lambda _v: texts.append(bar.model.text()))
+    try:
+        with qtbot.waitSignal(k.loaded, timeout=60_000):
+            k.load_model(smollm2_path, EngineSettings(n_ctx=512))
+        assert values and values[-1] == 1.0 and values == sorted(values)
+        assert texts[-1].endswith("100 %") and "smollm2" in texts[-1].lower()
+        assert "smollm2" in bar.model.text().lower() and "Loading" not in bar.model.text()
+    finally:
+        assert k.shutdown(30)
+
+
 def test_failed_load_keeps_previous_model(qtbot, kernel: Kernel, tmp_path: Path) -> None:
     bad = tmp_path / "broken.gguf"
     bad.write_bytes(b"GGUF" + b"\x03\x00\x00\x00" + b"\xff" * 10)

@@ -13,7 +13,8 @@ import ctypes
 import logging
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -279,6 +280,41 @@ def _guarded(gen: Iterator[int], cancel: CancelToken) -> Iterator[int]:
         yield token
 
 
+@contextmanager
+def _load_progress(report: Callable[[float], None] | None) -> Iterator[None]:
+    """Have llama.cpp report its loading progress to ``report`` while in the block.
+
+    ``Llama()`` builds its model parameters from ``llama_model_default_params()`` and
+    has no argument for llama.cpp's progress callback, so for the length of one load
+    (on the one thread that loads) that function hands out parameters with ours set.
+    """
+    if report is None:
+        yield
+        return
+    import llama_cpp.llama_cpp as lib
+
+    def on_progress(value: float, _user: Any) -> bool:  # llama.cpp's loading thread
+        try:
+            report(min(max(float(value), 0.0), 1.0))
+        except Exception:  # a broken listener must not abort the load
+            log.exception("load progress listener failed")
+        return True  # carry on loading
+
+    callback = lib.llama_progress_callback(on_progress)
+    original = lib.llama_model_default_params
+
+    def with_progress() -> Any:
+        params = original()
+        params.progress_callback = callback
+        return params
+
+    lib.llama_model_default_params = with_progress
+    try:
+        yield
+    finally:
+        lib.llama_model_default_params = original
+
+
 class Engine:
     """One llama.cpp model at a time, with validation, chat formatting and streaming."""
 
@@ -318,7 +354,8 @@ class Engine:
         return int(self._require().n_tokens)
 
     def load(
-        self, path: str | os.PathLike[str], settings: EngineSettings | None = None
+        self, path: str | os.PathLike[str], settings: EngineSettings | None = None,
+        progress: Callable[[float], None] | None = None,
     ) -> ModelInfo:
         """Validate ``path`` and load it, replacing any loaded model.
 
@@ -326,6 +363,9 @@ class Engine:
         not been before) while the old model is still loaded; only then is the
         old one freed, so two models are never in memory together. If llama.cpp
         still fails, the previous model is loaded again before the error is raised.
+
+        ``progress`` is called with llama.cpp's loading progress (0.0 to 1.0) on the
+        loading thread, a few dozen times per load.
 
         Raises:
             ModelFileError: the file is missing, unreadable, not GGUF, truncated...
@@ -342,7 +382,8 @@ class Engine:
         previous = (self._info, self.settings) if self._info is not None else None
         self.close()
         try:
-            self._open(info, new_settings)
+            with _load_progress(progress):
+                self._open(info, new_settings)
         except ModelLoadError:
             if previous is not None:
                 log.warning("Load of %s failed; reloading %s", info.path, previous[0].path)

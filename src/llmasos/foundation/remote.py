@@ -157,11 +157,12 @@ class RemoteEngine:
         """The ids of the models the server offers."""
         return [str(e["id"]) for e in self.list_models()]
 
-    def load(self, model: str | os.PathLike[str] = "", settings: object = None) -> ModelInfo:
+    def load(self, model: str | os.PathLike[str] = "", settings: object = None,
+             progress: object = None) -> ModelInfo:
         """Choose ``model`` on the server (its first model when empty) and check it exists.
 
-        ``settings`` is accepted for the kernel's sake and ignored: the server
-        decides how its models are loaded.
+        ``settings`` and ``progress`` are accepted for the kernel's sake and ignored:
+        the server decides how its models are loaded.
 
         Raises:
             RemoteUnreachable, RemoteAuthError, RemoteTimeout: talking to the server failed.

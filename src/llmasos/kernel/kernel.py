@@ -106,6 +106,7 @@ class Kernel(QObject):
     failed = Signal(int, str)
     unexpected = Signal(str)  # traceback text of a bug, for the app's error handler
     loading = Signal(str)  # path
+    load_progress = Signal(float)  # 0.0 … 1.0 while a model loads (at most every 50 ms)
     loaded = Signal(object)  # ModelInfo
     load_failed = Signal(str)
     unloaded = Signal()
@@ -176,7 +177,7 @@ class Kernel(QObject):
         def run(req: _Request) -> None:
             self.loading.emit(str(target))
             try:
-                info = self._engine().load(target, settings)
+                info = self._engine().load(target, settings, self._progress_reporter())
             except LLMasOSError as exc:
                 self._set_model(self._engine().info)
                 self.load_failed.emit(self._load_failed_text(target, exc))
@@ -198,6 +199,18 @@ class Kernel(QObject):
             self.finished.emit(req.id, None)
 
         return self._enqueue(run, "kernel", Priority.MODEL, None)
+
+    def _progress_reporter(self) -> Callable[[float], None]:  # worker thread
+        """A listener that passes load progress on, at most every 50 ms, and always 1.0."""
+        last = [0.0]
+
+        def report(value: float) -> None:
+            now = time.monotonic()
+            if value >= 1.0 or now - last[0] >= 0.05:
+                last[0] = now
+                self.load_progress.emit(value)
+
+        return report
 
     def _set_model(self, info: ModelInfo | None) -> None:  # worker thread
         self._n_ctx = self._engine().n_ctx if info is not None else None

@@ -29,6 +29,7 @@ class StatusBar(QStatusBar):
     def __init__(self, kernel: Kernel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kernel = kernel
+        self._loading_path = ""
         self.model = _label(self.tr("Loaded model"))
         self.device = _label(self.tr("Device"))
         self.context = _label(self.tr("Context length"))
@@ -49,8 +50,8 @@ class StatusBar(QStatusBar):
             self.addWidget(widget)
         self.addPermanentWidget(self.busy)
         self.addPermanentWidget(self.stop)
-        kernel.loading.connect(
-            lambda path: self.model.setText(self.tr("Loading {path}…").format(path=path)))
+        kernel.loading.connect(self._loading)
+        kernel.load_progress.connect(self._load_progress)
         kernel.loaded.connect(self.show_model)
         kernel.load_failed.connect(lambda _m: self.show_model(kernel.model_info))
         kernel.unloaded.connect(lambda: self.show_model(None))
@@ -62,8 +63,23 @@ class StatusBar(QStatusBar):
         self.show_model(kernel.model_info)
         self._memory()
 
+    def _loading(self, path: str) -> None:
+        self._loading_path = path
+        self.model.setText(self.tr("Loading {path}…").format(path=path))
+        self.busy.setRange(0, 0)  # checking the file first: no percentage yet
+
+    def _load_progress(self, value: float) -> None:
+        """llama.cpp's loading progress: a percentage in the bar and the text."""
+        percent = round(value * 100)
+        self.busy.setRange(0, 100)
+        self.busy.setValue(percent)
+        self.busy.setFormat("%p %")
+        self.model.setText(self.tr("Loading {path}… {percent} %").format(
+            path=self._loading_path, percent=percent))
+
     def show_model(self, info: ModelInfo | None) -> None:
         """Describe the loaded model (or say there is none)."""
+        self.busy.setRange(0, 0)  # back to "busy" for generation
         if info is None:
             self.model.setText(self.tr("No model loaded"))
             self.device.setText("")
