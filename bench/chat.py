@@ -13,6 +13,12 @@ Runs offscreen (``QT_QPA_PLATFORM=offscreen`` unless already set) on SmolLM2 by 
    * no reuse: ``engine._llm.reset()`` before every turn, so the whole prompt is
      evaluated again (what an app without prefix reuse pays).
 
+   * raw llama.cpp (the floor, same run): the exact tokens the reuse variant evaluated
+     at turns 2 and 12 (recorded from its ``Llama.eval`` calls), fed to a second bare
+     ``llama_cpp.Llama`` with the same settings: the cached part untimed, then the new
+     tokens and one greedy sample timed. This is what llama.cpp itself needs for the
+     same work, so ``reuse_ratio`` ÷ ``raw_ratio`` is what the app adds.
+
    ``--reps`` alternating repetitions; the ratio uses the best of them per turn (the
    development VM is shared, and a busy neighbour only ever adds time); medians are
    shown too. Target: reuse ratio ≤ 1.3.
@@ -37,6 +43,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -66,8 +73,26 @@ REPLY_MD = (
     "```\n\nHave a *great* trip! " * 3)
 
 
+class EvalRecorder:
+    """Records, per turn, what the engine's llama.cpp evaluated: cached tokens and new ones."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.turn = -1
+        self.evals: dict[int, tuple[list[int], list[int]]] = {}
+        llm = engine._llm
+        original = llm.eval
+
+        def eval_and_record(tokens: Any) -> None:
+            if len(tokens) > 1 and self.turn not in self.evals:  # the turn's prefill
+                cached = [int(x) for x in llm.input_ids[: llm.n_tokens]]
+                self.evals[self.turn] = (cached, [int(x) for x in tokens])
+            original(tokens)
+
+        llm.eval = eval_and_record
+
+
 def ttft_run(engine: Engine, store: ConversationStore, reuse: bool,
-             reply_tokens: int) -> tuple[list[float], int]:
+             reply_tokens: int, recorder: EvalRecorder | None = None) -> tuple[list[float], int]:
     """One conversation of TURNS turns; TTFT per turn and the prompt size at the last."""
     service = ChatService(store)
     conv = store.create(system_prompt="You are a helpful travel guide.")
@@ -78,6 +103,8 @@ def ttft_run(engine: Engine, store: ConversationStore, reuse: bool,
     for turn in range(TURNS):
         if not reuse:
             engine._llm.reset()
+        if recorder is not None:
+            recorder.turn = turn
         t0 = time.perf_counter()
         first = 0.0
         for item in service.turn(engine, conv.id, PARAGRAPH.format(t=TOPICS[turn]), params):
@@ -89,6 +116,8 @@ def ttft_run(engine: Engine, store: ConversationStore, reuse: bool,
         if turn == 0:
             if not reuse:
                 engine._llm.reset()
+            if recorder is not None:
+                recorder.turn = -1  # the title's prefill is not a turn's
             list(service.generate_title(engine, CancelToken(), conv.id))
     return ttfts, prompt_tokens
 
@@ -96,16 +125,20 @@ def ttft_run(engine: Engine, store: ConversationStore, reuse: bool,
 def bench_ttft(model: Path, reps: int, reply_tokens: int) -> dict[str, object]:
     engine = Engine(EngineSettings(n_ctx=N_CTX, n_batch=512))
     engine.load(model)
+    recorder = EvalRecorder(engine)
     with tempfile.TemporaryDirectory() as tmp:
         store = ConversationStore(Path(tmp) / "bench.sqlite3")
         runs: dict[bool, list[list[float]]] = {True: [], False: []}
         history = 0
-        for _ in range(reps):
+        for rep in range(reps):
             for reuse in (True, False):
-                ttfts, history = ttft_run(engine, store, reuse, reply_tokens)
+                ttfts, history = ttft_run(engine, store, reuse, reply_tokens,
+                                          recorder if reuse and rep == 0 else None)
                 runs[reuse].append(ttfts)
         store.close()
+    threads, n_batch = engine.settings.n_threads, min(engine.settings.n_batch, N_CTX)
     engine.close()
+    raw = raw_floor(model, recorder.evals, reps, threads, n_batch)
     out: dict[str, object] = {"history_tokens_turn12": history}
     print(f"\nTime to first token (best and median of {reps}), history at turn 12: "
           f"{history} tokens")
@@ -120,7 +153,37 @@ def bench_ttft(model: Path, reps: int, reply_tokens: int) -> dict[str, object]:
         out[f"{name}_turn12_ms"] = round(t12 * 1e3, 2)
         out[f"{name}_ratio"] = round(t12 / t2, 3)
         out[f"{name}_ratio_median"] = round(m12 / m2, 3)
+    (c2, n2), (c12, n12) = (recorder.evals[i] for i in (1, TURNS - 1))
+    print(f"{'raw floor':<10} {raw[1] * 1e3:>10.1f} {raw[TURNS - 1] * 1e3:>11.1f} "
+          f"{raw[TURNS - 1] / raw[1]:>7.2f}   (bare llama.cpp: {len(n2)} new tokens after "
+          f"{len(c2)} cached at turn 2, {len(n12)} after {len(c12)} at turn 12)")
+    out["raw_turn2_ms"] = round(raw[1] * 1e3, 2)
+    out["raw_turn12_ms"] = round(raw[TURNS - 1] * 1e3, 2)
+    out["raw_ratio"] = round(raw[TURNS - 1] / raw[1], 3)
+    out["new_tokens_turn2"], out["new_tokens_turn12"] = len(n2), len(n12)
     return out
+
+
+def raw_floor(model: Path, evals: dict[int, tuple[list[int], list[int]]], reps: int,
+              threads: int | None, n_batch: int) -> dict[int, float]:
+    """Best seconds bare llama.cpp takes to evaluate each recorded turn's new tokens."""
+    import llama_cpp
+
+    llm = llama_cpp.Llama(str(model), n_ctx=N_CTX, n_batch=n_batch,
+                          n_threads=threads or hardware.default_threads(),
+                          n_threads_batch=threads or hardware.default_threads(), verbose=False)
+    best: dict[int, float] = {}
+    for _ in range(reps):
+        for turn in (1, TURNS - 1):
+            cached, new = evals[turn]
+            llm.reset()
+            llm.eval(cached)  # what the KV cache held when the turn began (untimed)
+            t0 = time.perf_counter()
+            llm.eval(new)
+            llm.sample(temp=0.0)
+            best[turn] = min(best.get(turn, float("inf")), time.perf_counter() - t0)
+    llm.close()
+    return best
 
 
 def history_messages(n: int) -> list[StoredMessage]:
