@@ -84,3 +84,32 @@ def test_recommend_for_a_7b_repo():
 def test_small_models_prefer_q8():
     entries = [_entry("m-0.5B-Q4_K_M.gguf", 400_000_000), _entry("m-0.5B-Q8_0.gguf", 530_000_000)]
     assert fit.recommend(entries, available=8 * GB).quantization == "Q8_0"
+
+
+def test_a_gpu_build_is_judged_against_free_gpu_memory(smollm2_path):
+    info = read_model_info(smollm2_path)
+    plenty_ram = 64 * GB
+    on_cpu = fit.estimate_for_model(info, 2048, available=plenty_ram, vram=None)
+    assert on_cpu.vram is None and on_cpu.verdict == "fits" and "GPU" not in on_cpu.describe()
+    small_gpu = fit.estimate_for_model(info, 2048, available=plenty_ram, vram=on_cpu.total - 1)
+    assert small_gpu.verdict == "too_big"  # all layers go to the GPU by default
+    assert "free GPU memory" in small_gpu.describe() and "GPU layers" in small_gpu.describe()
+    big_gpu = fit.estimate_for_model(info, 2048, available=1 * GB // 10, vram=24 * GB)
+    assert big_gpu.verdict == "fits"  # RAM no longer decides
+    entries = [_entry("m-7B-Q4_K_M.gguf", int(4.7 * GB)), _entry("m-7B-Q8_0.gguf", int(8.1 * GB))]
+    assert fit.recommend(entries, available=64 * GB, vram=5 * GB) is None  # nothing fits 5 GB
+    assert fit.recommend(entries, available=1 * GB, vram=80 * GB).quantization == "Q4_K_M"
+
+
+def test_this_cpu_build_reports_no_gpu_memory_without_loading_llama_cpp():
+    import subprocess
+    import sys
+
+    code = ("import sys; from llmasos.foundation import hardware, fit; "
+            "print(hardware.has_gpu_backend(), hardware.gpu_memory(), "
+            "fit.estimate_for_file(10**9, available=8 * 10**9).vram, "
+            "'llama_cpp' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True).stdout.split()
+    # the development and CI machines run llama-cpp-python's CPU build
+    assert out == ["False", "None", "None", "False"]

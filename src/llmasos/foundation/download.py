@@ -147,6 +147,7 @@ class _Part:
     sha256: str
     etag: str | None = None
     verified: bool = False
+    resolved: ResolvedFile | None = None  # from this download's own resolve, reused once
 
     @property
     def sidecar(self) -> Path:
@@ -300,7 +301,7 @@ class Downloader:
             raise HubResponseError(f"The Hub gives no SHA-256 or size for '{remote.path}', so "
                                    "the download could not be verified. Pick another file.")
         part = _Part(remote, self.partial_dir / (name + ".part"), target, size, sha.lower(),
-                     resolved.etag)
+                     resolved.etag, resolved=resolved)
         self._reconcile(part)
         return part
 
@@ -323,7 +324,8 @@ class Downloader:
     def _fetch(self, repo_id: str, revision: str | None, part: _Part, run: _Run) -> None:
         """Stream the rest of one part, retrying network failures, then verify it."""
         digest = hash_file(part.partial)
-        failures, resolved = 0, None
+        failures, resolved = 0, part.resolved  # fresh from _prepare: no second HEAD
+        part.resolved = None
         while part.kept() < part.size and not run.control.is_stopped:
             before = part.kept()
             try:

@@ -13,7 +13,9 @@ Memory needed = weights + KV cache + runtime overhead, compared with available R
   (compute buffers, the app itself).
 
 The verdict is "fits" up to :data:`FITS_SHARE` of available RAM, "tight" up to all
-of it, and "too_big" beyond.
+of it, and "too_big" beyond. With a GPU build of llama.cpp the app puts every layer on
+the GPU by default, so there the same verdict is taken against the GPUs' free memory
+(VRAM, from ggml) instead, and the description says so.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class FitEstimate:
     available: int
     verdict: Verdict
     basis: Literal["metadata", "rule"]  # KV cache from the GGUF header, or from the rule
+    vram: int | None = None  # free GPU memory the verdict was taken against; None: RAM
 
     @property
     def total(self) -> int:
@@ -73,10 +76,12 @@ class FitEstimate:
         """One line with the numbers, e.g. for a tooltip or the command line."""
         label = {"fits": "fits", "tight": "tight", "too_big": "too big"}[self.verdict]
         how = "" if self.basis == "metadata" else " (estimated before download)"
+        against = (f"{self.available / _GB:.2f} GB available" if self.vram is None else
+                   f"{self.vram / _GB:.2f} GB free GPU memory (all layers on the GPU; fewer "
+                   "GPU layers in Settings use RAM instead)")
         return (f"{label}: {self.weights / _GB:.2f} GB weights + {self.kv_cache / _GB:.2f} GB "
                 f"KV cache at {self.context_length} tokens + {self.overhead / _GB:.2f} GB "
-                f"overhead = {self.total / _GB:.2f} GB of {self.available / _GB:.2f} GB "
-                f"available{how}")
+                f"overhead = {self.total / _GB:.2f} GB of {against}{how}")
 
 
 def kv_cache_bytes(layers: int, context: int, kv_heads: int, head_dim: int,
@@ -105,26 +110,39 @@ def _available(available: int | None) -> int:
     return available_ram()
 
 
+AUTO = -1  # ``vram=AUTO``: ask the llama.cpp build (None on a CPU-only build)
+
+
+def _vram(vram: int | None) -> int | None:
+    if vram != AUTO:
+        return vram
+    from llmasos.foundation.hardware import gpu_memory
+
+    return gpu_memory()
+
+
 def _estimate(weights: int, kv: int, context: int, available: int | None,
-              basis: Literal["metadata", "rule"]) -> FitEstimate:
+              basis: Literal["metadata", "rule"], vram: int | None = AUTO) -> FitEstimate:
     avail = _available(available)
+    gpu = _vram(vram)
     overhead = overhead_bytes(weights)
+    total = weights + kv + overhead
     return FitEstimate(weights, kv, overhead, context, avail,
-                       judge(weights + kv + overhead, avail), basis)
+                       judge(total, avail if gpu is None else gpu), basis, gpu)
 
 
 def estimate_for_model(info: ModelInfo, context: int = DEFAULT_CONTEXT, *,
-                       available: int | None = None) -> FitEstimate:
+                       available: int | None = None, vram: int | None = AUTO) -> FitEstimate:
     """Estimate from a downloaded file's metadata (exact KV cache when the header has it)."""
     heads = info.head_count or 0
     layers = info.block_count or 0
     if heads and layers and info.embedding_length:
         kv = kv_cache_bytes(layers, context, info.head_count_kv or heads,
                             info.embedding_length // heads)
-        return _estimate(info.file_size, kv, context, available, "metadata")
+        return _estimate(info.file_size, kv, context, available, "metadata", vram)
     return estimate_for_file(info.file_size, context, name=info.size_label or info.name,
                              quantization=info.quantization, available=available,
-                             parameters=info.parameter_count)
+                             parameters=info.parameter_count, vram=vram)
 
 
 def guess_parameters(name: str | None, file_size: int, quantization: str | None) -> float:
@@ -140,30 +158,32 @@ def guess_parameters(name: str | None, file_size: int, quantization: str | None)
 
 def estimate_for_file(file_size: int, context: int = DEFAULT_CONTEXT, *, name: str | None = None,
                       quantization: str | None = None, available: int | None = None,
-                      parameters: int | None = None) -> FitEstimate:
+                      parameters: int | None = None, vram: int | None = AUTO) -> FitEstimate:
     """Estimate before download, from the file size and the stated KV rule."""
     billions = parameters / 1e9 if parameters else guess_parameters(name, file_size, quantization)
     kv = int(KV_BYTES_PER_TOKEN_PER_B * billions * context)
-    return _estimate(file_size, kv, context, available, "rule")
+    return _estimate(file_size, kv, context, available, "rule", vram)
 
 
 def estimate_for_entry(entry: GgufEntry, context: int = DEFAULT_CONTEXT, *,
-                       repo_id: str | None = None, available: int | None = None) -> FitEstimate:
+                       repo_id: str | None = None, available: int | None = None,
+                       vram: int | None = AUTO) -> FitEstimate:
     """Estimate for a Hub file (the repository name usually carries the parameter count)."""
     name = f"{repo_id or ''} {entry.name}"
     return estimate_for_file(entry.size, context, name=name, quantization=entry.quantization,
-                             available=available)
+                             available=available, vram=vram)
 
 
 def recommend(entries: Sequence[GgufEntry], context: int = DEFAULT_CONTEXT, *,
-              repo_id: str | None = None, available: int | None = None) -> GgufEntry | None:
+              repo_id: str | None = None, available: int | None = None,
+              vram: int | None = AUTO) -> GgufEntry | None:
     """The entry to suggest on this machine: the preferred quantization that fits.
 
     Falls back to the smallest "tight" entry; None when nothing fits at all.
     """
-    avail = _available(available)
-    fits = {e.quantization: e for e in entries
-            if estimate_for_entry(e, context, repo_id=repo_id, available=avail).verdict == "fits"}
+    avail, gpu = _available(available), _vram(vram)
+    fits = {e.quantization: e for e in entries if estimate_for_entry(
+        e, context, repo_id=repo_id, available=avail, vram=gpu).verdict == "fits"}
     if entries:
         sizes = [guess_parameters(f"{repo_id or ''} {e.name}", e.size, e.quantization)
                  for e in entries]
@@ -172,5 +192,5 @@ def recommend(entries: Sequence[GgufEntry], context: int = DEFAULT_CONTEXT, *,
             if quant in fits:
                 return fits[quant]
     tight = [e for e in entries if estimate_for_entry(
-        e, context, repo_id=repo_id, available=avail).verdict != "too_big"]
+        e, context, repo_id=repo_id, available=avail, vram=gpu).verdict != "too_big"]
     return min(tight, key=lambda e: e.size) if tight else None

@@ -6,6 +6,7 @@ import os
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,82 @@ def _meminfo() -> tuple[int, int]:
 def available_ram() -> int:
     """Free memory in bytes (cheap: reads /proc, never imports llama.cpp)."""
     return _meminfo()[1]
+
+
+# ggml's compute backends that are separate libraries next to llama.cpp's; the CPU one is
+# always there, a GPU one only in a GPU build of llama-cpp-python
+GPU_BACKEND_LIBS = ("cuda", "vulkan", "metal", "hip", "sycl", "opencl", "musa", "cann")
+_GPU_DEVICE_TYPES = (1, 2)  # enum ggml_backend_dev_type: CPU=0, GPU=1, IGPU=2, ACCEL=3
+
+
+@lru_cache(maxsize=1)
+def _llama_lib_dir() -> Path | None:
+    """llama-cpp-python's folder of shared libraries, found without importing it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llama_cpp")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "lib"
+    return folder if folder.is_dir() else None
+
+
+@lru_cache(maxsize=1)
+def has_gpu_backend() -> bool:
+    """Whether llama.cpp's libraries include a GPU backend (a file check, no loading)."""
+    folder = _llama_lib_dir()
+    if folder is None:
+        return False
+    names = [f.name.lower() for f in folder.iterdir()]
+    return any(name.startswith(f"libggml-{kind}") or name.startswith(f"ggml-{kind}")
+               for name in names for kind in GPU_BACKEND_LIBS)
+
+
+def gpu_memory() -> int | None:
+    """Free memory of the GPUs llama.cpp can use, in bytes; None without a GPU backend.
+
+    A CPU-only build answers None from a file check alone. With a GPU backend, asks
+    ggml (``ggml_backend_dev_memory`` for every GPU device); None when none is found or
+    the query fails, so callers fall back to RAM.
+    """
+    if not has_gpu_backend():
+        return None
+    try:
+        return _ggml_gpu_free()
+    except (OSError, AttributeError, ImportError):
+        return None
+
+
+def _ggml_gpu_free() -> int | None:
+    import ctypes
+
+    import llama_cpp  # loads ggml and registers its backends
+
+    del llama_cpp
+    folder = _llama_lib_dir()
+    assert folder is not None
+    lib_name = next((f for f in ("libggml.so", "libggml.dylib", "ggml.dll")
+                     if (folder / f).exists()), None)
+    if lib_name is None:
+        return None
+    ggml = ctypes.CDLL(str(folder / lib_name))
+    ggml.ggml_backend_dev_count.restype = ctypes.c_size_t
+    ggml.ggml_backend_dev_get.restype = ctypes.c_void_p
+    ggml.ggml_backend_dev_get.argtypes = [ctypes.c_size_t]
+    ggml.ggml_backend_dev_type.restype = ctypes.c_int
+    ggml.ggml_backend_dev_type.argtypes = [ctypes.c_void_p]
+    ggml.ggml_backend_dev_memory.restype = None
+    ggml.ggml_backend_dev_memory.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t),
+                                             ctypes.POINTER(ctypes.c_size_t)]
+    free_total, found = 0, False
+    for i in range(ggml.ggml_backend_dev_count()):
+        device = ggml.ggml_backend_dev_get(i)
+        if ggml.ggml_backend_dev_type(device) not in _GPU_DEVICE_TYPES:
+            continue
+        free, total = ctypes.c_size_t(0), ctypes.c_size_t(0)
+        ggml.ggml_backend_dev_memory(device, ctypes.byref(free), ctypes.byref(total))
+        free_total, found = free_total + free.value, True
+    return free_total if found else None
 
 
 def default_threads() -> int:
