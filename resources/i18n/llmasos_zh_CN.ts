@@ -370,6 +370,10 @@
         <translation>正在等待前面的下载完成。</translation>
     </message>
     <message>
+        <source>Interrupted at {percent:.1f}% when LLMasOS last ran; Resume continues where it stopped.</source>
+        <translation>上次运行 LLMasOS 时在 {percent:.1f}% 处中断；“继续”会从中断处接着下载。</translation>
+    </message>
+    <message>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
@@ -1699,6 +1703,10 @@ From: {source}</source>
     <message>
         <source>Loading {path}…</source>
         <translation>正在加载 {path}…</translation>
+    </message>
+    <message>
+        <source>Loading {path}… {percent} %</source>
+        <translation>正在加载 {path}… {percent} %</translation>
     </message>
     <message>
         <source>No model loaded</source>

@@ -309,7 +309,24 @@ def test_closing_the_window_pauses_downloads_and_waits(qtbot, kernel: Kernel, fa
     qtbot.waitUntil(lambda: row.bar.value() > 0, timeout=WAIT_MS)
     window.close()
     assert active_tasks() == 0
-    assert (page.store.folder / ".partial" / (SMALL + ".part")).stat().st_size > 0
+    kept = (page.store.folder / ".partial" / (SMALL + ".part")).stat().st_size
+    assert kept > 0
+    # the next start of the app lists the download, paused where it stopped; Resume ends it
+    fake_hub.behaviour.slow_s = 0
+    restarted = ModelsPage(kernel)
+    qtbot.addWidget(restarted)
+    restarted.show()
+    (row,) = restarted.downloads.rows
+    assert (row.repo, row.entry.name, row.phase) == (REPO, SMALL, "paused")
+    assert row.bar.value() == int(kept / len(small_model) * BAR_STEPS)
+    assert "Interrupted" in row.detail.text() and row.pause_button.isEnabled()
+    qtbot.mouseClick(row.pause_button, Qt.MouseButton.LeftButton)
+    wait_phase(qtbot, row, "done", "failed")
+    assert row.phase == "done", row.detail.text()
+    cdn = [r for r in fake_hub.behaviour.requests if r[1].startswith("/blobs/")]
+    assert cdn[-1][2] == f"bytes={kept}-"  # resumed from the kept bytes
+    assert (restarted.store.folder / SMALL).read_bytes() == small_model
+    assert restarted.shutdown()
 
 
 def test_cli_falls_back_to_the_settings_endpoint_and_token(monkeypatch, fake_hub) -> None:

@@ -108,12 +108,17 @@ def test_pause_then_resume_after_restart(fake_hub, small_model, tmp_path):
     assert json.loads(partial.with_name(partial.name + ".json").read_text())["size"] == len(
         small_model)
     fake_hub.behaviour.slow_s = 0
-    fresh = _downloader(HubClient(fake_hub.endpoint, timeout=5), tmp_path)  # "after a restart"
+    # "after a restart": the app finds the unfinished download from its record alone
+    (left,) = download.unfinished_downloads(tmp_path / "models")
+    assert (left.repo, left.entry, left.kept) == (REPO, entry, kept)
+    assert left.fraction == pytest.approx(kept / len(small_model))
+    fresh = _downloader(HubClient(fake_hub.endpoint, timeout=5), tmp_path)
     assert fresh.partial_bytes(entry) == kept
-    second = fresh.download(REPO, entry)
+    second = fresh.download(left.repo, left.entry)
     assert second.is_complete and second.fetched == len(small_model) - kept
     assert second.paths[0].read_bytes() == small_model
     assert _cdn_gets(fake_hub)[-1][2] == f"bytes={kept}-"
+    assert download.unfinished_downloads(tmp_path / "models") == []
 
 
 def test_changed_remote_file_restarts(fake_hub, small_model, tmp_path):
@@ -163,6 +168,16 @@ def test_split_model_is_one_unit(fake_hub, small_model, tmp_path):
         _downloader(client, tmp_path).download("org/s-GGUF", entry)
     assert not [p for p in (tmp_path / "models").iterdir() if p.suffix == ".gguf"]
     fake_hub.behaviour.corrupt = False
+    control = DownloadControl()
+    control.pause()
+    _downloader(client, tmp_path).download("org/s-GGUF", entry, control=control)
+    (left,) = download.unfinished_downloads(tmp_path / "models")  # both parts, one entry
+    assert left.entry == entry and left.repo == "org/s-GGUF" and left.kept == 0
+    partial_dir = tmp_path / "models" / ".partial"
+    (partial_dir / "stray.gguf.part.json").write_text("{not json")  # a damaged record
+    (partial_dir / "old.gguf.part.json").write_text(json.dumps({"path": "old.gguf", "size": 1,
+                                                                "sha256": "0" * 64}))
+    assert download.unfinished_downloads(tmp_path / "models") == [left]  # others ignored
     result = _downloader(client, tmp_path).download("org/s-GGUF", entry)
     assert [p.name for p in result.paths] == list(parts)
     assert b"".join(p.read_bytes() for p in result.paths) == small_model

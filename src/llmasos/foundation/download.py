@@ -44,7 +44,13 @@ from llmasos.foundation.hub_errors import (
     ModelExistsError,
     OfflineError,
 )
-from llmasos.foundation.hub_types import GgufEntry, RemoteFile, ResolvedFile, is_sha256
+from llmasos.foundation.hub_types import (
+    GgufEntry,
+    RemoteFile,
+    ResolvedFile,
+    is_sha256,
+    split_info,
+)
 from llmasos.foundation.hub_types import safe_file_name as _safe_name
 from llmasos.foundation.paths import app_paths
 
@@ -148,6 +154,10 @@ class _Part:
     etag: str | None = None
     verified: bool = False
     resolved: ResolvedFile | None = None  # from this download's own resolve, reused once
+    repo: str = ""  # what the download was, so a restarted app can offer to resume it
+    entry: str = ""
+    quantization: str | None = None
+    revision: str | None = None
 
     @property
     def sidecar(self) -> Path:
@@ -158,7 +168,9 @@ class _Part:
 
     def save_sidecar(self) -> None:
         data = {"path": self.remote.path, "size": self.size, "sha256": self.sha256,
-                "etag": self.etag, "verified": self.verified}
+                "etag": self.etag, "verified": self.verified, "repo": self.repo,
+                "entry": self.entry, "quantization": self.quantization,
+                "revision": self.revision}
         tmp = self.sidecar.with_name(self.sidecar.name + ".tmp")
         tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, self.sidecar)
@@ -238,7 +250,7 @@ class Downloader:
         """
         control = control or DownloadControl()
         self.partial_dir.mkdir(parents=True, exist_ok=True)
-        parts = [self._prepare(repo_id, f, revision) for f in entry.parts]
+        parts = [self._prepare(repo_id, f, revision, entry) for f in entry.parts]
         self._claim(parts)
         try:
             return self._run(repo_id, revision, parts, progress, control)
@@ -287,7 +299,8 @@ class Downloader:
                 "models you no longer use, then try again."
             )
 
-    def _prepare(self, repo_id: str, remote: RemoteFile, revision: str | None) -> _Part:
+    def _prepare(self, repo_id: str, remote: RemoteFile, revision: str | None,
+                 entry: GgufEntry) -> _Part:
         """Resolve the file on the Hub and decide what of its kept partial data is usable."""
         name = _safe_name(remote.path)
         target = self.store_dir / name
@@ -301,7 +314,8 @@ class Downloader:
             raise HubResponseError(f"The Hub gives no SHA-256 or size for '{remote.path}', so "
                                    "the download could not be verified. Pick another file.")
         part = _Part(remote, self.partial_dir / (name + ".part"), target, size, sha.lower(),
-                     resolved.etag, resolved=resolved)
+                     resolved.etag, resolved=resolved, repo=repo_id, entry=entry.name,
+                     quantization=entry.quantization, revision=revision)
         self._reconcile(part)
         return part
 
@@ -392,6 +406,48 @@ class Downloader:
             )
         part.verified = True
         part.save_sidecar()
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """A download an earlier run left partly done: what it was and how much is kept."""
+
+    repo: str
+    entry: GgufEntry
+    revision: str | None
+    kept: int  # bytes already on disk
+
+    @property
+    def fraction(self) -> float:
+        return self.kept / self.entry.size if self.entry.size else 0.0
+
+
+def unfinished_downloads(store_dir: Path) -> list[Unfinished]:
+    """Downloads with kept partial data in ``store_dir`` (from their sidecar files).
+
+    Cheap (reads a few small JSON files), so the Models page can list them when built.
+    Partial files whose record is missing or unreadable are left alone.
+    """
+    groups: dict[tuple[str, str, str | None], list[tuple[RemoteFile, int, str | None]]] = {}
+    folder = store_dir / PARTIAL_DIR
+    for sidecar in sorted(folder.glob("*.part.json")) if folder.is_dir() else []:
+        try:
+            data = json.loads(sidecar.read_text(encoding="utf-8"))
+            remote = RemoteFile(str(data["path"]), int(data["size"]), str(data["sha256"]))
+            key = (str(data["repo"]), str(data["entry"]), data.get("revision"))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if not key[0] or not key[1]:
+            continue  # written before downloads recorded their repository
+        partial = sidecar.with_name(sidecar.name[: -len(".json")])
+        kept = partial.stat().st_size if partial.exists() else 0
+        groups.setdefault(key, []).append((remote, kept, data.get("quantization")))
+    found = []
+    for (repo, name, revision), items in groups.items():
+        items.sort(key=lambda item: (split_info(item[0].path) or ("", 0, 0))[1])
+        entry = GgufEntry(name, items[0][2], tuple(remote for remote, _, _ in items))
+        found.append(Unfinished(repo, entry, revision, sum(kept for _, kept, _ in items)))
+    return found
 
 
 def _gave_up(error: Exception, part: _Part, endpoint: str) -> OfflineError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -32,6 +32,7 @@ from llmasos.foundation.download import (
     Downloader,
     DownloadProgress,
     DownloadResult,
+    Unfinished,
 )
 from llmasos.foundation.hub_types import GgufEntry
 from llmasos.foundation.model_store import InstalledModel, ModelStore
@@ -201,15 +202,33 @@ class DownloadQueue(QWidget):
         for existing in self.rows:
             if existing.is_active and (existing.repo, existing.entry) == (repo, entry):
                 return None
+        row = self._add_row(repo, entry)
+        row.set_phase("queued", self.tr("Waiting for the downloads before it."))
+        self.changed.emit()
+        self._pump()
+        return row
+
+    def restore(self, unfinished: Sequence[Unfinished]) -> list[DownloadRow]:
+        """Paused rows for downloads an earlier run left unfinished; Resume continues them."""
+        rows = []
+        for item in unfinished:
+            row = self._add_row(item.repo, item.entry)
+            row.bar.setValue(int(item.fraction * BAR_STEPS))
+            row.set_phase("paused", self.tr(
+                "Interrupted at {percent:.1f}% when LLMasOS last ran; Resume continues where "
+                "it stopped.").format(percent=item.fraction * 100))
+            rows.append(row)
+        if rows:
+            self.changed.emit()
+        return rows
+
+    def _add_row(self, repo: str, entry: GgufEntry) -> DownloadRow:
         row = DownloadRow(repo, entry)
         row.pause_button.clicked.connect(lambda: self.toggle_pause(row))
         row.cancel_button.clicked.connect(lambda: self.cancel(row))
-        row.set_phase("queued", self.tr("Waiting for the downloads before it."))
         self.rows.append(row)
         self._box.insertWidget(self._box.count() - 1, row)
         self._count_rows()
-        self.changed.emit()
-        self._pump()
         return row
 
     def _pump(self) -> None:

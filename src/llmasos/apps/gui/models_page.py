@@ -22,6 +22,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from llmasos.foundation.download import unfinished_downloads
 from llmasos.foundation.hub_errors import ModelExistsError
 from llmasos.foundation.hub_types import GgufEntry, resolve_endpoint
 from llmasos.foundation.model_store import InstalledModel, ModelStore
@@ -85,6 +86,7 @@ class ModelsPage(QWidget):
         self.search = SearchPanel(self.runner, self.client_factory)
         self.files = FilesPanel(self.runner, self.client_factory, self._context)
         self.downloads = DownloadQueue(self.runner, self.client_factory, self.store)
+        self.downloads.restore(unfinished_downloads(self.store.folder))
         for panel in (self.catalog, self.search):
             panel.repo_chosen.connect(self.files.show_repo)
         self.files.download_requested.connect(self.download)
