@@ -401,8 +401,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--model", type=Path, help="GGUF file (default: SmolLM2-135M-Instruct Q4_1)")
     p.add_argument("--tokens", type=int, default=512, help="completion tokens (default 512)")
-    p.add_argument("--reps", type=int, default=3, help="throughput repetitions per side "
-                   "(default 3)")
+    p.add_argument("--reps", type=int, default=5, help="throughput repetitions per side "
+                   "(default 5)")
     p.add_argument("--threads", type=int, help="threads for both sides (default: all cores)")
     return p.parse_args(argv)
 
