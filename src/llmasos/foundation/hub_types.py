@@ -29,7 +29,6 @@ _QUANT_RE = re.compile(
 )
 _SPLIT_RE = re.compile(r"^(?P<base>.+)-(?P<index>\d{5})-of-(?P<count>\d{5})\.gguf$", re.I)
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-_LOOPBACK_NAMES = frozenset({"localhost"})
 
 @dataclass(frozen=True)
 class RepoSummary:
@@ -91,7 +90,7 @@ def resolve_endpoint(endpoint: str | None = None) -> str:
     host = (parsed.hostname or "").lower()
     if parsed.scheme == "https" and host:
         return chosen
-    if parsed.scheme == "http" and _is_loopback(host):
+    if parsed.scheme == "http" and is_loopback_host(host):
         return chosen
     raise InsecureEndpointError(
         f"The Hub endpoint '{chosen}' is not an https address. Set an https:// endpoint in "
@@ -99,8 +98,9 @@ def resolve_endpoint(endpoint: str | None = None) -> str:
     )
 
 
-def _is_loopback(host: str) -> bool:
-    if host in _LOOPBACK_NAMES:
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` names this computer: localhost (``*.localhost``) or a loopback IP."""
+    if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
         return ipaddress.ip_address(host).is_loopback

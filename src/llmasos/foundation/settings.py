@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, get_type_hints
 from urllib.parse import urlsplit
 
 from llmasos.errors import SettingsError
+from llmasos.foundation.hub_types import is_loopback_host
 from llmasos.foundation.paths import app_paths
 
 if TYPE_CHECKING:
@@ -181,15 +182,6 @@ def _choice_rule(label: str, allowed: tuple[str, ...]) -> Rule:
     return rule
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _endpoint_rule(value: Any) -> str | None:
     label = "Hub endpoint (hub.endpoint)"
     try:
@@ -199,7 +191,7 @@ def _endpoint_rule(value: Any) -> str | None:
         scheme, host = "", None
     if scheme not in ("http", "https") or not host:
         return f"{label} must be an http:// or https:// address; got {value!r}."
-    if scheme == "http" and not _is_loopback(host):
+    if scheme == "http" and not is_loopback_host(host):
         return (f"{label} must use https:// (plain http:// is allowed only for this computer, "
                 f"e.g. http://127.0.0.1:8080); got {value!r}.")
     return None
@@ -250,7 +242,7 @@ def _remote_url_rule(value: Any) -> str | None:
 def _cross_problems(settings: AppSettings) -> list[str]:
     """Rules that involve two fields."""
     api = settings.api
-    if not _is_loopback(api.host) and not api.api_key:
+    if not is_loopback_host(api.host) and not api.api_key:
         return [f"The API server may listen on {api.host} (not only this computer) only with "
                 "an API key (api.api_key); set one or use 127.0.0.1."]
     return []
