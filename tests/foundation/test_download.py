@@ -18,6 +18,7 @@ from conftest_hub import fake_hub, offline, small_model  # noqa: F401
 import models
 from llmasos.foundation import download
 from llmasos.foundation.download import DownloadControl, Downloader, DownloadProgress
+from llmasos.foundation.download_parts import unfinished_downloads
 from llmasos.foundation.gguf_file import read_model_info
 from llmasos.foundation.hub import GgufEntry, HubClient, RemoteFile
 from llmasos.foundation.hub_errors import (
@@ -109,7 +110,7 @@ def test_pause_then_resume_after_restart(fake_hub, small_model, tmp_path):
         small_model)
     fake_hub.behaviour.slow_s = 0
     # "after a restart": the app finds the unfinished download from its record alone
-    (left,) = download.unfinished_downloads(tmp_path / "models")
+    (left,) = unfinished_downloads(tmp_path / "models")
     assert (left.repo, left.entry, left.kept) == (REPO, entry, kept)
     assert left.fraction == pytest.approx(kept / len(small_model))
     fresh = _downloader(HubClient(fake_hub.endpoint, timeout=5), tmp_path)
@@ -118,7 +119,7 @@ def test_pause_then_resume_after_restart(fake_hub, small_model, tmp_path):
     assert second.is_complete and second.fetched == len(small_model) - kept
     assert second.paths[0].read_bytes() == small_model
     assert _cdn_gets(fake_hub)[-1][2] == f"bytes={kept}-"
-    assert download.unfinished_downloads(tmp_path / "models") == []
+    assert unfinished_downloads(tmp_path / "models") == []
 
 
 def test_changed_remote_file_restarts(fake_hub, small_model, tmp_path):
@@ -171,13 +172,13 @@ def test_split_model_is_one_unit(fake_hub, small_model, tmp_path):
     control = DownloadControl()
     control.pause()
     _downloader(client, tmp_path).download("org/s-GGUF", entry, control=control)
-    (left,) = download.unfinished_downloads(tmp_path / "models")  # both parts, one entry
+    (left,) = unfinished_downloads(tmp_path / "models")  # both parts, one entry
     assert left.entry == entry and left.repo == "org/s-GGUF" and left.kept == 0
     partial_dir = tmp_path / "models" / ".partial"
     (partial_dir / "stray.gguf.part.json").write_text("{not json")  # a damaged record
     (partial_dir / "old.gguf.part.json").write_text(json.dumps({"path": "old.gguf", "size": 1,
                                                                 "sha256": "0" * 64}))
-    assert download.unfinished_downloads(tmp_path / "models") == [left]  # others ignored
+    assert unfinished_downloads(tmp_path / "models") == [left]  # others ignored
     result = _downloader(client, tmp_path).download("org/s-GGUF", entry)
     assert [p.name for p in result.paths] == list(parts)
     assert b"".join(p.read_bytes() for p in result.paths) == small_model

@@ -15,8 +15,8 @@ from llmasos.foundation.engine import (
     Engine,
     EngineSettings,
     SamplingParams,
-    _StreamState,
 )
+from llmasos.foundation.streaming import _StreamState
 
 pytestmark = pytest.mark.real_model
 

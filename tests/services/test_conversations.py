@@ -11,14 +11,8 @@ import pytest
 from llmasos.errors import ConversationImportError, ConversationNotFound, ConversationStoreError
 from llmasos.foundation.engine import SamplingParams
 from llmasos.services import chat_export
-from llmasos.services.conversations import (
-    DB_NAME,
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    STOPPED,
-    ConversationStore,
-    _statements,
-)
+from llmasos.services.conversation_schema import MIGRATIONS, SCHEMA_VERSION, statements
+from llmasos.services.conversations import DB_NAME, STOPPED, ConversationStore
 
 
 @pytest.fixture
@@ -110,7 +104,7 @@ def test_search_finds_words_in_any_conversation(store: ConversationStore) -> Non
 def test_migrates_an_old_file_and_refuses_a_newer_one(tmp_path: Path) -> None:
     path = tmp_path / DB_NAME
     db = sqlite3.connect(path)
-    for statement in _statements(MIGRATIONS[0]):
+    for statement in statements(MIGRATIONS[0]):
         db.execute(statement)
     db.execute("PRAGMA user_version = 1")
     db.execute("INSERT INTO conversations (title, created, updated) VALUES ('old', 0, 0)")

@@ -37,6 +37,7 @@ from llmasos.foundation.download_io import (
     open_range,
     read_into,
 )
+from llmasos.foundation.download_parts import PARTIAL_DIR, Part
 from llmasos.foundation.hub_errors import (
     ChecksumMismatch,
     DiskFullError,
@@ -49,7 +50,6 @@ from llmasos.foundation.hub_types import (
     RemoteFile,
     ResolvedFile,
     is_sha256,
-    split_info,
 )
 from llmasos.foundation.hub_types import safe_file_name as _safe_name
 from llmasos.foundation.paths import app_paths
@@ -59,7 +59,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PARTIAL_DIR = ".partial"
 SPACE_MARGIN = 32 << 20  # keep this much free besides the download itself
 _active_lock = threading.Lock()
 _active: set[Path] = set()
@@ -142,44 +141,6 @@ class _Meter:
         return (done - d0) / (now - t0) if now > t0 else 0.0
 
 
-@dataclass
-class _Part:
-    """One file being fetched: where its bytes go and what they must hash to."""
-
-    remote: RemoteFile
-    partial: Path
-    target: Path
-    size: int
-    sha256: str
-    etag: str | None = None
-    verified: bool = False
-    resolved: ResolvedFile | None = None  # from this download's own resolve, reused once
-    repo: str = ""  # what the download was, so a restarted app can offer to resume it
-    entry: str = ""
-    quantization: str | None = None
-    revision: str | None = None
-
-    @property
-    def sidecar(self) -> Path:
-        return self.partial.with_name(self.partial.name + ".json")
-
-    def kept(self) -> int:
-        return self.partial.stat().st_size if self.partial.exists() else 0
-
-    def save_sidecar(self) -> None:
-        data = {"path": self.remote.path, "size": self.size, "sha256": self.sha256,
-                "etag": self.etag, "verified": self.verified, "repo": self.repo,
-                "entry": self.entry, "quantization": self.quantization,
-                "revision": self.revision}
-        tmp = self.sidecar.with_name(self.sidecar.name + ".tmp")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, self.sidecar)
-
-    def drop(self) -> None:
-        for p in (self.partial, self.sidecar):
-            p.unlink(missing_ok=True)
-
-
 class _Run:
     """Shared state of one download call: progress totals and the stop flag."""
 
@@ -258,13 +219,13 @@ class Downloader:
             with _active_lock:
                 _active.difference_update(p.partial for p in parts)
 
-    def _claim(self, parts: list[_Part]) -> None:
+    def _claim(self, parts: list[Part]) -> None:
         with _active_lock:
             if any(p.partial in _active for p in parts):
                 raise ModelExistsError(f"'{parts[0].target.name}' is already being downloaded.")
             _active.update(p.partial for p in parts)
 
-    def _run(self, repo_id: str, revision: str | None, parts: list[_Part],
+    def _run(self, repo_id: str, revision: str | None, parts: list[Part],
              progress: Callable[[DownloadProgress], None] | None,
              control: DownloadControl) -> DownloadResult:
         kept = sum(p.kept() for p in parts)
@@ -283,7 +244,7 @@ class Downloader:
                               tuple(p.sha256 for p in parts), run.fetched)
 
     @staticmethod
-    def _stopped(parts: list[_Part], run: _Run) -> DownloadResult:
+    def _stopped(parts: list[Part], run: _Run) -> DownloadResult:
         if run.control.discard:
             for p in parts:
                 p.drop()
@@ -300,7 +261,7 @@ class Downloader:
             )
 
     def _prepare(self, repo_id: str, remote: RemoteFile, revision: str | None,
-                 entry: GgufEntry) -> _Part:
+                 entry: GgufEntry) -> Part:
         """Resolve the file on the Hub and decide what of its kept partial data is usable."""
         name = _safe_name(remote.path)
         target = self.store_dir / name
@@ -313,14 +274,14 @@ class Downloader:
         if sha is None or not size:
             raise HubResponseError(f"The Hub gives no SHA-256 or size for '{remote.path}', so "
                                    "the download could not be verified. Pick another file.")
-        part = _Part(remote, self.partial_dir / (name + ".part"), target, size, sha.lower(),
+        part = Part(remote, self.partial_dir / (name + ".part"), target, size, sha.lower(),
                      resolved.etag, resolved=resolved, repo=repo_id, entry=entry.name,
                      quantization=entry.quantization, revision=revision)
         self._reconcile(part)
         return part
 
     @staticmethod
-    def _reconcile(part: _Part) -> None:
+    def _reconcile(part: Part) -> None:
         """Keep partial data only if it belongs to the same remote file."""
         try:
             old: dict[str, Any] = json.loads(part.sidecar.read_text(encoding="utf-8"))
@@ -335,7 +296,7 @@ class Downloader:
         part.verified = bool(same and old.get("verified")) and part.kept() == part.size
         part.save_sidecar()
 
-    def _fetch(self, repo_id: str, revision: str | None, part: _Part, run: _Run) -> None:
+    def _fetch(self, repo_id: str, revision: str | None, part: Part, run: _Run) -> None:
         """Stream the rest of one part, retrying network failures, then verify it."""
         digest = hash_file(part.partial)
         failures, resolved = 0, part.resolved  # fresh from _prepare: no second HEAD
@@ -362,7 +323,7 @@ class Downloader:
         if not run.control.is_stopped:
             self._verify(part, digest)
 
-    def _stream(self, part: _Part, resolved: ResolvedFile, digest: Any, run: _Run) -> Any:
+    def _stream(self, part: Part, resolved: ResolvedFile, digest: Any, run: _Run) -> Any:
         """One GET from the kept offset; returns the hash state after what was written."""
         offset = part.kept()
         response = open_range(resolved.url, self.client.download_headers(resolved), offset,
@@ -380,7 +341,7 @@ class Downloader:
         return digest
 
     @staticmethod
-    def _pump(response: Any, writer: HashingWriter, part: _Part, run: _Run) -> None:
+    def _pump(response: Any, writer: HashingWriter, part: Part, run: _Run) -> None:
         """Move the body into the writer buffer by buffer until the end or a stop."""
         while not run.control.is_stopped:
             buffer = writer.buffer()
@@ -396,7 +357,7 @@ class Downloader:
             run.advance(part.target.name, n)
 
     @staticmethod
-    def _verify(part: _Part, digest: Any) -> None:
+    def _verify(part: Part, digest: Any) -> None:
         got = digest.hexdigest()
         if got != part.sha256:
             part.drop()
@@ -408,49 +369,7 @@ class Downloader:
         part.save_sidecar()
 
 
-@dataclass(frozen=True)
-class Unfinished:
-    """A download an earlier run left partly done: what it was and how much is kept."""
-
-    repo: str
-    entry: GgufEntry
-    revision: str | None
-    kept: int  # bytes already on disk
-
-    @property
-    def fraction(self) -> float:
-        return self.kept / self.entry.size if self.entry.size else 0.0
-
-
-def unfinished_downloads(store_dir: Path) -> list[Unfinished]:
-    """Downloads with kept partial data in ``store_dir`` (from their sidecar files).
-
-    Cheap (reads a few small JSON files), so the Models page can list them when built.
-    Partial files whose record is missing or unreadable are left alone.
-    """
-    groups: dict[tuple[str, str, str | None], list[tuple[RemoteFile, int, str | None]]] = {}
-    folder = store_dir / PARTIAL_DIR
-    for sidecar in sorted(folder.glob("*.part.json")) if folder.is_dir() else []:
-        try:
-            data = json.loads(sidecar.read_text(encoding="utf-8"))
-            remote = RemoteFile(str(data["path"]), int(data["size"]), str(data["sha256"]))
-            key = (str(data["repo"]), str(data["entry"]), data.get("revision"))
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-        if not key[0] or not key[1]:
-            continue  # written before downloads recorded their repository
-        partial = sidecar.with_name(sidecar.name[: -len(".json")])
-        kept = partial.stat().st_size if partial.exists() else 0
-        groups.setdefault(key, []).append((remote, kept, data.get("quantization")))
-    found = []
-    for (repo, name, revision), items in groups.items():
-        items.sort(key=lambda item: (split_info(item[0].path) or ("", 0, 0))[1])
-        entry = GgufEntry(name, items[0][2], tuple(remote for remote, _, _ in items))
-        found.append(Unfinished(repo, entry, revision, sum(kept for _, kept, _ in items)))
-    return found
-
-
-def _gave_up(error: Exception, part: _Part, endpoint: str) -> OfflineError:
+def _gave_up(error: Exception, part: Part, endpoint: str) -> OfflineError:
     if isinstance(error, OfflineError):
         return error
     return OfflineError(

@@ -8,19 +8,16 @@ pieces whose :attr:`Generation.stats` is filled in when it ends.
 
 from __future__ import annotations
 
-import codecs
 import ctypes
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from llmasos.errors import (
     ContextOverflowError,
-    GenerationError,
     InvalidInputError,
     ModelLoadError,
     NoModelLoaded,
@@ -29,13 +26,19 @@ from llmasos.errors import (
 from llmasos.foundation import hardware
 from llmasos.foundation.cancel import CancelToken
 from llmasos.foundation.chat_format import ChatFormat, ChatMessage, RenderedPrompt
+from llmasos.foundation.llama_hooks import abort_callback, load_progress, route_llama_logs
 from llmasos.foundation.model_info import ModelInfo
+from llmasos.foundation.streaming import (
+    FINISH_CANCELLED,
+    FINISH_LENGTH,
+    FINISH_STOP,
+    Generation,
+    GenerationStats,
+    Prepared,
+    TextStream,
+)
 
 log = logging.getLogger(__name__)
-
-FINISH_STOP = "stop"
-FINISH_LENGTH = "length"
-FINISH_CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -77,242 +80,6 @@ class SamplingParams:
     seed: int | None = None
     max_tokens: int = 512
     stop: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class GenerationStats:
-    """What one generation cost. Plain data for any thread."""
-
-    prompt_tokens: int
-    completion_tokens: int
-    cached_tokens: int  # prompt tokens reused from the previous request (not evaluated)
-    ttft_s: float
-    tokens_per_s: float  # decode speed, first token excluded
-    total_s: float
-    finish_reason: str  # "stop", "length" or "cancelled"
-    model: str
-
-
-def _abort_callback() -> Any:
-    """A ``ggml_abort_callback`` that costs no Python call per graph node.
-
-    llama.cpp calls the abort callback after every graph node from a compute
-    thread. A Python callback there takes the GIL hundreds of times per token and
-    stalls behind the GUI thread, so we hand it libc's ``strlen`` instead: given
-    the token's two-byte buffer it returns 0 while the flag is clear and 1 once
-    :meth:`CancelToken.cancel` set it, which is exactly "abort?" as a bool.
-    """
-    import ctypes.util
-
-    import llama_cpp
-
-    name = ctypes.util.find_library("c") or ("msvcrt" if os.name == "nt" else None)
-    libc = ctypes.CDLL(name)
-    address = ctypes.cast(libc.strlen, ctypes.c_void_p).value
-    if address is None:
-        raise ModelLoadError("The C library's strlen could not be found; cannot run llama.cpp.")
-    return llama_cpp.ggml_abort_callback(address)
-
-
-_LLAMA_LOG = logging.getLogger("llmasos.llama_cpp")
-# ggml_log_level → logging level; NONE and CONT (continuation) lines go to DEBUG
-_LOG_LEVELS = {1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING}
-_log_router: Any = None
-
-
-def _route_llama_logs() -> None:
-    """Send llama.cpp's own log lines to Python logging instead of stderr (once)."""
-    global _log_router
-    if _log_router is not None:
-        return
-    import llama_cpp
-
-    def forward(level: int, text: bytes, _data: Any) -> None:
-        _LLAMA_LOG.log(_LOG_LEVELS.get(level, logging.DEBUG), "%s",
-                       text.decode("utf-8", "replace").rstrip())
-
-    _log_router = llama_cpp.llama_log_callback(forward)
-    llama_cpp.llama_log_set(_log_router, ctypes.c_void_p(0))
-
-
-@dataclass
-class _Prepared:
-    tokens: list[int]
-    stop: tuple[str, ...]
-    max_tokens: int
-
-
-@dataclass
-class _StreamState:
-    """Per-request text state: UTF-8 reassembly and stop-string hold-back."""
-
-    stop: tuple[str, ...]
-    decoder: Any = field(default_factory=lambda: codecs.getincrementaldecoder("utf-8")("replace"))
-    pending: str = ""
-    stopped: bool = False
-
-    def feed(self, piece: bytes) -> str:
-        """Add one token's bytes; return the text that is safe to show now."""
-        self.pending += self.decoder.decode(piece)
-        for s in self.stop:
-            cut = self.pending.find(s)
-            if cut >= 0:
-                self.pending, self.stopped = self.pending[:cut], True
-        if self.stopped:
-            out, self.pending = self.pending, ""
-            return out
-        hold = max((_overlap(self.pending, s) for s in self.stop), default=0)
-        out = self.pending[: len(self.pending) - hold]
-        self.pending = self.pending[len(out) :]
-        return out
-
-    def flush(self) -> str:
-        out = self.pending + ("" if self.stopped else self.decoder.decode(b"", final=True))
-        self.pending = ""
-        return out
-
-
-def _overlap(text: str, stop: str) -> int:
-    """Length of the longest tail of ``text`` that is a proper prefix of ``stop``."""
-    for n in range(min(len(stop) - 1, len(text)), 0, -1):
-        if text.endswith(stop[:n]):
-            return n
-    return 0
-
-
-class TextStream(Iterator[str]):
-    """What every engine's request returns: text pieces, then ``stats``.
-
-    Subclasses set ``_it`` (the generator doing the work) and ``_cancel``. Runs on the
-    thread that iterates it.
-    """
-
-    _it: Iterator[str]
-    _cancel: CancelToken
-    stats: GenerationStats | None = None
-
-    def __next__(self) -> str:
-        return next(self._it)
-
-    def close(self) -> None:
-        """Stop early (as a cancel) and record stats."""
-        self._cancel.cancel()
-        for _ in self._it:
-            pass
-
-    def text(self) -> str:
-        """Consume the rest and return it joined."""
-        return "".join(self)
-
-
-class Generation(TextStream):
-    """A running request on the local model: iterate for text; ``stats`` once it ends.
-
-    Closing it early (``close()`` or leaving a ``for`` loop and dropping it) stops
-    generation and keeps the model usable.
-    """
-
-    def __init__(self, engine: Engine, prepared: _Prepared, params: SamplingParams,
-                 cancel: CancelToken) -> None:
-        self._engine = engine
-        self._cancel = cancel
-        self.stats = None
-        self._it = self._run(prepared, params)
-
-    def _run(self, prep: _Prepared, params: SamplingParams) -> Iterator[str]:
-        eng = self._engine
-        llm = eng._require()
-        t0 = time.perf_counter()
-        cached = eng._common_prefix(prep.tokens)
-        state = _StreamState(prep.stop)
-        n_out, t_first, finish = 0, 0.0, FINISH_LENGTH
-        eng._arm(self._cancel)
-        seed = params.seed if params.seed is not None else int.from_bytes(os.urandom(4), "little")
-        llm.set_seed(seed)
-        gen = llm.generate(
-            prep.tokens, top_k=params.top_k, top_p=params.top_p, min_p=params.min_p,
-            temp=params.temperature, repeat_penalty=params.repeat_penalty, reset=True,
-        )
-        try:
-            for token in _guarded(gen, self._cancel):
-                if self._cancel.is_cancelled:
-                    finish = FINISH_CANCELLED
-                    break
-                if n_out == 0:
-                    t_first = time.perf_counter()
-                if eng._is_eog(token):
-                    finish = FINISH_STOP
-                    break
-                n_out += 1
-                text = state.feed(eng._piece(token))
-                if text:
-                    yield text
-                if state.stopped:
-                    finish = FINISH_STOP
-                    break
-                if n_out >= prep.max_tokens:
-                    break
-            else:
-                finish = FINISH_CANCELLED if self._cancel.is_cancelled else finish
-        finally:
-            gen.close()
-            eng._disarm()
-        tail = state.flush()
-        if tail and finish != FINISH_CANCELLED:
-            yield tail
-        self.stats = eng._stats(len(prep.tokens), cached, n_out, t0, t_first, finish)
-
-
-def _guarded(gen: Iterator[int], cancel: CancelToken) -> Iterator[int]:
-    """Iterate llama-cpp-python's token generator, turning its errors into ours."""
-    while True:
-        try:
-            token = next(gen)
-        except StopIteration:
-            return
-        except RuntimeError as exc:
-            if cancel.is_cancelled:  # llama_decode returned 2: our abort callback fired
-                return
-            raise GenerationError(
-                f"llama.cpp failed while generating ({exc}). Try again; if it keeps "
-                "failing, lower the context length or reload the model."
-            ) from exc
-        yield token
-
-
-@contextmanager
-def _load_progress(report: Callable[[float], None] | None) -> Iterator[None]:
-    """Have llama.cpp report its loading progress to ``report`` while in the block.
-
-    ``Llama()`` builds its model parameters from ``llama_model_default_params()`` and
-    has no argument for llama.cpp's progress callback, so for the length of one load
-    (on the one thread that loads) that function hands out parameters with ours set.
-    """
-    if report is None:
-        yield
-        return
-    import llama_cpp.llama_cpp as lib
-
-    def on_progress(value: float, _user: Any) -> bool:  # llama.cpp's loading thread
-        try:
-            report(min(max(float(value), 0.0), 1.0))
-        except Exception:  # a broken listener must not abort the load
-            log.exception("load progress listener failed")
-        return True  # carry on loading
-
-    callback = lib.llama_progress_callback(on_progress)
-    original = lib.llama_model_default_params
-
-    def with_progress() -> Any:
-        params = original()
-        params.progress_callback = callback
-        return params
-
-    lib.llama_model_default_params = with_progress
-    try:
-        yield
-    finally:
-        lib.llama_model_default_params = original
 
 
 class Engine:
@@ -382,7 +149,7 @@ class Engine:
         previous = (self._info, self.settings) if self._info is not None else None
         self.close()
         try:
-            with _load_progress(progress):
+            with load_progress(progress):
                 self._open(info, new_settings)
         except ModelLoadError:
             if previous is not None:
@@ -394,7 +161,7 @@ class Engine:
     def _open(self, info: ModelInfo, settings: EngineSettings) -> None:
         import llama_cpp
 
-        _route_llama_logs()
+        route_llama_logs()
         n_ctx = settings.n_ctx
         if info.context_length:
             n_ctx = min(n_ctx, info.context_length)
@@ -424,7 +191,7 @@ class Engine:
         self._vocab = llm._model.vocab
         self._format = ChatFormat(info)
         self._pieces = {}
-        self._abort_cb = _abort_callback()
+        self._abort_cb = abort_callback()
 
     def close(self) -> None:
         """Free the model (and its memory). Safe to call twice."""
@@ -514,7 +281,7 @@ class Engine:
                 "Shorten the text, start a new conversation, or raise the context length "
                 "in Settings.", prompt_tokens=len(tokens), n_ctx=n_ctx,
             )
-        prep = _Prepared(tokens, params.stop, max(1, min(params.max_tokens, room)))
+        prep = Prepared(tokens, params.stop, max(1, min(params.max_tokens, room)))
         return Generation(self, prep, params, cancel or CancelToken())
 
     # -- internals used by Generation ----------------------------------------
@@ -556,6 +323,9 @@ def resolve_gpu_layers(requested: int | None) -> int:
 
 
 __all__ = [
+    "FINISH_CANCELLED",
+    "FINISH_LENGTH",
+    "FINISH_STOP",
     "CancelToken",
     "ChatMessage",
     "Engine",

@@ -27,6 +27,7 @@ from typing import Any
 from llmasos.errors import ConversationStoreError
 from llmasos.foundation.engine import SamplingParams
 from llmasos.foundation.paths import app_paths
+from llmasos.services.conversation_schema import MIGRATIONS, SCHEMA_VERSION, statements
 
 DB_NAME = "conversations.sqlite3"
 
@@ -34,58 +35,6 @@ DB_NAME = "conversations.sqlite3"
 #: ``stopped`` when the person cancelled it, ``failed`` when generation failed.
 DONE, STREAMING, STOPPED, FAILED = "done", "streaming", "stopped", "failed"
 
-MIGRATIONS: tuple[str, ...] = (
-    # 1: conversations and messages
-    """
-    CREATE TABLE conversations (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        title TEXT NOT NULL,
-        is_auto_title INTEGER NOT NULL DEFAULT 1,
-        system_prompt TEXT NOT NULL DEFAULT '',
-        persona TEXT NOT NULL DEFAULT '',
-        model TEXT NOT NULL DEFAULT '',
-        sampling TEXT NOT NULL DEFAULT '',
-        pinned INTEGER NOT NULL DEFAULT 0,
-        cut_message_id INTEGER,
-        created REAL NOT NULL,
-        updated REAL NOT NULL
-    );
-    CREATE TABLE messages (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-        role TEXT NOT NULL,
-        content TEXT NOT NULL,
-        status TEXT NOT NULL DEFAULT 'done',
-        created REAL NOT NULL,
-        prompt_tokens INTEGER NOT NULL DEFAULT 0,
-        completion_tokens INTEGER NOT NULL DEFAULT 0,
-        tokens_per_s REAL NOT NULL DEFAULT 0,
-        ttft_s REAL NOT NULL DEFAULT 0,
-        model TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX messages_by_conversation ON messages(conversation_id, id);
-    """,
-    # 2: full-text search, and editable personas
-    """
-    CREATE VIRTUAL TABLE messages_fts USING fts5(
-        content, content='messages', content_rowid='id', tokenize='trigram');
-    CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
-        INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
-    END;
-    CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
-        INSERT INTO messages_fts(messages_fts, rowid, content)
-        VALUES ('delete', old.id, old.content);
-    END;
-    CREATE TRIGGER messages_au AFTER UPDATE OF content ON messages BEGIN
-        INSERT INTO messages_fts(messages_fts, rowid, content)
-        VALUES ('delete', old.id, old.content);
-        INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
-    END;
-    INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
-    CREATE TABLE personas (name TEXT PRIMARY KEY, system_prompt TEXT NOT NULL);
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 @dataclass(frozen=True)
@@ -217,7 +166,7 @@ class ConversationStore:
                     f"{self.path} was written by a newer LLMasOS (schema {version}, this "
                     f"version reads up to {SCHEMA_VERSION}). Update LLMasOS to open it.")
             for number in range(version, SCHEMA_VERSION):
-                for statement in _statements(MIGRATIONS[number]):
+                for statement in statements(MIGRATIONS[number]):
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number + 1}")
 
@@ -401,18 +350,6 @@ class ConversationStore:
         with self._tx() as db:
             db.execute("INSERT OR REPLACE INTO personas (name, system_prompt) VALUES (?, ?)",
                        (name, system_prompt))
-
-
-def _statements(script: str) -> list[str]:
-    """Split a migration into statements (trigger bodies contain semicolons)."""
-    out: list[str] = []
-    pending = ""
-    for line in script.strip().splitlines():
-        pending += line + "\n"
-        if sqlite3.complete_statement(pending):
-            out.append(pending.strip())
-            pending = ""
-    return out
 
 
 def _snippet(body: str, text: str, width: int = 40) -> str:

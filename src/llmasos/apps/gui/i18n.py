@@ -19,9 +19,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
+from llmasos.foundation.settings_rules import LANGUAGES  # the values of ui.language
+
 log = logging.getLogger(__name__)
 
-LANGUAGES = ("system", "en", "zh_CN")  # the values of the ``ui.language`` setting
 SOURCE_LANGUAGE = "en"
 _TRANSLATED = ("zh_CN",)  # languages with a llmasos_<lang>.qm file
 _REPO_I18N = Path(__file__).resolve().parents[4] / "resources" / "i18n"

@@ -32,8 +32,8 @@ from llmasos.foundation.download import (
     Downloader,
     DownloadProgress,
     DownloadResult,
-    Unfinished,
 )
+from llmasos.foundation.download_parts import Unfinished
 from llmasos.foundation.hub_types import GgufEntry
 from llmasos.foundation.model_store import InstalledModel, ModelStore
 

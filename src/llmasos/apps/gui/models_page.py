@@ -22,7 +22,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from llmasos.foundation.download import unfinished_downloads
+from llmasos.foundation.download_parts import unfinished_downloads
 from llmasos.foundation.hub_errors import ModelExistsError
 from llmasos.foundation.hub_types import GgufEntry, resolve_endpoint
 from llmasos.foundation.model_store import InstalledModel, ModelStore

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
-from llmasos.foundation.settings import SEED_MAX
+from llmasos.foundation.settings_rules import SEED_MAX
 
 THREADS_AUTO = 0  # the spin boxes' minimum shows "Auto" / "Random" and means None
 GPU_LAYERS_AUTO = -2

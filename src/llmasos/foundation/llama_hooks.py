@@ -1,0 +1,102 @@
+"""The three places where LLMasOS reaches into llama.cpp itself, below llama-cpp-python.
+
+* :func:`abort_callback`: cancel a request during prefill without any Python per node;
+* :func:`route_llama_logs`: llama.cpp's log lines into :mod:`logging`, not stderr;
+* :func:`load_progress`: llama.cpp's model-loading progress, which ``Llama()`` does not
+  expose.
+
+Each imports ``llama_cpp`` when first called, on the thread that loads models.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from llmasos.errors import ModelLoadError
+
+log = logging.getLogger("llmasos.foundation.engine")
+
+
+def abort_callback() -> Any:
+    """A ``ggml_abort_callback`` that costs no Python call per graph node.
+
+    llama.cpp calls the abort callback after every graph node from a compute
+    thread. A Python callback there takes the GIL hundreds of times per token and
+    stalls behind the GUI thread, so we hand it libc's ``strlen`` instead: given
+    the token's two-byte buffer it returns 0 while the flag is clear and 1 once
+    :meth:`CancelToken.cancel` set it, which is exactly "abort?" as a bool.
+    """
+    import ctypes.util
+
+    import llama_cpp
+
+    name = ctypes.util.find_library("c") or ("msvcrt" if os.name == "nt" else None)
+    libc = ctypes.CDLL(name)
+    address = ctypes.cast(libc.strlen, ctypes.c_void_p).value
+    if address is None:
+        raise ModelLoadError("The C library's strlen could not be found; cannot run llama.cpp.")
+    return llama_cpp.ggml_abort_callback(address)
+
+
+_LLAMA_LOG = logging.getLogger("llmasos.llama_cpp")
+# ggml_log_level → logging level; NONE and CONT (continuation) lines go to DEBUG
+_LOG_LEVELS = {1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING}
+_log_router: Any = None
+
+
+def route_llama_logs() -> None:
+    """Send llama.cpp's own log lines to Python logging instead of stderr (once)."""
+    global _log_router
+    if _log_router is not None:
+        return
+    import llama_cpp
+
+    def forward(level: int, text: bytes, _data: Any) -> None:
+        _LLAMA_LOG.log(_LOG_LEVELS.get(level, logging.DEBUG), "%s",
+                       text.decode("utf-8", "replace").rstrip())
+
+    _log_router = llama_cpp.llama_log_callback(forward)
+    llama_cpp.llama_log_set(_log_router, ctypes.c_void_p(0))
+
+
+@contextmanager
+def load_progress(report: Callable[[float], None] | None) -> Iterator[None]:
+    """Have llama.cpp report its loading progress to ``report`` while in the block.
+
+    ``Llama()`` builds its model parameters from ``llama_model_default_params()`` and
+    has no argument for llama.cpp's progress callback, so for the length of one load
+    (on the one thread that loads) that function hands out parameters with ours set.
+    """
+    if report is None:
+        yield
+        return
+    import llama_cpp.llama_cpp as lib
+
+    def on_progress(value: float, _user: Any) -> bool:  # llama.cpp's loading thread
+        try:
+            report(min(max(float(value), 0.0), 1.0))
+        except Exception:  # a broken listener must not abort the load
+            log.exception("load progress listener failed")
+        return True  # carry on loading
+
+    callback = lib.llama_progress_callback(on_progress)
+    original = lib.llama_model_default_params
+
+    def with_progress() -> Any:
+        params = original()
+        params.progress_callback = callback
+        return params
+
+    lib.llama_model_default_params = with_progress
+    try:
+        yield
+    finally:
+        lib.llama_model_default_params = original
+
+
+__all__ = ["abort_callback", "load_progress", "route_llama_logs"]
