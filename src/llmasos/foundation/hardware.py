@@ -23,7 +23,7 @@ class HardwareInfo:
 def _meminfo() -> tuple[int, int]:
     """(total, available) RAM in bytes; falls back to sysconf where /proc is missing."""
     try:
-        with open("/proc/meminfo", encoding="ascii") as f:
+        with open("/proc/meminfo", encoding="utf-8") as f:
             fields = {line.split(":")[0]: int(line.split()[1]) * 1024 for line in f}
         return fields["MemTotal"], fields.get("MemAvailable", fields["MemFree"])
     except (OSError, KeyError, ValueError, IndexError):

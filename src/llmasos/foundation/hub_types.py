@@ -7,7 +7,6 @@ model store and the downloader name these before anything talks to the Hub.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 import re
@@ -17,6 +16,7 @@ from typing import Literal
 from urllib.parse import urlparse
 
 from llmasos.foundation.hub_errors import InsecureEndpointError, UnsafeFileNameError
+from llmasos.foundation.net import is_loopback_host
 
 log = logging.getLogger("llmasos.foundation.hub")
 
@@ -96,16 +96,6 @@ def resolve_endpoint(endpoint: str | None = None) -> str:
         f"The Hub endpoint '{chosen}' is not an https address. Set an https:// endpoint in "
         "Settings (plain http is only allowed for this machine: localhost or 127.0.0.1)."
     )
-
-
-def is_loopback_host(host: str) -> bool:
-    """Whether ``host`` names this computer: localhost (``*.localhost``) or a loopback IP."""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def parse_quantization(file_name: str) -> str | None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from llmasos.foundation.hub_types import is_loopback_host
+from llmasos.foundation.net import is_loopback_host
 
 if TYPE_CHECKING:
     from llmasos.foundation.settings import AppSettings
