@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from llmasos.apps.gui.tools import TOOLS, ToolWindow
+from llmasos.apps.gui.tool_names import TOOL_NAMES
+from llmasos.apps.gui.tools import ToolWindow
 from llmasos.apps.gui.window import MainWindow
 from llmasos.foundation.engine import SamplingParams
 from llmasos.foundation.settings import SettingsStore
@@ -94,7 +95,7 @@ def test_accessible_name_check_catches_a_nameless_control(qtbot) -> None:
 
 def test_every_control_of_every_page_has_a_name(qtbot, window: MainWindow) -> None:
     missing = unnamed_controls(window)
-    for tool in TOOLS:
+    for tool in TOOL_NAMES:
         tool_window = ToolWindow(tool, window.kernel, SamplingParams)
         qtbot.addWidget(tool_window)
         missing += [f"{tool} window: {m}" for m in unnamed_controls(tool_window)]
@@ -148,7 +149,7 @@ def test_text_follows_the_system_font_size(qtbot, qapp: QApplication) -> None:
 
 
 def test_tool_windows_are_main_windows_with_titles(qtbot) -> None:
-    for tool in TOOLS:
+    for tool in TOOL_NAMES:
         w = ToolWindow(tool, Kernel(), SamplingParams)
         qtbot.addWidget(w)
         assert isinstance(w, QMainWindow) and "LLMasOS" in w.windowTitle()

@@ -40,9 +40,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-COALESCE_S = 0.033  # hand text to the GUI at most every 33 ms (~30 repaints a second);
-# measured in bench/gui.py: at 16 ms the GUI-thread wake-ups cost ~3 % of decode speed
-# on a 2-core machine, at 33 ms none, and 30 updates a second still reads as smooth
+COALESCE_S = 0.050  # hand text to the GUI at most every 50 ms (20 repaints a second);
+# measured in bench/gui.py on 2 cores, where every GUI-thread wake-up takes time from one of
+# llama.cpp's two OpenMP threads and the other then waits at a barrier: decode speed into a
+# widget vs raw llama.cpp was 0.94-0.97 at 33 ms and 0.995-1.0 at 50 ms. The first piece
+# of a reply goes out at once (time to first token is not delayed).
 
 #: A job runs on the worker thread: it gets the engine and the request's cancel token
 #: and yields text (``str``) or events (any other frozen dataclass, e.g. progress).
@@ -333,7 +335,7 @@ class Kernel(QObject):
         Events (non-text items) go out at once, after any text that came before them.
         """
         parts: list[str] = []
-        last = time.monotonic()
+        last = 0.0  # the first text goes out at once
         for item in stream:
             if not isinstance(item, str):
                 if parts:

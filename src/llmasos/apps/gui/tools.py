@@ -1,29 +1,47 @@
-"""The registry of tool pages, and the window that hosts one tool on its own."""
+"""The registry of tool pages, and the window that hosts one tool on its own.
+
+Each tool's module is imported when a page of it is first made, so opening the Chat
+page does not load the writing assistant and the translator.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow
 
-from llmasos.apps.gui.tool_names import TOOL_TITLES
-from llmasos.foundation.engine import SamplingParams
-from llmasos.kernel.kernel import Kernel
+from llmasos.apps.gui.tool_names import TOOL_NAMES, TOOL_TITLES
 
-from .chat_page import ChatPage
-from .tool_pages import ToolPage
-from .translate_page import TranslatePage
-from .write_page import WritePage
+if TYPE_CHECKING:
+    from llmasos.foundation.engine import SamplingParams
+    from llmasos.kernel.kernel import Kernel
 
-TOOLS: dict[str, type[ToolPage]] = {"chat": ChatPage, "write": WritePage,
-                                    "translate": TranslatePage}
+    from .tool_pages import ToolPage
+
+
+def tool_class(tool: str) -> type[ToolPage]:
+    """The page class of ``tool`` ("chat", "write" or "translate"), imported on demand."""
+    if tool == "chat":
+        from .chat_page import ChatPage
+
+        return ChatPage
+    if tool == "write":
+        from .write_page import WritePage
+
+        return WritePage
+    if tool == "translate":
+        from .translate_page import TranslatePage
+
+        return TranslatePage
+    raise KeyError(f"no tool called {tool!r}; the tools are {', '.join(TOOL_NAMES)}")
 
 
 def tool_page(tool: str, kernel: Kernel, params: Callable[[], SamplingParams]) -> ToolPage:
-    """A new page of ``tool`` ("chat", "write" or "translate")."""
-    return TOOLS[tool](kernel, params)
+    """A new page of ``tool``."""
+    return tool_class(tool)(kernel, params)
 
 
 class ToolWindow(QMainWindow):
