@@ -22,6 +22,7 @@ from typing import Any
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.download import DownloadControl, Downloader, DownloadProgress
 from llmasos.foundation.fit import estimate_for_entry, recommend
+from llmasos.foundation.hardware import gpu_memory
 from llmasos.foundation.hub import GgufEntry, HubClient
 from llmasos.foundation.hub_errors import HubNotFoundError
 from llmasos.foundation.model_store import InstalledModel, ModelStore
@@ -97,10 +98,11 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 def _cmd_files(args: argparse.Namespace) -> int:
     entries = hub_client().list_gguf(args.repo, revision=args.revision)
-    best = recommend(entries, args.ctx, repo_id=args.repo)
+    vram = gpu_memory()  # once for the listing
+    best = recommend(entries, args.ctx, repo_id=args.repo, vram=vram)
     out: list[dict[str, Any]] = []
     for e in entries:
-        fit = estimate_for_entry(e, args.ctx, repo_id=args.repo, available=None)
+        fit = estimate_for_entry(e, args.ctx, repo_id=args.repo, available=None, vram=vram)
         out.append({"name": e.name, "quantization": e.quantization, "size": e.size,
                     "parts": [asdict(p) for p in e.parts], "fit": fit.verdict,
                     "fit_detail": fit.describe(), "recommended": e is best})

@@ -7,6 +7,7 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -86,17 +87,18 @@ def gpu_memory() -> int | None:
         return None
 
 
-def _ggml_gpu_free() -> int | None:
+@lru_cache(maxsize=1)
+def _ggml() -> Any:
+    """ggml's device API from llama-cpp-python's libraries, set up once (None if absent)."""
     import ctypes
 
     import llama_cpp  # loads ggml and registers its backends
 
     del llama_cpp
     folder = _llama_lib_dir()
-    assert folder is not None
     lib_name = next((f for f in ("libggml.so", "libggml.dylib", "ggml.dll")
-                     if (folder / f).exists()), None)
-    if lib_name is None:
+                     if folder is not None and (folder / f).exists()), None)
+    if folder is None or lib_name is None:
         return None
     ggml = ctypes.CDLL(str(folder / lib_name))
     ggml.ggml_backend_dev_count.restype = ctypes.c_size_t
@@ -107,6 +109,15 @@ def _ggml_gpu_free() -> int | None:
     ggml.ggml_backend_dev_memory.restype = None
     ggml.ggml_backend_dev_memory.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t),
                                              ctypes.POINTER(ctypes.c_size_t)]
+    return ggml
+
+
+def _ggml_gpu_free() -> int | None:
+    import ctypes
+
+    ggml = _ggml()
+    if ggml is None:
+        return None
     free_total, found = 0, False
     for i in range(ggml.ggml_backend_dev_count()):
         device = ggml.ggml_backend_dev_get(i)

@@ -123,9 +123,9 @@ class RepoFiles:
 def list_files_job(make_client: ClientFactory, repo: str, context: int) -> RepoFiles:
     """List ``repo``'s GGUF models with fit estimates (worker thread)."""
     entries = make_client().list_gguf(repo)
-    available = hardware.available_ram()
-    best = recommend(entries, context, repo_id=repo, available=available)
+    available, vram = hardware.available_ram(), hardware.gpu_memory()  # once per listing
+    best = recommend(entries, context, repo_id=repo, available=available, vram=vram)
     return RepoFiles(repo, tuple(
-        FileChoice(e, estimate_for_entry(e, context, repo_id=repo, available=available),
-                   e is best)
+        FileChoice(e, estimate_for_entry(e, context, repo_id=repo, available=available,
+                                         vram=vram), e is best)
         for e in entries))

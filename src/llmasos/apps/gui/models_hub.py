@@ -24,7 +24,7 @@ from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
 from llmasos.errors import LLMasOSError
 from llmasos.foundation import hardware
 from llmasos.foundation.catalog import CatalogEntry, load_catalog
-from llmasos.foundation.fit import BITS_PER_WEIGHT, FitEstimate, estimate_for_file
+from llmasos.foundation.fit import AUTO, BITS_PER_WEIGHT, FitEstimate, estimate_for_file
 from llmasos.foundation.hub_types import GgufEntry, RepoSummary, SortKey
 
 from .background import BackgroundRunner
@@ -55,11 +55,12 @@ def _status_label(name: str) -> QLabel:
     return label
 
 
-def catalog_fit(entry: CatalogEntry, context: int, available: int) -> FitEstimate:
+def catalog_fit(entry: CatalogEntry, context: int, available: int,
+                vram: int | None = AUTO) -> FitEstimate:
     """Fit of a catalog model before its files are listed: size from parameters × bits."""
     size = int(entry.params_b * 1e9 * BITS_PER_WEIGHT.get(entry.quant, 4.85) / 8)
     return estimate_for_file(size, context, name=f"{entry.params_b:g}B",
-                             quantization=entry.quant, available=available)
+                             quantization=entry.quant, available=available, vram=vram)
 
 
 class CatalogPanel(QWidget):
@@ -107,7 +108,7 @@ class CatalogPanel(QWidget):
         except LLMasOSError as exc:
             self.status.setText(str(exc))
             return
-        available = hardware.available_ram()
+        available, vram = hardware.available_ram(), hardware.gpu_memory()  # once per refresh
         best = recommend_entry(self.entries, available)
         context = self._context()
         self.table.setRowCount(len(self.entries))
@@ -119,7 +120,7 @@ class CatalogPanel(QWidget):
                     cell(e.repo, e.description),
                     cell(f"{e.params_b:g}B", align_right=True),
                     cell(e.quant),
-                    fit_cell(catalog_fit(e, context, available)),
+                    fit_cell(catalog_fit(e, context, available, vram)),
                     cell(tr(RECOMMENDED) if e is best else ""),
                     cell(", ".join(e.languages)),
                     cell(e.licence),
