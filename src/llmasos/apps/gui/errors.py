@@ -31,23 +31,24 @@ class RotatingLog(logging.FileHandler):
         self.max_bytes, self.backups = max_bytes, backups
 
     def emit(self, record: logging.LogRecord) -> None:
+        """Format the record once, rotate first if it would pass the size, then write it."""
         try:
-            if self._too_big(record):
+            text = self.format(record) + self.terminator
+            if self.stream is None:
+                self.stream = self._open()
+            size = self.stream.tell()
+            if size and size + len(text.encode("utf-8")) > self.max_bytes:
                 self._rotate()
-        except OSError:
+                self.stream = self._open()
+            self.stream.write(text)
+            self.flush()
+        except Exception:
             self.handleError(record)
-        super().emit(record)
-
-    def _too_big(self, record: logging.LogRecord) -> bool:
-        path = Path(self.baseFilename)
-        size = self.stream.tell() if self.stream is not None else (
-            path.stat().st_size if path.exists() else 0)
-        return size > 0 and size + len(self.format(record)) + 1 > self.max_bytes
 
     def _rotate(self) -> None:
         if self.stream is not None:
             self.stream.close()
-            self.stream = None  # type: ignore[assignment]  # reopened by emit (delay=True)
+            self.stream = None  # type: ignore[assignment]  # emit opens the new file
         base = Path(self.baseFilename)
         for i in range(self.backups - 1, 0, -1):
             older = base.with_name(f"{base.name}.{i}")
