@@ -56,6 +56,8 @@ from llmasos.services.chat import ChatService, ReplyStarted
 from llmasos.services.conversations import DONE, STREAMING, ConversationStore, StoredMessage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import raw_llama
 
 N_CTX = 4096
 TURNS = 12
@@ -167,11 +169,10 @@ def bench_ttft(model: Path, reps: int, reply_tokens: int) -> dict[str, object]:
 def raw_floor(model: Path, evals: dict[int, tuple[list[int], list[int]]], reps: int,
               threads: int | None, n_batch: int) -> dict[int, float]:
     """Best seconds bare llama.cpp takes to evaluate each recorded turn's new tokens."""
-    import llama_cpp
 
-    llm = llama_cpp.Llama(str(model), n_ctx=N_CTX, n_batch=n_batch,
-                          n_threads=threads or hardware.default_threads(),
-                          n_threads_batch=threads or hardware.default_threads(), verbose=False)
+    llm = raw_llama(model, n_ctx=N_CTX, n_batch=n_batch,
+                    n_threads=threads or hardware.default_threads(),
+                    n_threads_batch=threads or hardware.default_threads(), verbose=False)
     best: dict[int, float] = {}
     for _ in range(reps):
         for turn in (1, TURNS - 1):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def default_model() -> Path:
@@ -23,3 +24,26 @@ def busy_cpu_s() -> float | None:
         return None
     user, nice, system, _idle, _iowait, irq, softirq = (int(f) for f in fields[:7])
     return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def raw_llama(path: Path, **kwargs: Any) -> Any:
+    """A bare ``llama_cpp.Llama`` for a baseline, run the way the app's probe found safe.
+
+    On a CPU where llama.cpp's AMX path crashes, a plain ``Llama()`` would take the bench
+    down; this asks the probe (cached after the first run) whether weight repacking must
+    be off for ``path`` at these settings, and loads with that choice.
+    """
+    import llama_cpp
+
+    from llmasos.foundation.engine import EngineSettings
+    from llmasos.foundation.gguf_file import read_model_info
+    from llmasos.foundation.llama_hooks import model_params
+    from llmasos.foundation.probe import probe
+    from llmasos.foundation.runtime import resolve
+
+    info = read_model_info(path)
+    wanted = EngineSettings(n_ctx=kwargs.get("n_ctx", 512), n_threads=kwargs.get("n_threads"),
+                            n_batch=kwargs.get("n_batch", 512))
+    verdict = probe(info.path, resolve(wanted, info.context_length))
+    with model_params(extra_bufts=verdict.config.extra_bufts):
+        return llama_cpp.Llama(model_path=str(path), **kwargs)

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import busy_cpu_s, default_model  # bench/common.py
+from common import busy_cpu_s, default_model, raw_llama  # bench/common.py
 from llmasos.foundation import hardware
 from llmasos.foundation.engine import ChatMessage, Engine, EngineSettings, SamplingParams
 
@@ -107,10 +107,9 @@ class RawSide:
     """llama-cpp-python used directly, as its README shows."""
 
     def __init__(self, path: Path, threads: int) -> None:
-        import llama_cpp
 
-        self.llm = llama_cpp.Llama(model_path=str(path), n_ctx=N_CTX, n_threads=threads,
-                                   n_threads_batch=threads, verbose=False)
+        self.llm = raw_llama(path, n_ctx=N_CTX, n_threads=threads, n_threads_batch=threads,
+                             verbose=False)
 
     def count(self, text: str) -> int:
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))

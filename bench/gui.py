@@ -60,7 +60,7 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, SignalInstance
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
-from common import busy_cpu_s, default_model  # bench/common.py
+from common import busy_cpu_s, default_model, raw_llama  # bench/common.py
 from llmasos.foundation import hardware
 from llmasos.foundation.chat_format import ChatFormat
 from llmasos.foundation.engine import (
@@ -249,8 +249,8 @@ class Raw:
     def __init__(self, path: Path, threads: int, prompt_text: str) -> None:
         import llama_cpp
 
-        self.llm = llama_cpp.Llama(model_path=str(path), n_ctx=N_CTX, n_threads=threads,
-                                   n_threads_batch=threads, verbose=False)
+        self.llm = raw_llama(path, n_ctx=N_CTX, n_threads=threads, n_threads_batch=threads,
+                             verbose=False)
         self.prompt = self.llm.tokenize(prompt_text.encode("utf-8"), add_bos=False, special=True)
         self._is_eog = llama_cpp.llama_vocab_is_eog
         self._vocab = self.llm._model.vocab

@@ -152,3 +152,27 @@ def variants(lay: Layout) -> list[Variant]:
     out.append(Variant("extra_bytes_at_end", head, pad_to=size + 4096))
     return out
 
+
+
+def patched_field(source: Path, dest: Path, key: str, value: float) -> Path:
+    """A copy of ``source`` with the metadata value ``key`` set to ``value`` (same type).
+
+    Header and tensors stay well formed; only the hyperparameter changes, e.g. a zero
+    ``llama.block_count`` or a NaN ``llama.attention.layer_norm_rms_epsilon``, which
+    llama.cpp accepts at load and aborts on at the first decode.
+    """
+    import shutil
+
+    import numpy as np
+
+    reader = gguf.GGUFReader(source)
+    field = reader.fields[key]
+    part = field.parts[field.data[0]]
+    offset = int(part.__array_interface__["data"][0]) - reader.data.ctypes.data
+    data = np.array([value], dtype=part.dtype).tobytes()
+    del reader, field, part
+    shutil.copyfile(source, dest)
+    with dest.open("r+b") as f:
+        f.seek(offset)
+        f.write(data)
+    return dest

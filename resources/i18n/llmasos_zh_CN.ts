@@ -1685,6 +1685,10 @@ From: {source}</source>
         <translation>上次生成的速度</translation>
     </message>
     <message>
+        <source>What LLMasOS turned off to run the model</source>
+        <translation>LLMasOS 为运行模型而关闭的功能</translation>
+    </message>
+    <message>
         <source>Busy</source>
         <translation>忙碌</translation>
     </message>
@@ -1719,6 +1723,18 @@ From: {source}</source>
     <message>
         <source>Context {n} tokens</source>
         <translation>上下文 {n} 个词元</translation>
+    </message>
+    <message>
+        <source>llama.cpp crashes with this model on the GPU; LLMasOS runs it on the CPU (slower).</source>
+        <translation>llama.cpp 在 GPU 上运行此模型时崩溃；LLMasOS 改在 CPU 上运行（较慢）。</translation>
+    </message>
+    <message>
+        <source>llama.cpp&apos;s AMX acceleration crashes on this CPU; LLMasOS runs without it.</source>
+        <translation>llama.cpp 的 AMX 加速在此 CPU 上会崩溃；LLMasOS 已不使用它运行。</translation>
+    </message>
+    <message>
+        <source>llama.cpp&apos;s repacked CPU weights crash with this model on this CPU; LLMasOS runs without them.</source>
+        <translation>llama.cpp 的 CPU 权重重排在此 CPU 上运行此模型时崩溃；LLMasOS 已不使用它运行。</translation>
     </message>
     <message>
         <source>Last: {tps:.1f} tokens/s</source>

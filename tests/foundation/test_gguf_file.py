@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import random
 import struct
-import subprocess
-import sys
 from pathlib import Path
 
 import gguf
@@ -17,10 +14,8 @@ from llmasos.errors import (
     ModelFileInvalid,
     ModelFileNotFound,
     ModelFileUnsupported,
-    ModelLoadError,
 )
 from llmasos.foundation.gguf_file import MARKER_TOKENS, ModelInfo, read_model_info
-from llmasos.foundation.probe import is_probe_cached, probe_load
 
 
 def _prefix(source: Path, n: int, dest: Path) -> Path:
@@ -294,51 +289,3 @@ def test_missing_path(tmp_path: Path) -> None:
     with pytest.raises(ModelFileNotFound, match="No model file"):
         read_model_info(tmp_path / "nope.gguf")
 
-
-def test_probe_success_is_cached(smollm2_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert not is_probe_cached(smollm2_path)
-    probe_load(smollm2_path)
-    assert is_probe_cached(smollm2_path)
-
-    def no_spawn(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a cached probe must not start a process")
-
-    monkeypatch.setattr(subprocess, "run", no_spawn)
-    probe_load(smollm2_path)
-
-
-def test_probe_cache_follows_the_file(tmp_path: Path) -> None:
-    path = _small_gguf(tmp_path / "x.gguf", arch="nonexistent_arch")
-    assert not is_probe_cached(path)
-    assert not is_probe_cached(tmp_path / "missing.gguf")
-
-
-def test_probe_refused_by_llama(tmp_path: Path) -> None:
-    path = _small_gguf(tmp_path / "x.gguf", arch="nonexistent_arch")
-    read_model_info(path)  # structurally fine: the validator accepts it
-    with pytest.raises(ModelLoadError, match="unknown model architecture: 'nonexistent_arch'"):
-        probe_load(path)
-    assert not is_probe_cached(path)
-
-
-def test_probe_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A child killed by a signal reads as a damaged file (stand-in child: aborts itself)."""
-    fake_python = tmp_path / "python"
-    fake_python.write_text("#!/bin/sh\nkill -ABRT $$\n")
-    fake_python.chmod(0o755)
-    model = _small_gguf(tmp_path / "x.gguf")
-    monkeypatch.setattr(sys, "executable", os.fspath(fake_python))
-    with pytest.raises(ModelFileInvalid, match=r"llama.cpp crashed while reading .*SIGABRT"):
-        probe_load(model)
-    assert not is_probe_cached(model)
-
-
-def test_probe_timeout(smollm2_path: Path) -> None:
-    with pytest.raises(ModelLoadError, match="took more than"):
-        probe_load(smollm2_path, timeout=0.01)
-    assert not is_probe_cached(smollm2_path)
-
-
-def test_probe_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(ModelFileNotFound):
-        probe_load(tmp_path / "nope.gguf")

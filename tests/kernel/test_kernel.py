@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QPlainTextEdit
 
 from llmasos.foundation.engine import ChatMessage, EngineSettings, SamplingParams
 from llmasos.kernel.kernel import Kernel, Priority
+from malformed_gguf import patched_field
 
 pytestmark = pytest.mark.real_model
 
@@ -223,3 +224,40 @@ def test_job_events_arrive_in_order_with_text(qtbot, kernel: Kernel) -> None:
     with qtbot.waitSignal(kernel.finished, timeout=10_000):
         kernel.submit(job)
     assert seen == ["a", Progress(1), "b", Progress(2)]
+
+
+def test_a_file_that_crashes_at_decode_keeps_the_previous_model(
+        qtbot, kernel: Kernel, smollm2_path: Path, tmp_path: Path) -> None:
+    """Zero layers: loads in llama.cpp, aborts at the first decode; the probe's child dies,
+    the kernel reports the failure and keeps serving the model it had."""
+    bad = patched_field(smollm2_path, tmp_path / "zero-layers.gguf", "llama.block_count", 0)
+    rec = Recorder(kernel)
+    with qtbot.waitSignal(kernel.load_failed, timeout=120_000) as blocker:
+        rid = kernel.load_model(bad, EngineSettings(n_ctx=2048, n_batch=64))
+    assert "zero-layers.gguf" in blocker.args[0]
+    _wait_done(qtbot, rec, rid)
+    assert rec.order("failed") == [rid]
+    assert kernel.model_info is not None and kernel.model_info.path == smollm2_path.resolve()
+    rid = kernel.chat(ASK, SHORT)
+    _wait_done(qtbot, rec, rid)
+    assert rec.order("finished") == [rid] and rec.text[rid].strip()
+
+
+def test_status_bar_says_what_was_turned_off(qtbot, smollm2_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from llmasos.apps.gui.status import StatusBar
+    from llmasos.foundation.probe import CRASH_HOOK_ENV
+    from llmasos.foundation.runtime import RunConfig
+
+    monkeypatch.setenv(CRASH_HOOK_ENV, "extra_bufts")
+    k = Kernel()
+    bar = StatusBar(k)
+    qtbot.addWidget(bar)
+    try:
+        assert bar.notice.isHidden()
+        with qtbot.waitSignal(k.loaded, timeout=120_000):
+            k.load_model(smollm2_path, EngineSettings(n_ctx=512, n_batch=64, n_threads=1))
+        assert k.run_config == RunConfig(extra_bufts=False)
+        assert not bar.notice.isHidden() and "LLMasOS runs without" in bar.notice.text()
+    finally:
+        assert k.shutdown(30)

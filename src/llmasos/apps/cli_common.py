@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from pathlib import Path
 from typing import BinaryIO
 
 from llmasos.errors import InvalidInputError, SettingsError
 from llmasos.foundation.engine import Engine, EngineSettings
 from llmasos.foundation.remote import RemoteEngine
+from llmasos.foundation.runtime import RunConfig
 from llmasos.foundation.settings import AppSettings
 
 REMOTE_KEY_ENV = "LLMASOS_REMOTE_KEY"
@@ -77,8 +80,23 @@ def make_engine(args: argparse.Namespace, settings: AppSettings) -> Engine | Rem
         raise SettingsError("No model given: pass --model PATH_OR_NAME, or --remote URL for "
                             "an OpenAI-compatible server.")
     engine = Engine(engine_settings(args))
-    engine.load(resolve_model(model))
+    load_local(engine, resolve_model(model))
     return engine
+
+
+def load_local(engine: Engine, path: Path) -> None:
+    """Load ``path`` (through the probe) and say on stderr what had to be turned off."""
+    engine.load(path)
+    report_run_config(engine.run_config)
+
+
+def report_run_config(config: RunConfig | None) -> None:
+    """One ``note:`` line on stderr when llama.cpp runs the model with a path turned off."""
+    from llmasos.foundation.probe import notice_for
+
+    notice = notice_for(config) if config is not None else None
+    if notice:
+        print(f"note: {notice}", file=sys.stderr, flush=True)
 
 
 def read_stdin_text(stream: BinaryIO) -> str:

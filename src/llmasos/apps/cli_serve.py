@@ -22,6 +22,7 @@ from llmasos.apps.cli_common import (
     engine_settings,
     remote_engine,
     remote_model_name,
+    report_run_config,
 )
 from llmasos.errors import ModelLoadError, SettingsError
 from llmasos.foundation.settings import AppSettings
@@ -112,6 +113,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     stop = threading.Event()
     try:
         _load(kernel, target, args)
+        report_run_config(kernel.run_config)
         controller.start(config)
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())

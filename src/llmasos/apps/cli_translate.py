@@ -16,7 +16,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
-from llmasos.apps.cli_common import add_engine_args, make_engine, read_stdin_text, remote_engine
+from llmasos.apps.cli_common import (
+    add_engine_args,
+    load_local,
+    make_engine,
+    read_stdin_text,
+    remote_engine,
+)
 from llmasos.errors import InvalidInputError
 
 
@@ -73,7 +79,7 @@ def _cmd_translate(args: argparse.Namespace) -> int:
         engine = cast(Engine, make_engine(args, settings))
     else:
         engine = Engine(EngineSettings(n_ctx=args.ctx, n_threads=args.threads))
-        engine.load(resolve_model(_model_name(args.model)))
+        load_local(engine, resolve_model(_model_name(args.model)))
     signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
     try:
         job = translate(engine, request, cancel)

@@ -16,7 +16,13 @@ import sys
 from dataclasses import replace
 from typing import Any, cast
 
-from llmasos.apps.cli_common import add_engine_args, make_engine, read_stdin_text, remote_engine
+from llmasos.apps.cli_common import (
+    add_engine_args,
+    load_local,
+    make_engine,
+    read_stdin_text,
+    remote_engine,
+)
 from llmasos.errors import WritingError
 
 
@@ -74,7 +80,7 @@ def _cmd_write(args: argparse.Namespace) -> int:
     else:
         engine = Engine(EngineSettings(n_ctx=args.ctx, n_threads=args.threads,
                                        prompt_lookup=PROMPT_LOOKUP_DEFAULT))
-        engine.load(resolve_model(_model_name(args.model)))
+        load_local(engine, resolve_model(_model_name(args.model)))
     assert engine.info is not None
     path = engine.info.path
     cancel = CancelToken()

@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmasos.errors import (
     ContextOverflowError,
@@ -23,11 +23,11 @@ from llmasos.errors import (
     NoModelLoaded,
     SettingsError,
 )
-from llmasos.foundation import hardware
 from llmasos.foundation.cancel import CancelToken
 from llmasos.foundation.chat_format import ChatFormat, ChatMessage, RenderedPrompt
-from llmasos.foundation.llama_hooks import abort_callback, load_progress, route_llama_logs
+from llmasos.foundation.llama_hooks import abort_callback, model_params, route_llama_logs
 from llmasos.foundation.model_info import ModelInfo
+from llmasos.foundation.runtime import RunConfig, resolve, resolve_gpu_layers, safe_default
 from llmasos.foundation.streaming import (
     FINISH_CANCELLED,
     FINISH_LENGTH,
@@ -37,6 +37,9 @@ from llmasos.foundation.streaming import (
     Prepared,
     TextStream,
 )
+
+if TYPE_CHECKING:
+    from llmasos.foundation.probe import Verdict
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +53,7 @@ class EngineSettings:
     n_batch: int = 512
     n_gpu_layers: int | None = None  # None: all layers when the build can offload, else 0
     flash_attn: bool = False
-    probe: bool = True  # probe-load unknown files in a child process first
+    probe: bool = True  # run unknown files in a child process first (see probe.py)
     prompt_lookup: int = 0  # prompt-lookup decoding: draft tokens per step (0 = off)
 
     def validated(self) -> EngineSettings:
@@ -93,6 +96,8 @@ class Engine:
         self._abort_cb: Any = None
         self._vocab: Any = None
         self._pieces: dict[int, bytes] = {}
+        self.run_config: RunConfig | None = None  # what the loaded model runs with
+        self.notice: str | None = None  # one line when the probe had to turn something off
 
     # -- loading -----------------------------------------------------------
     @property
@@ -126,8 +131,10 @@ class Engine:
     ) -> ModelInfo:
         """Validate ``path`` and load it, replacing any loaded model.
 
-        The new file is validated (and probe-loaded in a child process when it has
-        not been before) while the old model is still loaded; only then is the
+        The new file is validated (and run in a child process by the probe when it
+        has not been before, see :mod:`.probe`: a configuration that crashes llama.cpp
+        is replaced by one that does not, and :attr:`notice` says so) while the old
+        model is still loaded; only then is the
         old one freed, so two models are never in memory together. If llama.cpp
         still fails, the previous model is loaded again before the error is raised.
 
@@ -136,50 +143,47 @@ class Engine:
 
         Raises:
             ModelFileError: the file is missing, unreadable, not GGUF, truncated...
+            ModelFileInvalid: llama.cpp crashed running the file in every configuration.
             ModelLoadError: llama.cpp refused the file.
         """
         from llmasos.foundation.gguf_file import read_model_info  # gguf + numpy: on first load
 
         new_settings = (settings or self.settings).validated()
         info = read_model_info(path)
-        if new_settings.probe:
-            from llmasos.foundation.probe import probe_load
-
-            probe_load(info.path)
-        previous = (self._info, self.settings) if self._info is not None else None
+        verdict = self._verdict(info, new_settings)
+        previous = self._info, self.settings, self.run_config
         self.close()
         try:
-            with load_progress(progress):
-                self._open(info, new_settings)
+            with model_params(progress, extra_bufts=verdict.config.extra_bufts):
+                self._open(info, new_settings, verdict.config)
         except ModelLoadError:
-            if previous is not None:
-                log.warning("Load of %s failed; reloading %s", info.path, previous[0].path)
-                self._open(previous[0], previous[1])
+            old_info, old_settings, old_config = previous
+            if old_info is not None and old_config is not None:
+                log.warning("Load of %s failed; reloading %s", info.path, old_info.path)
+                with model_params(extra_bufts=old_config.extra_bufts):
+                    self._open(old_info, old_settings, old_config)
             raise
+        self.notice = verdict.notice
         return info
 
-    def _open(self, info: ModelInfo, settings: EngineSettings) -> None:
+    @staticmethod
+    def _verdict(info: ModelInfo, settings: EngineSettings) -> Verdict:
+        """Probe ``info`` in a child (or recall the verdict); without probing, the safe
+        default for this CPU unless a probe already ran the file."""
+        from llmasos.foundation import probe
+
+        resolved = resolve(settings, info.context_length)
+        if settings.probe:
+            return probe.probe(info.path, resolved)
+        return probe.cached(info.path, resolved) or probe.Verdict(safe_default())
+
+    def _open(self, info: ModelInfo, settings: EngineSettings, config: RunConfig) -> None:
         import llama_cpp
 
-        route_llama_logs()
-        n_ctx = settings.n_ctx
-        if info.context_length:
-            n_ctx = min(n_ctx, info.context_length)
-        kwargs: dict[str, Any] = dict(
-            model_path=str(info.path), n_ctx=n_ctx, n_batch=min(settings.n_batch, n_ctx),
-            n_threads=settings.n_threads or hardware.default_threads(),
-            n_threads_batch=settings.n_threads or hardware.default_threads(),
-            n_gpu_layers=resolve_gpu_layers(settings.n_gpu_layers),
-            flash_attn=settings.flash_attn, verbose=False,
-        )
-        if settings.prompt_lookup > 0:
-            # Drafts continuations by matching the prompt's n-grams; llama.cpp verifies
-            # them in one batch, which needs logits for every token (logits_all).
-            from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
+        from llmasos.foundation.runtime import llama_kwargs
 
-            kwargs["draft_model"] = LlamaPromptLookupDecoding(
-                num_pred_tokens=settings.prompt_lookup)
-            kwargs["logits_all"] = True
+        route_llama_logs()
+        kwargs = llama_kwargs(info.path, resolve(settings, info.context_length), config)
         try:
             llm = llama_cpp.Llama(**kwargs)
         except (ValueError, RuntimeError, OSError) as exc:
@@ -187,7 +191,7 @@ class Engine:
                 f"llama.cpp could not load {info.path.name} ({exc}). The file may need a newer "
                 "llama.cpp, or there is not enough memory: try a smaller model or context length."
             ) from exc
-        self._llm, self._info, self.settings = llm, info, settings
+        self._llm, self._info, self.settings, self.run_config = llm, info, settings, config
         self._vocab = llm._model.vocab
         self._format = ChatFormat(info)
         self._pieces = {}
@@ -198,6 +202,7 @@ class Engine:
         if self._llm is not None:
             self._llm.close()
         self._llm = self._info = self._format = self._vocab = None
+        self.run_config = self.notice = None
         self._pieces = {}
 
     def _require(self) -> Any:
@@ -313,13 +318,6 @@ class Engine:
         tps = (n_out - 1) / decode_s if n_out > 1 and decode_s > 0 else 0.0
         name = self._info.path.name if self._info else ""
         return GenerationStats(n_prompt, n_out, cached, ttft, tps, now - t0, finish, name)
-
-
-def resolve_gpu_layers(requested: int | None) -> int:
-    """``None`` (auto) → all layers when this llama.cpp build can offload, else 0."""
-    if requested is not None:
-        return requested
-    return -1 if hardware.gpu_offload_supported() else 0
 
 
 __all__ = [

@@ -166,6 +166,45 @@ def snapshot() -> HardwareInfo:
     return HardwareInfo(total, avail, os.cpu_count() or 1, gpu_offload_supported(), backend_name())
 
 
+# /proc/cpuinfo flags of Intel's Advanced Matrix Extensions (Sapphire Rapids and later)
+_AMX_FLAGS = ("amx_tile", "amx_int8", "amx_bf16")
+
+
+@lru_cache(maxsize=1)
+def cpu_flags() -> frozenset[str]:
+    """The CPU's feature flags as Linux names them; empty where /proc/cpuinfo is missing."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.startswith(("flags", "Features")):
+                    return frozenset(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return frozenset()
+
+
+def cpu_has_amx() -> bool:
+    """Whether the CPU has AMX, whose llama.cpp path (weight repacking) can crash."""
+    return any(flag in cpu_flags() for flag in _AMX_FLAGS)
+
+
+@lru_cache(maxsize=1)
+def cpu_signature() -> str:
+    """A short fingerprint of this CPU (model and flags): a probe verdict is only valid on it."""
+    import hashlib
+    import platform
+
+    model = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            model = next((line.split(":", 1)[1].strip() for line in f
+                          if line.startswith("model name")), "")
+    except OSError:
+        model = platform.processor()
+    text = f"{platform.machine()}|{model}|{' '.join(sorted(cpu_flags()))}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
 def process_rss() -> int:
     """Resident memory of this process in bytes (0 when the platform does not say)."""
     try:

@@ -1,9 +1,9 @@
-"""The three places where LLMasOS reaches into llama.cpp itself, below llama-cpp-python.
+"""The places where LLMasOS reaches into llama.cpp itself, below llama-cpp-python.
 
 * :func:`abort_callback`: cancel a request during prefill without any Python per node;
 * :func:`route_llama_logs`: llama.cpp's log lines into :mod:`logging`, not stderr;
-* :func:`load_progress`: llama.cpp's model-loading progress, which ``Llama()`` does not
-  expose.
+* :func:`model_params`: llama.cpp's model-loading progress and the weight-repacking
+  switch, which ``Llama()`` does not expose.
 
 Each imports ``llama_cpp`` when first called, on the thread that loads models.
 """
@@ -65,38 +65,50 @@ def route_llama_logs() -> None:
 
 
 @contextmanager
-def load_progress(report: Callable[[float], None] | None) -> Iterator[None]:
-    """Have llama.cpp report its loading progress to ``report`` while in the block.
+def model_params(progress: Callable[[float], None] | None = None, *,
+                 extra_bufts: bool = True) -> Iterator[None]:
+    """Set the llama.cpp model parameters ``Llama()`` has no argument for, for one load.
 
-    ``Llama()`` builds its model parameters from ``llama_model_default_params()`` and
-    has no argument for llama.cpp's progress callback, so for the length of one load
-    (on the one thread that loads) that function hands out parameters with ours set.
+    ``Llama()`` builds its model parameters from ``llama_model_default_params()``, so
+    for the length of one load (on the one thread that loads) that function hands out
+    parameters with ours set:
+
+    * ``progress``: called with llama.cpp's loading progress (0.0 to 1.0);
+    * ``extra_bufts=False``: no "extra buffer types", i.e. no weight repacking for the
+      CPU's special kernels (AMX among them, which crashes on some CPUs).
     """
-    if report is None:
+    if progress is None and extra_bufts:
         yield
         return
     import llama_cpp.llama_cpp as lib
 
-    def on_progress(value: float, _user: Any) -> bool:  # llama.cpp's loading thread
-        try:
-            report(min(max(float(value), 0.0), 1.0))
-        except Exception:  # a broken listener must not abort the load
-            log.exception("load progress listener failed")
-        return True  # carry on loading
+    callback: Any = None
+    if progress is not None:
+        report = progress
 
-    callback = lib.llama_progress_callback(on_progress)
+        def on_progress(value: float, _user: Any) -> bool:  # llama.cpp's loading thread
+            try:
+                report(min(max(float(value), 0.0), 1.0))
+            except Exception:  # a broken listener must not abort the load
+                log.exception("load progress listener failed")
+            return True  # carry on loading
+
+        callback = lib.llama_progress_callback(on_progress)
     original = lib.llama_model_default_params
 
-    def with_progress() -> Any:
+    def patched() -> Any:
         params = original()
-        params.progress_callback = callback
+        if callback is not None:
+            params.progress_callback = callback
+        if not extra_bufts:
+            params.use_extra_bufts = False
         return params
 
-    lib.llama_model_default_params = with_progress
+    lib.llama_model_default_params = patched
     try:
         yield
     finally:
         lib.llama_model_default_params = original
 
 
-__all__ = ["abort_callback", "load_progress", "route_llama_logs"]
+__all__ = ["abort_callback", "model_params", "route_llama_logs"]

@@ -1,14 +1,20 @@
-"""Let llama.cpp read a model once in a child process before the app loads it.
+"""Prove in a child process that llama.cpp can *run* a model before the app loads it.
 
 A file can pass :func:`llmasos.foundation.gguf_file.read_model_info` and still make
-llama.cpp abort (a damaged vocabulary, a format newer than this build). Loading
-its vocabulary in a throwaway child process turns such a crash into an error
-instead of taking the whole app down. Successful probes are remembered in
-``probe-ok.json`` in the cache folder, keyed by path, size and modification
-time, so each file is probed once.
+llama.cpp abort: a damaged vocabulary, a format newer than this build, hyperparameters
+that only fail at the first decode (zero layers, a NaN epsilon). And a sound file can
+crash on one machine only: llama.cpp's AMX path (weights repacked into its "extra buffer
+types") segfaults on the first batched decode on some Intel CPUs (ggml-org/llama.cpp#20824).
 
-Run as ``python -m llmasos.foundation.probe MODEL`` this module is the child:
-it exits 0 when llama.cpp loads the file, or 3 with a one-line reason on stderr.
+So the child loads the file with exactly the settings the app will use, evaluates a
+batched prompt of a few dozen tokens and decodes a few tokens one by one. If it is
+killed by a signal or times out, the next configuration of :data:`FALLBACKS` is tried
+(repacking off, then the GPU off); the first that runs is used and remembered in
+``probe.json`` in the cache folder, keyed by file identity (path, size, mtime), llama.cpp
+version, backend, CPU and settings, so a normal start pays nothing.
+
+Run as ``python -m llmasos.foundation.probe MODEL [--plan JSON]`` this module is the
+child: it exits 0 when the model ran, or 3 with a one-line reason on stderr.
 """
 
 from __future__ import annotations
@@ -20,80 +26,155 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from llmasos.errors import ModelFileInvalid, ModelFileNotFound, ModelLoadError
-from llmasos.foundation.paths import app_paths
+from llmasos.foundation import hardware
+from llmasos.foundation.probe_cache import ProbeCache
+from llmasos.foundation.runtime import FULL, ResolvedSettings, RunConfig
 
 log = logging.getLogger(__name__)
 
-CACHE_FILE = "probe-ok.json"
 EXIT_LOAD_FAILED = 3
-_MAX_ENTRIES = 256
+# Test hook: the child kills itself (SIGSEGV) where llama.cpp would crash on an AMX CPU.
+# Comma-separated: "extra_bufts" (crash when repacking is on), "gpu", "always".
+CRASH_HOOK_ENV = "LLMASOS_PROBE_CRASH"
 _REASON_PREFIX = "probe-failed: "
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding ``llmasos``
 _CALLBACKS: list[object] = []
 _LOG_CONT = 5  # GGML_LOG_LEVEL_CONT: continues the previous line
 _KEEP_LOG_LINES = 200
+_SINGLE_DECODES = 4
+# Both scripts and a code line, so every tokenizer gives a few dozen tokens.
+PROBE_TEXT = (
+    "The quick brown fox jumps over the lazy dog. 敏捷的棕色狐狸跳过了懒狗。"
+    " Numbers: 3.14159, 2026-12-01, 42%. def add(a, b): return a + b # sum"
+    " Bonjour, ça va ? 今天天气很好，我们去公园散步吧。"
+)
 
 
-def _cache_key(path: Path) -> str:
+@dataclass(frozen=True)
+class Verdict:
+    """What the probe found: the configuration to run with, and a line to tell the user."""
+
+    config: RunConfig
+    notice: str | None = None  # set when a fallback was needed
+    probed: bool = False  # a child ran now (False: from the cache or without a probe)
+
+
+def fallbacks(settings: ResolvedSettings) -> tuple[RunConfig, ...]:
+    """Configurations to try in order: everything on, repacking off, then the GPU off."""
+    chain = [FULL, RunConfig(extra_bufts=False)]
+    if settings.n_gpu_layers != 0:
+        chain.append(RunConfig(extra_bufts=False, gpu=False))
+    return tuple(chain)
+
+
+def notice_for(config: RunConfig) -> str | None:
+    """The one plain line that says what LLMasOS turned off, or None."""
+    if not config.gpu:
+        return ("llama.cpp crashes with this model on the GPU; LLMasOS runs it on the CPU "
+                "(slower).")
+    if not config.extra_bufts:
+        if hardware.cpu_has_amx():
+            return "llama.cpp's AMX acceleration crashes on this CPU; LLMasOS runs without it."
+        return ("llama.cpp's repacked CPU weights crash with this model on this CPU; "
+                "LLMasOS runs without them.")
+    return None
+
+
+def cache_key(path: Path, settings: ResolvedSettings) -> str:
+    """File identity + llama.cpp version + backend + CPU + the settings that matter."""
     try:
         resolved = path.resolve(strict=True)
         st = resolved.stat()
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise ModelFileNotFound(f"No model file at {path}. Check the path.") from exc
-    return f"{resolved}|{st.st_size}|{st.st_mtime_ns}"
+    return (f"{resolved}|{st.st_size}|{st.st_mtime_ns}|llama_cpp {_llama_version()}"
+            f"|{'gpu' if hardware.has_gpu_backend() else 'cpu'}|{hardware.cpu_signature()}"
+            f"|{settings.key()}")
 
 
-def _cache_path() -> Path:
-    return app_paths().cache / CACHE_FILE
+def _llama_version() -> str:
+    from importlib import metadata
 
-
-def _load_cache() -> dict[str, float]:
     try:
-        data: Any = json.loads(_cache_path().read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError):
-        log.warning("ignoring unreadable probe cache %s", _cache_path(), exc_info=True)
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {str(k): float(v) for k, v in data.items() if isinstance(v, (int, float))}
+        return metadata.version("llama-cpp-python")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
-def _remember(key: str) -> None:
-    """Add ``key`` to the cache file, replacing the file atomically."""
-    entries = _load_cache()
-    entries[key] = time.time()
-    newest = dict(sorted(entries.items(), key=lambda kv: kv[1])[-_MAX_ENTRIES:])
-    target = _cache_path()
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".probe-ok-", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(newest, f, indent=0)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        # Only costs a repeat probe next time; not worth failing the load for.
-        log.warning("could not write probe cache %s", target, exc_info=True)
+def cached(path: Path, settings: ResolvedSettings) -> Verdict | None:
+    """The remembered verdict for ``path`` under ``settings``, or None.
+
+    Raises:
+        ModelFileInvalid: the file crashed llama.cpp in every configuration before.
+    """
+    found = ProbeCache().get(cache_key(path, settings))
+    if found is None:
+        return None
+    if found.get("crashed"):
+        raise ModelFileInvalid(str(found["crashed"]))
+    config = RunConfig(extra_bufts=bool(found.get("extra_bufts", True)),
+                       gpu=bool(found.get("gpu", True)))
+    return Verdict(config, notice_for(config))
 
 
-def is_probe_cached(path: str | os.PathLike[str]) -> bool:
-    """Return whether this exact file (same path, size and mtime) was probed successfully."""
-    try:
-        key = _cache_key(Path(os.fspath(path)))
-    except ModelFileNotFound:
-        return False
-    return key in _load_cache()
+def probe(path: str | os.PathLike[str], settings: ResolvedSettings, *,
+          timeout: float | None = None) -> Verdict:
+    """Find a configuration under which llama.cpp runs ``path``; remember it.
+
+    Args:
+        path: A model file, normally one that passed ``read_model_info`` already.
+        settings: The resolved settings the app will load it with.
+        timeout: Seconds to wait for each child (default: grows with the file size).
+
+    Raises:
+        ModelFileNotFound: Nothing exists at ``path``.
+        ModelFileInvalid: llama.cpp crashed running the file under every configuration.
+        ModelLoadError: llama.cpp refused the file, or no child finished in time.
+    """
+    file_path = Path(os.fspath(path))
+    key = cache_key(file_path, settings)
+    known = cached(file_path, settings)
+    if known is not None:
+        return known
+    limit = timeout if timeout is not None else 120.0 + file_path.stat().st_size / 25e6
+    crashes: list[str] = []
+    for config in fallbacks(settings):
+        crash = _run_child(file_path, settings, config, limit)
+        if crash is None:
+            ProbeCache().put(key, {"extra_bufts": config.extra_bufts, "gpu": config.gpu})
+            notice = notice_for(config)
+            if notice:
+                log.warning("%s (%s: %s with %s)", notice, file_path.name,
+                            "; ".join(crashes), FULL.describe())
+            return Verdict(config, notice, probed=True)
+        crashes.append(f"{crash} with {config.describe()}")
+        log.warning("llama.cpp died (%s) running %s with %s", crash, file_path, config.describe())
+    if all(c.startswith("timed out") for c in crashes):
+        raise ModelLoadError(
+            f"llama.cpp took more than {limit:g} s to run {file_path}. The disk may be "
+            "very slow or the file damaged; try again, or pick another model."
+        )
+    message = (f"llama.cpp crashed running {file_path} ({'; '.join(crashes)}); the file is "
+               "damaged, has impossible settings, or is made for a newer llama.cpp. Download "
+               "it again or try another model.")
+    ProbeCache().put(key, {"crashed": message})  # the same file, llama.cpp and CPU: no retry
+    raise ModelFileInvalid(message)
+
+
+def probe_load(path: str | os.PathLike[str], *, timeout: float | None = None) -> Verdict:
+    """:func:`probe` with the app's default engine settings for this file."""
+    from llmasos.foundation.engine import EngineSettings
+    from llmasos.foundation.gguf_file import read_model_info
+    from llmasos.foundation.runtime import resolve
+
+    info = read_model_info(path)
+    return probe(info.path, resolve(EngineSettings(), info.context_length), timeout=timeout)
 
 
 def _child_env() -> dict[str, str]:
@@ -102,6 +183,43 @@ def _child_env() -> dict[str, str]:
     extra = [str(_PACKAGE_ROOT), env.get("PYTHONPATH", "")]
     env["PYTHONPATH"] = os.pathsep.join(p for p in extra if p)
     return env
+
+
+def _run_child(path: Path, settings: ResolvedSettings, config: RunConfig,
+               timeout: float) -> str | None:
+    """Run one child; None when the model ran, or how it died ("SIGSEGV", "timed out …").
+
+    Raises:
+        ModelLoadError: llama.cpp refused the file (no other configuration would help).
+    """
+    plan = json.dumps({"settings": settings.to_json(), "extra_bufts": config.extra_bufts,
+                       "gpu": config.gpu})
+    command = [sys.executable, "-m", __name__, str(path), "--plan", plan]
+    started = time.monotonic()
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, errors="replace", timeout=timeout,
+            env=_child_env(), stdin=subprocess.DEVNULL, check=False,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return f"timed out after {timeout:g} s"
+    except OSError as exc:
+        raise ModelLoadError(f"Could not start the model check ({exc}). Try again.") from exc
+    log.debug("probe of %s with %s: exit %s after %.2f s", path, config.describe(),
+              done.returncode, time.monotonic() - started)  # fmt: skip
+    code = done.returncode
+    if code == 0:
+        return None
+    if code < 0 or code >= 0xC0000000:  # POSIX signal, or a Windows NTSTATUS crash
+        log.debug("probe child stderr: %s", done.stderr[-2000:])
+        return _crash_name(code) if code < 0 else f"code {code:#x}"
+    reason = _reason(done.stderr)
+    if code == EXIT_LOAD_FAILED:
+        raise ModelLoadError(
+            f"llama.cpp could not load {path}: {reason}. Try another model, or update "
+            "LLMasOS if the model is newer than this version."
+        )
+    raise ModelLoadError(f"The model check for {path} failed (exit {code}): {reason}")
 
 
 def _crash_name(returncode: int) -> str:
@@ -119,59 +237,7 @@ def _reason(stderr: str) -> str:
     return lines[-1] if lines else "no reason given"
 
 
-def probe_load(path: str | os.PathLike[str], *, timeout: float = 120.0) -> None:
-    """Check that llama.cpp can read ``path`` by loading its vocabulary in a child process.
-
-    Args:
-        path: A model file, normally one that passed ``read_model_info`` already.
-        timeout: Seconds to wait for the child before giving up.
-
-    Raises:
-        ModelFileNotFound: Nothing exists at ``path``.
-        ModelFileInvalid: llama.cpp crashed reading the file.
-        ModelLoadError: llama.cpp refused the file, or the probe did not finish in time.
-    """
-    file_path = Path(os.fspath(path))
-    key = _cache_key(file_path)
-    if key in _load_cache():
-        return
-    command = [sys.executable, "-m", __name__, str(file_path)]
-    started = time.monotonic()
-    try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, errors="replace", timeout=timeout,
-            env=_child_env(), stdin=subprocess.DEVNULL, check=False,
-        )  # fmt: skip
-    except subprocess.TimeoutExpired as exc:
-        raise ModelLoadError(
-            f"llama.cpp took more than {timeout:g} s to read {file_path}. The disk may be "
-            "very slow or the file damaged; try again, or pick another model."
-        ) from exc
-    except OSError as exc:
-        raise ModelLoadError(f"Could not start the model check ({exc}). Try again.") from exc
-    log.debug("probe of %s: exit %s after %.2f s", file_path, done.returncode,
-              time.monotonic() - started)  # fmt: skip
-    _raise_for_exit(file_path, done.returncode, done.stderr)
-    _remember(key)
-
-
-def _raise_for_exit(path: Path, returncode: int, stderr: str) -> None:
-    if returncode == 0:
-        return
-    if returncode < 0 or returncode >= 0xC0000000:  # POSIX signal, or a Windows NTSTATUS crash
-        what = _crash_name(returncode) if returncode < 0 else f"code {returncode:#x}"
-        log.warning("llama.cpp crashed (%s) reading %s; stderr: %s", what, path, stderr[-2000:])
-        raise ModelFileInvalid(
-            f"llama.cpp crashed while reading {path} ({what}); the file is damaged or made "
-            "for a newer llama.cpp. Download it again or try another model."
-        )
-    reason = _reason(stderr)
-    if returncode == EXIT_LOAD_FAILED:
-        raise ModelLoadError(
-            f"llama.cpp could not load {path}: {reason}. Try another model, or update "
-            "LLMasOS if the model is newer than this version."
-        )
-    raise ModelLoadError(f"The model check for {path} failed (exit {returncode}): {reason}")
+# -- the child ---------------------------------------------------------------
 
 
 def _pick_reason(logged: list[tuple[int, str]], fallback: str) -> str:
@@ -184,11 +250,22 @@ def _pick_reason(logged: list[tuple[int, str]], fallback: str) -> str:
     return " ".join(text.split()) or fallback
 
 
-def _load(model_path: str) -> str | None:
-    """Load the vocabulary; return None on success or the reason it failed."""
+def _crash_hook(config: RunConfig) -> None:
+    """Die as llama.cpp would on an AMX CPU, when a test asks for it."""
+    wanted = {w.strip() for w in os.environ.get(CRASH_HOOK_ENV, "").split(",") if w.strip()}
+    if ("always" in wanted or ("extra_bufts" in wanted and config.extra_bufts)
+            or ("gpu" in wanted and config.gpu)):
+        os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def _run(model_path: str, settings: ResolvedSettings, config: RunConfig) -> str | None:
+    """Load and run the model; return None on success or the reason llama.cpp refused it."""
     import ctypes
 
     import llama_cpp
+
+    from llmasos.foundation.llama_hooks import model_params
+    from llmasos.foundation.runtime import llama_kwargs
 
     logged: list[tuple[int, str]] = []
 
@@ -199,21 +276,46 @@ def _load(model_path: str) -> str | None:
 
     callback = llama_cpp.llama_log_callback(collect)
     _CALLBACKS.append(callback)  # llama.cpp keeps the pointer; it must outlive the call
+    llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
     try:
-        llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
-        llama_cpp.Llama(model_path=model_path, vocab_only=True, verbose=False)
+        with model_params(extra_bufts=config.extra_bufts):
+            llm = llama_cpp.Llama(**llama_kwargs(Path(model_path), settings, config))
+        tokens = llm.tokenize(PROBE_TEXT.encode("utf-8"), add_bos=True, special=False)
+        tokens = tokens[: max(2, min(settings.n_batch, settings.n_ctx - _SINGLE_DECODES - 1))]
+        _crash_hook(config)
+        # generate() evaluates the prompt as one batch, then one token per step: the
+        # same calls the app makes, with its sampler over the full vocabulary.
+        steps = llm.generate(tokens, temp=0.0, reset=True)
+        for _ in range(_SINGLE_DECODES):
+            next(steps)
+        steps.close()
+        llm.close()
     except Exception as exc:  # anything llama_cpp raises is a refusal to report
         return _pick_reason(logged, str(exc))
     return None
 
 
+def _parse_plan(args: list[str]) -> tuple[str, ResolvedSettings, RunConfig] | None:
+    if len(args) == 1:  # bare MODEL: the app's defaults, everything on
+        from llmasos.foundation.engine import EngineSettings
+        from llmasos.foundation.runtime import resolve
+
+        return args[0], resolve(EngineSettings(), None), FULL
+    if len(args) == 3 and args[1] == "--plan":
+        data: dict[str, Any] = json.loads(args[2])
+        config = RunConfig(extra_bufts=bool(data["extra_bufts"]), gpu=bool(data["gpu"]))
+        return args[0], ResolvedSettings.from_json(data["settings"]), config
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Child entry point: exit 0 when llama.cpp loads the file, else 3 with a reason."""
+    """Child entry point: exit 0 when llama.cpp ran the model, else 3 with a reason."""
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        sys.stderr.write(f"{_REASON_PREFIX}usage: python -m {__name__} MODEL\n")
+    plan = _parse_plan(args)
+    if plan is None:
+        sys.stderr.write(f"{_REASON_PREFIX}usage: python -m {__name__} MODEL [--plan JSON]\n")
         return 2
-    reason = _load(args[0])
+    reason = _run(*plan)
     if reason is None:
         return 0
     sys.stderr.write(f"{_REASON_PREFIX}{reason}\n")

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from llmasos.foundation.model_info import (
         ModelInfo,  # the engine module loads on the worker, with the first request
     )
+    from llmasos.foundation.runtime import RunConfig
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +126,7 @@ class Kernel(QObject):
         self._seq = itertools.count()
         self._info: ModelInfo | None = None
         self._n_ctx: int | None = None
+        self._run_config: RunConfig | None = None
         self._thread = _WorkerThread(self)
         _workers.add(self._thread)
         self._thread.start()
@@ -134,6 +136,11 @@ class Kernel(QObject):
     def model_info(self) -> ModelInfo | None:
         """The loaded model's metadata, as of the last load or unload."""
         return self._info
+
+    @property
+    def run_config(self) -> RunConfig | None:
+        """The llama.cpp paths the loaded local model runs with (None: none, or remote)."""
+        return self._run_config
 
     @property
     def n_ctx(self) -> int | None:
@@ -216,6 +223,7 @@ class Kernel(QObject):
 
     def _set_model(self, info: ModelInfo | None) -> None:  # worker thread
         self._n_ctx = self._engine().n_ctx if info is not None else None
+        self._run_config = getattr(self._engine(), "run_config", None) if info else None
         self._info = info
 
     def _enqueue(self, run: Callable[[_Request], None], owner: str, priority: Priority,

@@ -35,6 +35,8 @@ class StatusBar(QStatusBar):
         self.context = _label(self.tr("Context length"))
         self.memory = _label(self.tr("Memory in use"))
         self.speed = _label(self.tr("Speed of the last generation"))
+        self.notice = _label(self.tr("What LLMasOS turned off to run the model"))
+        self.notice.hide()
         self.busy = QProgressBar()
         self.busy.setAccessibleName(self.tr("Busy"))
         self.busy.setRange(0, 0)  # indeterminate
@@ -46,7 +48,8 @@ class StatusBar(QStatusBar):
                                                    "model for; the text so far is kept"))
         self.stop.clicked.connect(self.stop_requested)
         self.stop.hide()
-        for widget in (self.model, self.device, self.context, self.memory, self.speed):
+        for widget in (self.model, self.notice, self.device, self.context, self.memory,
+                       self.speed):
             self.addWidget(widget)
         self.addPermanentWidget(self.busy)
         self.addPermanentWidget(self.stop)
@@ -80,6 +83,7 @@ class StatusBar(QStatusBar):
     def show_model(self, info: ModelInfo | None) -> None:
         """Describe the loaded model (or say there is none)."""
         self.busy.setRange(0, 0)  # back to "busy" for generation
+        self._show_notice()
         if info is None:
             self.model.setText(self.tr("No model loaded"))
             self.device.setText("")
@@ -90,11 +94,29 @@ class StatusBar(QStatusBar):
         self.model.setText(f"{info.name or info.path.stem} · {info.quantization} · {size}")
         from llmasos.foundation.engine import resolve_gpu_layers  # loaded by now
 
-        layers = resolve_gpu_layers(None)
+        config = self.kernel.run_config
+        layers = resolve_gpu_layers(None) if config is None or config.gpu else 0
         backend = hardware.backend_name()
         self.device.setText(self.tr("{backend} (all layers on GPU)").format(backend=backend)
                             if layers else backend)
         self.context.setText(self.tr("Context {n} tokens").format(n=self.kernel.n_ctx or "-"))
+
+    def _show_notice(self) -> None:
+        """One line when the probe had to turn a llama.cpp path off to run the model."""
+        config = self.kernel.run_config
+        text = ""
+        if config is not None and not config.gpu:
+            text = self.tr("llama.cpp crashes with this model on the GPU; LLMasOS runs it on "
+                           "the CPU (slower).")
+        elif config is not None and not config.extra_bufts and hardware.cpu_has_amx():
+            text = self.tr("llama.cpp's AMX acceleration crashes on this CPU; LLMasOS runs "
+                           "without it.")
+        elif config is not None and not config.extra_bufts:
+            text = self.tr("llama.cpp's repacked CPU weights crash with this model on this "
+                           "CPU; LLMasOS runs without them.")
+        self.notice.setText(f"⚠ {text}" if text else "")
+        self.notice.setToolTip(text)
+        self.notice.setVisible(bool(text))
 
     def set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
