@@ -6,8 +6,8 @@ background-priority kernel jobs, so the window a person is using always goes fir
 
 from __future__ import annotations
 
-from .controller import ApiServerController, config_from_settings
-from .protocol import ApiError, Limits
-from .server import ServerConfig
+from llmasos.apps.api.controller import ApiServerController, config_from_settings
+from llmasos.apps.api.protocol import ApiError, Limits
+from llmasos.apps.api.server import ServerConfig
 
 __all__ = ["ApiError", "ApiServerController", "Limits", "ServerConfig", "config_from_settings"]

@@ -8,14 +8,13 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
 
+from llmasos.apps.api.bridge import KernelBridge
+from llmasos.apps.api.protocol import Limits
+from llmasos.apps.api.routes import ROUTES
+from llmasos.apps.api.server import ApiServer, ServerConfig
 from llmasos.errors import ApiServerError, LLMasOSError
 from llmasos.foundation.settings import AppSettings
 from llmasos.kernel.kernel import Kernel
-
-from .bridge import KernelBridge
-from .protocol import Limits
-from .routes import ROUTES
-from .server import ApiServer, ServerConfig
 
 log = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from llmasos.apps.api.protocol import ApiError, GenerateRequest, RewriteRequest, TranslateRequest
 from llmasos.errors import (
     ContextOverflowError,
     LLMasOSError,
@@ -22,8 +23,6 @@ from llmasos.errors import (
 from llmasos.foundation.engine import CancelToken, Engine
 from llmasos.kernel.kernel import JobFn
 from llmasos.services.writing import WriteJob, WriteRequest
-
-from .protocol import ApiError, GenerateRequest, RewriteRequest, TranslateRequest
 
 
 @dataclass(frozen=True)

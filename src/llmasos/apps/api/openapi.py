@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from llmasos import __version__
+from llmasos.apps.api.protocol import MAX_STOP, Limits
 from llmasos.services.writing_actions import ACTIONS, TONES
-
-from .protocol import MAX_STOP, Limits
 
 
 def _ref(name: str) -> dict[str, str]:

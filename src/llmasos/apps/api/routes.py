@@ -14,15 +14,14 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from llmasos.apps.api import protocol as p
+from llmasos.apps.api.bridge import Ended, Item, Started, Text, Ticket
+from llmasos.apps.api.jobs import JobFailure, generate_job, rewrite_job, translate_job
+from llmasos.apps.api.openapi import openapi_document
+from llmasos.apps.api.server import POLL_S, ClientGone, Handler, Route
 from llmasos.kernel.kernel import JobFn
 from llmasos.services.translation import TranslationDone
 from llmasos.services.writing import WriteDone
-
-from . import protocol as p
-from .bridge import Ended, Item, Started, Text, Ticket
-from .jobs import JobFailure, generate_job, rewrite_job, translate_job
-from .openapi import openapi_document
-from .server import POLL_S, ClientGone, Handler, Route
 
 Event = Started | Text | Item | Ended
 

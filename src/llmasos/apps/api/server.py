@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from llmasos.apps.api.bridge import KernelBridge
+from llmasos.apps.api.protocol import ApiError, Limits
 from llmasos.errors import SettingsError
 from llmasos.foundation.engine import SamplingParams
-
-from .bridge import KernelBridge
-from .protocol import ApiError, Limits
 
 log = logging.getLogger(__name__)
 

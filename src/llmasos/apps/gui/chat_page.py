@@ -30,6 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.chat_list import ConversationList
+from llmasos.apps.gui.chat_settings import (
+    ChatInput,
+    ConversationSettingsDialog,
+    ask_open_path,
+    ask_save_path,
+)
+from llmasos.apps.gui.chat_view import MessageView
+from llmasos.apps.gui.tool_pages import ToolPage, button
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.engine import ChatMessage, SamplingParams
 from llmasos.foundation.settings import SettingsStore
@@ -38,11 +47,6 @@ from llmasos.services import chat_export
 from llmasos.services.chat import ChatService, ReplyEnded, ReplyStarted, TitleChanged
 from llmasos.services.chat_personas import DEFAULT_PERSONA
 from llmasos.services.conversations import ConversationStore, StoredMessage
-
-from .chat_list import ConversationList
-from .chat_settings import ChatInput, ConversationSettingsDialog, ask_open_path, ask_save_path
-from .chat_view import MessageView
-from .tool_pages import ToolPage, button
 
 
 class ChatPage(ToolPage):

@@ -18,10 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.chat_markdown import MarkdownBrowser
+from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
 from llmasos.services.conversations import FAILED, STOPPED, STREAMING, StoredMessage
-
-from .chat_markdown import MarkdownBrowser
-from .i18n import QT_TRANSLATE_NOOP
 
 ROLE_NAMES = {"user": QT_TRANSLATE_NOOP("MessageWidget", "You"),
               "assistant": QT_TRANSLATE_NOOP("MessageWidget", "Assistant"),

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.background import BackgroundRunner, TaskContext
+from llmasos.apps.gui.models_common import ClientFactory, duration, gb, make_button
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.download import (
     DownloadControl,
@@ -36,9 +38,6 @@ from llmasos.foundation.download import (
 from llmasos.foundation.download_parts import Unfinished
 from llmasos.foundation.hub_types import GgufEntry
 from llmasos.foundation.model_store import InstalledModel, ModelStore
-
-from .background import BackgroundRunner, TaskContext
-from .models_common import ClientFactory, duration, gb, make_button
 
 Phase = Literal["queued", "running", "pausing", "paused", "failed", "cancelling", "cancelled",
                 "done"]

@@ -20,16 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.background import BackgroundRunner
+from llmasos.apps.gui.home_pages import recommend_entry
 from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
-from llmasos.errors import LLMasOSError
-from llmasos.foundation import hardware
-from llmasos.foundation.catalog import CatalogEntry, load_catalog
-from llmasos.foundation.fit import AUTO, BITS_PER_WEIGHT, FitEstimate, estimate_for_file
-from llmasos.foundation.hub_types import GgufEntry, RepoSummary, SortKey
-
-from .background import BackgroundRunner
-from .home_pages import recommend_entry
-from .models_common import (
+from llmasos.apps.gui.models_common import (
     RECOMMENDED,
     ClientFactory,
     RepoFiles,
@@ -42,6 +36,11 @@ from .models_common import (
     make_table,
     tr,
 )
+from llmasos.errors import LLMasOSError
+from llmasos.foundation import hardware
+from llmasos.foundation.catalog import CatalogEntry, load_catalog
+from llmasos.foundation.fit import AUTO, BITS_PER_WEIGHT, FitEstimate, estimate_for_file
+from llmasos.foundation.hub_types import GgufEntry, RepoSummary, SortKey
 
 SORT_KEYS = ((QT_TRANSLATE_NOOP("ModelsPage", "Most downloaded"), "downloads"),
              (QT_TRANSLATE_NOOP("ModelsPage", "Most liked"), "likes"))

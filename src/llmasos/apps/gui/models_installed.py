@@ -12,14 +12,13 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
 
+from llmasos.apps.gui.background import BackgroundRunner
 from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
+from llmasos.apps.gui.models_common import cell, fill_row, gb, make_button, make_table, tr
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.model_store import InstalledModel, ModelStore
 from llmasos.foundation.settings import SettingsStore
 from llmasos.kernel.kernel import Kernel
-
-from .background import BackgroundRunner
-from .models_common import cell, fill_row, gb, make_button, make_table, tr
 
 COLUMNS = (QT_TRANSLATE_NOOP("ModelsPage", "Name"), QT_TRANSLATE_NOOP("ModelsPage", "Size"),
            QT_TRANSLATE_NOOP("ModelsPage", "Quantization"),

@@ -22,19 +22,18 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from llmasos.apps.gui.background import BackgroundRunner
+from llmasos.apps.gui.errors import show_unexpected
+from llmasos.apps.gui.models_common import ClientFactory
+from llmasos.apps.gui.models_downloads import DownloadQueue
+from llmasos.apps.gui.models_hub import CatalogPanel, FilesPanel, SearchPanel
+from llmasos.apps.gui.models_installed import InstalledPanel
 from llmasos.foundation.download_parts import unfinished_downloads
 from llmasos.foundation.hub_errors import ModelExistsError
 from llmasos.foundation.hub_types import GgufEntry, resolve_endpoint
 from llmasos.foundation.model_store import InstalledModel, ModelStore
 from llmasos.foundation.settings import AppSettings, SettingsStore
 from llmasos.kernel.kernel import Kernel
-
-from .background import BackgroundRunner
-from .errors import show_unexpected
-from .models_common import ClientFactory
-from .models_downloads import DownloadQueue
-from .models_hub import CatalogPanel, FilesPanel, SearchPanel
-from .models_installed import InstalledPanel
 
 if TYPE_CHECKING:
     from llmasos.foundation.hub import HubClient

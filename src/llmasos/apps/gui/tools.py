@@ -16,24 +16,23 @@ from PySide6.QtWidgets import QMainWindow
 from llmasos.apps.gui.tool_names import TOOL_NAMES, TOOL_TITLES
 
 if TYPE_CHECKING:
+    from llmasos.apps.gui.tool_pages import ToolPage
     from llmasos.foundation.engine import SamplingParams
     from llmasos.kernel.kernel import Kernel
-
-    from .tool_pages import ToolPage
 
 
 def tool_class(tool: str) -> type[ToolPage]:
     """The page class of ``tool`` ("chat", "write" or "translate"), imported on demand."""
     if tool == "chat":
-        from .chat_page import ChatPage
+        from llmasos.apps.gui.chat_page import ChatPage
 
         return ChatPage
     if tool == "write":
-        from .write_page import WritePage
+        from llmasos.apps.gui.write_page import WritePage
 
         return WritePage
     if tool == "translate":
-        from .translate_page import TranslatePage
+        from llmasos.apps.gui.translate_page import TranslatePage
 
         return TranslatePage
     raise KeyError(f"no tool called {tool!r}; the tools are {', '.join(TOOL_NAMES)}")

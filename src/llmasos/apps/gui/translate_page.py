@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
+from llmasos.apps.gui.tool_pages import ToolPage, button, editor
+from llmasos.apps.gui.translate_widgets import AUTO, GlossaryDialog, HistoryPanel, LanguagePicker
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.engine import SamplingParams
 from llmasos.kernel.kernel import Kernel
@@ -42,9 +44,6 @@ from llmasos.services.translation import (
     translate,
 )
 from llmasos.services.translation_store import HistoryEntry, TranslationStore
-
-from .tool_pages import ToolPage, button, editor
-from .translate_widgets import AUTO, GlossaryDialog, HistoryPanel, LanguagePicker
 
 DEBOUNCE_MS = 600
 FORMALITY = ((QT_TRANSLATE_NOOP("TranslatePage", "Default register"), ""),

@@ -24,27 +24,25 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos import __version__
+from llmasos.apps.gui.errors import show_unexpected
 from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
+from llmasos.apps.gui.status import StatusBar
+from llmasos.apps.gui.tool_names import TOOL_NAMES, TOOL_TITLES
 from llmasos.foundation.paths import app_paths
 from llmasos.foundation.settings import AppSettings, SettingsStore
 from llmasos.kernel.kernel import Kernel
-
-from .errors import show_unexpected
-from .status import StatusBar
-from .tool_names import TOOL_NAMES, TOOL_TITLES
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
     from llmasos.apps.api import ApiServerController
+    from llmasos.apps.gui.home_pages import WelcomePage
+    from llmasos.apps.gui.models_page import ModelsPage
+    from llmasos.apps.gui.settings_page import SettingsPage
+    from llmasos.apps.gui.shortcuts import ShortcutsDialog
+    from llmasos.apps.gui.tools import ToolWindow
     from llmasos.foundation.engine import SamplingParams
     from llmasos.foundation.model_info import ModelInfo
-
-    from .home_pages import WelcomePage
-    from .models_page import ModelsPage
-    from .settings_page import SettingsPage
-    from .shortcuts import ShortcutsDialog
-    from .tools import ToolWindow
 
 PAGES = ("chat", "write", "translate", "models", "settings")
 PAGE_TITLES = {**TOOL_TITLES, "models": QT_TRANSLATE_NOOP("MainWindow", "Models"),
@@ -148,17 +146,17 @@ class MainWindow(QMainWindow):
         """Create page ``name`` (its modules load now), wire it and put it on the stack."""
         page: QWidget
         if name in TOOL_NAMES:
-            from .tools import tool_page
+            from llmasos.apps.gui.tools import tool_page
 
             page = tool_page(name, self.kernel, self.sampling)
         elif name == "models":
-            from .models_page import ModelsPage
+            from llmasos.apps.gui.models_page import ModelsPage
 
             page = ModelsPage(self.kernel, settings=lambda: self.settings)
             page.open_requested.connect(self.open_model)
             page.default_changed.connect(self._on_default_changed)
         else:
-            from .settings_page import SettingsPage
+            from llmasos.apps.gui.settings_page import SettingsPage
 
             page = SettingsPage(self.store)
             page.applied.connect(self._on_settings_applied)
@@ -180,7 +178,7 @@ class MainWindow(QMainWindow):
     def welcome(self) -> WelcomePage:
         """The first-run page that stands in for the tools while no model is loaded."""
         if self._welcome is None:
-            from .home_pages import WelcomePage
+            from llmasos.apps.gui.home_pages import WelcomePage
 
             self._welcome = WelcomePage()
             self._welcome.open_file.connect(self.choose_model_file)
@@ -238,7 +236,7 @@ class MainWindow(QMainWindow):
 
     def open_tool_window(self, tool: str) -> ToolWindow:
         """Open ``tool`` in a top-level window of its own."""
-        from .tools import ToolWindow
+        from llmasos.apps.gui.tools import ToolWindow
 
         window = ToolWindow(tool, self.kernel, self.sampling)
         window.closed.connect(self._forget_window)
@@ -329,7 +327,7 @@ class MainWindow(QMainWindow):
         """Help → Keyboard shortcuts (F1): the table of shortcuts, non-modal."""
         from PySide6.QtCore import Qt
 
-        from .shortcuts import ShortcutsDialog
+        from llmasos.apps.gui.shortcuts import ShortcutsDialog
 
         dialog = ShortcutsDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.tool_pages import button
 from llmasos.services.diff import Change, TextDiff
-
-from .tool_pages import button
 
 
 class State(Enum):

@@ -26,6 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.tool_pages import ToolPage, button, editor
+from llmasos.apps.gui.write_changes import ChangesView
+from llmasos.apps.gui.write_panels import (
+    HistoryEntry,
+    HistoryPanel,
+    SummaryPanel,
+    action_label,
+    tone_label,
+)
 from llmasos.foundation.engine import CancelToken, Engine, SamplingParams
 from llmasos.kernel.kernel import Kernel
 from llmasos.services.diff import Change, TextDiff, diff_texts
@@ -39,10 +48,6 @@ from llmasos.services.writing import (
     WriteJob,
     WriteRequest,
 )
-
-from .tool_pages import ToolPage, button, editor
-from .write_changes import ChangesView
-from .write_panels import HistoryEntry, HistoryPanel, SummaryPanel, action_label, tone_label
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
+from llmasos.apps.gui.tool_pages import button, editor
 from llmasos.services.writing import WriteRequest
-
-from .tool_pages import button, editor
 
 HISTORY_SIZE = 50
 # The services name the actions and tones in English; the window shows them translated.
