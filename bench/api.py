@@ -56,8 +56,10 @@ class Sample:
 
 
 def messages_for(rep: int) -> list[ChatMessage]:
-    return [ChatMessage("system", f"Story number {rep + 1}. You write long stories."),
-            ChatMessage("user", f"Write a very long story about {TOPICS[rep % len(TOPICS)]}.")]
+    return [
+        ChatMessage("system", f"Story number {rep + 1}. You write long stories."),
+        ChatMessage("user", f"Write a very long story about {TOPICS[rep % len(TOPICS)]}."),
+    ]
 
 
 def rate(n: int, span: float) -> float:
@@ -79,16 +81,24 @@ def direct(engine: Engine, messages: list[ChatMessage], tokens: int) -> Sample:
     return Sample("".join(parts), n, t_first - t0, rate(n, t_last - t_first))
 
 
-def stream(port: int, messages: list[ChatMessage], tokens: int,
-           stamps: dict[str, float] | None = None) -> Sample:
+def stream(
+    port: int, messages: list[ChatMessage], tokens: int, stamps: dict[str, float] | None = None
+) -> Sample:
     """One streamed request through the API, parsing SSE as a client would."""
-    body = {"messages": [{"role": m.role, "content": m.content} for m in messages],
-            "max_tokens": tokens, "temperature": 0, "repeat_penalty": 1.0, "seed": SEED,
-            "stream": True, "stream_options": {"include_usage": True}}
+    body = {
+        "messages": [{"role": m.role, "content": m.content} for m in messages],
+        "max_tokens": tokens,
+        "temperature": 0,
+        "repeat_penalty": 1.0,
+        "seed": SEED,
+        "stream": True,
+        "stream_options": {"include_usage": True},
+    }
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     t0 = time.perf_counter()
-    conn.request("POST", "/v1/chat/completions", json.dumps(body),
-                 {"Content-Type": "application/json"})
+    conn.request(
+        "POST", "/v1/chat/completions", json.dumps(body), {"Content-Type": "application/json"}
+    )
     resp = conn.getresponse()
     if resp.status != 200:
         raise RuntimeError(f"HTTP {resp.status}: {resp.read()[:200]!r}")
@@ -112,10 +122,21 @@ def stream(port: int, messages: list[ChatMessage], tokens: int,
 
 def start_server(path: Path, threads: int | None, home: str) -> tuple[subprocess.Popen[str], int]:
     """``llmasos serve`` on a free port (default settings in a scratch LLMASOS_HOME)."""
-    cmd = [sys.executable, "-m", "llmasos", "serve", "--model", str(path), "--port", "0",
-           "--ctx", str(N_CTX)] + (["--threads", str(threads)] if threads else [])
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "LLMASOS_HOME": home})
+    cmd = [
+        sys.executable,
+        "-m",
+        "llmasos",
+        "serve",
+        "--model",
+        str(path),
+        "--port",
+        "0",
+        "--ctx",
+        str(N_CTX),
+    ] + (["--threads", str(threads)] if threads else [])
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, text=True, env={**os.environ, "LLMASOS_HOME": home}
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline()
     if "127.0.0.1:" not in line:
@@ -128,8 +149,10 @@ def overhead(engine: Engine, port: int, reps: int, tokens: int) -> dict[str, Any
     direct_s: list[Sample] = []
     api_s: list[Sample] = []
     same = 0
-    print(f"{'rep':>3} {'first':>6} {'direct tok/s':>12} {'api tok/s':>10} {'direct ttft':>11} "
-          f"{'api ttft':>9} {'tokens':>7} {'same text':>9}")
+    print(
+        f"{'rep':>3} {'first':>6} {'direct tok/s':>12} {'api tok/s':>10} {'direct ttft':>11} "
+        f"{'api ttft':>9} {'tokens':>7} {'same text':>9}"
+    )
     for rep in range(reps + 1):  # rep 0 warms both sides up and is not counted
         msgs = messages_for(rep)
         if rep % 2:
@@ -143,18 +166,27 @@ def overhead(engine: Engine, port: int, reps: int, tokens: int) -> dict[str, Any
         direct_s.append(d)
         api_s.append(a)
         same += d.text == a.text
-        print(f"{rep:>3} {'api' if rep % 2 else 'direct':>6} {d.decode_tps:>12.1f} "
-              f"{a.decode_tps:>10.1f} {d.ttft_s:>11.3f} {a.ttft_s:>9.3f} "
-              f"{d.n_tokens:>3}/{a.n_tokens:<3} {d.text == a.text!s:>9}")
+        print(
+            f"{rep:>3} {'api' if rep % 2 else 'direct':>6} {d.decode_tps:>12.1f} "
+            f"{a.decode_tps:>10.1f} {d.ttft_s:>11.3f} {a.ttft_s:>9.3f} "
+            f"{d.n_tokens:>3}/{a.n_tokens:<3} {d.text == a.text!s:>9}"
+        )
     tps_d = statistics.median(s.decode_tps for s in direct_s)
     tps_a = statistics.median(s.decode_tps for s in api_s)
     ttft_d = statistics.median(s.ttft_s for s in direct_s)
     ttft_a = statistics.median(s.ttft_s for s in api_s)
-    print(f"median decode tok/s: direct {tps_d:.1f}, API {tps_a:.1f}, ratio {tps_a / tps_d:.3f}; "
-          f"TTFT direct {ttft_d * 1000:.0f} ms, API {ttft_a * 1000:.0f} ms")
-    return {"tps_direct": round(tps_d, 2), "tps_api": round(tps_a, 2),
-            "ratio": round(tps_a / tps_d, 3), "ttft_direct_s": round(ttft_d, 4),
-            "ttft_api_s": round(ttft_a, 4), "same_text": f"{same}/{reps}"}
+    print(
+        f"median decode tok/s: direct {tps_d:.1f}, API {tps_a:.1f}, ratio {tps_a / tps_d:.3f}; "
+        f"TTFT direct {ttft_d * 1000:.0f} ms, API {ttft_a * 1000:.0f} ms"
+    )
+    return {
+        "tps_direct": round(tps_d, 2),
+        "tps_api": round(tps_a, 2),
+        "ratio": round(tps_a / tps_d, 3),
+        "ttft_direct_s": round(ttft_d, 4),
+        "ttft_api_s": round(ttft_a, 4),
+        "same_text": f"{same}/{reps}",
+    }
 
 
 def fairness(port: int, clients: int, tokens: int) -> dict[str, Any]:
@@ -178,19 +210,28 @@ def fairness(port: int, clients: int, tokens: int) -> dict[str, Any]:
     print(f"\n{'client':>6} {'arrived s':>9} {'wait s':>7} {'done s':>7} {'tokens':>6}")
     for i, (s, r) in enumerate(zip(stamps, results, strict=True)):
         if s and r:
-            print(f"{i:>6} {s['t0'] - base:>9.2f} {s['first'] - s['t0']:>7.2f} "
-                  f"{s['done'] - base:>7.2f} {r.n_tokens:>6}")
+            print(
+                f"{i:>6} {s['t0'] - base:>9.2f} {s['first'] - s['t0']:>7.2f} "
+                f"{s['done'] - base:>7.2f} {r.n_tokens:>6}"
+            )
     ok = [i for i, r in enumerate(results) if r is not None and r.n_tokens > 0]
     order = sorted(ok, key=lambda i: stamps[i]["first"])
     fifo = order == sorted(ok, key=lambda i: stamps[i]["t0"])
     waits = [stamps[i]["first"] - stamps[i]["t0"] for i in ok]
-    print(f"start order {order} (arrival order {sorted(ok)}): "
-          f"{'first come, first served' if fifo else 'NOT in arrival order'}; errors: "
-          f"{len(errors)}")
+    print(
+        f"start order {order} (arrival order {sorted(ok)}): "
+        f"{'first come, first served' if fifo else 'NOT in arrival order'}; errors: "
+        f"{len(errors)}"
+    )
     for e in errors:
         print("  " + e)
-    return {"clients": clients, "completed": len(ok), "errors": len(errors), "fifo": fifo,
-            "waits_s": [round(w, 2) for w in waits]}
+    return {
+        "clients": clients,
+        "completed": len(ok),
+        "errors": len(errors),
+        "fifo": fifo,
+        "waits_s": [round(w, 2) for w in waits],
+    }
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -221,9 +262,14 @@ def main(argv: list[str] | None = None) -> int:
         engine.close()
         home.cleanup()
     warn_if_shared(busy0, cpu0, wall0)
-    summary = {"bench": "api", **speed, "target_ratio": TARGET,
-               "ratio_ok": speed["ratio"] >= TARGET, **fair,
-               "concurrent_ok": fair["completed"] == fair["clients"] and not fair["errors"]}
+    summary = {
+        "bench": "api",
+        **speed,
+        "target_ratio": TARGET,
+        "ratio_ok": speed["ratio"] >= TARGET,
+        **fair,
+        "concurrent_ok": fair["completed"] == fair["clients"] and not fair["errors"],
+    }
     print(json.dumps(summary))
     return 0
 

@@ -61,18 +61,33 @@ from common import raw_llama
 
 N_CTX = 4096
 TURNS = 12
-TOPICS = ("rivers", "mountains", "deserts", "forests", "oceans", "islands", "glaciers",
-          "volcanoes", "lakes", "caves", "canyons", "prairies")
-PARAGRAPH = ("I am planning a long trip and want to learn about {t}. Please describe how {t} "
-             "form, which famous {t} people visit, what the weather is like near {t}, which "
-             "animals and plants live there, how to travel safely, what to pack, how much "
-             "time to plan, and which mistakes first-time visitors make. Keep the answer "
-             "practical and friendly, and mention one surprising fact about {t} as well.")
+TOPICS = (
+    "rivers",
+    "mountains",
+    "deserts",
+    "forests",
+    "oceans",
+    "islands",
+    "glaciers",
+    "volcanoes",
+    "lakes",
+    "caves",
+    "canyons",
+    "prairies",
+)
+PARAGRAPH = (
+    "I am planning a long trip and want to learn about {t}. Please describe how {t} "
+    "form, which famous {t} people visit, what the weather is like near {t}, which "
+    "animals and plants live there, how to travel safely, what to pack, how much "
+    "time to plan, and which mistakes first-time visitors make. Keep the answer "
+    "practical and friendly, and mention one surprising fact about {t} as well."
+)
 REPLY_MD = (
     "## Packing list\n\nHere is what to bring:\n\n- water bottle\n- **sun hat**\n- map\n\n"
     "| item | weight |\n|---|---|\n| tent | 2 kg |\n| stove | 1 kg |\n\n"
     "```python\ndef pack(items):\n    # sort by weight\n    return sorted(items, key=len)\n"
-    "```\n\nHave a *great* trip! " * 3)
+    "```\n\nHave a *great* trip! " * 3
+)
 
 
 class EvalRecorder:
@@ -93,13 +108,17 @@ class EvalRecorder:
         llm.eval = eval_and_record
 
 
-def ttft_run(engine: Engine, store: ConversationStore, reuse: bool,
-             reply_tokens: int, recorder: EvalRecorder | None = None) -> tuple[list[float], int]:
+def ttft_run(
+    engine: Engine,
+    store: ConversationStore,
+    reuse: bool,
+    reply_tokens: int,
+    recorder: EvalRecorder | None = None,
+) -> tuple[list[float], int]:
     """One conversation of TURNS turns; TTFT per turn and the prompt size at the last."""
     service = ChatService(store)
     conv = store.create(system_prompt="You are a helpful travel guide.")
-    params = SamplingParams(temperature=0.0, repeat_penalty=1.0, max_tokens=reply_tokens,
-                            seed=1)
+    params = SamplingParams(temperature=0.0, repeat_penalty=1.0, max_tokens=reply_tokens, seed=1)
     ttfts: list[float] = []
     prompt_tokens = 0
     for turn in range(TURNS):
@@ -134,31 +153,39 @@ def bench_ttft(model: Path, reps: int, reply_tokens: int) -> dict[str, object]:
         history = 0
         for rep in range(reps):
             for reuse in (True, False):
-                ttfts, history = ttft_run(engine, store, reuse, reply_tokens,
-                                          recorder if reuse and rep == 0 else None)
+                ttfts, history = ttft_run(
+                    engine, store, reuse, reply_tokens, recorder if reuse and rep == 0 else None
+                )
                 runs[reuse].append(ttfts)
         store.close()
     threads, n_batch = engine.settings.n_threads, min(engine.settings.n_batch, N_CTX)
     engine.close()
     raw = raw_floor(model, recorder.evals, reps, threads, n_batch)
     out: dict[str, object] = {"history_tokens_turn12": history}
-    print(f"\nTime to first token (best and median of {reps}), history at turn 12: "
-          f"{history} tokens")
-    print(f"{'variant':<10} {'turn 2 ms':>10} {'turn 12 ms':>11} {'ratio':>7} "
-          f"{'median 2':>9} {'median 12':>10} {'ratio':>7}")
+    print(
+        f"\nTime to first token (best and median of {reps}), history at turn 12: {history} tokens"
+    )
+    print(
+        f"{'variant':<10} {'turn 2 ms':>10} {'turn 12 ms':>11} {'ratio':>7} "
+        f"{'median 2':>9} {'median 12':>10} {'ratio':>7}"
+    )
     for reuse, name in ((True, "reuse"), (False, "no_reuse")):
         t2, t12 = (min(r[i] for r in runs[reuse]) for i in (1, TURNS - 1))
         m2, m12 = (statistics.median(r[i] for r in runs[reuse]) for i in (1, TURNS - 1))
-        print(f"{name:<10} {t2 * 1e3:>10.1f} {t12 * 1e3:>11.1f} {t12 / t2:>7.2f} "
-              f"{m2 * 1e3:>9.1f} {m12 * 1e3:>10.1f} {m12 / m2:>7.2f}")
+        print(
+            f"{name:<10} {t2 * 1e3:>10.1f} {t12 * 1e3:>11.1f} {t12 / t2:>7.2f} "
+            f"{m2 * 1e3:>9.1f} {m12 * 1e3:>10.1f} {m12 / m2:>7.2f}"
+        )
         out[f"{name}_turn2_ms"] = round(t2 * 1e3, 2)
         out[f"{name}_turn12_ms"] = round(t12 * 1e3, 2)
         out[f"{name}_ratio"] = round(t12 / t2, 3)
         out[f"{name}_ratio_median"] = round(m12 / m2, 3)
     (c2, n2), (c12, n12) = (recorder.evals[i] for i in (1, TURNS - 1))
-    print(f"{'raw floor':<10} {raw[1] * 1e3:>10.1f} {raw[TURNS - 1] * 1e3:>11.1f} "
-          f"{raw[TURNS - 1] / raw[1]:>7.2f}   (bare llama.cpp: {len(n2)} new tokens after "
-          f"{len(c2)} cached at turn 2, {len(n12)} after {len(c12)} at turn 12)")
+    print(
+        f"{'raw floor':<10} {raw[1] * 1e3:>10.1f} {raw[TURNS - 1] * 1e3:>11.1f} "
+        f"{raw[TURNS - 1] / raw[1]:>7.2f}   (bare llama.cpp: {len(n2)} new tokens after "
+        f"{len(c2)} cached at turn 2, {len(n12)} after {len(c12)} at turn 12)"
+    )
     out["raw_turn2_ms"] = round(raw[1] * 1e3, 2)
     out["raw_turn12_ms"] = round(raw[TURNS - 1] * 1e3, 2)
     out["raw_ratio"] = round(raw[TURNS - 1] / raw[1], 3)
@@ -166,13 +193,23 @@ def bench_ttft(model: Path, reps: int, reply_tokens: int) -> dict[str, object]:
     return out
 
 
-def raw_floor(model: Path, evals: dict[int, tuple[list[int], list[int]]], reps: int,
-              threads: int | None, n_batch: int) -> dict[int, float]:
+def raw_floor(
+    model: Path,
+    evals: dict[int, tuple[list[int], list[int]]],
+    reps: int,
+    threads: int | None,
+    n_batch: int,
+) -> dict[int, float]:
     """Best seconds bare llama.cpp takes to evaluate each recorded turn's new tokens."""
 
-    llm = raw_llama(model, n_ctx=N_CTX, n_batch=n_batch,
-                    n_threads=threads or hardware.default_threads(),
-                    n_threads_batch=threads or hardware.default_threads(), verbose=False)
+    llm = raw_llama(
+        model,
+        n_ctx=N_CTX,
+        n_batch=n_batch,
+        n_threads=threads or hardware.default_threads(),
+        n_threads_batch=threads or hardware.default_threads(),
+        verbose=False,
+    )
     best: dict[int, float] = {}
     for _ in range(reps):
         for turn in (1, TURNS - 1):
@@ -240,8 +277,12 @@ def bench_gui(model: Path, reps: int) -> dict[str, object]:
     print(f"{'messages in view':<18} {'us/token':>10}")
     print(f"{2:<18} {small * 1e6:>10.1f}\n{100:<18} {big * 1e6:>10.1f}")
     print(f"ratio 100/2: {big / small:.3f}")
-    return {"gui_tokens": len(pieces), "gui_2_us": round(small * 1e6, 1),
-            "gui_100_us": round(big * 1e6, 1), "gui_ratio": round(big / small, 3)}
+    return {
+        "gui_tokens": len(pieces),
+        "gui_2_us": round(small * 1e6, 1),
+        "gui_100_us": round(big * 1e6, 1),
+        "gui_ratio": round(big / small, 3),
+    }
 
 
 def main() -> None:
@@ -253,8 +294,10 @@ def main() -> None:
     parser.add_argument("--reply-tokens", type=int, default=64)
     args = parser.parse_args()
     model = args.model or models.ensure(models.SMOLLM2)
-    print(f"chat bench: {model.name}, {hardware.default_threads()} threads, "
-          f"{platform.python_version()}, load {os.getloadavg()[0]:.2f}")
+    print(
+        f"chat bench: {model.name}, {hardware.default_threads()} threads, "
+        f"{platform.python_version()}, load {os.getloadavg()[0]:.2f}"
+    )
     summary: dict[str, object] = {"bench": "chat", "model": model.name}
     summary.update(bench_ttft(model, args.reps, args.reply_tokens))
     summary.update(bench_gui(model, max(args.reps, 5)))

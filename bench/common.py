@@ -42,8 +42,11 @@ def raw_llama(path: Path, **kwargs: Any) -> Any:
     from llmasos.foundation.runtime import resolve
 
     info = read_model_info(path)
-    wanted = EngineSettings(n_ctx=kwargs.get("n_ctx", 512), n_threads=kwargs.get("n_threads"),
-                            n_batch=kwargs.get("n_batch", 512))
+    wanted = EngineSettings(
+        n_ctx=kwargs.get("n_ctx", 512),
+        n_threads=kwargs.get("n_threads"),
+        n_batch=kwargs.get("n_batch", 512),
+    )
     verdict = probe(info.path, resolve(wanted, info.context_length))
     with model_params(extra_bufts=verdict.config.extra_bufts):
         return llama_cpp.Llama(model_path=str(path), **kwargs)

@@ -78,8 +78,12 @@ def _child(method: str, endpoint: str, file_name: str, trace: bool) -> dict[str,
     for p in out_dir.rglob("*"):
         if p.is_file():
             p.unlink()
-    return {"seconds": seconds, "bytes": size, "tracemalloc_peak": peak,
-            "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
+    return {
+        "seconds": seconds,
+        "bytes": size,
+        "tracemalloc_peak": peak,
+        "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    }
 
 
 def sha256_mb_s() -> float:
@@ -98,8 +102,16 @@ def sha256_mb_s() -> float:
 
 
 def _measure(method: str, endpoint: str, file_name: str, trace: bool = False) -> dict[str, float]:
-    cmd = [sys.executable, __file__, "--child", method, "--endpoint", endpoint,
-           "--file", file_name] + (["--trace"] if trace else [])
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        method,
+        "--endpoint",
+        endpoint,
+        "--file",
+        file_name,
+    ] + (["--trace"] if trace else [])
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -125,15 +137,18 @@ def _bench(repeat: int) -> dict[str, dict[str, float]]:
             hub.behaviour.slow_s = 0.0
             mem = _measure("manager", hub.endpoint, path.name, trace=True)
             plain_mem = _measure("plain", hub.endpoint, path.name, trace=True)
-            rows[label] = {"size_mb": path.stat().st_size / 1e6, "plain_mb_s": best["plain"],
-                           "manager_mb_s": best["manager"],
-                           "ratio": best["manager"] / best["plain"],
-                           "plain_mb_s_at_100": slow["plain"],
-                           "manager_mb_s_at_100": slow["manager"],
-                           "ratio_at_100": slow["manager"] / slow["plain"],
-                           "manager_peak_rss_mb": mem["peak_rss"] / 1e6,
-                           "plain_peak_rss_mb": plain_mem["peak_rss"] / 1e6,
-                           "manager_tracemalloc_peak_mb": mem["tracemalloc_peak"] / 1e6}
+            rows[label] = {
+                "size_mb": path.stat().st_size / 1e6,
+                "plain_mb_s": best["plain"],
+                "manager_mb_s": best["manager"],
+                "ratio": best["manager"] / best["plain"],
+                "plain_mb_s_at_100": slow["plain"],
+                "manager_mb_s_at_100": slow["manager"],
+                "ratio_at_100": slow["manager"] / slow["plain"],
+                "manager_peak_rss_mb": mem["peak_rss"] / 1e6,
+                "plain_peak_rss_mb": plain_mem["peak_rss"] / 1e6,
+                "manager_tracemalloc_peak_mb": mem["tracemalloc_peak"] / 1e6,
+            }
     return rows
 
 
@@ -150,29 +165,39 @@ def main() -> None:
         return
     rows = _bench(args.repeat)
     sha = sha256_mb_s()
-    print(f"{'file':<6} {'size MB':>8} {'plain MB/s':>11} {'manager MB/s':>13} {'ratio':>6} "
-          f"{'ratio@100MB/s':>14} {'mgr RSS MB':>11} {'plain RSS MB':>13} "
-          f"{'mgr tracemalloc MB':>19}")
+    print(
+        f"{'file':<6} {'size MB':>8} {'plain MB/s':>11} {'manager MB/s':>13} {'ratio':>6} "
+        f"{'ratio@100MB/s':>14} {'mgr RSS MB':>11} {'plain RSS MB':>13} "
+        f"{'mgr tracemalloc MB':>19}"
+    )
     for label, r in rows.items():
-        print(f"{label:<6} {r['size_mb']:>8.1f} {r['plain_mb_s']:>11.1f} "
-              f"{r['manager_mb_s']:>13.1f} {r['ratio']:>6.2f} {r['ratio_at_100']:>14.2f} "
-              f"{r['manager_peak_rss_mb']:>11.1f} "
-              f"{r['plain_peak_rss_mb']:>13.1f} {r['manager_tracemalloc_peak_mb']:>19.2f}")
-    print(f"SHA-256 on one core: {sha:.0f} MB/s; the highest ratio a verifying download can "
-          f"reach against the plain GET: " + ", ".join(
-              f"{label} {min(1.0, sha / r['plain_mb_s']):.2f}" for label, r in rows.items()))
+        print(
+            f"{label:<6} {r['size_mb']:>8.1f} {r['plain_mb_s']:>11.1f} "
+            f"{r['manager_mb_s']:>13.1f} {r['ratio']:>6.2f} {r['ratio_at_100']:>14.2f} "
+            f"{r['manager_peak_rss_mb']:>11.1f} "
+            f"{r['plain_peak_rss_mb']:>13.1f} {r['manager_tracemalloc_peak_mb']:>19.2f}"
+        )
+    print(
+        f"SHA-256 on one core: {sha:.0f} MB/s; the highest ratio a verifying download can "
+        f"reach against the plain GET: "
+        + ", ".join(f"{label} {min(1.0, sha / r['plain_mb_s']):.2f}" for label, r in rows.items())
+    )
     ratio = min(r["ratio"] for r in rows.values())
     ratio_100 = min(r["ratio_at_100"] for r in rows.values())
     growth = rows["large"]["manager_peak_rss_mb"] - rows["small"]["manager_peak_rss_mb"]
     summary = {
-        "bench": "download", "ratio_min": round(ratio, 3), "target_ratio": 0.9,
-        "ratio_at_100_min": round(ratio_100, 3), "ratio_ok": ratio >= 0.9,
+        "bench": "download",
+        "ratio_min": round(ratio, 3),
+        "target_ratio": 0.9,
+        "ratio_at_100_min": round(ratio_100, 3),
+        "ratio_ok": ratio >= 0.9,
         "ratio_at_100_ok": ratio_100 >= 0.9,
         "files": {k: {kk: round(vv, 3) for kk, vv in v.items()} for k, v in rows.items()},
         "rss_growth_mb": round(growth, 2),
         "sha256_mb_s": round(sha, 1),
-        "verify_ceiling_ratio": round(min(min(1.0, sha / r["plain_mb_s"])
-                                          for r in rows.values()), 3),
+        "verify_ceiling_ratio": round(
+            min(min(1.0, sha / r["plain_mb_s"]) for r in rows.values()), 3
+        ),
         "size_growth_mb": round(rows["large"]["size_mb"] - rows["small"]["size_mb"], 1),
     }
     print(json.dumps(summary, sort_keys=True))

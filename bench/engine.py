@@ -108,14 +108,14 @@ class RawSide:
 
     def __init__(self, path: Path, threads: int) -> None:
 
-        self.llm = raw_llama(path, n_ctx=N_CTX, n_threads=threads, n_threads_batch=threads,
-                             verbose=False)
+        self.llm = raw_llama(
+            path, n_ctx=N_CTX, n_threads=threads, n_threads_batch=threads, verbose=False
+        )
 
     def count(self, text: str) -> int:
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
-    def run(self, messages: list[ChatMessage], max_tokens: int,
-            prompt_tokens: list[int]) -> Sample:
+    def run(self, messages: list[ChatMessage], max_tokens: int, prompt_tokens: list[int]) -> Sample:
         llm = self.llm
         reused = common_prefix(list(llm.input_ids[: llm.n_tokens]), prompt_tokens)
         finish: list[str | None] = [None]
@@ -129,8 +129,9 @@ class RawSide:
         msgs = [{"role": m.role, "content": m.content} for m in messages]
         llm.set_seed(SEED)
         t0 = time.perf_counter()
-        stream = llm.create_chat_completion(msgs, stream=True, temperature=0,
-                                            repeat_penalty=1.0, max_tokens=max_tokens)
+        stream = llm.create_chat_completion(
+            msgs, stream=True, temperature=0, repeat_penalty=1.0, max_tokens=max_tokens
+        )
         text, ttft, span = timed(contents(stream), t0)
         n = self.count(text)
         own = max_tokens if finish[0] == "length" else n
@@ -147,17 +148,23 @@ class EngineSide:
     def prompt_tokens(self, messages: list[ChatMessage]) -> list[int]:
         return self.engine.tokenize(self.engine.render_chat(messages).text, special=True)
 
-    def run(self, messages: list[ChatMessage], max_tokens: int,
-            count: Callable[[str], int]) -> Sample:
-        params = SamplingParams(temperature=0, repeat_penalty=1.0, max_tokens=max_tokens,
-                                seed=SEED)
+    def run(
+        self, messages: list[ChatMessage], max_tokens: int, count: Callable[[str], int]
+    ) -> Sample:
+        params = SamplingParams(temperature=0, repeat_penalty=1.0, max_tokens=max_tokens, seed=SEED)
         t0 = time.perf_counter()
         gen = self.engine.chat(messages, params)
         text, ttft, span = timed(gen, t0)
         assert gen.stats is not None
         n = count(text)
-        return Sample(text, n, gen.stats.completion_tokens, ttft, decode_rate(n, span),
-                      gen.stats.cached_tokens)
+        return Sample(
+            text,
+            n,
+            gen.stats.completion_tokens,
+            ttft,
+            decode_rate(n, span),
+            gen.stats.cached_tokens,
+        )
 
 
 def warn_if_shared(busy0: float | None, cpu0: float, wall0: float) -> None:
@@ -168,8 +175,11 @@ def warn_if_shared(busy0: float | None, cpu0: float, wall0: float) -> None:
     others = (busy1 - busy0) - (time.process_time() - cpu0)
     share = others / (time.perf_counter() - wall0)
     if share > 0.1:
-        print(f"warning: other processes used {share:.0%} of a core during the run; "
-              "rerun on a quiet machine", file=sys.stderr)
+        print(
+            f"warning: other processes used {share:.0%} of a core during the run; "
+            "rerun on a quiet machine",
+            file=sys.stderr,
+        )
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -206,20 +216,28 @@ def measure(raw: RawSide, eng: EngineSide, reps: int, tokens: int) -> list[tuple
 
 
 def report(pairs: list[tuple[Sample, Sample]], model: str, threads: int, tokens: int) -> dict:
-    print(f"engine vs raw llama-cpp-python — {model}, {threads} threads, n_ctx {N_CTX}, "
-          f"{tokens} tokens, greedy; {platform.machine()}, {hardware.default_threads()} cores")
-    print(f"{'rep':>3} {'side':<6} {'tokens':>6} {'own':>4} {'reused':>6} "
-          f"{'TTFT ms':>8} {'decode tok/s':>12}  same text")
+    print(
+        f"engine vs raw llama-cpp-python — {model}, {threads} threads, n_ctx {N_CTX}, "
+        f"{tokens} tokens, greedy; {platform.machine()}, {hardware.default_threads()} cores"
+    )
+    print(
+        f"{'rep':>3} {'side':<6} {'tokens':>6} {'own':>4} {'reused':>6} "
+        f"{'TTFT ms':>8} {'decode tok/s':>12}  same text"
+    )
     for i, (r, e) in enumerate(pairs):
         for name, s in (("raw", r), ("engine", e)):
-            print(f"{i:>3} {name:<6} {s.n_tokens:>6} {s.own_tokens:>4} {s.reused:>6} "
-                  f"{s.ttft_s * 1000:>8.1f} {s.decode_tps:>12.1f}  {r.text == e.text}")
+            print(
+                f"{i:>3} {name:<6} {s.n_tokens:>6} {s.own_tokens:>4} {s.reused:>6} "
+                f"{s.ttft_s * 1000:>8.1f} {s.decode_tps:>12.1f}  {r.text == e.text}"
+            )
 
     def med(side: int, attr: str) -> float:
         return statistics.median(getattr(p[side], attr) for p in pairs)
 
     result = {
-        "bench": "engine", "model": model, "tokens": tokens,
+        "bench": "engine",
+        "model": model,
+        "tokens": tokens,
         "raw_decode_tps": round(med(0, "decode_tps"), 2),
         "engine_decode_tps": round(med(1, "decode_tps"), 2),
         "decode_ratio": round(med(1, "decode_tps") / med(0, "decode_tps"), 3),
@@ -233,10 +251,14 @@ def report(pairs: list[tuple[Sample, Sample]], model: str, threads: int, tokens:
     }
     print()
     print(f"{'median':<22} {'raw':>10} {'engine':>10} {'ratio':>7}  target")
-    print(f"{'decode tok/s':<22} {result['raw_decode_tps']:>10.1f} "
-          f"{result['engine_decode_tps']:>10.1f} {result['decode_ratio']:>7.3f}  ≥ 0.97")
-    print(f"{'TTFT ms':<22} {result['raw_ttft_s'] * 1000:>10.1f} "
-          f"{result['engine_ttft_s'] * 1000:>10.1f} {result['ttft_ratio']:>7.3f}  ≤ 1.10")
+    print(
+        f"{'decode tok/s':<22} {result['raw_decode_tps']:>10.1f} "
+        f"{result['engine_decode_tps']:>10.1f} {result['decode_ratio']:>7.3f}  ≥ 0.97"
+    )
+    print(
+        f"{'TTFT ms':<22} {result['raw_ttft_s'] * 1000:>10.1f} "
+        f"{result['engine_ttft_s'] * 1000:>10.1f} {result['ttft_ratio']:>7.3f}  ≤ 1.10"
+    )
     print(f"same text at temperature 0: {result['same_text']}")
     return result
 

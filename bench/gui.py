@@ -77,8 +77,11 @@ TIMEOUT_S = 300.0
 START_REPS = 11  # ~0.1 s each; enough runs for a steady median
 MESSAGES = (
     ChatMessage("system", "You are a storyteller. You write long, detailed stories."),
-    ChatMessage("user", "Write a very long story, at least 2000 words, about a lighthouse "
-                        "keeper who finds a message in a bottle. Describe every day."),
+    ChatMessage(
+        "user",
+        "Write a very long story, at least 2000 words, about a lighthouse "
+        "keeper who finds a message in a bottle. Describe every day.",
+    ),
 )
 
 # -- latency -------------------------------------------------------------------------
@@ -120,12 +123,20 @@ class Probe(QObject):
 def gap_stats(intervals: list[float]) -> dict[str, float]:
     ordered = sorted(intervals)
     p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] if ordered else 0.0
-    return {"max": max(ordered, default=0.0), "p99": p99,
-            "median": statistics.median(ordered) if ordered else 0.0, "n": len(ordered)}
+    return {
+        "max": max(ordered, default=0.0),
+        "p99": p99,
+        "median": statistics.median(ordered) if ordered else 0.0,
+        "n": len(ordered),
+    }
 
 
-def wait(signal: SignalInstance, what: str, accept: Callable[..., bool] = lambda *a: True,
-         fail: SignalInstance | None = None) -> tuple[Any, ...]:
+def wait(
+    signal: SignalInstance,
+    what: str,
+    accept: Callable[..., bool] = lambda *a: True,
+    fail: SignalInstance | None = None,
+) -> tuple[Any, ...]:
     """Run the event loop until ``signal`` fires with accepted args; exit on timeout/fail."""
     loop, got, failed = QEventLoop(), [], []
 
@@ -210,10 +221,15 @@ class Sink(QPlainTextEdit):
             sys.exit("the kernel finished without stats")
         n = self.stats.completion_tokens
         span = self.t_end - self.t_first
-        return {"tps": self.stats.tokens_per_s, "n": n, "signals": self.signals,
-                "gui_cpu_s": gui_cpu,
-                "wall_tps": (n - 1) / span if n > 1 and span > 0 else 0.0,
-                "text": self.toPlainText(), "finish": self.stats.finish_reason}
+        return {
+            "tps": self.stats.tokens_per_s,
+            "n": n,
+            "signals": self.signals,
+            "gui_cpu_s": gui_cpu,
+            "wall_tps": (n - 1) / span if n > 1 and span > 0 else 0.0,
+            "text": self.toPlainText(),
+            "finish": self.stats.finish_reason,
+        }
 
 
 # -- raw llama-cpp-python ------------------------------------------------------------------
@@ -249,8 +265,9 @@ class Raw:
     def __init__(self, path: Path, threads: int, prompt_text: str) -> None:
         import llama_cpp
 
-        self.llm = raw_llama(path, n_ctx=N_CTX, n_threads=threads, n_threads_batch=threads,
-                             verbose=False)
+        self.llm = raw_llama(
+            path, n_ctx=N_CTX, n_threads=threads, n_threads_batch=threads, verbose=False
+        )
         self.prompt = self.llm.tokenize(prompt_text.encode("utf-8"), add_bos=False, special=True)
         self._is_eog = llama_cpp.llama_vocab_is_eog
         self._vocab = self.llm._model.vocab
@@ -276,8 +293,9 @@ class Raw:
         """``create_completion(stream=True)``, timed first chunk to last chunk."""
         self.llm.set_seed(SEED)
         parts, t_first, t_last, finish = [], 0.0, 0.0, None
-        for chunk in self.llm.create_completion(self.prompt, stream=True, temperature=0,
-                                                repeat_penalty=1.0, max_tokens=max_tokens):
+        for chunk in self.llm.create_completion(
+            self.prompt, stream=True, temperature=0, repeat_penalty=1.0, max_tokens=max_tokens
+        ):
             choice = chunk["choices"][0]
             finish = choice.get("finish_reason") or finish
             if choice["text"]:
@@ -285,8 +303,11 @@ class Raw:
                 t_first = t_first or t_last
                 parts.append(choice["text"])
         text = "".join(parts)
-        n = max_tokens if finish == "length" else len(
-            self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+        n = (
+            max_tokens
+            if finish == "length"
+            else len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+        )
         span = t_last - t_first
         return {"tps": (n - 1) / span if n > 1 and span > 0 else 0.0, "n": n, "text": text}
 
@@ -324,24 +345,31 @@ QTimer.singleShot(0, _shown)
 app.exec()
 """
 
-BARE_CHILD = """
+BARE_CHILD = (
+    """
 import sys
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
 window = QMainWindow()
 window.setWindowTitle("bare")
 window.resize(1100, 720)
-""" + _SHOWN
+"""
+    + _SHOWN
+)
 
 # llmasos.apps.gui.main.run_app's start-up, exactly: start_app shows the main window.
-APP_CHILD = """
+APP_CHILD = (
+    """
 import sys
 from llmasos.apps.gui.main import start_app
 started = start_app(None, sys.argv[:1])
 app, window = started.app, started.window
-""" + _SHOWN + """
+"""
+    + _SHOWN
+    + """
 started.kernel.shutdown(timeout_s=10.0)
 """
+)
 
 
 # settings.json of a returning user whose default model is argv[1]
@@ -358,8 +386,13 @@ store.save(replace(settings, default_model=sys.argv[1]))
 def spawn_until_shown(code: str, env: dict[str, str]) -> float:
     """Seconds from just before Popen to the child's "shown" line."""
     t0 = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, env=env, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
     assert child.stdout is not None
     line = child.stdout.readline()
     elapsed = time.perf_counter() - t0
@@ -392,14 +425,23 @@ def cold_start(reps: int, model: Path) -> dict[str, list[float]]:
     """
     times: dict[str, list[float]] = {"app": [], "bare": [], "app_model": []}
     compile_bytecode()
-    with (tempfile.TemporaryDirectory(prefix="llmasos-bench-home-") as home,
-          tempfile.TemporaryDirectory(prefix="llmasos-bench-home-") as returning):
+    with (
+        tempfile.TemporaryDirectory(prefix="llmasos-bench-home-") as home,
+        tempfile.TemporaryDirectory(prefix="llmasos-bench-home-") as returning,
+    ):
         env = {**os.environ, "LLMASOS_HOME": home, "QT_QPA_PLATFORM": "offscreen"}
         env_model = {**env, "LLMASOS_HOME": returning}
-        subprocess.run([sys.executable, "-c", DEFAULT_MODEL_CHILD, str(model)], env=env_model,
-                       check=True, timeout=TIMEOUT_S)
-        children = {"app": (APP_CHILD, env), "bare": (BARE_CHILD, env),
-                    "app_model": (APP_CHILD, env_model)}
+        subprocess.run(
+            [sys.executable, "-c", DEFAULT_MODEL_CHILD, str(model)],
+            env=env_model,
+            check=True,
+            timeout=TIMEOUT_S,
+        )
+        children = {
+            "app": (APP_CHILD, env),
+            "bare": (BARE_CHILD, env),
+            "app_model": (APP_CHILD, env_model),
+        }
         for rep in range(-1, reps):
             order = list(children) if rep % 2 == 0 else list(reversed(children))
             for name in order:
@@ -427,8 +469,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--model", type=Path, help="GGUF file (default: SmolLM2-135M-Instruct Q4_1)")
     p.add_argument("--tokens", type=int, default=512, help="completion tokens (default 512)")
-    p.add_argument("--reps", type=int, default=5, help="throughput repetitions per side "
-                   "(default 5)")
+    p.add_argument(
+        "--reps", type=int, default=5, help="throughput repetitions per side (default 5)"
+    )
     p.add_argument("--threads", type=int, help="threads for both sides (default: all cores)")
     return p.parse_args(argv)
 
@@ -442,15 +485,17 @@ def measure(path: Path, threads: int, tokens: int, reps: int) -> dict[str, Any]:
     sink.show()
     app.processEvents()
     try:
-        return measure_with(kernel, sink, path, EngineSettings(n_ctx=N_CTX, n_threads=threads),
-                            tokens, reps)
+        return measure_with(
+            kernel, sink, path, EngineSettings(n_ctx=N_CTX, n_threads=threads), tokens, reps
+        )
     finally:
         if not kernel.shutdown(timeout_s=10.0):
             print("the kernel did not shut down in 10 s", file=sys.stderr)
 
 
-def measure_with(kernel: Kernel, sink: Sink, path: Path, settings: EngineSettings,
-                 tokens: int, reps: int) -> dict[str, Any]:
+def measure_with(
+    kernel: Kernel, sink: Sink, path: Path, settings: EngineSettings, tokens: int, reps: int
+) -> dict[str, Any]:
     probe = Probe()
     probe.start()
     wait(probe.timeout, "idle probe", lambda: probe.ticks >= 100)
@@ -475,14 +520,17 @@ def med(samples: list[dict], key: str) -> float:
     return statistics.median(s[key] for s in samples)
 
 
-def summarize(fig: dict[str, Any], starts: dict[str, list[float]], model: str,
-              tokens: int) -> dict[str, Any]:
+def summarize(
+    fig: dict[str, Any], starts: dict[str, list[float]], model: str, tokens: int
+) -> dict[str, Any]:
     tp = fig["throughput"]
     kernel_tps, raw_tps = med(tp["kernel"], "tps"), med(tp["raw"], "tps")
     app_s, bare_s = statistics.median(starts["app"]), statistics.median(starts["bare"])
     worst_load = max((fig["load_cold"], fig["load_warm"]), key=lambda g: g["max"])
     return {
-        "bench": "gui", "model": model, "tokens": tokens,
+        "bench": "gui",
+        "model": model,
+        "tokens": tokens,
         "gen_max_gap_ms": round(fig["gen"]["max"], 1),
         "gen_p99_gap_ms": round(fig["gen"]["p99"], 1),
         "load_max_gap_ms": round(worst_load["max"], 1),
@@ -495,8 +543,12 @@ def summarize(fig: dict[str, Any], starts: dict[str, list[float]], model: str,
         "throughput_ratio": round(kernel_tps / raw_tps, 3),
         # each rep runs kernel and raw back to back: the median of their per-rep ratios is
         # less moved by a neighbour's burst than the ratio of the two medians
-        "throughput_ratio_paired": round(statistics.median(
-            k["tps"] / r["tps"] for k, r in zip(tp["kernel"], tp["raw"], strict=True)), 3),
+        "throughput_ratio_paired": round(
+            statistics.median(
+                k["tps"] / r["tps"] for k, r in zip(tp["kernel"], tp["raw"], strict=True)
+            ),
+            3,
+        ),
         "completion_tokens": min(s["n"] for side in tp.values() for s in side),
         "same_text": len({s["text"] for side in tp.values() for s in side}) == 1,
         "app_start_s": round(app_s, 3),
@@ -507,45 +559,73 @@ def summarize(fig: dict[str, Any], starts: dict[str, list[float]], model: str,
     }
 
 
-def report(fig: dict[str, Any], starts: dict[str, list[float]], result: dict[str, Any],
-           threads: int) -> None:
-    print(f"LLMasOS GUI — {result['model']}, {threads} threads, n_ctx {N_CTX}, "
-          f"{result['tokens']} tokens, greedy; {platform.machine()}, "
-          f"{hardware.default_threads()} cores, QPA {os.environ['QT_QPA_PLATFORM']}")
+def report(
+    fig: dict[str, Any], starts: dict[str, list[float]], result: dict[str, Any], threads: int
+) -> None:
+    print(
+        f"LLMasOS GUI — {result['model']}, {threads} threads, n_ctx {N_CTX}, "
+        f"{result['tokens']} tokens, greedy; {platform.machine()}, "
+        f"{hardware.default_threads()} cores, QPA {os.environ['QT_QPA_PLATFORM']}"
+    )
     print(f"\n{'10 ms probe (ms)':<30} {'n':>5} {'median':>7} {'p99':>7} {'max':>7}  target")
     target = "max ≤ 50, p99 ≤ 20"
-    rows = (("idle", "idle", ""),
-            (f"cold load ({fig['load_cold']['s']:.2f} s)", "load_cold", target),
-            (f"reload ({fig['load_warm']['s']:.2f} s)", "load_warm", target),
-            (f"generating {fig['gen_run']['n']} tokens ({fig['gen_run']['tps']:.0f}/s)", "gen",
-             target))
+    rows = (
+        ("idle", "idle", ""),
+        (f"cold load ({fig['load_cold']['s']:.2f} s)", "load_cold", target),
+        (f"reload ({fig['load_warm']['s']:.2f} s)", "load_warm", target),
+        (f"generating {fig['gen_run']['n']} tokens ({fig['gen_run']['tps']:.0f}/s)", "gen", target),
+    )
     for label, key, goal in rows:
         g = fig[key]
-        print(f"{label:<30} {g['n']:>5} {g['median']:>7.1f} {g['p99']:>7.1f} {g['max']:>7.1f}"
-              f"  {goal}")
-    print(f"\n{'decode tok/s':<12} " + " ".join(f"{'rep ' + str(i):>8}" for i in
-                                               range(len(fig['throughput']['raw'])))
-          + f" {'median':>8} {'tokens':>7}")
+        print(
+            f"{label:<30} {g['n']:>5} {g['median']:>7.1f} {g['p99']:>7.1f} {g['max']:>7.1f}  {goal}"
+        )
+    print(
+        f"\n{'decode tok/s':<12} "
+        + " ".join(f"{'rep ' + str(i):>8}" for i in range(len(fig["throughput"]["raw"])))
+        + f" {'median':>8} {'tokens':>7}"
+    )
     for name, samples in fig["throughput"].items():
-        print(f"{name:<12} " + " ".join(f"{s['tps']:>8.1f}" for s in samples)
-              + f" {med(samples, 'tps'):>8.1f} {min(s['n'] for s in samples):>7}")
+        print(
+            f"{name:<12} "
+            + " ".join(f"{s['tps']:>8.1f}" for s in samples)
+            + f" {med(samples, 'tps'):>8.1f} {min(s['n'] for s in samples):>7}"
+        )
     wall = fig["throughput"]["kernel"]
-    print(f"{'kernel wall':<12} " + " ".join(f"{s['wall_tps']:>8.1f}" for s in wall)
-          + f" {med(wall, 'wall_tps'):>8.1f}   (first tokens signal → finished, GUI thread)")
-    print(f"ratio kernel/raw {result['throughput_ratio']:.3f} (target ≥ 0.97; median of the "
-          f"per-rep ratios {result['throughput_ratio_paired']:.3f}); same text at "
-          f"temperature 0: {result['same_text']}")
-    print(f"kernel replies: tokens signals {[s['signals'] for s in wall]}, GUI-thread CPU s "
-          f"{[round(s['gui_cpu_s'], 2) for s in wall]}")
-    print(f"\n{'cold start (s)':<14} " + " ".join(f"{t:>6.3f}" for t in starts["app"])
-          + f"  median {result['app_start_s']:.3f}  app")
-    print(f"{'':<14} " + " ".join(f"{t:>6.3f}" for t in starts["bare"])
-          + f"  median {result['bare_start_s']:.3f}  bare QMainWindow")
-    print(f"{'':<14} " + " ".join(f"{t:>6.3f}" for t in starts["app_model"])
-          + f"  median {result['app_model_start_s']:.3f}  app with a default model")
-    print(f"ratio app/bare {result['start_ratio']:.3f} (target ≤ 1.5); with a default model "
-          f"{result['start_ratio_with_model']:.3f} (the Chat page is built before the first "
-          "frame)")
+    print(
+        f"{'kernel wall':<12} "
+        + " ".join(f"{s['wall_tps']:>8.1f}" for s in wall)
+        + f" {med(wall, 'wall_tps'):>8.1f}   (first tokens signal → finished, GUI thread)"
+    )
+    print(
+        f"ratio kernel/raw {result['throughput_ratio']:.3f} (target ≥ 0.97; median of the "
+        f"per-rep ratios {result['throughput_ratio_paired']:.3f}); same text at "
+        f"temperature 0: {result['same_text']}"
+    )
+    print(
+        f"kernel replies: tokens signals {[s['signals'] for s in wall]}, GUI-thread CPU s "
+        f"{[round(s['gui_cpu_s'], 2) for s in wall]}"
+    )
+    print(
+        f"\n{'cold start (s)':<14} "
+        + " ".join(f"{t:>6.3f}" for t in starts["app"])
+        + f"  median {result['app_start_s']:.3f}  app"
+    )
+    print(
+        f"{'':<14} "
+        + " ".join(f"{t:>6.3f}" for t in starts["bare"])
+        + f"  median {result['bare_start_s']:.3f}  bare QMainWindow"
+    )
+    print(
+        f"{'':<14} "
+        + " ".join(f"{t:>6.3f}" for t in starts["app_model"])
+        + f"  median {result['app_model_start_s']:.3f}  app with a default model"
+    )
+    print(
+        f"ratio app/bare {result['start_ratio']:.3f} (target ≤ 1.5); with a default model "
+        f"{result['start_ratio_with_model']:.3f} (the Chat page is built before the first "
+        "frame)"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -563,8 +643,11 @@ def main(argv: list[str] | None = None) -> None:
     result["others_cpu_share"] = None if share is None else round(share, 3)
     report(figures, starts, result, threads)
     if share is not None and share > 0.1:
-        print(f"warning: other processes used {share:.0%} of a core during the run; rerun on "
-              "a quiet machine", file=sys.stderr)
+        print(
+            f"warning: other processes used {share:.0%} of a core during the run; rerun on "
+            "a quiet machine",
+            file=sys.stderr,
+        )
     sys.stdout.flush()
     print(json.dumps(result))
 

@@ -61,8 +61,9 @@ def load_pairs(limit: int | None) -> list[Pair]:
             continue
         pid, src, tgt, source, ref, gloss = [*line.split("\t"), ""][:6]
         entries = tuple(GlossaryEntry(*g.split("=", 1)) for g in gloss.split(";") if "=" in g)
-        pairs.append(Pair(pid, src, tgt, source.replace("\\n", "\n"), ref.replace("\\n", "\n"),
-                          entries))
+        pairs.append(
+            Pair(pid, src, tgt, source.replace("\\n", "\n"), ref.replace("\\n", "\n"), entries)
+        )
     if not limit or limit >= len(pairs):
         return pairs
     step = len(pairs) / limit  # an even sample, so every language pair can show up
@@ -71,8 +72,10 @@ def load_pairs(limit: int | None) -> list[Pair]:
 
 def run_service(engine: Engine, pair: Pair) -> tuple[str, str]:
     """(output, raw text for the chatter check)."""
-    job = translate(engine, TranslationRequest(pair.source, target=pair.tgt, source=pair.src,
-                                               glossary=pair.glossary))
+    job = translate(
+        engine,
+        TranslationRequest(pair.source, target=pair.tgt, source=pair.src, glossary=pair.glossary),
+    )
     raw = "".join(item for item in job if isinstance(item, str))
     assert job.result is not None
     return job.result.text, raw
@@ -81,17 +84,25 @@ def run_service(engine: Engine, pair: Pair) -> tuple[str, str]:
 def run_baseline(engine: Engine, pair: Pair) -> tuple[str, str]:
     target = find_language(pair.tgt)
     assert target is not None
-    prompt = (f"Translate the following text into {target.name}. Reply with the translation "
-              f"only.\n\n{pair.source}")
+    prompt = (
+        f"Translate the following text into {target.name}. Reply with the translation "
+        f"only.\n\n{pair.source}"
+    )
     budget = int(2.5 * len(engine.tokenize(pair.source))) + 48
-    text = engine.chat([ChatMessage("user", prompt)],
-                       replace(DEFAULT_SAMPLING, max_tokens=budget)).text().strip()
+    text = (
+        engine.chat([ChatMessage("user", prompt)], replace(DEFAULT_SAMPLING, max_tokens=budget))
+        .text()
+        .strip()
+    )
     return text, text
 
 
 def _prefixes(text: str) -> list[str]:
-    return [m.group(1).strip() if (m := _PREFIX.match(line)) else ""
-            for line in text.split("\n") if line.strip()]
+    return [
+        m.group(1).strip() if (m := _PREFIX.match(line)) else ""
+        for line in text.split("\n")
+        if line.strip()
+    ]
 
 
 def _bleu_tokenizer(lang: str) -> str:
@@ -108,17 +119,22 @@ def score(pairs: list[Pair], outputs: list[tuple[str, str]]) -> dict[str, float 
     hyps = [o for o, _ in outputs]
     refs = [p.reference for p in pairs]
     chrf = sacrebleu.corpus_chrf(hyps, [refs]).score
-    bleu = sum(sacrebleu.sentence_bleu(h, [r], tokenize=_bleu_tokenizer(p.tgt)).score
-               for h, r, p in zip(hyps, refs, pairs, strict=True)) / max(1, len(pairs))
+    bleu = sum(
+        sacrebleu.sentence_bleu(h, [r], tokenize=_bleu_tokenizer(p.tgt)).score
+        for h, r, p in zip(hyps, refs, pairs, strict=True)
+    ) / max(1, len(pairs))
     lang_ok = sum(same_language(detect(h).lang, p.tgt) for h, p in zip(hyps, pairs, strict=True))
     items = [(i, h) for p, h in zip(pairs, hyps, strict=True) for i in protect(p.source).items]
     md = [(p, h) for p, h in zip(pairs, hyps, strict=True) if any(_prefixes(p.source))]
-    used = [(e, h) for p, h in zip(pairs, hyps, strict=True)
-            for e in applicable(p.glossary, p.source)]
-    chatter = sum(looks_like_chatter(raw) or any(e in raw.lower() for e in _ECHO)
-                  for _, raw in outputs)
+    used = [
+        (e, h) for p, h in zip(pairs, hyps, strict=True) for e in applicable(p.glossary, p.source)
+    ]
+    chatter = sum(
+        looks_like_chatter(raw) or any(e in raw.lower() for e in _ECHO) for _, raw in outputs
+    )
     return {
-        "chrf": round(chrf, 2), "bleu": round(bleu, 2),
+        "chrf": round(chrf, 2),
+        "bleu": round(bleu, 2),
         "lang_accuracy": _rate(lang_ok, len(pairs)),
         "placeholder_rate": _rate(sum(i in h for i, h in items), len(items)),
         "markdown_rate": _rate(sum(_prefixes(p.source) == _prefixes(h) for p, h in md), len(md)),
@@ -133,8 +149,10 @@ def bench_model(path: Path, pairs: list[Pair], args: argparse.Namespace) -> dict
     service, baseline, times = [], [], {"service": 0.0, "baseline": 0.0}
     try:
         for n, pair in enumerate(pairs, 1):
-            for name, run, out in (("service", run_service, service),
-                                   ("baseline", run_baseline, baseline)):
+            for name, run, out in (
+                ("service", run_service, service),
+                ("baseline", run_baseline, baseline),
+            ):
                 t0 = time.perf_counter()
                 out.append(run(engine, pair))
                 times[name] += time.perf_counter() - t0
@@ -143,10 +161,17 @@ def bench_model(path: Path, pairs: list[Pair], args: argparse.Namespace) -> dict
         engine.close()
     print(file=sys.stderr)
     s, b = score(pairs, service), score(pairs, baseline)
-    ratio = {k: (round(sv / bv, 3) if sv is not None and bv else None)
-             for k in s for sv, bv in [(s[k], b[k])]}
-    return {"service": s, "baseline": b, "ratio": ratio,
-            "seconds": {k: round(v, 1) for k, v in times.items()}}
+    ratio = {
+        k: (round(sv / bv, 3) if sv is not None and bv else None)
+        for k in s
+        for sv, bv in [(s[k], b[k])]
+    }
+    return {
+        "service": s,
+        "baseline": b,
+        "ratio": ratio,
+        "seconds": {k: round(v, 1) for k, v in times.items()},
+    }
 
 
 def default_models() -> list[Path]:
@@ -157,8 +182,15 @@ def default_models() -> list[Path]:
 
 
 def print_table(results: dict[str, dict[str, object]]) -> None:
-    keys = ("chrf", "bleu", "lang_accuracy", "placeholder_rate", "markdown_rate",
-            "glossary_hit_rate", "chatter_rate")
+    keys = (
+        "chrf",
+        "bleu",
+        "lang_accuracy",
+        "placeholder_rate",
+        "markdown_rate",
+        "glossary_hit_rate",
+        "chatter_rate",
+    )
     print(f"{'model':<34} {'system':<9} " + " ".join(f"{k[:12]:>12}" for k in keys))
     for model, res in results.items():
         for system in ("service", "baseline", "ratio"):
@@ -170,20 +202,34 @@ def print_table(results: dict[str, dict[str, object]]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", action="append", type=Path,
-                        help="GGUF file (repeatable; default: the two test models)")
+    parser.add_argument(
+        "--model",
+        action="append",
+        type=Path,
+        help="GGUF file (repeatable; default: the two test models)",
+    )
     parser.add_argument("--limit", type=int, help="only N pairs, evenly spread over the set")
     parser.add_argument("--ctx", type=int, default=2048)
     parser.add_argument("--threads", type=int)
     args = parser.parse_args()
     pairs = load_pairs(args.limit)
     load = os.getloadavg()[0]
-    results = {path.name: bench_model(path, pairs, args)
-               for path in (args.model or default_models())}
+    results = {
+        path.name: bench_model(path, pairs, args) for path in (args.model or default_models())
+    }
     print(f"{len(pairs)} pairs; load average at start {load:.1f} on {os.cpu_count()} CPUs")
     print_table(results)
-    print(json.dumps({"bench": "translate", "pairs": len(pairs), "load_avg": round(load, 2),
-                      "models": results}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "bench": "translate",
+                "pairs": len(pairs),
+                "load_avg": round(load, 2),
+                "models": results,
+            },
+            ensure_ascii=False,
+        )
+    )
     return 0
 
 

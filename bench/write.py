@@ -97,8 +97,11 @@ def measure(plain: Engine, lookup: Engine, reps: int) -> list[tuple[Run, Run]]:
         runs = {side: proofread(side, eng) for side, eng in order}
         pairs.append((runs["plain"], runs["lookup"]))
         for run in (runs["plain"], runs["lookup"]):
-            print(f"rep {rep + 1}  {run.side:<7} {run.tokens:>5} tokens  "
-                  f"{run.decode_tps:>7.1f} tok/s  {run.wall_s:>6.2f} s", flush=True)
+            print(
+                f"rep {rep + 1}  {run.side:<7} {run.tokens:>5} tokens  "
+                f"{run.decode_tps:>7.1f} tok/s  {run.wall_s:>6.2f} s",
+                flush=True,
+            )
     return pairs
 
 
@@ -108,8 +111,12 @@ def main(argv: list[str] | None = None) -> None:
     threads = args.threads or hardware.default_threads()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     base = EngineSettings(n_ctx=N_CTX, n_threads=threads, probe=False)
-    plain, lookup = Engine(base), Engine(EngineSettings(
-        n_ctx=N_CTX, n_threads=threads, probe=False, prompt_lookup=args.draft))
+    plain, lookup = (
+        Engine(base),
+        Engine(
+            EngineSettings(n_ctx=N_CTX, n_threads=threads, probe=False, prompt_lookup=args.draft)
+        ),
+    )
     plain.load(path)
     lookup.load(path)
     pairs = measure(plain, lookup, args.reps)
@@ -121,21 +128,30 @@ def main(argv: list[str] | None = None) -> None:
     l_wall = statistics.median(lk.wall_s for _, lk in pairs)
     same = all(p.text == lk.text for p, lk in pairs)
     result = {
-        "bench": "write", "model": path.name, "threads": threads, "reps": args.reps,
-        "draft_tokens": args.draft, "words": len(TEXT.split()),
+        "bench": "write",
+        "model": path.name,
+        "threads": threads,
+        "reps": args.reps,
+        "draft_tokens": args.draft,
+        "words": len(TEXT.split()),
         "completion_tokens": pairs[0][0].tokens,
-        "plain_decode_tps": round(p_tps, 2), "lookup_decode_tps": round(l_tps, 2),
+        "plain_decode_tps": round(p_tps, 2),
+        "lookup_decode_tps": round(l_tps, 2),
         "decode_ratio": round(l_tps / p_tps, 3) if p_tps else 0.0,
-        "plain_wall_s": round(p_wall, 3), "lookup_wall_s": round(l_wall, 3),
+        "plain_wall_s": round(p_wall, 3),
+        "lookup_wall_s": round(l_wall, 3),
         "wall_ratio": round(p_wall / l_wall, 3) if l_wall else 0.0,
-        "same_text": same, "load_avg_1m": round(load, 2),
+        "same_text": same,
+        "load_avg_1m": round(load, 2),
         "faster": "lookup" if l_wall < p_wall else "plain",
     }
     print()
     print(f"{'median':<16} {'plain':>10} {'lookup':>10} {'ratio':>7}")
     print(f"{'decode tok/s':<16} {p_tps:>10.1f} {l_tps:>10.1f} {result['decode_ratio']:>7.3f}")
-    print(f"{'wall s':<16} {p_wall:>10.2f} {l_wall:>10.2f} {result['wall_ratio']:>7.3f}"
-          "  (plain/lookup: > 1 means lookup is faster)")
+    print(
+        f"{'wall s':<16} {p_wall:>10.2f} {l_wall:>10.2f} {result['wall_ratio']:>7.3f}"
+        "  (plain/lookup: > 1 means lookup is faster)"
+    )
     print(f"identical text at temperature 0: {same}; load average at start {load:.2f}")
     print(json.dumps(result))
 

@@ -34,9 +34,21 @@ def python_sources(folder: Path = SOURCES) -> list[Path]:
 
 def lupdate(ts: Path, language: str, sources: list[Path]) -> None:
     """Merge the strings of ``sources`` into ``ts`` (created when missing)."""
-    subprocess.run(["pyside6-lupdate", "-silent", "-no-obsolete", "-locations", "none",
-                    "-target-language", language, *map(str, sources), "-ts", str(ts)],
-                   check=True)
+    subprocess.run(
+        [
+            "pyside6-lupdate",
+            "-silent",
+            "-no-obsolete",
+            "-locations",
+            "none",
+            "-target-language",
+            language,
+            *map(str, sources),
+            "-ts",
+            str(ts),
+        ],
+        check=True,
+    )
 
 
 def lrelease(ts: Path) -> Path:
@@ -49,8 +61,9 @@ def lrelease(ts: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     """Update and compile every language; ``--release-only`` skips lupdate."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--release-only", action="store_true",
-                        help="only compile the .ts files (after translating)")
+    parser.add_argument(
+        "--release-only", action="store_true", help="only compile the .ts files (after translating)"
+    )
     args = parser.parse_args(argv)
     I18N.mkdir(parents=True, exist_ok=True)
     sources = python_sources()

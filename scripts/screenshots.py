@@ -32,8 +32,11 @@ def start_xvfb() -> subprocess.Popen[bytes]:
         raise SystemExit("Xvfb is missing: apt-get install xvfb")
     for n in range(90, 120):
         if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1280x820x24", "-nolisten",
-                                     "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            proc = subprocess.Popen(
+                ["Xvfb", f":{n}", "-screen", "0", "1280x820x24", "-nolisten", "tcp"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             for _ in range(100):
                 if Path(f"/tmp/.X11-unix/X{n}").exists():
                     os.environ["DISPLAY"] = f":{n}"
@@ -84,8 +87,7 @@ def drive(driver: Driver, model: Path) -> None:
     """The screenshot tour. Each step ends with one PNG."""
     win: object = driver.window
     kernel = win.kernel  # type: ignore[attr-defined]
-    if not driver.wait(lambda: kernel.model_info is not None and not kernel.is_busy,
-                       "model load"):
+    if not driver.wait(lambda: kernel.model_info is not None and not kernel.is_busy, "model load"):
         return
     win.show_page("chat")  # type: ignore[attr-defined]
     chat = win.pages["chat"]  # type: ignore[attr-defined]
@@ -97,8 +99,9 @@ def drive(driver: Driver, model: Path) -> None:
 
     win.show_page("write")  # type: ignore[attr-defined]
     write = win.pages["write"]  # type: ignore[attr-defined]
-    write.source.setPlainText("Their going to the libary tomorow. She dont like apples, "
-                              "but she like oranges.")
+    write.source.setPlainText(
+        "Their going to the libary tomorow. She dont like apples, but she like oranges."
+    )
     write.action_box.setCurrentIndex(0)  # Proofread
     write.run()
     if not driver.wait(lambda: write.request_id is None, "proofread"):
@@ -109,8 +112,9 @@ def drive(driver: Driver, model: Path) -> None:
     tr = win.pages["translate"]  # type: ignore[attr-defined]
     tr.as_you_type.setChecked(False)
     tr.target_lang.set_code("zh-Hans")
-    tr.source.setPlainText("The weather is lovely today.\n\nLet's take a walk in the park "
-                           "after lunch.")
+    tr.source.setPlainText(
+        "The weather is lovely today.\n\nLet's take a walk in the park after lunch."
+    )
     tr.run()
     if not driver.wait(lambda: tr.request_id is None, "translation"):
         return

@@ -42,8 +42,11 @@ def no_leaked_threads() -> Iterator[None]:
     before = set(threading.enumerate())
     yield
     # _DummyThread entries stand for foreign threads (Qt, ggml) that once ran Python code
-    leaked = [t for t in threading.enumerate()
-              if t not in before and t.is_alive() and not isinstance(t, threading._DummyThread)]
+    leaked = [
+        t
+        for t in threading.enumerate()
+        if t not in before and t.is_alive() and not isinstance(t, threading._DummyThread)
+    ]
     for t in leaked:
         t.join(timeout=5.0)
     still = [t.name for t in leaked if t.is_alive()]

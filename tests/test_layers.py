@@ -46,7 +46,8 @@ def test_imports_point_downward() -> None:
 def test_import_linter_contracts_hold() -> None:
     # the console script installed beside this interpreter by the test extra
     lint = Path(sys.executable).parent / "lint-imports"
-    proc = subprocess.run([str(lint), "--no-cache"], capture_output=True, text=True,
-                          timeout=300, cwd=SRC.parents[1])
+    proc = subprocess.run(
+        [str(lint), "--no-cache"], capture_output=True, text=True, timeout=300, cwd=SRC.parents[1]
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "2 kept, 0 broken" in proc.stdout

@@ -30,8 +30,17 @@ from llmasos.foundation.engine import SamplingParams
 from llmasos.foundation.settings import SettingsStore
 from llmasos.kernel.kernel import Kernel
 
-INTERACTIVE = (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QTextEdit,
-               QPlainTextEdit, QAbstractItemView, QSlider, QTabBar)
+INTERACTIVE = (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QTextEdit,
+    QPlainTextEdit,
+    QAbstractItemView,
+    QSlider,
+    QTabBar,
+)
 
 
 def _is_part_of_another_control(widget: QWidget) -> bool:
@@ -132,16 +141,24 @@ def test_text_follows_the_system_font_size(qtbot, qapp: QApplication) -> None:
         qtbot.addWidget(win)
         try:
             assert not _pixel_fonts(win)
-            checked = [win.sidebar, win.status.model, win.welcome.recommendation,
-                       win.settings_page.apply_button, win.settings_page.threads,
-                       win.pages["write"].source, win.pages["translate"].source,  # type: ignore[attr-defined]
-                       win.models_page.installed.table, win.menuBar()]
+            checked = [
+                win.sidebar,
+                win.status.model,
+                win.welcome.recommendation,
+                win.settings_page.apply_button,
+                win.settings_page.threads,
+                win.pages["write"].source,
+                win.pages["translate"].source,  # type: ignore[attr-defined]
+                win.models_page.installed.table,
+                win.menuBar(),
+            ]
             for widget in checked:
                 assert widget.font().pointSizeF() == pytest.approx(bigger.pointSizeF()), widget
             # the sidebar grows with its text instead of cutting it off
             assert win.sidebar.width() >= max(
                 win.sidebar.fontMetrics().horizontalAdvance(win.sidebar.item(i).text())
-                for i in range(win.sidebar.count()))
+                for i in range(win.sidebar.count())
+            )
         finally:
             win.close()
     finally:

@@ -43,8 +43,9 @@ def free_port() -> int:
 
 def load(qtbot, kernel: Kernel, path: Path) -> None:
     ids: list[int] = []
-    with qtbot.waitSignal(kernel.finished, timeout=60_000,
-                          check_params_cb=lambda i, _s: bool(ids) and i == ids[0]):
+    with qtbot.waitSignal(
+        kernel.finished, timeout=60_000, check_params_cb=lambda i, _s: bool(ids) and i == ids[0]
+    ):
         ids.append(kernel.load_model(path, EngineSettings(n_ctx=2048, n_batch=64, n_threads=1)))
 
 
@@ -69,8 +70,13 @@ def api(kernel: Kernel) -> Iterator[ApiServerController]:
     controller.stop()
 
 
-def request(api: ApiServerController, method: str, path: str, body: Any = None,
-            headers: dict[str, str] | None = None) -> tuple[int, dict[str, Any], Any]:
+def request(
+    api: ApiServerController,
+    method: str,
+    path: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict[str, Any], Any]:
     """One request; returns (status, headers, decoded JSON body)."""
     conn = http.client.HTTPConnection("127.0.0.1", port_of(api), timeout=120)
     data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
@@ -92,11 +98,16 @@ def events(api: ApiServerController, path: str, body: dict[str, Any]) -> list[An
     """A streamed request's decoded ``data:`` events ("[DONE]" kept as a string)."""
     conn = http.client.HTTPConnection("127.0.0.1", port_of(api), timeout=120)
     try:
-        conn.request("POST", path, body=json.dumps({**body, "stream": True}),
-                     headers={"Content-Type": "application/json"})
+        conn.request(
+            "POST",
+            path,
+            body=json.dumps({**body, "stream": True}),
+            headers={"Content-Type": "application/json"},
+        )
         resp = conn.getresponse()
         assert resp.status == 200 and resp.getheader("Content-Type", "").startswith(
-            "text/event-stream")
+            "text/event-stream"
+        )
         text = resp.read().decode()
     finally:
         conn.close()
@@ -111,8 +122,13 @@ def test_models_and_openapi(api: ApiServerController, smollm2_path: Path) -> Non
     assert body["data"][0]["context_length"] == 2048
     status, _, doc = request(api, "GET", "/openapi.json")
     assert status == 200 and doc["openapi"].startswith("3.")
-    assert {"/v1/models", "/v1/chat/completions", "/v1/completions", "/v1/translate",
-            "/v1/rewrite"} <= set(doc["paths"])
+    assert {
+        "/v1/models",
+        "/v1/chat/completions",
+        "/v1/completions",
+        "/v1/translate",
+        "/v1/rewrite",
+    } <= set(doc["paths"])
 
 
 def test_chat_streamed_and_not_give_the_same_answer(api: ApiServerController) -> None:
@@ -122,13 +138,11 @@ def test_chat_streamed_and_not_give_the_same_answer(api: ApiServerController) ->
     answer = whole["choices"][0]["message"]["content"]
     assert answer.strip() and whole["choices"][0]["finish_reason"] in ("stop", "length")
     assert 0 < whole["usage"]["completion_tokens"] <= 12
-    got = events(api, "/v1/chat/completions",
-                 {**body, "stream_options": {"include_usage": True}})
+    got = events(api, "/v1/chat/completions", {**body, "stream_options": {"include_usage": True}})
     assert got[-1] == "[DONE]"
     chunks = got[:-1]
     assert chunks[0]["choices"][0]["delta"]["role"] == "assistant"
-    streamed = "".join(c["choices"][0]["delta"].get("content", "")
-                       for c in chunks if c["choices"])
+    streamed = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks if c["choices"])
     assert streamed == answer
     assert chunks[-2]["choices"][0]["finish_reason"] == whole["choices"][0]["finish_reason"]
     assert chunks[-1]["usage"] == whole["usage"]
@@ -145,14 +159,18 @@ def test_completions_streamed_and_not(api: ApiServerController) -> None:
 
 
 def test_translate_and_rewrite(api: ApiServerController) -> None:
-    status, _, tr = request(api, "POST", "/v1/translate",
-                            {"text": "Good morning.", "target_language": "fr",
-                             "max_tokens": 24})
+    status, _, tr = request(
+        api,
+        "POST",
+        "/v1/translate",
+        {"text": "Good morning.", "target_language": "fr", "max_tokens": 24},
+    )
     assert status == 200, tr
     assert tr["object"] == "translation" and tr["target_language"] == "French"
     assert tr["text"] and tr["usage"]["completion_tokens"] > 0
-    status, _, rw = request(api, "POST", "/v1/rewrite",
-                            {"text": "hey, send me the report.", "tone": "friendly"})
+    status, _, rw = request(
+        api, "POST", "/v1/rewrite", {"text": "hey, send me the report.", "tone": "friendly"}
+    )
     assert status == 200, rw
     assert (rw["object"], rw["action"], rw["tone"]) == ("rewrite", "rewrite", "friendly")
     assert rw["text"] and isinstance(rw["problems"], list)
@@ -167,11 +185,13 @@ def test_api_key_required_and_checked(kernel: Kernel) -> None:
         status, headers, body = request(api, "GET", "/v1/models")
         assert status == 401 and body["error"]["code"] == "invalid_api_key"
         assert headers["WWW-Authenticate"] == "Bearer"
-        status, _, body = request(api, "GET", "/v1/models",
-                                  headers={"Authorization": "Bearer s3cret-kez"})
+        status, _, body = request(
+            api, "GET", "/v1/models", headers={"Authorization": "Bearer s3cret-kez"}
+        )
         assert status == 401 and "wrong" in body["error"]["message"]
-        status, _, _ = request(api, "GET", "/v1/models",
-                               headers={"Authorization": "Bearer s3cret-key"})
+        status, _, _ = request(
+            api, "GET", "/v1/models", headers={"Authorization": "Bearer s3cret-key"}
+        )
         assert status == 200
     finally:
         api.stop()
@@ -185,13 +205,28 @@ def test_bad_requests_get_openai_errors(kernel: Kernel) -> None:
             ({"messages": []}, {}, 400, "missing_required", "messages"),
             ({"messages": HELLO, "max_tokens": 65}, {}, 400, "invalid_value", "max_tokens"),
             ({"messages": HELLO, "temperature": "hot"}, {}, 400, "invalid_type", "temperature"),
-            ({"messages": [{"role": "wizard", "content": "x"}]}, {}, 400, "invalid_value",
-             "messages[0].role"),
+            (
+                {"messages": [{"role": "wizard", "content": "x"}]},
+                {},
+                400,
+                "invalid_value",
+                "messages[0].role",
+            ),
             ({"messages": HELLO, "n": 3}, {}, 400, "unsupported_value", "n"),
-            ({"messages": HELLO}, {"Content-Type": "text/plain"}, 415,
-             "unsupported_media_type", None),
-            ({"messages": [{"role": "user", "content": "x" * 3000}]}, {}, 413,
-             "request_too_large", None),
+            (
+                {"messages": HELLO},
+                {"Content-Type": "text/plain"},
+                415,
+                "unsupported_media_type",
+                None,
+            ),
+            (
+                {"messages": [{"role": "user", "content": "x" * 3000}]},
+                {},
+                413,
+                "request_too_large",
+                None,
+            ),
         ]
         for body, headers, status, code, param in cases:
             got, _, err = request(api, "POST", "/v1/chat/completions", body, headers)
@@ -205,19 +240,28 @@ def test_bad_requests_get_openai_errors(kernel: Kernel) -> None:
         api.stop()
 
 
-def test_client_disconnect_cancels_its_generation(qtbot, api: ApiServerController,
-                                                  kernel: Kernel) -> None:
+def test_client_disconnect_cancels_its_generation(
+    qtbot, api: ApiServerController, kernel: Kernel
+) -> None:
     started: list[int] = []
     kernel.started.connect(started.append)
     sock = socket.create_connection(("127.0.0.1", port_of(api)), timeout=60)
-    body = json.dumps({"messages": [{"role": "user", "content": "Tell me a long story."}],
-                       "max_tokens": 1000, "stream": True, **GREEDY}).encode()
-    sock.sendall(b"POST /v1/chat/completions HTTP/1.0\r\nHost: 127.0.0.1\r\n"
-                 b"Content-Type: application/json\r\n"
-                 + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+    body = json.dumps(
+        {
+            "messages": [{"role": "user", "content": "Tell me a long story."}],
+            "max_tokens": 1000,
+            "stream": True,
+            **GREEDY,
+        }
+    ).encode()
+    sock.sendall(
+        b"POST /v1/chat/completions HTTP/1.0\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\n"
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
     received = b""
-    while b'"content": "' not in received.split(b"\r\n\r\n", 1)[-1].replace(
-            b'"content": ""', b""):
+    while b'"content": "' not in received.split(b"\r\n\r\n", 1)[-1].replace(b'"content": ""', b""):
         received += sock.recv(4096)  # until the first real text arrived
     with qtbot.waitSignal(kernel.cancelled, timeout=30_000) as blocker:
         sock.close()
@@ -227,15 +271,19 @@ def test_client_disconnect_cancels_its_generation(qtbot, api: ApiServerControlle
 
 
 def test_concurrent_clients_are_all_served_and_the_gui_goes_first(
-        qtbot, api: ApiServerController, kernel: Kernel) -> None:
+    qtbot, api: ApiServerController, kernel: Kernel
+) -> None:
     started: list[int] = []
     kernel.started.connect(started.append)
     results: dict[str, Any] = {}
 
     def client(name: str, max_tokens: int) -> None:
-        results[name] = request(api, "POST", "/v1/chat/completions",
-                                {"messages": HELLO, "max_tokens": max_tokens,
-                                 "temperature": 1.5, "seed": 7})
+        results[name] = request(
+            api,
+            "POST",
+            "/v1/chat/completions",
+            {"messages": HELLO, "max_tokens": max_tokens, "temperature": 1.5, "seed": 7},
+        )
 
     first = threading.Thread(target=client, args=("first", 200))
     second = threading.Thread(target=client, args=("second", 16))
@@ -243,8 +291,9 @@ def test_concurrent_clients_are_all_served_and_the_gui_goes_first(
     qtbot.waitUntil(lambda: len(started) == 1, timeout=30_000)  # the first one runs
     second.start()
     qtbot.waitUntil(lambda: bool(kernel.pending()), timeout=30_000)  # the second one waits
-    gui = kernel.chat([ChatMessage("user", "Hi")], SamplingParams(max_tokens=4),
-                      priority=Priority.INTERACTIVE)
+    gui = kernel.chat(
+        [ChatMessage("user", "Hi")], SamplingParams(max_tokens=4), priority=Priority.INTERACTIVE
+    )
     for t in (first, second):
         t.join(timeout=120)
     qtbot.waitUntil(lambda: len(started) == 3, timeout=30_000)
@@ -254,15 +303,18 @@ def test_concurrent_clients_are_all_served_and_the_gui_goes_first(
     assert started[1] == gui  # the GUI's request overtook the queued API request
 
 
-def test_remote_engine_round_trip_through_our_own_server(api: ApiServerController,
-                                                         smollm2_path: Path) -> None:
+def test_remote_engine_round_trip_through_our_own_server(
+    api: ApiServerController, smollm2_path: Path
+) -> None:
     remote = RemoteEngine(api.url)
     assert remote.load().name == smollm2_path.name
     assert remote.n_ctx == 2048  # reported in /v1/models
-    local = request(api, "POST", "/v1/chat/completions",
-                    {"messages": HELLO, "max_tokens": 10, **GREEDY})[2]
-    gen = remote.chat([ChatMessage("user", "Say hello.")],
-                      SamplingParams(temperature=0, seed=1, max_tokens=10))
+    local = request(
+        api, "POST", "/v1/chat/completions", {"messages": HELLO, "max_tokens": 10, **GREEDY}
+    )[2]
+    gen = remote.chat(
+        [ChatMessage("user", "Say hello.")], SamplingParams(temperature=0, seed=1, max_tokens=10)
+    )
     assert gen.text() == local["choices"][0]["message"]["content"]
     assert gen.usage_reported and gen.stats is not None
     assert gen.stats.completion_tokens == local["usage"]["completion_tokens"]
@@ -289,15 +341,41 @@ def test_settings_switch_and_non_local_address_needs_a_key(kernel: Kernel) -> No
 
 
 def test_serve_command(smollm2_path: Path, tmp_path: Path) -> None:
-    refused = subprocess.run([sys.executable, "-m", "llmasos", "serve", "--host", "0.0.0.0",
-                              "--model", str(smollm2_path)], capture_output=True, text=True,
-                             timeout=120)
+    refused = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "llmasos",
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--model",
+            str(smollm2_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert refused.returncode == 1 and refused.stderr.startswith("error: ")
     assert "--api-key" in refused.stderr
-    proc = subprocess.Popen([sys.executable, "-m", "llmasos", "serve", "--port", "0",
-                             "--model", str(smollm2_path), "--ctx", "1024"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                            env={**os.environ, "LLMASOS_HOME": str(tmp_path)})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llmasos",
+            "serve",
+            "--port",
+            "0",
+            "--model",
+            str(smollm2_path),
+            "--ctx",
+            "1024",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "LLMASOS_HOME": str(tmp_path)},
+    )
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()

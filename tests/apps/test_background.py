@@ -23,7 +23,8 @@ def _record(task, events: list) -> None:
     main = threading.get_ident()
     for name in ("progressed", "succeeded", "failed", "cancelled", "finished"):
         getattr(task, name).connect(
-            lambda *args, n=name: events.append((n, args, threading.get_ident() == main)))
+            lambda *args, n=name: events.append((n, args, threading.get_ident() == main))
+        )
 
 
 def _wait_until_cancelled(ctx: TaskContext) -> str:

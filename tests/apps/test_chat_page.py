@@ -26,8 +26,9 @@ LONG = SamplingParams(temperature=0.0, max_tokens=400, seed=1)
 def load(qtbot, path: Path, n_ctx: int = 1024) -> Kernel:
     kernel = Kernel()
     ids: list[int] = []
-    with qtbot.waitSignal(kernel.finished, timeout=60_000,
-                          check_params_cb=lambda i, _s: bool(ids) and i == ids[0]):
+    with qtbot.waitSignal(
+        kernel.finished, timeout=60_000, check_params_cb=lambda i, _s: bool(ids) and i == ids[0]
+    ):
         ids.append(kernel.load_model(path, EngineSettings(n_ctx=n_ctx, n_batch=128, n_threads=1)))
     return kernel
 
@@ -165,8 +166,9 @@ def test_overflow_shows_the_cut(qtbot, smollm2_path: Path) -> None:
         cut = page.store.get(conv.id).cut_message_id
         assert cut is not None and page.transcript.cut_marker.isVisible()
         marker_at = page.transcript._layout.indexOf(page.transcript.cut_marker)
-        assert page.transcript._layout.itemAt(marker_at + 1).widget() is \
-            page.transcript.widget_for(cut)
+        assert page.transcript._layout.itemAt(marker_at + 1).widget() is page.transcript.widget_for(
+            cut
+        )
         assert page.context_meter.maximum() == 512
     finally:
         assert kernel.shutdown(30)
@@ -178,8 +180,12 @@ def test_streaming_touches_only_the_last_message(qtbot) -> None:
 
     view = MessageView()
     qtbot.addWidget(view)
-    view.set_messages([StoredMessage(i, 1, "user" if i % 2 else "assistant", f"m{i}", DONE, 0)
-                       for i in range(1, 11)])
+    view.set_messages(
+        [
+            StoredMessage(i, 1, "user" if i % 2 else "assistant", f"m{i}", DONE, 0)
+            for i in range(1, 11)
+        ]
+    )
     revisions = [w.body.document().revision() for w in view.widgets[:-1]]
     view.append_to_last(" more **text**")
     assert [w.body.document().revision() for w in view.widgets[:-1]] == revisions
@@ -191,8 +197,10 @@ def test_links_code_copy_and_no_resources(qtbot, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
     browser = MarkdownBrowser()
     qtbot.addWidget(browser)
-    browser.set_markdown("See [site](https://example.com) ![x](https://example.com/x.png)\n\n"
-                         "```python\nprint('hi')\n```")
+    browser.set_markdown(
+        "See [site](https://example.com) ![x](https://example.com/x.png)\n\n"
+        "```python\nprint('hi')\n```"
+    )
     assert not browser.openLinks() and browser.loadResource(2, QUrl("https://e.com/x")) is None
     browser.anchorClicked.emit(QUrl("https://example.com"))
     browser.anchorClicked.emit(QUrl("file:///etc/passwd"))

@@ -14,8 +14,14 @@ from llmasos import __version__
 
 
 def run(*args: str, stdin: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "llmasos", *args], capture_output=True,
-                          text=True, timeout=timeout, input=stdin, env=dict(os.environ))
+    return subprocess.run(
+        [sys.executable, "-m", "llmasos", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=stdin,
+        env=dict(os.environ),
+    )
 
 
 def test_version() -> None:
@@ -25,12 +31,30 @@ def test_version() -> None:
 
 @pytest.mark.real_model
 def test_chat_json(smollm2_path: Path) -> None:
-    proc = run("chat", "--model", str(smollm2_path), "--temperature", "0", "--max-tokens", "24",
-               "--seed", "7", "--json", "Say hello.")
+    proc = run(
+        "chat",
+        "--model",
+        str(smollm2_path),
+        "--temperature",
+        "0",
+        "--max-tokens",
+        "24",
+        "--seed",
+        "7",
+        "--json",
+        "Say hello.",
+    )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert set(data) == {"text", "prompt_tokens", "completion_tokens", "ttft_s",
-                         "tokens_per_s", "finish_reason", "model"}
+    assert set(data) == {
+        "text",
+        "prompt_tokens",
+        "completion_tokens",
+        "ttft_s",
+        "tokens_per_s",
+        "finish_reason",
+        "model",
+    }
     assert data["text"].strip() and data["model"] == smollm2_path.name
     assert 0 < data["completion_tokens"] <= 24 and data["prompt_tokens"] > 5
     assert data["finish_reason"] in ("stop", "length")
@@ -38,8 +62,18 @@ def test_chat_json(smollm2_path: Path) -> None:
 
 @pytest.mark.real_model
 def test_chat_streams_text(smollm2_path: Path) -> None:
-    proc = run("chat", "-m", str(smollm2_path), "--temperature", "0", "--max-tokens", "16",
-               "--system", "Answer briefly.", "What is 2+2?")
+    proc = run(
+        "chat",
+        "-m",
+        str(smollm2_path),
+        "--temperature",
+        "0",
+        "--max-tokens",
+        "16",
+        "--system",
+        "Answer briefly.",
+        "What is 2+2?",
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() and proc.stderr == ""
 

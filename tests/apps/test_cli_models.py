@@ -26,17 +26,29 @@ REPO = "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF"
 def _run(endpoint: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HF_ENDPOINT": endpoint}
     env.pop("HF_TOKEN", None)
-    out = subprocess.run([sys.executable, "-m", "llmasos", "models", *args], env=env,
-                         capture_output=True, timeout=60, input=(stdin or "").encode())
+    out = subprocess.run(
+        [sys.executable, "-m", "llmasos", "models", *args],
+        env=env,
+        capture_output=True,
+        timeout=60,
+        input=(stdin or "").encode(),
+    )
     # decoded by hand: text=True would turn the progress bar's "\r" into "\n"
-    return subprocess.CompletedProcess(out.args, out.returncode, out.stdout.decode(),
-                                       out.stderr.decode())
+    return subprocess.CompletedProcess(
+        out.args, out.returncode, out.stdout.decode(), out.stderr.decode()
+    )
 
 
 @pytest.fixture
 def hub(fake_hub, smollm2_path, small_model):
-    fake_hub.add_repo(REPO, {"SmolLM2-135M-Instruct.Q4_1.gguf": smollm2_path,
-                             "SmolLM2-135M-Instruct.Q8_0.gguf": small_model}, downloads=5)
+    fake_hub.add_repo(
+        REPO,
+        {
+            "SmolLM2-135M-Instruct.Q4_1.gguf": smollm2_path,
+            "SmolLM2-135M-Instruct.Q8_0.gguf": small_model,
+        },
+        downloads=5,
+    )
     fake_hub.add_repo("org/gated-GGUF", {"g-Q4_K_M.gguf": small_model}, gated=True)
     return fake_hub
 

@@ -26,19 +26,50 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # Calls that put text on screen (or in a screen reader's ear), and which of their
 # positional arguments are that text (None: every argument).
 TEXT_CALLS: dict[str, tuple[int, ...] | None] = {
-    "setText": (0,), "setWindowTitle": (0,), "setToolTip": (0,), "setPlaceholderText": (0,),
-    "addTab": (1,), "setTabText": (1,), "QLabel": (0,), "QPushButton": (0,), "QAction": (0,),
-    "addMenu": (0,), "setAccessibleName": (0,), "setAccessibleDescription": (0,),
-    "QGroupBox": (0,), "QCheckBox": (0,), "QRadioButton": (0,), "setStatusTip": (0,),
-    "showMessage": (0,), "addItem": (0,), "addButton": (0,), "setHorizontalHeaderLabels": (0,),
-    "setSpecialValueText": (0,), "setWhatsThis": (0,),
+    "setText": (0,),
+    "setWindowTitle": (0,),
+    "setToolTip": (0,),
+    "setPlaceholderText": (0,),
+    "addTab": (1,),
+    "setTabText": (1,),
+    "QLabel": (0,),
+    "QPushButton": (0,),
+    "QAction": (0,),
+    "addMenu": (0,),
+    "setAccessibleName": (0,),
+    "setAccessibleDescription": (0,),
+    "QGroupBox": (0,),
+    "QCheckBox": (0,),
+    "QRadioButton": (0,),
+    "setStatusTip": (0,),
+    "showMessage": (0,),
+    "addItem": (0,),
+    "addButton": (0,),
+    "setHorizontalHeaderLabels": (0,),
+    "setSpecialValueText": (0,),
+    "setWhatsThis": (0,),
     # QMessageBox.warning(parent, title, text, …) and friends
-    "warning": None, "question": None, "about": None, "information": None, "critical": None,
+    "warning": None,
+    "question": None,
+    "about": None,
+    "information": None,
+    "critical": None,
     # this package's helpers that pass their text arguments on to the calls above
-    "button": (0, 1), "make_button": (0, 1), "editor": (0, 1), "_label": (0,),
-    "_status_label": (0,), "_row": (1,), "_describe": (1, 2), "_spin": (2, 3, 4),
-    "_double": (3, 4), "_combo": (1, 2), "make_table": (0, 1), "LanguagePicker": (0,),
-    "_show_notice": (0,), "_show_error": (0,), "set_phase": (1,),
+    "button": (0, 1),
+    "make_button": (0, 1),
+    "editor": (0, 1),
+    "_label": (0,),
+    "_status_label": (0,),
+    "_row": (1,),
+    "_describe": (1, 2),
+    "_spin": (2, 3, 4),
+    "_double": (3, 4),
+    "_combo": (1, 2),
+    "make_table": (0, 1),
+    "LanguagePicker": (0,),
+    "_show_notice": (0,),
+    "_show_error": (0,),
+    "set_phase": (1,),
 }
 
 
@@ -57,8 +88,11 @@ def _literal_texts(node: ast.expr) -> Iterator[ast.expr]:
             if _is_visible(item.value):
                 yield item
         elif isinstance(item, ast.JoinedStr):
-            parts = "".join(v.value for v in item.values
-                            if isinstance(v, ast.Constant) and isinstance(v.value, str))
+            parts = "".join(
+                v.value
+                for v in item.values
+                if isinstance(v, ast.Constant) and isinstance(v.value, str)
+            )
             if _is_visible(parts):
                 yield item
 
@@ -75,11 +109,15 @@ def unmarked_strings(path: Path) -> list[str]:
         if name not in TEXT_CALLS:
             continue
         if name in ("warning", "critical", "information") and not (
-                isinstance(func, ast.Attribute) and getattr(func.value, "id", "") == "QMessageBox"):
+            isinstance(func, ast.Attribute) and getattr(func.value, "id", "") == "QMessageBox"
+        ):
             continue  # log.warning(…) is for the log file, not the screen
         positions = TEXT_CALLS[name]
-        args = call.args if positions is None else [
-            call.args[i] for i in positions if i < len(call.args)]
+        args = (
+            call.args
+            if positions is None
+            else [call.args[i] for i in positions if i < len(call.args)]
+        )
         for arg in args:
             for literal in _literal_texts(arg):
                 found.append(f"{path.name}:{literal.lineno}: {name}({ast.unparse(literal)[:60]})")
@@ -108,13 +146,18 @@ def ts_messages(path: Path) -> dict[tuple[str, str], ET.Element]:
 def test_committed_ts_matches_the_sources(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.ts"
     sources = sorted(str(p) for p in (ROOT / "src" / "llmasos" / "apps").rglob("*.py"))
-    subprocess.run(["pyside6-lupdate", "-silent", "-no-obsolete", *sources, "-ts", str(fresh)],
-                   check=True, timeout=120)
+    subprocess.run(
+        ["pyside6-lupdate", "-silent", "-no-obsolete", *sources, "-ts", str(fresh)],
+        check=True,
+        timeout=120,
+    )
     extracted, committed = set(ts_messages(fresh)), set(ts_messages(ZH_TS))
     new = sorted(extracted - committed)
     stale = sorted(committed - extracted)
-    assert not new, ("strings marked in the code but missing from the .ts; run "
-                     f"python packaging/update_translations.py and translate them: {new[:10]}")
+    assert not new, (
+        "strings marked in the code but missing from the .ts; run "
+        f"python packaging/update_translations.py and translate them: {new[:10]}"
+    )
     assert not stale, f"strings in the .ts that the code no longer has: {stale[:10]}"
     assert len(extracted) > 300  # lupdate really read the sources
 
@@ -122,15 +165,19 @@ def test_committed_ts_matches_the_sources(tmp_path: Path) -> None:
 # -- (b) every zh_CN entry is translated ---------------------------------------------
 def test_every_zh_cn_entry_is_finished() -> None:
     messages = ts_messages(ZH_TS)
-    unfinished = [src for (_ctx, src), t in messages.items()
-                  if t.get("type") in ("unfinished", "vanished", "obsolete") or not (t.text or "")
-                  .strip()]
+    unfinished = [
+        src
+        for (_ctx, src), t in messages.items()
+        if t.get("type") in ("unfinished", "vanished", "obsolete") or not (t.text or "").strip()
+    ]
     assert not unfinished, f"unfinished zh_CN translations: {unfinished[:10]}"
     # placeholders for str.format and mnemonics survive translation
     for (_ctx, source), translation in messages.items():
         text = translation.text or ""
         assert set(re.findall(r"\{[^}]*\}", source)) == set(re.findall(r"\{[^}]*\}", text)), (
-            source, text)
+            source,
+            text,
+        )
         assert ("&" in source.replace("&&", "")) == ("&" in text.replace("&&", "")), (source, text)
     assert ZH_QM.stat().st_mtime >= ZH_TS.stat().st_mtime - 1, "compile the .ts (lrelease)"
 
@@ -145,7 +192,8 @@ def test_the_static_check_catches_unmarked_strings(tmp_path: Path) -> None:
         "ok = QLabel(self.tr('Hello'))\n"
         "url.setPlaceholderText('https://huggingface.co')\n"
         "log.warning('not for the screen')\n"
-        "row.set_phase('queued', QCoreApplication.translate('X', 'Waiting'))\n")
+        "row.set_phase('queued', QCoreApplication.translate('X', 'Waiting'))\n"
+    )
     found = unmarked_strings(sample)
     assert [f.split(":")[1] for f in found] == ["1", "2", "3"], found
 
@@ -153,7 +201,8 @@ def test_the_static_check_catches_unmarked_strings(tmp_path: Path) -> None:
 def test_no_visible_string_is_left_unmarked() -> None:
     found = [f for path in gui_sources() for f in unmarked_strings(path)]
     assert not found, "wrap these in self.tr() or QCoreApplication.translate():\n" + "\n".join(
-        found)
+        found
+    )
 
 
 # -- (d) the translator at run time ----------------------------------------------------

@@ -67,11 +67,18 @@ def test_help_lists_the_shortcuts(qtbot, window: MainWindow) -> None:
 
 def test_menu_shortcuts_match_the_table(window: MainWindow) -> None:
     bound = {a.shortcut().toString() for a in window.actions() if not a.shortcut().isEmpty()}
-    for keys in ("Ctrl+N", "Ctrl+O", "Ctrl+Q", "F1", *(f"Ctrl+{i}" for i in range(1, 6)),
-                 *(f"Ctrl+Shift+{i}" for i in range(1, 4))):
+    for keys in (
+        "Ctrl+N",
+        "Ctrl+O",
+        "Ctrl+Q",
+        "F1",
+        *(f"Ctrl+{i}" for i in range(1, 6)),
+        *(f"Ctrl+Shift+{i}" for i in range(1, 4)),
+    ):
         assert keys in bound, keys
-        assert any(keys in s.keys or (keys[-1].isdigit() and keys[:-1] in s.keys)
-                   for s in SHORTCUTS), keys
+        assert any(
+            keys in s.keys or (keys[-1].isdigit() and keys[:-1] in s.keys) for s in SHORTCUTS
+        ), keys
 
 
 def focus_chain(start: QWidget, wanted: list[QWidget]) -> list[QWidget]:
@@ -88,29 +95,62 @@ def focus_chain(start: QWidget, wanted: list[QWidget]) -> list[QWidget]:
 
 def test_tab_follows_the_layout(window: MainWindow) -> None:
     write = window.pages["write"]
-    expected = [write.action_box, write.tone, write.instruction, write.run_button,  # type: ignore[attr-defined]
-                write.stop_button, write.clipboard_button, write.source, write.tabs]  # type: ignore[attr-defined]
+    expected = [
+        write.action_box,
+        write.tone,
+        write.instruction,
+        write.run_button,  # type: ignore[attr-defined]
+        write.stop_button,
+        write.clipboard_button,
+        write.source,
+        write.tabs,
+    ]  # type: ignore[attr-defined]
     assert focus_chain(expected[0], expected) == expected
     tr = window.pages["translate"]
-    expected = [tr.source_lang, tr.target_lang, tr.formality, tr.as_you_type,  # type: ignore[attr-defined]
-                tr.run_button, tr.stop_button, tr.source, tr.result]  # type: ignore[attr-defined]
+    expected = [
+        tr.source_lang,
+        tr.target_lang,
+        tr.formality,
+        tr.as_you_type,  # type: ignore[attr-defined]
+        tr.run_button,
+        tr.stop_button,
+        tr.source,
+        tr.result,
+    ]  # type: ignore[attr-defined]
     assert focus_chain(expected[0], expected) == expected
     s = window.settings_page
-    expected = [s.threads, s.n_ctx, s.gpu_layers, s.temperature, s.theme, s.endpoint, s.api_host,
-                s.remote_url, s.restore_button, s.apply_button]
+    expected = [
+        s.threads,
+        s.n_ctx,
+        s.gpu_layers,
+        s.temperature,
+        s.theme,
+        s.endpoint,
+        s.api_host,
+        s.remote_url,
+        s.restore_button,
+        s.apply_button,
+    ]
     assert focus_chain(expected[0], expected) == expected
 
 
 def mnemonics(page: QWidget) -> list[str]:
     """The Alt+letter keys of the page's buttons, buddied labels and tabs."""
     texts = [b.text() for b in page.findChildren(QAbstractButton) if b.isVisibleTo(page)]
-    texts += [label.text() for label in page.findChildren(QLabel)
-              if label.buddy() is not None and label.isVisibleTo(page)]
+    texts += [
+        label.text()
+        for label in page.findChildren(QLabel)
+        if label.buddy() is not None and label.isVisibleTo(page)
+    ]
     for bar in page.findChildren(QTabBar):
         if bar.isVisibleTo(page):
             texts += [bar.tabText(i) for i in range(bar.count())]
-    return [m.group(1).lower() for t in texts
-            for m in [re.search(r"&([^&\s])", t.replace("&&", ""))] if m]
+    return [
+        m.group(1).lower()
+        for t in texts
+        for m in [re.search(r"&([^&\s])", t.replace("&&", ""))]
+        if m
+    ]
 
 
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
@@ -141,8 +181,9 @@ def chat_window(qtbot, smollm2_path: Path) -> Iterator[MainWindow]:
     win = MainWindow(Kernel(), store, settings)
     qtbot.addWidget(win)
     win.show()
-    with qtbot.waitSignal(win.kernel.finished, timeout=60_000,
-                          check_params_cb=lambda _i, stats: stats is None):
+    with qtbot.waitSignal(
+        win.kernel.finished, timeout=60_000, check_params_cb=lambda _i, stats: stats is None
+    ):
         win.open_model(smollm2_path)
     win.activateWindow()
     yield win
@@ -166,8 +207,9 @@ def test_keyboard_only_chat_type_send_stop(qtbot, chat_window: MainWindow) -> No
         request = page.request_id
         assert request is not None
     assert page.input.toPlainText() == ""
-    with qtbot.waitSignal(win.kernel.cancelled, timeout=60_000,
-                          check_params_cb=lambda i, _stats: i == request):
+    with qtbot.waitSignal(
+        win.kernel.cancelled, timeout=60_000, check_params_cb=lambda i, _stats: i == request
+    ):
         qtbot.keyClick(page.input, Qt.Key.Key_Escape)  # Esc: stop
     qtbot.waitUntil(lambda: page.request_id is None, timeout=30_000)
     assert "Stopped" in page.status.text()

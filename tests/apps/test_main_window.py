@@ -41,8 +41,9 @@ def make_window(qtbot, model: Path | None = None) -> MainWindow:
 
 def open_and_wait(qtbot, win: MainWindow, path: Path) -> None:
     """Open ``path`` and wait until the load request has fully ended (its `finished`)."""
-    with qtbot.waitSignal(win.kernel.finished, timeout=60_000,
-                          check_params_cb=lambda _i, stats: stats is None):
+    with qtbot.waitSignal(
+        win.kernel.finished, timeout=60_000, check_params_cb=lambda _i, stats: stats is None
+    ):
         win.open_model(path)
 
 
@@ -59,8 +60,9 @@ def window(qtbot, smollm2_path: Path) -> Iterator[MainWindow]:
     win.close()
 
 
-def test_first_run_bad_file_then_good_file(qtbot, tmp_path: Path, smollm2_path: Path,
-                                           no_modal_dialogs: list[str]) -> None:
+def test_first_run_bad_file_then_good_file(
+    qtbot, tmp_path: Path, smollm2_path: Path, no_modal_dialogs: list[str]
+) -> None:
     win = make_window(qtbot)
     try:
         assert win.current_page() is win.welcome
@@ -172,7 +174,12 @@ DRIVER = textwrap.dedent(
 
 def test_real_app_generates_then_quits_with_status_0(smollm2_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.run([sys.executable, "-c", DRIVER, str(smollm2_path)], capture_output=True,
-                          text=True, timeout=180, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(smollm2_path)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.startswith("generated ")

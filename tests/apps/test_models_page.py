@@ -52,8 +52,7 @@ def use_hub(endpoint: str, token: str = "") -> None:
     """Point the app's settings at ``endpoint`` (as Settings → Hub would)."""
     store = SettingsStore()
     settings, _ = store.load()
-    store.save(AppSettings(engine=settings.engine, hub=HubConfig(endpoint=endpoint,
-                                                                   token=token)))
+    store.save(AppSettings(engine=settings.engine, hub=HubConfig(endpoint=endpoint, token=token)))
 
 
 @pytest.fixture(autouse=True)
@@ -88,8 +87,9 @@ def table_column(table: QTableWidget, column: int) -> list[str]:
 
 def list_files(qtbot, page: ModelsPage, repo: str) -> None:
     page.files.show_repo(repo)
-    qtbot.waitUntil(lambda: page.files.files is not None and page.files.files.repo == repo,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: page.files.files is not None and page.files.files.repo == repo, timeout=WAIT_MS
+    )
 
 
 def queue_file(qtbot, page: ModelsPage, repo: str, name: str) -> DownloadRow:
@@ -106,8 +106,9 @@ def wait_phase(qtbot, row: DownloadRow, *phases: str) -> None:
 
 def test_search_shows_results_sorted(qtbot, page: ModelsPage, fake_hub, small_model) -> None:
     fake_hub.add_repo("org/alpha-GGUF", {"a-Q4_K_M.gguf": small_model}, downloads=10, likes=1)
-    fake_hub.add_repo("org/beta-GGUF", {"b-Q4_K_M.gguf": small_model}, downloads=5, likes=9,
-                      gated=True)
+    fake_hub.add_repo(
+        "org/beta-GGUF", {"b-Q4_K_M.gguf": small_model}, downloads=5, likes=9, gated=True
+    )
     fake_hub.add_repo("org/unrelated", {"u.gguf": small_model})
     panel = page.search
     qtbot.keyClicks(panel.query, "gguf")
@@ -117,8 +118,7 @@ def test_search_shows_results_sorted(qtbot, page: ModelsPage, fake_hub, small_mo
     assert "token" in table_column(panel.results, 3)[1]
     assert "2 repositories" in panel.status.text()
     panel.sort.setCurrentIndex(panel.sort.findData("likes"))
-    qtbot.waitUntil(lambda: table_column(panel.results, 0)[0] == "org/beta-GGUF",
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: table_column(panel.results, 0)[0] == "org/beta-GGUF", timeout=WAIT_MS)
     assert any(r[1] == "/api/models" for r in fake_hub.behaviour.requests)
     panel.results.selectRow(0)
     with qtbot.waitSignal(panel.repo_chosen, timeout=5_000) as chosen:
@@ -136,8 +136,9 @@ def test_offline_listing_says_so(qtbot, page: ModelsPage, monkeypatch, fake_hub)
     assert page.files.table.rowCount() == 0
 
 
-def test_catalog_and_repo_files_show_fit(qtbot, page: ModelsPage, fake_hub, smollm2_path,
-                                         small_model) -> None:
+def test_catalog_and_repo_files_show_fit(
+    qtbot, page: ModelsPage, fake_hub, smollm2_path, small_model
+) -> None:
     catalog = page.catalog
     fits = table_column(catalog.table, 3)
     assert fits and set(fits) <= {"fits", "tight", "too big"}
@@ -156,12 +157,15 @@ def test_catalog_and_repo_files_show_fit(qtbot, page: ModelsPage, fake_hub, smol
     assert "0.10 GB weights" in table.item(row, 3).toolTip()
     assert table_column(table, 4).count(RECOMMENDED) == 1
     assert page.files.selected() is not None
-    assert page.files.selected().name == table_column(table, 0)[
-        table_column(table, 4).index(RECOMMENDED)]
+    assert (
+        page.files.selected().name
+        == table_column(table, 0)[table_column(table, 4).index(RECOMMENDED)]
+    )
 
 
-def test_download_completes_with_progress_then_loads(qtbot, page: ModelsPage, kernel: Kernel,
-                                                    fake_hub, smollm2_path) -> None:
+def test_download_completes_with_progress_then_loads(
+    qtbot, page: ModelsPage, kernel: Kernel, fake_hub, smollm2_path
+) -> None:
     fake_hub.add_repo(REPO, {SMOL: smollm2_path})
     fake_hub.behaviour.slow_s = 0.002  # a few seconds, so progress is seen mid-way
     seen: list[tuple[int, str]] = []
@@ -188,25 +192,34 @@ def test_download_completes_with_progress_then_loads(qtbot, page: ModelsPage, ke
     with qtbot.waitSignal(page.open_requested, timeout=5_000) as opened:
         page.installed.load_selected()
     assert opened.args == [page.store.folder / SMOL]
-    with qtbot.waitSignal(kernel.finished, timeout=WAIT_MS,
-                          check_params_cb=lambda _i, stats: stats is None):
+    with qtbot.waitSignal(
+        kernel.finished, timeout=WAIT_MS, check_params_cb=lambda _i, stats: stats is None
+    ):
         kernel.load_model(opened.args[0])
-    qtbot.waitUntil(lambda: installed.table.item(installed.row_of(SMOL), 4).text() == "in use",
-                    timeout=5_000)
+    qtbot.waitUntil(
+        lambda: installed.table.item(installed.row_of(SMOL), 4).text() == "in use", timeout=5_000
+    )
 
 
 def _assert_accessible(page: ModelsPage) -> None:
     kinds = (QAbstractButton, QLineEdit, QComboBox, QTableWidget, QProgressBar, QTabWidget)
-    controls = [w for w in page.findChildren(QWidget) if isinstance(w, kinds)
-                and not w.objectName().startswith("qt_")]
+    controls = [
+        w
+        for w in page.findChildren(QWidget)
+        if isinstance(w, kinds) and not w.objectName().startswith("qt_")
+    ]
     assert len(controls) > 15
-    unnamed = [f"{type(w).__name__} {getattr(w, 'text', lambda: '')()}" for w in controls
-               if not w.accessibleName()]
+    unnamed = [
+        f"{type(w).__name__} {getattr(w, 'text', lambda: '')()}"
+        for w in controls
+        if not w.accessibleName()
+    ]
     assert not unnamed
 
 
-def test_pause_then_resume_completes_with_correct_sha(qtbot, page: ModelsPage, fake_hub,
-                                                      small_model) -> None:
+def test_pause_then_resume_completes_with_correct_sha(
+    qtbot, page: ModelsPage, fake_hub, small_model
+) -> None:
     fake_hub.add_repo(REPO, {SMALL: small_model})
     fake_hub.behaviour.slow_s = 0.05
     row = queue_file(qtbot, page, REPO, SMALL)
@@ -222,15 +235,18 @@ def test_pause_then_resume_completes_with_correct_sha(qtbot, page: ModelsPage, f
     wait_phase(qtbot, row, "done", "failed")
     assert row.phase == "done", row.detail.text()
     installed = page.store.folder / SMALL
-    assert hashlib.sha256(installed.read_bytes()).hexdigest() == hashlib.sha256(
-        small_model).hexdigest()
+    assert (
+        hashlib.sha256(installed.read_bytes()).hexdigest()
+        == hashlib.sha256(small_model).hexdigest()
+    )
     cdn = [r for r in fake_hub.behaviour.requests if r[1].startswith("/blobs/")]
     assert cdn[-1][2] == f"bytes={kept}-"  # resumed, not restarted
     assert SMALL in table_column(page.installed.table, 0)
 
 
-def test_cancel_removes_partial_and_next_starts(qtbot, page: ModelsPage, fake_hub,
-                                                small_model) -> None:
+def test_cancel_removes_partial_and_next_starts(
+    qtbot, page: ModelsPage, fake_hub, small_model
+) -> None:
     other = "m-Q4_K_M.gguf"
     fake_hub.add_repo(REPO, {SMALL: small_model, other: small_model[:2_000_000]})
     fake_hub.behaviour.slow_s = 0.05
@@ -250,8 +266,9 @@ def test_cancel_removes_partial_and_next_starts(qtbot, page: ModelsPage, fake_hu
     assert page.downloads.rows == []
 
 
-def test_gated_repo_shows_token_hint_then_retry_with_token(qtbot, page: ModelsPage, fake_hub,
-                                                            small_model) -> None:
+def test_gated_repo_shows_token_hint_then_retry_with_token(
+    qtbot, page: ModelsPage, fake_hub, small_model
+) -> None:
     fake_hub.add_repo("org/gated-GGUF", {SMALL: small_model}, gated=True)
     row = queue_file(qtbot, page, "org/gated-GGUF", SMALL)
     wait_phase(qtbot, row, "failed")
@@ -264,8 +281,9 @@ def test_gated_repo_shows_token_hint_then_retry_with_token(qtbot, page: ModelsPa
     assert any(r[3] for r in fake_hub.behaviour.requests if r[0] == "HEAD")
 
 
-def test_import_set_default_and_remove_with_confirmation(qtbot, page: ModelsPage,
-                                                         monkeypatch, smollm2_path) -> None:
+def test_import_set_default_and_remove_with_confirmation(
+    qtbot, page: ModelsPage, monkeypatch, smollm2_path
+) -> None:
     installed = page.installed
     installed.import_file(smollm2_path)
     qtbot.waitUntil(lambda: installed.row_of(smollm2_path.name) >= 0, timeout=WAIT_MS)
@@ -296,8 +314,9 @@ def test_import_set_default_and_remove_with_confirmation(qtbot, page: ModelsPage
     assert smollm2_path.exists()  # the original is untouched
 
 
-def test_closing_the_window_pauses_downloads_and_waits(qtbot, kernel: Kernel, fake_hub,
-                                                       small_model) -> None:
+def test_closing_the_window_pauses_downloads_and_waits(
+    qtbot, kernel: Kernel, fake_hub, small_model
+) -> None:
     use_hub(fake_hub.endpoint)
     fake_hub.add_repo(REPO, {SMALL: small_model})
     fake_hub.behaviour.slow_s = 0.05

@@ -31,8 +31,9 @@ def page(qtbot):
 
 
 def test_shows_saved_values(qtbot):
-    SettingsStore().save(AppSettings(hub=HubConfig(endpoint="https://hf-mirror.com",
-                                                   token="hf_abc")))
+    SettingsStore().save(
+        AppSettings(hub=HubConfig(endpoint="https://hf-mirror.com", token="hf_abc"))
+    )
     page = SettingsPage(SettingsStore())
     qtbot.addWidget(page)
     assert page.endpoint.text() == "https://hf-mirror.com"
@@ -62,7 +63,10 @@ def test_edit_apply_round_trips(page, qtbot):
     assert loaded.engine.n_threads == 4 and loaded.engine.n_gpu_layers == 0
     assert loaded.sampling.temperature == pytest.approx(0.3)
     assert (loaded.sampling.top_k, loaded.sampling.seed, loaded.sampling.max_tokens) == (
-        12, 1234, 256)
+        12,
+        1234,
+        256,
+    )
     assert loaded.ui.theme == "dark" and loaded.ui.enter_sends is False
     assert loaded.hub.endpoint == "https://hf-mirror.com"
     assert page.notice_label.isVisible() and not page.error_label.isVisible()
@@ -94,8 +98,10 @@ def test_context_change_requests_reload(page, qtbot):
 
 def test_sampling_change_does_not_reload(page, qtbot):
     page.top_p.setValue(0.5)
-    with qtbot.assertNotEmitted(page.reload_requested), \
-            qtbot.waitSignal(page.applied, timeout=2000):
+    with (
+        qtbot.assertNotEmitted(page.reload_requested),
+        qtbot.waitSignal(page.applied, timeout=2000),
+    ):
         page.apply_button.click()
     assert RELOAD_NOTE not in page.notice_label.text()
 
@@ -164,8 +170,11 @@ def test_labels_have_mnemonics_and_buddies(page):
     labels = [lb for lb in page.findChildren(QLabel) if lb.buddy() is not None]
     assert len(labels) >= 13
     keys = [lb.text()[lb.text().index("&") + 1].lower() for lb in labels]
-    keys += [b.text()[b.text().index("&") + 1].lower()
-             for b in page.findChildren(QAbstractButton) if "&" in b.text()]
+    keys += [
+        b.text()[b.text().index("&") + 1].lower()
+        for b in page.findChildren(QAbstractButton)
+        if "&" in b.text()
+    ]
     assert len(keys) == len(set(keys)), keys
 
 

@@ -19,10 +19,22 @@ from llmasos.foundation.settings import SettingsStore
 from llmasos.kernel.kernel import Kernel
 
 # heavy libraries and our own modules that only later work needs
-NOT_AT_START = ("llama_cpp", "numpy", "gguf", "huggingface_hub", "httpx2", "sqlite3",
-                "logging.handlers", "llmasos.foundation.engine", "llmasos.foundation.gguf_file",
-                "llmasos.foundation.hub", "llmasos.apps.api", "llmasos.apps.gui.models_page",
-                "llmasos.apps.gui.chat_page", "llmasos.services.chat")
+NOT_AT_START = (
+    "llama_cpp",
+    "numpy",
+    "gguf",
+    "huggingface_hub",
+    "httpx2",
+    "sqlite3",
+    "logging.handlers",
+    "llmasos.foundation.engine",
+    "llmasos.foundation.gguf_file",
+    "llmasos.foundation.hub",
+    "llmasos.apps.api",
+    "llmasos.apps.gui.models_page",
+    "llmasos.apps.gui.chat_page",
+    "llmasos.services.chat",
+)
 
 CHILD = textwrap.dedent("""
     import json, sys
@@ -45,8 +57,9 @@ CHILD = textwrap.dedent("""
 
 def test_a_first_start_shows_the_window_without_heavy_imports(tmp_path: Path) -> None:
     env = {**os.environ, "LLMASOS_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True,
-                          timeout=60, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD], capture_output=True, text=True, timeout=60, env=env
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert report["visible"] and report["page"] == "WelcomePage"
@@ -86,11 +99,17 @@ def test_the_api_server_loads_only_when_switched_on(qtbot, tmp_path: Path) -> No
     qtbot.addWidget(window)
     assert window.api_server is None
     port = _free_port()
-    window._on_settings_applied(replace(settings, api=replace(settings.api, enabled=True,
-                                                              port=port)))
+    window._on_settings_applied(
+        replace(settings, api=replace(settings.api, enabled=True, port=port))
+    )
     assert window.api_server is not None
-    qtbot.waitUntil(lambda: "127.0.0.1" in window.status.currentMessage()
-                    or str(port) in window.status.currentMessage(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (
+            "127.0.0.1" in window.status.currentMessage()
+            or str(port) in window.status.currentMessage()
+        ),
+        timeout=10_000,
+    )
     window.close()
 
 

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.real_model
 @pytest.fixture
 def page(qtbot, smollm2_path: Path) -> Iterator[TranslatePage]:
     kernel = Kernel()
-    with qtbot.waitSignal(kernel.finished, timeout=60_000,
-                          check_params_cb=lambda _i, stats: stats is None):
+    with qtbot.waitSignal(
+        kernel.finished, timeout=60_000, check_params_cb=lambda _i, stats: stats is None
+    ):
         kernel.load_model(smollm2_path, EngineSettings(n_threads=1))
     page = TranslatePage(kernel, lambda: SamplingParams(seed=1, max_tokens=24))
     qtbot.addWidget(page)
@@ -43,8 +44,11 @@ def test_translate_streams_detects_and_records_history(qtbot, page: TranslatePag
     page.target_lang.set_code("en")
     streamed: list[str] = []
     page.kernel.tokens.connect(lambda rid, text: streamed.append(text))
-    with qtbot.waitSignal(page.kernel.yielded, timeout=120_000,
-                          check_params_cb=lambda _i, ev: isinstance(ev, TranslationDone)):
+    with qtbot.waitSignal(
+        page.kernel.yielded,
+        timeout=120_000,
+        check_params_cb=lambda _i, ev: isinstance(ev, TranslationDone),
+    ):
         qtbot.keyClick(page.source, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     wait_done(qtbot, page)
     assert streamed  # text arrived while the model wrote
@@ -67,7 +71,7 @@ def test_typing_is_debounced_and_newest_request_wins(qtbot, page: TranslatePage)
     page.kernel.started.connect(started.append)
     page.kernel.cancelled.connect(lambda rid, _s: cancelled.append(rid))
     for text in ("Good", "Good mor", "Good morning"):
-        qtbot.keyClicks(page.source, text[len(page.source.toPlainText()):])
+        qtbot.keyClicks(page.source, text[len(page.source.toPlainText()) :])
     assert page.timer.isActive() and page.request_id is None  # nothing sent while typing
     qtbot.waitUntil(lambda: page.request_id is not None, timeout=5_000)
     first = page.request_id
@@ -87,8 +91,9 @@ def test_pickers_search_swap_and_glossary(qtbot, page: TranslatePage) -> None:
     assert page.target_lang.code() == "ja"
     page.source_lang.set_code("fr")
     page.result.setPlainText("こんにちは")
-    qtbot.keyClick(page, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
-                   | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        page, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert (page.source_lang.code(), page.target_lang.code()) == ("ja", "fr")
     assert page.source.toPlainText() == "こんにちは"
     dialog = GlossaryDialog(page.store, "ja", "fr", page)

@@ -17,8 +17,10 @@ from llmasos.kernel.kernel import Kernel
 from llmasos.services.diff import apply_changes, diff_texts
 from llmasos.services.writing import WriteRequest
 
-TEXT = ("Their is many reason why peple enjoy travelling. It give them a chance to see new "
-        "place and meet new peoples. Some persons travel for work, other travel for relax.")
+TEXT = (
+    "Their is many reason why peple enjoy travelling. It give them a chance to see new "
+    "place and meet new peoples. Some persons travel for work, other travel for relax."
+)
 EN_SOURCE = "Their is many reason why peple enjoy travelling. It give them joy."
 EN_TARGET = "There are many reasons why people enjoy traveling. It gives them joy."
 ZH_SOURCE = "我今天去了学校，天气很好。我们在公园里玩的很开心。"
@@ -43,7 +45,8 @@ def test_accept_one_reject_one_then_undo(qtbot, source: str, target: str) -> Non
     changes = view.diff.changes if view.diff else ()
     assert len(changes) >= 3
     assert view.accept(1) and editor.toPlainText() == doc.replace(
-        source, apply_changes(source, changes, {1}))
+        source, apply_changes(source, changes, {1})
+    )
     view.reject(0)
     assert view.accept(2)
     assert editor.toPlainText() == doc.replace(source, apply_changes(source, changes, {1, 2}))
@@ -94,8 +97,9 @@ def test_history_keeps_the_last_fifty(qtbot, llmasos_home: Path) -> None:
 def page(qtbot, smollm2_path: Path) -> Iterator[WritePage]:
     kernel = Kernel()
     ids: list[int] = []
-    with qtbot.waitSignal(kernel.finished, timeout=60_000,
-                          check_params_cb=lambda i, _s: bool(ids) and i == ids[0]):
+    with qtbot.waitSignal(
+        kernel.finished, timeout=60_000, check_params_cb=lambda i, _s: bool(ids) and i == ids[0]
+    ):
         ids.append(kernel.load_model(smollm2_path, EngineSettings(n_ctx=512, n_threads=1)))
     p = WritePage(kernel, lambda: SamplingParams(temperature=0.0, max_tokens=48))
     qtbot.addWidget(p)
@@ -165,8 +169,7 @@ def test_stop_mid_document_keeps_finished_parts(qtbot, page: WritePage) -> None:
     events: list[object] = []
     page.kernel.yielded.connect(lambda _i, e: events.append(e))
     page.run()
-    qtbot.waitUntil(lambda: any(type(e).__name__ == "ChunkDone" for e in events),
-                    timeout=120_000)
+    qtbot.waitUntil(lambda: any(type(e).__name__ == "ChunkDone" for e in events), timeout=120_000)
     page.stop()
     qtbot.waitUntil(lambda: page.request_id is None, timeout=60_000)
     done = events[-1]

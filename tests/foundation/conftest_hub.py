@@ -62,8 +62,9 @@ def dead_endpoint(mode: str, monkeypatch: pytest.MonkeyPatch, live: str) -> Iter
 
 
 @pytest.fixture(params=["refused", "timeout", "offline"])
-def offline(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
-            fake_hub: FakeHub) -> Iterator[str]:
+def offline(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, fake_hub: FakeHub
+) -> Iterator[str]:
     """A dead endpoint, once per way the network can be dead."""
     with dead_endpoint(request.param, monkeypatch, fake_hub.endpoint) as endpoint:
         yield endpoint

@@ -59,21 +59,28 @@ class FakeFile:
 
     def read(self, start: int, length: int) -> bytes:
         if isinstance(self.content, bytes):
-            return self.content[start:start + length]
+            return self.content[start : start + length]
         with self.content.open("rb") as f:
             f.seek(start)
             return f.read(length)
 
     def entry(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"type": "file", "path": self.path, "size": self.size,
-                                "oid": self.sha256[:40]}
+        data: dict[str, Any] = {
+            "type": "file",
+            "path": self.path,
+            "size": self.size,
+            "oid": self.sha256[:40],
+        }
         if self.lfs:
             data["lfs"] = {"oid": self.sha256, "size": self.size, "pointerSize": 134}
         return data
 
     def sibling(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"rfilename": self.path, "size": self.size,
-                                "blobId": self.sha256[:40]}
+        data: dict[str, Any] = {
+            "rfilename": self.path,
+            "size": self.size,
+            "blobId": self.sha256[:40],
+        }
         if self.lfs and self.lfs_in_info:
             data["lfs"] = {"sha256": self.sha256, "size": self.size, "pointerSize": 134}
         return data
@@ -89,10 +96,18 @@ class FakeRepo:
 
     def info(self, blobs: bool) -> dict[str, Any]:
         sib = [f.sibling() if blobs else {"rfilename": f.path} for f in self.files.values()]
-        return {"id": self.repo_id, "modelId": self.repo_id, "sha": COMMIT, "private": False,
-                "gated": "auto" if self.gated else False, "downloads": self.downloads,
-                "likes": self.likes, "tags": ["gguf"], "lastModified": "2024-09-01T00:00:00.000Z",
-                "siblings": sib}
+        return {
+            "id": self.repo_id,
+            "modelId": self.repo_id,
+            "sha": COMMIT,
+            "private": False,
+            "gated": "auto" if self.gated else False,
+            "downloads": self.downloads,
+            "likes": self.likes,
+            "tags": ["gguf"],
+            "lastModified": "2024-09-01T00:00:00.000Z",
+            "siblings": sib,
+        }
 
 
 @dataclass
@@ -126,8 +141,13 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     # -- plumbing ---------------------------------------------------------------------------
-    def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None,
-              ctype: str = "application/json") -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+        ctype: str = "application/json",
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -141,8 +161,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, json.dumps(data).encode())
 
     def _error(self, status: int, code: str, message: str) -> None:
-        self._send(status, json.dumps({"error": message}).encode(),
-                   {"X-Error-Code": code, "X-Error-Message": message})
+        self._send(
+            status,
+            json.dumps({"error": message}).encode(),
+            {"X-Error-Code": code, "X-Error-Message": message},
+        )
 
     def do_GET(self) -> None:
         self._route()
@@ -181,8 +204,9 @@ class _Handler(BaseHTTPRequestHandler):
         found = [r for r in self.server.hub.repos.values() if text in r.repo_id.lower()]
         found.sort(key=lambda r: r.likes if sort == "likes" else r.downloads, reverse=True)
         limit = int(q.get("limit", ["1000"])[0])
-        self._json([{k: v for k, v in r.info(False).items() if k != "siblings"}
-                    for r in found[:limit]])
+        self._json(
+            [{k: v for k, v in r.info(False).items() if k != "siblings"} for r in found[:limit]]
+        )
 
     def _info(self, m: re.Match[str], q: dict[str, list[str]]) -> None:
         repo = self._repo(m["repo"])
@@ -212,9 +236,13 @@ class _Handler(BaseHTTPRequestHandler):
         f = repo.files.get(m["file"])
         if f is None:
             return self._error(404, "EntryNotFound", f"{m['file']} does not exist")
-        headers = {"X-Repo-Commit": COMMIT, "ETag": f'"{f.sha256[:40]}"',
-                   "X-Linked-Etag": f'"{f.sha256}"', "X-Linked-Size": str(f.size),
-                   "Location": f"{self.server.hub.cdn_url}/blobs/{f.sha256}"}
+        headers = {
+            "X-Repo-Commit": COMMIT,
+            "ETag": f'"{f.sha256[:40]}"',
+            "X-Linked-Etag": f'"{f.sha256}"',
+            "X-Linked-Size": str(f.size),
+            "Location": f"{self.server.hub.cdn_url}/blobs/{f.sha256}",
+        }
         self._send(302, b"", headers, "text/plain")
 
     # -- CDN --------------------------------------------------------------------------------
@@ -255,7 +283,7 @@ class _Handler(BaseHTTPRequestHandler):
                 chunk = f.read(pos, n)
                 if b.corrupt and pos <= f.size // 2 < pos + len(chunk):
                     i = f.size // 2 - pos
-                    chunk = chunk[:i] + bytes([chunk[i] ^ 0xFF]) + chunk[i + 1:]
+                    chunk = chunk[:i] + bytes([chunk[i] ^ 0xFF]) + chunk[i + 1 :]
                 self.wfile.write(chunk)
                 sent, pos = sent + len(chunk), pos + len(chunk)
                 if b.slow_s:
@@ -267,14 +295,22 @@ class _Handler(BaseHTTPRequestHandler):
 
 _ROUTES = [
     (re.compile(r"^/api/models/?$"), _Handler._search),
-    (re.compile(r"^/api/models/(?P<repo>[^/]+/[^/]+)/tree/(?P<rev>[^/]+)(?P<path>/.*)?$"),
-     _Handler._tree),
-    (re.compile(r"^/api/models/(?P<repo>[^/]+/[^/]+)/paths-info/(?P<rev>[^/]+)$"),
-     _Handler._paths_info),
-    (re.compile(r"^/api/models/(?P<repo>[^/]+/[^/]+)(?:/revision/(?P<rev>[^/]+))?$"),
-     _Handler._info),
-    (re.compile(r"^/(?P<repo>[^/]+/[^/]+)/resolve/(?P<rev>[^/]+)/(?P<file>.+)$"),
-     _Handler._resolve),
+    (
+        re.compile(r"^/api/models/(?P<repo>[^/]+/[^/]+)/tree/(?P<rev>[^/]+)(?P<path>/.*)?$"),
+        _Handler._tree,
+    ),
+    (
+        re.compile(r"^/api/models/(?P<repo>[^/]+/[^/]+)/paths-info/(?P<rev>[^/]+)$"),
+        _Handler._paths_info,
+    ),
+    (
+        re.compile(r"^/api/models/(?P<repo>[^/]+/[^/]+)(?:/revision/(?P<rev>[^/]+))?$"),
+        _Handler._info,
+    ),
+    (
+        re.compile(r"^/(?P<repo>[^/]+/[^/]+)/resolve/(?P<rev>[^/]+)/(?P<file>.+)$"),
+        _Handler._resolve,
+    ),
 ]
 
 
@@ -286,8 +322,12 @@ class FakeHub:
         self.blobs: dict[str, FakeFile] = {}
         self.behaviour = Behaviour()
         self._servers = [_Server(self, "hub"), _Server(self, "cdn")]
-        self._threads = [threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.05},
-                                          name=f"fakehub-{s.role}") for s in self._servers]
+        self._threads = [
+            threading.Thread(
+                target=s.serve_forever, kwargs={"poll_interval": 0.05}, name=f"fakehub-{s.role}"
+            )
+            for s in self._servers
+        ]
 
     @property
     def endpoint(self) -> str:
@@ -297,9 +337,17 @@ class FakeHub:
     def cdn_url(self) -> str:
         return f"http://127.0.0.1:{self._servers[1].server_address[1]}"
 
-    def add_repo(self, repo_id: str, files: dict[str, bytes | Path], *, gated: bool = False,
-                 downloads: int = 0, likes: int = 0, lfs: bool = True,
-                 lfs_in_info: bool = True) -> FakeRepo:
+    def add_repo(
+        self,
+        repo_id: str,
+        files: dict[str, bytes | Path],
+        *,
+        gated: bool = False,
+        downloads: int = 0,
+        likes: int = 0,
+        lfs: bool = True,
+        lfs_in_info: bool = True,
+    ) -> FakeRepo:
         fake = {p: FakeFile(p, c, lfs=lfs, lfs_in_info=lfs_in_info) for p, c in files.items()}
         for f in fake.values():
             self.blobs[f.sha256] = f

@@ -18,12 +18,16 @@ from typing import Any
 class Behaviour:
     """What the stub does with the next requests."""
 
-    models: list[dict[str, Any]] = field(default_factory=lambda: [
-        {"id": "stub-model", "object": "model", "context_length": 1234}])
+    models: list[dict[str, Any]] = field(
+        default_factory=lambda: [{"id": "stub-model", "object": "model", "context_length": 1234}]
+    )
     status: int = 200  # for POSTs: an error status instead of a stream
     headers: dict[str, str] = field(default_factory=dict)
-    error_body: dict[str, Any] = field(default_factory=lambda: {
-        "error": {"message": "stub says no", "type": "x", "param": None, "code": None}})
+    error_body: dict[str, Any] = field(
+        default_factory=lambda: {
+            "error": {"message": "stub says no", "type": "x", "param": None, "code": None}
+        }
+    )
     pieces: tuple[str, ...] = ("Hello", ",", " world")
     break_after: int | None = None  # close the stream after this many pieces
     delay_s: float = 0.0  # wait before answering a POST
@@ -79,11 +83,11 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             part = {"delta": {"content": piece}} if chat else {"text": piece}
             self._event({"choices": [{"index": 0, **part, "finish_reason": None}]})
-        self._event({"choices": [{"index": 0, "delta": {}, "text": "",
-                                  "finish_reason": "stop"}]})
+        self._event({"choices": [{"index": 0, "delta": {}, "text": "", "finish_reason": "stop"}]})
         if b.send_usage:
-            self._event({"choices": [], "usage": {"prompt_tokens": 7,
-                                                  "completion_tokens": len(b.pieces)}})
+            self._event(
+                {"choices": [], "usage": {"prompt_tokens": 7, "completion_tokens": len(b.pieces)}}
+            )
         self.wfile.write(b"data: [DONE]\n\n")
 
     def _event(self, payload: dict[str, Any]) -> None:
@@ -97,8 +101,9 @@ class StubServer(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.behaviour = Behaviour()
-        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="openai-stub")
+        self._thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.05}, name="openai-stub"
+        )
 
     @property
     def url(self) -> str:

@@ -27,10 +27,24 @@ def test_catalog_is_found_as_package_data_or_in_the_checkout():
     assert '"models"' in catalog_text()
 
 
-@pytest.mark.parametrize("text", ["not json", '{"models": [{"id": "x"}]}', "[]",
-                                  '{"models": [' + ','.join(['{"id": "a", "repo": "o/r", '
-                                  '"quant": "Q4_K_M", "params_b": 1, "licence": "mit", '
-                                  '"languages": ["en"], "description": "d"}'] * 2) + "]}"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not json",
+        '{"models": [{"id": "x"}]}',
+        "[]",
+        '{"models": ['
+        + ",".join(
+            [
+                '{"id": "a", "repo": "o/r", '
+                '"quant": "Q4_K_M", "params_b": 1, "licence": "mit", '
+                '"languages": ["en"], "description": "d"}'
+            ]
+            * 2
+        )
+        + "]}",
+    ],
+)
 def test_malformed_catalog_is_refused(text):
     with pytest.raises(CatalogError):
         parse_catalog(text)

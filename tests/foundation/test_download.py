@@ -86,7 +86,7 @@ def test_dropped_connection_is_resumed(fake_hub, small_model, tmp_path):
     ranges = [r[2] for r in _cdn_gets(fake_hub)]
     assert ranges[0] is None and len(ranges) == 3
     # Each retry resumes where the last whole chunk ended (a torn chunk is fetched again).
-    offsets = [int(r[len("bytes="):-1]) for r in ranges[1:]]
+    offsets = [int(r[len("bytes=") : -1]) for r in ranges[1:]]
     assert 1_000_000 - 64 * 1024 < offsets[0] <= 1_000_000
     assert offsets[0] + 1_000_000 - 64 * 1024 < offsets[1] <= offsets[0] + 1_000_000
 
@@ -100,14 +100,16 @@ def test_pause_then_resume_after_restart(fake_hub, small_model, tmp_path):
         if p.done >= 1_000_000:
             control.pause()
 
-    first = _downloader(client, tmp_path).download(REPO, entry, progress=pause_soon,
-                                                     control=control)
+    first = _downloader(client, tmp_path).download(
+        REPO, entry, progress=pause_soon, control=control
+    )
     assert first.status == "paused" and first.paths == ()
     partial = tmp_path / "models" / ".partial" / (NAME + ".part")
     kept = partial.stat().st_size
     assert 1_000_000 <= kept < len(small_model)
     assert json.loads(partial.with_name(partial.name + ".json").read_text())["size"] == len(
-        small_model)
+        small_model
+    )
     fake_hub.behaviour.slow_s = 0
     # "after a restart": the app finds the unfinished download from its record alone
     (left,) = unfinished_downloads(tmp_path / "models")
@@ -159,8 +161,10 @@ def test_checksum_mismatch_deletes_and_registers_nothing(fake_hub, small_model, 
 
 def test_split_model_is_one_unit(fake_hub, small_model, tmp_path):
     half = len(small_model) // 2
-    parts = {"s-Q4_K_M-00001-of-00002.gguf": small_model[:half],
-             "s-Q4_K_M-00002-of-00002.gguf": small_model[half:]}
+    parts = {
+        "s-Q4_K_M-00001-of-00002.gguf": small_model[:half],
+        "s-Q4_K_M-00002-of-00002.gguf": small_model[half:],
+    }
     fake_hub.add_repo("org/s-GGUF", parts)
     client = HubClient(fake_hub.endpoint, timeout=5)
     (entry,) = client.list_gguf("org/s-GGUF")
@@ -176,8 +180,9 @@ def test_split_model_is_one_unit(fake_hub, small_model, tmp_path):
     assert left.entry == entry and left.repo == "org/s-GGUF" and left.kept == 0
     partial_dir = tmp_path / "models" / ".partial"
     (partial_dir / "stray.gguf.part.json").write_text("{not json")  # a damaged record
-    (partial_dir / "old.gguf.part.json").write_text(json.dumps({"path": "old.gguf", "size": 1,
-                                                                "sha256": "0" * 64}))
+    (partial_dir / "old.gguf.part.json").write_text(
+        json.dumps({"path": "old.gguf", "size": 1, "sha256": "0" * 64})
+    )
     assert unfinished_downloads(tmp_path / "models") == [left]  # others ignored
     result = _downloader(client, tmp_path).download("org/s-GGUF", entry)
     assert [p.name for p in result.paths] == list(parts)
@@ -207,8 +212,11 @@ def test_slow_server_cancel_from_another_thread(fake_hub, small_model, tmp_path)
     results = []
 
     def run() -> None:
-        results.append(_downloader(client, tmp_path).download(
-            REPO, entry, control=control, progress=lambda p: started.set()))
+        results.append(
+            _downloader(client, tmp_path).download(
+                REPO, entry, control=control, progress=lambda p: started.set()
+            )
+        )
 
     worker = threading.Thread(target=run)
     worker.start()
@@ -260,18 +268,24 @@ def test_offline_download(offline, fake_hub, small_model, tmp_path):
 
 
 def test_real_smollm2_end_to_end(fake_hub, smollm2_path: Path, tmp_path):
-    fake_hub.add_repo("HuggingFaceTB/SmolLM2-135M-Instruct-GGUF",
-                      {"SmolLM2-135M-Instruct.Q4_1.gguf": smollm2_path})
+    fake_hub.add_repo(
+        "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF",
+        {"SmolLM2-135M-Instruct.Q4_1.gguf": smollm2_path},
+    )
     client = HubClient(fake_hub.endpoint, timeout=10)
     (entry,) = client.list_gguf("HuggingFaceTB/SmolLM2-135M-Instruct-GGUF")
     assert entry.quantization == "Q4_1" and entry.parts[0].sha256 == models.SMOLLM2.sha256
     fake_hub.behaviour.drop_after, fake_hub.behaviour.drops = 40_000_000, 1
     result = Downloader(client, backoff_s=0.01).download(
-        "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF", entry)
+        "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF", entry
+    )
     assert result.sha256 == (models.SMOLLM2.sha256,)
     store = ModelStore()
-    model = store.register(result.paths[0], source="hf:HuggingFaceTB/SmolLM2-135M-Instruct-GGUF",
-                           sha256=result.sha256[0])
+    model = store.register(
+        result.paths[0],
+        source="hf:HuggingFaceTB/SmolLM2-135M-Instruct-GGUF",
+        sha256=result.sha256[0],
+    )
     assert model.architecture == "llama" and model.quantization == "Q4_1" and model.is_usable
     assert read_model_info(model.path).file_size == smollm2_path.stat().st_size
     assert store.get("SmolLM2-135M-Instruct.Q4_1").sha256 == models.SMOLLM2.sha256

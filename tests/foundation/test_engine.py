@@ -20,8 +20,10 @@ from llmasos.foundation.streaming import _StreamState
 
 pytestmark = pytest.mark.real_model
 
-QUESTION = [ChatMessage("system", "You are a helpful assistant."),
-            ChatMessage("user", "Write three sentences about the sea.")]
+QUESTION = [
+    ChatMessage("system", "You are a helpful assistant."),
+    ChatMessage("user", "Write three sentences about the sea."),
+]
 GREEDY = SamplingParams(temperature=0.0, max_tokens=48)
 
 

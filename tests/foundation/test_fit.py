@@ -53,8 +53,12 @@ def test_estimate_uses_this_machine_by_default(smollm2_path):
 
 @pytest.mark.parametrize(
     ("name", "billions"),
-    [("Qwen/Qwen2.5-0.5B-Instruct-GGUF", 0.5), ("Meta-Llama-3.1-8B-Instruct-Q4_K_M", 8.0),
-     ("SmolLM2-135M-Instruct.Q4_1.gguf", 0.135), ("gemma-2-2b-it", 2.0)],
+    [
+        ("Qwen/Qwen2.5-0.5B-Instruct-GGUF", 0.5),
+        ("Meta-Llama-3.1-8B-Instruct-Q4_K_M", 8.0),
+        ("SmolLM2-135M-Instruct.Q4_1.gguf", 0.135),
+        ("gemma-2-2b-it", 2.0),
+    ],
 )
 def test_parameters_from_name(name, billions):
     assert fit.guess_parameters(name, 1, None) == pytest.approx(billions)
@@ -73,8 +77,12 @@ def test_rule_before_download():
 
 
 def test_recommend_for_a_7b_repo():
-    entries = [_entry("m-7B-Q2_K.gguf", int(3.0 * GB)), _entry("m-7B-Q4_K_M.gguf", int(4.7 * GB)),
-               _entry("m-7B-Q8_0.gguf", int(8.1 * GB)), _entry("m-7B-F16.gguf", int(15.2 * GB))]
+    entries = [
+        _entry("m-7B-Q2_K.gguf", int(3.0 * GB)),
+        _entry("m-7B-Q4_K_M.gguf", int(4.7 * GB)),
+        _entry("m-7B-Q8_0.gguf", int(8.1 * GB)),
+        _entry("m-7B-F16.gguf", int(15.2 * GB)),
+    ]
     assert fit.recommend(entries, available=32 * GB).quantization == "Q4_K_M"
     assert fit.recommend(entries, available=6 * GB).quantization == "Q2_K"
     assert fit.recommend(entries, available=4_300_000_000).quantization == "Q2_K"  # tight
@@ -105,11 +113,14 @@ def test_this_cpu_build_reports_no_gpu_memory_without_loading_llama_cpp():
     import subprocess
     import sys
 
-    code = ("import sys; from llmasos.foundation import hardware, fit; "
-            "print(hardware.has_gpu_backend(), hardware.gpu_memory(), "
-            "fit.estimate_for_file(10**9, available=8 * 10**9).vram, "
-            "'llama_cpp' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=60, check=True).stdout.split()
+    code = (
+        "import sys; from llmasos.foundation import hardware, fit; "
+        "print(hardware.has_gpu_backend(), hardware.gpu_memory(), "
+        "fit.estimate_for_file(10**9, available=8 * 10**9).vram, "
+        "'llama_cpp' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    ).stdout.split()
     # the development and CI machines run llama-cpp-python's CPU build
     assert out == ["False", "None", "None", "False"]

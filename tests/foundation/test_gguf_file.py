@@ -288,4 +288,3 @@ def test_directory(tmp_path: Path) -> None:
 def test_missing_path(tmp_path: Path) -> None:
     with pytest.raises(ModelFileNotFound, match="No model file"):
         read_model_info(tmp_path / "nope.gguf")
-

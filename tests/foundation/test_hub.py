@@ -51,8 +51,14 @@ def test_parse_quantization(name, quant):
 
 
 @pytest.mark.parametrize(
-    "endpoint", ["https://huggingface.co", "https://hf-mirror.com/", "http://127.0.0.1:8080",
-                 "http://localhost:1", "http://[::1]:9"],
+    "endpoint",
+    [
+        "https://huggingface.co",
+        "https://hf-mirror.com/",
+        "http://127.0.0.1:8080",
+        "http://localhost:1",
+        "http://[::1]:9",
+    ],
 )
 def test_endpoint_accepted(endpoint):
     assert resolve_endpoint(endpoint) == endpoint.rstrip("/")
@@ -72,8 +78,19 @@ def test_endpoint_from_environment(monkeypatch):
         HubClient()
 
 
-@pytest.mark.parametrize("path", ["../evil.gguf", "/etc/evil.gguf", "a/../../b.gguf",
-                                  "a\\b.gguf", "C:x.gguf", "a//b.gguf", "x\n.gguf", ""])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../evil.gguf",
+        "/etc/evil.gguf",
+        "a/../../b.gguf",
+        "a\\b.gguf",
+        "C:x.gguf",
+        "a//b.gguf",
+        "x\n.gguf",
+        "",
+    ],
+)
 def test_unsafe_names_refused(path):
     with pytest.raises(UnsafeFileNameError) as info:
         safe_file_name(path)
@@ -86,8 +103,11 @@ def test_safe_name_is_the_base_name():
 
 def test_grouping_split_models():
     files = [RemoteFile(f"m-Q4_K_M-0000{i}-of-00003.gguf", 10 * i, "a" * 64) for i in (3, 1, 2)]
-    files += [RemoteFile("m-Q8_0.gguf", 5, None), RemoteFile("README.md", 1, None),
-              RemoteFile("broken-00001-of-00002.gguf", 1, None)]  # part 2 missing: dropped
+    files += [
+        RemoteFile("m-Q8_0.gguf", 5, None),
+        RemoteFile("README.md", 1, None),
+        RemoteFile("broken-00001-of-00002.gguf", 1, None),
+    ]  # part 2 missing: dropped
     entries = group_gguf_files(files)
     assert [e.name for e in entries] == ["m-Q4_K_M-00001-of-00003.gguf", "m-Q8_0.gguf"]
     split = entries[0]
@@ -108,11 +128,16 @@ def test_search_sorted_and_limited(fake_hub, small_model):
 
 
 def test_list_gguf_with_sizes_quant_and_sha(fake_hub, small_model):
-    repo = fake_hub.add_repo("org/m-GGUF", {
-        "m-Q4_K_M.gguf": small_model, "m-Q8_0.gguf": small_model[:1000],
-        "sub/m-F16-00001-of-00002.gguf": b"1" * 10, "sub/m-F16-00002-of-00002.gguf": b"2" * 7,
-        "README.md": b"hello",
-    })
+    repo = fake_hub.add_repo(
+        "org/m-GGUF",
+        {
+            "m-Q4_K_M.gguf": small_model,
+            "m-Q8_0.gguf": small_model[:1000],
+            "sub/m-F16-00001-of-00002.gguf": b"1" * 10,
+            "sub/m-F16-00002-of-00002.gguf": b"2" * 7,
+            "README.md": b"hello",
+        },
+    )
     entries = {e.name: e for e in HubClient(fake_hub.endpoint).list_gguf("org/m-GGUF")}
     assert set(entries) == {"m-Q4_K_M.gguf", "m-Q8_0.gguf", "sub/m-F16-00001-of-00002.gguf"}
     q4 = entries["m-Q4_K_M.gguf"]
@@ -134,7 +159,8 @@ def test_fake_hub_tree_route_speaks_huggingface_hub(fake_hub, small_model):
     repo = fake_hub.add_repo("org/t-GGUF", {"t-Q4_K_M.gguf": small_model})
     files = list(HfApi(endpoint=fake_hub.endpoint, token=False).list_repo_tree("org/t-GGUF"))
     assert [(f.path, f.size, f.lfs.sha256) for f in files] == [
-        ("t-Q4_K_M.gguf", len(small_model), repo.files["t-Q4_K_M.gguf"].sha256)]
+        ("t-Q4_K_M.gguf", len(small_model), repo.files["t-Q4_K_M.gguf"].sha256)
+    ]
 
 
 def test_resolve_follows_the_hub_to_its_cdn(fake_hub, small_model):

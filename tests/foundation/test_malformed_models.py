@@ -68,8 +68,13 @@ def variant_files(smollm2_path: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 def _run(path: Path, home: Path) -> tuple[Path, subprocess.CompletedProcess[str]]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LLMASOS_HOME": str(home)}
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True,
-                          text=True, timeout=600, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
     return path, proc
 
 
@@ -87,8 +92,7 @@ def test_at_least_fifty_variants(smollm2_path: Path) -> None:
     assert len(names) >= 50 and len(set(names)) == len(names)
 
 
-def test_every_variant_fails_cleanly_everywhere(variant_files: list[Path],
-                                                tmp_path: Path) -> None:
+def test_every_variant_fails_cleanly_everywhere(variant_files: list[Path], tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda p: _run(p, tmp_path / p.stem), variant_files))
     problems: list[str] = []
@@ -109,5 +113,9 @@ def test_every_variant_fails_cleanly_everywhere(variant_files: list[Path],
     assert not problems, "\n".join(problems)
     # only damage that leaves the structure valid may load: garbage weights, extra bytes,
     # or a token whose bytes are not UTF-8 (vocabularies may hold raw byte tokens)
-    assert set(loaded) <= {"random_bytes_after_header", "zeroed_tensor_data",
-                           "extra_bytes_at_end", "vocab_not_utf8"}, loaded
+    assert set(loaded) <= {
+        "random_bytes_after_header",
+        "zeroed_tensor_data",
+        "extra_bytes_at_end",
+        "vocab_not_utf8",
+    }, loaded

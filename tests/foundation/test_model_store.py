@@ -73,8 +73,9 @@ def test_files_added_and_removed_by_hand_are_noticed(store, smollm2_path, gemma3
     os.symlink(gemma3_path, folder / gemma3_path.name)
     scan = store.rescan()
     assert scan.removed == ("broken.gguf",) and scan.added == (gemma3_path.name,)
-    assert [m.name for m in store.models()] == sorted([smollm2_path.name, gemma3_path.name],
-                                                      key=str.lower)
+    assert [m.name for m in store.models()] == sorted(
+        [smollm2_path.name, gemma3_path.name], key=str.lower
+    )
 
 
 def test_default_model_set_and_cleared_on_remove(store, smollm2_path, gemma3_path):

@@ -65,12 +65,17 @@ def zero_layers(smollm2_path: Path, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture(scope="module")
 def nan_epsilon(smollm2_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("nan-eps")
-    return patched_field(smollm2_path, folder / "nan-eps.gguf",
-                          "llama.attention.layer_norm_rms_epsilon", float("nan"))
+    return patched_field(
+        smollm2_path,
+        folder / "nan-eps.gguf",
+        "llama.attention.layer_norm_rms_epsilon",
+        float("nan"),
+    )
 
 
 def test_a_sound_file_runs_under_the_first_configuration_and_is_remembered(
-        smollm2_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    smollm2_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     spawns = Spawns(monkeypatch)
     settings = _settings(smollm2_path)
     verdict = probe(smollm2_path, settings)
@@ -86,8 +91,9 @@ def test_a_sound_file_runs_under_the_first_configuration_and_is_remembered(
     assert cached(smollm2_path, settings) == again
 
 
-def test_the_verdict_depends_on_the_settings(smollm2_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_verdict_depends_on_the_settings(
+    smollm2_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     probe(smollm2_path, _settings(smollm2_path))
     spawns = Spawns(monkeypatch)
     other = _settings(smollm2_path, EngineSettings(n_ctx=512, n_batch=64, n_threads=2))
@@ -97,8 +103,8 @@ def test_the_verdict_depends_on_the_settings(smollm2_path: Path,
 
 
 def test_a_crash_under_repacking_falls_back_and_real_text_follows(
-        smollm2_path: Path, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
+    smollm2_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     """The AMX case, forced by the test hook: the child dies with SIGSEGV while weights
     are repacked; the second configuration runs, for real, in this process."""
     monkeypatch.setenv(CRASH_HOOK_ENV, "extra_bufts")
@@ -143,7 +149,8 @@ def test_the_gpu_goes_last(smollm2_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_crashing_everywhere_is_a_typed_error_and_remembered(
-        smollm2_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    smollm2_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(CRASH_HOOK_ENV, "always")
     settings = _settings(smollm2_path)
     with pytest.raises(ModelFileInvalid, match=r"crashed running .*SmolLM2.*SIGSEGV") as first:
@@ -155,8 +162,9 @@ def test_crashing_everywhere_is_a_typed_error_and_remembered(
 
 
 @pytest.mark.parametrize("fixture", ["zero_layers", "nan_epsilon"])
-def test_files_that_only_fail_at_the_first_decode(fixture: str, smollm2_path: Path,
-                                                   request: pytest.FixtureRequest) -> None:
+def test_files_that_only_fail_at_the_first_decode(
+    fixture: str, smollm2_path: Path, request: pytest.FixtureRequest
+) -> None:
     """Header and tensors well formed, hyperparameters impossible: llama.cpp aborts at
     decode, so only a probe that decodes catches them. The previous model stays loaded."""
     bad: Path = request.getfixturevalue(fixture)
@@ -177,7 +185,11 @@ def test_cli_says_error_and_exits_1(fixture: str, request: pytest.FixtureRequest
     bad: Path = request.getfixturevalue(fixture)
     proc = subprocess.run(
         [sys.executable, "-m", "llmasos", "chat", "--model", str(bad), "--ctx", "512", "hi"],
-        capture_output=True, text=True, timeout=300, env=dict(os.environ))
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ),
+    )
     assert proc.returncode == 1, proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
     assert len(lines) == 1 and bad.name in lines[0], proc.stderr
@@ -187,9 +199,23 @@ def test_cli_notice_once_and_remembered_across_runs(smollm2_path: Path) -> None:
     """Two real ``llmasos chat`` runs: the first falls back and says so on stderr; the
     second, with every configuration set to crash, still answers: no probe ran."""
     env = dict(os.environ, **{CRASH_HOOK_ENV: "extra_bufts"})
-    args = [sys.executable, "-m", "llmasos", "chat", "--model", str(smollm2_path),
-            "--ctx", "512", "--threads", "1", "--max-tokens", "8", "--temperature", "0",
-            "Name three colors."]
+    args = [
+        sys.executable,
+        "-m",
+        "llmasos",
+        "chat",
+        "--model",
+        str(smollm2_path),
+        "--ctx",
+        "512",
+        "--threads",
+        "1",
+        "--max-tokens",
+        "8",
+        "--temperature",
+        "0",
+        "Name three colors.",
+    ]
     first = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env)
     assert first.returncode == 0, first.stderr
     notice = notice_for(RunConfig(extra_bufts=False))
@@ -218,8 +244,9 @@ def test_probe_refused_by_llama(tmp_path: Path) -> None:
     assert cached(path.resolve(), _settings(path, EngineSettings())) is None
 
 
-def test_probe_child_crash_reads_as_damaged(smollm2_path: Path, tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_probe_child_crash_reads_as_damaged(
+    smollm2_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A stand-in child that aborts itself: every configuration crashes."""
     fake_python = tmp_path / "python"
     fake_python.write_text("#!/bin/sh\nkill -ABRT $$\n")

@@ -41,17 +41,32 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def llama_server(smollm2_path: Path, tmp_path_factory: pytest.TempPathFactory
-                 ) -> Iterator[str]:
+def llama_server(smollm2_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """llama-cpp-python's server on SmolLM2; yields its base URL."""
     port = free_port()
     log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
     log = log_path.open("wb")  # a file, not a pipe: its chatty log must never block it
     proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm2_path),
-         "--model_alias", "smol", "--host", "127.0.0.1", "--port", str(port),
-         "--n_ctx", "2048", "--n_threads", "1"],
-        stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(smollm2_path),
+            "--model_alias",
+            "smol",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "2048",
+            "--n_threads",
+            "1",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -79,6 +94,7 @@ def stub() -> Iterator[StubServer]:
 
 
 # --- against llama-cpp-python's server ---------------------------------------------------------
+
 
 @pytest.mark.real_model
 def test_lists_loads_and_streams_a_chat(llama_server: str) -> None:
@@ -132,6 +148,7 @@ def test_unknown_model_on_a_real_server(llama_server: str) -> None:
 
 
 # --- failures, with the stub ---------------------------------------------------------------
+
 
 def test_unreachable_server() -> None:
     engine = RemoteEngine(f"http://127.0.0.1:{free_port()}/v1", connect_timeout_s=5)

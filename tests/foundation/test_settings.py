@@ -24,8 +24,9 @@ from llmasos.foundation.settings import (
 
 CUSTOM = AppSettings(
     engine=EngineConfig(n_threads=6, n_ctx=8192, n_gpu_layers=-1, n_batch=256, flash_attn=True),
-    sampling=SamplingConfig(temperature=0.2, top_p=0.9, top_k=20, min_p=0.1,
-                            repeat_penalty=1.2, seed=42, max_tokens=300),
+    sampling=SamplingConfig(
+        temperature=0.2, top_p=0.9, top_k=20, min_p=0.1, repeat_penalty=1.2, seed=42, max_tokens=300
+    ),
     ui=UiConfig(theme="dark", language="zh_CN", enter_sends=False),
     hub=HubConfig(endpoint="https://hf-mirror.com", token="hf_SECRETtoken123"),
     default_model="SmolLM2-135M-Instruct-Q4_1.gguf",
@@ -134,24 +135,29 @@ def write_json(store: SettingsStore, data: object) -> None:
 
 def test_unknown_keys_ignored_and_missing_keys_default():
     store = SettingsStore()
-    write_json(store, {"future": 1, "engine": {"n_ctx": 2048, "mystery": True},
-                       "ui": {"theme": "dark"}})
+    write_json(
+        store, {"future": 1, "engine": {"n_ctx": 2048, "mystery": True}, "ui": {"theme": "dark"}}
+    )
     settings, warning = store.load()
     assert warning is None
-    assert settings == replace(AppSettings(), engine=EngineConfig(n_ctx=2048),
-                               ui=UiConfig(theme="dark"))
+    assert settings == replace(
+        AppSettings(), engine=EngineConfig(n_ctx=2048), ui=UiConfig(theme="dark")
+    )
 
 
 def test_invalid_values_reset_to_default_with_warning():
     store = SettingsStore()
-    write_json(store, {
-        "engine": {"n_ctx": 10, "n_threads": "many", "n_batch": 128, "flash_attn": 1},
-        "sampling": {"temperature": 9, "top_k": 5, "max_tokens": True, "seed": 7},
-        "ui": {"theme": "purple"},
-        "hub": {"endpoint": "http://example.com", "token": "bad token"},
-        "open_windows": "chat",
-        "sampling_typo": {},
-    })
+    write_json(
+        store,
+        {
+            "engine": {"n_ctx": 10, "n_threads": "many", "n_batch": 128, "flash_attn": 1},
+            "sampling": {"temperature": 9, "top_k": 5, "max_tokens": True, "seed": 7},
+            "ui": {"theme": "purple"},
+            "hub": {"endpoint": "http://example.com", "token": "bad token"},
+            "open_windows": "chat",
+            "sampling_typo": {},
+        },
+    )
     settings, warning = store.load()
     assert settings.engine == EngineConfig(n_batch=128)
     assert settings.sampling == SamplingConfig(top_k=5, seed=7)
@@ -159,8 +165,17 @@ def test_invalid_values_reset_to_default_with_warning():
     assert settings.hub == HubConfig()
     assert settings.open_windows == ()
     assert warning is not None
-    for name in ("engine.n_ctx", "engine.n_threads", "engine.flash_attn", "sampling.temperature",
-                 "sampling.max_tokens", "ui.theme", "hub.endpoint", "hub.token", "open_windows"):
+    for name in (
+        "engine.n_ctx",
+        "engine.n_threads",
+        "engine.flash_attn",
+        "sampling.temperature",
+        "sampling.max_tokens",
+        "ui.theme",
+        "hub.endpoint",
+        "hub.token",
+        "open_windows",
+    ):
         assert name in warning
     assert "bad token" not in warning
     assert store.path.exists()  # a bad value is not a corrupt file
@@ -182,26 +197,32 @@ def test_integer_accepted_for_float_field():
     assert isinstance(settings.sampling.temperature, float)
 
 
-@pytest.mark.parametrize(("change", "words"), [
-    ({"engine": EngineConfig(n_threads=0)}, ["engine.n_threads", "1 and 256", "Auto"]),
-    ({"engine": EngineConfig(n_threads=257)}, ["engine.n_threads", "1 and 256"]),
-    ({"engine": EngineConfig(n_ctx=255)}, ["engine.n_ctx", "256 and 1,048,576"]),
-    ({"engine": EngineConfig(n_ctx=2_000_000)}, ["engine.n_ctx", "1,048,576"]),
-    ({"engine": EngineConfig(n_batch=0)}, ["engine.n_batch", "1 and 8,192"]),
-    ({"engine": EngineConfig(n_gpu_layers=-2)}, ["engine.n_gpu_layers", "-1 and 1,000"]),
-    ({"sampling": SamplingConfig(temperature=5.5)}, ["sampling.temperature", "0 and 5"]),
-    ({"sampling": SamplingConfig(top_p=1.5)}, ["sampling.top_p", "0 and 1"]),
-    ({"sampling": SamplingConfig(top_k=-1)}, ["sampling.top_k", "0 and 1,000"]),
-    ({"sampling": SamplingConfig(min_p=-0.1)}, ["sampling.min_p", "0 and 1"]),
-    ({"sampling": SamplingConfig(repeat_penalty=0.1)}, ["sampling.repeat_penalty", "0.5 and 2.5"]),
-    ({"sampling": SamplingConfig(max_tokens=0)}, ["sampling.max_tokens", "1 and 131,072"]),
-    ({"sampling": SamplingConfig(temperature=float("nan"))}, ["sampling.temperature"]),
-    ({"ui": UiConfig(theme="blue")}, ["ui.theme", "system, light, dark"]),
-    ({"ui": UiConfig(language="fr")}, ["ui.language", "system, en, zh_CN"]),
-    ({"hub": HubConfig(endpoint="ftp://x")}, ["hub.endpoint", "http:// or https://"]),
-    ({"hub": HubConfig(endpoint="huggingface.co")}, ["hub.endpoint"]),
-    ({"hub": HubConfig(endpoint="http://hf-mirror.com")}, ["hub.endpoint", "https://"]),
-])
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"engine": EngineConfig(n_threads=0)}, ["engine.n_threads", "1 and 256", "Auto"]),
+        ({"engine": EngineConfig(n_threads=257)}, ["engine.n_threads", "1 and 256"]),
+        ({"engine": EngineConfig(n_ctx=255)}, ["engine.n_ctx", "256 and 1,048,576"]),
+        ({"engine": EngineConfig(n_ctx=2_000_000)}, ["engine.n_ctx", "1,048,576"]),
+        ({"engine": EngineConfig(n_batch=0)}, ["engine.n_batch", "1 and 8,192"]),
+        ({"engine": EngineConfig(n_gpu_layers=-2)}, ["engine.n_gpu_layers", "-1 and 1,000"]),
+        ({"sampling": SamplingConfig(temperature=5.5)}, ["sampling.temperature", "0 and 5"]),
+        ({"sampling": SamplingConfig(top_p=1.5)}, ["sampling.top_p", "0 and 1"]),
+        ({"sampling": SamplingConfig(top_k=-1)}, ["sampling.top_k", "0 and 1,000"]),
+        ({"sampling": SamplingConfig(min_p=-0.1)}, ["sampling.min_p", "0 and 1"]),
+        (
+            {"sampling": SamplingConfig(repeat_penalty=0.1)},
+            ["sampling.repeat_penalty", "0.5 and 2.5"],
+        ),
+        ({"sampling": SamplingConfig(max_tokens=0)}, ["sampling.max_tokens", "1 and 131,072"]),
+        ({"sampling": SamplingConfig(temperature=float("nan"))}, ["sampling.temperature"]),
+        ({"ui": UiConfig(theme="blue")}, ["ui.theme", "system, light, dark"]),
+        ({"ui": UiConfig(language="fr")}, ["ui.language", "system, en, zh_CN"]),
+        ({"hub": HubConfig(endpoint="ftp://x")}, ["hub.endpoint", "http:// or https://"]),
+        ({"hub": HubConfig(endpoint="huggingface.co")}, ["hub.endpoint"]),
+        ({"hub": HubConfig(endpoint="http://hf-mirror.com")}, ["hub.endpoint", "https://"]),
+    ],
+)
 def test_validate_names_field_and_range(change, words):
     with pytest.raises(SettingsError) as info:
         replace(AppSettings(), **change).validate()
@@ -216,9 +237,16 @@ def test_validate_reports_every_problem():
         bad.validate()
 
 
-@pytest.mark.parametrize("endpoint", ["https://huggingface.co", "https://hf-mirror.com/",
-                                      "http://127.0.0.1:8080", "http://localhost:5000/hub",
-                                      "http://[::1]:9000"])
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://huggingface.co",
+        "https://hf-mirror.com/",
+        "http://127.0.0.1:8080",
+        "http://localhost:5000/hub",
+        "http://[::1]:9000",
+    ],
+)
 def test_valid_endpoints(endpoint):
     AppSettings(hub=HubConfig(endpoint=endpoint)).validate()
 
@@ -241,21 +269,32 @@ def test_defaults_and_custom_values_are_valid():
 def test_needs_model_reload_only_for_engine_fields():
     base = AppSettings()
     assert not needs_model_reload(base, base)
-    assert not needs_model_reload(base, replace(base, sampling=SamplingConfig(top_k=1),
-                                                ui=UiConfig(theme="dark"),
-                                                hub=HubConfig(token="x")))
-    for engine in (EngineConfig(n_ctx=2048), EngineConfig(n_threads=2),
-                   EngineConfig(n_gpu_layers=0), EngineConfig(n_batch=64),
-                   EngineConfig(flash_attn=True)):
+    assert not needs_model_reload(
+        base,
+        replace(
+            base,
+            sampling=SamplingConfig(top_k=1),
+            ui=UiConfig(theme="dark"),
+            hub=HubConfig(token="x"),
+        ),
+    )
+    for engine in (
+        EngineConfig(n_ctx=2048),
+        EngineConfig(n_threads=2),
+        EngineConfig(n_gpu_layers=0),
+        EngineConfig(n_batch=64),
+        EngineConfig(flash_attn=True),
+    ):
         assert needs_model_reload(base, replace(base, engine=engine))
 
 
 def test_to_engine_settings_and_sampling_params():
     assert CUSTOM.to_engine_settings() == EngineSettings(
-        n_ctx=8192, n_threads=6, n_batch=256, n_gpu_layers=-1, flash_attn=True)
+        n_ctx=8192, n_threads=6, n_batch=256, n_gpu_layers=-1, flash_attn=True
+    )
     assert CUSTOM.to_sampling_params() == SamplingParams(
-        temperature=0.2, top_p=0.9, top_k=20, min_p=0.1, repeat_penalty=1.2, seed=42,
-        max_tokens=300)
+        temperature=0.2, top_p=0.9, top_k=20, min_p=0.1, repeat_penalty=1.2, seed=42, max_tokens=300
+    )
     auto = AppSettings().to_engine_settings()
     assert auto.n_threads is None and auto.n_gpu_layers is None
     auto.validated()

@@ -48,16 +48,21 @@ def kernel(qtbot, smollm2_path: Path) -> Iterator[Kernel]:
     k = Kernel()
     ids: list[int] = []
     # wait for the load request's own `finished`, so no test sees it as its own
-    with qtbot.waitSignal(k.finished, timeout=60_000,
-                          check_params_cb=lambda i, _s: bool(ids) and i == ids[0]):
+    with qtbot.waitSignal(
+        k.finished, timeout=60_000, check_params_cb=lambda i, _s: bool(ids) and i == ids[0]
+    ):
         ids.append(k.load_model(smollm2_path, EngineSettings(n_ctx=2048, n_batch=64)))
     yield k
     assert k.shutdown(30)
 
 
 def _wait_done(qtbot, rec: Recorder, request_id: int, timeout: int = 120_000) -> None:
-    qtbot.waitUntil(lambda: any(i == request_id and k in ("finished", "cancelled", "failed")
-                                for k, i in rec.events), timeout=timeout)
+    qtbot.waitUntil(
+        lambda: any(
+            i == request_id and k in ("finished", "cancelled", "failed") for k, i in rec.events
+        ),
+        timeout=timeout,
+    )
 
 
 def test_streams_into_a_widget(qtbot, kernel: Kernel) -> None:
@@ -227,7 +232,8 @@ def test_job_events_arrive_in_order_with_text(qtbot, kernel: Kernel) -> None:
 
 
 def test_a_file_that_crashes_at_decode_keeps_the_previous_model(
-        qtbot, kernel: Kernel, smollm2_path: Path, tmp_path: Path) -> None:
+    qtbot, kernel: Kernel, smollm2_path: Path, tmp_path: Path
+) -> None:
     """Zero layers: loads in llama.cpp, aborts at the first decode; the probe's child dies,
     the kernel reports the failure and keeps serving the model it had."""
     bad = patched_field(smollm2_path, tmp_path / "zero-layers.gguf", "llama.block_count", 0)
@@ -243,8 +249,9 @@ def test_a_file_that_crashes_at_decode_keeps_the_previous_model(
     assert rec.order("finished") == [rid] and rec.text[rid].strip()
 
 
-def test_status_bar_says_what_was_turned_off(qtbot, smollm2_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_status_bar_says_what_was_turned_off(
+    qtbot, smollm2_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from llmasos.apps.gui.status import StatusBar
     from llmasos.foundation.probe import CRASH_HOOK_ENV
     from llmasos.foundation.runtime import RunConfig

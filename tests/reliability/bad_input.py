@@ -16,8 +16,10 @@ from typing import Any
 
 from llmasos.foundation.engine import CancelToken, Engine
 
-_PARA = ("The quick brown fox jumps over the lazy dog near the river bank today.\n"
-         "敏捷的棕色狐狸跳过了懒狗。Ein Satz auf Deutsch. مرحبا بالعالم 😀\n\n")
+_PARA = (
+    "The quick brown fox jumps over the lazy dog near the river bank today.\n"
+    "敏捷的棕色狐狸跳过了懒狗。Ein Satz auf Deutsch. مرحبا بالعالم 😀\n\n"
+)
 
 
 def megabyte() -> str:
@@ -78,8 +80,13 @@ class CliResult:
     seconds: float
 
 
-def run_cli(args: Sequence[str], stdin: bytes, *, interrupt_after_output: bool = False,
-            timeout_s: float = 240) -> CliResult:
+def run_cli(
+    args: Sequence[str],
+    stdin: bytes,
+    *,
+    interrupt_after_output: bool = False,
+    timeout_s: float = 240,
+) -> CliResult:
     """Run ``python -m llmasos ARGS`` with ``stdin``; optionally Ctrl+C it once it printed.
 
     With ``interrupt_after_output`` the process gets SIGINT when its first stdout
@@ -87,8 +94,13 @@ def run_cli(args: Sequence[str], stdin: bytes, *, interrupt_after_output: bool =
     """
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "llmasos", *args], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llmasos", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     out: list[bytes] = []
     err: list[bytes] = []
     first = threading.Event()
@@ -122,8 +134,12 @@ def run_cli(args: Sequence[str], stdin: bytes, *, interrupt_after_output: bool =
             proc.wait(timeout=30)
         for r in readers:
             r.join(timeout=30)
-    return CliResult(proc.returncode, b"".join(out), b"".join(err).decode("utf-8", "replace"),
-                     time.perf_counter() - t0)
+    return CliResult(
+        proc.returncode,
+        b"".join(out),
+        b"".join(err).decode("utf-8", "replace"),
+        time.perf_counter() - t0,
+    )
 
 
 def model_args(model: Path) -> list[str]:

@@ -62,16 +62,20 @@ def _lines(proc: subprocess.Popen[str], sink: list[str], seen: threading.Event) 
         seen.set()
 
 
-def kill_chat_once(model: Path, db: Path, rng: random.Random,
-                   completed: dict[int, str]) -> ChatKill:
+def kill_chat_once(
+    model: Path, db: Path, rng: random.Random, completed: dict[int, str]
+) -> ChatKill:
     """Run the chat child on ``db``, SIGKILL it at a random moment, check the file.
 
     ``completed`` (message id → SHA-256 of its text) collects replies reported done
     and is checked against the database after every kill.
     """
-    proc = subprocess.Popen([sys.executable, "-c", CHAT_CHILD, str(model), str(db),
-                             str(rng.randint(0, 10**6))], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHAT_CHILD, str(model), str(db), str(rng.randint(0, 10**6))],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     lines: list[str] = []
     seen = threading.Event()
     reader = threading.Thread(target=_lines, args=(proc, lines, seen), name="chat-child-out")
@@ -103,17 +107,21 @@ def check_chat_db(db: Path, completed: dict[int, str], lines: list[str]) -> Chat
     con = sqlite3.connect(db)
     try:
         integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
-        rows = {mid: hashlib.sha256(content.encode()).hexdigest()
-                for mid, content in con.execute("SELECT id, content FROM messages")}
-        streaming = con.execute("SELECT count(*) FROM messages WHERE status = 'streaming'"
-                                ).fetchone()[0]
+        rows = {
+            mid: hashlib.sha256(content.encode()).hexdigest()
+            for mid, content in con.execute("SELECT id, content FROM messages")
+        }
+        streaming = con.execute(
+            "SELECT count(*) FROM messages WHERE status = 'streaming'"
+        ).fetchone()[0]
         n = con.execute("SELECT count(*) FROM messages").fetchone()[0]
     finally:
         con.close()
     missing = sum(1 for mid, digest in completed.items() if rows.get(mid) != digest)
     last = next((x for x in reversed(lines) if x.startswith(("start", "done"))), "")
-    return ChatKill(integrity, len(completed), missing, last.startswith("start") and
-                    streaming > 0, n)
+    return ChatKill(
+        integrity, len(completed), missing, last.startswith("start") and streaming > 0, n
+    )
 
 
 SETTINGS_CHILD = r"""
@@ -141,8 +149,12 @@ def kill_settings_once(path: Path, rng: random.Random) -> SettingsKill:
     """SIGKILL a child that saves settings in a loop; the file must always load."""
     from llmasos.foundation.settings import SettingsStore
 
-    proc = subprocess.Popen([sys.executable, "-c", SETTINGS_CHILD, str(path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SETTINGS_CHILD, str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         assert proc.stdout.readline().startswith("ready")
@@ -155,5 +167,6 @@ def kill_settings_once(path: Path, rng: random.Random) -> SettingsKill:
     settings, warning = SettingsStore(path).load()
     index = int(settings.default_model.split("-")[1]) if settings.default_model else 0
     leftovers = len(list(path.parent.glob(f".{path.name}.*.tmp")))
-    return SettingsKill(warning is None and bool(json.loads(path.read_text("utf-8"))), index,
-                        leftovers)
+    return SettingsKill(
+        warning is None and bool(json.loads(path.read_text("utf-8"))), index, leftovers
+    )

@@ -95,8 +95,9 @@ class FaultOutcome:
 class HubProcess:
     """The fake Hub in a child process, serving one file; SIGKILL it and start it again."""
 
-    def __init__(self, content: Path, log: Path, *, slow_s: float = 0.02,
-                 drop_after: int = -1) -> None:
+    def __init__(
+        self, content: Path, log: Path, *, slow_s: float = 0.02, drop_after: int = -1
+    ) -> None:
         self.content, self.log, self.slow_s, self.drop_after = content, log, slow_s, drop_after
         self.ports = (0, 0)
         self.proc: subprocess.Popen[str] | None = None
@@ -106,9 +107,19 @@ class HubProcess:
         return f"http://127.0.0.1:{self.ports[0]}"
 
     def start(self) -> HubProcess:
-        args = [sys.executable, "-c", SERVER_CHILD, str(FOUNDATION_TESTS), str(self.content),
-                REPO, NAME, str(self.log), *map(str, self.ports), str(self.slow_s),
-                str(self.drop_after)]
+        args = [
+            sys.executable,
+            "-c",
+            SERVER_CHILD,
+            str(FOUNDATION_TESTS),
+            str(self.content),
+            REPO,
+            NAME,
+            str(self.log),
+            *map(str, self.ports),
+            str(self.slow_s),
+            str(self.drop_after),
+        ]
         for _ in range(50):  # the old ports may take a moment to be free again
             self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
             line = _readline(self.proc, 30.0)
@@ -136,7 +147,7 @@ class HubProcess:
         for line in self.log.read_text(encoding="utf-8").splitlines():
             method, path, rng = ([*line.split("\t"), "", ""])[:3]
             if method == "GET" and path.startswith("/blobs/") and rng.startswith("bytes="):
-                start = int(rng[len("bytes="):].rstrip("-"))
+                start = int(rng[len("bytes=") :].rstrip("-"))
                 if start > 0:
                     return start
         return 0
@@ -145,8 +156,9 @@ class HubProcess:
 def _readline(proc: subprocess.Popen[str], timeout_s: float) -> str:
     """One line of the child's stdout, or "" after ``timeout_s`` or at its end."""
     box: list[str] = []
-    reader = threading.Thread(target=lambda: box.append(proc.stdout.readline() if proc.stdout
-                                                        else ""), daemon=True)
+    reader = threading.Thread(
+        target=lambda: box.append(proc.stdout.readline() if proc.stdout else ""), daemon=True
+    )
     reader.start()
     reader.join(timeout_s)
     return box[0] if box else ""
@@ -177,7 +189,8 @@ def _download(endpoint: str, store: Path, on_progress: object = None) -> tuple[s
         (entry,) = client.list_gguf(REPO)  # type: ignore[attr-defined]
         try:
             result = Downloader(client, store, chunk_size=64 * 1024, backoff_s=0.1).download(  # type: ignore[arg-type]
-                REPO, entry, progress=on_progress)  # type: ignore[arg-type]
+                REPO, entry, progress=on_progress
+            )  # type: ignore[arg-type]
         except OfflineError:
             time.sleep(0.2)  # the server is still restarting: the part is kept, try again
             continue
@@ -190,8 +203,9 @@ def run_fault(mode: str, content: Path, offset: int, work: Path) -> FaultOutcome
     work.mkdir(parents=True, exist_ok=True)
     store = work / "models"
     t0 = time.perf_counter()
-    hub = HubProcess(content, work / "requests.log",
-                     drop_after=offset if mode == "drop" else -1).start()
+    hub = HubProcess(
+        content, work / "requests.log", drop_after=offset if mode == "drop" else -1
+    ).start()
     try:
         if mode == "kill":
             _kill_client_at(hub.endpoint, store, offset)
@@ -202,8 +216,15 @@ def run_fault(mode: str, content: Path, offset: int, work: Path) -> FaultOutcome
             status, calls = _download(hub.endpoint, store)
         path = store / NAME
         ok = status == "completed" and _sha(path) == _sha(content)
-        return FaultOutcome(mode, offset, content.stat().st_size, hub.resumed_from(), ok, calls,
-                            time.perf_counter() - t0)
+        return FaultOutcome(
+            mode,
+            offset,
+            content.stat().st_size,
+            hub.resumed_from(),
+            ok,
+            calls,
+            time.perf_counter() - t0,
+        )
     finally:
         hub.kill()
 
@@ -223,8 +244,12 @@ def _restart_at(hub: HubProcess, offset: int) -> object:
 
 def _kill_client_at(endpoint: str, store: Path, offset: int) -> None:
     """Run the downloader in a child and SIGKILL it once it reports ``offset`` bytes."""
-    proc = subprocess.Popen([sys.executable, "-c", CLIENT_CHILD, endpoint, REPO, str(store)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CLIENT_CHILD, endpoint, REPO, str(store)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -305,10 +330,16 @@ def full_disk(endpoint: str, repo: str, root: Path, hook: str) -> tuple[bool, di
     prefix = namespace_prefix()
     if prefix:
         mount = f'mount -t tmpfs -o size={DISK_MB}m tmpfs "$0" && exec "$@"'
-        done = subprocess.run([*prefix, "sh", "-c", mount, str(root), *child],
-                              capture_output=True, text=True, timeout=120, check=False)
+        done = subprocess.run(
+            [*prefix, "sh", "-c", mount, str(root), *child],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         if done.returncode == 0:
             return True, json.loads(done.stdout.strip().splitlines()[-1])
-    done = subprocess.run([*child[:-1], "tiny"], capture_output=True, text=True, timeout=120,
-                          check=True)
+    done = subprocess.run(
+        [*child[:-1], "tiny"], capture_output=True, text=True, timeout=120, check=True
+    )
     return False, json.loads(done.stdout.strip().splitlines()[-1])

@@ -62,8 +62,9 @@ class PasteOutcome:
     max_stall_s: float
 
 
-def paste_megabyte(page_name: str, kernel: Kernel, text: str,
-                   keep: Callable[[QWidget], None]) -> PasteOutcome:
+def paste_megabyte(
+    page_name: str, kernel: Kernel, text: str, keep: Callable[[QWidget], None]
+) -> PasteOutcome:
     """Paste ``text`` into a tool page, run it, stop chunked work after the first part."""
     from llmasos.apps.gui.chat_page import ChatPage
     from llmasos.apps.gui.translate_page import TranslatePage
@@ -83,14 +84,14 @@ def paste_megabyte(page_name: str, kernel: Kernel, text: str,
         editor.paste()
         start = probe.ticks
         (page.submit if page_name == "chat" else page.run)()  # type: ignore[attr-defined]
-        ended = wait_until(lambda: page.request_id is None or "part" in page.status.text(),
-                           180)
+        ended = wait_until(lambda: page.request_id is None or "part" in page.status.text(), 180)
         if page.request_id is not None:
             page.stop()
             ended = wait_until(lambda: page.request_id is None, 120)
         wait_until(lambda: False, 0.2)  # let the probe tick once more
-        return PasteOutcome(page_name, page.status.text(), ended, probe.ticks - start,
-                            probe.max_gap_s)
+        return PasteOutcome(
+            page_name, page.status.text(), ended, probe.ticks - start, probe.max_gap_s
+        )
     finally:
         probe.stop()
         page.cancel_all()
@@ -117,8 +118,9 @@ def recording_server() -> Iterator[tuple[int, list[str]]]:
     hits: ClassVar[list[str]] = []
     handler = type("Handler", (_Recorder,), {"hits": hits})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name="pixel-server")
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="pixel-server"
+    )
     thread.start()
     try:
         yield server.server_address[1], hits

@@ -64,8 +64,7 @@ def _one(kernel: Kernel, ends: _Ends, rng: random.Random, i: int, result: SoakRe
     how = rng.choice(("finish", "prefill", "decode"))
     # a fresh number first, so no prefix is reused and every prefill does real work
     prompt = f"{rng.randint(0, 10**9)}. " + "Tell me about rivers and the sea. " * 8
-    params = SamplingParams(temperature=0.8, max_tokens=24 if how == "finish" else 200,
-                            seed=i)
+    params = SamplingParams(temperature=0.8, max_tokens=24 if how == "finish" else 200, seed=i)
     rid = kernel.chat([ChatMessage("user", prompt)], params, owner="soak")
     if how == "prefill":
         wait_until(lambda: rid in ends.started or rid in ends.ended, WAIT_S)
@@ -90,8 +89,9 @@ def _one(kernel: Kernel, ends: _Ends, rng: random.Random, i: int, result: SoakRe
         result.cancelled_decode += 1
 
 
-def run_soak(models: list[Path], generations: int, switch_every: int, seed: int = 0,
-             warm_segments: int = 2) -> SoakResult:
+def run_soak(
+    models: list[Path], generations: int, switch_every: int, seed: int = 0, warm_segments: int = 2
+) -> SoakResult:
     """Run the soak; RSS is compared from the end of the first ``warm_segments`` segments
     to the end of the run, both measured with the same model loaded."""
     result = SoakResult(threads_before=_threads())

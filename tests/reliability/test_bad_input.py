@@ -51,8 +51,9 @@ def big() -> str:
 
 
 # -- services ------------------------------------------------------------------------------
-def test_megabyte_paste_overflows_the_engine_and_chat(engine: Engine, big: str,
-                                                      tmp_path: Path) -> None:
+def test_megabyte_paste_overflows_the_engine_and_chat(
+    engine: Engine, big: str, tmp_path: Path
+) -> None:
     with pytest.raises(ContextOverflowError, match="Shorten") as info:
         engine.chat([ChatMessage("user", big)], TINY)
     assert info.value.n_ctx == 512 and info.value.prompt_tokens > 100_000
@@ -66,8 +67,9 @@ def test_megabyte_paste_overflows_the_engine_and_chat(engine: Engine, big: str,
 
 def test_megabyte_paste_is_chunked_by_writing_and_translation(engine: Engine, big: str) -> None:
     cancel = CancelToken()
-    items = run_until(WriteJob(engine, WriteRequest("proofread", big), TINY, cancel),
-                      ChunkDone, cancel)
+    items = run_until(
+        WriteJob(engine, WriteRequest("proofread", big), TINY, cancel), ChunkDone, cancel
+    )
     done = items[-1]
     assert isinstance(done, WriteDone) and done.is_cancelled and done.total > 100
     assert done.completed >= 1 and len(done.text) >= len(big) // 2  # the rest is kept as it was
@@ -97,8 +99,9 @@ def test_empty_input_makes_no_model_call(engine: Engine, text: str) -> None:
 def test_odd_text_goes_through_every_tool(engine: Engine, name: str) -> None:
     text = ODD_TEXTS[name]
     gen = engine.chat([ChatMessage("user", text)], TINY)
-    assert isinstance(gen.text(), str) and gen.stats and gen.stats.finish_reason in (
-        "stop", "length")
+    assert (
+        isinstance(gen.text(), str) and gen.stats and gen.stats.finish_reason in ("stop", "length")
+    )
     write = WriteJob(engine, WriteRequest("proofread", text), TINY)
     done = list(write)[-1]
     assert isinstance(done, WriteDone) and done.completed == done.total == 1
@@ -161,8 +164,9 @@ def test_cli_takes_odd_text(smollm2_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", [["write", "proofread"], ["translate", "--to", "zh"]])
-def test_cli_megabyte_is_chunked_and_stops_on_ctrl_c(smollm2_path: Path,
-                                                     command: list[str]) -> None:
+def test_cli_megabyte_is_chunked_and_stops_on_ctrl_c(
+    smollm2_path: Path, command: list[str]
+) -> None:
     big = megabyte().encode()
     result = run_cli([*command, *model_args(smollm2_path)], big, interrupt_after_output=True)
     assert result.returncode == 130, result.stderr[-2000:]

@@ -31,8 +31,9 @@ def content(smollm2_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 @pytest.mark.parametrize("seed", [1, 2])
 @pytest.mark.parametrize("mode", df.MODES)
-def test_interrupted_download_resumes_with_right_sha(mode: str, seed: int, content: Path,
-                                                     tmp_path: Path) -> None:
+def test_interrupted_download_resumes_with_right_sha(
+    mode: str, seed: int, content: Path, tmp_path: Path
+) -> None:
     offset = random.Random(f"{mode}-{seed}").randint(SLICE // 20, SLICE * 9 // 10)
     outcome = df.run_fault(mode, content, offset, tmp_path)
     assert outcome.sha_ok, outcome
@@ -48,8 +49,9 @@ def big(smollm2_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("hook", ["none", "plenty"])
-def test_full_disk_is_a_clear_error_and_registers_nothing(hook: str, fake_hub, big: Path,
-                                                          tmp_path: Path) -> None:
+def test_full_disk_is_a_clear_error_and_registers_nothing(
+    hook: str, fake_hub, big: Path, tmp_path: Path
+) -> None:
     fake_hub.add_repo("org/big-GGUF", {"big-Q4_1.gguf": big})
     real_fs, out = df.full_disk(fake_hub.endpoint, "org/big-GGUF", tmp_path / "disk", hook)
     assert out["error"] == "DiskFullError" and out["is_oserror"], out

@@ -54,8 +54,10 @@ def test_markdown_loads_nothing_and_links_need_a_click(qtbot, monkeypatch) -> No
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
     with recording_server() as (port, hits):
         base = f"http://127.0.0.1:{port}"
-        text = (f"Look: ![x]({base}/pixel.png) <img src=\"{base}/raw.png\">\n\n"
-                f"[a link]({base}/link) and <{base}/auto>\n\n![ref][r]\n\n[r]: {base}/ref.png")
+        text = (
+            f'Look: ![x]({base}/pixel.png) <img src="{base}/raw.png">\n\n'
+            f"[a link]({base}/link) and <{base}/auto>\n\n![ref][r]\n\n[r]: {base}/ref.png"
+        )
         message = StoredMessage(1, 1, "assistant", text, DONE, time.time())
         widget = MessageWidget(message)
         qtbot.addWidget(widget)
@@ -73,13 +75,17 @@ def test_markdown_loads_nothing_and_links_need_a_click(qtbot, monkeypatch) -> No
 
 
 def _log_text(caplog) -> str:
-    files = [Path(h.baseFilename) for h in logging.getLogger("llmasos").handlers
-             if isinstance(h, logging.FileHandler)]
+    files = [
+        Path(h.baseFilename)
+        for h in logging.getLogger("llmasos").handlers
+        if isinstance(h, logging.FileHandler)
+    ]
     return caplog.text + "".join(p.read_text("utf-8", "replace") for p in files if p.exists())
 
 
-def test_hub_token_never_reaches_logs_or_exports(fake_hub, small_model, caplog,
-                                                 tmp_path: Path) -> None:
+def test_hub_token_never_reaches_logs_or_exports(
+    fake_hub, small_model, caplog, tmp_path: Path
+) -> None:
     settings = AppSettings(hub=HubConfig(endpoint=fake_hub.endpoint, token=TOKEN))
     SettingsStore().save(settings)
     assert TOKEN not in repr(settings)
@@ -95,7 +101,8 @@ def test_hub_token_never_reaches_logs_or_exports(fake_hub, small_model, caplog,
         client = HubClient(hub.endpoint, hub.token)
         (entry,) = client.list_gguf("org/secret-GGUF")
         result = Downloader(client, tmp_path / "models", backoff_s=0.01).download(
-            "org/secret-GGUF", entry)
+            "org/secret-GGUF", entry
+        )
         assert result.is_complete and any(r[3] for r in fake_hub.behaviour.requests)
         logging.getLogger("llmasos.test").error("settings now: %r", SettingsStore().load()[0])
     finally:
@@ -108,9 +115,13 @@ def test_hub_token_never_reaches_logs_or_exports(fake_hub, small_model, caplog,
     store.add_message(conv.id, "user", "hello")
     assert TOKEN not in export_json(store, conv.id) + export_markdown(store, conv.id)
     store.close()
-    cli = subprocess.run([sys.executable, "-m", "llmasos", "--debug", "models", "download",
-                          "org/secret-GGUF"], capture_output=True, text=True, timeout=120,
-                         check=False)
+    cli = subprocess.run(
+        [sys.executable, "-m", "llmasos", "--debug", "models", "download", "org/secret-GGUF"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert cli.returncode == 0, cli.stderr[-2000:]
     assert "DEBUG" in cli.stderr and TOKEN not in cli.stdout + cli.stderr
 

@@ -89,8 +89,9 @@ def test_follow_up_and_title_reuse_the_prefix(engine: Engine, service: ChatServi
     assert new_tokens < second.stats.prompt_tokens // 2
 
 
-def test_cancel_keeps_the_partial_reply_marked_stopped(engine: Engine,
-                                                      service: ChatService) -> None:
+def test_cancel_keeps_the_partial_reply_marked_stopped(
+    engine: Engine, service: ChatService
+) -> None:
     service.save_interval_s = 0.0  # save after every piece, so we can watch it grow
     conv = service.store.create()
     cancel = CancelToken()
@@ -132,7 +133,8 @@ def test_regenerate_edit_and_undo(engine: Engine, service: ChatService) -> None:
 
 
 def test_overflow_drops_oldest_turns_and_keeps_the_system_prompt(
-        engine: Engine, service: ChatService) -> None:
+    engine: Engine, service: ChatService
+) -> None:
     store = service.store
     conv = store.create(system_prompt="SYSTEM RULE: answer in English.")
     for i in range(12):
@@ -152,14 +154,15 @@ def test_overflow_drops_oldest_turns_and_keeps_the_system_prompt(
     store.add_message(conv.id, "assistant", "A boat is a vessel that floats.")
     store.add_message(conv.id, "user", "One more?")
     again, info2 = service.plan(engine, store.get(conv.id), store.messages(conv.id), params)
-    assert info2.cut_message_id == cut and again[:len(messages)] == messages
+    assert info2.cut_message_id == cut and again[: len(messages)] == messages
     store.add_message(conv.id, "user", "word " * 2000)
     with pytest.raises(ContextOverflowError, match="alone needs"):
         service.plan(engine, store.get(conv.id), store.messages(conv.id), params)
 
 
 def test_overflow_of_a_lone_message_reports_its_real_size(
-        engine: Engine, service: ChatService) -> None:
+    engine: Engine, service: ChatService
+) -> None:
     store = service.store
     conv = store.create()
     store.add_message(conv.id, "user", "word " * 3000)
@@ -206,8 +209,12 @@ KILL_DRIVER = textwrap.dedent(
 
 def test_killed_mid_reply_loses_nothing_committed(smollm2_path: Path, tmp_path: Path) -> None:
     db = tmp_path / "killed.sqlite3"
-    proc = subprocess.Popen([sys.executable, "-c", KILL_DRIVER, str(smollm2_path), str(db)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_DRIVER, str(smollm2_path), str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()  # blocks until the first save (or the driver dies)

@@ -14,15 +14,20 @@ def words(text: str) -> int:
     return len(text.split())
 
 
-DOC = ("First paragraph has five words.\n\nSecond one is here. It has two sentences!\n\n\n"
-       "  Third paragraph, indented.\n\nLast.")
+DOC = (
+    "First paragraph has five words.\n\nSecond one is here. It has two sentences!\n\n\n"
+    "  Third paragraph, indented.\n\nLast."
+)
 
 
 def test_paragraphs_keep_their_separators() -> None:
     parts = paragraphs(DOC)
-    assert parts == ["First paragraph has five words.\n\n",
-                     "Second one is here. It has two sentences!\n\n\n  ",
-                     "Third paragraph, indented.\n\n", "Last."]
+    assert parts == [
+        "First paragraph has five words.\n\n",
+        "Second one is here. It has two sentences!\n\n\n  ",
+        "Third paragraph, indented.\n\n",
+        "Last.",
+    ]
 
 
 @pytest.mark.parametrize("budget", [1, 2, 3, 5, 8, 13, 100])
@@ -39,8 +44,10 @@ def test_cuts_at_paragraphs_before_sentences() -> None:
         "Third paragraph, indented.\n\nLast.",
     ]
     # a paragraph over budget is cut between its sentences
-    assert split_text(DOC, 5, words)[1:3] == ["Second one is here. ",
-                                              "It has two sentences!\n\n\n  "]
+    assert split_text(DOC, 5, words)[1:3] == [
+        "Second one is here. ",
+        "It has two sentences!\n\n\n  ",
+    ]
 
 
 def test_giant_sentence_is_hard_split() -> None:
@@ -70,8 +77,10 @@ def test_long_document_with_real_tokenizer(smollm2_path: Path) -> None:
     engine = Engine(EngineSettings(n_ctx=256, n_threads=1, probe=False))
     engine.load(smollm2_path)
     try:
-        paragraph = ("The harbour was quiet that morning, and the fishing boats rocked gently "
-                     "against the pier while gulls circled overhead. ")
+        paragraph = (
+            "The harbour was quiet that morning, and the fishing boats rocked gently "
+            "against the pier while gulls circled overhead. "
+        )
         doc = "\n\n".join(paragraph * (i % 3 + 1) for i in range(12))
 
         def count(text: str) -> int:

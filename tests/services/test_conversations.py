@@ -53,7 +53,11 @@ def test_settings_per_conversation_survive_reopening(tmp_path: Path) -> None:
     try:
         got = again.get(conv.id)
         assert (got.title, got.is_auto_title, got.system_prompt, got.persona) == (
-            "Renamed", False, "Be brief.", "Coder")
+            "Renamed",
+            False,
+            "Be brief.",
+            "Coder",
+        )
         assert got.sampling == params
     finally:
         again.close()
@@ -75,8 +79,10 @@ def test_delete_and_restore_keep_everything(store: ConversationStore) -> None:
 
 def test_truncate_and_restore_messages(store: ConversationStore) -> None:
     conv = store.create()
-    ids = [store.add_message(conv.id, r, t).id for r, t in
-           [("user", "a"), ("assistant", "b"), ("user", "c"), ("assistant", "d")]]
+    ids = [
+        store.add_message(conv.id, r, t).id
+        for r, t in [("user", "a"), ("assistant", "b"), ("user", "c"), ("assistant", "d")]
+    ]
     gone = store.delete_messages_from(ids[2])
     assert [m.content for m in gone] == ["c", "d"]
     new = store.add_message(conv.id, "user", "c2")
@@ -108,8 +114,10 @@ def test_migrates_an_old_file_and_refuses_a_newer_one(tmp_path: Path) -> None:
         db.execute(statement)
     db.execute("PRAGMA user_version = 1")
     db.execute("INSERT INTO conversations (title, created, updated) VALUES ('old', 0, 0)")
-    db.execute("INSERT INTO messages (conversation_id, role, content, created) "
-               "VALUES (1, 'user', 'written before search existed', 0)")
+    db.execute(
+        "INSERT INTO messages (conversation_id, role, content, created) "
+        "VALUES (1, 'user', 'written before search existed', 0)"
+    )
     db.commit()
     db.close()
     s = ConversationStore(path)
@@ -134,12 +142,16 @@ def test_a_damaged_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_json_round_trip_and_markdown(store: ConversationStore) -> None:
-    conv = store.create("Round trip", system_prompt="You are terse.",
-                        sampling=SamplingParams(temperature=0.1))
+    conv = store.create(
+        "Round trip", system_prompt="You are terse.", sampling=SamplingParams(temperature=0.1)
+    )
     store.add_message(conv.id, "user", "What is 2+2?")
     reply = store.add_message(conv.id, "assistant", "```python\nprint(4)\n```")
-    store.save_message(type(reply)(**{**reply.__dict__, "completion_tokens": 7,
-                                      "tokens_per_s": 12.5, "status": STOPPED}))
+    store.save_message(
+        type(reply)(
+            **{**reply.__dict__, "completion_tokens": 7, "tokens_per_s": 12.5, "status": STOPPED}
+        )
+    )
     text = chat_export.export_json(store, conv.id)
     copy = chat_export.import_json(store, text)
     assert copy.id != conv.id
@@ -158,8 +170,12 @@ def test_import_rejects_other_files(store: ConversationStore) -> None:
         chat_export.import_json(store, "{nope")
     with pytest.raises(ConversationImportError, match="not an LLMasOS conversation"):
         chat_export.import_json(store, json.dumps({"messages": []}))
-    bad = {"format": "llmasos-conversation", "version": 1, "conversation": {"title": "x"},
-           "messages": [{"role": "hacker", "content": "x"}]}
+    bad = {
+        "format": "llmasos-conversation",
+        "version": 1,
+        "conversation": {"title": "x"},
+        "messages": [{"role": "hacker", "content": "x"}],
+    }
     with pytest.raises(ConversationImportError, match="damaged"):
         chat_export.import_json(store, json.dumps(bad))
     assert store.conversations() == []

@@ -24,10 +24,13 @@ def test_split_words_is_lossless_and_cjk_per_character() -> None:
 def test_english_changes_are_words() -> None:
     d = diff_texts(EN_SOURCE, EN_TARGET)
     assert [(c.old, c.new) for c in d.changes] == [
-        ("Their is", "There are"), ("reason", "reasons"), ("peple", "people"),
-        ("travelling", "traveling"), ("give", "gives"),
+        ("Their is", "There are"),
+        ("reason", "reasons"),
+        ("peple", "people"),
+        ("travelling", "traveling"),
+        ("give", "gives"),
     ]
-    assert all(EN_SOURCE[c.start: c.end] == c.old for c in d.changes)
+    assert all(EN_SOURCE[c.start : c.end] == c.old for c in d.changes)
 
 
 def test_chinese_changes_are_characters() -> None:
@@ -35,9 +38,17 @@ def test_chinese_changes_are_characters() -> None:
     assert [(c.old, c.new) for c in d.changes] == [("今", "昨"), ("很", "非常"), ("的", "得")]
 
 
-@pytest.mark.parametrize(("source", "target"), [(EN_SOURCE, EN_TARGET), (ZH_SOURCE, ZH_TARGET),
-                                                ("a b c", "a b c d"), ("x y z", "y z"),
-                                                ("", "new text"), ("old text", "")])
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        (EN_SOURCE, EN_TARGET),
+        (ZH_SOURCE, ZH_TARGET),
+        ("a b c", "a b c d"),
+        ("x y z", "y z"),
+        ("", "new text"),
+        ("old text", ""),
+    ],
+)
 def test_every_subset_applies(source: str, target: str) -> None:
     d = diff_texts(source, target)
     ids = [c.index for c in d.changes]

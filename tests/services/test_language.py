@@ -48,8 +48,12 @@ def test_short_or_empty_input_is_not_confident(text: str) -> None:
 def test_code_links_and_placeholders_do_not_count() -> None:
     text = "Das ist gut. `const x = 1` https://example.com/page {name} %s"
     assert detect(text).lang == "de"
-    assert detect("```python\nprint('hello world, this is English')\n```\nBonjour à tous, "
-                  "merci beaucoup.").lang == "fr"
+    assert (
+        detect(
+            "```python\nprint('hello world, this is English')\n```\nBonjour à tous, merci beaucoup."
+        ).lang
+        == "fr"
+    )
 
 
 def test_kana_wins_over_kanji_and_mixed_text_is_less_sure() -> None:
@@ -62,8 +66,20 @@ def test_kana_wins_over_kanji_and_mixed_text_is_less_sure() -> None:
 def test_language_table_and_lookup() -> None:
     codes = {lang.code for lang in LANGUAGES}
     assert len(codes) >= 20
-    assert {"zh-Hans", "zh-Hant", "en", "ja", "ko", "fr", "de", "es", "pt", "it", "ru",
-            "ar"} <= codes
+    assert {
+        "zh-Hans",
+        "zh-Hant",
+        "en",
+        "ja",
+        "ko",
+        "fr",
+        "de",
+        "es",
+        "pt",
+        "it",
+        "ru",
+        "ar",
+    } <= codes
     assert find_language("zh-TW").code == "zh-Hant"
     assert find_language("French").code == "fr"
     assert find_language("日本語").code == "ja"

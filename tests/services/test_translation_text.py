@@ -29,10 +29,12 @@ from llmasos.services.translation_prompt import build_messages, plan_chunks
 from llmasos.services.translation_store import TranslationStore
 from llmasos.services.translation_text import StreamRestorer, protect, restore
 
-DOC = ("# Install `llmasos`\n\n"
-       "- Hello {name}, you have %d new messages.\n"
-       "- Mail me@example.org or see https://example.com/docs.\n\n"
-       "Price: 1,250 yuan for {{count}} items (%(total)s).")
+DOC = (
+    "# Install `llmasos`\n\n"
+    "- Hello {name}, you have %d new messages.\n"
+    "- Mail me@example.org or see https://example.com/docs.\n\n"
+    "Price: 1,250 yuan for {{count}} items (%(total)s)."
+)
 FR = find_language("fr")
 
 
@@ -40,19 +42,28 @@ def _crafted(protected_text: str) -> str:
     """A model output that drops a heading mark, a list mark, a placeholder and merges
     nothing: lines still correspond one to one."""
     lines = protected_text.split("\n")
-    out = [lines[0].replace("# ", "").replace("Install", "Installer"),
-           "",
-           lines[2].replace("⟦2⟧", "").replace("Hello", "Bonjour"),
-           lines[3].replace("- ", "").replace("see", "voir").replace("⟦4⟧", "[[4]]"),
-           "",
-           lines[5].replace("Price", "Prix")]
+    out = [
+        lines[0].replace("# ", "").replace("Install", "Installer"),
+        "",
+        lines[2].replace("⟦2⟧", "").replace("Hello", "Bonjour"),
+        lines[3].replace("- ", "").replace("see", "voir").replace("⟦4⟧", "[[4]]"),
+        "",
+        lines[5].replace("Price", "Prix"),
+    ]
     return "Here is the French translation:\n" + "\n".join(out)
 
 
 def test_protect_hides_code_links_placeholders_and_restore_round_trips() -> None:
     p = protect(DOC)
-    for item in ("`llmasos`", "{name}", "%d", "me@example.org", "https://example.com/docs",
-                 "{{count}}", "%(total)s"):
+    for item in (
+        "`llmasos`",
+        "{name}",
+        "%d",
+        "me@example.org",
+        "https://example.com/docs",
+        "{{count}}",
+        "%(total)s",
+    ):
         assert item in p.items and item not in p.text
     assert "1,250" in p.text  # numbers stay visible to the model
     assert restore(p.text, p).text == DOC
@@ -145,7 +156,8 @@ def test_store_history_search_and_glossaries(tmp_path: Path) -> None:
     assert [h.result for h in store.search("%")] == ["100% sure"]  # LIKE wildcards escaped
     store.set_glossary("en", "zh-Hans", [GlossaryEntry("kernel", "内核"), GlossaryEntry(" ", "x")])
     assert TranslationStore(tmp_path / "t.sqlite3").glossary("en", "zh-Hans") == (
-        GlossaryEntry("kernel", "内核"),)
+        GlossaryEntry("kernel", "内核"),
+    )
     assert store.glossary("zh-Hans", "en") == ()
 
 
@@ -163,8 +175,12 @@ class _Scripted:
     def tokenize(self, text: str, *, special: bool = False, add_bos: bool = False) -> list[int]:
         return list(range(len(text.split())))
 
-    def chat(self, messages: Sequence[ChatMessage], params: SamplingParams | None = None,
-             cancel: CancelToken | None = None) -> Iterator[str]:
+    def chat(
+        self,
+        messages: Sequence[ChatMessage],
+        params: SamplingParams | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Iterator[str]:
         self.prompts.append(messages[-1].content)
         return _Gen(self.answers[len(self.prompts) - 1], cancel, self.cancel_after)
 
@@ -189,8 +205,13 @@ class _Gen:
 
 def test_job_streams_events_chunks_with_context_and_wrong_language() -> None:
     text = "First paragraph here.\n\nSecond paragraph here.\n\nThird one."
-    engine = _Scripted(["Premier paragraphe ici.", "Deuxième paragraphe ici.",
-                        "This is plainly English and not French at all."])
+    engine = _Scripted(
+        [
+            "Premier paragraphe ici.",
+            "Deuxième paragraphe ici.",
+            "This is plainly English and not French at all.",
+        ]
+    )
     job = translate(engine, TranslationRequest(text, target="fr", source="en", chunk_tokens=3))
     items = list(job)
     assert isinstance(items[0], TranslationStarted) and items[0].chunks == 3
@@ -205,8 +226,9 @@ def test_job_streams_events_chunks_with_context_and_wrong_language() -> None:
 
 def test_job_reports_wrong_language_output() -> None:
     engine = _Scripted(["This stayed in English, which is the wrong language entirely."])
-    job = translate(engine, TranslationRequest("Ceci est un texte en français, merci.",
-                                               target="de"))
+    job = translate(
+        engine, TranslationRequest("Ceci est un texte en français, merci.", target="de")
+    )
     list(job)
     assert job.result.source == "fr" and job.result.wrong_language
     assert any("English" in p for p in job.result.problems)
@@ -235,6 +257,10 @@ def test_bad_request_fails_before_running() -> None:
 def test_auto_source_falls_back_and_alternate_target() -> None:
     job = translate(_Scripted([]), TranslationRequest("ok", target="en", fallback_source="de"))
     assert job.source is not None and job.source.code == "de"
-    job = translate(_Scripted([]), TranslationRequest(
-        "This sentence is clearly written in English.", target="en", alternate_target="zh-Hans"))
+    job = translate(
+        _Scripted([]),
+        TranslationRequest(
+            "This sentence is clearly written in English.", target="en", alternate_target="zh-Hans"
+        ),
+    )
     assert job.target.code == "zh-Hans"

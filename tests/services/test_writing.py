@@ -23,11 +23,15 @@ from llmasos.services.writing import (
     find_action,
 )
 
-TEXT = ("Their is many reason why peple enjoy travelling. It give them a chance to see new "
-        "place and meet new peoples. Some persons travel for work, other travel for relax.")
+TEXT = (
+    "Their is many reason why peple enjoy travelling. It give them a chance to see new "
+    "place and meet new peoples. Some persons travel for work, other travel for relax."
+)
 GREEDY = SamplingParams(temperature=0.0, max_tokens=48)
-LEAD_IN = re.compile(r"(?i)^\W*(here (is|are|'s)|sure\b|certainly|of course|the text is:|"
-                     r"corrected text|以下是|好的)")
+LEAD_IN = re.compile(
+    r"(?i)^\W*(here (is|are|'s)|sure\b|certainly|of course|the text is:|"
+    r"corrected text|以下是|好的)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +43,9 @@ def engine(smollm2_path: Path) -> Iterator[Engine]:
     eng.close()
 
 
-def run(engine: Engine, request: WriteRequest, params: SamplingParams = GREEDY) -> tuple[
-        WriteJob, list[object]]:
+def run(
+    engine: Engine, request: WriteRequest, params: SamplingParams = GREEDY
+) -> tuple[WriteJob, list[object]]:
     job = WriteJob(engine, request, params)
     return job, list(job)
 
@@ -48,8 +53,9 @@ def run(engine: Engine, request: WriteRequest, params: SamplingParams = GREEDY) 
 @pytest.mark.real_model
 @pytest.mark.parametrize("action", [a.name for a in ACTIONS])
 def test_every_action(engine: Engine, action: str) -> None:
-    request = WriteRequest(action, TEXT, tone="friendly",
-                           instruction="Rewrite the text as a question.")
+    request = WriteRequest(
+        action, TEXT, tone="friendly", instruction="Rewrite the text as a question."
+    )
     job, items = run(engine, request)
     events = [i for i in items if not isinstance(i, str)]
     assert events[0] == ChunkStarted(0, 1) and isinstance(events[1], ChunkDone)
@@ -80,7 +86,7 @@ def test_cancel_mid_document_keeps_finished_chunks(engine: Engine) -> None:
     assert first is not None and done is not None
     assert done.is_cancelled and done.completed == 1 and done.total >= 2
     assert done.text.startswith(first.result)
-    assert done.text[len(first.result):] == doc[len(first.source):]  # the rest unchanged
+    assert done.text[len(first.result) :] == doc[len(first.source) :]  # the rest unchanged
     assert job.stats is not None and job.stats.finish_reason == "cancelled"
 
 
@@ -102,20 +108,35 @@ def test_find_action_accepts_labels() -> None:
     assert find_action("Continue writing").name == "continue"
 
 
-@pytest.mark.parametrize(("action", "source", "answer", "problem"), [
-    ("proofread", TEXT, "I'm sorry, but I can't help with that request.", "did not do the task"),
-    ("proofread", "抱歉，我来晚了。", "抱歉，我来晚了。", ""),  # the source itself apologises
-    ("proofread", TEXT, "Travel.", "far shorter"),
-    ("shorten", TEXT, TEXT + " " + TEXT, "far longer"),
-    ("summarize", TEXT, TEXT.replace("peple", "people"), "repeated the text"),
-    ("proofread", "我今天去了学校，天气很好。我们在公园里玩的很开心，然后一起回家吃晚饭。",
-     "I went to school today and the weather was nice. We had fun in the park.",
-     "another language"),
-    ("custom", "我今天去了学校，天气很好。我们在公园里玩的很开心，然后一起回家吃晚饭。",
-     "I went to school today and the weather was nice. We had fun in the park.", ""),
-    ("proofread", TEXT, "", "empty"),
-    ("summarize", TEXT, "People travel to see new places and meet people.", ""),
-])
+@pytest.mark.parametrize(
+    ("action", "source", "answer", "problem"),
+    [
+        (
+            "proofread",
+            TEXT,
+            "I'm sorry, but I can't help with that request.",
+            "did not do the task",
+        ),
+        ("proofread", "抱歉，我来晚了。", "抱歉，我来晚了。", ""),  # the source itself apologises
+        ("proofread", TEXT, "Travel.", "far shorter"),
+        ("shorten", TEXT, TEXT + " " + TEXT, "far longer"),
+        ("summarize", TEXT, TEXT.replace("peple", "people"), "repeated the text"),
+        (
+            "proofread",
+            "我今天去了学校，天气很好。我们在公园里玩的很开心，然后一起回家吃晚饭。",
+            "I went to school today and the weather was nice. We had fun in the park.",
+            "another language",
+        ),
+        (
+            "custom",
+            "我今天去了学校，天气很好。我们在公园里玩的很开心，然后一起回家吃晚饭。",
+            "I went to school today and the weather was nice. We had fun in the park.",
+            "",
+        ),
+        ("proofread", TEXT, "", "empty"),
+        ("summarize", TEXT, "People travel to see new places and meet people.", ""),
+    ],
+)
 def test_check_answer(action: str, source: str, answer: str, problem: str) -> None:
     found = check_answer(find_action(action), source, answer)
     assert (problem in found and found) if problem else found == ""

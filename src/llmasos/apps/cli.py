@@ -67,8 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"llmasos {__version__}")
     parser.add_argument("--debug", action="store_true", help="log to stderr, show tracebacks")
-    parser.add_argument("--model", dest="gui_model", metavar="PATH",
-                        help="(app) open with this model loaded")
+    parser.add_argument(
+        "--model", dest="gui_model", metavar="PATH", help="(app) open with this model loaded"
+    )
     sub = parser.add_subparsers(dest="command")
     _add_chat(sub)
     _add_models(sub)
@@ -91,8 +92,13 @@ def _cmd_chat(args: argparse.Namespace) -> int:
     messages = [ChatMessage("system", args.system)] if args.system else []
     messages.append(ChatMessage("user", prompt))
     params = SamplingParams(
-        temperature=args.temperature, top_p=args.top_p, top_k=args.top_k, min_p=args.min_p,
-        repeat_penalty=args.repeat_penalty, seed=args.seed, max_tokens=args.max_tokens,
+        temperature=args.temperature,
+        top_p=args.top_p,
+        top_k=args.top_k,
+        min_p=args.min_p,
+        repeat_penalty=args.repeat_penalty,
+        seed=args.seed,
+        max_tokens=args.max_tokens,
     )
     cancel = CancelToken()
     signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
@@ -112,9 +118,12 @@ def _cmd_chat(args: argparse.Namespace) -> int:
     assert stats is not None
     if args.json:
         out = {
-            "text": text, "prompt_tokens": stats.prompt_tokens,
-            "completion_tokens": stats.completion_tokens, "ttft_s": round(stats.ttft_s, 4),
-            "tokens_per_s": round(stats.tokens_per_s, 2), "finish_reason": stats.finish_reason,
+            "text": text,
+            "prompt_tokens": stats.prompt_tokens,
+            "completion_tokens": stats.completion_tokens,
+            "ttft_s": round(stats.ttft_s, 4),
+            "tokens_per_s": round(stats.tokens_per_s, 2),
+            "finish_reason": stats.finish_reason,
             "model": info.name if info.architecture == "remote" else info.path.name,
         }
         print(json.dumps(out, ensure_ascii=False))
@@ -134,8 +143,10 @@ def _cmd_models_info(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False))
         return 0
     rows = [
-        ("File", info.path.name), ("Architecture", info.architecture),
-        ("Name", info.name or "-"), ("Size label", info.size_label or "-"),
+        ("File", info.path.name),
+        ("Architecture", info.architecture),
+        ("Name", info.name or "-"),
+        ("Size label", info.size_label or "-"),
         ("Parameters", f"{info.parameter_count:,}" if info.parameter_count else "-"),
         ("Quantization", info.quantization),
         ("Context length", str(info.context_length or "-")),
@@ -161,8 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``llmasos`` and ``python -m llmasos``; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.ERROR,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.ERROR,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     handler: Handler = getattr(args, "func", _open_app)
     try:
         return handler(args)
@@ -177,6 +190,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details "
-              "and report it)", file=sys.stderr)
+        print(
+            f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details "
+            "and report it)",
+            file=sys.stderr,
+        )
         return 1

@@ -27,19 +27,24 @@ REMOTE_KEY_ENV = "LLMASOS_REMOTE_KEY"
 def add_engine_args(parser: argparse.ArgumentParser) -> None:
     """Add ``--remote``, ``--remote-key`` and ``--remote-model`` to ``parser``."""
     group = parser.add_argument_group("remote engine (any OpenAI-compatible server)")
-    group.add_argument("--remote", metavar="URL",
-                       help="use this server instead of a local model, e.g. "
-                            "http://127.0.0.1:8080/v1")
-    group.add_argument("--remote-key", metavar="KEY",
-                       help=f"the server's API key (or set {REMOTE_KEY_ENV})")
-    group.add_argument("--remote-model", metavar="NAME",
-                       help="the server's model to use (default: its first)")
+    group.add_argument(
+        "--remote",
+        metavar="URL",
+        help="use this server instead of a local model, e.g. http://127.0.0.1:8080/v1",
+    )
+    group.add_argument(
+        "--remote-key", metavar="KEY", help=f"the server's API key (or set {REMOTE_KEY_ENV})"
+    )
+    group.add_argument(
+        "--remote-model", metavar="NAME", help="the server's model to use (default: its first)"
+    )
 
 
 def engine_settings(args: argparse.Namespace) -> EngineSettings:
     """Local load settings from ``--ctx`` / ``--threads`` where the command has them."""
-    return EngineSettings(n_ctx=getattr(args, "ctx", None) or 4096,
-                          n_threads=getattr(args, "threads", None))
+    return EngineSettings(
+        n_ctx=getattr(args, "ctx", None) or 4096, n_threads=getattr(args, "threads", None)
+    )
 
 
 def remote_engine(args: argparse.Namespace, settings: AppSettings) -> RemoteEngine | None:
@@ -52,8 +57,7 @@ def remote_engine(args: argparse.Namespace, settings: AppSettings) -> RemoteEngi
         url = settings.remote.url
     if not url:
         return None
-    key = (getattr(args, "remote_key", None) or os.environ.get(REMOTE_KEY_ENV)
-           or settings.remote.key)
+    key = getattr(args, "remote_key", None) or os.environ.get(REMOTE_KEY_ENV) or settings.remote.key
     return RemoteEngine(url, key or "")
 
 
@@ -77,8 +81,10 @@ def make_engine(args: argparse.Namespace, settings: AppSettings) -> Engine | Rem
 
     model = getattr(args, "model", None) or settings.default_model
     if not model:
-        raise SettingsError("No model given: pass --model PATH_OR_NAME, or --remote URL for "
-                            "an OpenAI-compatible server.")
+        raise SettingsError(
+            "No model given: pass --model PATH_OR_NAME, or --remote URL for "
+            "an OpenAI-compatible server."
+        )
     engine = Engine(engine_settings(args))
     load_local(engine, resolve_model(model))
     return engine

@@ -69,8 +69,12 @@ def _cmd_list(args: argparse.Namespace) -> int:
     models = store.models()
     default = store.default()
     if args.json:
-        _print_json({"default": default.name if default else None,
-                     "models": [_model_json(m) for m in models]})
+        _print_json(
+            {
+                "default": default.name if default else None,
+                "models": [_model_json(m) for m in models],
+            }
+        )
         return 0
     if not models:
         print(f"No models installed (folder: {store.folder}).")
@@ -78,8 +82,16 @@ def _cmd_list(args: argparse.Namespace) -> int:
     rows = [("NAME", "SIZE", "QUANT", "CONTEXT", "SOURCE", "")]
     for m in models:
         flag = "default" if default and m.name == default.name else (m.problem and "broken") or ""
-        rows.append((m.name, _gb(m.size), m.quantization or "-", str(m.context_length or "-"),
-                     m.source, flag))
+        rows.append(
+            (
+                m.name,
+                _gb(m.size),
+                m.quantization or "-",
+                str(m.context_length or "-"),
+                m.source,
+                flag,
+            )
+        )
     _print_table(rows)
     return 0
 
@@ -90,8 +102,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
         _print_json([asdict(r) for r in repos])
         return 0
     rows = [("REPOSITORY", "DOWNLOADS", "LIKES", "")]
-    rows += [(r.repo_id, str(r.downloads), str(r.likes), "gated" if r.gated else "")
-             for r in repos]
+    rows += [(r.repo_id, str(r.downloads), str(r.likes), "gated" if r.gated else "") for r in repos]
     _print_table(rows)
     return 0
 
@@ -103,15 +114,31 @@ def _cmd_files(args: argparse.Namespace) -> int:
     out: list[dict[str, Any]] = []
     for e in entries:
         fit = estimate_for_entry(e, args.ctx, repo_id=args.repo, available=None, vram=vram)
-        out.append({"name": e.name, "quantization": e.quantization, "size": e.size,
-                    "parts": [asdict(p) for p in e.parts], "fit": fit.verdict,
-                    "fit_detail": fit.describe(), "recommended": e is best})
+        out.append(
+            {
+                "name": e.name,
+                "quantization": e.quantization,
+                "size": e.size,
+                "parts": [asdict(p) for p in e.parts],
+                "fit": fit.verdict,
+                "fit_detail": fit.describe(),
+                "recommended": e is best,
+            }
+        )
     if args.json:
         _print_json(out)
         return 0
     rows = [("FILE", "QUANT", "SIZE", "FIT", "")]
-    rows += [(o["name"], o["quantization"] or "-", _gb(o["size"]), o["fit"],
-              "recommended" if o["recommended"] else "") for o in out]
+    rows += [
+        (
+            o["name"],
+            o["quantization"] or "-",
+            _gb(o["size"]),
+            o["fit"],
+            "recommended" if o["recommended"] else "",
+        )
+        for o in out
+    ]
     _print_table(rows)
     return 0
 
@@ -121,8 +148,10 @@ def _pick(entries: list[GgufEntry], args: argparse.Namespace) -> GgufEntry:
         for e in entries:
             if args.file in (e.name, e.name.rsplit("/", 1)[-1]):
                 return e
-        raise HubNotFoundError(f"'{args.repo}' has no GGUF file '{args.file}'. "
-                               f"'llmasos models files {args.repo}' lists them.")
+        raise HubNotFoundError(
+            f"'{args.repo}' has no GGUF file '{args.file}'. "
+            f"'llmasos models files {args.repo}' lists them."
+        )
     if args.quant:
         matches = [e for e in entries if (e.quantization or "").upper() == args.quant.upper()]
         if not matches:
@@ -131,8 +160,10 @@ def _pick(entries: list[GgufEntry], args: argparse.Namespace) -> GgufEntry:
         return min(matches, key=lambda e: e.size)
     best = recommend(entries, repo_id=args.repo)
     if best is None:
-        raise UsageError(f"No GGUF file of '{args.repo}' fits in this machine's memory. "
-                         "Pick one with --file or --quant to download it anyway.")
+        raise UsageError(
+            f"No GGUF file of '{args.repo}' fits in this machine's memory. "
+            "Pick one with --file or --quant to download it anyway."
+        )
     return best
 
 
@@ -158,9 +189,11 @@ class _ProgressBar:
         width = 30
         filled = int(width * p.fraction)
         eta = f"{int(p.eta_s) // 60}:{int(p.eta_s) % 60:02d}" if p.eta_s is not None else "--:--"
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {p.fraction:6.1%} "
-                         f"{p.done / 1e6:.1f}/{p.total / 1e6:.1f} MB  "
-                         f"{p.speed / 1e6:.1f} MB/s  ETA {eta} ")
+        sys.stderr.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {p.fraction:6.1%} "
+            f"{p.done / 1e6:.1f}/{p.total / 1e6:.1f} MB  "
+            f"{p.speed / 1e6:.1f} MB/s  ETA {eta} "
+        )
         sys.stderr.flush()
 
 
@@ -172,8 +205,12 @@ def _cmd_download(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGINT, lambda *_: control.pause())
     try:
         result = Downloader(client).download(
-            args.repo, entry, revision=args.revision, control=control,
-            progress=None if args.json else bar)
+            args.repo,
+            entry,
+            revision=args.revision,
+            control=control,
+            progress=None if args.json else bar,
+        )
     finally:
         signal.signal(signal.SIGINT, previous)
         bar.finish()

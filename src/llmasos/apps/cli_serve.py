@@ -33,16 +33,31 @@ API_KEY_ENV = "LLMASOS_API_KEY"
 def register(subparsers: Any) -> None:
     """Add the ``serve`` command to the top-level parser's subparsers."""
     p = subparsers.add_parser("serve", help="serve a model over an OpenAI-compatible HTTP API")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1; others need --api-key)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; others need --api-key)",
+    )
     p.add_argument("--port", type=int, default=8800, help="port (default 8800; 0: any free)")
     p.add_argument("--model", "-m", help="GGUF path or installed model name")
-    p.add_argument("--api-key", metavar="KEY",
-                   help=f"require 'Authorization: Bearer KEY' (or set {API_KEY_ENV})")
-    p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
-                   help="allow browser pages from ORIGIN (repeatable; '*' for any)")
-    p.add_argument("--max-tokens-limit", type=int, default=4096,
-                   help="the most tokens one request may ask for (default 4096)")
+    p.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help=f"require 'Authorization: Bearer KEY' (or set {API_KEY_ENV})",
+    )
+    p.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="allow browser pages from ORIGIN (repeatable; '*' for any)",
+    )
+    p.add_argument(
+        "--max-tokens-limit",
+        type=int,
+        default=4096,
+        help="the most tokens one request may ask for (default 4096)",
+    )
     p.add_argument("--ctx", type=int, default=4096, help="context length in tokens")
     p.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
     add_engine_args(p)
@@ -56,13 +71,20 @@ def _config(args: argparse.Namespace, settings: AppSettings) -> Any:
 
     if args.max_tokens_limit < 1:
         raise SettingsError("--max-tokens-limit must be at least 1.")
-    limits = replace(Limits(), max_tokens=args.max_tokens_limit,
-                     default_max_tokens=min(settings.sampling.max_tokens,
-                                            args.max_tokens_limit))
+    limits = replace(
+        Limits(),
+        max_tokens=args.max_tokens_limit,
+        default_max_tokens=min(settings.sampling.max_tokens, args.max_tokens_limit),
+    )
     key = args.api_key or os.environ.get(API_KEY_ENV, "")
-    return ServerConfig(host=args.host, port=args.port, api_key=key,
-                        cors_origins=tuple(args.cors_origin), limits=limits,
-                        sampling=settings.to_sampling_params()).checked()
+    return ServerConfig(
+        host=args.host,
+        port=args.port,
+        api_key=key,
+        cors_origins=tuple(args.cors_origin),
+        limits=limits,
+        sampling=settings.to_sampling_params(),
+    ).checked()
 
 
 def _load(kernel: Any, target: Path, args: argparse.Namespace) -> None:

@@ -32,23 +32,42 @@ def register(subparsers: Any) -> None:
 
     codes = ", ".join(lang.code for lang in LANGUAGES)
     p = subparsers.add_parser(
-        "translate", help="translate stdin into another language, writing stdout",
-        description=f"Translate UTF-8 text from stdin. Languages: {codes}.")
+        "translate",
+        help="translate stdin into another language, writing stdout",
+        description=f"Translate UTF-8 text from stdin. Languages: {codes}.",
+    )
     p.add_argument("--to", required=True, metavar="LANG", help="target language code")
-    p.add_argument("--from", dest="source", default="auto", metavar="auto|LANG",
-                   help="source language (default: detect it)")
-    p.add_argument("--glossary", type=Path, metavar="FILE.tsv",
-                   help="term<TAB>translation lines; used where the text has the term")
-    p.add_argument("--model", "-m",
-                   help="GGUF path or installed model name (default: the app's default model)")
+    p.add_argument(
+        "--from",
+        dest="source",
+        default="auto",
+        metavar="auto|LANG",
+        help="source language (default: detect it)",
+    )
+    p.add_argument(
+        "--glossary",
+        type=Path,
+        metavar="FILE.tsv",
+        help="term<TAB>translation lines; used where the text has the term",
+    )
+    p.add_argument(
+        "--model", "-m", help="GGUF path or installed model name (default: the app's default model)"
+    )
     p.add_argument("--formality", choices=("formal", "informal"), help="register to use")
     p.add_argument("--ctx", type=int, default=4096, help="context length in tokens")
     p.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--max-tokens", type=int, default=512,
-                   help="most tokens the model may write for one part of the text")
-    p.add_argument("--json", action="store_true",
-                   help="print one JSON object at the end (text, languages, checks, stats)")
+    p.add_argument(
+        "--max-tokens",
+        type=int,
+        default=512,
+        help="most tokens the model may write for one part of the text",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object at the end (text, languages, checks, stats)",
+    )
     add_engine_args(p)
     p.set_defaults(func=_cmd_translate)
 
@@ -69,9 +88,13 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     text = read_stdin_text(sys.stdin.buffer)
     glossary = load_glossary(args.glossary) if args.glossary else ()
     request = TranslationRequest(
-        text=text, target=args.to, source=args.source, glossary=glossary,
+        text=text,
+        target=args.to,
+        source=args.source,
+        glossary=glossary,
         formality=args.formality or "",
-        params=replace(DEFAULT_SAMPLING, seed=args.seed, max_tokens=args.max_tokens))
+        params=replace(DEFAULT_SAMPLING, seed=args.seed, max_tokens=args.max_tokens),
+    )
     resolve_languages(request)  # a bad language code fails before the model loads
     cancel = CancelToken()
     settings = SettingsStore().load()[0]
@@ -106,16 +129,23 @@ def _json(job: Any) -> dict[str, Any]:
     result, stats = job.result, job.stats
     detection = result.detection
     return {
-        "text": result.text, "source_lang": result.source, "target_lang": result.target,
-        "detected": ({"lang": detection.lang, "confidence": detection.confidence}
-                     if detection else None),
+        "text": result.text,
+        "source_lang": result.source,
+        "target_lang": result.target,
+        "detected": (
+            {"lang": detection.lang, "confidence": detection.confidence} if detection else None
+        ),
         "output_lang": result.output_detection.lang,
-        "wrong_language": result.wrong_language, "chatter": result.chatter,
+        "wrong_language": result.wrong_language,
+        "chatter": result.chatter,
         "problems": list(result.problems),
         "repaired": [n.message for n in result.notes if n.kind == "repaired"],
-        "protected_total": result.protected_total, "protected_kept": result.protected_kept,
-        "glossary_used": len(result.glossary_used), "glossary_hits": len(result.glossary_hit),
-        "chunks": result.chunks_total, "chunks_done": result.chunks_done,
+        "protected_total": result.protected_total,
+        "protected_kept": result.protected_kept,
+        "glossary_used": len(result.glossary_used),
+        "glossary_hits": len(result.glossary_hit),
+        "chunks": result.chunks_total,
+        "chunks_done": result.chunks_done,
         "prompt_tokens": stats.prompt_tokens if stats else 0,
         "completion_tokens": stats.completion_tokens if stats else 0,
         "tokens_per_s": round(stats.tokens_per_s, 2) if stats else 0.0,
@@ -132,6 +162,8 @@ def _model_name(given: str | None) -> str:
 
     default = SettingsStore().load()[0].default_model
     if not default:
-        raise InvalidInputError("No model given. Pass --model PATH_OR_NAME, or choose a "
-                                "default model in the app's Settings.")
+        raise InvalidInputError(
+            "No model given. Pass --model PATH_OR_NAME, or choose a "
+            "default model in the app's Settings."
+        )
     return default

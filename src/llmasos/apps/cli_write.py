@@ -34,10 +34,14 @@ def register(subparsers: Any) -> None:
     p.add_argument("action", choices=[a.name for a in ACTIONS], help="what to do with the text")
     p.add_argument("--tone", choices=list(TONES), default="formal", help="tone for rewrite")
     p.add_argument("--instruction", default="", help="your instruction (for custom)")
-    p.add_argument("--model", "-m", help="GGUF path or installed model name "
-                   "(default: the default model in Settings)")
-    p.add_argument("--temperature", type=float, help="sampling temperature (default: the "
-                   "app's setting)")
+    p.add_argument(
+        "--model",
+        "-m",
+        help="GGUF path or installed model name (default: the default model in Settings)",
+    )
+    p.add_argument(
+        "--temperature", type=float, help="sampling temperature (default: the app's setting)"
+    )
     p.add_argument("--ctx", type=int, default=4096, help="context length in tokens")
     p.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
     p.add_argument("--json", action="store_true", help="print one JSON object at the end")
@@ -50,8 +54,10 @@ def _model_name(given: str | None) -> str:
 
     name = given or SettingsStore().load()[0].default_model
     if not name:
-        raise WritingError("No model given: pass --model PATH_OR_NAME, or choose a default "
-                           "model in the app's Settings.")
+        raise WritingError(
+            "No model given: pass --model PATH_OR_NAME, or choose a default "
+            "model in the app's Settings."
+        )
     return name
 
 
@@ -66,20 +72,27 @@ def _cmd_write(args: argparse.Namespace) -> int:
         find_action,
     )
 
-    request = WriteRequest(args.action, read_stdin_text(sys.stdin.buffer), args.tone,
-                           args.instruction)
+    request = WriteRequest(
+        args.action, read_stdin_text(sys.stdin.buffer), args.tone, args.instruction
+    )
     if args.action == "custom" and not args.instruction.strip():
-        raise WritingError("custom needs --instruction TEXT, e.g. --instruction "
-                           "\"Turn this into a polite email\".")
+        raise WritingError(
+            'custom needs --instruction TEXT, e.g. --instruction "Turn this into a polite email".'
+        )
     if not request.text.strip():
-        raise WritingError("There is no text on stdin. Pipe the text in, e.g. "
-                           "`llmasos write proofread < letter.txt`.")
+        raise WritingError(
+            "There is no text on stdin. Pipe the text in, e.g. "
+            "`llmasos write proofread < letter.txt`."
+        )
     settings = SettingsStore().load()[0]
     if remote_engine(args, settings) is not None:
         engine = cast(Engine, make_engine(args, settings))
     else:
-        engine = Engine(EngineSettings(n_ctx=args.ctx, n_threads=args.threads,
-                                       prompt_lookup=PROMPT_LOOKUP_DEFAULT))
+        engine = Engine(
+            EngineSettings(
+                n_ctx=args.ctx, n_threads=args.threads, prompt_lookup=PROMPT_LOOKUP_DEFAULT
+            )
+        )
         load_local(engine, resolve_model(_model_name(args.model)))
     assert engine.info is not None
     path = engine.info.path
@@ -99,12 +112,14 @@ def _cmd_write(args: argparse.Namespace) -> int:
     for problem in done.problems:
         print(f"warning: {problem}", file=sys.stderr)
     if done.completed and not done.is_usable and not done.is_cancelled:
-        raise WritingError("The model's answer could not be used, so nothing was changed. "
-                           "Try again, or a larger model.")
+        raise WritingError(
+            "The model's answer could not be used, so nothing was changed. "
+            "Try again, or a larger model."
+        )
     if args.json:
         print(json.dumps(_json(job, path.name), ensure_ascii=False))
     else:
-        rest = done.text[len(written):] if streaming else done.text
+        rest = done.text[len(written) :] if streaming else done.text
         sys.stdout.write(rest if rest.endswith("\n") else rest + "\n")
     return 130 if done.is_cancelled else 0
 
@@ -126,8 +141,11 @@ def _drain(job: Any, streaming: bool) -> str:
 def _json(job: Any, model: str) -> dict[str, Any]:
     done, stats = job.done, job.stats
     return {
-        "text": done.text, "action": done.request.action, "chunks": done.total,
-        "completed": done.completed, "problems": list(done.problems),
+        "text": done.text,
+        "action": done.request.action,
+        "chunks": done.total,
+        "completed": done.completed,
+        "problems": list(done.problems),
         "prompt_tokens": stats.prompt_tokens if stats else 0,
         "completion_tokens": stats.completion_tokens if stats else 0,
         "tokens_per_s": round(stats.tokens_per_s, 2) if stats else 0.0,

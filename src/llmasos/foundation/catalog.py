@@ -50,15 +50,19 @@ def catalog_text() -> str:
     fallback = _REPO_RESOURCES / CATALOG_NAME
     if fallback.is_file():
         return fallback.read_text(encoding="utf-8")
-    raise CatalogError(f"The model catalog ({CATALOG_NAME}) is missing from this installation. "
-                       "Reinstall LLMasOS.")
+    raise CatalogError(
+        f"The model catalog ({CATALOG_NAME}) is missing from this installation. Reinstall LLMasOS."
+    )
 
 
 def _entry(raw: dict[str, Any]) -> CatalogEntry:
     try:
         return CatalogEntry(
-            id=str(raw["id"]), repo=str(raw["repo"]), quant=str(raw["quant"]).upper(),
-            params_b=float(raw["params_b"]), licence=str(raw["licence"]),
+            id=str(raw["id"]),
+            repo=str(raw["repo"]),
+            quant=str(raw["quant"]).upper(),
+            params_b=float(raw["params_b"]),
+            licence=str(raw["licence"]),
             languages=tuple(str(x) for x in raw["languages"]),
             description=str(raw["description"]),
         )
@@ -76,8 +80,9 @@ def parse_catalog(text: str) -> tuple[CatalogEntry, ...]:
         data = json.loads(text)
         models = data["models"]
     except (ValueError, KeyError, TypeError) as exc:
-        raise CatalogError(f"The model catalog is not valid JSON with a 'models' list ({exc}).") \
-            from exc
+        raise CatalogError(
+            f"The model catalog is not valid JSON with a 'models' list ({exc})."
+        ) from exc
     entries = tuple(_entry(m) for m in models)
     if len({e.id for e in entries}) != len(entries):
         raise CatalogError("The model catalog has two entries with the same id.")

@@ -144,7 +144,7 @@ class ChatFormat:
 
     @property
     def name(self) -> str:
-        """"template" for the model's own template, else the fallback's name."""
+        """ "template" for the model's own template, else the fallback's name."""
         return "template" if self._jinja is not None else self._fallback.name
 
     def _compile(self, template: str) -> Callable[..., object]:

@@ -144,8 +144,13 @@ class _Meter:
 class _Run:
     """Shared state of one download call: progress totals and the stop flag."""
 
-    def __init__(self, total: int, done: int, progress: Callable[[DownloadProgress], None] | None,
-                 control: DownloadControl) -> None:
+    def __init__(
+        self,
+        total: int,
+        done: int,
+        progress: Callable[[DownloadProgress], None] | None,
+        control: DownloadControl,
+    ) -> None:
         self.total, self.done, self.fetched = total, done, 0
         self.progress, self.control, self.meter = progress, control, _Meter()
 
@@ -169,9 +174,16 @@ class Downloader:
         backoff_s: First wait before a retry; doubles up to ``backoff_max_s``.
     """
 
-    def __init__(self, client: HubClient, store_dir: Path | None = None, *,
-                 chunk_size: int = CHUNK_SIZE, max_retries: int = 5, backoff_s: float = 0.5,
-                 backoff_max_s: float = 8.0) -> None:
+    def __init__(
+        self,
+        client: HubClient,
+        store_dir: Path | None = None,
+        *,
+        chunk_size: int = CHUNK_SIZE,
+        max_retries: int = 5,
+        backoff_s: float = 0.5,
+        backoff_max_s: float = 8.0,
+    ) -> None:
         self.client = client
         self.store_dir = store_dir or app_paths().models
         self.chunk_size = chunk_size
@@ -185,8 +197,11 @@ class Downloader:
 
     def partial_bytes(self, entry: GgufEntry) -> int:
         """Bytes of ``entry`` already kept from earlier runs."""
-        return sum(self._partial_path(f).stat().st_size for f in entry.parts
-                   if self._partial_path(f).exists())
+        return sum(
+            self._partial_path(f).stat().st_size
+            for f in entry.parts
+            if self._partial_path(f).exists()
+        )
 
     def discard_partial(self, entry: GgufEntry) -> None:
         """Delete kept partial data of ``entry``."""
@@ -198,9 +213,15 @@ class Downloader:
     def _partial_path(self, remote: RemoteFile) -> Path:
         return self.partial_dir / (_safe_name(remote.path) + ".part")
 
-    def download(self, repo_id: str, entry: GgufEntry, *, revision: str | None = None,
-                 progress: Callable[[DownloadProgress], None] | None = None,
-                 control: DownloadControl | None = None) -> DownloadResult:
+    def download(
+        self,
+        repo_id: str,
+        entry: GgufEntry,
+        *,
+        revision: str | None = None,
+        progress: Callable[[DownloadProgress], None] | None = None,
+        control: DownloadControl | None = None,
+    ) -> DownloadResult:
         """Download, verify and install ``entry`` (all parts of a split model as one unit).
 
         ``progress`` runs on the calling thread. Returns when done, paused or cancelled.
@@ -225,9 +246,14 @@ class Downloader:
                 raise ModelExistsError(f"'{parts[0].target.name}' is already being downloaded.")
             _active.update(p.partial for p in parts)
 
-    def _run(self, repo_id: str, revision: str | None, parts: list[Part],
-             progress: Callable[[DownloadProgress], None] | None,
-             control: DownloadControl) -> DownloadResult:
+    def _run(
+        self,
+        repo_id: str,
+        revision: str | None,
+        parts: list[Part],
+        progress: Callable[[DownloadProgress], None] | None,
+        control: DownloadControl,
+    ) -> DownloadResult:
         kept = sum(p.kept() for p in parts)
         self._check_space(sum(p.size for p in parts) - kept)
         run = _Run(sum(p.size for p in parts), kept, progress, control)
@@ -240,8 +266,9 @@ class Downloader:
             os.replace(part.partial, part.target)
             part.sidecar.unlink(missing_ok=True)
         log.info("installed %s", ", ".join(p.target.name for p in parts))
-        return DownloadResult("completed", tuple(p.target for p in parts),
-                              tuple(p.sha256 for p in parts), run.fetched)
+        return DownloadResult(
+            "completed", tuple(p.target for p in parts), tuple(p.sha256 for p in parts), run.fetched
+        )
 
     @staticmethod
     def _stopped(parts: list[Part], run: _Run) -> DownloadResult:
@@ -260,23 +287,38 @@ class Downloader:
                 "models you no longer use, then try again."
             )
 
-    def _prepare(self, repo_id: str, remote: RemoteFile, revision: str | None,
-                 entry: GgufEntry) -> Part:
+    def _prepare(
+        self, repo_id: str, remote: RemoteFile, revision: str | None, entry: GgufEntry
+    ) -> Part:
         """Resolve the file on the Hub and decide what of its kept partial data is usable."""
         name = _safe_name(remote.path)
         target = self.store_dir / name
         if target.exists():
-            raise ModelExistsError(f"'{name}' is already installed in {self.store_dir}. "
-                                   "Remove it first to download it again.")
+            raise ModelExistsError(
+                f"'{name}' is already installed in {self.store_dir}. "
+                "Remove it first to download it again."
+            )
         resolved = self.client.resolve(repo_id, remote.path, revision=revision)
         sha = remote.sha256 or (resolved.etag if is_sha256(resolved.etag) else None)
         size = remote.size or resolved.size
         if sha is None or not size:
-            raise HubResponseError(f"The Hub gives no SHA-256 or size for '{remote.path}', so "
-                                   "the download could not be verified. Pick another file.")
-        part = Part(remote, self.partial_dir / (name + ".part"), target, size, sha.lower(),
-                     resolved.etag, resolved=resolved, repo=repo_id, entry=entry.name,
-                     quantization=entry.quantization, revision=revision)
+            raise HubResponseError(
+                f"The Hub gives no SHA-256 or size for '{remote.path}', so "
+                "the download could not be verified. Pick another file."
+            )
+        part = Part(
+            remote,
+            self.partial_dir / (name + ".part"),
+            target,
+            size,
+            sha.lower(),
+            resolved.etag,
+            resolved=resolved,
+            repo=repo_id,
+            entry=entry.name,
+            quantization=entry.quantization,
+            revision=revision,
+        )
         self._reconcile(part)
         return part
 
@@ -287,8 +329,11 @@ class Downloader:
             old: dict[str, Any] = json.loads(part.sidecar.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             old = {}
-        same = (old.get("sha256") == part.sha256 and old.get("size") == part.size
-                and (old.get("etag") in (None, part.etag)))
+        same = (
+            old.get("sha256") == part.sha256
+            and old.get("size") == part.size
+            and (old.get("etag") in (None, part.etag))
+        )
         if not same or part.kept() > part.size:
             if part.partial.exists():
                 log.info("remote file changed or no record; restarting %s", part.partial.name)
@@ -304,8 +349,9 @@ class Downloader:
         while part.kept() < part.size and not run.control.is_stopped:
             before = part.kept()
             try:
-                resolved = resolved or self.client.resolve(repo_id, part.remote.path,
-                                                            revision=revision)
+                resolved = resolved or self.client.resolve(
+                    repo_id, part.remote.path, revision=revision
+                )
                 digest = self._stream(part, resolved, digest, run)
                 error: Exception = Interrupted("the server sent no data")
             except (Interrupted, OfflineError) as exc:
@@ -317,8 +363,9 @@ class Downloader:
             if failures > self.max_retries:
                 raise _gave_up(error, part, self.client.endpoint) from error
             delay = min(self.backoff_max_s, self.backoff_s * 2 ** (failures - 1))
-            log.warning("download of %s interrupted (%s); retry in %.1fs",
-                        part.remote.path, error, delay)
+            log.warning(
+                "download of %s interrupted (%s); retry in %.1fs", part.remote.path, error, delay
+            )
             run.control.wait(delay)
         if not run.control.is_stopped:
             self._verify(part, digest)
@@ -326,8 +373,9 @@ class Downloader:
     def _stream(self, part: Part, resolved: ResolvedFile, digest: Any, run: _Run) -> Any:
         """One GET from the kept offset; returns the hash state after what was written."""
         offset = part.kept()
-        response = open_range(resolved.url, self.client.download_headers(resolved), offset,
-                              self.client.timeout)
+        response = open_range(
+            resolved.url, self.client.download_headers(resolved), offset, self.client.timeout
+        )
         with response:
             if offset and response.status != 206:
                 log.info("server ignored the Range header; restarting %s", part.partial.name)

@@ -40,8 +40,9 @@ class Interrupted(Exception):
 class _NoCrossOriginAuth(urllib.request.HTTPRedirectHandler):
     """Follow redirects, but never carry the Hub token to another host."""
 
-    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
-                         headers: Any, newurl: str) -> urllib.request.Request | None:
+    def redirect_request(
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> urllib.request.Request | None:
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
         if new is not None and urlparse(newurl).netloc != urlparse(req.full_url).netloc:
             new.remove_header("Authorization")
@@ -57,12 +58,14 @@ def _ssl_context() -> ssl.SSLContext:
         return ssl.create_default_context()
 
 
-_OPENER = urllib.request.build_opener(_NoCrossOriginAuth,
-                                      urllib.request.HTTPSHandler(context=_ssl_context()))
+_OPENER = urllib.request.build_opener(
+    _NoCrossOriginAuth, urllib.request.HTTPSHandler(context=_ssl_context())
+)
 
 
-def open_range(url: str, headers: dict[str, str], offset: int,
-               timeout: float) -> http.client.HTTPResponse:
+def open_range(
+    url: str, headers: dict[str, str], offset: int, timeout: float
+) -> http.client.HTTPResponse:
     """GET ``url`` from byte ``offset``; the caller checks 200 (Range ignored) vs 206.
 
     Raises:
@@ -81,8 +84,10 @@ def open_range(url: str, headers: dict[str, str], offset: int,
         if exc.code in RETRY_STATUS:
             raise Interrupted(f"server answered {exc.code}") from exc
         if exc.code == 404:
-            raise HubNotFoundError("The file vanished from the download server. List the "
-                                   "repository's files again and retry.") from exc
+            raise HubNotFoundError(
+                "The file vanished from the download server. List the "
+                "repository's files again and retry."
+            ) from exc
         raise HubResponseError(f"The download server answered {exc.code}.") from exc
     except (OSError, http.client.HTTPException) as exc:
         raise Interrupted(str(exc) or type(exc).__name__) from exc
@@ -129,10 +134,18 @@ class HashingWriter:
         self._lock = threading.Lock()
         self._error: OSError | None = None
         self._threads = [
-            threading.Thread(target=self._work, args=(self._to_write, self._write),
-                             name=f"writer-{path.name}", daemon=True),
-            threading.Thread(target=self._work, args=(self._to_hash, self._digest.update),
-                             name=f"hasher-{path.name}", daemon=True),
+            threading.Thread(
+                target=self._work,
+                args=(self._to_write, self._write),
+                name=f"writer-{path.name}",
+                daemon=True,
+            ),
+            threading.Thread(
+                target=self._work,
+                args=(self._to_hash, self._digest.update),
+                name=f"hasher-{path.name}",
+                daemon=True,
+            ),
         ]
         for thread in self._threads:
             thread.start()
@@ -160,8 +173,9 @@ class HashingWriter:
             except OSError as exc:
                 self._error = exc
 
-    def _work(self, jobs: queue.Queue[tuple[bytearray, int] | None],
-              use: Any) -> None:  # a helper thread
+    def _work(
+        self, jobs: queue.Queue[tuple[bytearray, int] | None], use: Any
+    ) -> None:  # a helper thread
         while (item := jobs.get()) is not None:
             buffer, length = item
             try:
@@ -180,8 +194,10 @@ class HashingWriter:
         if exc is None:
             return
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-            raise DiskFullError("The disk filled up while downloading. Free some space; the "
-                                "download resumes where it stopped.") from exc
+            raise DiskFullError(
+                "The disk filled up while downloading. Free some space; the "
+                "download resumes where it stopped."
+            ) from exc
         raise exc
 
     def close(self) -> Any:

@@ -43,10 +43,17 @@ class Part:
         return self.partial.stat().st_size if self.partial.exists() else 0
 
     def save_sidecar(self) -> None:
-        data = {"path": self.remote.path, "size": self.size, "sha256": self.sha256,
-                "etag": self.etag, "verified": self.verified, "repo": self.repo,
-                "entry": self.entry, "quantization": self.quantization,
-                "revision": self.revision}
+        data = {
+            "path": self.remote.path,
+            "size": self.size,
+            "sha256": self.sha256,
+            "etag": self.etag,
+            "verified": self.verified,
+            "repo": self.repo,
+            "entry": self.entry,
+            "quantization": self.quantization,
+            "revision": self.revision,
+        }
         tmp = self.sidecar.with_name(self.sidecar.name + ".tmp")
         tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, self.sidecar)

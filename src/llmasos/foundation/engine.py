@@ -126,7 +126,9 @@ class Engine:
         return int(self._require().n_tokens)
 
     def load(
-        self, path: str | os.PathLike[str], settings: EngineSettings | None = None,
+        self,
+        path: str | os.PathLike[str],
+        settings: EngineSettings | None = None,
         progress: Callable[[float], None] | None = None,
     ) -> ModelInfo:
         """Validate ``path`` and load it, replacing any loaded model.
@@ -250,8 +252,12 @@ class Engine:
         return len(self.tokenize(self.render_chat(messages).text, special=True))
 
     # -- generation --------------------------------------------------------
-    def chat(self, messages: Sequence[ChatMessage], params: SamplingParams | None = None,
-             cancel: CancelToken | None = None) -> Generation:
+    def chat(
+        self,
+        messages: Sequence[ChatMessage],
+        params: SamplingParams | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Generation:
         """Start an assistant reply to ``messages``; iterate the result for text.
 
         Raises:
@@ -266,16 +272,18 @@ class Engine:
         stop = tuple(dict.fromkeys((*rendered.stop, *params.stop)))
         return self._start(tokens, replace(params, stop=stop), cancel)
 
-    def complete(self, prompt: str, params: SamplingParams | None = None,
-                 cancel: CancelToken | None = None) -> Generation:
+    def complete(
+        self, prompt: str, params: SamplingParams | None = None, cancel: CancelToken | None = None
+    ) -> Generation:
         """Continue plain text ``prompt`` (no chat template); iterate for text."""
         params = params or SamplingParams()
         info = self._info
         add_bos = bool(info and info.bos_token and info.architecture.startswith("gemma"))
         return self._start(self.tokenize(prompt, add_bos=add_bos), params, cancel)
 
-    def _start(self, tokens: list[int], params: SamplingParams,
-               cancel: CancelToken | None) -> Generation:
+    def _start(
+        self, tokens: list[int], params: SamplingParams, cancel: CancelToken | None
+    ) -> Generation:
         n_ctx = self.n_ctx
         if not tokens:
             raise InvalidInputError("The prompt is empty. Type or paste some text first.")
@@ -284,7 +292,9 @@ class Engine:
             raise ContextOverflowError(
                 f"The prompt is {len(tokens)} tokens but the model's context holds {n_ctx}. "
                 "Shorten the text, start a new conversation, or raise the context length "
-                "in Settings.", prompt_tokens=len(tokens), n_ctx=n_ctx,
+                "in Settings.",
+                prompt_tokens=len(tokens),
+                n_ctx=n_ctx,
             )
         prep = Prepared(tokens, params.stop, max(1, min(params.max_tokens, room)))
         return Generation(self, prep, params, cancel or CancelToken())
@@ -310,8 +320,9 @@ class Engine:
         if self._llm is not None:
             llama_cpp.llama_set_abort_callback(self._llm.ctx, self._abort_cb, None)
 
-    def _stats(self, n_prompt: int, cached: int, n_out: int, t0: float, t_first: float,
-               finish: str) -> GenerationStats:
+    def _stats(
+        self, n_prompt: int, cached: int, n_out: int, t0: float, t_first: float, finish: str
+    ) -> GenerationStats:
         now = time.perf_counter()
         ttft = (t_first - t0) if t_first else now - t0
         decode_s = now - t_first if t_first else 0.0

@@ -47,8 +47,20 @@ BITS_PER_WEIGHT: dict[str, float] = {
 }  # fmt: skip
 # Which quantization to recommend first, best trade-off first. Small models lose more to
 # quantization, so below SMALL_MODEL_B billion parameters Q8_0 leads.
-PREFERRED_QUANTS = ("Q4_K_M", "Q5_K_M", "Q4_K_S", "IQ4_XS", "Q6_K", "Q4_0", "Q8_0", "Q3_K_M",
-                    "IQ3_M", "Q3_K_S", "Q2_K", "IQ2_M")
+PREFERRED_QUANTS = (
+    "Q4_K_M",
+    "Q5_K_M",
+    "Q4_K_S",
+    "IQ4_XS",
+    "Q6_K",
+    "Q4_0",
+    "Q8_0",
+    "Q3_K_M",
+    "IQ3_M",
+    "Q3_K_S",
+    "Q2_K",
+    "IQ2_M",
+)
 PREFERRED_SMALL = ("Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q4_K_S", "IQ4_XS", "Q4_0", "Q3_K_M")
 SMALL_MODEL_B = 2.0
 _PARAMS_RE = re.compile(r"(?:^|[-_.\s])(\d+(?:\.\d+)?)([bm])(?=$|[-_.\s])", re.I)
@@ -76,16 +88,22 @@ class FitEstimate:
         """One line with the numbers, e.g. for a tooltip or the command line."""
         label = {"fits": "fits", "tight": "tight", "too_big": "too big"}[self.verdict]
         how = "" if self.basis == "metadata" else " (estimated before download)"
-        against = (f"{self.available / _GB:.2f} GB available" if self.vram is None else
-                   f"{self.vram / _GB:.2f} GB free GPU memory (all layers on the GPU; fewer "
-                   "GPU layers in Settings use RAM instead)")
-        return (f"{label}: {self.weights / _GB:.2f} GB weights + {self.kv_cache / _GB:.2f} GB "
-                f"KV cache at {self.context_length} tokens + {self.overhead / _GB:.2f} GB "
-                f"overhead = {self.total / _GB:.2f} GB of {against}{how}")
+        against = (
+            f"{self.available / _GB:.2f} GB available"
+            if self.vram is None
+            else f"{self.vram / _GB:.2f} GB free GPU memory (all layers on the GPU; fewer "
+            "GPU layers in Settings use RAM instead)"
+        )
+        return (
+            f"{label}: {self.weights / _GB:.2f} GB weights + {self.kv_cache / _GB:.2f} GB "
+            f"KV cache at {self.context_length} tokens + {self.overhead / _GB:.2f} GB "
+            f"overhead = {self.total / _GB:.2f} GB of {against}{how}"
+        )
 
 
-def kv_cache_bytes(layers: int, context: int, kv_heads: int, head_dim: int,
-                   bytes_per_value: int = F16_BYTES) -> int:
+def kv_cache_bytes(
+    layers: int, context: int, kv_heads: int, head_dim: int, bytes_per_value: int = F16_BYTES
+) -> int:
     """KV cache size: layers × context × (kv_heads × head_dim) × 2 (K and V) × bytes."""
     return layers * context * kv_heads * head_dim * 2 * bytes_per_value
 
@@ -96,7 +114,7 @@ def overhead_bytes(weights: int) -> int:
 
 
 def judge(total: int, available: int) -> Verdict:
-    """"fits" up to FITS_SHARE of ``available``, "tight" up to all of it, else "too_big"."""
+    """ "fits" up to FITS_SHARE of ``available``, "tight" up to all of it, else "too_big"."""
     if total <= available * FITS_SHARE:
         return "fits"
     return "tight" if total <= available else "too_big"
@@ -121,28 +139,54 @@ def _vram(vram: int | None) -> int | None:
     return gpu_memory()
 
 
-def _estimate(weights: int, kv: int, context: int, available: int | None,
-              basis: Literal["metadata", "rule"], vram: int | None = AUTO) -> FitEstimate:
+def _estimate(
+    weights: int,
+    kv: int,
+    context: int,
+    available: int | None,
+    basis: Literal["metadata", "rule"],
+    vram: int | None = AUTO,
+) -> FitEstimate:
     avail = _available(available)
     gpu = _vram(vram)
     overhead = overhead_bytes(weights)
     total = weights + kv + overhead
-    return FitEstimate(weights, kv, overhead, context, avail,
-                       judge(total, avail if gpu is None else gpu), basis, gpu)
+    return FitEstimate(
+        weights,
+        kv,
+        overhead,
+        context,
+        avail,
+        judge(total, avail if gpu is None else gpu),
+        basis,
+        gpu,
+    )
 
 
-def estimate_for_model(info: ModelInfo, context: int = DEFAULT_CONTEXT, *,
-                       available: int | None = None, vram: int | None = AUTO) -> FitEstimate:
+def estimate_for_model(
+    info: ModelInfo,
+    context: int = DEFAULT_CONTEXT,
+    *,
+    available: int | None = None,
+    vram: int | None = AUTO,
+) -> FitEstimate:
     """Estimate from a downloaded file's metadata (exact KV cache when the header has it)."""
     heads = info.head_count or 0
     layers = info.block_count or 0
     if heads and layers and info.embedding_length:
-        kv = kv_cache_bytes(layers, context, info.head_count_kv or heads,
-                            info.embedding_length // heads)
+        kv = kv_cache_bytes(
+            layers, context, info.head_count_kv or heads, info.embedding_length // heads
+        )
         return _estimate(info.file_size, kv, context, available, "metadata", vram)
-    return estimate_for_file(info.file_size, context, name=info.size_label or info.name,
-                             quantization=info.quantization, available=available,
-                             parameters=info.parameter_count, vram=vram)
+    return estimate_for_file(
+        info.file_size,
+        context,
+        name=info.size_label or info.name,
+        quantization=info.quantization,
+        available=available,
+        parameters=info.parameter_count,
+        vram=vram,
+    )
 
 
 def guess_parameters(name: str | None, file_size: int, quantization: str | None) -> float:
@@ -156,41 +200,73 @@ def guess_parameters(name: str | None, file_size: int, quantization: str | None)
     return file_size * 8 / bits / 1e9
 
 
-def estimate_for_file(file_size: int, context: int = DEFAULT_CONTEXT, *, name: str | None = None,
-                      quantization: str | None = None, available: int | None = None,
-                      parameters: int | None = None, vram: int | None = AUTO) -> FitEstimate:
+def estimate_for_file(
+    file_size: int,
+    context: int = DEFAULT_CONTEXT,
+    *,
+    name: str | None = None,
+    quantization: str | None = None,
+    available: int | None = None,
+    parameters: int | None = None,
+    vram: int | None = AUTO,
+) -> FitEstimate:
     """Estimate before download, from the file size and the stated KV rule."""
     billions = parameters / 1e9 if parameters else guess_parameters(name, file_size, quantization)
     kv = int(KV_BYTES_PER_TOKEN_PER_B * billions * context)
     return _estimate(file_size, kv, context, available, "rule", vram)
 
 
-def estimate_for_entry(entry: GgufEntry, context: int = DEFAULT_CONTEXT, *,
-                       repo_id: str | None = None, available: int | None = None,
-                       vram: int | None = AUTO) -> FitEstimate:
+def estimate_for_entry(
+    entry: GgufEntry,
+    context: int = DEFAULT_CONTEXT,
+    *,
+    repo_id: str | None = None,
+    available: int | None = None,
+    vram: int | None = AUTO,
+) -> FitEstimate:
     """Estimate for a Hub file (the repository name usually carries the parameter count)."""
     name = f"{repo_id or ''} {entry.name}"
-    return estimate_for_file(entry.size, context, name=name, quantization=entry.quantization,
-                             available=available, vram=vram)
+    return estimate_for_file(
+        entry.size,
+        context,
+        name=name,
+        quantization=entry.quantization,
+        available=available,
+        vram=vram,
+    )
 
 
-def recommend(entries: Sequence[GgufEntry], context: int = DEFAULT_CONTEXT, *,
-              repo_id: str | None = None, available: int | None = None,
-              vram: int | None = AUTO) -> GgufEntry | None:
+def recommend(
+    entries: Sequence[GgufEntry],
+    context: int = DEFAULT_CONTEXT,
+    *,
+    repo_id: str | None = None,
+    available: int | None = None,
+    vram: int | None = AUTO,
+) -> GgufEntry | None:
     """The entry to suggest on this machine: the preferred quantization that fits.
 
     Falls back to the smallest "tight" entry; None when nothing fits at all.
     """
     avail, gpu = _available(available), _vram(vram)
-    fits = {e.quantization: e for e in entries if estimate_for_entry(
-        e, context, repo_id=repo_id, available=avail, vram=gpu).verdict == "fits"}
+    fits = {
+        e.quantization: e
+        for e in entries
+        if estimate_for_entry(e, context, repo_id=repo_id, available=avail, vram=gpu).verdict
+        == "fits"
+    }
     if entries:
-        sizes = [guess_parameters(f"{repo_id or ''} {e.name}", e.size, e.quantization)
-                 for e in entries]
+        sizes = [
+            guess_parameters(f"{repo_id or ''} {e.name}", e.size, e.quantization) for e in entries
+        ]
         order = PREFERRED_SMALL if min(sizes) < SMALL_MODEL_B else PREFERRED_QUANTS
         for quant in order:
             if quant in fits:
                 return fits[quant]
-    tight = [e for e in entries if estimate_for_entry(
-        e, context, repo_id=repo_id, available=avail, vram=gpu).verdict != "too_big"]
+    tight = [
+        e
+        for e in entries
+        if estimate_for_entry(e, context, repo_id=repo_id, available=avail, vram=gpu).verdict
+        != "too_big"
+    ]
     return min(tight, key=lambda e: e.size) if tight else None

@@ -68,8 +68,11 @@ def has_gpu_backend() -> bool:
     if folder is None:
         return False
     names = [f.name.lower() for f in folder.iterdir()]
-    return any(name.startswith(f"libggml-{kind}") or name.startswith(f"ggml-{kind}")
-               for name in names for kind in GPU_BACKEND_LIBS)
+    return any(
+        name.startswith(f"libggml-{kind}") or name.startswith(f"ggml-{kind}")
+        for name in names
+        for kind in GPU_BACKEND_LIBS
+    )
 
 
 def gpu_memory() -> int | None:
@@ -96,8 +99,14 @@ def _ggml() -> Any:
 
     del llama_cpp
     folder = _llama_lib_dir()
-    lib_name = next((f for f in ("libggml.so", "libggml.dylib", "ggml.dll")
-                     if folder is not None and (folder / f).exists()), None)
+    lib_name = next(
+        (
+            f
+            for f in ("libggml.so", "libggml.dylib", "ggml.dll")
+            if folder is not None and (folder / f).exists()
+        ),
+        None,
+    )
     if folder is None or lib_name is None:
         return None
     ggml = ctypes.CDLL(str(folder / lib_name))
@@ -107,8 +116,11 @@ def _ggml() -> Any:
     ggml.ggml_backend_dev_type.restype = ctypes.c_int
     ggml.ggml_backend_dev_type.argtypes = [ctypes.c_void_p]
     ggml.ggml_backend_dev_memory.restype = None
-    ggml.ggml_backend_dev_memory.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t),
-                                             ctypes.POINTER(ctypes.c_size_t)]
+    ggml.ggml_backend_dev_memory.argtypes = [
+        ctypes.c_void_p,
+        ctypes.POINTER(ctypes.c_size_t),
+        ctypes.POINTER(ctypes.c_size_t),
+    ]
     return ggml
 
 
@@ -197,8 +209,9 @@ def cpu_signature() -> str:
     model = ""
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
-            model = next((line.split(":", 1)[1].strip() for line in f
-                          if line.startswith("model name")), "")
+            model = next(
+                (line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), ""
+            )
     except OSError:
         model = platform.processor()
     text = f"{platform.machine()}|{model}|{' '.join(sorted(cpu_flags()))}"

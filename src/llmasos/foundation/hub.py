@@ -82,8 +82,12 @@ class HubClient:
         timeout: Seconds to wait for a connection or an answer.
     """
 
-    def __init__(self, endpoint: str | None = None, token: str | None = None,
-                 timeout: float = DEFAULT_TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        endpoint: str | None = None,
+        token: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT_S,
+    ) -> None:
         self.endpoint = resolve_endpoint(endpoint)
         self._token: str | bool = token or os.environ.get("HF_TOKEN") or False
         self.timeout = timeout
@@ -93,15 +97,22 @@ class HubClient:
         hf_constants.HF_HUB_DISABLE_TELEMETRY = True
         self._api = HfApi(endpoint=self.endpoint, token=self._token)
 
-    def search(self, query: str, *, sort: SortKey = "downloads",
-               limit: int = 20) -> list[RepoSummary]:
+    def search(
+        self, query: str, *, sort: SortKey = "downloads", limit: int = 20
+    ) -> list[RepoSummary]:
         """Find GGUF repositories whose name matches ``query``, most downloaded/liked first."""
         with translating(f"search the Hub for '{query}'", self.endpoint):
-            models = list(self._api.list_models(search=query or None, filter="gguf", sort=sort,
-                                                limit=limit))
+            models = list(
+                self._api.list_models(search=query or None, filter="gguf", sort=sort, limit=limit)
+            )
         return [
-            RepoSummary(m.id, int(m.downloads or 0), int(m.likes or 0), bool(m.gated),
-                        m.last_modified.isoformat() if m.last_modified else None)
+            RepoSummary(
+                m.id,
+                int(m.downloads or 0),
+                int(m.likes or 0),
+                bool(m.gated),
+                m.last_modified.isoformat() if m.last_modified else None,
+            )
             for m in models
         ]
 
@@ -112,10 +123,14 @@ class HubClient:
             UnsafeFileNameError: a .gguf file name has path components that escape a folder.
         """
         with translating(f"list the files of '{repo_id}'", self.endpoint):
-            info = self._api.model_info(repo_id, revision=revision, files_metadata=True,
-                                        timeout=self.timeout)
-        files = [self._remote_file(s) for s in info.siblings or []
-                 if s.rfilename.lower().endswith(".gguf")]
+            info = self._api.model_info(
+                repo_id, revision=revision, files_metadata=True, timeout=self.timeout
+            )
+        files = [
+            self._remote_file(s)
+            for s in info.siblings or []
+            if s.rfilename.lower().endswith(".gguf")
+        ]
         missing = [f.path for f in files if f.sha256 is None]
         if missing:
             files = self._fill_checksums(repo_id, revision, files, missing)
@@ -129,15 +144,20 @@ class HubClient:
         size = lfs.size if lfs is not None else sibling.size
         return RemoteFile(sibling.rfilename, int(size or 0), sha)
 
-    def _fill_checksums(self, repo_id: str, revision: str | None, files: list[RemoteFile],
-                        missing: list[str]) -> list[RemoteFile]:
+    def _fill_checksums(
+        self, repo_id: str, revision: str | None, files: list[RemoteFile], missing: list[str]
+    ) -> list[RemoteFile]:
         """Ask ``paths-info`` for files the model info listed without LFS metadata."""
         with translating(f"read the checksums of '{repo_id}'", self.endpoint):
             infos = self._api.get_paths_info(repo_id, missing, revision=revision)
         found: dict[str, Any] = {i.path: getattr(i, "lfs", None) for i in infos}
         found = {k: v for k, v in found.items() if v is not None}
-        return [RemoteFile(f.path, int(found[f.path].size), found[f.path].sha256)
-                if f.path in found else f for f in files]
+        return [
+            RemoteFile(f.path, int(found[f.path].size), found[f.path].sha256)
+            if f.path in found
+            else f
+            for f in files
+        ]
 
     def file_url(self, repo_id: str, path: str, *, revision: str | None = None) -> str:
         """The ``resolve`` URL of a file on this endpoint."""
@@ -148,8 +168,9 @@ class HubClient:
         """HEAD the file: its size, ETag, commit and current download location."""
         url = self.file_url(repo_id, path, revision=revision)
         with translating(f"get '{path}' from '{repo_id}'", self.endpoint):
-            meta = get_hf_file_metadata(url, token=self._token, timeout=self.timeout,
-                                        endpoint=self.endpoint)
+            meta = get_hf_file_metadata(
+                url, token=self._token, timeout=self.timeout, endpoint=self.endpoint
+            )
         if not meta.location:
             raise HubResponseError(f"The Hub gave no download address for '{path}'. Try again.")
         location = str(meta.location)
@@ -166,6 +187,20 @@ class HubClient:
         return headers
 
 
-__all__ = ["DEFAULT_ENDPOINT", "DEFAULT_TIMEOUT_S", "GgufEntry", "HubClient", "RemoteFile",
-           "RepoSummary", "ResolvedFile", "SortKey", "group_gguf_files", "install_default_timeout",
-           "is_sha256", "parse_quantization", "resolve_endpoint", "safe_file_name", "split_info"]
+__all__ = [
+    "DEFAULT_ENDPOINT",
+    "DEFAULT_TIMEOUT_S",
+    "GgufEntry",
+    "HubClient",
+    "RemoteFile",
+    "RepoSummary",
+    "ResolvedFile",
+    "SortKey",
+    "group_gguf_files",
+    "install_default_timeout",
+    "is_sha256",
+    "parse_quantization",
+    "resolve_endpoint",
+    "safe_file_name",
+    "split_info",
+]

@@ -85,8 +85,10 @@ def _http_error(exc: hf_errors.HfHubHTTPError, what: str) -> HubError:
     if isinstance(exc, hf_errors.GatedRepoError):
         return GatedRepoError(f"Cannot {what}: the repository is gated. {TOKEN_HINT}")
     if isinstance(exc, hf_errors.RemoteEntryNotFoundError):
-        return HubNotFoundError(f"Cannot {what}: no such file in the repository. List the "
-                                "repository's files and pick one of them.")
+        return HubNotFoundError(
+            f"Cannot {what}: no such file in the repository. List the "
+            "repository's files and pick one of them."
+        )
     if isinstance(exc, hf_errors.RevisionNotFoundError):
         return HubNotFoundError(f"Cannot {what}: no such revision (branch, tag or commit).")
     if isinstance(exc, hf_errors.RepositoryNotFoundError):
@@ -122,8 +124,10 @@ def translate_hub_error(exc: BaseException, what: str, endpoint: str) -> BaseExc
     if isinstance(exc, hf_errors.HfHubHTTPError):
         return _http_error(exc, what)
     if isinstance(exc, hf_errors.HFValidationError):
-        return HubNotFoundError(f"Cannot {what}: that is not a repository id. Write it as "
-                                "'owner/name', for example 'Qwen/Qwen2.5-0.5B-Instruct-GGUF'.")
+        return HubNotFoundError(
+            f"Cannot {what}: that is not a repository id. Write it as "
+            "'owner/name', for example 'Qwen/Qwen2.5-0.5B-Instruct-GGUF'."
+        )
     if isinstance(exc, httpx2.TimeoutException):
         return OfflineError(_offline_message(what, endpoint, "no answer in time"))
     if isinstance(exc, httpx2.TransportError):

@@ -30,6 +30,7 @@ _QUANT_RE = re.compile(
 _SPLIT_RE = re.compile(r"^(?P<base>.+)-(?P<index>\d{5})-of-(?P<count>\d{5})\.gguf$", re.I)
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
+
 @dataclass(frozen=True)
 class RepoSummary:
     """One repository found by a search."""
@@ -152,8 +153,9 @@ def group_gguf_files(files: Iterable[RemoteFile]) -> list[GgufEntry]:
     for (_, count), numbered in splits.items():
         numbered.sort(key=lambda item: item[0])
         if [i for i, _ in numbered] != list(range(1, count + 1)):
-            log.warning("incomplete split model %s: parts %s", numbered[0][1].path,
-                        [i for i, _ in numbered])
+            log.warning(
+                "incomplete split model %s: parts %s", numbered[0][1].path, [i for i, _ in numbered]
+            )
             continue
         parts = tuple(f for _, f in numbered)
         singles.append(GgufEntry(parts[0].path, parse_quantization(parts[0].path), parts))

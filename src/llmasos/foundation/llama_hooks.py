@@ -57,16 +57,18 @@ def route_llama_logs() -> None:
     import llama_cpp
 
     def forward(level: int, text: bytes, _data: Any) -> None:
-        _LLAMA_LOG.log(_LOG_LEVELS.get(level, logging.DEBUG), "%s",
-                       text.decode("utf-8", "replace").rstrip())
+        _LLAMA_LOG.log(
+            _LOG_LEVELS.get(level, logging.DEBUG), "%s", text.decode("utf-8", "replace").rstrip()
+        )
 
     _log_router = llama_cpp.llama_log_callback(forward)
     llama_cpp.llama_log_set(_log_router, ctypes.c_void_p(0))
 
 
 @contextmanager
-def model_params(progress: Callable[[float], None] | None = None, *,
-                 extra_bufts: bool = True) -> Iterator[None]:
+def model_params(
+    progress: Callable[[float], None] | None = None, *, extra_bufts: bool = True
+) -> Iterator[None]:
     """Set the llama.cpp model parameters ``Llama()`` has no argument for, for one load.
 
     ``Llama()`` builds its model parameters from ``llama_model_default_params()``, so

@@ -101,9 +101,14 @@ def _describe(path: Path, base: InstalledModel) -> InstalledModel:
         info = read_model_info(path)
     except ModelFileError as exc:
         return replace(base, problem=str(exc))
-    return replace(base, architecture=info.architecture, quantization=info.quantization,
-                   parameter_count=info.parameter_count, context_length=info.context_length,
-                   problem=None)
+    return replace(
+        base,
+        architecture=info.architecture,
+        quantization=info.quantization,
+        parameter_count=info.parameter_count,
+        context_length=info.context_length,
+        problem=None,
+    )
 
 
 def _to_json(model: InstalledModel) -> dict[str, Any]:
@@ -159,8 +164,11 @@ class ModelStore:
 
     def _save(self, models: dict[str, InstalledModel], default: str | None) -> None:
         self.index_path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"version": INDEX_VERSION, "default": default,
-                "models": [_to_json(m) for m in sorted(models.values(), key=lambda m: m.name)]}
+        data = {
+            "version": INDEX_VERSION,
+            "default": default,
+            "models": [_to_json(m) for m in sorted(models.values(), key=lambda m: m.name)],
+        }
         tmp = self.index_path.with_name(self.index_path.name + ".tmp")
         try:
             tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -168,19 +176,25 @@ class ModelStore:
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-                raise DiskFullError(f"Cannot save the model list in {self.index_path.parent}: "
-                                    "the disk is full. Free some space and try again.") from exc
-            raise ModelStoreError(f"Cannot save the model list at {self.index_path} "
-                                  f"({exc.strerror or exc}). Check the folder's permissions.") \
-                from exc
+                raise DiskFullError(
+                    f"Cannot save the model list in {self.index_path.parent}: "
+                    "the disk is full. Free some space and try again."
+                ) from exc
+            raise ModelStoreError(
+                f"Cannot save the model list at {self.index_path} "
+                f"({exc.strerror or exc}). Check the folder's permissions."
+            ) from exc
 
     # -- folder scan ------------------------------------------------------------------------
     def _on_disk(self) -> dict[str, tuple[Path, tuple[str, ...]]]:
         """Model files in the folder: name → (first file, further part names)."""
         if not self.folder.is_dir():
             return {}
-        files = sorted(p for p in self.folder.iterdir() if p.suffix.lower() == ".gguf"
-                       and p.is_file() and not p.name.startswith("."))
+        files = sorted(
+            p
+            for p in self.folder.iterdir()
+            if p.suffix.lower() == ".gguf" and p.is_file() and not p.name.startswith(".")
+        )
         found: dict[str, tuple[Path, tuple[str, ...]]] = {}
         by_name = {p.name for p in files}
         for p in files:
@@ -283,8 +297,10 @@ class ModelStore:
         read_model_info(source)  # raises a ModelFileError subclass with a helpful message
         target = self.folder / source.name
         if target.exists() or target.is_symlink():
-            raise ModelExistsError(f"A model called '{source.name}' is already installed. "
-                                   "Remove it first, or rename the file you are importing.")
+            raise ModelExistsError(
+                f"A model called '{source.name}' is already installed. "
+                "Remove it first, or rename the file you are importing."
+            )
         self.folder.mkdir(parents=True, exist_ok=True)
         sha = self._place(source, target, mode)
         return self.register(target, source=f"import:{source}", sha256=sha)
@@ -305,8 +321,10 @@ class ModelStore:
             os.replace(tmp, target)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            raise LLMasOSError(f"Copying {source} into {self.folder} failed ({exc}). Check "
-                               "free space and permissions.") from exc
+            raise LLMasOSError(
+                f"Copying {source} into {self.folder} failed ({exc}). Check "
+                "free space and permissions."
+            ) from exc
         return sha
 
     def remove(self, name: str) -> InstalledModel:

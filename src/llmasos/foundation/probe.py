@@ -76,13 +76,14 @@ def fallbacks(settings: ResolvedSettings) -> tuple[RunConfig, ...]:
 def notice_for(config: RunConfig) -> str | None:
     """The one plain line that says what LLMasOS turned off, or None."""
     if not config.gpu:
-        return ("llama.cpp crashes with this model on the GPU; LLMasOS runs it on the CPU "
-                "(slower).")
+        return "llama.cpp crashes with this model on the GPU; LLMasOS runs it on the CPU (slower)."
     if not config.extra_bufts:
         if hardware.cpu_has_amx():
             return "llama.cpp's AMX acceleration crashes on this CPU; LLMasOS runs without it."
-        return ("llama.cpp's repacked CPU weights crash with this model on this CPU; "
-                "LLMasOS runs without them.")
+        return (
+            "llama.cpp's repacked CPU weights crash with this model on this CPU; "
+            "LLMasOS runs without them."
+        )
     return None
 
 
@@ -93,9 +94,11 @@ def cache_key(path: Path, settings: ResolvedSettings) -> str:
         st = resolved.stat()
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise ModelFileNotFound(f"No model file at {path}. Check the path.") from exc
-    return (f"{resolved}|{st.st_size}|{st.st_mtime_ns}|llama_cpp {_llama_version()}"
-            f"|{'gpu' if hardware.has_gpu_backend() else 'cpu'}|{hardware.cpu_signature()}"
-            f"|{settings.key()}")
+    return (
+        f"{resolved}|{st.st_size}|{st.st_mtime_ns}|llama_cpp {_llama_version()}"
+        f"|{'gpu' if hardware.has_gpu_backend() else 'cpu'}|{hardware.cpu_signature()}"
+        f"|{settings.key()}"
+    )
 
 
 def _llama_version() -> str:
@@ -118,13 +121,15 @@ def cached(path: Path, settings: ResolvedSettings) -> Verdict | None:
         return None
     if found.get("crashed"):
         raise ModelFileInvalid(str(found["crashed"]))
-    config = RunConfig(extra_bufts=bool(found.get("extra_bufts", True)),
-                       gpu=bool(found.get("gpu", True)))
+    config = RunConfig(
+        extra_bufts=bool(found.get("extra_bufts", True)), gpu=bool(found.get("gpu", True))
+    )
     return Verdict(config, notice_for(config))
 
 
-def probe(path: str | os.PathLike[str], settings: ResolvedSettings, *,
-          timeout: float | None = None) -> Verdict:
+def probe(
+    path: str | os.PathLike[str], settings: ResolvedSettings, *, timeout: float | None = None
+) -> Verdict:
     """Find a configuration under which llama.cpp runs ``path``; remember it.
 
     Args:
@@ -150,8 +155,13 @@ def probe(path: str | os.PathLike[str], settings: ResolvedSettings, *,
             ProbeCache().put(key, {"extra_bufts": config.extra_bufts, "gpu": config.gpu})
             notice = notice_for(config)
             if notice:
-                log.warning("%s (%s: %s with %s)", notice, file_path.name,
-                            "; ".join(crashes), FULL.describe())
+                log.warning(
+                    "%s (%s: %s with %s)",
+                    notice,
+                    file_path.name,
+                    "; ".join(crashes),
+                    FULL.describe(),
+                )
             return Verdict(config, notice, probed=True)
         crashes.append(f"{crash} with {config.describe()}")
         log.warning("llama.cpp died (%s) running %s with %s", crash, file_path, config.describe())
@@ -160,9 +170,11 @@ def probe(path: str | os.PathLike[str], settings: ResolvedSettings, *,
             f"llama.cpp took more than {limit:g} s to run {file_path}. The disk may be "
             "very slow or the file damaged; try again, or pick another model."
         )
-    message = (f"llama.cpp crashed running {file_path} ({'; '.join(crashes)}); the file is "
-               "damaged, has impossible settings, or is made for a newer llama.cpp. Download "
-               "it again or try another model.")
+    message = (
+        f"llama.cpp crashed running {file_path} ({'; '.join(crashes)}); the file is "
+        "damaged, has impossible settings, or is made for a newer llama.cpp. Download "
+        "it again or try another model."
+    )
     ProbeCache().put(key, {"crashed": message})  # the same file, llama.cpp and CPU: no retry
     raise ModelFileInvalid(message)
 
@@ -185,15 +197,17 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _run_child(path: Path, settings: ResolvedSettings, config: RunConfig,
-               timeout: float) -> str | None:
+def _run_child(
+    path: Path, settings: ResolvedSettings, config: RunConfig, timeout: float
+) -> str | None:
     """Run one child; None when the model ran, or how it died ("SIGSEGV", "timed out …").
 
     Raises:
         ModelLoadError: llama.cpp refused the file (no other configuration would help).
     """
-    plan = json.dumps({"settings": settings.to_json(), "extra_bufts": config.extra_bufts,
-                       "gpu": config.gpu})
+    plan = json.dumps(
+        {"settings": settings.to_json(), "extra_bufts": config.extra_bufts, "gpu": config.gpu}
+    )
     command = [sys.executable, "-m", __name__, str(path), "--plan", plan]
     started = time.monotonic()
     try:
@@ -253,8 +267,11 @@ def _pick_reason(logged: list[tuple[int, str]], fallback: str) -> str:
 def _crash_hook(config: RunConfig) -> None:
     """Die as llama.cpp would on an AMX CPU, when a test asks for it."""
     wanted = {w.strip() for w in os.environ.get(CRASH_HOOK_ENV, "").split(",") if w.strip()}
-    if ("always" in wanted or ("extra_bufts" in wanted and config.extra_bufts)
-            or ("gpu" in wanted and config.gpu)):
+    if (
+        "always" in wanted
+        or ("extra_bufts" in wanted and config.extra_bufts)
+        or ("gpu" in wanted and config.gpu)
+    ):
         os.kill(os.getpid(), signal.SIGSEGV)
 
 

@@ -47,8 +47,9 @@ class ProbeCache:
         """Remember ``verdict`` under ``key``, replacing the file atomically."""
         entries = self.load()
         entries[key] = {**verdict, "t": time.time()}
-        newest = dict(sorted(entries.items(), key=lambda kv: float(kv[1].get("t", 0)))
-                      [-_MAX_ENTRIES:])
+        newest = dict(
+            sorted(entries.items(), key=lambda kv: float(kv[1].get("t", 0)))[-_MAX_ENTRIES:]
+        )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".probe-", suffix=".tmp", dir=self.path.parent)

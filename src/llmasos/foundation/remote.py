@@ -75,11 +75,26 @@ def _reported_ctx(entry: dict[str, Any]) -> int | None:
 def remote_model_info(model: str, n_ctx: int | None) -> ModelInfo:
     """A :class:`ModelInfo` describing a remote model (architecture ``"remote"``)."""
     return ModelInfo(
-        path=Path(model), file_size=0, gguf_version=0, architecture="remote", name=model,
-        size_label=None, parameter_count=None, file_type=None, quantization="remote",
-        context_length=n_ctx, block_count=None, embedding_length=None, head_count=None,
-        head_count_kv=None, vocab_size=None, tokenizer_model=None, chat_template=None,
-        bos_token=None, eos_token=None, tensor_count=0,
+        path=Path(model),
+        file_size=0,
+        gguf_version=0,
+        architecture="remote",
+        name=model,
+        size_label=None,
+        parameter_count=None,
+        file_type=None,
+        quantization="remote",
+        context_length=n_ctx,
+        block_count=None,
+        embedding_length=None,
+        head_count=None,
+        head_count_kv=None,
+        vocab_size=None,
+        tokenizer_model=None,
+        chat_template=None,
+        bos_token=None,
+        eos_token=None,
+        tensor_count=0,
     )
 
 
@@ -90,9 +105,16 @@ class RemoteEngine:
     through a :class:`CancelToken`.
     """
 
-    def __init__(self, url: str, api_key: str = "", *, connect_timeout_s: float = 10.0,
-                 read_timeout_s: float = 300.0, default_n_ctx: int = DEFAULT_N_CTX,
-                 send_llama_params: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        api_key: str = "",
+        *,
+        connect_timeout_s: float = 10.0,
+        read_timeout_s: float = 300.0,
+        default_n_ctx: int = DEFAULT_N_CTX,
+        send_llama_params: bool = False,
+    ) -> None:
         """Prepare a client for ``url`` (``http://host:port`` or ``…/v1``); nothing connects yet.
 
         Args:
@@ -104,8 +126,9 @@ class RemoteEngine:
             send_llama_params: also send llama.cpp's ``top_k``, ``min_p`` and
                 ``repeat_penalty`` (strict servers such as OpenAI's reject them).
         """
-        self.http = HttpClient(url, api_key, connect_timeout_s=connect_timeout_s,
-                               read_timeout_s=read_timeout_s)
+        self.http = HttpClient(
+            url, api_key, connect_timeout_s=connect_timeout_s, read_timeout_s=read_timeout_s
+        )
         self.default_n_ctx = default_n_ctx
         self.send_llama_params = send_llama_params
         self._info: ModelInfo | None = None
@@ -150,15 +173,17 @@ class RemoteEngine:
         if not isinstance(entries, list):
             raise RemoteProtocolError(
                 f"{self.url}/models did not return an OpenAI model list. Check the address: "
-                "it should be an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1.")
+                "it should be an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1."
+            )
         return [e for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)]
 
     def model_names(self) -> list[str]:
         """The ids of the models the server offers."""
         return [str(e["id"]) for e in self.list_models()]
 
-    def load(self, model: str | os.PathLike[str] = "", settings: object = None,
-             progress: object = None) -> ModelInfo:
+    def load(
+        self, model: str | os.PathLike[str] = "", settings: object = None, progress: object = None
+    ) -> ModelInfo:
         """Choose ``model`` on the server (its first model when empty) and check it exists.
 
         ``settings`` and ``progress`` are accepted for the kernel's sake and ignored:
@@ -174,19 +199,27 @@ class RemoteEngine:
         entries = self.list_models()
         names = [str(e["id"]) for e in entries]
         if not wanted and not names:
-            raise RemoteModelNotFound(f"The server at {self.url} lists no models. Load one "
-                                      "there first, or name one with --remote-model.")
+            raise RemoteModelNotFound(
+                f"The server at {self.url} lists no models. Load one "
+                "there first, or name one with --remote-model."
+            )
         chosen = wanted or names[0]
         entry = next((e for e in entries if e["id"] == chosen), None)
         if entry is None:
             shown = ", ".join(names[:10]) or "none"
-            raise RemoteModelNotFound(f"The server at {self.url} has no model '{chosen}'. "
-                                      f"It serves: {shown}.")
+            raise RemoteModelNotFound(
+                f"The server at {self.url} has no model '{chosen}'. It serves: {shown}."
+            )
         reported = _reported_ctx(entry)
         self._model, self._n_ctx = chosen, reported or self.default_n_ctx
         self._info = remote_model_info(chosen, reported)
-        log.info("Using remote model %s at %s (context %d%s)", chosen, self.url, self._n_ctx,
-                 "" if reported else ", assumed")
+        log.info(
+            "Using remote model %s at %s (context %d%s)",
+            chosen,
+            self.url,
+            self._n_ctx,
+            "" if reported else ", assumed",
+        )
         return self._info
 
     def close(self) -> None:
@@ -195,8 +228,7 @@ class RemoteEngine:
 
     def _require(self) -> None:
         if self._info is None:
-            raise NoModelLoaded("No remote model is chosen. Pick one of the server's models "
-                                "first.")
+            raise NoModelLoaded("No remote model is chosen. Pick one of the server's models first.")
 
     # -- tokens (estimates) --------------------------------------------------------
     def tokenize(self, text: str, *, special: bool = False, add_bos: bool = False) -> list[int]:
@@ -208,30 +240,44 @@ class RemoteEngine:
         return sum(estimate_tokens(m.content) + MESSAGE_OVERHEAD_TOKENS for m in messages)
 
     # -- generation ---------------------------------------------------------------
-    def chat(self, messages: Sequence[ChatMessage], params: SamplingParams | None = None,
-             cancel: CancelToken | None = None) -> RemoteGeneration:
+    def chat(
+        self,
+        messages: Sequence[ChatMessage],
+        params: SamplingParams | None = None,
+        cancel: CancelToken | None = None,
+    ) -> RemoteGeneration:
         """Stream an assistant reply to ``messages`` from the server."""
         self._require()
         payload = self._payload(params or SamplingParams())
         payload["messages"] = [{"role": m.role, "content": m.content} for m in messages]
-        return RemoteGeneration(self, "/chat/completions", payload, cancel or CancelToken(),
-                                self.count_chat_tokens(messages))
+        return RemoteGeneration(
+            self,
+            "/chat/completions",
+            payload,
+            cancel or CancelToken(),
+            self.count_chat_tokens(messages),
+        )
 
-    def complete(self, prompt: str, params: SamplingParams | None = None,
-                 cancel: CancelToken | None = None) -> RemoteGeneration:
+    def complete(
+        self, prompt: str, params: SamplingParams | None = None, cancel: CancelToken | None = None
+    ) -> RemoteGeneration:
         """Stream a plain-text continuation of ``prompt`` from the server."""
         self._require()
         if not prompt:
             raise ValueError("The prompt is empty.")
         payload = self._payload(params or SamplingParams())
         payload["prompt"] = prompt
-        return RemoteGeneration(self, "/completions", payload, cancel or CancelToken(),
-                                estimate_tokens(prompt))
+        return RemoteGeneration(
+            self, "/completions", payload, cancel or CancelToken(), estimate_tokens(prompt)
+        )
 
     def _payload(self, params: SamplingParams) -> dict[str, Any]:
         payload: dict[str, Any] = {
-            "model": self._model, "stream": True, "stream_options": {"include_usage": True},
-            "max_tokens": params.max_tokens, "temperature": params.temperature,
+            "model": self._model,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+            "max_tokens": params.max_tokens,
+            "temperature": params.temperature,
             "top_p": params.top_p,
         }
         if params.seed is not None:
@@ -239,8 +285,9 @@ class RemoteEngine:
         if params.stop:
             payload["stop"] = list(params.stop)
         if self.send_llama_params:
-            payload.update(top_k=params.top_k, min_p=params.min_p,
-                           repeat_penalty=params.repeat_penalty)
+            payload.update(
+                top_k=params.top_k, min_p=params.min_p, repeat_penalty=params.repeat_penalty
+            )
         return payload
 
 
@@ -252,16 +299,21 @@ class RemoteGeneration(TextStream):
     ``"cancelled"``.
     """
 
-    def __init__(self, engine: RemoteEngine, endpoint: str, payload: dict[str, Any],
-                 cancel: CancelToken, prompt_estimate: int) -> None:
+    def __init__(
+        self,
+        engine: RemoteEngine,
+        endpoint: str,
+        payload: dict[str, Any],
+        cancel: CancelToken,
+        prompt_estimate: int,
+    ) -> None:
         self._engine = engine
         self._cancel = cancel
         self.stats = None
         self.usage_reported = False  # True when the token counts came from the server
         self._it = self._run(endpoint, payload, prompt_estimate)
 
-    def _run(self, endpoint: str, payload: dict[str, Any], prompt_estimate: int
-             ) -> Iterator[str]:
+    def _run(self, endpoint: str, payload: dict[str, Any], prompt_estimate: int) -> Iterator[str]:
         t0 = time.perf_counter()
         chat = endpoint == "/chat/completions"
         state = _StreamTally()
@@ -286,7 +338,9 @@ class RemoteGeneration(TextStream):
         if finish != FINISH_CANCELLED and not state.finish and not stream.done:
             raise RemoteStreamBroken(
                 f"The server at {self._engine.url} closed the stream before the answer "
-                "ended; the text that arrived is kept. Try again.", partial=state.text)
+                "ended; the text that arrived is kept. Try again.",
+                partial=state.text,
+            )
 
 
 def _with_partial(exc: RemoteStreamBroken | RemoteTimeout, partial: str) -> Exception:
@@ -336,8 +390,9 @@ class _StreamTally:
         self.parts.append(piece)
         return piece
 
-    def stats(self, t0: float, prompt_estimate: int, finish: str,
-              engine: RemoteEngine) -> GenerationStats:
+    def stats(
+        self, t0: float, prompt_estimate: int, finish: str, engine: RemoteEngine
+    ) -> GenerationStats:
         usage = self.usage or {}
         prompt = usage.get("prompt_tokens")
         completion = usage.get("completion_tokens")

@@ -74,12 +74,20 @@ def _server_message(body: bytes) -> str:
 class HttpClient:
     """Requests to one OpenAI-compatible API base address (``…/v1``)."""
 
-    def __init__(self, url: str, api_key: str = "", *, connect_timeout_s: float = 10.0,
-                 read_timeout_s: float = 300.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        api_key: str = "",
+        *,
+        connect_timeout_s: float = 10.0,
+        read_timeout_s: float = 300.0,
+    ) -> None:
         parts = urlsplit(url.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise SettingsError(f"The remote engine address must start with http:// or "
-                                f"https://, e.g. http://127.0.0.1:8080/v1; got {url!r}.")
+            raise SettingsError(
+                f"The remote engine address must start with http:// or "
+                f"https://, e.g. http://127.0.0.1:8080/v1; got {url!r}."
+            )
         path = parts.path.rstrip("/")
         if not path.endswith("/v1"):
             path += "/v1"
@@ -108,17 +116,17 @@ class HttpClient:
         except ValueError as exc:
             raise RemoteProtocolError(
                 f"{self.base_url}{endpoint} did not answer with JSON. Check the address: it "
-                "should be an OpenAI-compatible server.") from exc
+                "should be an OpenAI-compatible server."
+            ) from exc
 
-    def stream(self, endpoint: str, payload: dict[str, Any],
-               cancel: CancelToken) -> SseStream:
+    def stream(self, endpoint: str, payload: dict[str, Any], cancel: CancelToken) -> SseStream:
         """POST ``payload`` to ``endpoint`` and return its event stream."""
         conn, resp = self.open("POST", endpoint, payload)
-        return SseStream(conn, resp, cancel, f"{self.base_url}{endpoint}",
-                         self.read_timeout_s)
+        return SseStream(conn, resp, cancel, f"{self.base_url}{endpoint}", self.read_timeout_s)
 
-    def open(self, method: str, endpoint: str, payload: dict[str, Any] | None
-             ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    def open(
+        self, method: str, endpoint: str, payload: dict[str, Any] | None
+    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
         """Send one request; return the connection and a successful (2xx) response.
 
         Raises:
@@ -149,53 +157,66 @@ class HttpClient:
             except (OSError, http.client.HTTPException):
                 detail = b""
             conn.close()
-            raise self.status_error(resp.status, detail, resp.getheader("Retry-After"),
-                                    payload)
+            raise self.status_error(resp.status, detail, resp.getheader("Retry-After"), payload)
         return conn, resp
 
     def _connection(self) -> http.client.HTTPConnection:
         if self.scheme == "https":
-            return http.client.HTTPSConnection(self.host, self.port,
-                                               timeout=self.connect_timeout_s,
-                                               context=ssl.create_default_context())
+            return http.client.HTTPSConnection(
+                self.host,
+                self.port,
+                timeout=self.connect_timeout_s,
+                context=ssl.create_default_context(),
+            )
         return http.client.HTTPConnection(self.host, self.port, timeout=self.connect_timeout_s)
 
     def _connect_failed(self, exc: BaseException) -> RemoteEngineError:
         if isinstance(exc, (TimeoutError, socket.timeout)):
-            return RemoteTimeout(f"The server at {self.base_url} did not answer within "
-                                 f"{self.read_timeout_s:g} s. It may be overloaded; try again "
-                                 "later.")
+            return RemoteTimeout(
+                f"The server at {self.base_url} did not answer within "
+                f"{self.read_timeout_s:g} s. It may be overloaded; try again "
+                "later."
+            )
         if isinstance(exc, ssl.SSLError):
-            return RemoteUnreachable(f"A secure connection to {self.base_url} failed ({exc}). "
-                                     "Check the address and the server's certificate.")
-        return RemoteUnreachable(f"Cannot reach the server at {self.base_url} ({exc}). Check "
-                                 "that it is running and the address is right.")
+            return RemoteUnreachable(
+                f"A secure connection to {self.base_url} failed ({exc}). "
+                "Check the address and the server's certificate."
+            )
+        return RemoteUnreachable(
+            f"Cannot reach the server at {self.base_url} ({exc}). Check "
+            "that it is running and the address is right."
+        )
 
     def _read_failed(self, exc: BaseException) -> RemoteEngineError:
         if isinstance(exc, (TimeoutError, socket.timeout)):
             return self._connect_failed(exc)
-        return RemoteProtocolError(f"The answer from {self.base_url} broke off ({exc}). "
-                                   "Try again.")
+        return RemoteProtocolError(f"The answer from {self.base_url} broke off ({exc}). Try again.")
 
-    def status_error(self, status: int, body: bytes, retry_after: str | None,
-                     payload: dict[str, Any] | None) -> RemoteEngineError:
+    def status_error(
+        self, status: int, body: bytes, retry_after: str | None, payload: dict[str, Any] | None
+    ) -> RemoteEngineError:
         """The typed error for an HTTP error ``status`` (public for tests)."""
         said = _server_message(body)
         said = f": {said}" if said else ""
         where = f"The server at {self.base_url}"
         if status in (401, 403):
-            return RemoteAuthError(f"{where} refused the API key (HTTP {status}{said}). Check "
-                                   "the key (--remote-key, or Settings → Remote engine).")
+            return RemoteAuthError(
+                f"{where} refused the API key (HTTP {status}{said}). Check "
+                "the key (--remote-key, or Settings → Remote engine)."
+            )
         if status == 404:
             model = payload.get("model") if payload else None
             what = f"has no model '{model}'" if model else "has no such endpoint"
-            return RemoteModelNotFound(f"{where} {what} (HTTP 404{said}). Pick one of the "
-                                       "models it lists, or check the address.")
+            return RemoteModelNotFound(
+                f"{where} {what} (HTTP 404{said}). Pick one of the "
+                "models it lists, or check the address."
+            )
         if status == 429:
             wait = parse_retry_after(retry_after)
             hint = f"try again in {wait:.0f} s" if wait is not None else "try again later"
-            return RemoteRateLimited(f"{where} is limiting requests (HTTP 429{said}); {hint}.",
-                                     retry_after_s=wait)
+            return RemoteRateLimited(
+                f"{where} is limiting requests (HTTP 429{said}); {hint}.", retry_after_s=wait
+            )
         if status in (408, 504):
             return RemoteTimeout(f"{where} timed out (HTTP {status}{said}). Try again later.")
         return RemoteProtocolError(f"{where} answered HTTP {status}{said}.")
@@ -208,15 +229,22 @@ class SseStream(Iterator[dict[str, Any]]):
     socket down; iteration then ends quietly. Call :meth:`close` when finished.
     """
 
-    def __init__(self, conn: http.client.HTTPConnection, resp: http.client.HTTPResponse,
-                 cancel: CancelToken, url: str, read_timeout_s: float) -> None:
+    def __init__(
+        self,
+        conn: http.client.HTTPConnection,
+        resp: http.client.HTTPResponse,
+        cancel: CancelToken,
+        url: str,
+        read_timeout_s: float,
+    ) -> None:
         self._conn, self._resp, self._cancel = conn, resp, cancel
         self._url, self._timeout = url, read_timeout_s
         self.done = False
         self.received = False  # any event arrived
         self._stop = threading.Event()
-        self._watcher = threading.Thread(target=self._watch, name="llmasos-remote-cancel",
-                                         daemon=True)
+        self._watcher = threading.Thread(
+            target=self._watch, name="llmasos-remote-cancel", daemon=True
+        )
         self._watcher.start()
         self._events = self._read()
 
@@ -268,22 +296,30 @@ class SseStream(Iterator[dict[str, Any]]):
         try:
             event = json.loads(data)
         except ValueError as exc:
-            raise RemoteProtocolError(f"{self._url} sent an event that is not JSON: "
-                                      f"{data[:80]!r}.") from exc
+            raise RemoteProtocolError(
+                f"{self._url} sent an event that is not JSON: {data[:80]!r}."
+            ) from exc
         if not isinstance(event, dict):
             return None
         if "error" in event:
-            raise RemoteStreamBroken(f"{self._url} reported an error mid-answer: "
-                                     f"{_server_message(data.encode())}", partial="")
+            raise RemoteStreamBroken(
+                f"{self._url} reported an error mid-answer: {_server_message(data.encode())}",
+                partial="",
+            )
         return event
 
     def _broken(self, exc: BaseException) -> RemoteEngineError:
         if isinstance(exc, (TimeoutError, socket.timeout)):
             if not self.received:
-                return RemoteTimeout(f"The server at {self._url} sent nothing for "
-                                     f"{self._timeout:g} s. It may be overloaded; try again.")
+                return RemoteTimeout(
+                    f"The server at {self._url} sent nothing for "
+                    f"{self._timeout:g} s. It may be overloaded; try again."
+                )
             why = f"nothing arrived for {self._timeout:g} s"
         else:
             why = str(exc) or type(exc).__name__
-        return RemoteStreamBroken(f"The stream from {self._url} broke off midway ({why}); "
-                                  "the text that arrived is kept. Try again.", partial="")
+        return RemoteStreamBroken(
+            f"The stream from {self._url} broke off midway ({why}); "
+            "the text that arrived is kept. Try again.",
+            partial="",
+        )

@@ -57,17 +57,24 @@ class ResolvedSettings:
 
     def key(self) -> str:
         """The part of a probe cache key that depends on the settings."""
-        return (f"ctx{self.n_ctx}|t{self.n_threads}|b{self.n_batch}|ngl{self.n_gpu_layers}"
-                f"|fa{int(self.flash_attn)}|pl{self.prompt_lookup}")
+        return (
+            f"ctx{self.n_ctx}|t{self.n_threads}|b{self.n_batch}|ngl{self.n_gpu_layers}"
+            f"|fa{int(self.flash_attn)}|pl{self.prompt_lookup}"
+        )
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ResolvedSettings:
-        return cls(int(data["n_ctx"]), int(data["n_threads"]), int(data["n_batch"]),
-                   int(data["n_gpu_layers"]), bool(data["flash_attn"]),
-                   int(data["prompt_lookup"]))
+        return cls(
+            int(data["n_ctx"]),
+            int(data["n_threads"]),
+            int(data["n_batch"]),
+            int(data["n_gpu_layers"]),
+            bool(data["flash_attn"]),
+            int(data["prompt_lookup"]),
+        )
 
 
 def resolve(settings: EngineSettings, context_length: int | None) -> ResolvedSettings:
@@ -75,9 +82,12 @@ def resolve(settings: EngineSettings, context_length: int | None) -> ResolvedSet
     n_ctx = min(settings.n_ctx, context_length) if context_length else settings.n_ctx
     threads = settings.n_threads or hardware.default_threads()
     return ResolvedSettings(
-        n_ctx=n_ctx, n_threads=threads, n_batch=min(settings.n_batch, n_ctx),
+        n_ctx=n_ctx,
+        n_threads=threads,
+        n_batch=min(settings.n_batch, n_ctx),
         n_gpu_layers=resolve_gpu_layers(settings.n_gpu_layers),
-        flash_attn=settings.flash_attn, prompt_lookup=settings.prompt_lookup,
+        flash_attn=settings.flash_attn,
+        prompt_lookup=settings.prompt_lookup,
     )
 
 
@@ -92,10 +102,14 @@ def llama_kwargs(path: Path, settings: ResolvedSettings, config: RunConfig) -> d
     """The keyword arguments of ``llama_cpp.Llama`` for ``path`` (imports llama_cpp's
     prompt-lookup drafter when asked for). Load inside ``model_params(extra_bufts=…)``."""
     kwargs: dict[str, Any] = dict(
-        model_path=str(path), n_ctx=settings.n_ctx, n_batch=settings.n_batch,
-        n_threads=settings.n_threads, n_threads_batch=settings.n_threads,
+        model_path=str(path),
+        n_ctx=settings.n_ctx,
+        n_batch=settings.n_batch,
+        n_threads=settings.n_threads,
+        n_threads_batch=settings.n_threads,
         n_gpu_layers=settings.n_gpu_layers if config.gpu else 0,
-        flash_attn=settings.flash_attn, verbose=False,
+        flash_attn=settings.flash_attn,
+        verbose=False,
     )
     if settings.prompt_lookup > 0:
         # Drafts continuations by matching the prompt's n-grams; llama.cpp verifies
@@ -107,5 +121,12 @@ def llama_kwargs(path: Path, settings: ResolvedSettings, config: RunConfig) -> d
     return kwargs
 
 
-__all__ = ["FULL", "ResolvedSettings", "RunConfig", "llama_kwargs", "resolve",
-           "resolve_gpu_layers", "safe_default"]
+__all__ = [
+    "FULL",
+    "ResolvedSettings",
+    "RunConfig",
+    "llama_kwargs",
+    "resolve",
+    "resolve_gpu_layers",
+    "safe_default",
+]

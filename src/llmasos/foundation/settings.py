@@ -148,8 +148,12 @@ def needs_model_reload(old: AppSettings, new: AppSettings) -> bool:
 
 
 _GROUPS: dict[str, type[Any]] = {
-    "engine": EngineConfig, "sampling": SamplingConfig, "ui": UiConfig, "hub": HubConfig,
-    "api": ApiConfig, "remote": RemoteConfig,
+    "engine": EngineConfig,
+    "sampling": SamplingConfig,
+    "ui": UiConfig,
+    "hub": HubConfig,
+    "api": ApiConfig,
+    "remote": RemoteConfig,
 }
 _SECRETS = frozenset({"hub.token", "api.api_key", "remote.key"})
 
@@ -170,6 +174,7 @@ def _check(key: str, value: Any) -> str | None:
 
 
 # --- reading a JSON value back into a typed field ----------------------------------------
+
 
 def _coerce(hint: Any, value: Any) -> tuple[bool, Any]:
     """Return (ok, value converted to ``hint``) for a value read from JSON."""
@@ -225,9 +230,11 @@ def _read_group(cls: type[Any], name: str, raw: Any, warnings: list[str]) -> Any
         return default
     hints = get_type_hints(cls)
     values = {
-        f.name: _read_field(f"{name}.{f.name}", hints[f.name], raw[f.name],
-                            getattr(default, f.name), warnings)
-        for f in fields(cls) if f.name in raw
+        f.name: _read_field(
+            f"{name}.{f.name}", hints[f.name], raw[f.name], getattr(default, f.name), warnings
+        )
+        for f in fields(cls)
+        if f.name in raw
     }
     return cls(**values)
 
@@ -239,13 +246,15 @@ def settings_from_dict(data: Mapping[str, Any]) -> tuple[AppSettings, list[str]]
         The settings and one warning per value that was replaced by its default.
     """
     warnings: list[str] = []
-    groups = {name: _read_group(cls, name, data.get(name), warnings)
-              for name, cls in _GROUPS.items()}
+    groups = {
+        name: _read_group(cls, name, data.get(name), warnings) for name, cls in _GROUPS.items()
+    }
     hints = get_type_hints(AppSettings)
     defaults = AppSettings()
     extra = {
         name: _read_field(name, hints[name], data[name], getattr(defaults, name), warnings)
-        for name in ("default_model", "open_windows") if name in data
+        for name in ("default_model", "open_windows")
+        if name in data
     }
     return AppSettings(**groups, **extra), warnings
 
@@ -299,7 +308,8 @@ class SettingsStore:
         if not problems:
             return settings, None
         warning = f"Some settings in {self.path} were invalid and were reset:\n" + "\n".join(
-            problems)
+            problems
+        )
         log.warning("%s", warning)
         return settings, warning
 
@@ -327,8 +337,9 @@ class SettingsStore:
         settings.validate()
         text = json.dumps(settings_to_dict(settings), indent=2, ensure_ascii=False) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.",
-                                   suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(
+            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+        )
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(text)
@@ -353,10 +364,14 @@ class SettingsStore:
         try:
             os.replace(self.path, backup)
         except OSError as exc:
-            warning = (f"Your settings file {self.path} was ignored because {why}, and it "
-                       f"could not be moved aside ({exc}). Default settings are in use.")
+            warning = (
+                f"Your settings file {self.path} was ignored because {why}, and it "
+                f"could not be moved aside ({exc}). Default settings are in use."
+            )
         else:
-            warning = (f"Your settings file was ignored because {why}. It was kept as "
-                       f"{backup}; default settings are in use.")
+            warning = (
+                f"Your settings file was ignored because {why}. It was kept as "
+                f"{backup}; default settings are in use."
+            )
         log.warning("%s", warning)
         return warning

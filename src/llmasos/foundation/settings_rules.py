@@ -59,8 +59,10 @@ def _endpoint_rule(value: Any) -> str | None:
     if scheme not in ("http", "https") or not host:
         return f"{label} must be an http:// or https:// address; got {value!r}."
     if scheme == "http" and not is_loopback_host(host):
-        return (f"{label} must use https:// (plain http:// is allowed only for this computer, "
-                f"e.g. http://127.0.0.1:8080); got {value!r}.")
+        return (
+            f"{label} must use https:// (plain http:// is allowed only for this computer, "
+            f"e.g. http://127.0.0.1:8080); got {value!r}."
+        )
     return None
 
 
@@ -87,8 +89,10 @@ def _host_rule(value: Any) -> str | None:
     try:
         ipaddress.ip_address(value)
     except ValueError:
-        return (f"API server address (api.host) must be an IP address such as 127.0.0.1 or "
-                f"0.0.0.0, or localhost; got {value!r}.")
+        return (
+            f"API server address (api.host) must be an IP address such as 127.0.0.1 or "
+            f"0.0.0.0, or localhost; got {value!r}."
+        )
     return None
 
 
@@ -102,16 +106,20 @@ def _remote_url_rule(value: Any) -> str | None:
         scheme, host = "", None
     if scheme in ("http", "https") and host:
         return None
-    return (f"Remote engine address (remote.url) must be empty or an http:// or https:// "
-            f"address such as http://127.0.0.1:8080/v1; got {value!r}.")
+    return (
+        f"Remote engine address (remote.url) must be empty or an http:// or https:// "
+        f"address such as http://127.0.0.1:8080/v1; got {value!r}."
+    )
 
 
 def cross_problems(settings: AppSettings) -> list[str]:
     """Rules that involve two fields."""
     api = settings.api
     if not is_loopback_host(api.host) and not api.api_key:
-        return [f"The API server may listen on {api.host} (not only this computer) only with "
-                "an API key (api.api_key); set one or use 127.0.0.1."]
+        return [
+            f"The API server may listen on {api.host} (not only this computer) only with "
+            "an API key (api.api_key); set one or use 127.0.0.1."
+        ]
     return []
 
 
@@ -124,15 +132,13 @@ def _windows_rule(value: Any) -> str | None:
 RULES: dict[str, Rule] = {
     "engine.n_threads": _number_rule("Threads (engine.n_threads)", 1, 256, auto="Auto"),
     "engine.n_ctx": _number_rule("Context length (engine.n_ctx)", 256, 1_048_576),
-    "engine.n_gpu_layers": _number_rule("GPU layers (engine.n_gpu_layers)", -1, 1000,
-                                        auto="Auto"),
+    "engine.n_gpu_layers": _number_rule("GPU layers (engine.n_gpu_layers)", -1, 1000, auto="Auto"),
     "engine.n_batch": _number_rule("Batch size (engine.n_batch)", 1, 8192),
     "sampling.temperature": _number_rule("Temperature (sampling.temperature)", 0, 5),
     "sampling.top_p": _number_rule("Top-p (sampling.top_p)", 0, 1),
     "sampling.top_k": _number_rule("Top-k (sampling.top_k)", 0, 1000),
     "sampling.min_p": _number_rule("Min-p (sampling.min_p)", 0, 1),
-    "sampling.repeat_penalty": _number_rule("Repeat penalty (sampling.repeat_penalty)",
-                                            0.5, 2.5),
+    "sampling.repeat_penalty": _number_rule("Repeat penalty (sampling.repeat_penalty)", 0.5, 2.5),
     "sampling.seed": _number_rule("Seed (sampling.seed)", 0, SEED_MAX, auto="Random"),
     "sampling.max_tokens": _number_rule("Max tokens (sampling.max_tokens)", 1, 131_072),
     "ui.theme": _choice_rule("Theme (ui.theme)", THEMES),

@@ -117,8 +117,9 @@ class Generation(TextStream):
     generation and keeps the model usable.
     """
 
-    def __init__(self, engine: Engine, prepared: Prepared, params: SamplingParams,
-                 cancel: CancelToken) -> None:
+    def __init__(
+        self, engine: Engine, prepared: Prepared, params: SamplingParams, cancel: CancelToken
+    ) -> None:
         self._engine = engine
         self._cancel = cancel
         self.stats = None
@@ -135,8 +136,13 @@ class Generation(TextStream):
         seed = params.seed if params.seed is not None else int.from_bytes(os.urandom(4), "little")
         llm.set_seed(seed)
         gen = llm.generate(
-            prep.tokens, top_k=params.top_k, top_p=params.top_p, min_p=params.min_p,
-            temp=params.temperature, repeat_penalty=params.repeat_penalty, reset=True,
+            prep.tokens,
+            top_k=params.top_k,
+            top_p=params.top_p,
+            min_p=params.min_p,
+            temp=params.temperature,
+            repeat_penalty=params.repeat_penalty,
+            reset=True,
         )
         try:
             for token in _guarded(gen, self._cancel):
@@ -185,5 +191,12 @@ def _guarded(gen: Iterator[int], cancel: CancelToken) -> Iterator[int]:
         yield token
 
 
-__all__ = ["FINISH_CANCELLED", "FINISH_LENGTH", "FINISH_STOP", "Generation", "GenerationStats",
-           "Prepared", "TextStream"]
+__all__ = [
+    "FINISH_CANCELLED",
+    "FINISH_LENGTH",
+    "FINISH_STOP",
+    "Generation",
+    "GenerationStats",
+    "Prepared",
+    "TextStream",
+]

@@ -158,26 +158,41 @@ class Kernel(QObject):
             return [r.id for r in sorted(self._queue)]
 
     # -- submitting ------------------------------------------------------------
-    def submit(self, job: JobFn, *, owner: str = "",
-               priority: Priority = Priority.INTERACTIVE) -> int:
+    def submit(
+        self, job: JobFn, *, owner: str = "", priority: Priority = Priority.INTERACTIVE
+    ) -> int:
         """Queue ``job`` to run on the worker thread; return its request id.
 
         ``job`` runs on the worker thread: it must not touch widgets.
         """
         return self._enqueue(self._run_job, owner, priority, job)
 
-    def chat(self, messages: Sequence[ChatMessage], params: SamplingParams | None = None, *,
-             owner: str = "", priority: Priority = Priority.INTERACTIVE) -> int:
+    def chat(
+        self,
+        messages: Sequence[ChatMessage],
+        params: SamplingParams | None = None,
+        *,
+        owner: str = "",
+        priority: Priority = Priority.INTERACTIVE,
+    ) -> int:
         """Queue an assistant reply to ``messages``."""
         msgs = tuple(messages)
-        return self.submit(lambda eng, cancel: eng.chat(msgs, params, cancel),
-                           owner=owner, priority=priority)
+        return self.submit(
+            lambda eng, cancel: eng.chat(msgs, params, cancel), owner=owner, priority=priority
+        )
 
-    def complete(self, prompt: str, params: SamplingParams | None = None, *,
-                 owner: str = "", priority: Priority = Priority.INTERACTIVE) -> int:
+    def complete(
+        self,
+        prompt: str,
+        params: SamplingParams | None = None,
+        *,
+        owner: str = "",
+        priority: Priority = Priority.INTERACTIVE,
+    ) -> int:
         """Queue a plain-text continuation of ``prompt``."""
-        return self.submit(lambda eng, cancel: eng.complete(prompt, params, cancel),
-                           owner=owner, priority=priority)
+        return self.submit(
+            lambda eng, cancel: eng.complete(prompt, params, cancel), owner=owner, priority=priority
+        )
 
     def load_model(self, path: str | Path, settings: EngineSettings | None = None) -> int:
         """Queue a model load; requests submitted after it run on the new model."""
@@ -226,8 +241,9 @@ class Kernel(QObject):
         self._run_config = getattr(self._engine(), "run_config", None) if info else None
         self._info = info
 
-    def _enqueue(self, run: Callable[[_Request], None], owner: str, priority: Priority,
-                 job: JobFn | None) -> int:
+    def _enqueue(
+        self, run: Callable[[_Request], None], owner: str, priority: Priority, job: JobFn | None
+    ) -> int:
         req = _Request(int(priority), next(self._seq), next(self._ids), owner, run, job)
         with self._cond:
             if self._stopping:
@@ -311,8 +327,11 @@ class Kernel(QObject):
             except Exception:  # a bug, not an expected failure: report it, keep serving
                 details = traceback.format_exc()
                 log.error("Unexpected error in request %d:\n%s", req.id, details)
-                self.failed.emit(req.id, "Something went wrong inside LLMasOS. The details "
-                                 "are in the log file; please report them.")
+                self.failed.emit(
+                    req.id,
+                    "Something went wrong inside LLMasOS. The details "
+                    "are in the log file; please report them.",
+                )
                 self.unexpected.emit(details)
             with self._cond:
                 self._running = None

@@ -47,8 +47,10 @@ log = logging.getLogger(__name__)
 
 SAVE_INTERVAL_S = 1.0
 CUT_SLACK = 0.75  # after a cut the prompt fills at most this share of the budget
-TITLE_REQUEST = ("Reply with only a short title (at most six words) for this conversation so "
-                 "far. No quotes, no punctuation at the end.")
+TITLE_REQUEST = (
+    "Reply with only a short title (at most six words) for this conversation so "
+    "far. No quotes, no punctuation at the end."
+)
 TITLE_PARAMS = SamplingParams(temperature=0.2, max_tokens=24, seed=7)
 
 
@@ -112,8 +114,7 @@ def clean_title(raw: str) -> str:
 class ChatService:
     """Chat turns for the conversations in ``store``."""
 
-    def __init__(self, store: ConversationStore, save_interval_s: float = SAVE_INTERVAL_S
-                 ) -> None:
+    def __init__(self, store: ConversationStore, save_interval_s: float = SAVE_INTERVAL_S) -> None:
         self.store = store
         self.save_interval_s = save_interval_s
 
@@ -135,8 +136,7 @@ class ChatService:
             return []
         return self.store.delete_messages_from(msgs[last_user + 1].id)
 
-    def prepare_edit(self, message_id: int, text: str) -> tuple[list[StoredMessage],
-                                                                 StoredMessage]:
+    def prepare_edit(self, message_id: int, text: str) -> tuple[list[StoredMessage], StoredMessage]:
         """Replace a user message and everything after it with ``text``.
 
         Returns the removed messages (for :meth:`undo`) and the new user message.
@@ -145,8 +145,9 @@ class ChatService:
         new = self.store.add_message(removed[0].conversation_id, "user", text)
         return removed, new
 
-    def undo(self, conversation_id: int, first_new_id: int | None,
-             removed: Sequence[StoredMessage]) -> None:
+    def undo(
+        self, conversation_id: int, first_new_id: int | None, removed: Sequence[StoredMessage]
+    ) -> None:
         """Drop messages from ``first_new_id`` on and put ``removed`` back."""
         if first_new_id is not None:
             msgs = [m for m in self.store.messages(conversation_id) if m.id >= first_new_id]
@@ -155,8 +156,13 @@ class ChatService:
         self.store.restore_messages(removed)
 
     # -- context ---------------------------------------------------------------------------
-    def plan(self, engine: Engine, conv: Conversation, messages: Sequence[StoredMessage],
-             params: SamplingParams) -> tuple[list[ChatMessage], ContextInfo]:
+    def plan(
+        self,
+        engine: Engine,
+        conv: Conversation,
+        messages: Sequence[StoredMessage],
+        params: SamplingParams,
+    ) -> tuple[list[ChatMessage], ContextInfo]:
         """The messages to send and how they fit; moves the cut when they overflow.
 
         Raises:
@@ -168,8 +174,14 @@ class ChatService:
         system = [ChatMessage("system", conv.system_prompt)] if conv.system_prompt else []
         usable = [m for m in messages if m.content or m.role == "user"]
         starts = [i for i, m in enumerate(usable) if m.role == "user"] or [0]
-        start = next((i for i in starts if conv.cut_message_id is not None
-                      and usable[i].id >= conv.cut_message_id), 0)
+        start = next(
+            (
+                i
+                for i in starts
+                if conv.cut_message_id is not None and usable[i].id >= conv.cut_message_id
+            ),
+            0,
+        )
 
         def count(i: int) -> int:
             return engine.count_chat_tokens(system + _chat(usable[i:]))
@@ -177,8 +189,7 @@ class ChatService:
         tokens = count(start)
         if tokens > budget:
             later = [i for i in starts if i > start]
-            start, tokens = self._cut(later, count, int(budget * CUT_SLACK), budget, n_ctx,
-                                      tokens)
+            start, tokens = self._cut(later, count, int(budget * CUT_SLACK), budget, n_ctx, tokens)
         cut_id = usable[start].id if start > 0 else None
         if cut_id != conv.cut_message_id:
             self.store.update(conv.id, cut_message_id=cut_id)
@@ -186,8 +197,14 @@ class ChatService:
         return system + _chat(usable[start:]), info
 
     @staticmethod
-    def _cut(starts: list[int], count: Callable[[int], int], target: int, budget: int,
-             n_ctx: int, whole: int) -> tuple[int, int]:
+    def _cut(
+        starts: list[int],
+        count: Callable[[int], int],
+        target: int,
+        budget: int,
+        n_ctx: int,
+        whole: int,
+    ) -> tuple[int, int]:
         """The earliest start whose prompt fits ``target`` (else ``budget``); binary search."""
         for limit in (target, budget):
             lo, hi, found = 0, len(starts) - 1, None
@@ -206,16 +223,25 @@ class ChatService:
             f"Your last message alone needs {last} tokens, but the model's context holds "
             f"{n_ctx} with {n_ctx - budget} kept for the answer. Shorten the message, lower "
             "the answer length, or raise the context length in Settings.",
-            prompt_tokens=last, n_ctx=n_ctx)
+            prompt_tokens=last,
+            n_ctx=n_ctx,
+        )
 
     # -- streams ---------------------------------------------------------------------------
-    def reply(self, engine: Engine, cancel: CancelToken, conversation_id: int,
-              params: SamplingParams) -> ReplyStream:
+    def reply(
+        self, engine: Engine, cancel: CancelToken, conversation_id: int, params: SamplingParams
+    ) -> ReplyStream:
         """Stream the assistant's answer to the conversation as it stands."""
         return ReplyStream(self, engine, cancel, conversation_id, params)
 
-    def turn(self, engine: Engine, conversation_id: int, text: str, params: SamplingParams,
-             cancel: CancelToken | None = None) -> ReplyStream:
+    def turn(
+        self,
+        engine: Engine,
+        conversation_id: int,
+        text: str,
+        params: SamplingParams,
+        cancel: CancelToken | None = None,
+    ) -> ReplyStream:
         """Store ``text`` as the person's message and stream the answer (command line)."""
         self.add_user_message(conversation_id, text)
         return self.reply(engine, cancel or CancelToken(), conversation_id, params)
@@ -223,11 +249,13 @@ class ChatService:
     def needs_title(self, conversation_id: int) -> bool:
         """True when the conversation still has an automatic title and a finished reply."""
         conv = self.store.get(conversation_id)
-        return conv.is_auto_title and any(m.role == "assistant" and m.status == DONE
-                                          for m in self.store.messages(conversation_id))
+        return conv.is_auto_title and any(
+            m.role == "assistant" and m.status == DONE for m in self.store.messages(conversation_id)
+        )
 
-    def generate_title(self, engine: Engine, cancel: CancelToken,
-                       conversation_id: int) -> Iterator[TitleChanged]:
+    def generate_title(
+        self, engine: Engine, cancel: CancelToken, conversation_id: int
+    ) -> Iterator[TitleChanged]:
         """Ask the model for a title from the first exchange; yield it once stored.
 
         The request is the conversation itself plus one more user message, so it
@@ -263,8 +291,14 @@ class ReplyStream(Iterator["str | ChatEvent"]):
     once the reply ended, as for :class:`~llmasos.foundation.engine.Generation`.
     """
 
-    def __init__(self, service: ChatService, engine: Engine, cancel: CancelToken,
-                 conversation_id: int, params: SamplingParams) -> None:
+    def __init__(
+        self,
+        service: ChatService,
+        engine: Engine,
+        cancel: CancelToken,
+        conversation_id: int,
+        params: SamplingParams,
+    ) -> None:
         self.stats: GenerationStats | None = None
         self._service, self._engine, self._cancel = service, engine, cancel
         self._it = self._run(conversation_id, params)
@@ -302,10 +336,18 @@ class ReplyStream(Iterator["str | ChatEvent"]):
         yield ReplyEnded(message, gen.stats)
 
 
-def _finished(message: StoredMessage, text: str, status: str,
-              stats: GenerationStats | None) -> StoredMessage:
+def _finished(
+    message: StoredMessage, text: str, status: str, stats: GenerationStats | None
+) -> StoredMessage:
     if stats is None:
         return replace(message, content=text, status=status)
-    return replace(message, content=text, status=status, prompt_tokens=stats.prompt_tokens,
-                   completion_tokens=stats.completion_tokens, tokens_per_s=stats.tokens_per_s,
-                   ttft_s=stats.ttft_s, model=stats.model)
+    return replace(
+        message,
+        content=text,
+        status=status,
+        prompt_tokens=stats.prompt_tokens,
+        completion_tokens=stats.completion_tokens,
+        tokens_per_s=stats.tokens_per_s,
+        ttft_s=stats.ttft_s,
+        model=stats.model,
+    )

@@ -30,8 +30,12 @@ def conversation_to_dict(conv: Conversation, messages: list[StoredMessage]) -> d
     """Plain JSON-ready data for a conversation and its messages."""
     data = asdict(conv)
     data["sampling"] = json.loads(sampling_to_json(conv.sampling) or "null")
-    return {"format": FORMAT, "version": VERSION, "conversation": data,
-            "messages": [asdict(m) for m in messages]}
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "conversation": data,
+        "messages": [asdict(m) for m in messages],
+    }
 
 
 def conversation_from_dict(data: Any) -> tuple[Conversation, list[StoredMessage]]:
@@ -43,16 +47,19 @@ def conversation_from_dict(data: Any) -> tuple[Conversation, list[StoredMessage]
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ConversationImportError(
             "This is not an LLMasOS conversation export (its 'format' is not "
-            f"'{FORMAT}'). Export the conversation from LLMasOS as JSON and import that file.")
+            f"'{FORMAT}'). Export the conversation from LLMasOS as JSON and import that file."
+        )
     if int(data.get("version", 0)) > VERSION:
-        raise ConversationImportError("This export comes from a newer LLMasOS; update to "
-                                      "import it.")
+        raise ConversationImportError(
+            "This export comes from a newer LLMasOS; update to import it."
+        )
     try:
         conv = _conversation(dict(data["conversation"]))
         msgs = [_message(dict(m), conv.id) for m in data["messages"]]
     except (KeyError, TypeError, ValueError) as exc:
         raise ConversationImportError(
-            f"The conversation export is damaged ({exc!r}). Export it again.") from exc
+            f"The conversation export is damaged ({exc!r}). Export it again."
+        ) from exc
     return conv, msgs
 
 
@@ -60,15 +67,20 @@ def _conversation(raw: dict[str, Any]) -> Conversation:
     now = time.time()
     sampling = raw.get("sampling")
     return Conversation(
-        id=int(raw.get("id") or 0), title=str(raw["title"]),
+        id=int(raw.get("id") or 0),
+        title=str(raw["title"]),
         is_auto_title=bool(raw.get("is_auto_title", False)),
-        system_prompt=str(raw.get("system_prompt", "")), persona=str(raw.get("persona", "")),
+        system_prompt=str(raw.get("system_prompt", "")),
+        persona=str(raw.get("persona", "")),
         model=str(raw.get("model", "")),
         sampling=sampling_from_json(json.dumps(sampling)) if sampling else None,
         pinned=bool(raw.get("pinned", False)),
-        cut_message_id=(int(raw["cut_message_id"]) if raw.get("cut_message_id") is not None
-                        else None),
-        created=float(raw.get("created", now)), updated=float(raw.get("updated", now)))
+        cut_message_id=(
+            int(raw["cut_message_id"]) if raw.get("cut_message_id") is not None else None
+        ),
+        created=float(raw.get("created", now)),
+        updated=float(raw.get("updated", now)),
+    )
 
 
 def _message(raw: dict[str, Any], conversation_id: int) -> StoredMessage:

@@ -31,7 +31,7 @@ def _pieces(text: str, pattern: re.Pattern[str]) -> list[str]:
     out, start = [], 0
     for match in pattern.finditer(text):
         if match.end() > start:
-            out.append(text[start: match.end()])
+            out.append(text[start : match.end()])
             start = match.end()
     if start < len(text):
         out.append(text[start:])
@@ -58,7 +58,7 @@ def split_margins(chunk: str) -> tuple[str, str, str]:
     if not core:
         return chunk, "", ""
     start = chunk.index(core)
-    return chunk[:start], core, chunk[start + len(core):]
+    return chunk[:start], core, chunk[start + len(core) :]
 
 
 def _hard_split(text: str, budget: int, count: CountTokens) -> list[str]:
@@ -87,8 +87,9 @@ def _back_to_space(text: str, cut: int) -> int:
     return space + 1 if space > 0 else cut
 
 
-def _pack(pieces: Iterable[str], budget: int, count: CountTokens,
-          too_big: Callable[[str], list[str]]) -> list[str]:
+def _pack(
+    pieces: Iterable[str], budget: int, count: CountTokens, too_big: Callable[[str], list[str]]
+) -> list[str]:
     """Greedily join consecutive pieces while the joined text fits ``budget``."""
     out: list[str] = []
     current = ""
@@ -126,7 +127,11 @@ def split_text(text: str, budget: int, count_tokens: CountTokens) -> list[str]:
         raise ValueError(f"The token budget must be at least 1 (got {budget}).")
 
     def split_sentence_group(paragraph: str) -> list[str]:
-        return _pack(sentences(paragraph), budget, count_tokens,
-                     lambda s: _hard_split(s, budget, count_tokens))
+        return _pack(
+            sentences(paragraph),
+            budget,
+            count_tokens,
+            lambda s: _hard_split(s, budget, count_tokens),
+        )
 
     return _pack(paragraphs(text), budget, count_tokens, split_sentence_group)

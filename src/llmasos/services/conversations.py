@@ -36,7 +36,6 @@ DB_NAME = "conversations.sqlite3"
 DONE, STREAMING, STOPPED, FAILED = "done", "streaming", "stopped", "failed"
 
 
-
 @dataclass(frozen=True)
 class Conversation:
     """A conversation's settings. ``sampling`` None means the app's defaults."""
@@ -81,8 +80,16 @@ class SearchHit:
     snippet: str
 
 
-_SETTABLE = ("title", "is_auto_title", "system_prompt", "persona", "model", "sampling",
-             "pinned", "cut_message_id")
+_SETTABLE = (
+    "title",
+    "is_auto_title",
+    "system_prompt",
+    "persona",
+    "model",
+    "sampling",
+    "pinned",
+    "cut_message_id",
+)
 _MESSAGE_COLUMNS = tuple(f.name for f in fields(StoredMessage))
 _CONV_COLUMNS = tuple(f.name for f in fields(Conversation))
 
@@ -120,8 +127,9 @@ class ConversationStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         try:
-            self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None,
-                                       check_same_thread=False)
+            self._db = sqlite3.connect(
+                self.path, timeout=10.0, isolation_level=None, check_same_thread=False
+            )
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
@@ -164,7 +172,8 @@ class ConversationStore:
             if version > SCHEMA_VERSION:
                 raise ConversationStoreError(
                     f"{self.path} was written by a newer LLMasOS (schema {version}, this "
-                    f"version reads up to {SCHEMA_VERSION}). Update LLMasOS to open it.")
+                    f"version reads up to {SCHEMA_VERSION}). Update LLMasOS to open it."
+                )
             for number in range(version, SCHEMA_VERSION):
                 for statement in statements(MIGRATIONS[number]):
                     db.execute(statement)
@@ -175,17 +184,33 @@ class ConversationStore:
         return bool(self._query("PRAGMA integrity_check")[0][0] == "ok")
 
     # -- conversations -------------------------------------------------------------
-    def create(self, title: str = "New chat", *, system_prompt: str = "", persona: str = "",
-               model: str = "", sampling: SamplingParams | None = None,
-               is_auto_title: bool = True) -> Conversation:
+    def create(
+        self,
+        title: str = "New chat",
+        *,
+        system_prompt: str = "",
+        persona: str = "",
+        model: str = "",
+        sampling: SamplingParams | None = None,
+        is_auto_title: bool = True,
+    ) -> Conversation:
         """Start a conversation and return it."""
         now = time.time()
         with self._tx() as db:
             cur = db.execute(
                 "INSERT INTO conversations (title, is_auto_title, system_prompt, persona, model,"
                 " sampling, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (title, int(is_auto_title), system_prompt, persona, model,
-                 sampling_to_json(sampling), now, now))
+                (
+                    title,
+                    int(is_auto_title),
+                    system_prompt,
+                    persona,
+                    model,
+                    sampling_to_json(sampling),
+                    now,
+                    now,
+                ),
+            )
             new_id = int(cur.lastrowid or 0)
         return self.get(new_id)
 
@@ -195,16 +220,19 @@ class ConversationStore:
         Raises:
             ConversationNotFound: there is none (it was deleted).
         """
-        rows = self._query(f"SELECT {', '.join(_CONV_COLUMNS)} FROM conversations WHERE id = ?",
-                           (conversation_id,))
+        rows = self._query(
+            f"SELECT {', '.join(_CONV_COLUMNS)} FROM conversations WHERE id = ?", (conversation_id,)
+        )
         if not rows:
             raise _not_found(conversation_id)
         return _conversation(rows[0])
 
     def conversations(self) -> list[Conversation]:
         """All conversations: pinned first, then the most recently updated first."""
-        rows = self._query(f"SELECT {', '.join(_CONV_COLUMNS)} FROM conversations "
-                           "ORDER BY pinned DESC, updated DESC, id DESC")
+        rows = self._query(
+            f"SELECT {', '.join(_CONV_COLUMNS)} FROM conversations "
+            "ORDER BY pinned DESC, updated DESC, id DESC"
+        )
         return [_conversation(r) for r in rows]
 
     def update(self, conversation_id: int, **changes: Any) -> Conversation:
@@ -218,8 +246,10 @@ class ConversationStore:
             changes["is_auto_title"] = False  # a title the person typed stays
         assigns = ", ".join(f"{k} = ?" for k in changes)
         with self._tx() as db:
-            cur = db.execute(f"UPDATE conversations SET {assigns}, updated = ? WHERE id = ?",
-                             (*changes.values(), time.time(), conversation_id))
+            cur = db.execute(
+                f"UPDATE conversations SET {assigns}, updated = ? WHERE id = ?",
+                (*changes.values(), time.time(), conversation_id),
+            )
             if cur.rowcount == 0:
                 raise _not_found(conversation_id)
         return self.get(conversation_id)
@@ -243,44 +273,56 @@ class ConversationStore:
             values = _conversation_row(conv)
             if not keep_ids:
                 values = values[1:]
-            cur = db.execute(f"INSERT INTO conversations ({', '.join(cols)}) VALUES "
-                             f"({', '.join('?' * len(cols))})", values)
+            cur = db.execute(
+                f"INSERT INTO conversations ({', '.join(cols)}) VALUES "
+                f"({', '.join('?' * len(cols))})",
+                values,
+            )
             new_id = conv.id if keep_ids else int(cur.lastrowid or 0)
-            mapping = self._insert_messages(db, [replace(m, conversation_id=new_id)
-                                                 for m in msgs], keep_ids=keep_ids)
+            mapping = self._insert_messages(
+                db, [replace(m, conversation_id=new_id) for m in msgs], keep_ids=keep_ids
+            )
             if not keep_ids and conv.cut_message_id is not None:
-                db.execute("UPDATE conversations SET cut_message_id = ? WHERE id = ?",
-                           (mapping.get(conv.cut_message_id), new_id))
+                db.execute(
+                    "UPDATE conversations SET cut_message_id = ? WHERE id = ?",
+                    (mapping.get(conv.cut_message_id), new_id),
+                )
         return self.get(new_id)
 
     # -- messages ----------------------------------------------------------------------
     def messages(self, conversation_id: int) -> list[StoredMessage]:
         """The conversation's messages, oldest first."""
-        rows = self._query(f"SELECT {', '.join(_MESSAGE_COLUMNS)} FROM messages "
-                           "WHERE conversation_id = ? ORDER BY id", (conversation_id,))
+        rows = self._query(
+            f"SELECT {', '.join(_MESSAGE_COLUMNS)} FROM messages "
+            "WHERE conversation_id = ? ORDER BY id",
+            (conversation_id,),
+        )
         return [StoredMessage(*r) for r in rows]
 
     def message(self, message_id: int) -> StoredMessage:
         """One message by id (raises ConversationNotFound when it is gone)."""
-        rows = self._query(f"SELECT {', '.join(_MESSAGE_COLUMNS)} FROM messages WHERE id = ?",
-                           (message_id,))
+        rows = self._query(
+            f"SELECT {', '.join(_MESSAGE_COLUMNS)} FROM messages WHERE id = ?", (message_id,)
+        )
         if not rows:
             raise _not_found(None, message_id)
         return StoredMessage(*rows[0])
 
-    def add_message(self, conversation_id: int, role: str, content: str,
-                    status: str = DONE) -> StoredMessage:
+    def add_message(
+        self, conversation_id: int, role: str, content: str, status: str = DONE
+    ) -> StoredMessage:
         """Append a message (committed before this returns)."""
         now = time.time()
         with self._tx() as db:
             try:
-                cur = db.execute("INSERT INTO messages (conversation_id, role, content, status,"
-                                 " created) VALUES (?, ?, ?, ?, ?)",
-                                 (conversation_id, role, content, status, now))
+                cur = db.execute(
+                    "INSERT INTO messages (conversation_id, role, content, status,"
+                    " created) VALUES (?, ?, ?, ?, ?)",
+                    (conversation_id, role, content, status, now),
+                )
             except sqlite3.IntegrityError as exc:
                 raise _not_found(conversation_id) from exc
-            db.execute("UPDATE conversations SET updated = ? WHERE id = ?",
-                       (now, conversation_id))
+            db.execute("UPDATE conversations SET updated = ? WHERE id = ?", (now, conversation_id))
             new_id = int(cur.lastrowid or 0)
         return StoredMessage(new_id, conversation_id, role, content, status, now)
 
@@ -288,16 +330,20 @@ class ConversationStore:
         """Write a message's text, status and stats (e.g. a reply as it streams)."""
         columns = _MESSAGE_COLUMNS[3:]  # content onwards; never moves a message
         with self._tx() as db:
-            db.execute(f"UPDATE messages SET {', '.join(f'{c} = ?' for c in columns)} "
-                       "WHERE id = ?", (*(getattr(message, c) for c in columns), message.id))
+            db.execute(
+                f"UPDATE messages SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+                (*(getattr(message, c) for c in columns), message.id),
+            )
 
     def delete_messages_from(self, message_id: int) -> list[StoredMessage]:
         """Delete this message and every later one in its conversation; return them."""
         first = self.message(message_id)
         gone = [m for m in self.messages(first.conversation_id) if m.id >= message_id]
         with self._tx() as db:
-            db.execute("DELETE FROM messages WHERE conversation_id = ? AND id >= ?",
-                       (first.conversation_id, message_id))
+            db.execute(
+                "DELETE FROM messages WHERE conversation_id = ? AND id >= ?",
+                (first.conversation_id, message_id),
+            )
         return gone
 
     def restore_messages(self, messages: Sequence[StoredMessage]) -> None:
@@ -306,8 +352,9 @@ class ConversationStore:
             self._insert_messages(db, messages, keep_ids=True)
 
     @staticmethod
-    def _insert_messages(db: sqlite3.Connection, messages: Sequence[StoredMessage], *,
-                         keep_ids: bool) -> dict[int, int]:
+    def _insert_messages(
+        db: sqlite3.Connection, messages: Sequence[StoredMessage], *, keep_ids: bool
+    ) -> dict[int, int]:
         cols = _MESSAGE_COLUMNS if keep_ids else _MESSAGE_COLUMNS[1:]
         sql = f"INSERT INTO messages ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
         mapping: dict[int, int] = {}
@@ -326,16 +373,22 @@ class ConversationStore:
         text = text.strip()
         if not text:
             return []
-        select = ("SELECT m.conversation_id, m.id, c.title, m.content FROM messages m "
-                  "JOIN conversations c ON c.id = m.conversation_id ")
+        select = (
+            "SELECT m.conversation_id, m.id, c.title, m.content FROM messages m "
+            "JOIN conversations c ON c.id = m.conversation_id "
+        )
         if len(text) >= 3:
             phrase = '"' + text.replace('"', '""') + '"'
-            rows = self._query(select + "WHERE m.id IN (SELECT rowid FROM messages_fts WHERE "
-                               "messages_fts MATCH ?) ORDER BY m.id DESC LIMIT ?",
-                               (phrase, limit))
+            rows = self._query(
+                select + "WHERE m.id IN (SELECT rowid FROM messages_fts WHERE "
+                "messages_fts MATCH ?) ORDER BY m.id DESC LIMIT ?",
+                (phrase, limit),
+            )
         else:
-            rows = self._query(select + "WHERE instr(lower(m.content), lower(?)) > 0 "
-                               "ORDER BY m.id DESC LIMIT ?", (text, limit))
+            rows = self._query(
+                select + "WHERE instr(lower(m.content), lower(?)) > 0 ORDER BY m.id DESC LIMIT ?",
+                (text, limit),
+            )
         return [SearchHit(c, m, t, _snippet(body, text)) for c, m, t, body in rows]
 
     def personas(self) -> dict[str, str]:
@@ -348,8 +401,10 @@ class ConversationStore:
     def save_persona(self, name: str, system_prompt: str) -> None:
         """Add or edit a persona."""
         with self._tx() as db:
-            db.execute("INSERT OR REPLACE INTO personas (name, system_prompt) VALUES (?, ?)",
-                       (name, system_prompt))
+            db.execute(
+                "INSERT OR REPLACE INTO personas (name, system_prompt) VALUES (?, ?)",
+                (name, system_prompt),
+            )
 
 
 def _snippet(body: str, text: str, width: int = 40) -> str:
@@ -380,7 +435,8 @@ def _conversation_row(conv: Conversation) -> tuple[Any, ...]:
 def _not_found(conversation_id: int | None, message_id: int | None = None) -> Exception:
     from llmasos.errors import ConversationNotFound
 
-    what = f"message {message_id}" if message_id is not None else \
-        f"conversation {conversation_id}"
-    return ConversationNotFound(f"The {what} no longer exists (it was deleted). "
-                                "Pick another conversation or start a new one.")
+    what = f"message {message_id}" if message_id is not None else f"conversation {conversation_id}"
+    return ConversationNotFound(
+        f"The {what} no longer exists (it was deleted). "
+        "Pick another conversation or start a new one."
+    )

@@ -72,7 +72,7 @@ class TextDiff:
         out, pos = [], 0
         for change in self.changes:
             if change.start > pos:
-                out.append(Segment(self.source[pos: change.start]))
+                out.append(Segment(self.source[pos : change.start]))
             out.append(Segment(change.old, change))
             pos = change.end
         if pos < len(self.source):
@@ -106,12 +106,12 @@ def diff_texts(source: str, target: str) -> TextDiff:
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        if spans and _only_space(a[spans[-1][1]: i1]) and _only_space(b[spans[-1][3]: j1]):
+        if spans and _only_space(a[spans[-1][1] : i1]) and _only_space(b[spans[-1][3] : j1]):
             spans[-1][1], spans[-1][3] = i2, j2
         else:
             spans.append([i1, i2, j1, j2])
     changes = tuple(
-        Change(n, a_at[i1], a_at[i2], source[a_at[i1]: a_at[i2]], target[b_at[j1]: b_at[j2]])
+        Change(n, a_at[i1], a_at[i2], source[a_at[i1] : a_at[i2]], target[b_at[j1] : b_at[j2]])
         for n, (i1, i2, j1, j2) in enumerate(spans)
     )
     return TextDiff(source, target, changes)
@@ -127,7 +127,7 @@ def apply_changes(source: str, changes: Sequence[Change], accepted: Collection[i
     for change in sorted(changes, key=lambda c: c.start):
         if change.index not in accepted:
             continue
-        parts.append(source[pos: change.start])
+        parts.append(source[pos : change.start])
         parts.append(change.new)
         pos = change.end
     parts.append(source[pos:])

@@ -20,39 +20,59 @@ __all__ = ["clean_output", "looks_like_chatter", "strip_think"]
 
 _THINK = re.compile(r"<think>.*?</think>\s*", re.DOTALL | re.IGNORECASE)
 _OPEN_THINK = re.compile(r"<think>.*\Z", re.DOTALL | re.IGNORECASE)
-_MARKERS = re.compile(r"</?(?:text|input|output|result|document)>|^<<<$|^>>>$",
-                      re.IGNORECASE | re.MULTILINE)
+_MARKERS = re.compile(
+    r"</?(?:text|input|output|result|document)>|^<<<$|^>>>$", re.IGNORECASE | re.MULTILINE
+)
 _FENCE = re.compile(r"\A```[\w+-]*[ \t]*\n(?P<body>.*?)\n?```\Z", re.DOTALL)
 
 _EN_ACK = r"(?:(?:sure|certainly|of course|okay|ok|absolutely|great)[,.!]*\s*)?"
-_EN_WHAT = (r"(?:text|version|passage|paragraph|sentence|summary|key points|points|"
-            r"continuation|rewrite|result|translation|draft|answer|response|list)")
-_EN_EDIT = (r"(?:corrected|revised|rewritten|proofread|edited|improved|polished|shortened|"
-            r"shorter|expanded|longer|updated|summarized|condensed|translated|final|formal|"
-            r"friendly|concise|confident|simpler|simple)")
+_EN_WHAT = (
+    r"(?:text|version|passage|paragraph|sentence|summary|key points|points|"
+    r"continuation|rewrite|result|translation|draft|answer|response|list)"
+)
+_EN_EDIT = (
+    r"(?:corrected|revised|rewritten|proofread|edited|improved|polished|shortened|"
+    r"shorter|expanded|longer|updated|summarized|condensed|translated|final|formal|"
+    r"friendly|concise|confident|simpler|simple)"
+)
 _ZH_WHAT = r"(?:文本|版本|内容|段落|句子|结果|译文|摘要|要点|总结|翻译|改写|修改|续写|文章)"
 _ZH_ACK = r"(?:(?:好的|当然|没问题|可以)[，,。.！!]*\s*)?"
 # One table, so a new phrasing is one line: each pattern matches a whole lead-in line.
-_LEAD_INS = tuple(re.compile(p, re.IGNORECASE) for p in (
-    _EN_ACK + r"(?:here(?:'s| is| are)|below is|below are|the following is)\b[^\n]{0,60}?"
-              rf"\b{_EN_WHAT}\b[^\n]{{0,60}}[:：]",
-    _EN_ACK + rf"(?:the |your |a )?(?:{_EN_EDIT}\s+)+(?:{_EN_WHAT})?\s*[:：]",
-    _EN_ACK + rf"(?:the |your |a )?(?:{_EN_EDIT}\s+)*{_EN_WHAT}"
-              r"(?:\s+(?:is|reads|would be|could be))?\s*[:：]",
-    r"(?:sure|certainly|of course|okay|ok|absolutely)[,.!]*",
-    _ZH_ACK + rf"(?:以下是|下面是|这是|如下是)[^\n]{{0,40}}?{_ZH_WHAT}[^\n]{{0,20}}[:：]",
-    _ZH_ACK + r"[^\n]{0,12}(?:修改|修正|校对|改写|润色|缩写|扩写|精简|续写|翻译|总结|概括)后?的?"
-              r"(?:文本|版本|内容|段落|句子|结果|译文|摘要|要点)[:：]",
-    _ZH_ACK + r"(?:译文|摘要|总结|要点|结果|正文)[:：]",
-    r"(?:好的|当然|没问题)[，,。.！!]*",
-))
-_TRAILERS = tuple(re.compile(p, re.IGNORECASE) for p in (
-    r"(?:let me know|i hope|hope this|feel free|if you (?:need|have|want|would)|"
-    r"is there anything|would you like|please note|note:)",
-    r"(?:希望|如果您|如果你|如需|如有|请注意|注：|注意：)",
-))
-_QUOTES = (('"', '"'), ("'", "'"), ("“", "”"), ("‘", "’"), ("「", "」"), ("『", "』"),
-           ("«", "»"), ("„", "“"))
+_LEAD_INS = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        _EN_ACK + r"(?:here(?:'s| is| are)|below is|below are|the following is)\b[^\n]{0,60}?"
+        rf"\b{_EN_WHAT}\b[^\n]{{0,60}}[:：]",
+        _EN_ACK + rf"(?:the |your |a )?(?:{_EN_EDIT}\s+)+(?:{_EN_WHAT})?\s*[:：]",
+        _EN_ACK + rf"(?:the |your |a )?(?:{_EN_EDIT}\s+)*{_EN_WHAT}"
+        r"(?:\s+(?:is|reads|would be|could be))?\s*[:：]",
+        r"(?:sure|certainly|of course|okay|ok|absolutely)[,.!]*",
+        _ZH_ACK + rf"(?:以下是|下面是|这是|如下是)[^\n]{{0,40}}?{_ZH_WHAT}[^\n]{{0,20}}[:：]",
+        _ZH_ACK
+        + r"[^\n]{0,12}(?:修改|修正|校对|改写|润色|缩写|扩写|精简|续写|翻译|总结|概括)后?的?"
+        r"(?:文本|版本|内容|段落|句子|结果|译文|摘要|要点)[:：]",
+        _ZH_ACK + r"(?:译文|摘要|总结|要点|结果|正文)[:：]",
+        r"(?:好的|当然|没问题)[，,。.！!]*",
+    )
+)
+_TRAILERS = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"(?:let me know|i hope|hope this|feel free|if you (?:need|have|want|would)|"
+        r"is there anything|would you like|please note|note:)",
+        r"(?:希望|如果您|如果你|如需|如有|请注意|注：|注意：)",
+    )
+)
+_QUOTES = (
+    ('"', '"'),
+    ("'", "'"),
+    ("“", "”"),
+    ("‘", "’"),
+    ("「", "」"),
+    ("『", "』"),
+    ("«", "»"),
+    ("„", "“"),
+)
 _CHATTER = re.compile(
     r"\A\W*(?:i'?m sorry|i am sorry|sorry,|i apologi[sz]e|i can(?:'|no)t|i cannot|"
     r"i'?m (?:not able|unable)|i am (?:not able|unable)|i won'?t|as an ai|as a language model|"
@@ -88,7 +108,7 @@ def _split_at_colon(line: str) -> tuple[str, str, str]:
     match = re.search(r"[:：]", line)
     if match is None or match.start() > 120:
         return line, "", ""
-    return line[: match.start()], match.group(), line[match.end():]
+    return line[: match.start()], match.group(), line[match.end() :]
 
 
 def _drop_trailer(text: str) -> str:
@@ -107,9 +127,14 @@ def _unwrap(text: str) -> str:
     if fence:
         return fence.group("body").strip("\n")
     for left, right in _QUOTES:
-        inner = text[len(left): len(text) - len(right)]
-        if (len(text) > len(left) + len(right) and text.startswith(left)
-                and text.endswith(right) and left not in inner and right not in inner):
+        inner = text[len(left) : len(text) - len(right)]
+        if (
+            len(text) > len(left) + len(right)
+            and text.startswith(left)
+            and text.endswith(right)
+            and left not in inner
+            and right not in inner
+        ):
             return inner.strip()
     return text
 

@@ -66,8 +66,17 @@ LANGUAGES: tuple[Language, ...] = (
     Language("no", "Norwegian", "Norsk"),
 )
 _BY_CODE = {lang.code.lower(): lang for lang in LANGUAGES}
-_ALIASES = {"zh": "zh-Hans", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "zh-tw": "zh-Hant",
-            "zh-hk": "zh-Hant", "cn": "zh-Hans", "nb": "no", "pt-br": "pt", "iw": "he"}
+_ALIASES = {
+    "zh": "zh-Hans",
+    "zh-cn": "zh-Hans",
+    "zh-sg": "zh-Hans",
+    "zh-tw": "zh-Hant",
+    "zh-hk": "zh-Hant",
+    "cn": "zh-Hans",
+    "nb": "no",
+    "pt-br": "pt",
+    "iw": "he",
+}
 
 
 def find_language(name: str) -> Language | None:
@@ -96,28 +105,92 @@ class Detection:
 
 
 # (first code point, last code point, script) — sorted by the first
-_RANGES = sorted([
-    (0x0041, 0x024F, "latin"), (0x1E00, 0x1EFF, "latin"), (0x0370, 0x03FF, "greek"),
-    (0x1F00, 0x1FFF, "greek"), (0x0400, 0x052F, "cyrillic"), (0x0590, 0x05FF, "hebrew"),
-    (0x0600, 0x06FF, "arabic"), (0x0750, 0x077F, "arabic"), (0xFB50, 0xFDFF, "arabic"),
-    (0xFE70, 0xFEFF, "arabic"), (0x0900, 0x097F, "devanagari"), (0x0E00, 0x0E7F, "thai"),
-    (0x1100, 0x11FF, "hangul"), (0x3130, 0x318F, "hangul"), (0xAC00, 0xD7AF, "hangul"),
-    (0x3040, 0x309F, "kana"), (0x30A0, 0x30FF, "kana"), (0x31F0, 0x31FF, "kana"),
-    (0xFF66, 0xFF9D, "kana"), (0x3400, 0x4DBF, "han"), (0x4E00, 0x9FFF, "han"),
-    (0xF900, 0xFAFF, "han"), (0x20000, 0x2FFFF, "han"),
-])
+_RANGES = sorted(
+    [
+        (0x0041, 0x024F, "latin"),
+        (0x1E00, 0x1EFF, "latin"),
+        (0x0370, 0x03FF, "greek"),
+        (0x1F00, 0x1FFF, "greek"),
+        (0x0400, 0x052F, "cyrillic"),
+        (0x0590, 0x05FF, "hebrew"),
+        (0x0600, 0x06FF, "arabic"),
+        (0x0750, 0x077F, "arabic"),
+        (0xFB50, 0xFDFF, "arabic"),
+        (0xFE70, 0xFEFF, "arabic"),
+        (0x0900, 0x097F, "devanagari"),
+        (0x0E00, 0x0E7F, "thai"),
+        (0x1100, 0x11FF, "hangul"),
+        (0x3130, 0x318F, "hangul"),
+        (0xAC00, 0xD7AF, "hangul"),
+        (0x3040, 0x309F, "kana"),
+        (0x30A0, 0x30FF, "kana"),
+        (0x31F0, 0x31FF, "kana"),
+        (0xFF66, 0xFF9D, "kana"),
+        (0x3400, 0x4DBF, "han"),
+        (0x4E00, 0x9FFF, "han"),
+        (0xF900, 0xFAFF, "han"),
+        (0x20000, 0x2FFFF, "han"),
+    ]
+)
 _STARTS = [r[0] for r in _RANGES]
 
 # Scripts that name one language outright, and how many letters make a sure guess.
 _SINGLE = {"kana": "ja", "hangul": "ko", "thai": "th", "hebrew": "he", "greek": "el"}
-_SURE_AT = {"han": 6, "kana": 4, "hangul": 4, "thai": 6, "hebrew": 6, "greek": 6,
-            "latin": 18, "cyrillic": 14, "arabic": 10, "devanagari": 10}
+_SURE_AT = {
+    "han": 6,
+    "kana": 4,
+    "hangul": 4,
+    "thai": 6,
+    "hebrew": 6,
+    "greek": 6,
+    "latin": 18,
+    "cyrillic": 14,
+    "arabic": 10,
+    "devanagari": 10,
+}
 _PRIOR = 2.0  # the script's main language (Russian for Cyrillic, …) is that much likelier
 # Scripts py3langid decides, with the candidate languages (py3langid codes).
 _CANDIDATES = {
-    "latin": ("en", "fr", "de", "es", "pt", "it", "nl", "pl", "tr", "vi", "id", "ms", "sv",
-              "cs", "sk", "ro", "hu", "da", "fi", "no", "nn", "ca", "hr", "sl", "et", "lv",
-              "lt", "tl", "sw", "af", "eo", "la", "ga", "cy", "sq", "eu", "gl", "is"),
+    "latin": (
+        "en",
+        "fr",
+        "de",
+        "es",
+        "pt",
+        "it",
+        "nl",
+        "pl",
+        "tr",
+        "vi",
+        "id",
+        "ms",
+        "sv",
+        "cs",
+        "sk",
+        "ro",
+        "hu",
+        "da",
+        "fi",
+        "no",
+        "nn",
+        "ca",
+        "hr",
+        "sl",
+        "et",
+        "lv",
+        "lt",
+        "tl",
+        "sw",
+        "af",
+        "eo",
+        "la",
+        "ga",
+        "cy",
+        "sq",
+        "eu",
+        "gl",
+        "is",
+    ),
     "cyrillic": ("ru", "uk", "bg", "sr", "mk", "be", "kk"),
     "arabic": ("ar", "fa", "ur", "ps"),
     "devanagari": ("hi", "mr", "ne"),
@@ -179,7 +252,7 @@ def _sample(text: str, size: int = SAMPLE_CHARS) -> str:
         return text
     part = size // 3
     mid = len(text) // 2 - part // 2
-    return "\n".join((text[:part], text[mid:mid + part], text[-part:]))
+    return "\n".join((text[:part], text[mid : mid + part], text[-part:]))
 
 
 def detect(text: str) -> Detection:
@@ -240,8 +313,9 @@ def _ngram_guess(text: str, script: str) -> tuple[str, float]:
     """py3langid's best language among the script's candidates, renormalised."""
     allowed = _CANDIDATES[script]
     weight = {_DEFAULT[script]: _PRIOR if script != "latin" else 1.0}
-    ranked = [(code, p * weight.get(code, 1.0))
-              for code, p in _identifier().rank(text) if code in allowed]
+    ranked = [
+        (code, p * weight.get(code, 1.0)) for code, p in _identifier().rank(text) if code in allowed
+    ]
     ranked.sort(key=lambda item: -item[1])
     total = sum(p for _, p in ranked)
     if not ranked or total <= 0.0:
@@ -252,6 +326,7 @@ def _ngram_guess(text: str, script: str) -> tuple[str, float]:
 
 def same_language(a: str, b: str) -> bool:
     """Whether two codes name the same language, treating both Chinese scripts as one."""
+
     def base(code: str) -> str:
         return code.split("-")[0].lower()
 

@@ -48,11 +48,18 @@ from llmasos.services.translation_text import (
 log = logging.getLogger(__name__)
 
 MAX_CHUNK_TOKENS = 480  # longer chunks make small models drift and lose lines
-DEFAULT_SAMPLING = SamplingParams(temperature=0.1, top_p=0.9, top_k=40, min_p=0.05,
-                                  repeat_penalty=1.05, seed=0)
+DEFAULT_SAMPLING = SamplingParams(
+    temperature=0.1, top_p=0.9, top_k=40, min_p=0.05, repeat_penalty=1.05, seed=0
+)
 # Phrases of our own prompt: an output that has them repeated the instructions.
-_PROMPT_ECHOES = ("text to translate is between", "material to translate", "translation only",
-                  "<previous>", "continue it consistently", "translate these terms")
+_PROMPT_ECHOES = (
+    "text to translate is between",
+    "material to translate",
+    "translation only",
+    "<previous>",
+    "continue it consistently",
+    "translate these terms",
+)
 _STOP = ("</text>",)  # the model echoing the closing marker has finished
 
 
@@ -62,11 +69,14 @@ class ChatEngine(Protocol):
     @property
     def n_ctx(self) -> int: ...
 
-    def tokenize(self, text: str, *, special: bool = False,
-                 add_bos: bool = False) -> list[int]: ...
+    def tokenize(self, text: str, *, special: bool = False, add_bos: bool = False) -> list[int]: ...
 
-    def chat(self, messages: Sequence[ChatMessage], params: SamplingParams | None = None,
-             cancel: CancelToken | None = None) -> Iterator[str]: ...
+    def chat(
+        self,
+        messages: Sequence[ChatMessage],
+        params: SamplingParams | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Iterator[str]: ...
 
 
 @dataclass(frozen=True)
@@ -161,8 +171,9 @@ class ChunkOutcome:
     chatter: bool
 
 
-def resolve_languages(request: TranslationRequest) -> tuple[Language | None, Language,
-                                                            Detection | None]:
+def resolve_languages(
+    request: TranslationRequest,
+) -> tuple[Language | None, Language, Detection | None]:
     """Source (None when unknown), target and, for "auto", the detection.
 
     Raises:
@@ -187,12 +198,14 @@ def _language(code: str) -> Language:
     if found is None:
         raise UnknownLanguageError(
             f"Unknown language {code!r}. Use a code such as en, zh-Hans, zh-Hant, ja, fr "
-            "(`llmasos translate --help` lists them).")
+            "(`llmasos translate --help` lists them)."
+        )
     return found
 
 
-def finish_chunk(raw: str, protected: Protected, target: Language,
-                 glossary: Sequence[GlossaryEntry] = ()) -> ChunkOutcome:
+def finish_chunk(
+    raw: str, protected: Protected, target: Language, glossary: Sequence[GlossaryEntry] = ()
+) -> ChunkOutcome:
     """Clean a chunk's raw model output, restore protected parts, repair and check it.
 
     Pure: the tests feed it crafted outputs that break Markdown and placeholders.
@@ -219,12 +232,14 @@ def finish_chunk(raw: str, protected: Protected, target: Language,
     if chatter:
         notes.append(Note("problem", "The model talked instead of translating."))
     kept = len(protected.items) - len(restored.missing)
-    return ChunkOutcome(restored.text, layout.text, tuple(notes), kept, len(protected.items),
-                        chatter)
+    return ChunkOutcome(
+        restored.text, layout.text, tuple(notes), kept, len(protected.items), chatter
+    )
 
 
-def translate(engine: ChatEngine, request: TranslationRequest,
-              cancel: CancelToken | None = None) -> Translation:
+def translate(
+    engine: ChatEngine, request: TranslationRequest, cancel: CancelToken | None = None
+) -> Translation:
     """Start translating; iterate the returned :class:`Translation` (see the module doc).
 
     Raises:
@@ -239,8 +254,9 @@ class Translation(Iterator[Any]):
     Runs on the thread that iterates it (the kernel's worker, or the command line).
     """
 
-    def __init__(self, engine: ChatEngine, request: TranslationRequest,
-                 cancel: CancelToken) -> None:
+    def __init__(
+        self, engine: ChatEngine, request: TranslationRequest, cancel: CancelToken
+    ) -> None:
         self.source, self.target, self.detection = resolve_languages(request)
         self.request = request
         self.stats: GenerationStats | None = None
@@ -263,8 +279,12 @@ class Translation(Iterator[Any]):
 
     def _run(self) -> Iterator[Any]:
         pieces = plan_chunks(self.request.text, self._budget(), self._count)
-        yield TranslationStarted(self.source.code if self.source else "und", self.target.code,
-                                 self.detection, len(pieces))
+        yield TranslationStarted(
+            self.source.code if self.source else "und",
+            self.target.code,
+            self.detection,
+            len(pieces),
+        )
         done: list[str] = []
         outcomes: list[ChunkOutcome] = []
         context = ""
@@ -296,8 +316,14 @@ class Translation(Iterator[Any]):
         core = piece.text.strip()
         protected = protect(core)
         used = applicable(self.request.glossary, core)
-        messages = build_messages(protected.text, self.source, self.target, glossary=used,
-                                  formality=self.request.formality, context=context)
+        messages = build_messages(
+            protected.text,
+            self.source,
+            self.target,
+            glossary=used,
+            formality=self.request.formality,
+            context=context,
+        )
         base = self.request.params or DEFAULT_SAMPLING
         room = min(base.max_tokens, int(2.5 * self._count(protected.text)) + 48)
         params = replace(base, max_tokens=room, stop=tuple(dict.fromkeys((*base.stop, *_STOP))))
@@ -326,26 +352,44 @@ class Translation(Iterator[Any]):
             outcome = replace(outcome, notes=(*outcome.notes, note))
         return outcome
 
-    def _result(self, text: str, outcomes: list[ChunkOutcome], finished: int,
-                total: int) -> TranslationResult:
+    def _result(
+        self, text: str, outcomes: list[ChunkOutcome], finished: int, total: int
+    ) -> TranslationResult:
         output_detection = detect(strip_sentinels("".join(o.protected_text for o in outcomes)))
         notes = [n for o in outcomes for n in o.notes]
-        wrong = bool(outcomes) and output_detection.is_confident and not same_language(
-            output_detection.lang, self.target.code)
+        wrong = (
+            bool(outcomes)
+            and output_detection.is_confident
+            and not same_language(output_detection.lang, self.target.code)
+        )
         if wrong:
             found = find_language(output_detection.lang)
-            notes.append(Note("problem", f"The translation looks like "
-                              f"{found.name if found else output_detection.lang}, not "
-                              f"{self.target.name}. Try again or use a larger model."))
+            notes.append(
+                Note(
+                    "problem",
+                    f"The translation looks like "
+                    f"{found.name if found else output_detection.lang}, not "
+                    f"{self.target.name}. Try again or use a larger model.",
+                )
+            )
         used = applicable(self.request.glossary, self.request.text)
         return TranslationResult(
-            text=text, source=self.source.code if self.source else "und",
-            target=self.target.code, detection=self.detection,
-            output_detection=output_detection, notes=tuple(notes), glossary_used=used,
-            glossary_hit=glossary_hits(used, text), protected_total=sum(o.total for o in outcomes),
-            protected_kept=sum(o.kept for o in outcomes), chunks_done=finished,
-            chunks_total=total, cancelled=self._cancel.is_cancelled,
-            chatter=any(o.chatter for o in outcomes), wrong_language=wrong)
+            text=text,
+            source=self.source.code if self.source else "und",
+            target=self.target.code,
+            detection=self.detection,
+            output_detection=output_detection,
+            notes=tuple(notes),
+            glossary_used=used,
+            glossary_hit=glossary_hits(used, text),
+            protected_total=sum(o.total for o in outcomes),
+            protected_kept=sum(o.kept for o in outcomes),
+            chunks_done=finished,
+            chunks_total=total,
+            cancelled=self._cancel.is_cancelled,
+            chatter=any(o.chatter for o in outcomes),
+            wrong_language=wrong,
+        )
 
 
 def _with_margins(source: str, translated: str) -> str:
@@ -354,7 +398,7 @@ def _with_margins(source: str, translated: str) -> str:
     if not core:
         return source
     start = source.index(core)
-    return source[:start] + translated + source[start + len(core):]
+    return source[:start] + translated + source[start + len(core) :]
 
 
 def _merge_stats(parts: list[GenerationStats], cancelled: bool) -> GenerationStats | None:
@@ -362,12 +406,18 @@ def _merge_stats(parts: list[GenerationStats], cancelled: bool) -> GenerationSta
     if not parts:
         return None
     completion = sum(s.completion_tokens for s in parts)
-    decode_s = sum((s.completion_tokens - 1) / s.tokens_per_s for s in parts
-                   if s.tokens_per_s > 0 and s.completion_tokens > 1)
+    decode_s = sum(
+        (s.completion_tokens - 1) / s.tokens_per_s
+        for s in parts
+        if s.tokens_per_s > 0 and s.completion_tokens > 1
+    )
     return GenerationStats(
-        prompt_tokens=sum(s.prompt_tokens for s in parts), completion_tokens=completion,
-        cached_tokens=sum(s.cached_tokens for s in parts), ttft_s=parts[0].ttft_s,
+        prompt_tokens=sum(s.prompt_tokens for s in parts),
+        completion_tokens=completion,
+        cached_tokens=sum(s.cached_tokens for s in parts),
+        ttft_s=parts[0].ttft_s,
         tokens_per_s=(completion - len(parts)) / decode_s if decode_s > 0 else 0.0,
         total_s=sum(s.total_s for s in parts),
         finish_reason="cancelled" if cancelled else parts[-1].finish_reason,
-        model=parts[-1].model)
+        model=parts[-1].model,
+    )

@@ -68,7 +68,8 @@ def parse_glossary(text: str, origin: str = "glossary") -> tuple[GlossaryEntry, 
         if not tab or not term.strip() or not translation.strip():
             raise InvalidInputError(
                 f"{origin}, line {number}: expected 'term<TAB>translation', got {line!r}. "
-                "Separate the two columns with one tab character.")
+                "Separate the two columns with one tab character."
+            )
         entries.append(GlossaryEntry(term.strip(), translation.strip()))
     return tuple(entries)
 

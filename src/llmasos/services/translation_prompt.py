@@ -20,8 +20,10 @@ from llmasos.services.translation_text import protect, strip_sentinels
 
 FORMALITIES = ("", "formal", "informal")
 CONTEXT_CHARS = 600  # how much of the previous chunk's translation is shown as context
-_FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[^\n]*(?:\n|\Z)|\Z)(?:[ \t]*\n)*",
-                    re.MULTILINE | re.DOTALL)
+_FENCE = re.compile(
+    r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[^\n]*(?:\n|\Z)|\Z)(?:[ \t]*\n)*",
+    re.MULTILINE | re.DOTALL,
+)
 _DELIMITERS = re.compile(r"</?(?:text|previous)>", re.IGNORECASE)
 
 
@@ -47,7 +49,7 @@ def plan_chunks(text: str, budget: int, count_tokens: Callable[[str], int]) -> l
     pieces: list[Piece] = []
     start = 0
     for fence in _FENCE.finditer(text):
-        pieces.extend(_prose(text[start:fence.start()], budget, count_tokens))
+        pieces.extend(_prose(text[start : fence.start()], budget, count_tokens))
         pieces.append(Piece(fence.group(), False))
         start = fence.end()
     pieces.extend(_prose(text[start:], budget, count_tokens))
@@ -61,15 +63,19 @@ def _prose(text: str, budget: int, count_tokens: Callable[[str], int]) -> list[P
 def _formality_line(target: Language, formality: str) -> str:
     if not formality or not target.formality:
         return ""
-    return (f"Use the {formality} register of {target.name} ({target.formality}: "
-            f"{'the first' if formality == 'formal' else 'the second'}).")
+    return (
+        f"Use the {formality} register of {target.name} ({target.formality}: "
+        f"{'the first' if formality == 'formal' else 'the second'})."
+    )
 
 
 def _glossary_lines(entries: Sequence[GlossaryEntry]) -> list[str]:
     if not entries:
         return []
-    return ["Translate these terms exactly as given:",
-            *(f"- {e.term} → {e.translation}" for e in entries)]
+    return [
+        "Translate these terms exactly as given:",
+        *(f"- {e.term} → {e.translation}" for e in entries),
+    ]
 
 
 def context_tail(previous: str) -> str:
@@ -79,12 +85,18 @@ def context_tail(previous: str) -> str:
         return tail
     tail = tail[-CONTEXT_CHARS:]
     cut = tail.find("\n")
-    return tail[cut + 1:] if 0 <= cut < len(tail) // 2 else tail
+    return tail[cut + 1 :] if 0 <= cut < len(tail) // 2 else tail
 
 
-def build_messages(text: str, source: Language | None, target: Language, *,
-                   glossary: Sequence[GlossaryEntry] = (), formality: str = "",
-                   context: str = "") -> list[ChatMessage]:
+def build_messages(
+    text: str,
+    source: Language | None,
+    target: Language,
+    *,
+    glossary: Sequence[GlossaryEntry] = (),
+    formality: str = "",
+    context: str = "",
+) -> list[ChatMessage]:
     """The chat messages that ask for a translation of ``text`` (already protected).
 
     Args:
@@ -107,8 +119,11 @@ def build_messages(text: str, source: Language | None, target: Language, *,
         *_glossary_lines(glossary),
     ]
     if context:
-        lines += ["The part just before this one was translated as:",
-                  f"<previous>\n{context}\n</previous>", "Continue it consistently."]
+        lines += [
+            "The part just before this one was translated as:",
+            f"<previous>\n{context}\n</previous>",
+            "Continue it consistently.",
+        ]
     lines.append(f"Reply with the {target.name} translation only.")
     prompt = "\n".join(line for line in lines if line) + f"\n\n<text>\n{text}\n</text>"
     return [ChatMessage("user", prompt)]

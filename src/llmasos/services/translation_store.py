@@ -63,9 +63,14 @@ class TranslationStore:
         with self._db() as db:
             cur = db.execute(
                 "INSERT INTO history (created, source_lang, target_lang, source, result) "
-                "VALUES (?, ?, ?, ?, ?)", (time.time(), source_lang, target_lang, source, result))
-            db.execute("DELETE FROM history WHERE id NOT IN "
-                       "(SELECT id FROM history ORDER BY id DESC LIMIT ?)", (HISTORY_LIMIT,))
+                "VALUES (?, ?, ?, ?, ?)",
+                (time.time(), source_lang, target_lang, source, result),
+            )
+            db.execute(
+                "DELETE FROM history WHERE id NOT IN "
+                "(SELECT id FROM history ORDER BY id DESC LIMIT ?)",
+                (HISTORY_LIMIT,),
+            )
             return int(cur.lastrowid or 0)
 
     def search(self, query: str = "", limit: int = 100) -> list[HistoryEntry]:
@@ -76,7 +81,9 @@ class TranslationStore:
             rows = db.execute(
                 "SELECT id, created, source_lang, target_lang, source, result FROM history "
                 "WHERE source LIKE ? ESCAPE '\\' OR result LIKE ? ESCAPE '\\' "
-                "ORDER BY id DESC LIMIT ?", (like, like, limit)).fetchall()
+                "ORDER BY id DESC LIMIT ?",
+                (like, like, limit),
+            ).fetchall()
         return [HistoryEntry(*row) for row in rows]
 
     def clear_history(self) -> None:
@@ -87,16 +94,25 @@ class TranslationStore:
     def glossary(self, source_lang: str, target_lang: str) -> tuple[GlossaryEntry, ...]:
         """The entries for one language pair, sorted by term."""
         with self._db() as db:
-            rows = db.execute("SELECT term, translation FROM glossary WHERE source_lang = ? "
-                              "AND target_lang = ? ORDER BY term", (source_lang, target_lang))
+            rows = db.execute(
+                "SELECT term, translation FROM glossary WHERE source_lang = ? "
+                "AND target_lang = ? ORDER BY term",
+                (source_lang, target_lang),
+            )
             return tuple(GlossaryEntry(term, translation) for term, translation in rows)
 
-    def set_glossary(self, source_lang: str, target_lang: str,
-                     entries: Iterable[GlossaryEntry]) -> None:
+    def set_glossary(
+        self, source_lang: str, target_lang: str, entries: Iterable[GlossaryEntry]
+    ) -> None:
         """Replace the pair's glossary with ``entries`` (blank terms are skipped)."""
-        rows = [(source_lang, target_lang, e.term.strip(), e.translation.strip())
-                for e in entries if e.term.strip() and e.translation.strip()]
+        rows = [
+            (source_lang, target_lang, e.term.strip(), e.translation.strip())
+            for e in entries
+            if e.term.strip() and e.translation.strip()
+        ]
         with self._db() as db:
-            db.execute("DELETE FROM glossary WHERE source_lang = ? AND target_lang = ?",
-                       (source_lang, target_lang))
+            db.execute(
+                "DELETE FROM glossary WHERE source_lang = ? AND target_lang = ?",
+                (source_lang, target_lang),
+            )
             db.executemany("INSERT OR REPLACE INTO glossary VALUES (?, ?, ?, ?)", rows)

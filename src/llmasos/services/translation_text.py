@@ -37,8 +37,10 @@ _PREFIX = re.compile(
     r"^(?P<indent>[ \t]*)(?P<mark>#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+(?:\[[ xX]\][ \t]+)?"
     r"|\d{1,3}[.)][ \t]+|\|[ \t]*)?"
 )
-_RULE = re.compile(r"^\s*(?:[-*_][ \t]*){3,}$|^\s*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?"
-                   r"[ \t]*)*\|?\s*$")
+_RULE = re.compile(
+    r"^\s*(?:[-*_][ \t]*){3,}$|^\s*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?"
+    r"[ \t]*)*\|?\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ class StreamRestorer:
 
 def missing_numbers(source: str, output: str) -> list[str]:
     """Numbers of ``source`` absent from ``output`` (separators ignored: 1,000 = 1000)."""
+
     def numbers(text: str) -> Counter[str]:
         return Counter(re.sub(r"\D", "", n) for n in _NUMBER.findall(text))
 
@@ -166,8 +169,10 @@ def repair_layout(source: str, output: str) -> Layout:
     """
     src_lines, out_lines = _content_lines(source), _content_lines(output)
     if len(src_lines) != len(out_lines):
-        problem = (f"The translation has {len(out_lines)} lines where the source has "
-                   f"{len(src_lines)}; line breaks and Markdown may not match.")
+        problem = (
+            f"The translation has {len(out_lines)} lines where the source has "
+            f"{len(src_lines)}; line breaks and Markdown may not match."
+        )
         return Layout(output.strip(), (), (problem,) if len(src_lines) > 1 else ())
     repaired: list[str] = []
     fixed = iter([_fix_line(s, o, repaired) for s, o in zip(src_lines, out_lines, strict=True)])
@@ -194,7 +199,7 @@ def _fix_line(src: str, out: str, repaired: list[str]) -> str:
 def _place(line: str, match: re.Match[str]) -> float:
     """Where a sentinel sits in its line: 0 at the start, 1 at the end, else the share
     of the line's words (or characters, for text without spaces) before it."""
-    before, after = line[: match.start()], line[match.end():]
+    before, after = line[: match.start()], line[match.end() :]
     if not before.strip():
         return 0.0
     if not after.strip(" \t.,;:!?。，！？、"):

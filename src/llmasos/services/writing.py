@@ -48,8 +48,19 @@ from llmasos.services.writing_actions import (
 )
 
 __all__ = [
-    "ACTIONS", "APPEND", "EDIT", "PROMPT_LOOKUP_DEFAULT", "SIDE", "TONES", "ChunkDone",
-    "ChunkStarted", "WriteDone", "WriteJob", "WriteRequest", "check_answer", "find_action",
+    "ACTIONS",
+    "APPEND",
+    "EDIT",
+    "PROMPT_LOOKUP_DEFAULT",
+    "SIDE",
+    "TONES",
+    "ChunkDone",
+    "ChunkStarted",
+    "WriteDone",
+    "WriteJob",
+    "WriteRequest",
+    "check_answer",
+    "find_action",
 ]
 
 log = logging.getLogger(__name__)
@@ -151,8 +162,10 @@ def check_answer(spec: ActionSpec, source: str, answer: str) -> str:
     too_short = len(source) >= _MIN_CHECKED and len(answer) < low * len(source)
     if too_short or len(answer) > high * max(len(source), _LENGTH_FLOOR):
         size = "shorter" if too_short else "longer"
-        return (f"The model's answer is far {size} than {spec.label} allows "
-                f"({len(answer)} characters for {len(source)}); it looks unrelated.")
+        return (
+            f"The model's answer is far {size} than {spec.label} allows "
+            f"({len(answer)} characters for {len(source)}); it looks unrelated."
+        )
     if spec.keeps_language and _other_language(source, answer):
         return "The model answered in another language."
     return ""
@@ -176,8 +189,9 @@ def _other_language(source: str, answer: str) -> bool:
         return False
     if a.script != b.script and {a.script, b.script} != {"han", "kana"}:
         return True
-    return a.confidence >= 0.8 and b.confidence >= 0.8 and not language.same_language(
-        a.lang, b.lang)
+    return (
+        a.confidence >= 0.8 and b.confidence >= 0.8 and not language.same_language(a.lang, b.lang)
+    )
 
 
 class WriteJob(Iterator["str | ChunkStarted | ChunkDone | WriteDone"]):
@@ -191,8 +205,13 @@ class WriteJob(Iterator["str | ChunkStarted | ChunkDone | WriteDone"]):
         LLMasOSError: the engine failed (no model loaded, …).
     """
 
-    def __init__(self, engine: Engine, request: WriteRequest,
-                 params: SamplingParams | None = None, cancel: CancelToken | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        request: WriteRequest,
+        params: SamplingParams | None = None,
+        cancel: CancelToken | None = None,
+    ) -> None:
         self._engine = engine
         self.request = request
         self._params = params or SamplingParams(temperature=0.2)
@@ -237,14 +256,16 @@ class WriteJob(Iterator["str | ChunkStarted | ChunkDone | WriteDone"]):
     def _count(self, text: str) -> int:
         return len(self._engine.tokenize(text))
 
-    def _one_chunk(self, spec: ActionSpec, task: str, chunk: str, index: int,
-                   total: int) -> Generator[str, None, ChunkDone | None]:
+    def _one_chunk(
+        self, spec: ActionSpec, task: str, chunk: str, index: int, total: int
+    ) -> Generator[str, None, ChunkDone | None]:
         """Stream one chunk's answer; return its ChunkDone, or None when cancelled."""
         lead, core, trail = split_margins(chunk)
         if not core:  # blank lines only: nothing to ask the model
             return ChunkDone(index, total, chunk, chunk if spec.kind == EDIT else "")
-        gen = self._engine.chat(build_messages(task, core), self._chunk_params(spec, core),
-                                self._cancel)
+        gen = self._engine.chat(
+            build_messages(task, core), self._chunk_params(spec, core), self._cancel
+        )
         pieces: list[str] = []
         for piece in gen:
             pieces.append(piece)
@@ -271,19 +292,25 @@ class WriteJob(Iterator["str | ChunkStarted | ChunkDone | WriteDone"]):
             max_tokens = self._params.max_tokens
         else:
             max_tokens = int(self._count(core) * spec.out_factor) + _ANSWER_MARGIN
-        return replace(self._params, max_tokens=max_tokens,
-                       stop=tuple(dict.fromkeys((*self._params.stop, *_STOP))))
+        return replace(
+            self._params,
+            max_tokens=max_tokens,
+            stop=tuple(dict.fromkeys((*self._params.stop, *_STOP))),
+        )
 
-    def _assemble(self, spec: ActionSpec, chunks: list[str],
-                  results: list[ChunkDone]) -> WriteDone:
-        problems = tuple(f"Part {r.index + 1}: {r.problem}" if len(chunks) > 1 else r.problem
-                         for r in results if r.problem)
+    def _assemble(self, spec: ActionSpec, chunks: list[str], results: list[ChunkDone]) -> WriteDone:
+        problems = tuple(
+            f"Part {r.index + 1}: {r.problem}" if len(chunks) > 1 else r.problem
+            for r in results
+            if r.problem
+        )
         if spec.kind == EDIT:
-            text = "".join(r.result for r in results) + "".join(chunks[len(results):])
+            text = "".join(r.result for r in results) + "".join(chunks[len(results) :])
         else:
             text = "\n\n".join(r.result for r in results if r.result)
-        return WriteDone(self.request, text, len(results), len(chunks), problems,
-                         self._cancel.is_cancelled)
+        return WriteDone(
+            self.request, text, len(results), len(chunks), problems, self._cancel.is_cancelled
+        )
 
 
 def _tail(text: str, budget: int, count: Callable[[str], int]) -> str:
@@ -309,10 +336,14 @@ def _combine(parts: list[GenerationStats], cancelled: bool) -> GenerationStats |
     """One GenerationStats for all chunks (decode speed weighted by tokens)."""
     if not parts:
         return None
-    decode_s = sum((p.completion_tokens - 1) / p.tokens_per_s for p in parts
-                   if p.tokens_per_s > 0 and p.completion_tokens > 1)
-    decoded = sum(p.completion_tokens - 1 for p in parts
-                  if p.tokens_per_s > 0 and p.completion_tokens > 1)
+    decode_s = sum(
+        (p.completion_tokens - 1) / p.tokens_per_s
+        for p in parts
+        if p.tokens_per_s > 0 and p.completion_tokens > 1
+    )
+    decoded = sum(
+        p.completion_tokens - 1 for p in parts if p.tokens_per_s > 0 and p.completion_tokens > 1
+    )
     finish = FINISH_STOP
     if cancelled:
         finish = FINISH_CANCELLED

@@ -51,34 +51,71 @@ class ActionSpec:
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("proofread", "Proofread",
-               "Correct the spelling, grammar and punctuation of the text. Keep its meaning, "
-               "wording, style and formatting; change only what is wrong.",
-               EDIT, (0.6, 1.5), 1.5),
-    ActionSpec("rewrite", "Rewrite",
-               "Rewrite the text in a {tone} tone. Keep its meaning and its formatting.",
-               EDIT, (0.3, 2.5), 2.0),
-    ActionSpec("shorten", "Shorten",
-               "Make the text shorter. Keep its key points, its tone and its formatting.",
-               EDIT, (0.05, 1.05), 1.0),
-    ActionSpec("expand", "Expand",
-               "Make the text longer and more detailed, adding explanation and examples that "
-               "fit it. Keep its tone and its formatting.",
-               EDIT, (0.9, 6.0), 3.0, True),
-    ActionSpec("summarize", "Summarize",
-               "Summarize the text in a few sentences.",
-               SIDE, (0.0, 1.0), 0.6, True),
-    ActionSpec("key_points", "Key points",
-               "List the key points of the text as a short bulleted list, one point per line "
-               "starting with \"- \".",
-               SIDE, (0.0, 1.3), 0.8, True),
-    ActionSpec("continue", "Continue writing",
-               "Continue writing the text from where it ends, in the same style. Write only the "
-               "new text that comes next; do not repeat the text.",
-               APPEND, (0.0, float("inf")), 0.0, True),
-    ActionSpec("custom", "Custom",
-               "{instruction}",
-               EDIT, (0.0, float("inf")), 3.0, True),
+    ActionSpec(
+        "proofread",
+        "Proofread",
+        "Correct the spelling, grammar and punctuation of the text. Keep its meaning, "
+        "wording, style and formatting; change only what is wrong.",
+        EDIT,
+        (0.6, 1.5),
+        1.5,
+    ),
+    ActionSpec(
+        "rewrite",
+        "Rewrite",
+        "Rewrite the text in a {tone} tone. Keep its meaning and its formatting.",
+        EDIT,
+        (0.3, 2.5),
+        2.0,
+    ),
+    ActionSpec(
+        "shorten",
+        "Shorten",
+        "Make the text shorter. Keep its key points, its tone and its formatting.",
+        EDIT,
+        (0.05, 1.05),
+        1.0,
+    ),
+    ActionSpec(
+        "expand",
+        "Expand",
+        "Make the text longer and more detailed, adding explanation and examples that "
+        "fit it. Keep its tone and its formatting.",
+        EDIT,
+        (0.9, 6.0),
+        3.0,
+        True,
+    ),
+    ActionSpec(
+        "summarize",
+        "Summarize",
+        "Summarize the text in a few sentences.",
+        SIDE,
+        (0.0, 1.0),
+        0.6,
+        True,
+    ),
+    ActionSpec(
+        "key_points",
+        "Key points",
+        "List the key points of the text as a short bulleted list, one point per line "
+        'starting with "- ".',
+        SIDE,
+        (0.0, 1.3),
+        0.8,
+        True,
+    ),
+    ActionSpec(
+        "continue",
+        "Continue writing",
+        "Continue writing the text from where it ends, in the same style. Write only the "
+        "new text that comes next; do not repeat the text.",
+        APPEND,
+        (0.0, float("inf")),
+        0.0,
+        True,
+    ),
+    ActionSpec("custom", "Custom", "{instruction}", EDIT, (0.0, float("inf")), 3.0, True),
 )
 _BY_NAME = {a.name: a for a in ACTIONS}
 
@@ -108,10 +145,14 @@ def find_action(name: str) -> ActionSpec:
     """
     key = name.strip().lower().replace("-", "_").replace(" ", "_")
     spec = _BY_NAME.get(key) or next(
-        (a for a in ACTIONS if a.label.lower() == name.strip().lower()), None)
+        (a for a in ACTIONS if a.label.lower() == name.strip().lower()), None
+    )
     if spec is None:
-        raise WritingError(f"Unknown writing action {name!r}. Choose one of: "
-                         + ", ".join(a.name for a in ACTIONS) + ".")
+        raise WritingError(
+            f"Unknown writing action {name!r}. Choose one of: "
+            + ", ".join(a.name for a in ACTIONS)
+            + "."
+        )
     return spec
 
 
@@ -124,11 +165,13 @@ def task_text(spec: ActionSpec, tone: str = "formal", instruction: str = "") -> 
     if spec.name == "rewrite" and tone not in TONES:
         raise WritingError(f"Unknown tone {tone!r}. Choose one of: {', '.join(TONES)}.")
     if spec.name == "custom" and not instruction.strip():
-        raise WritingError("Custom needs an instruction, e.g. \"Turn this into a polite email\".")
+        raise WritingError('Custom needs an instruction, e.g. "Turn this into a polite email".')
     return spec.instruction.format(tone=TONES.get(tone, tone), instruction=instruction.strip())
 
 
 def build_messages(task: str, text: str) -> Sequence[ChatMessage]:
     """The chat messages for ``task`` on ``text`` (the text delimited as material)."""
-    return (ChatMessage("system", _SYSTEM),
-            ChatMessage("user", f"{task}\n\n<text>\n{text}\n</text>"))
+    return (
+        ChatMessage("system", _SYSTEM),
+        ChatMessage("user", f"{task}\n\n<text>\n{text}\n</text>"),
+    )

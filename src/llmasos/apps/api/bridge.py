@@ -76,17 +76,21 @@ class KernelBridge:
         self._tickets: dict[int, Ticket] = {}
         self._closed = False
         self._slots: list[tuple[Any, Callable[..., None]]] = [
-            (kernel.started, self._on_started), (kernel.tokens, self._on_tokens),
-            (kernel.yielded, self._on_yielded), (kernel.finished, self._on_finished),
-            (kernel.cancelled, self._on_cancelled), (kernel.failed, self._on_failed),
+            (kernel.started, self._on_started),
+            (kernel.tokens, self._on_tokens),
+            (kernel.yielded, self._on_yielded),
+            (kernel.finished, self._on_finished),
+            (kernel.cancelled, self._on_cancelled),
+            (kernel.failed, self._on_failed),
         ]
         for signal, slot in self._slots:
             signal.connect(slot, _DIRECT)
 
     def submit(self, job: JobFn) -> Ticket:
         """Queue ``job`` (runs on the worker thread) at background priority."""
-        return self.track(lambda: self.kernel.submit(job, owner=OWNER,
-                                                     priority=Priority.BACKGROUND))
+        return self.track(
+            lambda: self.kernel.submit(job, owner=OWNER, priority=Priority.BACKGROUND)
+        )
 
     def track(self, start: Callable[[], int]) -> Ticket:
         """Run ``start`` (which queues a kernel request and returns its id) and follow it.

@@ -23,11 +23,17 @@ def config_from_settings(settings: AppSettings) -> ServerConfig:
     """The server's configuration from the app's settings (its ``api`` and ``sampling``)."""
     api = settings.api
     limits = Limits()
-    limits = replace(limits, default_max_tokens=min(settings.sampling.max_tokens,
-                                                    limits.max_tokens))
-    return ServerConfig(host=api.host, port=api.port, api_key=api.api_key,
-                        cors_origins=api.cors_origins, limits=limits,
-                        sampling=settings.to_sampling_params())
+    limits = replace(
+        limits, default_max_tokens=min(settings.sampling.max_tokens, limits.max_tokens)
+    )
+    return ServerConfig(
+        host=api.host,
+        port=api.port,
+        api_key=api.api_key,
+        cors_origins=api.cors_origins,
+        limits=limits,
+        sampling=settings.to_sampling_params(),
+    )
 
 
 class ApiServerController(QObject):
@@ -76,12 +82,15 @@ class ApiServerController(QObject):
             server = ApiServer(config, bridge, ROUTES)
         except OSError as exc:
             bridge.close()
-            raise ApiServerError(f"The API server cannot listen on {config.host}:"
-                                 f"{config.port} ({exc.strerror or exc}). Pick another port "
-                                 "or stop the program using it.") from exc
+            raise ApiServerError(
+                f"The API server cannot listen on {config.host}:"
+                f"{config.port} ({exc.strerror or exc}). Pick another port "
+                "or stop the program using it."
+            ) from exc
         self._server, self._bridge, self.config = server, bridge, config
-        self._thread = threading.Thread(target=server.serve_forever, name="llmasos-api",
-                                        kwargs={"poll_interval": 0.2})
+        self._thread = threading.Thread(
+            target=server.serve_forever, name="llmasos-api", kwargs={"poll_interval": 0.2}
+        )
         self._thread.start()
         self.error = ""
         log.info("API server listening on %s", self.url)

@@ -105,8 +105,9 @@ def translate_job(req: TranslateRequest) -> JobFn:
         source = find_language(req.source) if req.source else None
         if target is None:
             raise ValueError(f"Unknown target language '{req.target}'.")
-        request = TranslationRequest(req.text, target.code,
-                                     source.code if source else "auto", params=req.params)
+        request = TranslationRequest(
+            req.text, target.code, source.code if source else "auto", params=req.params
+        )
         return translate(engine, request, cancel)
 
     def job(engine: Engine, cancel: CancelToken) -> Iterator[Any]:

@@ -15,108 +15,218 @@ def _ref(name: str) -> dict[str, str]:
 
 def _sampling(limits: Limits) -> dict[str, Any]:
     return {
-        "max_tokens": {"type": "integer", "minimum": 1, "maximum": limits.max_tokens,
-                       "default": limits.default_max_tokens},
-        "max_completion_tokens": {"type": "integer", "minimum": 1,
-                                  "maximum": limits.max_tokens},
+        "max_tokens": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": limits.max_tokens,
+            "default": limits.default_max_tokens,
+        },
+        "max_completion_tokens": {"type": "integer", "minimum": 1, "maximum": limits.max_tokens},
         "temperature": {"type": "number", "minimum": 0, "maximum": 5},
         "top_p": {"type": "number", "minimum": 0, "maximum": 1},
         "top_k": {"type": "integer", "minimum": 0, "maximum": 1000},
         "min_p": {"type": "number", "minimum": 0, "maximum": 1},
         "repeat_penalty": {"type": "number", "minimum": 0.5, "maximum": 2.5},
         "seed": {"type": "integer", "minimum": 0},
-        "stop": {"oneOf": [{"type": "string"},
-                           {"type": "array", "items": {"type": "string"},
-                            "maxItems": MAX_STOP}]},
+        "stop": {
+            "oneOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "string"}, "maxItems": MAX_STOP},
+            ]
+        },
         "n": {"type": "integer", "enum": [1]},
     }
 
 
 def _streaming() -> dict[str, Any]:
     return {
-        "stream": {"type": "boolean", "default": False,
-                   "description": "Answer as server-sent events (data: {chunk} … data: [DONE])."},
-        "stream_options": {"type": "object",
-                           "properties": {"include_usage": {"type": "boolean"}}},
+        "stream": {
+            "type": "boolean",
+            "default": False,
+            "description": "Answer as server-sent events (data: {chunk} … data: [DONE]).",
+        },
+        "stream_options": {"type": "object", "properties": {"include_usage": {"type": "boolean"}}},
     }
 
 
 def _schemas(limits: Limits) -> dict[str, Any]:
     text = {"type": "string", "minLength": 1, "maxLength": limits.max_text_chars}
-    message = {"type": "object", "required": ["role", "content"], "properties": {
-        "role": {"type": "string", "enum": ["system", "developer", "user", "assistant"]},
-        "content": {"oneOf": [{"type": "string"}, {"type": "array", "items": {
-            "type": "object", "properties": {"type": {"const": "text"},
-                                             "text": {"type": "string"}}}}]}}}
+    message = {
+        "type": "object",
+        "required": ["role", "content"],
+        "properties": {
+            "role": {"type": "string", "enum": ["system", "developer", "user", "assistant"]},
+            "content": {
+                "oneOf": [
+                    {"type": "string"},
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {"type": {"const": "text"}, "text": {"type": "string"}},
+                        },
+                    },
+                ]
+            },
+        },
+    }
     return {
-        "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
-            "message": {"type": "string"}, "type": {"type": "string"},
-            "param": {"type": ["string", "null"]}, "code": {"type": ["string", "null"]}}}}},
-        "ChatRequest": {"type": "object", "required": ["messages"], "properties": {
-            "model": {"type": "string", "description": "Ignored: the loaded model answers."},
-            "messages": {"type": "array", "minItems": 1, "items": message},
-            **_sampling(limits), **_streaming()}},
-        "CompletionRequest": {"type": "object", "required": ["prompt"], "properties": {
-            "model": {"type": "string"}, "prompt": text, **_sampling(limits),
-            **_streaming()}},
-        "TranslateRequest": {"type": "object", "required": ["text", "target_language"],
-                             "properties": {
-            "text": text,
-            "target_language": {"type": "string", "examples": ["zh-Hans", "French"]},
-            "source_language": {"type": "string", "description": "Optional."},
-            **_sampling(limits)}},
-        "TranslateResponse": {"type": "object", "properties": {
-            "object": {"const": "translation"}, "model": {"type": "string"},
-            "text": {"type": "string"}, "target_language": {"type": "string"},
-            "source_language": {"type": ["string", "null"]}, "usage": {"type": "object"}}},
-        "RewriteRequest": {"type": "object", "required": ["text"], "properties": {
-            "text": text,
-            "action": {"type": "string", "enum": [a.name for a in ACTIONS],
-                       "default": "rewrite"},
-            "tone": {"type": "string", "enum": list(TONES), "default": "formal"},
-            "instruction": {"type": "string", "description": "Required for action=custom."},
-            **_sampling(limits)}},
-        "RewriteResponse": {"type": "object", "properties": {
-            "object": {"const": "rewrite"}, "model": {"type": "string"},
-            "action": {"type": "string"}, "tone": {"type": "string"},
-            "text": {"type": "string"}, "changed": {"type": "boolean"},
-            "problems": {"type": "array", "items": {"type": "string"}},
-            "usage": {"type": "object"}}},
+        "Error": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "properties": {
+                        "message": {"type": "string"},
+                        "type": {"type": "string"},
+                        "param": {"type": ["string", "null"]},
+                        "code": {"type": ["string", "null"]},
+                    },
+                }
+            },
+        },
+        "ChatRequest": {
+            "type": "object",
+            "required": ["messages"],
+            "properties": {
+                "model": {"type": "string", "description": "Ignored: the loaded model answers."},
+                "messages": {"type": "array", "minItems": 1, "items": message},
+                **_sampling(limits),
+                **_streaming(),
+            },
+        },
+        "CompletionRequest": {
+            "type": "object",
+            "required": ["prompt"],
+            "properties": {
+                "model": {"type": "string"},
+                "prompt": text,
+                **_sampling(limits),
+                **_streaming(),
+            },
+        },
+        "TranslateRequest": {
+            "type": "object",
+            "required": ["text", "target_language"],
+            "properties": {
+                "text": text,
+                "target_language": {"type": "string", "examples": ["zh-Hans", "French"]},
+                "source_language": {"type": "string", "description": "Optional."},
+                **_sampling(limits),
+            },
+        },
+        "TranslateResponse": {
+            "type": "object",
+            "properties": {
+                "object": {"const": "translation"},
+                "model": {"type": "string"},
+                "text": {"type": "string"},
+                "target_language": {"type": "string"},
+                "source_language": {"type": ["string", "null"]},
+                "usage": {"type": "object"},
+            },
+        },
+        "RewriteRequest": {
+            "type": "object",
+            "required": ["text"],
+            "properties": {
+                "text": text,
+                "action": {
+                    "type": "string",
+                    "enum": [a.name for a in ACTIONS],
+                    "default": "rewrite",
+                },
+                "tone": {"type": "string", "enum": list(TONES), "default": "formal"},
+                "instruction": {"type": "string", "description": "Required for action=custom."},
+                **_sampling(limits),
+            },
+        },
+        "RewriteResponse": {
+            "type": "object",
+            "properties": {
+                "object": {"const": "rewrite"},
+                "model": {"type": "string"},
+                "action": {"type": "string"},
+                "tone": {"type": "string"},
+                "text": {"type": "string"},
+                "changed": {"type": "boolean"},
+                "problems": {"type": "array", "items": {"type": "string"}},
+                "usage": {"type": "object"},
+            },
+        },
     }
 
 
 def _post(summary: str, request: str, response: dict[str, Any]) -> dict[str, Any]:
-    errors = {str(code): {"description": why, "content": {"application/json": {
-        "schema": _ref("Error")}}} for code, why in (
-        (400, "Malformed JSON or a bad parameter"), (401, "Missing or wrong API key"),
-        (413, "Body too large"), (503, "No model loaded, or cancelled on the server"))}
-    return {"post": {"summary": summary, "requestBody": {"required": True, "content": {
-        "application/json": {"schema": _ref(request)}}},
-        "responses": {"200": {"description": "OK", "content": response}, **errors}}}
+    errors = {
+        str(code): {"description": why, "content": {"application/json": {"schema": _ref("Error")}}}
+        for code, why in (
+            (400, "Malformed JSON or a bad parameter"),
+            (401, "Missing or wrong API key"),
+            (413, "Body too large"),
+            (503, "No model loaded, or cancelled on the server"),
+        )
+    }
+    return {
+        "post": {
+            "summary": summary,
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref(request)}},
+            },
+            "responses": {"200": {"description": "OK", "content": response}, **errors},
+        }
+    }
 
 
 def openapi_document(limits: Limits) -> dict[str, Any]:
     """The API described for tools and people."""
-    sse = {"application/json": {"schema": {"type": "object"}},
-           "text/event-stream": {"schema": {"type": "string"}}}
+    sse = {
+        "application/json": {"schema": {"type": "object"}},
+        "text/event-stream": {"schema": {"type": "string"}},
+    }
     return {
         "openapi": "3.1.0",
-        "info": {"title": "LLMasOS API", "version": __version__,
-                 "description": "OpenAI-compatible endpoints plus LLMasOS's translation and "
-                                "writing services, served by the app's one loaded model."},
-        "components": {"schemas": _schemas(limits), "securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer",
-                       "description": "Needed when the server was started with an API key."}}},
+        "info": {
+            "title": "LLMasOS API",
+            "version": __version__,
+            "description": "OpenAI-compatible endpoints plus LLMasOS's translation and "
+            "writing services, served by the app's one loaded model.",
+        },
+        "components": {
+            "schemas": _schemas(limits),
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Needed when the server was started with an API key.",
+                }
+            },
+        },
         "security": [{}, {"bearer": []}],
         "paths": {
-            "/v1/models": {"get": {"summary": "The loaded model", "responses": {
-                "200": {"description": "OK", "content": {"application/json": {
-                    "schema": {"type": "object"}}}}}}},
+            "/v1/models": {
+                "get": {
+                    "summary": "The loaded model",
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
+                }
+            },
             "/v1/chat/completions": _post("Chat completion", "ChatRequest", sse),
             "/v1/completions": _post("Text completion", "CompletionRequest", sse),
-            "/v1/translate": _post("Translate text", "TranslateRequest", {
-                "application/json": {"schema": _ref("TranslateResponse")}}),
-            "/v1/rewrite": _post("A writing action on text", "RewriteRequest", {
-                "application/json": {"schema": _ref("RewriteResponse")}}),
+            "/v1/translate": _post(
+                "Translate text",
+                "TranslateRequest",
+                {"application/json": {"schema": _ref("TranslateResponse")}},
+            ),
+            "/v1/rewrite": _post(
+                "A writing action on text",
+                "RewriteRequest",
+                {"application/json": {"schema": _ref("RewriteResponse")}},
+            ),
         },
     }

@@ -26,16 +26,29 @@ SEED_MAX = 2**32 - 1
 class ApiError(Exception):
     """An error answered as ``{"error": {"message", "type", "param", "code"}}``."""
 
-    def __init__(self, status: int, message: str, *, type: str = "invalid_request_error",
-                 param: str | None = None, code: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        type: str = "invalid_request_error",
+        param: str | None = None,
+        code: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.message, self.type = status, message, type
         self.param, self.code = param, code
 
     def body(self) -> dict[str, Any]:
         """The JSON error object."""
-        return {"error": {"message": self.message, "type": self.type, "param": self.param,
-                          "code": self.code}}
+        return {
+            "error": {
+                "message": self.message,
+                "type": self.type,
+                "param": self.param,
+                "code": self.code,
+            }
+        }
 
 
 def bad(message: str, param: str | None = None, code: str | None = None) -> ApiError:
@@ -87,6 +100,7 @@ class RewriteRequest:
 
 # --- field readers -------------------------------------------------------------------------
 
+
 def _number(body: dict[str, Any], name: str, kind: type, lo: float, hi: float) -> Any:
     value = body[name]
     is_num = isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -95,8 +109,9 @@ def _number(body: dict[str, Any], name: str, kind: type, lo: float, hi: float) -
     if not is_num:
         raise bad(f"'{name}' must be a number; got {value!r}.", name, "invalid_type")
     if not lo <= value <= hi:
-        raise bad(f"'{name}' must be between {lo:g} and {hi:g}; got {value!r}.", name,
-                  "invalid_value")
+        raise bad(
+            f"'{name}' must be between {lo:g} and {hi:g}; got {value!r}.", name, "invalid_value"
+        )
     return kind(value)
 
 
@@ -114,8 +129,9 @@ def _text(body: dict[str, Any], name: str, limits: Limits, *, required: bool = T
     if required and not value.strip():
         raise bad(f"'{name}' is required and must not be empty.", name, "missing_required")
     if len(value) > limits.max_text_chars:
-        raise bad(f"'{name}' is longer than {limits.max_text_chars:,} characters.", name,
-                  "too_long")
+        raise bad(
+            f"'{name}' is longer than {limits.max_text_chars:,} characters.", name, "too_long"
+        )
     return value
 
 
@@ -145,28 +161,39 @@ def sampling(body: dict[str, Any], base: SamplingParams, limits: Limits) -> Samp
     if body.get("stop") is not None:
         changes["stop"] = _stop(body["stop"])
     if body.get("n") not in (None, 1):
-        raise bad("Only one choice per request is supported ('n' must be 1).", "n",
-                  "unsupported_value")
+        raise bad(
+            "Only one choice per request is supported ('n' must be 1).", "n", "unsupported_value"
+        )
     return replace(base, **changes)
 
 
 def _max_tokens(body: dict[str, Any], name: str, limits: Limits) -> int:
     value = body[name]
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise bad(f"'{name}' must be a whole number of at least 1; got {value!r}.", name,
-                  "invalid_value")
+        raise bad(
+            f"'{name}' must be a whole number of at least 1; got {value!r}.", name, "invalid_value"
+        )
     if value > limits.max_tokens:
-        raise bad(f"'{name}' may be at most {limits.max_tokens} on this server; got {value}.",
-                  name, "invalid_value")
+        raise bad(
+            f"'{name}' may be at most {limits.max_tokens} on this server; got {value}.",
+            name,
+            "invalid_value",
+        )
     return value
 
 
 def _stop(value: Any) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
-    if (not isinstance(items, list) or len(items) > MAX_STOP
-            or not all(isinstance(s, str) and s for s in items)):
-        raise bad(f"'stop' must be a non-empty string or a list of at most {MAX_STOP} of them.",
-                  "stop", "invalid_value")
+    if (
+        not isinstance(items, list)
+        or len(items) > MAX_STOP
+        or not all(isinstance(s, str) and s for s in items)
+    ):
+        raise bad(
+            f"'stop' must be a non-empty string or a list of at most {MAX_STOP} of them.",
+            "stop",
+            "invalid_value",
+        )
     return tuple(items)
 
 
@@ -177,8 +204,11 @@ def _stream_flags(body: dict[str, Any]) -> tuple[bool, bool]:
         raise bad("'stream_options' must be an object.", "stream_options", "invalid_type")
     include = options.get("include_usage", False)
     if not isinstance(include, bool):
-        raise bad("'stream_options.include_usage' must be true or false.",
-                  "stream_options.include_usage", "invalid_type")
+        raise bad(
+            "'stream_options.include_usage' must be true or false.",
+            "stream_options.include_usage",
+            "invalid_type",
+        )
     return stream, include
 
 
@@ -189,10 +219,14 @@ def _content(value: Any, where: str) -> str:
     if isinstance(value, list):
         texts = []
         for part in value:
-            if not (isinstance(part, dict) and part.get("type") == "text"
-                    and isinstance(part.get("text"), str)):
-                raise bad(f"{where}: only text content parts are supported.", where,
-                          "unsupported_content")
+            if not (
+                isinstance(part, dict)
+                and part.get("type") == "text"
+                and isinstance(part.get("text"), str)
+            ):
+                raise bad(
+                    f"{where}: only text content parts are supported.", where, "unsupported_content"
+                )
             texts.append(part["text"])
         return "".join(texts)
     raise bad(f"{where} must be a string or a list of text parts.", where, "invalid_type")
@@ -205,31 +239,38 @@ def _messages(value: Any) -> tuple[ChatMessage, ...]:
     for i, msg in enumerate(value):
         where = f"messages[{i}]"
         if not isinstance(msg, dict):
-            raise bad(f"{where} must be an object with 'role' and 'content'.", where,
-                      "invalid_type")
+            raise bad(
+                f"{where} must be an object with 'role' and 'content'.", where, "invalid_type"
+            )
         role = "system" if msg.get("role") == "developer" else msg.get("role")
         if role not in ROLES:
-            raise bad(f"{where}.role must be one of system, user, assistant; got "
-                      f"{msg.get('role')!r}.", f"{where}.role", "invalid_value")
+            raise bad(
+                f"{where}.role must be one of system, user, assistant; got {msg.get('role')!r}.",
+                f"{where}.role",
+                "invalid_value",
+            )
         out.append(ChatMessage(str(role), _content(msg.get("content"), f"{where}.content")))
     return tuple(out)
 
 
 # --- request parsers ------------------------------------------------------------------------
 
+
 def parse_chat(body: dict[str, Any], base: SamplingParams, limits: Limits) -> GenerateRequest:
     """Check a ``/v1/chat/completions`` body."""
     for unsupported in ("tools", "functions", "response_format"):
         if body.get(unsupported):
-            raise bad(f"'{unsupported}' is not supported by this server.", unsupported,
-                      "unsupported_parameter")
+            raise bad(
+                f"'{unsupported}' is not supported by this server.",
+                unsupported,
+                "unsupported_parameter",
+            )
     messages = _messages(body.get("messages"))
     stream, include = _stream_flags(body)
     return GenerateRequest(sampling(body, base, limits), stream, include, messages=messages)
 
 
-def parse_completion(body: dict[str, Any], base: SamplingParams,
-                     limits: Limits) -> GenerateRequest:
+def parse_completion(body: dict[str, Any], base: SamplingParams, limits: Limits) -> GenerateRequest:
     """Check a ``/v1/completions`` body (one prompt string)."""
     prompt = body.get("prompt")
     if isinstance(prompt, list) and len(prompt) == 1 and isinstance(prompt[0], str):
@@ -237,14 +278,14 @@ def parse_completion(body: dict[str, Any], base: SamplingParams,
     if not isinstance(prompt, str) or not prompt:
         raise bad("'prompt' must be a non-empty string.", "prompt", "missing_required")
     if len(prompt) > limits.max_text_chars:
-        raise bad(f"'prompt' is longer than {limits.max_text_chars:,} characters.", "prompt",
-                  "too_long")
+        raise bad(
+            f"'prompt' is longer than {limits.max_text_chars:,} characters.", "prompt", "too_long"
+        )
     stream, include = _stream_flags(body)
     return GenerateRequest(sampling(body, base, limits), stream, include, prompt=prompt)
 
 
-def parse_translate(body: dict[str, Any], base: SamplingParams,
-                    limits: Limits) -> TranslateRequest:
+def parse_translate(body: dict[str, Any], base: SamplingParams, limits: Limits) -> TranslateRequest:
     """Check a ``/v1/translate`` body: ``text``, ``target_language``, ``source_language``."""
     text = _text(body, "text", limits)
     names = {}
@@ -252,8 +293,12 @@ def parse_translate(body: dict[str, Any], base: SamplingParams,
         raw = _text(body, key, limits, required=key == "target_language")
         lang = find_language(raw) if raw.strip() else None
         if raw.strip() and lang is None:
-            raise bad(f"Unknown language {raw!r} in '{key}'; use a code such as 'en', "
-                      "'zh-Hans', 'fr' or an English name.", key, "invalid_value")
+            raise bad(
+                f"Unknown language {raw!r} in '{key}'; use a code such as 'en', "
+                "'zh-Hans', 'fr' or an English name.",
+                key,
+                "invalid_value",
+            )
         names[key] = lang.name if lang else ""
     params = sampling(body, replace(base, temperature=0.2), limits)
     return TranslateRequest(text, names["target_language"], names["source_language"], params)
@@ -279,6 +324,7 @@ def parse_rewrite(body: dict[str, Any], base: SamplingParams, limits: Limits) ->
 
 
 # --- responses ------------------------------------------------------------------------------
+
 
 def new_id(prefix: str) -> str:
     """An id like ``chatcmpl-3f2a…``."""
@@ -307,24 +353,41 @@ class Shape:
     part: Callable[[str], dict[str, Any]]  # piece → the chunk choice's content fields
 
 
-CHAT = Shape("chatcmpl", "chat.completion", "chat.completion.chunk",
-             lambda t: {"message": {"role": "assistant", "content": t}},
-             lambda t: {"delta": {"content": t}})
-COMPLETION = Shape("cmpl", "text_completion", "text_completion",
-                   lambda t: {"text": t}, lambda t: {"text": t})
+CHAT = Shape(
+    "chatcmpl",
+    "chat.completion",
+    "chat.completion.chunk",
+    lambda t: {"message": {"role": "assistant", "content": t}},
+    lambda t: {"delta": {"content": t}},
+)
+COMPLETION = Shape(
+    "cmpl", "text_completion", "text_completion", lambda t: {"text": t}, lambda t: {"text": t}
+)
 
 
-def response(shape: Shape, rid: str, model: str, text: str,
-             stats: GenerationStats | None) -> dict[str, Any]:
+def response(
+    shape: Shape, rid: str, model: str, text: str, stats: GenerationStats | None
+) -> dict[str, Any]:
     """A whole (non-streamed) completion object."""
-    choice = {"index": 0, **shape.whole(text), "logprobs": None,
-              "finish_reason": finish_reason(stats)}
-    return {"id": rid, "object": shape.object, "created": int(time.time()), "model": model,
-            "choices": [choice], "usage": usage(stats)}
+    choice = {
+        "index": 0,
+        **shape.whole(text),
+        "logprobs": None,
+        "finish_reason": finish_reason(stats),
+    }
+    return {
+        "id": rid,
+        "object": shape.object,
+        "created": int(time.time()),
+        "model": model,
+        "choices": [choice],
+        "usage": usage(stats),
+    }
 
 
-def chunk(shape: Shape, rid: str, model: str, piece: str | None,
-          finish: str | None = None) -> dict[str, Any]:
+def chunk(
+    shape: Shape, rid: str, model: str, piece: str | None, finish: str | None = None
+) -> dict[str, Any]:
     """One streamed chunk: a text piece, or (``piece=None``) the final empty delta."""
     fields: dict[str, Any]
     if piece is not None:
@@ -332,12 +395,24 @@ def chunk(shape: Shape, rid: str, model: str, piece: str | None,
     else:
         fields = {"delta": {}} if shape is CHAT else {"text": ""}
     choice = {"index": 0, **fields, "logprobs": None, "finish_reason": finish}
-    return {"id": rid, "object": shape.chunk_object, "created": int(time.time()),
-            "model": model, "choices": [choice]}
+    return {
+        "id": rid,
+        "object": shape.chunk_object,
+        "created": int(time.time()),
+        "model": model,
+        "choices": [choice],
+    }
 
 
-def usage_chunk(shape: Shape, rid: str, model: str,
-                stats: GenerationStats | None) -> dict[str, Any]:
+def usage_chunk(
+    shape: Shape, rid: str, model: str, stats: GenerationStats | None
+) -> dict[str, Any]:
     """The extra last chunk sent when ``stream_options.include_usage`` is true."""
-    return {"id": rid, "object": shape.chunk_object, "created": int(time.time()),
-            "model": model, "choices": [], "usage": usage(stats)}
+    return {
+        "id": rid,
+        "object": shape.chunk_object,
+        "created": int(time.time()),
+        "model": model,
+        "choices": [],
+        "usage": usage(stats),
+    }

@@ -68,8 +68,7 @@ def _ended_error(end: Ended) -> p.ApiError:
     """The error for a request that ended other than by finishing."""
     if end.kind == "failed":
         return p.ApiError(500, end.message, type="server_error", code="engine_error")
-    why = end.message or "The request was cancelled on the server (e.g. the app stopped " \
-        "all work)."
+    why = end.message or "The request was cancelled on the server (e.g. the app stopped all work)."
     return p.ApiError(503, why, type="server_error", code="cancelled")
 
 
@@ -105,14 +104,14 @@ def _collect(h: Handler, job: JobFn) -> _Outcome:
 
 # --- generation endpoints -------------------------------------------------------------------
 
+
 def _generate(h: Handler, req: p.GenerateRequest, shape: p.Shape) -> None:
     job = generate_job(req)
     rid = p.new_id(shape.id_prefix)
     if not req.stream:
         out = _collect(h, job)
         assert out.end is not None
-        h.send_json(200, p.response(shape, rid, model_id(h), "".join(out.text),
-                                    out.end.stats))
+        h.send_json(200, p.response(shape, rid, model_id(h), "".join(out.text), out.end.stats))
         return
     with contextlib.closing(_events(h, job)) as events:
         _stream(h, events, shape, rid, req.include_usage)
@@ -126,8 +125,9 @@ def _first(events: Iterator[Event]) -> Event:
     raise p.ApiError(503, "The request ended without an answer.", type="server_error")
 
 
-def _stream(h: Handler, events: Iterator[Event], shape: p.Shape, rid: str,
-            include_usage: bool) -> None:
+def _stream(
+    h: Handler, events: Iterator[Event], shape: p.Shape, rid: str, include_usage: bool
+) -> None:
     """Answer as server-sent events. Headers wait for the first text, so an error
     before any text still gets its proper HTTP status."""
     event = _first(events)
@@ -138,9 +138,19 @@ def _stream(h: Handler, events: Iterator[Event], shape: p.Shape, rid: str,
     model = model_id(h)
     h.start_events({})
     if shape is p.CHAT:
-        h.send_event({**p.chunk(shape, rid, model, ""),
-                      "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""},
-                                   "logprobs": None, "finish_reason": None}]})
+        h.send_event(
+            {
+                **p.chunk(shape, rid, model, ""),
+                "choices": [
+                    {
+                        "index": 0,
+                        "delta": {"role": "assistant", "content": ""},
+                        "logprobs": None,
+                        "finish_reason": None,
+                    }
+                ],
+            }
+        )
     while True:
         if isinstance(event, Text):
             h.send_event(p.chunk(shape, rid, model, event.text))
@@ -171,6 +181,7 @@ def completions(h: Handler) -> None:
 
 # --- LLMasOS services -----------------------------------------------------------------------
 
+
 def translate(h: Handler) -> None:
     cfg = h.config
     req = p.parse_translate(h.read_json(), cfg.sampling, cfg.limits)
@@ -178,11 +189,18 @@ def translate(h: Handler) -> None:
     assert out.end is not None
     done = next((i for i in reversed(out.items) if isinstance(i, TranslationDone)), None)
     text = done.result.text if done is not None else "".join(out.text)
-    h.send_json(200, {
-        "id": p.new_id("tr"), "object": "translation", "model": model_id(h),
-        "text": text.strip(), "target_language": req.target,
-        "source_language": req.source or None, "usage": p.usage(out.end.stats),
-    })
+    h.send_json(
+        200,
+        {
+            "id": p.new_id("tr"),
+            "object": "translation",
+            "model": model_id(h),
+            "text": text.strip(),
+            "target_language": req.target,
+            "source_language": req.source or None,
+            "usage": p.usage(out.end.stats),
+        },
+    )
 
 
 def rewrite(h: Handler) -> None:
@@ -193,21 +211,41 @@ def rewrite(h: Handler) -> None:
     done = next((i for i in reversed(out.items) if isinstance(i, WriteDone)), None)
     if done is None:
         raise p.ApiError(500, "The writing job ended without a result.", type="server_error")
-    h.send_json(200, {
-        "id": p.new_id("rw"), "object": "rewrite", "model": model_id(h),
-        "action": req.action, "tone": req.tone, "text": done.text,
-        "changed": done.is_changed, "problems": list(done.problems),
-        "usage": p.usage(out.end.stats),
-    })
+    h.send_json(
+        200,
+        {
+            "id": p.new_id("rw"),
+            "object": "rewrite",
+            "model": model_id(h),
+            "action": req.action,
+            "tone": req.tone,
+            "text": done.text,
+            "changed": done.is_changed,
+            "problems": list(done.problems),
+            "usage": p.usage(out.end.stats),
+        },
+    )
 
 
 # --- documents --------------------------------------------------------------------------------
 
+
 def models(h: Handler) -> None:
     name = model_id(h)
     kernel = h.server.bridge.kernel
-    data = [{"id": name, "object": "model", "created": 0, "owned_by": "llmasos",
-             "context_length": kernel.n_ctx}] if name else []
+    data = (
+        [
+            {
+                "id": name,
+                "object": "model",
+                "created": 0,
+                "owned_by": "llmasos",
+                "context_length": kernel.n_ctx,
+            }
+        ]
+        if name
+        else []
+    )
     h.send_json(200, {"object": "list", "data": data})
 
 

@@ -59,7 +59,8 @@ class ServerConfig:
             raise SettingsError(
                 f"The API server may listen on {self.host} (reachable from other computers) "
                 "only with an API key: pass --api-key KEY (or set one in Settings), or use "
-                "--host 127.0.0.1.")
+                "--host 127.0.0.1."
+            )
         return self
 
 
@@ -76,8 +77,9 @@ class ApiServer(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True  # server_close() waits for every handler thread
 
-    def __init__(self, config: ServerConfig, bridge: KernelBridge,
-                 routes: dict[tuple[str, str], Route]) -> None:
+    def __init__(
+        self, config: ServerConfig, bridge: KernelBridge, routes: dict[tuple[str, str], Route]
+    ) -> None:
         self.config = config.checked()
         self.bridge = bridge
         self.routes = routes
@@ -135,8 +137,7 @@ class Handler(BaseHTTPRequestHandler):
     def _no_route(self, method: str, path: str) -> ApiError:
         if any(p == path for _m, p in self.server.routes):
             return ApiError(405, f"{method} is not allowed on {path}.", code="method_not_allowed")
-        return ApiError(404, f"There is no endpoint {path}; see /openapi.json.",
-                       code="unknown_url")
+        return ApiError(404, f"There is no endpoint {path}; see /openapi.json.", code="unknown_url")
 
     # -- security -----------------------------------------------------------------------
     def _check_host(self) -> None:
@@ -145,9 +146,12 @@ class Handler(BaseHTTPRequestHandler):
         host = (self.headers.get("Host") or "").strip()
         name = host.rsplit(":", 1)[0] if host.count(":") <= 1 else host.rsplit("]", 1)[0] + "]"
         if not is_loopback(name):
-            raise ApiError(403, f"Host {host!r} is not this computer; requests must name "
-                           "127.0.0.1 or localhost.", type="permission_error",
-                           code="host_not_allowed")
+            raise ApiError(
+                403,
+                f"Host {host!r} is not this computer; requests must name 127.0.0.1 or localhost.",
+                type="permission_error",
+                code="host_not_allowed",
+            )
 
     def _check_key(self) -> None:
         key = self.config.api_key
@@ -156,11 +160,15 @@ class Handler(BaseHTTPRequestHandler):
         given = self.headers.get("Authorization") or ""
         scheme, _, token = given.partition(" ")
         ok = scheme.lower() == "bearer" and hmac.compare_digest(
-            token.strip().encode("utf-8", "replace"), key.encode("utf-8"))
+            token.strip().encode("utf-8", "replace"), key.encode("utf-8")
+        )
         if not ok:
             what = "is missing" if not given else "is wrong"
-            raise ApiError(401, f"The API key {what}. Send 'Authorization: Bearer <key>'.",
-                           code="invalid_api_key")
+            raise ApiError(
+                401,
+                f"The API key {what}. Send 'Authorization: Bearer <key>'.",
+                code="invalid_api_key",
+            )
 
     def _allowed_origin(self) -> str | None:
         origin = self.headers.get("Origin")
@@ -172,8 +180,12 @@ class Handler(BaseHTTPRequestHandler):
     def _preflight(self) -> None:
         origin = self._allowed_origin()
         if origin is None:
-            raise ApiError(403, "Cross-origin requests are not enabled on this server.",
-                           type="permission_error", code="cors_not_allowed")
+            raise ApiError(
+                403,
+                "Cross-origin requests are not enabled on this server.",
+                type="permission_error",
+                code="cors_not_allowed",
+            )
         self.send_response(204)
         self._cors_headers(origin)
         self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
@@ -192,22 +204,29 @@ class Handler(BaseHTTPRequestHandler):
         """The request body as a JSON object (bounded, and JSON only)."""
         ctype = (self.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
         if ctype != "application/json":
-            raise ApiError(415, "Send the body as JSON with 'Content-Type: application/json'.",
-                           code="unsupported_media_type")
+            raise ApiError(
+                415,
+                "Send the body as JSON with 'Content-Type: application/json'.",
+                code="unsupported_media_type",
+            )
         raw_length = self.headers.get("Content-Length")
         if raw_length is None or not raw_length.strip().isdigit():
             raise ApiError(411, "A Content-Length header is required.", code="length_required")
         length = int(raw_length)
         limit = self.config.limits.max_body_bytes
         if length > limit:
-            raise ApiError(413, f"The request body is {length:,} bytes; the limit is "
-                           f"{limit:,}.", code="request_too_large")
+            raise ApiError(
+                413,
+                f"The request body is {length:,} bytes; the limit is {limit:,}.",
+                code="request_too_large",
+            )
         data = self.rfile.read(length)
         try:
             body = json.loads(data)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise ApiError(400, f"The request body is not valid JSON ({exc}).",
-                           code="invalid_json") from exc
+            raise ApiError(
+                400, f"The request body is not valid JSON ({exc}).", code="invalid_json"
+            ) from exc
         if not isinstance(body, dict):
             raise ApiError(400, "The request body must be a JSON object.", code="invalid_json")
         return body
@@ -221,8 +240,9 @@ class Handler(BaseHTTPRequestHandler):
             return True
 
     # -- writing ------------------------------------------------------------------------
-    def send_json(self, status: int, payload: dict[str, Any],
-                  headers: dict[str, str] | None = None) -> None:
+    def send_json(
+        self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         try:
             self.send_response(status)

@@ -123,9 +123,12 @@ class Task(QObject):
             details = traceback.format_exc()
             log.error("background job failed unexpectedly:\n%s", details)
             self.unexpected.emit(details)
-            self._ended.emit("failed", self.tr(
-                "Something went wrong ({kind}: {error}). The details are in the log file."
-            ).format(kind=type(exc).__name__, error=exc))
+            self._ended.emit(
+                "failed",
+                self.tr(
+                    "Something went wrong ({kind}: {error}). The details are in the log file."
+                ).format(kind=type(exc).__name__, error=exc),
+            )
         finally:
             _count(-1)
 
@@ -160,8 +163,9 @@ class BackgroundRunner(QObject):
         self._tasks: set[Task] = set()
         self._groups: dict[str, Task] = {}
 
-    def run(self, job: Job, *, group: str | None = None,
-            stop: Callable[[], None] | None = None) -> Task:
+    def run(
+        self, job: Job, *, group: str | None = None, stop: Callable[[], None] | None = None
+    ) -> Task:
         """Start ``job(ctx)`` on a worker thread and return its :class:`Task`.
 
         Args:

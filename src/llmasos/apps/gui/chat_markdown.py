@@ -29,7 +29,8 @@ WEB_SCHEMES = ("http", "https", "mailto")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})(.*)$")
 _FEATURES = QTextDocument.MarkdownFeature(
     QTextDocument.MarkdownFeature.MarkdownDialectGitHub.value
-    | QTextDocument.MarkdownFeature.MarkdownNoHTML.value)
+    | QTextDocument.MarkdownFeature.MarkdownNoHTML.value
+)
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,13 @@ def prepare_markdown(text: str) -> PreparedMarkdown:
             out += [f"[{label}]({COPY_SCHEME}:{len(blocks)})", ""]
             code = []
             blocks.append("")
-        elif fence is not None and match and match.group(1).startswith(fence[0]) and \
-                len(match.group(1)) >= len(fence) and not match.group(2).strip():
+        elif (
+            fence is not None
+            and match
+            and match.group(1).startswith(fence[0])
+            and len(match.group(1)) >= len(fence)
+            and not match.group(2).strip()
+        ):
             fence = None
         elif fence is not None:
             code.append(line)
@@ -87,8 +93,7 @@ class CodeHighlighter(QSyntaxHighlighter):
         ]
 
     def highlightBlock(self, text: str) -> None:  # GUI thread
-        if not self.currentBlock().blockFormat().hasProperty(
-                QTextFormat.Property.BlockCodeFence):
+        if not self.currentBlock().blockFormat().hasProperty(QTextFormat.Property.BlockCodeFence):
             return
         for pattern, fmt in self._rules:
             for match in pattern.finditer(text):

@@ -54,8 +54,13 @@ class ChatPage(ToolPage):
 
     tool = "chat"
 
-    def __init__(self, kernel: Kernel, params: Callable[[], SamplingParams],
-                 parent: QWidget | None = None, store: ConversationStore | None = None) -> None:
+    def __init__(
+        self,
+        kernel: Kernel,
+        params: Callable[[], SamplingParams],
+        parent: QWidget | None = None,
+        store: ConversationStore | None = None,
+    ) -> None:
         super().__init__(kernel, params, parent)
         self.store = store or ConversationStore()
         self.service = ChatService(self.store)
@@ -93,8 +98,9 @@ class ChatPage(ToolPage):
         self.send_button = button(self.tr("&Send"), self.tr("Send message"), self.submit)
         self.stop_button = button(self.tr("S&top"), self.tr("Stop generating"), self.stop)
         self.stop_button.setEnabled(False)
-        self.regenerate_button = button(self.tr("&Regenerate"),
-                                        self.tr("Regenerate the last answer"), self.regenerate)
+        self.regenerate_button = button(
+            self.tr("&Regenerate"), self.tr("Regenerate the last answer"), self.regenerate
+        )
         bottom = QHBoxLayout()
         for w in (self.enter_sends, self.regenerate_button, self.stop_button, self.send_button):
             bottom.addWidget(w)
@@ -122,8 +128,9 @@ class ChatPage(ToolPage):
         self.persona.addItems(list(self.store.personas()))
         self.persona.setCurrentText(DEFAULT_PERSONA)
         self.persona.activated.connect(lambda _i: self.set_persona(self.persona.currentText()))
-        self.settings_button = button(self.tr("S&ettings…"), self.tr("Conversation settings"),
-                                      self._ask_settings)
+        self.settings_button = button(
+            self.tr("S&ettings…"), self.tr("Conversation settings"), self._ask_settings
+        )
         self.files_button = QToolButton()
         self.files_button.setText(self.tr("Export"))
         self.files_button.setAccessibleName(self.tr("Export or import"))
@@ -199,8 +206,11 @@ class ChatPage(ToolPage):
         """Use a persona's system prompt in this conversation."""
         self.persona.setCurrentText(name)
         if self.conversation_id is not None:
-            self.store.update(self.conversation_id, persona=name,
-                              system_prompt=self.store.personas().get(name, ""))
+            self.store.update(
+                self.conversation_id,
+                persona=name,
+                system_prompt=self.store.personas().get(name, ""),
+            )
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
         """Give a conversation the person's own title."""
@@ -221,6 +231,7 @@ class ChatPage(ToolPage):
         def restore() -> None:
             self.store.restore(data)
             self.open_conversation(conversation_id)
+
         self._offer_undo((self.tr("Conversation deleted."), restore))
 
     def _toggle_pin(self, conversation_id: int) -> None:
@@ -281,8 +292,10 @@ class ChatPage(ToolPage):
             first, gone = self._replaced or (None, [])
             self.service.undo(conv_id, first, gone)
             self.open_conversation(conv_id)
-        self._offer_undo((self.tr("{note} Undo brings back the previous answer.").format(note=note),
-                           restore))
+
+        self._offer_undo(
+            (self.tr("{note} Undo brings back the previous answer.").format(note=note), restore)
+        )
         self._start_reply()
 
     def _start_reply(self) -> None:
@@ -293,7 +306,9 @@ class ChatPage(ToolPage):
         self._reply = ""
         self.request_id = self.kernel.submit(
             lambda engine, cancel: service.reply(engine, cancel, conv_id, params),
-            owner=self.owner, priority=self.priority())
+            owner=self.owner,
+            priority=self.priority(),
+        )
         self.status.setText(self.tr("Waiting for the model…"))
         self.busy_changed.emit(True)
 
@@ -333,7 +348,9 @@ class ChatPage(ToolPage):
         service = self.service
         self._title_request = self.kernel.submit(
             lambda engine, cancel: service.generate_title(engine, cancel, conv_id),
-            owner=self.owner, priority=Priority.BACKGROUND)
+            owner=self.owner,
+            priority=Priority.BACKGROUND,
+        )
 
     def _on_title_done(self, request_id: int, _stats: object) -> None:
         if request_id == self._title_request:
@@ -357,15 +374,17 @@ class ChatPage(ToolPage):
     # -- dialogs and files ---------------------------------------------------------------
     def _ask_rename(self, conversation_id: int) -> None:
         old = self.store.get(conversation_id).title
-        title, ok = QInputDialog.getText(self, self.tr("Rename conversation"), self.tr("Title:"),
-                                        text=old)
+        title, ok = QInputDialog.getText(
+            self, self.tr("Rename conversation"), self.tr("Title:"), text=old
+        )
         if ok:
             self.rename_conversation(conversation_id, title)
 
     def _ask_edit(self, message_id: int) -> None:
         old = self.store.message(message_id).content
-        text, ok = QInputDialog.getMultiLineText(self, self.tr("Edit and resend"),
-                                                 self.tr("Message:"), old)
+        text, ok = QInputDialog.getMultiLineText(
+            self, self.tr("Edit and resend"), self.tr("Message:"), old
+        )
         if ok:
             self.edit_message(message_id, text)
 
@@ -386,8 +405,7 @@ class ChatPage(ToolPage):
         """Write the current conversation to ``path`` (.md: Markdown, else JSON)."""
         if self.conversation_id is None:
             return
-        exporter = chat_export.export_markdown if path.suffix == ".md" else \
-            chat_export.export_json
+        exporter = chat_export.export_markdown if path.suffix == ".md" else chat_export.export_json
         path.write_text(exporter(self.store, self.conversation_id), encoding="utf-8")
         self.status.setText(self.tr("Exported to {path}.").format(path=path))
 
@@ -396,8 +414,9 @@ class ChatPage(ToolPage):
         try:
             conv = chat_export.import_json(self.store, path.read_text(encoding="utf-8"))
         except (OSError, LLMasOSError) as exc:
-            self.status.setText(self.tr("Could not import {name}: {error}").format(
-                name=path.name, error=exc))
+            self.status.setText(
+                self.tr("Could not import {name}: {error}").format(name=path.name, error=exc)
+            )
             return
         self.open_conversation(conv.id)
 

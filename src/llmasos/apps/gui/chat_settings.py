@@ -45,11 +45,9 @@ class ChatInput(QPlainTextEdit):
 
     def _update_placeholder(self) -> None:
         if self.enter_sends:
-            text = self.tr("Type a message. Enter sends, Shift+Enter starts a new line, "
-                           "Esc stops.")
+            text = self.tr("Type a message. Enter sends, Shift+Enter starts a new line, Esc stops.")
         else:
-            text = self.tr("Type a message. Ctrl+Enter sends, Enter starts a new line, "
-                           "Esc stops.")
+            text = self.tr("Type a message. Ctrl+Enter sends, Enter starts a new line, Esc stops.")
         self.setPlaceholderText(text)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -69,15 +67,17 @@ class ChatInput(QPlainTextEdit):
 class ConversationSettingsDialog(QDialog):
     """System prompt and sampling for one conversation (or the app's defaults)."""
 
-    def __init__(self, conv: Conversation, defaults: SamplingParams,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, conv: Conversation, defaults: SamplingParams, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings — {title}").format(title=conv.title))
         params = conv.sampling or defaults
         self.system_prompt = QPlainTextEdit(conv.system_prompt)
         self.system_prompt.setAccessibleName(self.tr("System prompt"))
-        self.save_persona = QCheckBox(self.tr("Also save as the “{persona}” persona").format(
-            persona=conv.persona))
+        self.save_persona = QCheckBox(
+            self.tr("Also save as the “{persona}” persona").format(persona=conv.persona)
+        )
         self.save_persona.setVisible(bool(conv.persona))
         self.use_defaults = QCheckBox(self.tr("Use the app's sampling settings"))
         self.use_defaults.setChecked(conv.sampling is None)
@@ -94,8 +94,9 @@ class ConversationSettingsDialog(QDialog):
         form.addRow(self.tr("Temperature"), self.temperature)
         form.addRow(self.tr("Top-p"), self.top_p)
         form.addRow(self.tr("Answer length (tokens)"), self.max_tokens)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -104,12 +105,15 @@ class ConversationSettingsDialog(QDialog):
         """The chosen sampling (None: the app's defaults)."""
         if self.use_defaults.isChecked():
             return None
-        return replace(self._defaults, temperature=self.temperature.value(),
-                       top_p=self.top_p.value(), max_tokens=self.max_tokens.value())
+        return replace(
+            self._defaults,
+            temperature=self.temperature.value(),
+            top_p=self.top_p.value(),
+            max_tokens=self.max_tokens.value(),
+        )
 
 
-def _spin(box: QDoubleSpinBox, lo: float, hi: float, value: float,
-          step: float) -> QDoubleSpinBox:
+def _spin(box: QDoubleSpinBox, lo: float, hi: float, value: float, step: float) -> QDoubleSpinBox:
     box.setRange(lo, hi)
     box.setSingleStep(step)
     box.setValue(value)
@@ -120,8 +124,9 @@ def ask_save_path(parent: QWidget, title: str, suffix: str) -> Path | None:
     """A file to export to (None when the person cancelled)."""
     safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in title).strip() or "chat"
     caption = QCoreApplication.translate("ChatPage", "Export conversation")
-    path, _ = QFileDialog.getSaveFileName(parent, caption, str(Path.home() / f"{safe}{suffix}"),
-                                          f"*{suffix}")
+    path, _ = QFileDialog.getSaveFileName(
+        parent, caption, str(Path.home() / f"{safe}{suffix}"), f"*{suffix}"
+    )
     return Path(path) if path else None
 
 

@@ -22,12 +22,16 @@ from llmasos.apps.gui.chat_markdown import MarkdownBrowser
 from llmasos.apps.gui.i18n import QT_TRANSLATE_NOOP
 from llmasos.services.conversations import FAILED, STOPPED, STREAMING, StoredMessage
 
-ROLE_NAMES = {"user": QT_TRANSLATE_NOOP("MessageWidget", "You"),
-              "assistant": QT_TRANSLATE_NOOP("MessageWidget", "Assistant"),
-              "system": QT_TRANSLATE_NOOP("MessageWidget", "System")}
-_STATUS_NOTES = {STOPPED: QT_TRANSLATE_NOOP("MessageWidget", "stopped"),
-                 FAILED: QT_TRANSLATE_NOOP("MessageWidget", "failed"),
-                 STREAMING: QT_TRANSLATE_NOOP("MessageWidget", "interrupted")}
+ROLE_NAMES = {
+    "user": QT_TRANSLATE_NOOP("MessageWidget", "You"),
+    "assistant": QT_TRANSLATE_NOOP("MessageWidget", "Assistant"),
+    "system": QT_TRANSLATE_NOOP("MessageWidget", "System"),
+}
+_STATUS_NOTES = {
+    STOPPED: QT_TRANSLATE_NOOP("MessageWidget", "stopped"),
+    FAILED: QT_TRANSLATE_NOOP("MessageWidget", "failed"),
+    STREAMING: QT_TRANSLATE_NOOP("MessageWidget", "interrupted"),
+}
 
 
 def role_name(role: str) -> str:
@@ -41,8 +45,8 @@ def stats_text(message: StoredMessage) -> str:
     if message.role != "assistant" or not message.completion_tokens:
         return ""
     return QCoreApplication.translate(
-        "MessageWidget", "{n} tokens · {tps:.1f} tokens/s · first token {ttft:.2f} s").format(
-        n=message.completion_tokens, tps=message.tokens_per_s, ttft=message.ttft_s)
+        "MessageWidget", "{n} tokens · {tps:.1f} tokens/s · first token {ttft:.2f} s"
+    ).format(n=message.completion_tokens, tps=message.tokens_per_s, ttft=message.ttft_s)
 
 
 class MessageWidget(QFrame):
@@ -88,7 +92,8 @@ class MessageWidget(QFrame):
         name = role_name(message.role)
         if note:
             name = self.tr("{name} ({note})").format(
-                name=name, note=QCoreApplication.translate("MessageWidget", note))
+                name=name, note=QCoreApplication.translate("MessageWidget", note)
+            )
         self.header.setText(name)
         self.footer.setText(stats_text(message))
         self.footer.setVisible(bool(self.footer.text()))
@@ -123,8 +128,9 @@ class MessageView(QScrollArea):
         self._layout.addStretch(1)
         self.setWidget(self._box)
         self.widgets: list[MessageWidget] = []
-        self.cut_marker = QLabel(self.tr("Earlier messages are left out: they no longer fit "
-                                         "the model's context."))
+        self.cut_marker = QLabel(
+            self.tr("Earlier messages are left out: they no longer fit the model's context.")
+        )
         self.cut_marker.setAccessibleName(self.tr("Context cut"))
         self.cut_marker.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cut_marker.setStyleSheet("color: gray; border-top: 1px dashed gray")
@@ -186,9 +192,10 @@ class MessageView(QScrollArea):
 
     def toPlainText(self) -> str:
         """The conversation as text: "You: …" and "Assistant: …" paragraphs."""
-        return "\n\n".join(self.tr("{role}: {text}").format(role=role_name(w.message.role),
-                                                              text=w.text)
-                           for w in self.widgets)
+        return "\n\n".join(
+            self.tr("{role}: {text}").format(role=role_name(w.message.role), text=w.text)
+            for w in self.widgets
+        )
 
     def _on_range(self, _lo: int, hi: int) -> None:
         if self._follow:

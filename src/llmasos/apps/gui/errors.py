@@ -25,8 +25,9 @@ class RotatingLog(logging.FileHandler):
     that module (sockets, pickle, queues: ~9 ms of every start-up).
     """
 
-    def __init__(self, path: Path, max_bytes: int = LOG_MAX_BYTES,
-                 backups: int = LOG_BACKUPS) -> None:
+    def __init__(
+        self, path: Path, max_bytes: int = LOG_MAX_BYTES, backups: int = LOG_BACKUPS
+    ) -> None:
         super().__init__(path, encoding="utf-8", delay=True)
         self.max_bytes, self.backups = max_bytes, backups
 
@@ -81,12 +82,18 @@ def show_unexpected(details: str, parent: QWidget | None = None) -> None:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(QCoreApplication.translate("ErrorDialog", "LLMasOS — unexpected error"))
-    box.setText(QCoreApplication.translate(
-        "ErrorDialog", "Something went wrong inside LLMasOS. Your text is kept. The details "
-        "are saved in the log file ({log}); please report them.").format(log=setup_logging()))
+    box.setText(
+        QCoreApplication.translate(
+            "ErrorDialog",
+            "Something went wrong inside LLMasOS. Your text is kept. The details "
+            "are saved in the log file ({log}); please report them.",
+        ).format(log=setup_logging())
+    )
     box.setDetailedText(details)
-    copy = box.addButton(QCoreApplication.translate("ErrorDialog", "&Copy details"),
-                         QMessageBox.ButtonRole.ActionRole)
+    copy = box.addButton(
+        QCoreApplication.translate("ErrorDialog", "&Copy details"),
+        QMessageBox.ButtonRole.ActionRole,
+    )
     box.addButton(QMessageBox.StandardButton.Close)
     copy.clicked.disconnect()
     copy.clicked.connect(lambda: QApplication.clipboard().setText(details))

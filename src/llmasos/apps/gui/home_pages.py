@@ -36,8 +36,12 @@ class WelcomePage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         title = QLabel("<h2>{}</h2>".format(self.tr("Welcome to LLMasOS")))
-        intro = QLabel(self.tr("LLMasOS runs a language model on this computer. Nothing you "
-                               "write leaves it. To start, get a model:"))
+        intro = QLabel(
+            self.tr(
+                "LLMasOS runs a language model on this computer. Nothing you "
+                "write leaves it. To start, get a model:"
+            )
+        )
         intro.setWordWrap(True)
         self.recommendation = QLabel(self._recommendation_text())
         self.recommendation.setWordWrap(True)
@@ -72,12 +76,19 @@ class WelcomePage(QWidget):
         ram = hardware.available_ram()
         best = recommend_entry(entries, ram)
         if best is None:
-            return self.tr("This computer has little free memory; pick the smallest model you can "
-                           "find.")
-        return self.tr("Recommended for this computer ({free:.1f} GB free): <b>{repo}</b> "
-                       "({quant}, {params:g}B) — {description}").format(
-            free=ram / 2**30, repo=best.repo, quant=best.quant, params=best.params_b,
-            description=best.description)
+            return self.tr(
+                "This computer has little free memory; pick the smallest model you can find."
+            )
+        return self.tr(
+            "Recommended for this computer ({free:.1f} GB free): <b>{repo}</b> "
+            "({quant}, {params:g}B) — {description}"
+        ).format(
+            free=ram / 2**30,
+            repo=best.repo,
+            quant=best.quant,
+            params=best.params_b,
+            description=best.description,
+        )
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)

@@ -123,5 +123,12 @@ def translate_in(language: str, context: str, text: str) -> str:
     return translator.translate(context, text) or text
 
 
-__all__ = ["LANGUAGES", "QT_TRANSLATE_NOOP", "i18n_dir", "install_translator", "load_translator",
-           "resolve_language", "translate_in"]
+__all__ = [
+    "LANGUAGES",
+    "QT_TRANSLATE_NOOP",
+    "i18n_dir",
+    "install_translator",
+    "load_translator",
+    "resolve_language",
+    "translate_in",
+]

@@ -30,9 +30,11 @@ if TYPE_CHECKING:
     from llmasos.foundation.hub import HubClient
 
 ClientFactory = Callable[[], "HubClient"]  # called on a worker thread
-FIT_LABELS = {"fits": QT_TRANSLATE_NOOP("ModelsPage", "fits"),
-              "tight": QT_TRANSLATE_NOOP("ModelsPage", "tight"),
-              "too_big": QT_TRANSLATE_NOOP("ModelsPage", "too big")}
+FIT_LABELS = {
+    "fits": QT_TRANSLATE_NOOP("ModelsPage", "fits"),
+    "tight": QT_TRANSLATE_NOOP("ModelsPage", "tight"),
+    "too_big": QT_TRANSLATE_NOOP("ModelsPage", "too big"),
+}
 FIT_COLOURS = {"fits": "#2e7d32", "tight": "#ef6c00", "too_big": "#c62828"}
 RECOMMENDED = QT_TRANSLATE_NOOP("ModelsPage", "★ recommended")
 
@@ -125,7 +127,14 @@ def list_files_job(make_client: ClientFactory, repo: str, context: int) -> RepoF
     entries = make_client().list_gguf(repo)
     available, vram = hardware.available_ram(), hardware.gpu_memory()  # once per listing
     best = recommend(entries, context, repo_id=repo, available=available, vram=vram)
-    return RepoFiles(repo, tuple(
-        FileChoice(e, estimate_for_entry(e, context, repo_id=repo, available=available,
-                                         vram=vram), e is best)
-        for e in entries))
+    return RepoFiles(
+        repo,
+        tuple(
+            FileChoice(
+                e,
+                estimate_for_entry(e, context, repo_id=repo, available=available, vram=vram),
+                e is best,
+            )
+            for e in entries
+        ),
+    )

@@ -39,12 +39,14 @@ from llmasos.foundation.download_parts import Unfinished
 from llmasos.foundation.hub_types import GgufEntry
 from llmasos.foundation.model_store import InstalledModel, ModelStore
 
-Phase = Literal["queued", "running", "pausing", "paused", "failed", "cancelling", "cancelled",
-                "done"]
+Phase = Literal[
+    "queued", "running", "pausing", "paused", "failed", "cancelling", "cancelled", "done"
+]
 PROGRESS_INTERVAL_S = 0.1  # at most this often a progress report crosses to the GUI thread
 BAR_STEPS = 1000  # QProgressBar holds an int: show permille, not bytes
-_ACTIVE: frozenset[Phase] = frozenset({"queued", "running", "pausing", "paused", "failed",
-                                       "cancelling"})
+_ACTIVE: frozenset[Phase] = frozenset(
+    {"queued", "running", "pausing", "paused", "failed", "cancelling"}
+)
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,14 @@ class DownloadOutcome:
     model: InstalledModel | None
 
 
-def download_job(ctx: TaskContext, make_client: ClientFactory, store: ModelStore, repo: str,
-                 entry: GgufEntry, control: DownloadControl) -> DownloadOutcome:
+def download_job(
+    ctx: TaskContext,
+    make_client: ClientFactory,
+    store: ModelStore,
+    repo: str,
+    entry: GgufEntry,
+    control: DownloadControl,
+) -> DownloadOutcome:
     """Download, verify and register ``entry`` (worker thread); reports DownloadProgress."""
     last = [0.0]
 
@@ -67,7 +75,8 @@ def download_job(ctx: TaskContext, make_client: ClientFactory, store: ModelStore
             ctx.report(p)
 
     result = Downloader(make_client(), store.folder).download(
-        repo, entry, progress=progress, control=control)
+        repo, entry, progress=progress, control=control
+    )
     if not result.is_complete:
         return DownloadOutcome(result, None)
     model = store.register(result.paths[0], source=f"hf:{repo}", sha256=result.sha256[0])
@@ -82,8 +91,8 @@ def discard_job(make_client: ClientFactory, store: ModelStore, entry: GgufEntry)
 def progress_text(p: DownloadProgress) -> str:
     """``120.5 MB of 1.20 GB · 12.3 MB/s · 1:32 left``."""
     return QCoreApplication.translate(
-        "ModelsPage", "{done} of {total} · {speed:.1f} MB/s · {eta} left").format(
-        done=gb(p.done), total=gb(p.total), speed=p.speed / 1e6, eta=duration(p.eta_s))
+        "ModelsPage", "{done} of {total} · {speed:.1f} MB/s · {eta} left"
+    ).format(done=gb(p.done), total=gb(p.total), speed=p.speed / 1e6, eta=duration(p.eta_s))
 
 
 class DownloadRow(QFrame):
@@ -213,9 +222,13 @@ class DownloadQueue(QWidget):
         for item in unfinished:
             row = self._add_row(item.repo, item.entry)
             row.bar.setValue(int(item.fraction * BAR_STEPS))
-            row.set_phase("paused", self.tr(
-                "Interrupted at {percent:.1f}% when LLMasOS last ran; Resume continues where "
-                "it stopped.").format(percent=item.fraction * 100))
+            row.set_phase(
+                "paused",
+                self.tr(
+                    "Interrupted at {percent:.1f}% when LLMasOS last ran; Resume continues where "
+                    "it stopped."
+                ).format(percent=item.fraction * 100),
+            )
             rows.append(row)
         if rows:
             self.changed.emit()

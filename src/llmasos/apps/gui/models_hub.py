@@ -42,8 +42,10 @@ from llmasos.foundation.catalog import CatalogEntry, load_catalog
 from llmasos.foundation.fit import AUTO, BITS_PER_WEIGHT, FitEstimate, estimate_for_file
 from llmasos.foundation.hub_types import GgufEntry, RepoSummary, SortKey
 
-SORT_KEYS = ((QT_TRANSLATE_NOOP("ModelsPage", "Most downloaded"), "downloads"),
-             (QT_TRANSLATE_NOOP("ModelsPage", "Most liked"), "likes"))
+SORT_KEYS = (
+    (QT_TRANSLATE_NOOP("ModelsPage", "Most downloaded"), "downloads"),
+    (QT_TRANSLATE_NOOP("ModelsPage", "Most liked"), "likes"),
+)
 SEARCH_LIMIT = 50
 
 
@@ -54,12 +56,19 @@ def _status_label(name: str) -> QLabel:
     return label
 
 
-def catalog_fit(entry: CatalogEntry, context: int, available: int,
-                vram: int | None = AUTO) -> FitEstimate:
+def catalog_fit(
+    entry: CatalogEntry, context: int, available: int, vram: int | None = AUTO
+) -> FitEstimate:
     """Fit of a catalog model before its files are listed: size from parameters × bits."""
     size = int(entry.params_b * 1e9 * BITS_PER_WEIGHT.get(entry.quant, 4.85) / 8)
-    return estimate_for_file(size, context, name=f"{entry.params_b:g}B",
-                             quantization=entry.quant, available=available, vram=vram)
+    return estimate_for_file(
+        size,
+        context,
+        name=f"{entry.params_b:g}B",
+        quantization=entry.quant,
+        available=available,
+        vram=vram,
+    )
 
 
 class CatalogPanel(QWidget):

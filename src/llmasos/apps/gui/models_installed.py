@@ -20,10 +20,14 @@ from llmasos.foundation.model_store import InstalledModel, ModelStore
 from llmasos.foundation.settings import SettingsStore
 from llmasos.kernel.kernel import Kernel
 
-COLUMNS = (QT_TRANSLATE_NOOP("ModelsPage", "Name"), QT_TRANSLATE_NOOP("ModelsPage", "Size"),
-           QT_TRANSLATE_NOOP("ModelsPage", "Quantization"),
-           QT_TRANSLATE_NOOP("ModelsPage", "Context"), QT_TRANSLATE_NOOP("ModelsPage", "In use"),
-           QT_TRANSLATE_NOOP("ModelsPage", "Default"))
+COLUMNS = (
+    QT_TRANSLATE_NOOP("ModelsPage", "Name"),
+    QT_TRANSLATE_NOOP("ModelsPage", "Size"),
+    QT_TRANSLATE_NOOP("ModelsPage", "Quantization"),
+    QT_TRANSLATE_NOOP("ModelsPage", "Context"),
+    QT_TRANSLATE_NOOP("ModelsPage", "In use"),
+    QT_TRANSLATE_NOOP("ModelsPage", "Default"),
+)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -41,8 +45,14 @@ class InstalledPanel(QWidget):
     default_changed = Signal(str)  # path of the new default model, "" for none
     message = Signal(str)
 
-    def __init__(self, kernel: Kernel, store: ModelStore, runner: BackgroundRunner,
-                 settings_store: SettingsStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        kernel: Kernel,
+        store: ModelStore,
+        runner: BackgroundRunner,
+        settings_store: SettingsStore,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.kernel, self.store, self._runner = kernel, store, runner
         self._settings_store = settings_store

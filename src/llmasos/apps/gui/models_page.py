@@ -41,12 +41,12 @@ if TYPE_CHECKING:
 SettingsSource = Callable[[], AppSettings]
 
 
-
 def _new_client(endpoint: str, token: str | None) -> HubClient:
     """A Hub client; the Hub's libraries load here, on the worker that first needs one."""
     from llmasos.foundation.hub import HubClient
 
     return HubClient(endpoint, token)
+
 
 class ModelsPage(QWidget):
     """The model manager's window part.
@@ -60,9 +60,15 @@ class ModelsPage(QWidget):
     open_requested = Signal(object)  # Path
     default_changed = Signal(str)  # path of the new default model, "" for none
 
-    def __init__(self, kernel: Kernel, parent: QWidget | None = None, *,
-                 settings: SettingsSource | None = None, store: ModelStore | None = None,
-                 settings_store: SettingsStore | None = None) -> None:
+    def __init__(
+        self,
+        kernel: Kernel,
+        parent: QWidget | None = None,
+        *,
+        settings: SettingsSource | None = None,
+        store: ModelStore | None = None,
+        settings_store: SettingsStore | None = None,
+    ) -> None:
         super().__init__(parent)
         self.kernel = kernel
         self._settings_store = settings_store or SettingsStore()
@@ -75,8 +81,7 @@ class ModelsPage(QWidget):
         self.refresh()
 
     def _build(self) -> None:
-        self.installed = InstalledPanel(self.kernel, self.store, self.runner,
-                                        self._settings_store)
+        self.installed = InstalledPanel(self.kernel, self.store, self.runner, self._settings_store)
         self.installed.open_requested.connect(self.open_requested)
         self.installed.open_file_requested.connect(self._open_file)
         self.installed.default_changed.connect(self.default_changed)
@@ -137,9 +142,15 @@ class ModelsPage(QWidget):
         """Queue ``entry`` of ``repo`` for download and show the queue."""
         name = entry.name.rsplit("/", 1)[-1]
         if (self.store.folder / name).exists():
-            self.show_message(str(ModelExistsError(self.tr(
-                "'{name}' is already installed. Remove it first to download it again.").format(
-                name=name))))
+            self.show_message(
+                str(
+                    ModelExistsError(
+                        self.tr(
+                            "'{name}' is already installed. Remove it first to download it again."
+                        ).format(name=name)
+                    )
+                )
+            )
             return
         if self.downloads.enqueue(repo, entry) is None:
             self.show_message(self.tr("{name} is already in the download queue.").format(name=name))

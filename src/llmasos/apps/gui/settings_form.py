@@ -28,12 +28,17 @@ from llmasos.foundation.settings_rules import SEED_MAX
 THREADS_AUTO = 0  # the spin boxes' minimum shows "Auto" / "Random" and means None
 GPU_LAYERS_AUTO = -2
 SEED_RANDOM = -1
-THEME_CHOICES = (("system", QT_TRANSLATE_NOOP("SettingsPage", "Same as the system")),
-                 ("light", QT_TRANSLATE_NOOP("SettingsPage", "Light")),
-                 ("dark", QT_TRANSLATE_NOOP("SettingsPage", "Dark")))
+THEME_CHOICES = (
+    ("system", QT_TRANSLATE_NOOP("SettingsPage", "Same as the system")),
+    ("light", QT_TRANSLATE_NOOP("SettingsPage", "Light")),
+    ("dark", QT_TRANSLATE_NOOP("SettingsPage", "Dark")),
+)
 # each language is named in itself, so people find theirs whatever the UI shows now
-LANGUAGE_CHOICES = (("system", QT_TRANSLATE_NOOP("SettingsPage", "Same as the system")),
-                    ("en", "English"), ("zh_CN", "简体中文 (Simplified Chinese)"))
+LANGUAGE_CHOICES = (
+    ("system", QT_TRANSLATE_NOOP("SettingsPage", "Same as the system")),
+    ("en", "English"),
+    ("zh_CN", "简体中文 (Simplified Chinese)"),
+)
 _NATIVE_NAMES = frozenset({"en", "zh_CN"})
 
 
@@ -97,8 +102,14 @@ class SettingsForm(QWidget):
 
     def _groups(self) -> list[QGroupBox]:
         """Build every group box, in the order they appear (and Tab visits them)."""
-        return [self._engine_group(), self._sampling_group(), self._ui_group(),
-                self._hub_group(), self._api_group(), self._remote_group()]
+        return [
+            self._engine_group(),
+            self._sampling_group(),
+            self._ui_group(),
+            self._hub_group(),
+            self._api_group(),
+            self._remote_group(),
+        ]
 
     def _engine_group(self) -> QGroupBox:
         group = QGroupBox(self.tr("Model && performance"))

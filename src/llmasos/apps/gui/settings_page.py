@@ -277,5 +277,13 @@ class SettingsPage(SettingsForm):
         self.notice_label.show()
 
 
-__all__ = ["GPU_LAYERS_AUTO", "LANGUAGE_CHOICES", "RELOAD_NOTE", "RESTART_NOTE", "SEED_RANDOM",
-           "THEME_CHOICES", "THREADS_AUTO", "SettingsPage"]
+__all__ = [
+    "GPU_LAYERS_AUTO",
+    "LANGUAGE_CHOICES",
+    "RELOAD_NOTE",
+    "RESTART_NOTE",
+    "SEED_RANDOM",
+    "THEME_CHOICES",
+    "THREADS_AUTO",
+    "SettingsPage",
+]

@@ -44,12 +44,12 @@ class StatusBar(QStatusBar):
         self.busy.hide()
         self.stop = QPushButton(self.tr("Stop"))
         self.stop.setAccessibleName(self.tr("Stop all generation"))
-        self.stop.setAccessibleDescription(self.tr("Stop everything the windows asked the "
-                                                   "model for; the text so far is kept"))
+        self.stop.setAccessibleDescription(
+            self.tr("Stop everything the windows asked the model for; the text so far is kept")
+        )
         self.stop.clicked.connect(self.stop_requested)
         self.stop.hide()
-        for widget in (self.model, self.notice, self.device, self.context, self.memory,
-                       self.speed):
+        for widget in (self.model, self.notice, self.device, self.context, self.memory, self.speed):
             self.addWidget(widget)
         self.addPermanentWidget(self.busy)
         self.addPermanentWidget(self.stop)
@@ -77,8 +77,9 @@ class StatusBar(QStatusBar):
         self.busy.setRange(0, 100)
         self.busy.setValue(percent)
         self.busy.setFormat("%p %")
-        self.model.setText(self.tr("Loading {path}… {percent} %").format(
-            path=self._loading_path, percent=percent))
+        self.model.setText(
+            self.tr("Loading {path}… {percent} %").format(path=self._loading_path, percent=percent)
+        )
 
     def show_model(self, info: ModelInfo | None) -> None:
         """Describe the loaded model (or say there is none)."""
@@ -89,16 +90,20 @@ class StatusBar(QStatusBar):
             self.device.setText("")
             self.context.setText("")
             return
-        size = f"{info.file_size / 1e9:.2f} GB" if info.file_size >= 1e8 else (
-            f"{info.file_size / 1e6:.0f} MB")
+        size = (
+            f"{info.file_size / 1e9:.2f} GB"
+            if info.file_size >= 1e8
+            else (f"{info.file_size / 1e6:.0f} MB")
+        )
         self.model.setText(f"{info.name or info.path.stem} · {info.quantization} · {size}")
         from llmasos.foundation.engine import resolve_gpu_layers  # loaded by now
 
         config = self.kernel.run_config
         layers = resolve_gpu_layers(None) if config is None or config.gpu else 0
         backend = hardware.backend_name()
-        self.device.setText(self.tr("{backend} (all layers on GPU)").format(backend=backend)
-                            if layers else backend)
+        self.device.setText(
+            self.tr("{backend} (all layers on GPU)").format(backend=backend) if layers else backend
+        )
         self.context.setText(self.tr("Context {n} tokens").format(n=self.kernel.n_ctx or "-"))
 
     def _show_notice(self) -> None:
@@ -106,14 +111,18 @@ class StatusBar(QStatusBar):
         config = self.kernel.run_config
         text = ""
         if config is not None and not config.gpu:
-            text = self.tr("llama.cpp crashes with this model on the GPU; LLMasOS runs it on "
-                           "the CPU (slower).")
+            text = self.tr(
+                "llama.cpp crashes with this model on the GPU; LLMasOS runs it on the CPU (slower)."
+            )
         elif config is not None and not config.extra_bufts and hardware.cpu_has_amx():
-            text = self.tr("llama.cpp's AMX acceleration crashes on this CPU; LLMasOS runs "
-                           "without it.")
+            text = self.tr(
+                "llama.cpp's AMX acceleration crashes on this CPU; LLMasOS runs without it."
+            )
         elif config is not None and not config.extra_bufts:
-            text = self.tr("llama.cpp's repacked CPU weights crash with this model on this "
-                           "CPU; LLMasOS runs without them.")
+            text = self.tr(
+                "llama.cpp's repacked CPU weights crash with this model on this "
+                "CPU; LLMasOS runs without them."
+            )
         self.notice.setText(f"⚠ {text}" if text else "")
         self.notice.setToolTip(text)
         self.notice.setVisible(bool(text))

@@ -31,8 +31,11 @@ def dark_palette() -> QPalette:
     palette = QPalette()
     for role, color in _DARK:
         palette.setColor(role, QColor(color))
-    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
-                 QPalette.ColorRole.ButtonText):
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7f7f7f"))
     return palette
 
@@ -70,5 +73,7 @@ def apply_theme(app: QApplication, theme: str) -> None:
 def is_dark(app: QApplication) -> bool:
     """Return whether the app's windows currently have light text on a dark background."""
     palette = app.palette()
-    return palette.color(QPalette.ColorRole.Window).lightness() < palette.color(
-        QPalette.ColorRole.WindowText).lightness()
+    return (
+        palette.color(QPalette.ColorRole.Window).lightness()
+        < palette.color(QPalette.ColorRole.WindowText).lightness()
+    )

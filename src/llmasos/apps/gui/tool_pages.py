@@ -28,14 +28,16 @@ from llmasos.kernel.kernel import Kernel, Priority
 
 _page_ids = itertools.count(1)
 
+
 class ToolPage(QWidget):
     """A page that sends one request at a time through the kernel and streams the answer."""
 
     busy_changed = Signal(bool)
     tool = "tool"
 
-    def __init__(self, kernel: Kernel, params: Callable[[], SamplingParams],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, kernel: Kernel, params: Callable[[], SamplingParams], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.kernel = kernel
         self._params = params
@@ -57,8 +59,9 @@ class ToolPage(QWidget):
 
     def send(self, messages: list[ChatMessage]) -> int:
         """Queue a reply to ``messages`` for this page."""
-        self.request_id = self.kernel.chat(messages, self._params(), owner=self.owner,
-                                           priority=self.priority())
+        self.request_id = self.kernel.chat(
+            messages, self._params(), owner=self.owner, priority=self.priority()
+        )
         self.status.setText(self.tr("Waiting for the model…"))
         self.busy_changed.emit(True)
         return self.request_id
@@ -128,12 +131,17 @@ def button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
 class SourceTargetPage(ToolPage):
     """Shared layout of Write and Translate: source text, options, streamed result."""
 
-    def __init__(self, kernel: Kernel, params: Callable[[], SamplingParams],
-                 options: QComboBox, run_label: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        kernel: Kernel,
+        params: Callable[[], SamplingParams],
+        options: QComboBox,
+        run_label: str,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(kernel, params, parent)
         self.source = editor(self.tr("Source text"), self.tr("Paste or type the text here."))
-        self.result = editor(self.tr("Result"), self.tr("The result appears here."),
-                             read_only=True)
+        self.result = editor(self.tr("Result"), self.tr("The result appears here."), read_only=True)
         self.options = options
         self.run_button = button(run_label, run_label.replace("&", ""), self.run)
         self.stop_button = button(self.tr("S&top"), self.tr("Stop"), self.stop)

@@ -46,9 +46,11 @@ from llmasos.services.translation import (
 from llmasos.services.translation_store import HistoryEntry, TranslationStore
 
 DEBOUNCE_MS = 600
-FORMALITY = ((QT_TRANSLATE_NOOP("TranslatePage", "Default register"), ""),
-             (QT_TRANSLATE_NOOP("TranslatePage", "Formal"), "formal"),
-             (QT_TRANSLATE_NOOP("TranslatePage", "Informal"), "informal"))
+FORMALITY = (
+    (QT_TRANSLATE_NOOP("TranslatePage", "Default register"), ""),
+    (QT_TRANSLATE_NOOP("TranslatePage", "Formal"), "formal"),
+    (QT_TRANSLATE_NOOP("TranslatePage", "Informal"), "informal"),
+)
 
 
 class TranslatePage(ToolPage):
@@ -56,8 +58,9 @@ class TranslatePage(ToolPage):
 
     tool = "translate"
 
-    def __init__(self, kernel: Kernel, params: Callable[[], SamplingParams],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, kernel: Kernel, params: Callable[[], SamplingParams], parent: QWidget | None = None
+    ) -> None:
         super().__init__(kernel, params, parent)
         self.store = TranslationStore()
         self._done_text = ""

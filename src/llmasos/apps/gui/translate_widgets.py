@@ -33,7 +33,7 @@ AUTO = "auto"
 
 
 def language_label(code: str) -> str:
-    """"Français — French (fr)" for a code; the code itself when unknown."""
+    """ "Français — French (fr)" for a code; the code itself when unknown."""
     lang = find_language(code)
     if lang is None:
         return code
@@ -44,8 +44,9 @@ def language_label(code: str) -> str:
 class LanguagePicker(QComboBox):
     """A language list you can type into: any part of a name or code finds it."""
 
-    def __init__(self, name: str, *, with_auto: bool = False,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, name: str, *, with_auto: bool = False, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setAccessibleName(name)
         self.setEditable(True)
@@ -81,12 +82,16 @@ class LanguagePicker(QComboBox):
 class GlossaryDialog(QDialog):
     """Edit the glossary of one language pair: a two-column table."""
 
-    def __init__(self, store: TranslationStore, source: str, target: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: TranslationStore, source: str, target: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.store, self.source, self.target = store, source, target
-        self.setWindowTitle(self.tr("Glossary: {source} → {target}").format(
-            source=language_label(source), target=language_label(target)))
+        self.setWindowTitle(
+            self.tr("Glossary: {source} → {target}").format(
+                source=language_label(source), target=language_label(target)
+            )
+        )
         self.table = QTableWidget(0, 2, self)
         self.table.setAccessibleName(self.tr("Glossary terms"))
         self.table.setHorizontalHeaderLabels([self.tr("Term"), self.tr("Translation")])
@@ -97,8 +102,9 @@ class GlossaryDialog(QDialog):
         add.clicked.connect(lambda: self.add_row("", ""))
         remove = QPushButton(self.tr("&Remove term"))
         remove.clicked.connect(self._remove_selected)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
@@ -166,8 +172,7 @@ class HistoryPanel(QWidget):
         for entry in self.store.search(self.search.text().strip(), limit=200):
             when = time.strftime("%m-%d %H:%M", time.localtime(entry.created))
             first = entry.source.strip().splitlines()[0] if entry.source.strip() else ""
-            item = QListWidgetItem(f"{when}  {entry.source_lang}→{entry.target_lang}  "
-                                   f"{first[:60]}")
+            item = QListWidgetItem(f"{when}  {entry.source_lang}→{entry.target_lang}  {first[:60]}")
             item.setData(Qt.ItemDataRole.UserRole, entry)
             item.setToolTip(entry.result[:500])
             self.list.addItem(item)

@@ -45,12 +45,19 @@ if TYPE_CHECKING:
     from llmasos.foundation.model_info import ModelInfo
 
 PAGES = ("chat", "write", "translate", "models", "settings")
-PAGE_TITLES = {**TOOL_TITLES, "models": QT_TRANSLATE_NOOP("MainWindow", "Models"),
-               "settings": QT_TRANSLATE_NOOP("MainWindow", "Settings")}
+PAGE_TITLES = {
+    **TOOL_TITLES,
+    "models": QT_TRANSLATE_NOOP("MainWindow", "Models"),
+    "settings": QT_TRANSLATE_NOOP("MainWindow", "Settings"),
+}
 # what the About box lists; the models people download keep their own licences
-BUNDLED_LICENCES = (("Qt 6 / PySide6", "LGPLv3"), ("llama.cpp", "MIT"),
-                    ("llama-cpp-python", "MIT"), ("huggingface_hub", "Apache-2.0"),
-                    ("py3langid", "BSD"))
+BUNDLED_LICENCES = (
+    ("Qt 6 / PySide6", "LGPLv3"),
+    ("llama.cpp", "MIT"),
+    ("llama-cpp-python", "MIT"),
+    ("huggingface_hub", "Apache-2.0"),
+    ("py3langid", "BSD"),
+)
 
 
 def page_title(name: str) -> str:
@@ -92,8 +99,13 @@ class Pages(Mapping[str, QWidget]):
 class MainWindow(QMainWindow):
     """The LLMasOS main window. Owns the tool windows; shares the one kernel."""
 
-    def __init__(self, kernel: Kernel, store: SettingsStore, settings: AppSettings,
-                 initial_model: Path | None = None) -> None:
+    def __init__(
+        self,
+        kernel: Kernel,
+        store: SettingsStore,
+        settings: AppSettings,
+        initial_model: Path | None = None,
+    ) -> None:
         super().__init__()
         self.kernel, self.store, self.settings = kernel, store, settings
         self.tool_windows: list[ToolWindow] = []
@@ -127,8 +139,9 @@ class MainWindow(QMainWindow):
     def _build_pages(self) -> None:
         self.sidebar = QListWidget()
         self.sidebar.setAccessibleName(self.tr("Tools"))
-        self.sidebar.setAccessibleDescription(self.tr("Switch between Chat, Write, Translate, "
-                                                      "Models and Settings (Ctrl+1 to Ctrl+5)"))
+        self.sidebar.setAccessibleDescription(
+            self.tr("Switch between Chat, Write, Translate, Models and Settings (Ctrl+1 to Ctrl+5)")
+        )
         self.sidebar.addItems([page_title(p) for p in PAGES])
         # wide enough for the longest title in the current language and font size
         widest = max(self.sidebar.fontMetrics().horizontalAdvance(page_title(p)) for p in PAGES)
@@ -194,12 +207,17 @@ class MainWindow(QMainWindow):
         self._action(file_menu, self.tr("&Quit"), "Ctrl+Q", self.close)
         go = self.menuBar().addMenu(self.tr("&Go"))
         for i, name in enumerate(PAGES, start=1):
-            self._action(go, page_title(name), f"Ctrl+{i}",
-                         lambda _=False, n=name: self.show_page(n))
+            self._action(
+                go, page_title(name), f"Ctrl+{i}", lambda _=False, n=name: self.show_page(n)
+            )
         windows = self.menuBar().addMenu(self.tr("&Window"))
         for i, name in enumerate(TOOL_NAMES, start=1):
-            self._action(windows, self.tr("New {tool} window").format(tool=page_title(name)),
-                         f"Ctrl+Shift+{i}", lambda _=False, n=name: self.open_tool_window(n))
+            self._action(
+                windows,
+                self.tr("New {tool} window").format(tool=page_title(name)),
+                f"Ctrl+Shift+{i}",
+                lambda _=False, n=name: self.open_tool_window(n),
+            )
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self._action(help_menu, self.tr("&Keyboard shortcuts"), "F1", self.show_shortcuts)
         self._action(help_menu, self.tr("&About LLMasOS"), "", self._about)
@@ -254,8 +272,11 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QFileDialog
 
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open a GGUF model"), str(Path.home()),
-            self.tr("GGUF models (*.gguf);;All files (*)"))
+            self,
+            self.tr("Open a GGUF model"),
+            str(Path.home()),
+            self.tr("GGUF models (*.gguf);;All files (*)"),
+        )
         if path:
             self.open_model(Path(path))
 
@@ -279,8 +300,9 @@ class MainWindow(QMainWindow):
         models = self.pages.built().get("models")
         if models is not None:
             models.show_message(message)  # type: ignore[attr-defined]
-        if self.kernel.model_info is None and (models is None
-                                               or self.stack.currentWidget() is not models):
+        if self.kernel.model_info is None and (
+            models is None or self.stack.currentWidget() is not models
+        ):
             self.stack.setCurrentWidget(self.welcome)
             self.welcome.show_message(message)
 
@@ -344,19 +366,34 @@ class MainWindow(QMainWindow):
             backend = hardware.backend_name()
         except (ImportError, OSError) as exc:  # llama.cpp's libraries did not load
             backend = self.tr("unavailable ({error})").format(error=exc)
-        licences = "".join(f"<li>{html.escape(name)}: {licence}</li>"
-                           for name, licence in BUNDLED_LICENCES)
-        return "".join((
-            f"<h3>LLMasOS {__version__}</h3>",
-            "<p>", self.tr("An offline assistant that runs a language model on this "
-                           "computer with llama.cpp."), "</p><p>",
-            self.tr("llama.cpp backend: {backend}").format(backend=html.escape(backend)),
-            "<br>",
-            self.tr("Data folder (models, conversations): {folder}").format(
-                folder=html.escape(str(app_paths().data))),
-            "</p><p>", self.tr("Bundled libraries and their licences:"), f"</p><ul>{licences}</ul>",
-            "<p>", self.tr("The models you download keep their own licences; the catalog "
-                           "shows each one (Models → Get models)."), "</p>"))
+        licences = "".join(
+            f"<li>{html.escape(name)}: {licence}</li>" for name, licence in BUNDLED_LICENCES
+        )
+        return "".join(
+            (
+                f"<h3>LLMasOS {__version__}</h3>",
+                "<p>",
+                self.tr(
+                    "An offline assistant that runs a language model on this "
+                    "computer with llama.cpp."
+                ),
+                "</p><p>",
+                self.tr("llama.cpp backend: {backend}").format(backend=html.escape(backend)),
+                "<br>",
+                self.tr("Data folder (models, conversations): {folder}").format(
+                    folder=html.escape(str(app_paths().data))
+                ),
+                "</p><p>",
+                self.tr("Bundled libraries and their licences:"),
+                f"</p><ul>{licences}</ul>",
+                "<p>",
+                self.tr(
+                    "The models you download keep their own licences; the catalog "
+                    "shows each one (Models → Get models)."
+                ),
+                "</p>",
+            )
+        )
 
     def _about(self) -> None:
         from PySide6.QtWidgets import QMessageBox

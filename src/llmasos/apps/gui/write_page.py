@@ -74,8 +74,9 @@ class WritePage(ToolPage):
 
     tool = "write"
 
-    def __init__(self, kernel: Kernel, params: Callable[[], SamplingParams],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, kernel: Kernel, params: Callable[[], SamplingParams], parent: QWidget | None = None
+    ) -> None:
         super().__init__(kernel, params, parent)
         self._run: _Run | None = None
         self._done: WriteDone | None = None
@@ -119,8 +120,16 @@ class WritePage(ToolPage):
         layout.addWidget(split, 1)
         # Tab follows the action bar, then the text, then the result views
         # (the editor was created first, so by default it would come first)
-        chain = (self.action_box, self.tone, self.instruction, self.run_button,
-                 self.stop_button, self.clipboard_button, self.source, self.tabs)
+        chain = (
+            self.action_box,
+            self.tone,
+            self.instruction,
+            self.run_button,
+            self.stop_button,
+            self.clipboard_button,
+            self.source,
+            self.tabs,
+        )
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
         self._add_shortcuts()

@@ -22,15 +22,20 @@ from llmasos.services.writing import WriteRequest
 HISTORY_SIZE = 50
 # The services name the actions and tones in English; the window shows them translated.
 _LABELS = (
-    QT_TRANSLATE_NOOP("WritePage", "Proofread"), QT_TRANSLATE_NOOP("WritePage", "Rewrite"),
-    QT_TRANSLATE_NOOP("WritePage", "Shorten"), QT_TRANSLATE_NOOP("WritePage", "Expand"),
-    QT_TRANSLATE_NOOP("WritePage", "Summarize"), QT_TRANSLATE_NOOP("WritePage", "Key points"),
-    QT_TRANSLATE_NOOP("WritePage", "Continue writing"), QT_TRANSLATE_NOOP("WritePage", "Custom"),
-    QT_TRANSLATE_NOOP("WritePage", "Formal"), QT_TRANSLATE_NOOP("WritePage", "Friendly"),
-    QT_TRANSLATE_NOOP("WritePage", "Concise"), QT_TRANSLATE_NOOP("WritePage", "Confident"),
+    QT_TRANSLATE_NOOP("WritePage", "Proofread"),
+    QT_TRANSLATE_NOOP("WritePage", "Rewrite"),
+    QT_TRANSLATE_NOOP("WritePage", "Shorten"),
+    QT_TRANSLATE_NOOP("WritePage", "Expand"),
+    QT_TRANSLATE_NOOP("WritePage", "Summarize"),
+    QT_TRANSLATE_NOOP("WritePage", "Key points"),
+    QT_TRANSLATE_NOOP("WritePage", "Continue writing"),
+    QT_TRANSLATE_NOOP("WritePage", "Custom"),
+    QT_TRANSLATE_NOOP("WritePage", "Formal"),
+    QT_TRANSLATE_NOOP("WritePage", "Friendly"),
+    QT_TRANSLATE_NOOP("WritePage", "Concise"),
+    QT_TRANSLATE_NOOP("WritePage", "Confident"),
     QT_TRANSLATE_NOOP("WritePage", "Simple"),
 )
-
 
 
 def action_label(label: str) -> str:
