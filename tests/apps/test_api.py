@@ -23,11 +23,11 @@ import pytest
 
 from llmasos.apps.api import ApiServerController, Limits, ServerConfig
 from llmasos.errors import SettingsError
-from llmasos.foundation.engine import ChatMessage, Engine, EngineSettings, SamplingParams
-from llmasos.foundation.remote import RemoteEngine
-from llmasos.foundation.settings import ApiConfig, AppSettings
+from llmasos.foundation.engine.llama import ChatMessage, Engine, EngineSettings, SamplingParams
+from llmasos.foundation.engine.remote import RemoteEngine
+from llmasos.foundation.settings.store import ApiConfig, AppSettings
 from llmasos.kernel.kernel import Kernel, Priority
-from llmasos.services.writing import WriteDone, WriteJob, WriteRequest
+from llmasos.services.writing.service import WriteDone, WriteJob, WriteRequest
 
 pytestmark = pytest.mark.real_model
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from llmasos.apps.gui.background import BackgroundRunner, TaskContext, active_tasks
+from llmasos.apps.gui.common.background import BackgroundRunner, TaskContext, active_tasks
 from llmasos.errors import LLMasOSError
 
 

@@ -10,12 +10,12 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 
-from llmasos.apps.gui.chat_markdown import MarkdownBrowser, prepare_markdown
-from llmasos.apps.gui.chat_page import ChatPage
-from llmasos.apps.gui.chat_settings import ChatInput
-from llmasos.foundation.engine import EngineSettings, SamplingParams
+from llmasos.apps.gui.chat.markdown import MarkdownBrowser, prepare_markdown
+from llmasos.apps.gui.chat.page import ChatPage
+from llmasos.apps.gui.chat.settings import ChatInput
+from llmasos.foundation.engine.llama import EngineSettings, SamplingParams
 from llmasos.kernel.kernel import Kernel
-from llmasos.services.conversations import DONE, STOPPED, ConversationStore
+from llmasos.services.chat.conversations import DONE, STOPPED, ConversationStore
 
 pytestmark = pytest.mark.real_model
 
@@ -175,8 +175,8 @@ def test_overflow_shows_the_cut(qtbot, smollm2_path: Path) -> None:
 
 
 def test_streaming_touches_only_the_last_message(qtbot) -> None:
-    from llmasos.apps.gui.chat_view import MessageView
-    from llmasos.services.conversations import StoredMessage
+    from llmasos.apps.gui.chat.view import MessageView
+    from llmasos.services.chat.conversations import StoredMessage
 
     view = MessageView()
     qtbot.addWidget(view)

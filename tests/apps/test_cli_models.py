@@ -2,7 +2,6 @@
 
 # The fake-Hub fixtures are imported from conftest_hub.py, so pytest's fixture arguments
 # shadow those imports by design.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -10,15 +9,10 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-import models
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "foundation"))
-
-from conftest_hub import fake_hub, small_model  # noqa: F401
+from helpers import models
 
 REPO = "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF"
 

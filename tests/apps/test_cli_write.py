@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from llmasos.foundation.settings import AppSettings, SettingsStore
+from llmasos.foundation.settings.store import AppSettings, SettingsStore
 
 TEXT = (
     "Their is many reason why peple enjoy travelling. It give them a chance to see new "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from llmasos.apps.gui.errors import RotatingLog
+from llmasos.apps.gui.common.errors import RotatingLog
 
 
 def _logger(handler: logging.Handler, name: str) -> logging.Logger:

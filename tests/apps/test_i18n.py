@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
 
-from llmasos.apps.gui.i18n import install_translator, resolve_language, translate_in
-from llmasos.foundation.settings import SettingsStore
+from llmasos.apps.gui.common.i18n import install_translator, resolve_language, translate_in
+from llmasos.foundation.settings.store import SettingsStore
 from llmasos.kernel.kernel import Kernel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -223,7 +223,7 @@ def test_resolve_language_follows_the_system_locale() -> None:
 
 
 def test_main_window_speaks_chinese(qtbot, chinese: None) -> None:
-    from llmasos.apps.gui.window import MainWindow
+    from llmasos.apps.gui.shell.window import MainWindow
 
     store = SettingsStore()
     window = MainWindow(Kernel(), store, store.load()[0])
@@ -248,7 +248,7 @@ def test_english_is_the_source_language(qtbot, qapp: QApplication) -> None:
 
 
 def test_restart_prompt_comes_in_the_new_language(qtbot) -> None:
-    from llmasos.apps.gui.settings_page import RESTART_NOTE, SettingsPage
+    from llmasos.apps.gui.settings.page import RESTART_NOTE, SettingsPage
 
     assert translate_in("zh_CN", "SettingsPage", RESTART_NOTE) == "重启 LLMasOS 以切换语言。"
     assert translate_in("en", "SettingsPage", RESTART_NOTE) == RESTART_NOTE

@@ -11,11 +11,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QTabBar, QWidget
 
-from llmasos.apps.gui.chat_page import ChatPage
-from llmasos.apps.gui.i18n import install_translator
-from llmasos.apps.gui.shortcuts import SHORTCUTS, ShortcutsDialog
-from llmasos.apps.gui.window import MainWindow
-from llmasos.foundation.settings import SettingsStore
+from llmasos.apps.gui.chat.page import ChatPage
+from llmasos.apps.gui.common.i18n import install_translator
+from llmasos.apps.gui.shell.shortcuts import SHORTCUTS, ShortcutsDialog
+from llmasos.apps.gui.shell.window import MainWindow
+from llmasos.foundation.settings.store import SettingsStore
 from llmasos.kernel.kernel import Kernel
 
 README = Path(__file__).resolve().parents[2] / "README.md"

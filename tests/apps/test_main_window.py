@@ -13,12 +13,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from llmasos.apps.gui.chat_page import ChatPage
-from llmasos.apps.gui.home_pages import recommend_entry
-from llmasos.apps.gui.translate_page import TranslatePage
-from llmasos.apps.gui.window import MainWindow
-from llmasos.foundation.catalog import load_catalog
-from llmasos.foundation.settings import SettingsStore
+from llmasos.apps.gui.chat.page import ChatPage
+from llmasos.apps.gui.shell.home_pages import recommend_entry
+from llmasos.apps.gui.shell.window import MainWindow
+from llmasos.apps.gui.translate.page import TranslatePage
+from llmasos.foundation.models.catalog import load_catalog
+from llmasos.foundation.settings.store import SettingsStore
 from llmasos.kernel.kernel import Kernel
 
 
@@ -149,8 +149,8 @@ DRIVER = textwrap.dedent(
     from pathlib import Path
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
-    from llmasos.apps.gui.main import run_app
-    from llmasos.apps.gui.window import MainWindow
+    from llmasos.apps.gui.shell.main import run_app
+    from llmasos.apps.gui.shell.window import MainWindow
 
     app = QApplication(sys.argv[:1])
 

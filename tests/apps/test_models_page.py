@@ -6,14 +6,11 @@ LLMASOS_HOME, exactly as in the app.
 
 # The fake-Hub fixtures are imported from conftest_hub.py, so pytest's fixture arguments
 # shadow those imports by design.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
 import hashlib
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -28,18 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import models
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "foundation"))
-
-from conftest_hub import dead_endpoint, fake_hub, small_model  # noqa: F401
-
-from llmasos.apps.gui.background import active_tasks
-from llmasos.apps.gui.models_common import RECOMMENDED
-from llmasos.apps.gui.models_downloads import BAR_STEPS, DownloadRow
-from llmasos.apps.gui.models_page import ModelsPage
-from llmasos.foundation.hub_errors import TOKEN_HINT
-from llmasos.foundation.settings import AppSettings, HubConfig, SettingsStore
+from helpers import models
+from helpers.hub_fixtures import dead_endpoint
+from llmasos.apps.gui.common.background import active_tasks
+from llmasos.apps.gui.models.common import RECOMMENDED
+from llmasos.apps.gui.models.downloads import BAR_STEPS, DownloadRow
+from llmasos.apps.gui.models.page import ModelsPage
+from llmasos.foundation.hub.errors import TOKEN_HINT
+from llmasos.foundation.settings.store import AppSettings, HubConfig, SettingsStore
 from llmasos.kernel.kernel import Kernel
 
 REPO = "Qwen/Qwen2.5-0.5B-Instruct-GGUF"  # a catalog entry, served by the fake Hub
@@ -349,7 +342,7 @@ def test_closing_the_window_pauses_downloads_and_waits(
 
 
 def test_cli_falls_back_to_the_settings_endpoint_and_token(monkeypatch, fake_hub) -> None:
-    from llmasos.apps.cli_models import hub_client
+    from llmasos.apps.cli.models import hub_client
 
     use_hub(fake_hub.endpoint, token="hf_from_settings")
     client = hub_client()

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from llmasos.apps.gui.settings_page import RELOAD_NOTE, RESTART_NOTE, SettingsPage
-from llmasos.apps.gui.theme import apply_theme, is_dark
-from llmasos.foundation.engine import EngineSettings
-from llmasos.foundation.settings import AppSettings, HubConfig, SettingsStore
+from llmasos.apps.gui.common.theme import apply_theme, is_dark
+from llmasos.apps.gui.settings.page import RELOAD_NOTE, RESTART_NOTE, SettingsPage
+from llmasos.foundation.engine.llama import EngineSettings
+from llmasos.foundation.settings.store import AppSettings, HubConfig, SettingsStore
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from llmasos.apps.gui.window import PAGES, MainWindow
-from llmasos.foundation.settings import SettingsStore
+from llmasos.apps.gui.shell.window import PAGES, MainWindow
+from llmasos.foundation.settings.store import SettingsStore
 from llmasos.kernel.kernel import Kernel
 
 # heavy libraries and our own modules that only later work needs
@@ -27,18 +27,18 @@ NOT_AT_START = (
     "httpx2",
     "sqlite3",
     "logging.handlers",
-    "llmasos.foundation.engine",
-    "llmasos.foundation.gguf_file",
-    "llmasos.foundation.hub",
+    "llmasos.foundation.engine.llama",
+    "llmasos.foundation.gguf.file",
+    "llmasos.foundation.hub.client",
     "llmasos.apps.api",
-    "llmasos.apps.gui.models_page",
-    "llmasos.apps.gui.chat_page",
-    "llmasos.services.chat",
+    "llmasos.apps.gui.models.page",
+    "llmasos.apps.gui.chat.page",
+    "llmasos.services.chat.service",
 )
 
 CHILD = textwrap.dedent("""
     import json, sys
-    from llmasos.apps.gui.main import start_app
+    from llmasos.apps.gui.shell.main import start_app
     started = start_app(None, sys.argv[:1])
     started.app.processEvents()
     report = {"visible": started.window.isVisible(),
@@ -65,7 +65,7 @@ def test_a_first_start_shows_the_window_without_heavy_imports(tmp_path: Path) ->
     assert report["visible"] and report["page"] == "WelcomePage"
     assert report["built"] == []  # no tool page, no Models or Settings page yet
     loaded = set(report["modules"])
-    assert "llmasos.apps.gui.window" in loaded  # the child really started the app
+    assert "llmasos.apps.gui.shell.window" in loaded  # the child really started the app
     assert sorted(m for m in NOT_AT_START if m in loaded) == []
     assert report["models_page"] == "ModelsPage" and report["hub_loaded"] == []
 

@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from llmasos.apps.gui.translate_page import TranslatePage
-from llmasos.apps.gui.translate_widgets import GlossaryDialog
-from llmasos.foundation.engine import EngineSettings, SamplingParams
+from llmasos.apps.gui.translate.page import TranslatePage
+from llmasos.apps.gui.translate.widgets import GlossaryDialog
+from llmasos.foundation.engine.llama import EngineSettings, SamplingParams
 from llmasos.kernel.kernel import Kernel
-from llmasos.services.translation import TranslationDone
-from llmasos.services.translation_glossary import GlossaryEntry
+from llmasos.services.translation.glossary import GlossaryEntry
+from llmasos.services.translation.service import TranslationDone
 
 pytestmark = pytest.mark.real_model
 

@@ -9,13 +9,13 @@ import pytest
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 
-from llmasos.apps.gui.write_changes import ChangesView, State
-from llmasos.apps.gui.write_page import WritePage
-from llmasos.apps.gui.write_panels import HISTORY_SIZE, HistoryEntry
-from llmasos.foundation.engine import EngineSettings, SamplingParams
+from llmasos.apps.gui.write.changes import ChangesView, State
+from llmasos.apps.gui.write.page import WritePage
+from llmasos.apps.gui.write.panels import HISTORY_SIZE, HistoryEntry
+from llmasos.foundation.engine.llama import EngineSettings, SamplingParams
 from llmasos.kernel.kernel import Kernel
-from llmasos.services.diff import apply_changes, diff_texts
-from llmasos.services.writing import WriteRequest
+from llmasos.services.text.diff import apply_changes, diff_texts
+from llmasos.services.writing.service import WriteRequest
 
 TEXT = (
     "Their is many reason why peple enjoy travelling. It give them a chance to see new "

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from llmasos.foundation import fit
-from llmasos.foundation.catalog import catalog_text, load_catalog, parse_catalog
-from llmasos.foundation.hub_errors import CatalogError
+from llmasos.foundation.hub.errors import CatalogError
+from llmasos.foundation.models import fit
+from llmasos.foundation.models.catalog import catalog_text, load_catalog, parse_catalog
 
 
 def test_catalog_covers_sizes_and_chinese():

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from llmasos.foundation.chat_format import ChatFormat, ChatMessage
-from llmasos.foundation.gguf_file import ModelInfo, read_model_info
+from llmasos.foundation.engine.chat_format import ChatFormat, ChatMessage
+from llmasos.foundation.gguf.file import ModelInfo, read_model_info
 
 MSGS = [ChatMessage("system", "Be brief."), ChatMessage("user", "Hi")]
 

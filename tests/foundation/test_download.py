@@ -2,7 +2,6 @@
 
 # The fake-Hub fixtures are imported from conftest_hub.py, so pytest's fixture arguments
 # shadow those imports by design.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -13,15 +12,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest_hub import fake_hub, offline, small_model  # noqa: F401
 
-import models
-from llmasos.foundation import download
-from llmasos.foundation.download import DownloadControl, Downloader, DownloadProgress
-from llmasos.foundation.download_parts import unfinished_downloads
-from llmasos.foundation.gguf_file import read_model_info
-from llmasos.foundation.hub import GgufEntry, HubClient, RemoteFile
-from llmasos.foundation.hub_errors import (
+from helpers import models
+from llmasos.foundation.gguf.file import read_model_info
+from llmasos.foundation.hub import download
+from llmasos.foundation.hub.client import GgufEntry, HubClient, RemoteFile
+from llmasos.foundation.hub.download import DownloadControl, Downloader, DownloadProgress
+from llmasos.foundation.hub.download_parts import unfinished_downloads
+from llmasos.foundation.hub.errors import (
     ChecksumMismatch,
     DiskFullError,
     GatedRepoError,
@@ -29,7 +27,7 @@ from llmasos.foundation.hub_errors import (
     ModelExistsError,
     OfflineError,
 )
-from llmasos.foundation.model_store import ModelStore
+from llmasos.foundation.models.store import ModelStore
 
 REPO = "org/m-GGUF"
 NAME = "m-Q4_K_M.gguf"

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from llmasos.errors import ContextOverflowError, ModelFileInvalid, NoModelLoaded
-from llmasos.foundation.engine import (
+from llmasos.foundation.engine.llama import (
     CancelToken,
     ChatMessage,
     Engine,
     EngineSettings,
     SamplingParams,
 )
-from llmasos.foundation.streaming import _StreamState
+from llmasos.foundation.engine.streaming import _StreamState
 
 pytestmark = pytest.mark.real_model
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from llmasos.foundation import fit
-from llmasos.foundation.gguf_file import read_model_info
-from llmasos.foundation.hub import GgufEntry, RemoteFile
+from llmasos.foundation.gguf.file import read_model_info
+from llmasos.foundation.hub.client import GgufEntry, RemoteFile
+from llmasos.foundation.models import fit
 
 GB = 1_000_000_000
 
 
 def _entry(name: str, size: int) -> GgufEntry:
-    from llmasos.foundation.hub import parse_quantization
+    from llmasos.foundation.hub.client import parse_quantization
 
     return GgufEntry(name, parse_quantization(name), (RemoteFile(name, size, "0" * 64),))
 
@@ -45,7 +45,7 @@ def test_estimate_from_real_metadata(smollm2_path):
 
 
 def test_estimate_uses_this_machine_by_default(smollm2_path):
-    from llmasos.foundation.hardware import snapshot
+    from llmasos.foundation.platform.hardware import snapshot
 
     est = fit.estimate_for_model(read_model_info(smollm2_path))
     assert est.available > 0 and abs(est.available - snapshot().available_ram) < GB

@@ -15,7 +15,7 @@ from llmasos.errors import (
     ModelFileNotFound,
     ModelFileUnsupported,
 )
-from llmasos.foundation.gguf_file import MARKER_TOKENS, ModelInfo, read_model_info
+from llmasos.foundation.gguf.file import MARKER_TOKENS, ModelInfo, read_model_info
 
 
 def _prefix(source: Path, n: int, dest: Path) -> Path:

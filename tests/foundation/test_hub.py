@@ -2,7 +2,6 @@
 
 # The fake-Hub fixtures are imported from conftest_hub.py, so pytest's fixture arguments
 # shadow those imports by design.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -10,11 +9,10 @@ import time
 import types
 
 import pytest
-from conftest_hub import fake_hub, offline, small_model  # noqa: F401
 from huggingface_hub import HfApi
 
 from llmasos.errors import LLMasOSError
-from llmasos.foundation.hub import (
+from llmasos.foundation.hub.client import (
     GgufEntry,
     HubClient,
     RemoteFile,
@@ -23,7 +21,7 @@ from llmasos.foundation.hub import (
     resolve_endpoint,
     safe_file_name,
 )
-from llmasos.foundation.hub_errors import (
+from llmasos.foundation.hub.errors import (
     GatedRepoError,
     HubNotFoundError,
     InsecureEndpointError,
@@ -227,7 +225,7 @@ def test_entry_size_sums_parts():
 def test_answer_that_is_not_the_hub_api(fake_hub, monkeypatch):
     import huggingface_hub
 
-    from llmasos.foundation.hub_errors import HubResponseError
+    from llmasos.foundation.hub.errors import HubResponseError
 
     def broken(*args, **kwargs):
         return [].get("x")  # what huggingface_hub hits when a mirror answers a JSON list

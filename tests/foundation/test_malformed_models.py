@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import malformed_gguf
+from helpers import malformed_gguf
 
 pytestmark = pytest.mark.real_model
 
@@ -24,8 +24,8 @@ CHILD = textwrap.dedent(
     import contextlib, io, json, sys
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
     from llmasos.errors import LLMasOSError
-    from llmasos.foundation.engine import ChatMessage, Engine, EngineSettings, SamplingParams
-    from llmasos.apps.cli import main
+    from llmasos.foundation.engine.llama import ChatMessage, Engine, EngineSettings, SamplingParams
+    from llmasos.apps.cli.main import main
     from llmasos.kernel.kernel import Kernel
 
     path = sys.argv[1]

@@ -8,11 +8,11 @@ import shutil
 
 import pytest
 
-import models
+from helpers import models
 from llmasos.errors import ModelFileInvalid, ModelFileNotFound
-from llmasos.foundation.hub_errors import ModelExistsError
-from llmasos.foundation.model_store import ModelStore, installed_models, resolve_model
-from llmasos.foundation.paths import app_paths
+from llmasos.foundation.hub.errors import ModelExistsError
+from llmasos.foundation.models.store import ModelStore, installed_models, resolve_model
+from llmasos.foundation.platform.paths import app_paths
 
 
 @pytest.fixture
@@ -127,8 +127,8 @@ def test_full_disk_while_saving_the_index(tmp_path, monkeypatch):
     import errno
     from pathlib import Path
 
-    from llmasos.foundation.hub_errors import DiskFullError
-    from llmasos.foundation.model_store import ModelStore
+    from llmasos.foundation.hub.errors import DiskFullError
+    from llmasos.foundation.models.store import ModelStore
 
     store = ModelStore(tmp_path / "models", tmp_path / "models.json")
     (tmp_path / "models").mkdir()

@@ -13,20 +13,20 @@ import gguf
 import numpy as np
 import pytest
 
+from helpers.malformed_gguf import patched_field
 from llmasos.errors import ModelFileInvalid, ModelFileNotFound, ModelLoadError
-from llmasos.foundation import hardware
-from llmasos.foundation.engine import Engine, EngineSettings, SamplingParams
-from llmasos.foundation.gguf_file import read_model_info
-from llmasos.foundation.probe import (
+from llmasos.foundation.engine.llama import Engine, EngineSettings, SamplingParams
+from llmasos.foundation.engine.probe import (
     CRASH_HOOK_ENV,
     cached,
     notice_for,
     probe,
     probe_load,
 )
-from llmasos.foundation.probe_cache import ProbeCache
-from llmasos.foundation.runtime import FULL, RunConfig, resolve
-from malformed_gguf import patched_field
+from llmasos.foundation.engine.probe_cache import ProbeCache
+from llmasos.foundation.engine.runtime import FULL, RunConfig, resolve
+from llmasos.foundation.gguf.file import read_model_info
+from llmasos.foundation.platform import hardware
 
 pytestmark = pytest.mark.real_model
 
@@ -109,7 +109,7 @@ def test_a_crash_under_repacking_falls_back_and_real_text_follows(
     are repacked; the second configuration runs, for real, in this process."""
     monkeypatch.setenv(CRASH_HOOK_ENV, "extra_bufts")
     engine = Engine(SMALL)
-    with caplog.at_level("WARNING", logger="llmasos.foundation.probe"):
+    with caplog.at_level("WARNING", logger="llmasos.foundation.engine.probe"):
         engine.load(smollm2_path)
     try:
         assert engine.run_config == RunConfig(extra_bufts=False)

@@ -1,7 +1,7 @@
 """The remote engine against llama-cpp-python's own OpenAI server (SmolLM2) and a stub.
 
 The real server runs as a subprocess (``python -m llama_cpp.server``, the ``server``
-extra) once for the module; the stub (``openai_stub.py``) produces the failures a
+extra) once for the module; the stub (``helpers/openai_stub.py``) produces the failures a
 real network gives: refused connections, 401, 404, 429, a stream cut midway, silence.
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from openai_stub import StubServer
 
+from helpers.openai_stub import StubServer
 from llmasos.errors import (
     RemoteAuthError,
     RemoteModelNotFound,
@@ -27,8 +27,8 @@ from llmasos.errors import (
     RemoteTimeout,
     RemoteUnreachable,
 )
-from llmasos.foundation.engine import CancelToken, ChatMessage, SamplingParams
-from llmasos.foundation.remote import DEFAULT_N_CTX, RemoteEngine, estimate_tokens
+from llmasos.foundation.engine.llama import CancelToken, ChatMessage, SamplingParams
+from llmasos.foundation.engine.remote import DEFAULT_N_CTX, RemoteEngine, estimate_tokens
 
 ASK = [ChatMessage("user", "Tell me a long story about a dragon.")]
 GREEDY = SamplingParams(temperature=0.0, max_tokens=12, seed=1)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from llmasos.errors import SettingsError
-from llmasos.foundation.engine import EngineSettings, SamplingParams
-from llmasos.foundation.paths import app_paths
-from llmasos.foundation.settings import (
+from llmasos.foundation.engine.llama import EngineSettings, SamplingParams
+from llmasos.foundation.platform.paths import app_paths
+from llmasos.foundation.settings.store import (
     AppSettings,
     EngineConfig,
     HubConfig,
@@ -319,7 +319,7 @@ def test_orphaned_temp_files_are_removed_but_fresh_ones_kept(tmp_path: Path) -> 
     import os
     import time
 
-    from llmasos.foundation.settings import STALE_TEMP_S
+    from llmasos.foundation.settings.store import STALE_TEMP_S
 
     store = SettingsStore(tmp_path / "settings.json")
     store.save(AppSettings())

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QPlainTextEdit
 
-from llmasos.foundation.engine import ChatMessage, EngineSettings, SamplingParams
+from helpers.malformed_gguf import patched_field
+from llmasos.foundation.engine.llama import ChatMessage, EngineSettings, SamplingParams
 from llmasos.kernel.kernel import Kernel, Priority
-from malformed_gguf import patched_field
 
 pytestmark = pytest.mark.real_model
 
@@ -147,7 +147,7 @@ def test_model_switch_while_request_queued(qtbot, kernel: Kernel, gemma3_path: P
 
 
 def test_load_progress_reaches_the_status_bar(qtbot, smollm2_path: Path) -> None:
-    from llmasos.apps.gui.status import StatusBar
+    from llmasos.apps.gui.shell.status import StatusBar
 
     k = Kernel()
     bar = StatusBar(k)
@@ -252,9 +252,9 @@ def test_a_file_that_crashes_at_decode_keeps_the_previous_model(
 def test_status_bar_says_what_was_turned_off(
     qtbot, smollm2_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from llmasos.apps.gui.status import StatusBar
-    from llmasos.foundation.probe import CRASH_HOOK_ENV
-    from llmasos.foundation.runtime import RunConfig
+    from llmasos.apps.gui.shell.status import StatusBar
+    from llmasos.foundation.engine.probe import CRASH_HOOK_ENV
+    from llmasos.foundation.engine.runtime import RunConfig
 
     monkeypatch.setenv(CRASH_HOOK_ENV, "extra_bufts")
     k = Kernel()

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from llmasos import __version__
-from llmasos.apps.gui.icons import ICON_SIZES
+from llmasos.apps.gui.common.icons import ICON_SIZES
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "packaging" / "llmasos.spec"
@@ -79,12 +79,13 @@ def test_version(bundle: Path):
 
 
 def test_model_probe_runs_inside_the_bundle(bundle: Path, smollm2_path: Path, tmp_path: Path):
-    """The app re-runs itself as `-m llmasos.foundation.probe`; the frozen launcher serves it."""
-    ok = run(bundle / "LLMasOS", "-m", "llmasos.foundation.probe", str(smollm2_path))
+    """The app re-runs itself as `-m llmasos.foundation.engine.probe`; the frozen launcher
+    serves it."""
+    ok = run(bundle / "LLMasOS", "-m", "llmasos.foundation.engine.probe", str(smollm2_path))
     assert ok.returncode == 0, ok.stderr
     bad = tmp_path / "bad.gguf"
     bad.write_bytes(b"GGUF" + bytes(64))
-    refused = run(bundle / "LLMasOS", "-m", "llmasos.foundation.probe", str(bad))
+    refused = run(bundle / "LLMasOS", "-m", "llmasos.foundation.engine.probe", str(bad))
     assert refused.returncode == 3, refused.stderr
     assert "probe-failed: " in refused.stderr
     other = run(bundle / "LLMasOS", "-m", "json.tool")

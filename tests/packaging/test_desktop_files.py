@@ -21,7 +21,7 @@ import pytest
 from PySide6.QtGui import QImage, QImageReader
 from PySide6.QtSvg import QSvgRenderer
 
-from llmasos.apps.gui.icons import APP_ID, ICON_SIZES, app_icon, icon_files, icons_dir
+from llmasos.apps.gui.common.icons import APP_ID, ICON_SIZES, app_icon, icon_files, icons_dir
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from llmasos.apps.gui.icons import ICON_SIZES
-from llmasos.apps.gui.smoke import SMOKE_ENV, is_smoke_test, maybe_schedule_smoke_quit
+from llmasos.apps.gui.common.icons import ICON_SIZES
+from llmasos.apps.gui.shell.smoke import SMOKE_ENV, is_smoke_test, maybe_schedule_smoke_quit
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from llmasos.foundation.engine import CancelToken, Engine
+from llmasos.foundation.engine.llama import CancelToken, Engine
 
 _PARA = (
     "The quick brown fox jumps over the lazy dog near the river bank today.\n"

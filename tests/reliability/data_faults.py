@@ -20,9 +20,9 @@ from pathlib import Path
 CHAT_CHILD = r"""
 import hashlib, sys
 from pathlib import Path
-from llmasos.foundation.engine import Engine, EngineSettings, SamplingParams
-from llmasos.services.chat import ChatService, ReplyEnded, ReplyStarted
-from llmasos.services.conversations import ConversationStore
+from llmasos.foundation.engine.llama import Engine, EngineSettings, SamplingParams
+from llmasos.services.chat.service import ChatService, ReplyEnded, ReplyStarted
+from llmasos.services.chat.conversations import ConversationStore
 model, db, seed = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 engine = Engine(EngineSettings(n_ctx=512, n_batch=64, n_threads=1, probe=False))
 engine.load(model)
@@ -127,7 +127,7 @@ def check_chat_db(db: Path, completed: dict[int, str], lines: list[str]) -> Chat
 SETTINGS_CHILD = r"""
 import sys
 from pathlib import Path
-from llmasos.foundation.settings import AppSettings, HubConfig, SettingsStore
+from llmasos.foundation.settings.store import AppSettings, HubConfig, SettingsStore
 store = SettingsStore(Path(sys.argv[1]))
 print("ready", flush=True)
 i = 0
@@ -147,7 +147,7 @@ class SettingsKill:
 
 def kill_settings_once(path: Path, rng: random.Random) -> SettingsKill:
     """SIGKILL a child that saves settings in a loop; the file must always load."""
-    from llmasos.foundation.settings import SettingsStore
+    from llmasos.foundation.settings.store import SettingsStore
 
     proc = subprocess.Popen(
         [sys.executable, "-c", SETTINGS_CHILD, str(path)],

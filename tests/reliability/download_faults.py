@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-FOUNDATION_TESTS = Path(__file__).resolve().parent.parent / "foundation"
+TESTS = Path(__file__).resolve().parent.parent  # holds helpers/
 REPO = "org/fault-GGUF"
 NAME = "fault-Q4_1.gguf"
 MODES = ("drop", "restart", "kill")
@@ -36,7 +36,7 @@ SERVER_CHILD = r"""
 import sys, threading, time
 from http.server import ThreadingHTTPServer
 sys.path.insert(0, sys.argv[1])
-import hub_server
+from helpers import hub_server
 content, repo, name, log_path = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 ports = [int(sys.argv[6]), int(sys.argv[7])]
 slow_s, drop_after = float(sys.argv[8]), int(sys.argv[9])
@@ -68,8 +68,8 @@ threading.Event().wait()
 CLIENT_CHILD = r"""
 import sys
 from pathlib import Path
-from llmasos.foundation.download import Downloader
-from llmasos.foundation.hub import HubClient
+from llmasos.foundation.hub.download import Downloader
+from llmasos.foundation.hub.client import HubClient
 endpoint, repo, store = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 client = HubClient(endpoint, timeout=10)
 (entry,) = client.list_gguf(repo)
@@ -111,7 +111,7 @@ class HubProcess:
             sys.executable,
             "-c",
             SERVER_CHILD,
-            str(FOUNDATION_TESTS),
+            str(TESTS),
             str(self.content),
             REPO,
             NAME,
@@ -174,15 +174,15 @@ def slice_of(model: Path, size: int, folder: Path) -> Path:
 
 
 def _client(endpoint: str) -> object:
-    from llmasos.foundation.hub import HubClient
+    from llmasos.foundation.hub.client import HubClient
 
     return HubClient(endpoint, timeout=10)
 
 
 def _download(endpoint: str, store: Path, on_progress: object = None) -> tuple[str, int]:
     """Run one in-process download call; return (status, calls) after retrying give-ups."""
-    from llmasos.foundation.download import Downloader
-    from llmasos.foundation.hub_errors import OfflineError
+    from llmasos.foundation.hub.download import Downloader
+    from llmasos.foundation.hub.errors import OfflineError
 
     for calls in range(1, 6):
         client = _client(endpoint)
@@ -278,10 +278,10 @@ def _sha(path: Path) -> str:
 DISK_CHILD = r"""
 import json, shutil, sys
 from pathlib import Path
-from llmasos.foundation import download
-from llmasos.foundation.download import Downloader
-from llmasos.foundation.hub import HubClient
-from llmasos.foundation.model_store import ModelStore
+from llmasos.foundation.hub import download
+from llmasos.foundation.hub.download import Downloader
+from llmasos.foundation.hub.client import HubClient
+from llmasos.foundation.models.store import ModelStore
 endpoint, repo, root, hook = sys.argv[1], sys.argv[2], Path(sys.argv[3]), sys.argv[4]
 if hook == "plenty":
     download._free_bytes = lambda path: 1 << 40  # pass the early check; the disk fills up

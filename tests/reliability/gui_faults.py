@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
-from llmasos.foundation.engine import SamplingParams
+from llmasos.foundation.engine.llama import SamplingParams
 from llmasos.kernel.kernel import Kernel
 
 
@@ -66,9 +66,9 @@ def paste_megabyte(
     page_name: str, kernel: Kernel, text: str, keep: Callable[[QWidget], None]
 ) -> PasteOutcome:
     """Paste ``text`` into a tool page, run it, stop chunked work after the first part."""
-    from llmasos.apps.gui.chat_page import ChatPage
-    from llmasos.apps.gui.translate_page import TranslatePage
-    from llmasos.apps.gui.write_page import WritePage
+    from llmasos.apps.gui.chat.page import ChatPage
+    from llmasos.apps.gui.translate.page import TranslatePage
+    from llmasos.apps.gui.write.page import WritePage
 
     params = SamplingParams(temperature=0.0, max_tokens=8, seed=1)
     cls = {"chat": ChatPage, "write": WritePage, "translate": TranslatePage}[page_name]

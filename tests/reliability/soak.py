@@ -11,8 +11,8 @@ from pathlib import Path
 
 from gui_faults import wait_until
 
-from llmasos.foundation import hardware
-from llmasos.foundation.engine import ChatMessage, EngineSettings, SamplingParams
+from llmasos.foundation.engine.llama import ChatMessage, EngineSettings, SamplingParams
+from llmasos.foundation.platform import hardware
 from llmasos.kernel.kernel import Kernel, running_workers
 
 SETTINGS = EngineSettings(n_ctx=512, n_batch=64, n_threads=1, probe=False)

@@ -19,18 +19,18 @@ from bad_input import (
 )
 
 from llmasos.errors import ContextOverflowError, InvalidInputError, LLMasOSError
-from llmasos.foundation.engine import CancelToken, ChatMessage, Engine, EngineSettings
-from llmasos.foundation.engine import SamplingParams as Params
-from llmasos.services.chat import ChatService
-from llmasos.services.conversations import ConversationStore
-from llmasos.services.translation import (
+from llmasos.foundation.engine.llama import CancelToken, ChatMessage, Engine, EngineSettings
+from llmasos.foundation.engine.llama import SamplingParams as Params
+from llmasos.services.chat.conversations import ConversationStore
+from llmasos.services.chat.service import ChatService
+from llmasos.services.translation.glossary import load_glossary
+from llmasos.services.translation.service import (
     ChunkTranslated,
     TranslationDone,
     TranslationRequest,
     translate,
 )
-from llmasos.services.translation_glossary import load_glossary
-from llmasos.services.writing import ChunkDone, WriteDone, WriteJob, WriteRequest
+from llmasos.services.writing.service import ChunkDone, WriteDone, WriteJob, WriteRequest
 
 pytestmark = pytest.mark.real_model
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import data_faults as dfa
 import pytest
 
-from llmasos.services.conversations import ConversationStore
+from llmasos.services.chat.conversations import ConversationStore
 
 pytestmark = pytest.mark.real_model
 

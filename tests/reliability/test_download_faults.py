@@ -6,20 +6,14 @@ SIGKILLed; ``scripts/reliability_report.py`` runs the same with more downloads.
 
 # The fake-Hub fixtures are imported from conftest_hub.py, so pytest's fixture arguments
 # shadow those imports by design.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 
-import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "foundation"))
-
 import download_faults as df
-from conftest_hub import fake_hub  # noqa: F401
+import pytest
 
 SLICE = 6_000_000  # a real 6 MB slice of SmolLM2: quick, and still many chunks
 

@@ -3,7 +3,6 @@ click; Hub tokens and API keys never reach a log or an exported file."""
 
 # The fake-Hub fixtures are imported from conftest_hub.py, so pytest's fixture arguments
 # shadow those imports by design.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -14,21 +13,17 @@ import sys
 import time
 from pathlib import Path
 
+from gui_faults import recording_server, wait_until
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices, QTextCursor
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "foundation"))
-
-from conftest_hub import fake_hub, small_model  # noqa: F401
-from gui_faults import recording_server, wait_until
-
-from llmasos.apps.gui.chat_view import MessageWidget
-from llmasos.apps.gui.errors import setup_logging
-from llmasos.foundation.download import Downloader
-from llmasos.foundation.hub import HubClient
-from llmasos.foundation.settings import AppSettings, HubConfig, SettingsStore
-from llmasos.services.chat_export import export_json, export_markdown
-from llmasos.services.conversations import DONE, ConversationStore, StoredMessage
+from llmasos.apps.gui.chat.view import MessageWidget
+from llmasos.apps.gui.common.errors import setup_logging
+from llmasos.foundation.hub.client import HubClient
+from llmasos.foundation.hub.download import Downloader
+from llmasos.foundation.settings.store import AppSettings, HubConfig, SettingsStore
+from llmasos.services.chat.conversations import DONE, ConversationStore, StoredMessage
+from llmasos.services.chat.export import export_json, export_markdown
 
 TOKEN = "hf_SeCrEtToKeN1234567890abcdefXYZ"
 API_KEY = "sk-local-KeY-0987654321-qwerty"

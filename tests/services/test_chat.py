@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 
 from llmasos.errors import ContextOverflowError
-from llmasos.foundation.engine import CancelToken, Engine, EngineSettings, SamplingParams
-from llmasos.services.chat import (
+from llmasos.foundation.engine.llama import CancelToken, Engine, EngineSettings, SamplingParams
+from llmasos.services.chat.conversations import DONE, STOPPED, STREAMING, ConversationStore
+from llmasos.services.chat.service import (
     ChatService,
     ReplyEnded,
     ReplyStarted,
     TitleChanged,
     clean_title,
 )
-from llmasos.services.conversations import DONE, STOPPED, STREAMING, ConversationStore
 
 pytestmark = pytest.mark.real_model
 
@@ -181,9 +181,9 @@ KILL_DRIVER = textwrap.dedent(
     """
     import sqlite3, sys, time
     from pathlib import Path
-    from llmasos.foundation.engine import CancelToken, Engine, EngineSettings, SamplingParams
-    from llmasos.services.chat import ChatService
-    from llmasos.services.conversations import ConversationStore
+    from llmasos.foundation.engine.llama import CancelToken, Engine, EngineSettings, SamplingParams
+    from llmasos.services.chat.service import ChatService
+    from llmasos.services.chat.conversations import ConversationStore
 
     model, db = Path(sys.argv[1]), Path(sys.argv[2])
     engine = Engine(EngineSettings(n_ctx=1024, n_batch=128))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from llmasos.foundation.engine import Engine, EngineSettings
-from llmasos.services.chunking import paragraphs, sentences, split_margins, split_text
+from llmasos.foundation.engine.llama import Engine, EngineSettings
+from llmasos.services.text.chunking import paragraphs, sentences, split_margins, split_text
 
 
 def words(text: str) -> int:

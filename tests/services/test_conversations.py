@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from llmasos.errors import ConversationImportError, ConversationNotFound, ConversationStoreError
-from llmasos.foundation.engine import SamplingParams
-from llmasos.services import chat_export
-from llmasos.services.conversation_schema import MIGRATIONS, SCHEMA_VERSION, statements
-from llmasos.services.conversations import DB_NAME, STOPPED, ConversationStore
+from llmasos.foundation.engine.llama import SamplingParams
+from llmasos.services.chat import export as chat_export
+from llmasos.services.chat.conversations import DB_NAME, STOPPED, ConversationStore
+from llmasos.services.chat.schema import MIGRATIONS, SCHEMA_VERSION, statements
 
 
 @pytest.fixture

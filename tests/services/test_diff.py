@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from llmasos.services.diff import apply_changes, diff_texts, split_words
+from llmasos.services.text.diff import apply_changes, diff_texts, split_words
 
 EN_SOURCE = "Their is many reason why peple enjoy travelling. It give them joy."
 EN_TARGET = "There are many reasons why people enjoy traveling. It gives them joy."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from llmasos.services.hygiene import clean_output, looks_like_chatter, strip_think
+from llmasos.services.text.hygiene import clean_output, looks_like_chatter, strip_think
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from llmasos.services.language import (
+from llmasos.services.text.language import (
     CONFIDENT,
     LANGUAGES,
     detect,
@@ -88,7 +88,7 @@ def test_language_table_and_lookup() -> None:
 
 
 def test_long_text_is_judged_on_a_sample() -> None:
-    from llmasos.services.language import SAMPLE_CHARS, _sample
+    from llmasos.services.text.language import SAMPLE_CHARS, _sample
 
     text = "a" * SAMPLE_CHARS * 100 + "中文" * 10
     sample = _sample(text)

@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from llmasos.foundation.engine import CancelToken, ChatMessage, Engine, EngineSettings
-from llmasos.foundation.engine import SamplingParams as Params
-from llmasos.services.translation import (
+from llmasos.foundation.engine.llama import CancelToken, ChatMessage, Engine, EngineSettings
+from llmasos.foundation.engine.llama import SamplingParams as Params
+from llmasos.services.translation.glossary import GlossaryEntry
+from llmasos.services.translation.service import (
     DEFAULT_SAMPLING,
     ChunkTranslated,
     TranslationRequest,
     TranslationStarted,
     translate,
 )
-from llmasos.services.translation_glossary import GlossaryEntry
 
 pytestmark = pytest.mark.real_model
 SHORT = replace(DEFAULT_SAMPLING, max_tokens=24)

@@ -9,9 +9,21 @@ from pathlib import Path
 import pytest
 
 from llmasos.errors import InvalidInputError, UnknownLanguageError
-from llmasos.foundation.engine import CancelToken, ChatMessage, GenerationStats, SamplingParams
-from llmasos.services.language import find_language
-from llmasos.services.translation import (
+from llmasos.foundation.engine.llama import (
+    CancelToken,
+    ChatMessage,
+    GenerationStats,
+    SamplingParams,
+)
+from llmasos.services.text.language import find_language
+from llmasos.services.translation.glossary import (
+    GlossaryEntry,
+    applicable,
+    load_glossary,
+    parse_glossary,
+)
+from llmasos.services.translation.prompt import build_messages, plan_chunks
+from llmasos.services.translation.service import (
     ChunkTranslated,
     TranslationDone,
     TranslationRequest,
@@ -19,15 +31,8 @@ from llmasos.services.translation import (
     finish_chunk,
     translate,
 )
-from llmasos.services.translation_glossary import (
-    GlossaryEntry,
-    applicable,
-    load_glossary,
-    parse_glossary,
-)
-from llmasos.services.translation_prompt import build_messages, plan_chunks
-from llmasos.services.translation_store import TranslationStore
-from llmasos.services.translation_text import StreamRestorer, protect, restore
+from llmasos.services.translation.store import TranslationStore
+from llmasos.services.translation.text import StreamRestorer, protect, restore
 
 DOC = (
     "# Install `llmasos`\n\n"

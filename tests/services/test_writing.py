@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from llmasos.errors import SettingsError, WritingError
-from llmasos.foundation.engine import CancelToken, Engine, EngineSettings, SamplingParams
-from llmasos.services import language
-from llmasos.services.hygiene import looks_like_chatter
-from llmasos.services.writing import (
+from llmasos.foundation.engine.llama import CancelToken, Engine, EngineSettings, SamplingParams
+from llmasos.services.text import language
+from llmasos.services.text.hygiene import looks_like_chatter
+from llmasos.services.writing.service import (
     ACTIONS,
     ChunkDone,
     ChunkStarted,

@@ -32,12 +32,12 @@ from PySide6.QtCore import QObject, QThread, Signal
 from llmasos.errors import LLMasOSError
 
 if TYPE_CHECKING:
-    from llmasos.foundation.cancel import CancelToken
-    from llmasos.foundation.engine import ChatMessage, Engine, EngineSettings, SamplingParams
-    from llmasos.foundation.model_info import (
+    from llmasos.foundation.engine.cancel import CancelToken
+    from llmasos.foundation.engine.llama import ChatMessage, Engine, EngineSettings, SamplingParams
+    from llmasos.foundation.engine.runtime import RunConfig
+    from llmasos.foundation.gguf.model_info import (
         ModelInfo,  # the engine module loads on the worker, with the first request
     )
-    from llmasos.foundation.runtime import RunConfig
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ class Priority(IntEnum):
 
 
 def _new_token() -> CancelToken:
-    from llmasos.foundation.cancel import CancelToken  # ctypes: with the first request
+    from llmasos.foundation.engine.cancel import CancelToken  # ctypes: with the first request
 
     return CancelToken()
 
@@ -308,7 +308,7 @@ class Kernel(QObject):
     def _engine(self) -> Engine:  # worker thread
         """The engine, created on the worker with the first request that needs it."""
         if self._given_engine is None:
-            from llmasos.foundation.engine import Engine
+            from llmasos.foundation.engine.llama import Engine
 
             self._given_engine = Engine()
         return self._given_engine

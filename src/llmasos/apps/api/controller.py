@@ -13,7 +13,7 @@ from llmasos.apps.api.protocol import Limits
 from llmasos.apps.api.routes import ROUTES
 from llmasos.apps.api.server import ApiServer, ServerConfig
 from llmasos.errors import ApiServerError, LLMasOSError
-from llmasos.foundation.settings import AppSettings
+from llmasos.foundation.settings.store import AppSettings
 from llmasos.kernel.kernel import Kernel
 
 log = logging.getLogger(__name__)

@@ -20,9 +20,9 @@ from llmasos.errors import (
     RemoteEngineError,
     RemoteRateLimited,
 )
-from llmasos.foundation.engine import CancelToken, Engine
+from llmasos.foundation.engine.llama import CancelToken, Engine
 from llmasos.kernel.kernel import JobFn
-from llmasos.services.writing import WriteJob, WriteRequest
+from llmasos.services.writing.service import WriteJob, WriteRequest
 
 
 @dataclass(frozen=True)
@@ -94,12 +94,12 @@ def generate_job(req: GenerateRequest) -> JobFn:
 
 
 def translate_job(req: TranslateRequest) -> JobFn:
-    """Translate through :func:`llmasos.services.translation.translate` (protected spans,
+    """Translate through :func:`llmasos.services.translation.service.translate` (protected spans,
     glossary-free, chunked); its final text arrives as a ``TranslationDone`` item."""
 
     def start(engine: Engine, cancel: CancelToken) -> Iterator[Any]:
-        from llmasos.services.language import find_language
-        from llmasos.services.translation import TranslationRequest, translate
+        from llmasos.services.text.language import find_language
+        from llmasos.services.translation.service import TranslationRequest, translate
 
         target = find_language(req.target)
         source = find_language(req.source) if req.source else None
@@ -117,7 +117,7 @@ def translate_job(req: TranslateRequest) -> JobFn:
 
 
 def rewrite_job(req: RewriteRequest) -> JobFn:
-    """A writing action through :class:`llmasos.services.writing.WriteJob`."""
+    """A writing action through :class:`llmasos.services.writing.service.WriteJob`."""
     request = WriteRequest(req.action, req.text, req.tone, req.instruction)
 
     def job(engine: Engine, cancel: CancelToken) -> Iterator[Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from llmasos import __version__
 from llmasos.apps.api.protocol import MAX_STOP, Limits
-from llmasos.services.writing_actions import ACTIONS, TONES
+from llmasos.services.writing.actions import ACTIONS, TONES
 
 
 def _ref(name: str) -> dict[str, str]:

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from llmasos.foundation.engine import ChatMessage, GenerationStats, SamplingParams
-from llmasos.services.language import find_language
-from llmasos.services.writing_actions import TONES, find_action, task_text
+from llmasos.foundation.engine.llama import ChatMessage, GenerationStats, SamplingParams
+from llmasos.services.text.language import find_language
+from llmasos.services.writing.actions import TONES, find_action, task_text
 
 ROLES = frozenset({"system", "user", "assistant"})
 MAX_STOP = 4

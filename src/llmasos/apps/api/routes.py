@@ -20,8 +20,8 @@ from llmasos.apps.api.jobs import JobFailure, generate_job, rewrite_job, transla
 from llmasos.apps.api.openapi import openapi_document
 from llmasos.apps.api.server import POLL_S, ClientGone, Handler, Route
 from llmasos.kernel.kernel import JobFn
-from llmasos.services.translation import TranslationDone
-from llmasos.services.writing import WriteDone
+from llmasos.services.translation.service import TranslationDone
+from llmasos.services.writing.service import WriteDone
 
 Event = Started | Text | Item | Ended
 

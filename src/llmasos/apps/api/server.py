@@ -25,7 +25,7 @@ from typing import Any
 from llmasos.apps.api.bridge import KernelBridge
 from llmasos.apps.api.protocol import ApiError, Limits
 from llmasos.errors import SettingsError
-from llmasos.foundation.engine import SamplingParams
+from llmasos.foundation.engine.llama import SamplingParams
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,432 @@
+"""The Chat page: stored conversations, streamed Markdown replies, undoable edits.
+
+The page stores the person's message (on the GUI thread, committed) before it
+queues the reply; the reply itself is a :class:`~llmasos.services.chat.service.ReplyStream`
+running on the kernel's worker, which saves it as it streams. Events from it
+(:class:`ReplyStarted`, :class:`ReplyEnded`, :class:`TitleChanged`) arrive on the
+GUI thread through ``kernel.yielded``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from llmasos.apps.gui.chat.list import ConversationList
+from llmasos.apps.gui.chat.settings import (
+    ChatInput,
+    ConversationSettingsDialog,
+    ask_open_path,
+    ask_save_path,
+)
+from llmasos.apps.gui.chat.view import MessageView
+from llmasos.apps.gui.common.tool_pages import ToolPage, button
+from llmasos.errors import LLMasOSError
+from llmasos.foundation.engine.llama import ChatMessage, SamplingParams
+from llmasos.foundation.settings.store import SettingsStore
+from llmasos.kernel.kernel import Kernel, Priority
+from llmasos.services.chat import export as chat_export
+from llmasos.services.chat.conversations import ConversationStore, StoredMessage
+from llmasos.services.chat.personas import DEFAULT_PERSONA
+from llmasos.services.chat.service import ChatService, ReplyEnded, ReplyStarted, TitleChanged
+
+
+class ChatPage(ToolPage):
+    """Conversations with the assistant, kept in the conversation database."""
+
+    tool = "chat"
+
+    def __init__(
+        self,
+        kernel: Kernel,
+        params: Callable[[], SamplingParams],
+        parent: QWidget | None = None,
+        store: ConversationStore | None = None,
+    ) -> None:
+        super().__init__(kernel, params, parent)
+        self.store = store or ConversationStore()
+        self.service = ChatService(self.store)
+        self.conversation_id: int | None = None
+        self._reply = ""
+        self._title_request: int | None = None
+        self._undo: tuple[str, Callable[[], None]] | None = None
+        self._replaced: tuple[int | None, list[StoredMessage]] | None = None
+        self._streaming_id: int | None = None  # the shown message the reply streams into
+        self._build()
+        kernel.yielded.connect(self._on_event)
+        kernel.finished.connect(self._on_title_done)
+        kernel.cancelled.connect(self._on_title_done)
+        kernel.failed.connect(lambda rid, _m: self._on_title_done(rid, None))
+        recent = self.store.conversations()
+        self.open_conversation(recent[0].id if recent else None)
+
+    # -- layout --------------------------------------------------------------------
+    def _build(self) -> None:
+        self.conversations = ConversationList()
+        self.conversations.opened.connect(self.open_conversation)
+        self.conversations.new_requested.connect(self.new_conversation)
+        self.conversations.rename_requested.connect(self._ask_rename)
+        self.conversations.delete_requested.connect(self.delete_conversation)
+        self.conversations.pin_toggled.connect(self._toggle_pin)
+        self.conversations.search_changed.connect(self._on_search)
+        self.transcript = MessageView()
+        self.transcript.edit_requested.connect(self._ask_edit)
+        self.input = ChatInput()
+        self.input.send_requested.connect(self.submit)
+        self.enter_sends = QCheckBox(self.tr("Enter sends"))
+        self.enter_sends.toggled.connect(self.input.set_enter_sends)
+        self.enter_sends.setChecked(SettingsStore().load()[0].ui.enter_sends)
+        self.input.set_enter_sends(self.enter_sends.isChecked())
+        self.send_button = button(self.tr("&Send"), self.tr("Send message"), self.submit)
+        self.stop_button = button(self.tr("S&top"), self.tr("Stop generating"), self.stop)
+        self.stop_button.setEnabled(False)
+        self.regenerate_button = button(
+            self.tr("&Regenerate"), self.tr("Regenerate the last answer"), self.regenerate
+        )
+        bottom = QHBoxLayout()
+        for w in (self.enter_sends, self.regenerate_button, self.stop_button, self.send_button):
+            bottom.addWidget(w)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.addLayout(self._header())
+        column.addLayout(self._undo_bar())
+        column.addWidget(self.transcript, 1)
+        column.addWidget(self.input)
+        column.addWidget(self.status)
+        column.addLayout(bottom)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.conversations)
+        split.addWidget(right)
+        split.setSizes([220, 640])
+        QVBoxLayout(self).addWidget(split)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop)
+        self.busy_changed.connect(self._set_busy)
+
+    def _header(self) -> QHBoxLayout:
+        self.title = QLabel()
+        self.title.setAccessibleName(self.tr("Conversation title"))
+        self.persona = QComboBox()
+        self.persona.setAccessibleName(self.tr("Persona"))
+        self.persona.addItems(list(self.store.personas()))
+        self.persona.setCurrentText(DEFAULT_PERSONA)
+        self.persona.activated.connect(lambda _i: self.set_persona(self.persona.currentText()))
+        self.settings_button = button(
+            self.tr("S&ettings…"), self.tr("Conversation settings"), self._ask_settings
+        )
+        self.files_button = QToolButton()
+        self.files_button.setText(self.tr("Export"))
+        self.files_button.setAccessibleName(self.tr("Export or import"))
+        self.files_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.files_button)
+        menu.addAction(self.tr("Export as Markdown…"), lambda: self._ask_export(".md"))
+        menu.addAction(self.tr("Export as JSON…"), lambda: self._ask_export(".json"))
+        menu.addAction(self.tr("Import JSON…"), self._ask_import)
+        self.files_button.setMenu(menu)
+        self.context_meter = QProgressBar()
+        self.context_meter.setAccessibleName(self.tr("Context used"))
+        self.context_meter.setFormat(self.tr("Context %v / %m tokens"))
+        self.context_meter.setMaximumWidth(240)
+        row = QHBoxLayout()
+        row.addWidget(self.title, 1)
+        for w in (self.persona, self.settings_button, self.files_button, self.context_meter):
+            row.addWidget(w)
+        return row
+
+    def _undo_bar(self) -> QHBoxLayout:
+        self.undo_label = QLabel()
+        self.undo_button = QPushButton(self.tr("&Undo"))
+        self.undo_button.setAccessibleName(self.tr("Undo"))
+        self.undo_button.clicked.connect(self.undo)
+        row = QHBoxLayout()
+        row.addWidget(self.undo_label, 1)
+        row.addWidget(self.undo_button)
+        self._offer_undo(None)
+        return row
+
+    def _set_busy(self, busy: bool) -> None:
+        self.send_button.setEnabled(not busy)
+        self.stop_button.setEnabled(busy)
+        self.regenerate_button.setEnabled(not busy)
+
+    # -- the conversation ---------------------------------------------------------------
+    @property
+    def history(self) -> list[ChatMessage]:
+        """The shown conversation as chat messages (the reply so far included)."""
+        return [ChatMessage(w.message.role, w.text) for w in self.transcript.widgets]
+
+    def open_conversation(self, conversation_id: int | None, message_id: int = 0) -> None:
+        """Show a conversation (None: an empty page; the first message creates one)."""
+        if self.request_id is not None and conversation_id != self.conversation_id:
+            self.stop()
+        self.conversation_id = conversation_id
+        self._streaming_id = None
+        conv = self.store.get(conversation_id) if conversation_id is not None else None
+        messages = self.store.messages(conv.id) if conv is not None else []
+        self.transcript.set_messages(messages, conv.cut_message_id if conv else None)
+        self.title.setText(conv.title if conv else self.tr("New chat"))
+        if conv is not None and conv.persona:
+            self.persona.setCurrentText(conv.persona)
+        last = next((m for m in reversed(messages) if m.prompt_tokens), None)
+        self._show_context(last.prompt_tokens + last.completion_tokens if last else 0)
+        if message_id:
+            self.transcript.scroll_to(message_id)
+        if not self.conversations.search.text():
+            self.refresh_list()
+
+    def refresh_list(self) -> None:
+        """Re-read the conversation list (newest first, pinned on top)."""
+        self.conversations.show_conversations(self.store.conversations(), self.conversation_id)
+
+    def new_conversation(self) -> int:
+        """Start an empty conversation with the chosen persona and show it."""
+        name = self.persona.currentText()
+        conv = self.store.create(persona=name, system_prompt=self.store.personas().get(name, ""))
+        self.open_conversation(conv.id)
+        return conv.id
+
+    def set_persona(self, name: str) -> None:
+        """Use a persona's system prompt in this conversation."""
+        self.persona.setCurrentText(name)
+        if self.conversation_id is not None:
+            self.store.update(
+                self.conversation_id,
+                persona=name,
+                system_prompt=self.store.personas().get(name, ""),
+            )
+
+    def rename_conversation(self, conversation_id: int, title: str) -> None:
+        """Give a conversation the person's own title."""
+        if title.strip():
+            self.store.update(conversation_id, title=title.strip())
+            if conversation_id == self.conversation_id:
+                self.title.setText(title.strip())
+            self.refresh_list()
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        """Delete a conversation; Undo brings it back."""
+        data = self.store.delete(conversation_id)
+        if conversation_id == self.conversation_id:
+            recent = self.store.conversations()
+            self.open_conversation(recent[0].id if recent else None)
+        self.refresh_list()
+
+        def restore() -> None:
+            self.store.restore(data)
+            self.open_conversation(conversation_id)
+
+        self._offer_undo((self.tr("Conversation deleted."), restore))
+
+    def _toggle_pin(self, conversation_id: int) -> None:
+        self.store.update(conversation_id, pinned=not self.store.get(conversation_id).pinned)
+        self.refresh_list()
+
+    def _on_search(self, text: str) -> None:
+        if text.strip():
+            self.conversations.show_hits(self.store.search(text))
+        else:
+            self.refresh_list()
+
+    def _show_context(self, used: int) -> None:
+        n_ctx = self.kernel.n_ctx or 0
+        self.context_meter.setRange(0, max(n_ctx, 1))
+        self.context_meter.setValue(min(used, n_ctx))
+        tip = self.tr("{used} of {n_ctx} tokens of the model's context")
+        self.context_meter.setToolTip(tip.format(used=used, n_ctx=n_ctx))
+
+    # -- sending ----------------------------------------------------------------------------
+    def submit(self) -> None:
+        """Send the typed message (nothing happens while a reply is being written)."""
+        text = self.input.toPlainText().strip()
+        if not text or self.request_id is not None:
+            return
+        if self.conversation_id is None:
+            self.new_conversation()
+        assert self.conversation_id is not None
+        self.input.clear()
+        self._offer_undo(None)
+        self.transcript.add_message(self.service.add_user_message(self.conversation_id, text))
+        self._start_reply()
+
+    def regenerate(self) -> None:
+        """Replace the last answer with a new one (Undo brings the old one back)."""
+        if self.request_id is not None or self.conversation_id is None:
+            return
+        removed = self.service.prepare_regenerate(self.conversation_id)
+        msgs = self.store.messages(self.conversation_id)
+        if not msgs or msgs[-1].role != "user":
+            return
+        self._replace(removed, None, self.tr("Answer regenerated."))
+
+    def edit_message(self, message_id: int, text: str) -> None:
+        """Resend a user message with new text; the answers after it are replaced."""
+        if self.request_id is not None or not text.strip():
+            return
+        removed, new = self.service.prepare_edit(message_id, text.strip())
+        self._replace(removed, new.id, self.tr("Message edited."))
+
+    def _replace(self, removed: list[StoredMessage], first_new: int | None, note: str) -> None:
+        assert self.conversation_id is not None
+        conv_id = self.conversation_id
+        self._replaced = (first_new, removed)
+        self.open_conversation(conv_id)
+
+        def restore() -> None:
+            first, gone = self._replaced or (None, [])
+            self.service.undo(conv_id, first, gone)
+            self.open_conversation(conv_id)
+
+        self._offer_undo(
+            (self.tr("{note} Undo brings back the previous answer.").format(note=note), restore)
+        )
+        self._start_reply()
+
+    def _start_reply(self) -> None:
+        conv_id = self.conversation_id
+        assert conv_id is not None
+        params = self.store.get(conv_id).sampling or self._params()
+        service = self.service
+        self._reply = ""
+        self.request_id = self.kernel.submit(
+            lambda engine, cancel: service.reply(engine, cancel, conv_id, params),
+            owner=self.owner,
+            priority=self.priority(),
+        )
+        self.status.setText(self.tr("Waiting for the model…"))
+        self.busy_changed.emit(True)
+
+    def append_output(self, text: str) -> None:
+        self._reply += text
+        last = self.transcript.widgets[-1] if self.transcript.widgets else None
+        if last is not None and last.message.id == self._streaming_id:
+            self.transcript.append_to_last(text)
+
+    def _on_event(self, request_id: int, event: object) -> None:  # GUI thread
+        if isinstance(event, TitleChanged) and request_id == self._title_request:
+            if event.conversation_id == self.conversation_id:
+                self.title.setText(event.title)
+            self.refresh_list()
+        if not self._mine(request_id):
+            return
+        if isinstance(event, ReplyStarted) and event.conversation_id == self.conversation_id:
+            self._streaming_id = event.message.id
+            if self._replaced is not None and self._replaced[0] is None:
+                self._replaced = (event.message.id, self._replaced[1])
+            self.transcript.add_message(event.message)
+            self.transcript.set_cut(event.context.cut_message_id)
+            self._show_context(event.context.prompt_tokens)
+        elif isinstance(event, ReplyEnded):
+            widget = self.transcript.widget_for(event.message.id)
+            if widget is not None:
+                widget.set_message(event.message)
+            stats = event.stats
+            if stats is not None:
+                self._show_context(stats.prompt_tokens + stats.completion_tokens)
+
+    def request_done(self) -> None:
+        conv_id = self.conversation_id
+        if conv_id is None or not self.service.needs_title(conv_id):
+            self.refresh_list()
+            return
+        service = self.service
+        self._title_request = self.kernel.submit(
+            lambda engine, cancel: service.generate_title(engine, cancel, conv_id),
+            owner=self.owner,
+            priority=Priority.BACKGROUND,
+        )
+
+    def _on_title_done(self, request_id: int, _stats: object) -> None:
+        if request_id == self._title_request:
+            self._title_request = None
+
+    # -- undo ---------------------------------------------------------------------------
+    def _offer_undo(self, action: tuple[str, Callable[[], None]] | None) -> None:
+        self._undo = action
+        self.undo_label.setText(action[0] if action else "")
+        self.undo_label.setVisible(action is not None)
+        self.undo_button.setVisible(action is not None)
+
+    def undo(self) -> None:
+        """Undo the last delete, regenerate or edit (not while a reply is written)."""
+        if self._undo is None or self.request_id is not None:
+            return
+        _, action = self._undo
+        self._offer_undo(None)
+        action()
+
+    # -- dialogs and files ---------------------------------------------------------------
+    def _ask_rename(self, conversation_id: int) -> None:
+        old = self.store.get(conversation_id).title
+        title, ok = QInputDialog.getText(
+            self, self.tr("Rename conversation"), self.tr("Title:"), text=old
+        )
+        if ok:
+            self.rename_conversation(conversation_id, title)
+
+    def _ask_edit(self, message_id: int) -> None:
+        old = self.store.message(message_id).content
+        text, ok = QInputDialog.getMultiLineText(
+            self, self.tr("Edit and resend"), self.tr("Message:"), old
+        )
+        if ok:
+            self.edit_message(message_id, text)
+
+    def _ask_settings(self) -> None:
+        if self.conversation_id is None:
+            self.new_conversation()
+        assert self.conversation_id is not None
+        conv = self.store.get(self.conversation_id)
+        dialog = ConversationSettingsDialog(conv, self._params(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        prompt = dialog.system_prompt.toPlainText()
+        self.store.update(conv.id, system_prompt=prompt, sampling=dialog.sampling())
+        if dialog.save_persona.isChecked() and conv.persona:
+            self.store.save_persona(conv.persona, prompt)
+
+    def export_to(self, path: Path) -> None:
+        """Write the current conversation to ``path`` (.md: Markdown, else JSON)."""
+        if self.conversation_id is None:
+            return
+        exporter = chat_export.export_markdown if path.suffix == ".md" else chat_export.export_json
+        path.write_text(exporter(self.store, self.conversation_id), encoding="utf-8")
+        self.status.setText(self.tr("Exported to {path}.").format(path=path))
+
+    def import_from(self, path: Path) -> None:
+        """Add the conversation exported in ``path`` and show it."""
+        try:
+            conv = chat_export.import_json(self.store, path.read_text(encoding="utf-8"))
+        except (OSError, LLMasOSError) as exc:
+            self.status.setText(
+                self.tr("Could not import {name}: {error}").format(name=path.name, error=exc)
+            )
+            return
+        self.open_conversation(conv.id)
+
+    def _ask_export(self, suffix: str) -> None:
+        if self.conversation_id is not None:
+            path = ask_save_path(self, self.store.get(self.conversation_id).title, suffix)
+            if path is not None:
+                self.export_to(path)
+
+    def _ask_import(self) -> None:
+        path = ask_open_path(self)
+        if path is not None:
+            self.import_from(path)

@@ -1,0 +1,183 @@
+"""The base of the three tool pages (Chat, Write, Translate) and shared widgets.
+
+Each page talks to the model only through the kernel and owns its requests (its
+``owner`` id), so closing the page's window cancels exactly its work. Pages can
+live in the main window or in a window of their own (:class:`ToolWindow`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from llmasos.foundation.engine.llama import ChatMessage, SamplingParams
+from llmasos.kernel.kernel import Kernel, Priority
+
+_page_ids = itertools.count(1)
+
+
+class ToolPage(QWidget):
+    """A page that sends one request at a time through the kernel and streams the answer."""
+
+    busy_changed = Signal(bool)
+    tool = "tool"
+
+    def __init__(
+        self, kernel: Kernel, params: Callable[[], SamplingParams], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.kernel = kernel
+        self._params = params
+        self.owner = f"{self.tool}-{next(_page_ids)}"
+        self.request_id: int | None = None
+        self.status = QLabel()
+        self.status.setAccessibleName(self.tr("Status"))
+        self.status.setWordWrap(True)
+        kernel.tokens.connect(self._on_tokens)
+        kernel.finished.connect(self._on_finished)
+        kernel.cancelled.connect(self._on_cancelled)
+        kernel.failed.connect(self._on_failed)
+
+    # -- requests --------------------------------------------------------------
+    def priority(self) -> Priority:
+        """Interactive when the person can see this page, background otherwise."""
+        visible = self.isVisible() and self.window().isActiveWindow()
+        return Priority.INTERACTIVE if visible else Priority.BACKGROUND
+
+    def send(self, messages: list[ChatMessage]) -> int:
+        """Queue a reply to ``messages`` for this page."""
+        self.request_id = self.kernel.chat(
+            messages, self._params(), owner=self.owner, priority=self.priority()
+        )
+        self.status.setText(self.tr("Waiting for the model…"))
+        self.busy_changed.emit(True)
+        return self.request_id
+
+    def stop(self) -> None:
+        """Cancel this page's running or queued request (Esc)."""
+        if self.request_id is not None:
+            self.kernel.cancel(self.request_id)
+
+    def cancel_all(self) -> None:
+        """Cancel everything this page asked for (its window is closing)."""
+        self.kernel.cancel_owner(self.owner)
+
+    def _mine(self, request_id: int) -> bool:
+        return request_id == self.request_id
+
+    def _on_tokens(self, request_id: int, text: str) -> None:
+        if self._mine(request_id):
+            self.status.setText(self.tr("Writing…"))
+            self.append_output(text)
+
+    def _end(self, message: str) -> None:
+        self.request_id = None
+        self.status.setText(message)
+        self.busy_changed.emit(False)
+        self.request_done()
+
+    def _on_finished(self, request_id: int, stats: object) -> None:
+        if self._mine(request_id):
+            tps = getattr(stats, "tokens_per_s", 0.0)
+            n = getattr(stats, "completion_tokens", 0)
+            self._end(self.tr("Done: {n} tokens at {tps:.1f} tokens/s.").format(n=n, tps=tps))
+
+    def _on_cancelled(self, request_id: int, stats: object) -> None:
+        if self._mine(request_id):
+            self._end(self.tr("Stopped. The text so far is kept."))
+
+    def _on_failed(self, request_id: int, message: str) -> None:
+        if self._mine(request_id):
+            self._end(message)
+
+    # -- for subclasses ----------------------------------------------------------
+    def append_output(self, text: str) -> None:
+        raise NotImplementedError
+
+    def request_done(self) -> None:
+        """Hook: the request ended (finished, stopped or failed)."""
+
+
+def editor(name: str, placeholder: str, *, read_only: bool = False) -> QPlainTextEdit:
+    """A plain-text editor; ``name`` and ``placeholder`` are already translated."""
+    box = QPlainTextEdit()
+    box.setAccessibleName(name)
+    box.setPlaceholderText(placeholder)
+    box.setReadOnly(read_only)
+    return box
+
+
+def button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+    """A push button; ``text`` (with its ``&`` mnemonic) and ``name`` are translated."""
+    button = QPushButton(text)
+    button.setAccessibleName(name)
+    button.clicked.connect(slot)
+    return button
+
+
+class SourceTargetPage(ToolPage):
+    """Shared layout of Write and Translate: source text, options, streamed result."""
+
+    def __init__(
+        self,
+        kernel: Kernel,
+        params: Callable[[], SamplingParams],
+        options: QComboBox,
+        run_label: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(kernel, params, parent)
+        self.source = editor(self.tr("Source text"), self.tr("Paste or type the text here."))
+        self.result = editor(self.tr("Result"), self.tr("The result appears here."), read_only=True)
+        self.options = options
+        self.run_button = button(run_label, run_label.replace("&", ""), self.run)
+        self.stop_button = button(self.tr("S&top"), self.tr("Stop"), self.stop)
+        self.stop_button.setEnabled(False)
+        row = QHBoxLayout()
+        row.addWidget(self.options)
+        row.addWidget(self.run_button)
+        row.addWidget(self.stop_button)
+        row.addWidget(self.status, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.source)
+        split.addWidget(self.result)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(split, 1)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.run)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop)
+        self.busy_changed.connect(self._set_busy)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.run_button.setEnabled(not busy)
+        self.stop_button.setEnabled(busy)
+
+    def instruction(self) -> str:
+        raise NotImplementedError
+
+    def run(self) -> None:
+        """Run the chosen action on the source text."""
+        text = self.source.toPlainText().strip()
+        if not text or self.request_id is not None:
+            return
+        self.result.clear()
+        prompt = f"{self.instruction()}\n\nThe text is between the markers.\n<<<\n{text}\n>>>"
+        self.send([ChatMessage("user", prompt)])
+
+    def append_output(self, text: str) -> None:
+        cursor = self.result.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(text)

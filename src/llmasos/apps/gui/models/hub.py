@@ -1,0 +1,340 @@
+"""The Models page's "Get models" panels: the catalog, Hub search, a repository's files.
+
+Network work runs on the page's :class:`~llmasos.apps.gui.common.background.BackgroundRunner`
+(each panel in an exclusive group: a new search supersedes the previous one), never on
+the GUI thread and never through the inference kernel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import cast
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from llmasos.apps.gui.common.background import BackgroundRunner
+from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
+from llmasos.apps.gui.models.common import (
+    RECOMMENDED,
+    ClientFactory,
+    RepoFiles,
+    cell,
+    fill_row,
+    fit_cell,
+    gb,
+    list_files_job,
+    make_button,
+    make_table,
+    tr,
+)
+from llmasos.apps.gui.shell.home_pages import recommend_entry
+from llmasos.errors import LLMasOSError
+from llmasos.foundation.hub.types import GgufEntry, RepoSummary, SortKey
+from llmasos.foundation.models.catalog import CatalogEntry, load_catalog
+from llmasos.foundation.models.fit import AUTO, BITS_PER_WEIGHT, FitEstimate, estimate_for_file
+from llmasos.foundation.platform import hardware
+
+SORT_KEYS = (
+    (QT_TRANSLATE_NOOP("ModelsPage", "Most downloaded"), "downloads"),
+    (QT_TRANSLATE_NOOP("ModelsPage", "Most liked"), "likes"),
+)
+SEARCH_LIMIT = 50
+
+
+def _status_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setAccessibleName(name)
+    return label
+
+
+def catalog_fit(
+    entry: CatalogEntry, context: int, available: int, vram: int | None = AUTO
+) -> FitEstimate:
+    """Fit of a catalog model before its files are listed: size from parameters × bits."""
+    size = int(entry.params_b * 1e9 * BITS_PER_WEIGHT.get(entry.quant, 4.85) / 8)
+    return estimate_for_file(
+        size,
+        context,
+        name=f"{entry.params_b:g}B",
+        quantization=entry.quant,
+        available=available,
+        vram=vram,
+    )
+
+
+class CatalogPanel(QWidget):
+    """The curated models with fit badges; choosing one lists its files."""
+
+    repo_chosen = Signal(str)
+
+    def __init__(self, context: Callable[[], int], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.table = make_table(
+            self.tr("Recommended models"),
+            (
+                self.tr("Model"),
+                self.tr("Parameters"),
+                self.tr("Quantization"),
+                self.tr("Fit"),
+                "",
+                self.tr("Languages"),
+                self.tr("Licence"),
+                self.tr("Description"),
+            ),
+        )
+        self.table.itemActivated.connect(lambda _item: self._choose())
+        self.status = _status_label(self.tr("Catalog status"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        row.addWidget(
+            make_button(
+                self.tr("Show &files"),
+                self.tr("Show the files of the selected model"),
+                self._choose,
+            )
+        )
+        row.addWidget(self.status, 1)
+        layout.addLayout(row)
+        self.entries: tuple[CatalogEntry, ...] = ()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-estimate fit against the memory available now."""
+        try:
+            self.entries = load_catalog()
+        except LLMasOSError as exc:
+            self.status.setText(str(exc))
+            return
+        available, vram = hardware.available_ram(), hardware.gpu_memory()  # once per refresh
+        best = recommend_entry(self.entries, available)
+        context = self._context()
+        self.table.setRowCount(len(self.entries))
+        for row, e in enumerate(self.entries):
+            fill_row(
+                self.table,
+                row,
+                (
+                    cell(e.repo, e.description),
+                    cell(f"{e.params_b:g}B", align_right=True),
+                    cell(e.quant),
+                    fit_cell(catalog_fit(e, context, available, vram)),
+                    cell(tr(RECOMMENDED) if e is best else ""),
+                    cell(", ".join(e.languages)),
+                    cell(e.licence),
+                    cell(e.description, e.description),
+                ),
+            )
+        self.status.setText(
+            self.tr(
+                "{n} recommended models. Fit is estimated for {context} "
+                "tokens of context; hover a badge for the numbers."
+            ).format(n=len(self.entries), context=context)
+        )
+
+    def _choose(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.entries):
+            self.repo_chosen.emit(self.entries[row].repo)
+
+
+class SearchPanel(QWidget):
+    """Search the Hub for GGUF repositories, sorted by downloads or likes."""
+
+    repo_chosen = Signal(str)
+
+    def __init__(
+        self,
+        runner: BackgroundRunner,
+        make_client: Callable[[], ClientFactory],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._runner, self._make_client = runner, make_client
+        self.query = QLineEdit()
+        self.query.setAccessibleName(self.tr("Search the Hub"))
+        self.query.setPlaceholderText(self.tr("Search the Hugging Face Hub, e.g. qwen2.5 instruct"))
+        self.query.returnPressed.connect(self.search)
+        self.sort = QComboBox()
+        self.sort.setAccessibleName(self.tr("Sort results by"))
+        for label, key in SORT_KEYS:
+            self.sort.addItem(tr(label), key)
+        self.sort.currentIndexChanged.connect(lambda _i: self._resort())
+        self.search_button = make_button(self.tr("&Search"), self.tr("Search"), self.search)
+        self.results = make_table(
+            self.tr("Search results"),
+            (self.tr("Repository"), self.tr("Downloads"), self.tr("Likes"), self.tr("Access")),
+        )
+        self.results.itemActivated.connect(lambda _item: self._choose())
+        self.status = _status_label(self.tr("Search status"))
+        self.repos: list[RepoSummary] = []
+        top = QHBoxLayout()
+        top.addWidget(self.query, 1)
+        top.addWidget(self.sort)
+        top.addWidget(self.search_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(
+            make_button(
+                self.tr("Show f&iles"),
+                self.tr("Show the files of the selected repository"),
+                self._choose,
+            )
+        )
+        bottom.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.results, 1)
+        layout.addLayout(bottom)
+
+    def sort_key(self) -> SortKey:
+        """The chosen order: "downloads" or "likes"."""
+        return cast(SortKey, self.sort.currentData())
+
+    def search(self) -> None:
+        """Search for the query on a worker thread (a new search replaces a running one)."""
+        text, key = self.query.text().strip(), self.sort_key()
+        if not text:
+            self.status.setText(self.tr("Type part of a model's name first."))
+            return
+        try:
+            factory = self._make_client()
+        except LLMasOSError as exc:
+            self.status.setText(str(exc))
+            return
+        self.status.setText(self.tr("Searching for “{query}”…").format(query=text))
+        task = self._runner.run(
+            lambda ctx: factory().search(text, sort=key, limit=SEARCH_LIMIT), group="search"
+        )
+        task.succeeded.connect(lambda repos: self._show(text, repos))
+        task.failed.connect(self.status.setText)
+
+    def _resort(self) -> None:
+        if self.query.text().strip() and self.repos:
+            self.search()
+
+    def _show(self, text: str, repos: list[RepoSummary]) -> None:
+        self.repos = list(repos)
+        self.results.setRowCount(len(self.repos))
+        for row, r in enumerate(self.repos):
+            fill_row(
+                self.results,
+                row,
+                (
+                    cell(r.repo_id),
+                    cell(f"{r.downloads:,}", align_right=True),
+                    cell(f"{r.likes:,}", align_right=True),
+                    cell(self.tr("gated: needs a token") if r.gated else self.tr("open")),
+                ),
+            )
+        self.status.setText(
+            self.tr("{n} repositories with GGUF files match “{query}”.").format(
+                n=len(repos), query=text
+            )
+            if repos
+            else self.tr("No GGUF repositories match “{query}”.").format(query=text)
+        )
+
+    def _choose(self) -> None:
+        row = self.results.currentRow()
+        if 0 <= row < len(self.repos):
+            self.repo_chosen.emit(self.repos[row].repo_id)
+
+
+class FilesPanel(QWidget):
+    """A repository's GGUF models: size, quantization, fit, the recommended one; Download."""
+
+    download_requested = Signal(str, object)  # repo, GgufEntry
+
+    def __init__(
+        self,
+        runner: BackgroundRunner,
+        make_client: Callable[[], ClientFactory],
+        context: Callable[[], int],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._runner, self._make_client, self._context = runner, make_client, context
+        self.title = QLabel(self.tr("<b>Files</b>"))
+        self.table = make_table(
+            self.tr("Model files"),
+            (self.tr("File"), self.tr("Quantization"), self.tr("Size"), self.tr("Fit"), ""),
+        )
+        self.table.itemActivated.connect(lambda _item: self.download_selected())
+        self.download_button = make_button(
+            self.tr("&Download"), self.tr("Download the selected file"), self.download_selected
+        )
+        self.status = _status_label(self.tr("Files status"))
+        self.status.setText(self.tr("Choose a model in the catalog or the search results."))
+        self.files: RepoFiles | None = None
+        row = QHBoxLayout()
+        row.addWidget(self.download_button)
+        row.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+
+    def show_repo(self, repo: str) -> None:
+        """List ``repo``'s files on a worker thread."""
+        try:
+            factory = self._make_client()
+        except LLMasOSError as exc:
+            self.status.setText(str(exc))
+            return
+        context = self._context()
+        self.title.setText("<b>{}</b>".format(self.tr("Files of {repo}").format(repo=repo)))
+        self.table.setRowCount(0)
+        self.files = None
+        self.status.setText(self.tr("Listing the files of {repo}…").format(repo=repo))
+        task = self._runner.run(lambda ctx: list_files_job(factory, repo, context), group="files")
+        task.succeeded.connect(self._show)
+        task.failed.connect(self.status.setText)
+
+    def _show(self, files: RepoFiles) -> None:
+        self.files = files
+        self.table.setRowCount(len(files.choices))
+        best = 0
+        for row, c in enumerate(files.choices):
+            parts = self.tr(" ({n} parts)").format(n=len(c.entry.parts)) if c.entry.is_split else ""
+            fill_row(
+                self.table,
+                row,
+                (
+                    cell(c.entry.name + parts),
+                    cell(c.entry.quantization or "?"),
+                    cell(gb(c.entry.size), align_right=True),
+                    fit_cell(c.fit),
+                    cell(tr(RECOMMENDED) if c.is_recommended else ""),
+                ),
+            )
+            best = row if c.is_recommended else best
+        if files.choices:
+            self.table.selectRow(best)
+        self.status.setText(
+            self.tr("{n} GGUF models.").format(n=len(files.choices))
+            if files.choices
+            else self.tr("{repo} has no GGUF files.").format(repo=files.repo)
+        )
+
+    def selected(self) -> GgufEntry | None:
+        """The selected file's entry."""
+        row = self.table.currentRow()
+        if self.files is None or not 0 <= row < len(self.files.choices):
+            return None
+        return self.files.choices[row].entry
+
+    def download_selected(self) -> None:
+        """Queue the selected file for download."""
+        entry = self.selected()
+        if self.files is not None and entry is not None:
+            self.download_requested.emit(self.files.repo, entry)

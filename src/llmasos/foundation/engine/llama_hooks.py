@@ -1,0 +1,116 @@
+"""The places where LLMasOS reaches into llama.cpp itself, below llama-cpp-python.
+
+* :func:`abort_callback`: cancel a request during prefill without any Python per node;
+* :func:`route_llama_logs`: llama.cpp's log lines into :mod:`logging`, not stderr;
+* :func:`model_params`: llama.cpp's model-loading progress and the weight-repacking
+  switch, which ``Llama()`` does not expose.
+
+Each imports ``llama_cpp`` when first called, on the thread that loads models.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from llmasos.errors import ModelLoadError
+
+log = logging.getLogger("llmasos.foundation.engine.llama")
+
+
+def abort_callback() -> Any:
+    """A ``ggml_abort_callback`` that costs no Python call per graph node.
+
+    llama.cpp calls the abort callback after every graph node from a compute
+    thread. A Python callback there takes the GIL hundreds of times per token and
+    stalls behind the GUI thread, so we hand it libc's ``strlen`` instead: given
+    the token's two-byte buffer it returns 0 while the flag is clear and 1 once
+    :meth:`CancelToken.cancel` set it, which is exactly "abort?" as a bool.
+    """
+    import ctypes.util
+
+    import llama_cpp
+
+    name = ctypes.util.find_library("c") or ("msvcrt" if os.name == "nt" else None)
+    libc = ctypes.CDLL(name)
+    address = ctypes.cast(libc.strlen, ctypes.c_void_p).value
+    if address is None:
+        raise ModelLoadError("The C library's strlen could not be found; cannot run llama.cpp.")
+    return llama_cpp.ggml_abort_callback(address)
+
+
+_LLAMA_LOG = logging.getLogger("llmasos.llama_cpp")
+# ggml_log_level → logging level; NONE and CONT (continuation) lines go to DEBUG
+_LOG_LEVELS = {1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING}
+_log_router: Any = None
+
+
+def route_llama_logs() -> None:
+    """Send llama.cpp's own log lines to Python logging instead of stderr (once)."""
+    global _log_router
+    if _log_router is not None:
+        return
+    import llama_cpp
+
+    def forward(level: int, text: bytes, _data: Any) -> None:
+        _LLAMA_LOG.log(
+            _LOG_LEVELS.get(level, logging.DEBUG), "%s", text.decode("utf-8", "replace").rstrip()
+        )
+
+    _log_router = llama_cpp.llama_log_callback(forward)
+    llama_cpp.llama_log_set(_log_router, ctypes.c_void_p(0))
+
+
+@contextmanager
+def model_params(
+    progress: Callable[[float], None] | None = None, *, extra_bufts: bool = True
+) -> Iterator[None]:
+    """Set the llama.cpp model parameters ``Llama()`` has no argument for, for one load.
+
+    ``Llama()`` builds its model parameters from ``llama_model_default_params()``, so
+    for the length of one load (on the one thread that loads) that function hands out
+    parameters with ours set:
+
+    * ``progress``: called with llama.cpp's loading progress (0.0 to 1.0);
+    * ``extra_bufts=False``: no "extra buffer types", i.e. no weight repacking for the
+      CPU's special kernels (AMX among them, which crashes on some CPUs).
+    """
+    if progress is None and extra_bufts:
+        yield
+        return
+    import llama_cpp.llama_cpp as lib
+
+    callback: Any = None
+    if progress is not None:
+        report = progress
+
+        def on_progress(value: float, _user: Any) -> bool:  # llama.cpp's loading thread
+            try:
+                report(min(max(float(value), 0.0), 1.0))
+            except Exception:  # a broken listener must not abort the load
+                log.exception("load progress listener failed")
+            return True  # carry on loading
+
+        callback = lib.llama_progress_callback(on_progress)
+    original = lib.llama_model_default_params
+
+    def patched() -> Any:
+        params = original()
+        if callback is not None:
+            params.progress_callback = callback
+        if not extra_bufts:
+            params.use_extra_bufts = False
+        return params
+
+    lib.llama_model_default_params = patched
+    try:
+        yield
+    finally:
+        lib.llama_model_default_params = original
+
+
+__all__ = ["abort_callback", "model_params", "route_llama_logs"]

@@ -1,0 +1,344 @@
+"""Prove in a child process that llama.cpp can *run* a model before the app loads it.
+
+A file can pass :func:`llmasos.foundation.gguf.file.read_model_info` and still make
+llama.cpp abort: a damaged vocabulary, a format newer than this build, hyperparameters
+that only fail at the first decode (zero layers, a NaN epsilon). And a sound file can
+crash on one machine only: llama.cpp's AMX path (weights repacked into its "extra buffer
+types") segfaults on the first batched decode on some Intel CPUs (ggml-org/llama.cpp#20824).
+
+So the child loads the file with exactly the settings the app will use, evaluates a
+batched prompt of a few dozen tokens and decodes a few tokens one by one. If it is
+killed by a signal or times out, the next configuration of :data:`FALLBACKS` is tried
+(repacking off, then the GPU off); the first that runs is used and remembered in
+``probe.json`` in the cache folder, keyed by file identity (path, size, mtime), llama.cpp
+version, backend, CPU and settings, so a normal start pays nothing.
+
+Run as ``python -m llmasos.foundation.engine.probe MODEL [--plan JSON]`` this module is the
+child: it exits 0 when the model ran, or 3 with a one-line reason on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from llmasos.errors import ModelFileInvalid, ModelFileNotFound, ModelLoadError
+from llmasos.foundation.engine.probe_cache import ProbeCache
+from llmasos.foundation.engine.runtime import FULL, ResolvedSettings, RunConfig
+from llmasos.foundation.platform import hardware
+
+log = logging.getLogger(__name__)
+
+EXIT_LOAD_FAILED = 3
+# Test hook: the child kills itself (SIGSEGV) where llama.cpp would crash on an AMX CPU.
+# Comma-separated: "extra_bufts" (crash when repacking is on), "gpu", "always".
+CRASH_HOOK_ENV = "LLMASOS_PROBE_CRASH"
+_REASON_PREFIX = "probe-failed: "
+_PACKAGE_ROOT = Path(__file__).resolve().parents[3]  # the folder holding ``llmasos``
+_CALLBACKS: list[object] = []
+_LOG_CONT = 5  # GGML_LOG_LEVEL_CONT: continues the previous line
+_KEEP_LOG_LINES = 200
+_SINGLE_DECODES = 4
+# Both scripts and a code line, so every tokenizer gives a few dozen tokens.
+PROBE_TEXT = (
+    "The quick brown fox jumps over the lazy dog. 敏捷的棕色狐狸跳过了懒狗。"
+    " Numbers: 3.14159, 2026-12-01, 42%. def add(a, b): return a + b # sum"
+    " Bonjour, ça va ? 今天天气很好，我们去公园散步吧。"
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the probe found: the configuration to run with, and a line to tell the user."""
+
+    config: RunConfig
+    notice: str | None = None  # set when a fallback was needed
+    probed: bool = False  # a child ran now (False: from the cache or without a probe)
+
+
+def fallbacks(settings: ResolvedSettings) -> tuple[RunConfig, ...]:
+    """Configurations to try in order: everything on, repacking off, then the GPU off."""
+    chain = [FULL, RunConfig(extra_bufts=False)]
+    if settings.n_gpu_layers != 0:
+        chain.append(RunConfig(extra_bufts=False, gpu=False))
+    return tuple(chain)
+
+
+def notice_for(config: RunConfig) -> str | None:
+    """The one plain line that says what LLMasOS turned off, or None."""
+    if not config.gpu:
+        return "llama.cpp crashes with this model on the GPU; LLMasOS runs it on the CPU (slower)."
+    if not config.extra_bufts:
+        if hardware.cpu_has_amx():
+            return "llama.cpp's AMX acceleration crashes on this CPU; LLMasOS runs without it."
+        return (
+            "llama.cpp's repacked CPU weights crash with this model on this CPU; "
+            "LLMasOS runs without them."
+        )
+    return None
+
+
+def cache_key(path: Path, settings: ResolvedSettings) -> str:
+    """File identity + llama.cpp version + backend + CPU + the settings that matter."""
+    try:
+        resolved = path.resolve(strict=True)
+        st = resolved.stat()
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise ModelFileNotFound(f"No model file at {path}. Check the path.") from exc
+    return (
+        f"{resolved}|{st.st_size}|{st.st_mtime_ns}|llama_cpp {_llama_version()}"
+        f"|{'gpu' if hardware.has_gpu_backend() else 'cpu'}|{hardware.cpu_signature()}"
+        f"|{settings.key()}"
+    )
+
+
+def _llama_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("llama-cpp-python")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def cached(path: Path, settings: ResolvedSettings) -> Verdict | None:
+    """The remembered verdict for ``path`` under ``settings``, or None.
+
+    Raises:
+        ModelFileInvalid: the file crashed llama.cpp in every configuration before.
+    """
+    found = ProbeCache().get(cache_key(path, settings))
+    if found is None:
+        return None
+    if found.get("crashed"):
+        raise ModelFileInvalid(str(found["crashed"]))
+    config = RunConfig(
+        extra_bufts=bool(found.get("extra_bufts", True)), gpu=bool(found.get("gpu", True))
+    )
+    return Verdict(config, notice_for(config))
+
+
+def probe(
+    path: str | os.PathLike[str], settings: ResolvedSettings, *, timeout: float | None = None
+) -> Verdict:
+    """Find a configuration under which llama.cpp runs ``path``; remember it.
+
+    Args:
+        path: A model file, normally one that passed ``read_model_info`` already.
+        settings: The resolved settings the app will load it with.
+        timeout: Seconds to wait for each child (default: grows with the file size).
+
+    Raises:
+        ModelFileNotFound: Nothing exists at ``path``.
+        ModelFileInvalid: llama.cpp crashed running the file under every configuration.
+        ModelLoadError: llama.cpp refused the file, or no child finished in time.
+    """
+    file_path = Path(os.fspath(path))
+    key = cache_key(file_path, settings)
+    known = cached(file_path, settings)
+    if known is not None:
+        return known
+    limit = timeout if timeout is not None else 120.0 + file_path.stat().st_size / 25e6
+    crashes: list[str] = []
+    for config in fallbacks(settings):
+        crash = _run_child(file_path, settings, config, limit)
+        if crash is None:
+            ProbeCache().put(key, {"extra_bufts": config.extra_bufts, "gpu": config.gpu})
+            notice = notice_for(config)
+            if notice:
+                log.warning(
+                    "%s (%s: %s with %s)",
+                    notice,
+                    file_path.name,
+                    "; ".join(crashes),
+                    FULL.describe(),
+                )
+            return Verdict(config, notice, probed=True)
+        crashes.append(f"{crash} with {config.describe()}")
+        log.warning("llama.cpp died (%s) running %s with %s", crash, file_path, config.describe())
+    if all(c.startswith("timed out") for c in crashes):
+        raise ModelLoadError(
+            f"llama.cpp took more than {limit:g} s to run {file_path}. The disk may be "
+            "very slow or the file damaged; try again, or pick another model."
+        )
+    message = (
+        f"llama.cpp crashed running {file_path} ({'; '.join(crashes)}); the file is "
+        "damaged, has impossible settings, or is made for a newer llama.cpp. Download "
+        "it again or try another model."
+    )
+    ProbeCache().put(key, {"crashed": message})  # the same file, llama.cpp and CPU: no retry
+    raise ModelFileInvalid(message)
+
+
+def probe_load(path: str | os.PathLike[str], *, timeout: float | None = None) -> Verdict:
+    """:func:`probe` with the app's default engine settings for this file."""
+    from llmasos.foundation.engine.llama import EngineSettings
+    from llmasos.foundation.engine.runtime import resolve
+    from llmasos.foundation.gguf.file import read_model_info
+
+    info = read_model_info(path)
+    return probe(info.path, resolve(EngineSettings(), info.context_length), timeout=timeout)
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # The child must import this package even when it is not installed (tests, source runs).
+    extra = [str(_PACKAGE_ROOT), env.get("PYTHONPATH", "")]
+    env["PYTHONPATH"] = os.pathsep.join(p for p in extra if p)
+    return env
+
+
+def _run_child(
+    path: Path, settings: ResolvedSettings, config: RunConfig, timeout: float
+) -> str | None:
+    """Run one child; None when the model ran, or how it died ("SIGSEGV", "timed out …").
+
+    Raises:
+        ModelLoadError: llama.cpp refused the file (no other configuration would help).
+    """
+    plan = json.dumps(
+        {"settings": settings.to_json(), "extra_bufts": config.extra_bufts, "gpu": config.gpu}
+    )
+    command = [sys.executable, "-m", __name__, str(path), "--plan", plan]
+    started = time.monotonic()
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, errors="replace", timeout=timeout,
+            env=_child_env(), stdin=subprocess.DEVNULL, check=False,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return f"timed out after {timeout:g} s"
+    except OSError as exc:
+        raise ModelLoadError(f"Could not start the model check ({exc}). Try again.") from exc
+    log.debug("probe of %s with %s: exit %s after %.2f s", path, config.describe(),
+              done.returncode, time.monotonic() - started)  # fmt: skip
+    code = done.returncode
+    if code == 0:
+        return None
+    if code < 0 or code >= 0xC0000000:  # POSIX signal, or a Windows NTSTATUS crash
+        log.debug("probe child stderr: %s", done.stderr[-2000:])
+        return _crash_name(code) if code < 0 else f"code {code:#x}"
+    reason = _reason(done.stderr)
+    if code == EXIT_LOAD_FAILED:
+        raise ModelLoadError(
+            f"llama.cpp could not load {path}: {reason}. Try another model, or update "
+            "LLMasOS if the model is newer than this version."
+        )
+    raise ModelLoadError(f"The model check for {path} failed (exit {code}): {reason}")
+
+
+def _crash_name(returncode: int) -> str:
+    try:
+        return signal.Signals(-returncode).name
+    except ValueError:
+        return f"signal {-returncode}"
+
+
+def _reason(stderr: str) -> str:
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    marked = [line[len(_REASON_PREFIX) :] for line in lines if line.startswith(_REASON_PREFIX)]
+    if marked:
+        return marked[-1]
+    return lines[-1] if lines else "no reason given"
+
+
+# -- the child ---------------------------------------------------------------
+
+
+def _pick_reason(logged: list[tuple[int, str]], fallback: str) -> str:
+    """The most specific of llama.cpp's most severe log lines, without its function prefix."""
+    levels = [level for level, _ in logged if level != _LOG_CONT]
+    worst = [text for level, text in logged if levels and level == max(levels)]
+    specific = [text for text in worst if "failed to load model" not in text]
+    text = (specific or [fallback])[0].split("error loading model:", 1)[-1]
+    text = re.sub(r"^\s*[A-Za-z_][A-Za-z0-9_]*: ", "", text)
+    return " ".join(text.split()) or fallback
+
+
+def _crash_hook(config: RunConfig) -> None:
+    """Die as llama.cpp would on an AMX CPU, when a test asks for it."""
+    wanted = {w.strip() for w in os.environ.get(CRASH_HOOK_ENV, "").split(",") if w.strip()}
+    if (
+        "always" in wanted
+        or ("extra_bufts" in wanted and config.extra_bufts)
+        or ("gpu" in wanted and config.gpu)
+    ):
+        os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def _run(model_path: str, settings: ResolvedSettings, config: RunConfig) -> str | None:
+    """Load and run the model; return None on success or the reason llama.cpp refused it."""
+    import ctypes
+
+    import llama_cpp
+
+    from llmasos.foundation.engine.llama_hooks import model_params
+    from llmasos.foundation.engine.runtime import llama_kwargs
+
+    logged: list[tuple[int, str]] = []
+
+    def collect(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
+        # ERROR is the highest level in every ggml version, but its number changed.
+        logged.append((level, text.decode("utf-8", "replace").strip()))
+        del logged[:-_KEEP_LOG_LINES]
+
+    callback = llama_cpp.llama_log_callback(collect)
+    _CALLBACKS.append(callback)  # llama.cpp keeps the pointer; it must outlive the call
+    llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
+    try:
+        with model_params(extra_bufts=config.extra_bufts):
+            llm = llama_cpp.Llama(**llama_kwargs(Path(model_path), settings, config))
+        tokens = llm.tokenize(PROBE_TEXT.encode("utf-8"), add_bos=True, special=False)
+        tokens = tokens[: max(2, min(settings.n_batch, settings.n_ctx - _SINGLE_DECODES - 1))]
+        _crash_hook(config)
+        # generate() evaluates the prompt as one batch, then one token per step: the
+        # same calls the app makes, with its sampler over the full vocabulary.
+        steps = llm.generate(tokens, temp=0.0, reset=True)
+        for _ in range(_SINGLE_DECODES):
+            next(steps)
+        steps.close()
+        llm.close()
+    except Exception as exc:  # anything llama_cpp raises is a refusal to report
+        return _pick_reason(logged, str(exc))
+    return None
+
+
+def _parse_plan(args: list[str]) -> tuple[str, ResolvedSettings, RunConfig] | None:
+    if len(args) == 1:  # bare MODEL: the app's defaults, everything on
+        from llmasos.foundation.engine.llama import EngineSettings
+        from llmasos.foundation.engine.runtime import resolve
+
+        return args[0], resolve(EngineSettings(), None), FULL
+    if len(args) == 3 and args[1] == "--plan":
+        data: dict[str, Any] = json.loads(args[2])
+        config = RunConfig(extra_bufts=bool(data["extra_bufts"]), gpu=bool(data["gpu"]))
+        return args[0], ResolvedSettings.from_json(data["settings"]), config
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Child entry point: exit 0 when llama.cpp ran the model, else 3 with a reason."""
+    args = sys.argv[1:] if argv is None else argv
+    plan = _parse_plan(args)
+    if plan is None:
+        sys.stderr.write(f"{_REASON_PREFIX}usage: python -m {__name__} MODEL [--plan JSON]\n")
+        return 2
+    reason = _run(*plan)
+    if reason is None:
+        return 0
+    sys.stderr.write(f"{_REASON_PREFIX}{reason}\n")
+    sys.stderr.flush()
+    return EXIT_LOAD_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,202 @@
+"""A request's text stream: tokens to text, stop strings, and the stats at the end.
+
+:class:`Generation` drives llama-cpp-python's token generator for :class:`Engine`
+(:mod:`llmasos.foundation.engine.llama`), reassembling UTF-8 across tokens and holding back
+text that may be the start of a stop string; :class:`TextStream` is what every engine
+(local or remote) returns.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from llmasos.errors import GenerationError
+from llmasos.foundation.engine.cancel import CancelToken
+
+if TYPE_CHECKING:
+    from llmasos.foundation.engine.llama import Engine, SamplingParams
+
+FINISH_STOP = "stop"
+FINISH_LENGTH = "length"
+FINISH_CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class GenerationStats:
+    """What one generation cost. Plain data for any thread."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    cached_tokens: int  # prompt tokens reused from the previous request (not evaluated)
+    ttft_s: float
+    tokens_per_s: float  # decode speed, first token excluded
+    total_s: float
+    finish_reason: str  # "stop", "length" or "cancelled"
+    model: str
+
+
+@dataclass
+class Prepared:
+    tokens: list[int]
+    stop: tuple[str, ...]
+    max_tokens: int
+
+
+@dataclass
+class _StreamState:
+    """Per-request text state: UTF-8 reassembly and stop-string hold-back."""
+
+    stop: tuple[str, ...]
+    decoder: Any = field(default_factory=lambda: codecs.getincrementaldecoder("utf-8")("replace"))
+    pending: str = ""
+    stopped: bool = False
+
+    def feed(self, piece: bytes) -> str:
+        """Add one token's bytes; return the text that is safe to show now."""
+        self.pending += self.decoder.decode(piece)
+        for s in self.stop:
+            cut = self.pending.find(s)
+            if cut >= 0:
+                self.pending, self.stopped = self.pending[:cut], True
+        if self.stopped:
+            out, self.pending = self.pending, ""
+            return out
+        hold = max((_overlap(self.pending, s) for s in self.stop), default=0)
+        out = self.pending[: len(self.pending) - hold]
+        self.pending = self.pending[len(out) :]
+        return out
+
+    def flush(self) -> str:
+        out = self.pending + ("" if self.stopped else self.decoder.decode(b"", final=True))
+        self.pending = ""
+        return out
+
+
+def _overlap(text: str, stop: str) -> int:
+    """Length of the longest tail of ``text`` that is a proper prefix of ``stop``."""
+    for n in range(min(len(stop) - 1, len(text)), 0, -1):
+        if text.endswith(stop[:n]):
+            return n
+    return 0
+
+
+class TextStream(Iterator[str]):
+    """What every engine's request returns: text pieces, then ``stats``.
+
+    Subclasses set ``_it`` (the generator doing the work) and ``_cancel``. Runs on the
+    thread that iterates it.
+    """
+
+    _it: Iterator[str]
+    _cancel: CancelToken
+    stats: GenerationStats | None = None
+
+    def __next__(self) -> str:
+        return next(self._it)
+
+    def close(self) -> None:
+        """Stop early (as a cancel) and record stats."""
+        self._cancel.cancel()
+        for _ in self._it:
+            pass
+
+    def text(self) -> str:
+        """Consume the rest and return it joined."""
+        return "".join(self)
+
+
+class Generation(TextStream):
+    """A running request on the local model: iterate for text; ``stats`` once it ends.
+
+    Closing it early (``close()`` or leaving a ``for`` loop and dropping it) stops
+    generation and keeps the model usable.
+    """
+
+    def __init__(
+        self, engine: Engine, prepared: Prepared, params: SamplingParams, cancel: CancelToken
+    ) -> None:
+        self._engine = engine
+        self._cancel = cancel
+        self.stats = None
+        self._it = self._run(prepared, params)
+
+    def _run(self, prep: Prepared, params: SamplingParams) -> Iterator[str]:
+        eng = self._engine
+        llm = eng._require()
+        t0 = time.perf_counter()
+        cached = eng._common_prefix(prep.tokens)
+        state = _StreamState(prep.stop)
+        n_out, t_first, finish = 0, 0.0, FINISH_LENGTH
+        eng._arm(self._cancel)
+        seed = params.seed if params.seed is not None else int.from_bytes(os.urandom(4), "little")
+        llm.set_seed(seed)
+        gen = llm.generate(
+            prep.tokens,
+            top_k=params.top_k,
+            top_p=params.top_p,
+            min_p=params.min_p,
+            temp=params.temperature,
+            repeat_penalty=params.repeat_penalty,
+            reset=True,
+        )
+        try:
+            for token in _guarded(gen, self._cancel):
+                if self._cancel.is_cancelled:
+                    finish = FINISH_CANCELLED
+                    break
+                if n_out == 0:
+                    t_first = time.perf_counter()
+                if eng._is_eog(token):
+                    finish = FINISH_STOP
+                    break
+                n_out += 1
+                text = state.feed(eng._piece(token))
+                if text:
+                    yield text
+                if state.stopped:
+                    finish = FINISH_STOP
+                    break
+                if n_out >= prep.max_tokens:
+                    break
+            else:
+                finish = FINISH_CANCELLED if self._cancel.is_cancelled else finish
+        finally:
+            gen.close()
+            eng._disarm()
+        tail = state.flush()
+        if tail and finish != FINISH_CANCELLED:
+            yield tail
+        self.stats = eng._stats(len(prep.tokens), cached, n_out, t0, t_first, finish)
+
+
+def _guarded(gen: Iterator[int], cancel: CancelToken) -> Iterator[int]:
+    """Iterate llama-cpp-python's token generator, turning its errors into ours."""
+    while True:
+        try:
+            token = next(gen)
+        except StopIteration:
+            return
+        except RuntimeError as exc:
+            if cancel.is_cancelled:  # llama_decode returned 2: our abort callback fired
+                return
+            raise GenerationError(
+                f"llama.cpp failed while generating ({exc}). Try again; if it keeps "
+                "failing, lower the context length or reload the model."
+            ) from exc
+        yield token
+
+
+__all__ = [
+    "FINISH_CANCELLED",
+    "FINISH_LENGTH",
+    "FINISH_STOP",
+    "Generation",
+    "GenerationStats",
+    "Prepared",
+    "TextStream",
+]

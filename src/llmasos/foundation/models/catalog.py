@@ -1,0 +1,95 @@
+"""The curated catalog of recommended models (``resources/catalog.json``).
+
+The catalog names repositories, not files: the files are listed on the Hub at
+run time, so a re-uploaded model never leaves a dead link here.
+
+Where the file is found: an installed wheel carries it as package data at
+``llmasos/resources/catalog.json`` (``src/llmasos/resources`` is a symlink to the
+top-level ``resources/`` folder, which setuptools follows when building); a source
+checkout whose symlink did not survive (Windows without symlink support) falls
+back to ``<repo>/resources/catalog.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from llmasos.foundation.hub.errors import CatalogError
+
+CATALOG_NAME = "catalog.json"
+_REPO_RESOURCES = Path(__file__).resolve().parents[4] / "resources"
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One recommended model."""
+
+    id: str
+    repo: str
+    quant: str  # preferred quantization, e.g. "Q4_K_M"
+    params_b: float  # billions of parameters
+    licence: str
+    languages: tuple[str, ...]
+    description: str
+
+
+def catalog_text() -> str:
+    """The catalog file's text, from the installed package or the source checkout.
+
+    Raises:
+        CatalogError: The file is in neither place.
+    """
+    packaged = resources.files("llmasos").joinpath("resources").joinpath(CATALOG_NAME)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    fallback = _REPO_RESOURCES / CATALOG_NAME
+    if fallback.is_file():
+        return fallback.read_text(encoding="utf-8")
+    raise CatalogError(
+        f"The model catalog ({CATALOG_NAME}) is missing from this installation. Reinstall LLMasOS."
+    )
+
+
+def _entry(raw: dict[str, Any]) -> CatalogEntry:
+    try:
+        return CatalogEntry(
+            id=str(raw["id"]),
+            repo=str(raw["repo"]),
+            quant=str(raw["quant"]).upper(),
+            params_b=float(raw["params_b"]),
+            licence=str(raw["licence"]),
+            languages=tuple(str(x) for x in raw["languages"]),
+            description=str(raw["description"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CatalogError(f"A catalog entry is malformed ({exc!r}): {raw!r}") from exc
+
+
+def parse_catalog(text: str) -> tuple[CatalogEntry, ...]:
+    """Parse catalog JSON text.
+
+    Raises:
+        CatalogError: The text is not a valid catalog.
+    """
+    try:
+        data = json.loads(text)
+        models = data["models"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CatalogError(
+            f"The model catalog is not valid JSON with a 'models' list ({exc})."
+        ) from exc
+    entries = tuple(_entry(m) for m in models)
+    if len({e.id for e in entries}) != len(entries):
+        raise CatalogError("The model catalog has two entries with the same id.")
+    return entries
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> tuple[CatalogEntry, ...]:
+    """The recommended models, smallest first."""
+    return tuple(sorted(parse_catalog(catalog_text()), key=lambda e: (e.params_b, e.id)))

@@ -1,0 +1,377 @@
+"""The person's settings: what they are, which values are allowed, and the file they live in.
+
+:class:`AppSettings` is plain frozen data in groups (engine, sampling, ui, hub, api, remote)
+plus the default model and the tool windows to reopen. :class:`SettingsStore` keeps
+it in ``settings.json`` in the config folder, a file people can read and edit.
+
+The Hugging Face token is stored in that file in plain text, as the ``huggingface_hub``
+client does with its own token file; on POSIX the file is readable by its owner only
+(mode 600). The token never appears in ``repr()``, in log lines or in warnings.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, get_type_hints
+
+from llmasos.errors import SettingsError
+from llmasos.foundation.platform.paths import app_paths
+from llmasos.foundation.settings.rules import RULES, cross_problems
+
+if TYPE_CHECKING:
+    from llmasos.foundation.engine.llama import EngineSettings, SamplingParams
+
+log = logging.getLogger(__name__)
+
+SETTINGS_FILE = "settings.json"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """How the model is loaded. ``None`` means "Auto": chosen for this machine."""
+
+    n_threads: int | None = None
+    n_ctx: int = 4096
+    n_gpu_layers: int | None = None  # -1: every layer on the GPU, 0: CPU only
+    n_batch: int = 512
+    flash_attn: bool = False
+
+
+@dataclass(frozen=True)
+class SamplingConfig:
+    """Default sampling for new requests. ``seed=None`` picks a random seed each time."""
+
+    temperature: float = 0.7
+    top_p: float = 0.95
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+    seed: int | None = None
+    max_tokens: int = 1024
+
+
+@dataclass(frozen=True)
+class UiConfig:
+    """Look and feel. ``theme`` is one of :data:`THEMES`, ``language`` of :data:`LANGUAGES`."""
+
+    theme: str = "system"
+    language: str = "system"
+    enter_sends: bool = True  # Enter sends a message; Shift+Enter starts a new line
+
+
+@dataclass(frozen=True)
+class HubConfig:
+    """Where models are downloaded from. ``token`` is kept out of ``repr()``."""
+
+    endpoint: str = "https://huggingface.co"
+    token: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    """The local OpenAI-compatible API server. ``api_key`` is kept out of ``repr()``.
+
+    Any ``host`` other than this computer (127.0.0.1, ::1, localhost) needs an API key.
+    ``cors_origins`` lists web origins allowed to call it from a browser (empty: none).
+    """
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8800
+    api_key: str = field(default="", repr=False)
+    cors_origins: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RemoteConfig:
+    """An OpenAI-compatible server used as the engine; ``url`` empty means the local model."""
+
+    url: str = ""
+    key: str = field(default="", repr=False)
+    model: str = ""  # "" means the server's first model
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """Every setting the app keeps between runs."""
+
+    engine: EngineConfig = field(default_factory=EngineConfig)
+    sampling: SamplingConfig = field(default_factory=SamplingConfig)
+    ui: UiConfig = field(default_factory=UiConfig)
+    hub: HubConfig = field(default_factory=HubConfig)
+    api: ApiConfig = field(default_factory=ApiConfig)
+    remote: RemoteConfig = field(default_factory=RemoteConfig)
+    default_model: str = ""  # a model name or path; "" means none chosen
+    open_windows: tuple[str, ...] = ()  # tool windows to reopen, e.g. ("translate",)
+
+    def to_engine_settings(self) -> EngineSettings:
+        """Return the engine's load settings for these values."""
+        from llmasos.foundation.engine.llama import EngineSettings
+
+        return EngineSettings(**asdict(self.engine))
+
+    def to_sampling_params(self) -> SamplingParams:
+        """Return sampling parameters for a request that uses the defaults."""
+        from llmasos.foundation.engine.llama import SamplingParams
+
+        return SamplingParams(**asdict(self.sampling))
+
+    def problems(self) -> list[str]:
+        """Return one message per invalid value (empty when all are valid)."""
+        found = []
+        for section, value in _values(self):
+            message = _check(section, value)
+            if message:
+                found.append(message)
+        found.extend(cross_problems(self))
+        return found
+
+    def validate(self) -> AppSettings:
+        """Return self, or raise :class:`SettingsError` naming each bad field and its range."""
+        found = self.problems()
+        if found:
+            raise SettingsError("\n".join(found))
+        return self
+
+
+def needs_model_reload(old: AppSettings, new: AppSettings) -> bool:
+    """Return whether going from ``old`` to ``new`` changes how the model is loaded."""
+    return old.engine != new.engine
+
+
+_GROUPS: dict[str, type[Any]] = {
+    "engine": EngineConfig,
+    "sampling": SamplingConfig,
+    "ui": UiConfig,
+    "hub": HubConfig,
+    "api": ApiConfig,
+    "remote": RemoteConfig,
+}
+_SECRETS = frozenset({"hub.token", "api.api_key", "remote.key"})
+
+
+def _values(settings: AppSettings) -> list[tuple[str, Any]]:
+    """Every leaf value as ("group.field", value)."""
+    out: list[tuple[str, Any]] = []
+    for group in _GROUPS:
+        obj = getattr(settings, group)
+        out.extend((f"{group}.{f.name}", getattr(obj, f.name)) for f in fields(obj))
+    out.extend((name, getattr(settings, name)) for name in ("default_model", "open_windows"))
+    return out
+
+
+def _check(key: str, value: Any) -> str | None:
+    rule = RULES.get(key)
+    return rule(value) if rule else None
+
+
+# --- reading a JSON value back into a typed field ----------------------------------------
+
+
+def _coerce(hint: Any, value: Any) -> tuple[bool, Any]:
+    """Return (ok, value converted to ``hint``) for a value read from JSON."""
+    if hint is bool:
+        return isinstance(value, bool), value
+    if hint is int or hint == (int | None):
+        if value is None:
+            return hint is not int, None
+        return isinstance(value, int) and not isinstance(value, bool), value
+    if hint is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return ok, float(value) if ok else value
+    if hint is str:
+        return isinstance(value, str), value
+    if hint == tuple[str, ...]:
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return ok, tuple(value) if ok else value
+    raise TypeError(f"no JSON conversion for {hint!r}")
+
+
+_TYPE_NAMES: tuple[tuple[Any, str], ...] = (
+    (bool, "true or false"),
+    (int, "a whole number"),
+    (int | None, "a whole number or null"),
+    (float, "a number"),
+    (str, "a string"),
+    (tuple[str, ...], "a list of strings"),
+)
+
+
+def _read_field(key: str, hint: Any, raw: Any, default: Any, warnings: list[str]) -> Any:
+    """Convert and check one value; on a problem, warn and return ``default``."""
+    ok, value = _coerce(hint, raw)
+    if ok:
+        problem = _check(key, value)
+    else:
+        expected = next(text for h, text in _TYPE_NAMES if h == hint)
+        shown = "" if key in _SECRETS else f"; got {raw!r}"
+        problem = f"{key} must be {expected}{shown}."
+    if problem is None:
+        return value
+    tail = "" if key in _SECRETS else f", {default!r}"
+    warnings.append(f"{problem} Using the default{tail}.")
+    return default
+
+
+def _read_group(cls: type[Any], name: str, raw: Any, warnings: list[str]) -> Any:
+    default = cls()
+    if raw is None:
+        return default
+    if not isinstance(raw, dict):
+        warnings.append(f"Section {name!r} is not an object; using its defaults.")
+        return default
+    hints = get_type_hints(cls)
+    values = {
+        f.name: _read_field(
+            f"{name}.{f.name}", hints[f.name], raw[f.name], getattr(default, f.name), warnings
+        )
+        for f in fields(cls)
+        if f.name in raw
+    }
+    return cls(**values)
+
+
+def settings_from_dict(data: Mapping[str, Any]) -> tuple[AppSettings, list[str]]:
+    """Build settings from parsed JSON: unknown keys ignored, missing or bad values defaulted.
+
+    Returns:
+        The settings and one warning per value that was replaced by its default.
+    """
+    warnings: list[str] = []
+    groups = {
+        name: _read_group(cls, name, data.get(name), warnings) for name, cls in _GROUPS.items()
+    }
+    hints = get_type_hints(AppSettings)
+    defaults = AppSettings()
+    extra = {
+        name: _read_field(name, hints[name], data[name], getattr(defaults, name), warnings)
+        for name in ("default_model", "open_windows")
+        if name in data
+    }
+    return AppSettings(**groups, **extra), warnings
+
+
+def settings_to_dict(settings: AppSettings) -> dict[str, Any]:
+    """Return the JSON object written to ``settings.json``."""
+    data: dict[str, Any] = {"version": FORMAT_VERSION}
+    data.update(asdict(settings))
+    data["open_windows"] = list(settings.open_windows)
+    return data
+
+
+STALE_TEMP_S = 600  # a save takes milliseconds; a temp file this old was orphaned
+
+
+class SettingsStore:
+    """Reads and writes :class:`AppSettings` as ``settings.json`` in the config folder.
+
+    Writes are atomic (a temporary file in the same folder, flushed, fsynced and
+    renamed over the old one), so a crash mid-write leaves the old file intact. The
+    file holds the Hub token in plain text; on POSIX it is created with mode 600.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        """Use ``path``, or ``settings.json`` in :func:`app_paths` ``().config``."""
+        self.path = path if path is not None else app_paths().config / SETTINGS_FILE
+
+    def load(self) -> tuple[AppSettings, str | None]:
+        """Read the settings file.
+
+        Returns:
+            The settings and a warning for the person, or ``None`` when all was well.
+            A missing file gives the defaults. An unreadable or corrupt file is moved
+            aside to ``settings.json.bad-<timestamp>`` and gives the defaults. A bad
+            value gives that field's default.
+        """
+        self._remove_stale_temp_files()
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return AppSettings(), None
+        except (OSError, UnicodeDecodeError) as exc:
+            return AppSettings(), self._set_aside(f"it could not be read ({exc})")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return AppSettings(), self._set_aside(f"it is not valid JSON ({exc})")
+        if not isinstance(data, dict):
+            return AppSettings(), self._set_aside("it does not hold a JSON object")
+        settings, problems = settings_from_dict(data)
+        if not problems:
+            return settings, None
+        warning = f"Some settings in {self.path} were invalid and were reset:\n" + "\n".join(
+            problems
+        )
+        log.warning("%s", warning)
+        return settings, warning
+
+    def _remove_stale_temp_files(self) -> None:
+        """Delete temp files left by saves that were killed mid-write.
+
+        Only files older than :data:`STALE_TEMP_S` go: a younger one may belong to a
+        save still running in another process.
+        """
+        cutoff = time.time() - STALE_TEMP_S
+        for tmp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            try:
+                if tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
+            except OSError:  # gone already, or not ours to delete
+                continue
+
+    def save(self, settings: AppSettings) -> None:
+        """Validate and write ``settings`` atomically.
+
+        Raises:
+            SettingsError: a value is invalid; nothing is written.
+            OSError: the file could not be written; the old file is left as it was.
+        """
+        settings.validate()
+        text = json.dumps(settings_to_dict(settings), indent=2, ensure_ascii=False) + "\n"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(
+            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+        )
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            if os.name == "posix":
+                os.chmod(tmp, 0o600)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        log.info("Settings saved to %s", self.path)
+
+    def _set_aside(self, why: str) -> str:
+        """Move the bad file out of the way; return the warning to show."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        backup = self.path.with_name(f"{self.path.name}.bad-{stamp}")
+        n = 1
+        while backup.exists():
+            n += 1
+            backup = self.path.with_name(f"{self.path.name}.bad-{stamp}-{n}")
+        try:
+            os.replace(self.path, backup)
+        except OSError as exc:
+            warning = (
+                f"Your settings file {self.path} was ignored because {why}, and it "
+                f"could not be moved aside ({exc}). Default settings are in use."
+            )
+        else:
+            warning = (
+                f"Your settings file was ignored because {why}. It was kept as "
+                f"{backup}; default settings are in use."
+            )
+        log.warning("%s", warning)
+        return warning

@@ -1,0 +1,353 @@
+"""Chat turns over stored conversations: context fitting, streaming, nothing lost.
+
+:class:`ChatService` is plain Python. Its streams are iterators a kernel job can
+return (text pieces plus the frozen events below) and the command line can loop
+over with an :class:`~llmasos.foundation.engine.llama.Engine` directly.
+
+Nothing is lost: the person's message is committed before generation starts (see
+:meth:`ChatService.add_user_message`), the reply is saved as it streams at least
+every ``save_interval_s`` and once more when it ends — marked ``stopped`` when it
+was cancelled. A kill mid-reply leaves a ``streaming`` message with the text of the
+last save.
+
+Context: when the conversation no longer fits the model's context minus the room
+kept for the answer, the oldest turns are left out (the system prompt always
+stays). The cut is moved with some slack and then kept where it is, so the next
+turns still share their prefix with the previous one and the engine's prefix
+reuse evaluates only the new tokens.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from llmasos.errors import ContextOverflowError, LLMasOSError
+from llmasos.foundation.engine.llama import (
+    FINISH_CANCELLED,
+    CancelToken,
+    ChatMessage,
+    Engine,
+    GenerationStats,
+    SamplingParams,
+)
+from llmasos.services.chat.conversations import (
+    DONE,
+    FAILED,
+    STOPPED,
+    STREAMING,
+    Conversation,
+    ConversationStore,
+    StoredMessage,
+)
+
+log = logging.getLogger(__name__)
+
+SAVE_INTERVAL_S = 1.0
+CUT_SLACK = 0.75  # after a cut the prompt fills at most this share of the budget
+TITLE_REQUEST = (
+    "Reply with only a short title (at most six words) for this conversation so "
+    "far. No quotes, no punctuation at the end."
+)
+TITLE_PARAMS = SamplingParams(temperature=0.2, max_tokens=24, seed=7)
+
+
+@dataclass(frozen=True)
+class ContextInfo:
+    """How the next prompt fits the model's context."""
+
+    prompt_tokens: int  # exact, under the model's chat template
+    n_ctx: int
+    reserve: int  # tokens kept free for the answer
+    dropped: int  # oldest messages left out
+    cut_message_id: int | None  # first message still sent (None: nothing left out)
+
+
+@dataclass(frozen=True)
+class ReplyStarted:
+    """A reply began: its (empty) stored message and how the prompt fit."""
+
+    conversation_id: int
+    message: StoredMessage
+    context: ContextInfo
+
+
+@dataclass(frozen=True)
+class ReplyEnded:
+    """A reply ended (done, stopped or failed); ``message`` is what was stored."""
+
+    message: StoredMessage
+    stats: GenerationStats | None
+
+
+@dataclass(frozen=True)
+class TitleChanged:
+    """A conversation got a generated title."""
+
+    conversation_id: int
+    title: str
+
+
+ChatEvent = ReplyStarted | ReplyEnded | TitleChanged
+
+
+def fallback_title(text: str, words: int = 6) -> str:
+    """A title from the first words of a message."""
+    first = " ".join(text.split()[:words])
+    return first[:60] or "New chat"
+
+
+def clean_title(raw: str) -> str:
+    """The first useful line of a model's title answer, without quotes or markup."""
+    for line in raw.splitlines():
+        line = line.strip().strip("#*`\"'“”「」 ").strip()
+        if line.lower().startswith("title:"):
+            line = line[6:].strip().strip("\"'“” ")
+        line = line.rstrip(".。!！:：")
+        if line:
+            return line[:60]
+    return ""
+
+
+class ChatService:
+    """Chat turns for the conversations in ``store``."""
+
+    def __init__(self, store: ConversationStore, save_interval_s: float = SAVE_INTERVAL_S) -> None:
+        self.store = store
+        self.save_interval_s = save_interval_s
+
+    # -- changing the conversation (any thread; commits before returning) ------------------
+    def add_user_message(self, conversation_id: int, text: str) -> StoredMessage:
+        """Store the person's message (call this before the reply is queued)."""
+        conv = self.store.get(conversation_id)
+        is_first = not any(m.role == "user" for m in self.store.messages(conversation_id))
+        message = self.store.add_message(conversation_id, "user", text)
+        if is_first and conv.is_auto_title:
+            self.store.update(conversation_id, title=fallback_title(text), is_auto_title=True)
+        return message
+
+    def prepare_regenerate(self, conversation_id: int) -> list[StoredMessage]:
+        """Remove the replies after the last user message; return them (for undo)."""
+        msgs = self.store.messages(conversation_id)
+        last_user = max((i for i, m in enumerate(msgs) if m.role == "user"), default=None)
+        if last_user is None or last_user == len(msgs) - 1:
+            return []
+        return self.store.delete_messages_from(msgs[last_user + 1].id)
+
+    def prepare_edit(self, message_id: int, text: str) -> tuple[list[StoredMessage], StoredMessage]:
+        """Replace a user message and everything after it with ``text``.
+
+        Returns the removed messages (for :meth:`undo`) and the new user message.
+        """
+        removed = self.store.delete_messages_from(message_id)
+        new = self.store.add_message(removed[0].conversation_id, "user", text)
+        return removed, new
+
+    def undo(
+        self, conversation_id: int, first_new_id: int | None, removed: Sequence[StoredMessage]
+    ) -> None:
+        """Drop messages from ``first_new_id`` on and put ``removed`` back."""
+        if first_new_id is not None:
+            msgs = [m for m in self.store.messages(conversation_id) if m.id >= first_new_id]
+            if msgs:
+                self.store.delete_messages_from(msgs[0].id)
+        self.store.restore_messages(removed)
+
+    # -- context ---------------------------------------------------------------------------
+    def plan(
+        self,
+        engine: Engine,
+        conv: Conversation,
+        messages: Sequence[StoredMessage],
+        params: SamplingParams,
+    ) -> tuple[list[ChatMessage], ContextInfo]:
+        """The messages to send and how they fit; moves the cut when they overflow.
+
+        Raises:
+            ContextOverflowError: even the last message alone does not fit.
+        """
+        n_ctx = engine.n_ctx
+        reserve = max(1, min(params.max_tokens, n_ctx // 2))
+        budget = n_ctx - reserve
+        system = [ChatMessage("system", conv.system_prompt)] if conv.system_prompt else []
+        usable = [m for m in messages if m.content or m.role == "user"]
+        starts = [i for i, m in enumerate(usable) if m.role == "user"] or [0]
+        start = next(
+            (
+                i
+                for i in starts
+                if conv.cut_message_id is not None and usable[i].id >= conv.cut_message_id
+            ),
+            0,
+        )
+
+        def count(i: int) -> int:
+            return engine.count_chat_tokens(system + _chat(usable[i:]))
+
+        tokens = count(start)
+        if tokens > budget:
+            later = [i for i in starts if i > start]
+            start, tokens = self._cut(later, count, int(budget * CUT_SLACK), budget, n_ctx, tokens)
+        cut_id = usable[start].id if start > 0 else None
+        if cut_id != conv.cut_message_id:
+            self.store.update(conv.id, cut_message_id=cut_id)
+        info = ContextInfo(tokens, n_ctx, reserve, start, cut_id)
+        return system + _chat(usable[start:]), info
+
+    @staticmethod
+    def _cut(
+        starts: list[int],
+        count: Callable[[int], int],
+        target: int,
+        budget: int,
+        n_ctx: int,
+        whole: int,
+    ) -> tuple[int, int]:
+        """The earliest start whose prompt fits ``target`` (else ``budget``); binary search."""
+        for limit in (target, budget):
+            lo, hi, found = 0, len(starts) - 1, None
+            while lo <= hi:
+                mid = (lo + hi) // 2
+                n = count(starts[mid])
+                if n <= limit:
+                    found, hi = (starts[mid], n), mid - 1
+                else:
+                    lo = mid + 1
+            if found is not None:
+                return found
+        # ``whole``: the count from the current start, when no later turn can be cut to
+        last = count(starts[-1]) if starts else whole
+        raise ContextOverflowError(
+            f"Your last message alone needs {last} tokens, but the model's context holds "
+            f"{n_ctx} with {n_ctx - budget} kept for the answer. Shorten the message, lower "
+            "the answer length, or raise the context length in Settings.",
+            prompt_tokens=last,
+            n_ctx=n_ctx,
+        )
+
+    # -- streams ---------------------------------------------------------------------------
+    def reply(
+        self, engine: Engine, cancel: CancelToken, conversation_id: int, params: SamplingParams
+    ) -> ReplyStream:
+        """Stream the assistant's answer to the conversation as it stands."""
+        return ReplyStream(self, engine, cancel, conversation_id, params)
+
+    def turn(
+        self,
+        engine: Engine,
+        conversation_id: int,
+        text: str,
+        params: SamplingParams,
+        cancel: CancelToken | None = None,
+    ) -> ReplyStream:
+        """Store ``text`` as the person's message and stream the answer (command line)."""
+        self.add_user_message(conversation_id, text)
+        return self.reply(engine, cancel or CancelToken(), conversation_id, params)
+
+    def needs_title(self, conversation_id: int) -> bool:
+        """True when the conversation still has an automatic title and a finished reply."""
+        conv = self.store.get(conversation_id)
+        return conv.is_auto_title and any(
+            m.role == "assistant" and m.status == DONE for m in self.store.messages(conversation_id)
+        )
+
+    def generate_title(
+        self, engine: Engine, cancel: CancelToken, conversation_id: int
+    ) -> Iterator[TitleChanged]:
+        """Ask the model for a title from the first exchange; yield it once stored.
+
+        The request is the conversation itself plus one more user message, so it
+        shares its prefix with the conversation's next turn and costs that turn
+        nothing to re-evaluate.
+        """
+        conv = self.store.get(conversation_id)
+        msgs = [m for m in self.store.messages(conversation_id) if m.content]
+        system = [ChatMessage("system", conv.system_prompt)] if conv.system_prompt else []
+        prompt = [*system, *_chat(msgs), ChatMessage("user", TITLE_REQUEST)]
+        title = ""
+        try:
+            if engine.count_chat_tokens(prompt) + TITLE_PARAMS.max_tokens < engine.n_ctx:
+                title = clean_title(engine.chat(prompt, TITLE_PARAMS, cancel).text())
+        except LLMasOSError as exc:
+            log.warning("Title generation failed: %s", exc)
+        if cancel.is_cancelled or not self.store.get(conversation_id).is_auto_title:
+            return
+        first_user = next((m.content for m in msgs if m.role == "user"), "")
+        title = title or fallback_title(first_user)
+        self.store.update(conversation_id, title=title, is_auto_title=False)
+        yield TitleChanged(conversation_id, title)
+
+
+def _chat(messages: Sequence[StoredMessage]) -> list[ChatMessage]:
+    return [ChatMessage(m.role, m.content) for m in messages]
+
+
+class ReplyStream(Iterator["str | ChatEvent"]):
+    """One reply: yields :class:`ReplyStarted`, text pieces, then :class:`ReplyEnded`.
+
+    Runs on the thread that iterates it (the kernel's worker). ``stats`` is set
+    once the reply ended, as for :class:`~llmasos.foundation.engine.llama.Generation`.
+    """
+
+    def __init__(
+        self,
+        service: ChatService,
+        engine: Engine,
+        cancel: CancelToken,
+        conversation_id: int,
+        params: SamplingParams,
+    ) -> None:
+        self.stats: GenerationStats | None = None
+        self._service, self._engine, self._cancel = service, engine, cancel
+        self._it = self._run(conversation_id, params)
+
+    def __next__(self) -> str | ChatEvent:
+        return next(self._it)
+
+    def _run(self, conversation_id: int, params: SamplingParams) -> Iterator[str | ChatEvent]:
+        store = self._service.store
+        conv = store.get(conversation_id)
+        messages, info = self._service.plan(self._engine, conv, store.messages(conv.id), params)
+        message = store.add_message(conv.id, "assistant", "", STREAMING)
+        yield ReplyStarted(conv.id, message, info)
+        gen = self._engine.chat(messages, params, self._cancel)
+        parts: list[str] = []
+        status, last_save = FAILED, time.monotonic()
+        try:
+            for piece in gen:
+                parts.append(piece)
+                yield piece
+                if time.monotonic() - last_save >= self._service.save_interval_s:
+                    store.save_message(replace(message, content="".join(parts)))
+                    last_save = time.monotonic()
+            cancelled = gen.stats is not None and gen.stats.finish_reason == FINISH_CANCELLED
+            status = STOPPED if cancelled or self._cancel.is_cancelled else DONE
+        except GeneratorExit:
+            status = STOPPED  # the consumer stopped reading (e.g. Ctrl+C)
+            raise
+        finally:
+            if gen.stats is None:  # left early: close() cancels and records stats
+                gen.close()
+            message = _finished(message, "".join(parts), status, gen.stats)
+            store.save_message(message)
+        self.stats = gen.stats
+        yield ReplyEnded(message, gen.stats)
+
+
+def _finished(
+    message: StoredMessage, text: str, status: str, stats: GenerationStats | None
+) -> StoredMessage:
+    if stats is None:
+        return replace(message, content=text, status=status)
+    return replace(
+        message,
+        content=text,
+        status=status,
+        prompt_tokens=stats.prompt_tokens,
+        completion_tokens=stats.completion_tokens,
+        tokens_per_s=stats.tokens_per_s,
+        ttft_s=stats.ttft_s,
+        model=stats.model,
+    )

