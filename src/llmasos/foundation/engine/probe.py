@@ -33,7 +33,8 @@ from typing import Any
 
 from llmasos.errors import ModelFileInvalid, ModelFileNotFound, ModelLoadError
 from llmasos.foundation.engine.probe_cache import ProbeCache
-from llmasos.foundation.engine.runtime import FULL, ResolvedSettings, RunConfig
+from llmasos.foundation.engine.runtime import FULL, ResolvedSettings, RunConfig, resolve
+from llmasos.foundation.engine.settings import EngineSettings
 from llmasos.foundation.platform import hardware
 
 log = logging.getLogger(__name__)
@@ -181,8 +182,6 @@ def probe(
 
 def probe_load(path: str | os.PathLike[str], *, timeout: float | None = None) -> Verdict:
     """:func:`probe` with the app's default engine settings for this file."""
-    from llmasos.foundation.engine.llama import EngineSettings
-    from llmasos.foundation.engine.runtime import resolve
     from llmasos.foundation.gguf.file import read_model_info
 
     info = read_model_info(path)
@@ -314,9 +313,6 @@ def _run(model_path: str, settings: ResolvedSettings, config: RunConfig) -> str 
 
 def _parse_plan(args: list[str]) -> tuple[str, ResolvedSettings, RunConfig] | None:
     if len(args) == 1:  # bare MODEL: the app's defaults, everything on
-        from llmasos.foundation.engine.llama import EngineSettings
-        from llmasos.foundation.engine.runtime import resolve
-
         return args[0], resolve(EngineSettings(), None), FULL
     if len(args) == 3 and args[1] == "--plan":
         data: dict[str, Any] = json.loads(args[2])

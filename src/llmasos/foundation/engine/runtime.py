@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from llmasos.foundation.engine.settings import EngineSettings
 from llmasos.foundation.platform import hardware
-
-if TYPE_CHECKING:
-    from llmasos.foundation.engine.llama import EngineSettings
 
 
 @dataclass(frozen=True)
