@@ -1,6 +1,6 @@
 """The local API's streaming speed against the engine used directly, and 4 concurrent clients.
 
-Part 1 — overhead. The same model runs twice: an :class:`Engine` used directly in this
+Part 1 — overhead. The same model runs twice: an :class:`LlamaEngine` used directly in this
 process, and ``llmasos serve`` (kernel + API server) in a child process on 127.0.0.1,
 as a real deployment runs it — so the client's own JSON parsing does not share a GIL
 with the server. Both load the same file with the same context and threads. Each
@@ -36,7 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from llmasos.foundation.engine.llama import ChatMessage, Engine, EngineSettings, SamplingParams
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.llama import LlamaEngine
+from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import busy_cpu_s, default_model
@@ -66,7 +68,7 @@ def rate(n: int, span: float) -> float:
     return (n - 1) / span if n > 1 and span > 0 else 0.0
 
 
-def direct(engine: Engine, messages: list[ChatMessage], tokens: int) -> Sample:
+def direct(engine: LlamaEngine, messages: list[ChatMessage], tokens: int) -> Sample:
     params = SamplingParams(temperature=0, repeat_penalty=1.0, max_tokens=tokens, seed=SEED)
     t0 = time.perf_counter()
     gen = engine.chat(messages, params)
@@ -145,7 +147,7 @@ def start_server(path: Path, threads: int | None, home: str) -> tuple[subprocess
     return proc, int(line.split("127.0.0.1:")[1].split("/")[0])
 
 
-def overhead(engine: Engine, port: int, reps: int, tokens: int) -> dict[str, Any]:
+def overhead(engine: LlamaEngine, port: int, reps: int, tokens: int) -> dict[str, Any]:
     direct_s: list[Sample] = []
     api_s: list[Sample] = []
     same = 0
@@ -247,7 +249,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     path = args.model or default_model()
-    engine = Engine(EngineSettings(n_ctx=N_CTX, n_threads=args.threads, probe=False))
+    engine = LlamaEngine(EngineSettings(n_ctx=N_CTX, n_threads=args.threads, probe=False))
     engine.load(path)
     home = tempfile.TemporaryDirectory(prefix="llmasos-bench-")
     proc, port = start_server(path, args.threads, home.name)

@@ -10,7 +10,7 @@ Runs offscreen (``QT_QPA_PLATFORM=offscreen`` unless already set) on SmolLM2 by 
    ``ChatService.turn`` to its first text piece. Two variants in the same run:
 
    * reuse: the engine as shipped (a follow-up evaluates only the new tokens);
-   * no reuse: ``engine._llm.reset()`` before every turn, so the whole prompt is
+   * no reuse: ``engine._require().reset()`` before every turn, so the whole prompt is
      evaluated again (what an app without prefix reuse pays).
 
    * raw llama.cpp (the floor, same run): the exact tokens the reuse variant evaluated
@@ -50,7 +50,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 
 from llmasos.apps.gui.chat.view import MessageView
-from llmasos.foundation.engine.llama import CancelToken, Engine, EngineSettings, SamplingParams
+from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.llama import LlamaEngine
+from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 from llmasos.foundation.platform import hardware
 from llmasos.services.chat.conversations import DONE, STREAMING, ConversationStore, StoredMessage
 from llmasos.services.chat.service import ChatService, ReplyStarted
@@ -93,10 +95,10 @@ REPLY_MD = (
 class EvalRecorder:
     """Records, per turn, what the engine's llama.cpp evaluated: cached tokens and new ones."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: LlamaEngine) -> None:
         self.turn = -1
         self.evals: dict[int, tuple[list[int], list[int]]] = {}
-        llm = engine._llm
+        llm = engine._require()
         original = llm.eval
 
         def eval_and_record(tokens: Any) -> None:
@@ -109,7 +111,7 @@ class EvalRecorder:
 
 
 def ttft_run(
-    engine: Engine,
+    engine: LlamaEngine,
     store: ConversationStore,
     reuse: bool,
     reply_tokens: int,
@@ -123,7 +125,7 @@ def ttft_run(
     prompt_tokens = 0
     for turn in range(TURNS):
         if not reuse:
-            engine._llm.reset()
+            engine._require().reset()
         if recorder is not None:
             recorder.turn = turn
         t0 = time.perf_counter()
@@ -136,7 +138,7 @@ def ttft_run(
         ttfts.append(first)
         if turn == 0:
             if not reuse:
-                engine._llm.reset()
+                engine._require().reset()
             if recorder is not None:
                 recorder.turn = -1  # the title's prefill is not a turn's
             list(service.generate_title(engine, CancelToken(), conv.id))
@@ -144,7 +146,7 @@ def ttft_run(
 
 
 def bench_ttft(model: Path, reps: int, reply_tokens: int) -> dict[str, object]:
-    engine = Engine(EngineSettings(n_ctx=N_CTX, n_batch=512))
+    engine = LlamaEngine(EngineSettings(n_ctx=N_CTX, n_batch=512))
     engine.load(model)
     recorder = EvalRecorder(engine)
     with tempfile.TemporaryDirectory() as tmp:
@@ -235,7 +237,7 @@ def history_messages(n: int) -> list[StoredMessage]:
 
 def stream_pieces(model: Path) -> list[str]:
     """REPLY_MD cut into the model's own tokens, as a real stream delivers it."""
-    engine = Engine(EngineSettings(n_ctx=1024))
+    engine = LlamaEngine(EngineSettings(n_ctx=1024))
     engine.load(model)
     pieces = [engine.detokenize([t]) for t in engine.tokenize(REPLY_MD)]
     engine.close()

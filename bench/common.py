@@ -35,10 +35,10 @@ def raw_llama(path: Path, **kwargs: Any) -> Any:
     """
     import llama_cpp
 
-    from llmasos.foundation.engine.llama import EngineSettings
     from llmasos.foundation.engine.llama_hooks import model_params
     from llmasos.foundation.engine.probe import probe
     from llmasos.foundation.engine.runtime import resolve
+    from llmasos.foundation.engine.settings import EngineSettings
     from llmasos.foundation.gguf.file import read_model_info
 
     info = read_model_info(path)

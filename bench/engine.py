@@ -8,7 +8,7 @@ ratios engine/raw.
 
 How each side is measured (the same way for both):
 
-* TTFT: from just before the call (``create_chat_completion`` / ``Engine.chat``, so
+* TTFT: from just before the call (``create_chat_completion`` / ``LlamaEngine.chat``, so
   template rendering and tokenization count) to the first piece of text.
 * decode tok/s: ``(n - 1) / (t_last_piece - t_first_piece)``, where ``n`` is the number
   of completion tokens counted by re-tokenizing the streamed text with the model's
@@ -34,7 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common import busy_cpu_s, default_model, raw_llama  # bench/common.py
-from llmasos.foundation.engine.llama import ChatMessage, Engine, EngineSettings, SamplingParams
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.llama import LlamaEngine
+from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 from llmasos.foundation.platform import hardware
 
 N_CTX = 2048
@@ -142,7 +144,7 @@ class EngineSide:
     """The LLMasOS engine, used as the services use it."""
 
     def __init__(self, path: Path, threads: int) -> None:
-        self.engine = Engine(EngineSettings(n_ctx=N_CTX, n_threads=threads, probe=False))
+        self.engine = LlamaEngine(EngineSettings(n_ctx=N_CTX, n_threads=threads, probe=False))
         self.engine.load(path)
 
     def prompt_tokens(self, messages: list[ChatMessage]) -> list[int]:

@@ -61,13 +61,9 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 from common import busy_cpu_s, default_model, raw_llama  # bench/common.py
-from llmasos.foundation.engine.chat_format import ChatFormat
-from llmasos.foundation.engine.llama import (
-    ChatMessage,
-    EngineSettings,
-    GenerationStats,
-    SamplingParams,
-)
+from llmasos.foundation.engine.chat_format import ChatFormat, ChatMessage
+from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
+from llmasos.foundation.engine.stream import GenerationStats
 from llmasos.foundation.platform import hardware
 from llmasos.kernel.kernel import Kernel
 

@@ -33,7 +33,9 @@ from pathlib import Path
 
 import sacrebleu
 
-from llmasos.foundation.engine.llama import ChatMessage, Engine, EngineSettings
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.llama import LlamaEngine
+from llmasos.foundation.engine.settings import EngineSettings
 from llmasos.services.text.hygiene import looks_like_chatter
 from llmasos.services.text.language import detect, find_language, same_language
 from llmasos.services.translation.glossary import GlossaryEntry, applicable, glossary_hits
@@ -71,7 +73,7 @@ def load_pairs(limit: int | None) -> list[Pair]:
     return [pairs[int(i * step)] for i in range(limit)]
 
 
-def run_service(engine: Engine, pair: Pair) -> tuple[str, str]:
+def run_service(engine: LlamaEngine, pair: Pair) -> tuple[str, str]:
     """(output, raw text for the chatter check)."""
     job = translate(
         engine,
@@ -82,7 +84,7 @@ def run_service(engine: Engine, pair: Pair) -> tuple[str, str]:
     return job.result.text, raw
 
 
-def run_baseline(engine: Engine, pair: Pair) -> tuple[str, str]:
+def run_baseline(engine: LlamaEngine, pair: Pair) -> tuple[str, str]:
     target = find_language(pair.tgt)
     assert target is not None
     prompt = (
@@ -145,7 +147,7 @@ def score(pairs: list[Pair], outputs: list[tuple[str, str]]) -> dict[str, float 
 
 
 def bench_model(path: Path, pairs: list[Pair], args: argparse.Namespace) -> dict[str, object]:
-    engine = Engine(EngineSettings(n_ctx=args.ctx, n_threads=args.threads))
+    engine = LlamaEngine(EngineSettings(n_ctx=args.ctx, n_threads=args.threads))
     engine.load(path)
     service, baseline, times = [], [], {"service": 0.0, "baseline": 0.0}
     try:

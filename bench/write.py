@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common import default_model  # bench/common.py
-from llmasos.foundation.engine.llama import ChatMessage, Engine, EngineSettings, SamplingParams
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.llama import LlamaEngine
+from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 from llmasos.foundation.platform import hardware
 from llmasos.services.writing.service import WriteJob, WriteRequest
 
@@ -76,7 +78,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def proofread(side: str, engine: Engine) -> Run:
+def proofread(side: str, engine: LlamaEngine) -> Run:
     engine.chat(EVICT, SamplingParams(temperature=0.0, max_tokens=1)).text()
     params = SamplingParams(temperature=0.0, repeat_penalty=1.0)
     t0 = time.perf_counter()
@@ -88,7 +90,7 @@ def proofread(side: str, engine: Engine) -> Run:
     return Run(side, job.done.text, job.stats.completion_tokens, job.stats.tokens_per_s, wall)
 
 
-def measure(plain: Engine, lookup: Engine, reps: int) -> list[tuple[Run, Run]]:
+def measure(plain: LlamaEngine, lookup: LlamaEngine, reps: int) -> list[tuple[Run, Run]]:
     pairs = []
     for rep in range(reps):
         order = [("plain", plain), ("lookup", lookup)]
@@ -112,8 +114,8 @@ def main(argv: list[str] | None = None) -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     base = EngineSettings(n_ctx=N_CTX, n_threads=threads, probe=False)
     plain, lookup = (
-        Engine(base),
-        Engine(
+        LlamaEngine(base),
+        LlamaEngine(
             EngineSettings(n_ctx=N_CTX, n_threads=threads, probe=False, prompt_lookup=args.draft)
         ),
     )

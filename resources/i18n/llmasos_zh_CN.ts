@@ -1150,20 +1150,12 @@ From: {source}</source>
         <translation>线程数</translation>
     </message>
     <message>
-        <source>CPU threads for the model (1–256). Auto: one per physical core.</source>
-        <translation>模型使用的 CPU 线程数（1–256）。自动：每个物理核心一个线程。</translation>
-    </message>
-    <message>
         <source>Auto</source>
         <translation>自动</translation>
     </message>
     <message>
         <source>Context length</source>
         <translation>上下文长度</translation>
-    </message>
-    <message>
-        <source>Tokens the model can keep in mind (256–1,048,576). More uses more memory; it is capped at what the model was trained for.</source>
-        <translation>模型能记住的词元数（256–1,048,576）。越大占用内存越多，且不会超过模型训练时的长度。</translation>
     </message>
     <message>
         <source>GPU layers</source>
@@ -1176,10 +1168,6 @@ From: {source}</source>
     <message>
         <source>Batch size</source>
         <translation>批大小</translation>
-    </message>
-    <message>
-        <source>Prompt tokens evaluated per step (1–8192).</source>
-        <translation>每步处理的提示词元数（1–8192）。</translation>
     </message>
     <message>
         <source>&amp;Flash attention</source>
@@ -1198,8 +1186,16 @@ From: {source}</source>
         <translation>线程数(&amp;H)：</translation>
     </message>
     <message>
+        <source>CPU threads for the model ({range}). Auto: every core this process may use, at most 16.</source>
+        <translation>模型使用的 CPU 线程数（{range}）。自动：使用本进程可用的全部核心，最多 16 个。</translation>
+    </message>
+    <message>
         <source>&amp;Context length:</source>
         <translation>上下文长度(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Tokens the model can keep in mind ({range}). More uses more memory; it is capped at what the model was trained for.</source>
+        <translation>模型能记住的词元数（{range}）。越大占用内存越多，且不会超过模型训练时的长度。</translation>
     </message>
     <message>
         <source>&amp;GPU layers:</source>
@@ -1210,6 +1206,10 @@ From: {source}</source>
         <translation>批大小(&amp;B)：</translation>
     </message>
     <message>
+        <source>Prompt tokens evaluated per step ({range}).</source>
+        <translation>每步处理的提示词元数（{range}）。</translation>
+    </message>
+    <message>
         <source>Default sampling</source>
         <translation>默认采样</translation>
     </message>
@@ -1218,40 +1218,20 @@ From: {source}</source>
         <translation>温度</translation>
     </message>
     <message>
-        <source>Randomness (0–5). 0 always picks the likeliest word.</source>
-        <translation>随机程度（0–5）。0 表示总是选择最可能的词。</translation>
-    </message>
-    <message>
         <source>Top-p</source>
         <translation>Top-p</translation>
-    </message>
-    <message>
-        <source>Sample only from the likeliest words that add up to this probability (0–1).</source>
-        <translation>只从累计概率达到该值的最可能的词中采样（0–1）。</translation>
     </message>
     <message>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <source>Sample only from this many likeliest words (0–1000; 0: no limit).</source>
-        <translation>只从这么多个最可能的词中采样（0–1000；0：不限制）。</translation>
-    </message>
-    <message>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <source>Drop words less likely than this share of the likeliest (0–1).</source>
-        <translation>舍弃概率低于最可能词该比例的词（0–1）。</translation>
-    </message>
-    <message>
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
-    </message>
-    <message>
-        <source>Above 1 discourages repeating words (0.5–2.5).</source>
-        <translation>大于 1 时减少重复用词（0.5–2.5）。</translation>
     </message>
     <message>
         <source>Seed</source>
@@ -1270,28 +1250,44 @@ From: {source}</source>
         <translation>最大词元数</translation>
     </message>
     <message>
-        <source>Longest answer, in tokens (1–131,072).</source>
-        <translation>回答的最大长度，以词元计（1–131,072）。</translation>
-    </message>
-    <message>
         <source>Te&amp;mperature:</source>
         <translation>温度(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Randomness ({range}). 0 always picks the likeliest word.</source>
+        <translation>随机程度（{range}）。0 表示总是选择最可能的词。</translation>
     </message>
     <message>
         <source>Top-&amp;p:</source>
         <translation>Top-p(&amp;P)：</translation>
     </message>
     <message>
+        <source>Sample only from the likeliest words that add up to this probability ({range}).</source>
+        <translation>只从累计概率达到该值的最可能的词中采样（{range}）。</translation>
+    </message>
+    <message>
         <source>Top-&amp;k:</source>
         <translation>Top-k(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>Sample only from this many likeliest words ({range}; 0: no limit).</source>
+        <translation>只从这么多个最可能的词中采样（{range}；0：不限制）。</translation>
     </message>
     <message>
         <source>M&amp;in-p:</source>
         <translation>Min-p(&amp;I)：</translation>
     </message>
     <message>
+        <source>Drop words less likely than this share of the likeliest ({range}).</source>
+        <translation>舍弃概率低于最可能词该比例的词（{range}）。</translation>
+    </message>
+    <message>
         <source>&amp;Repeat penalty:</source>
         <translation>重复惩罚(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Above 1 discourages repeating words ({range}).</source>
+        <translation>大于 1 时减少重复用词（{range}）。</translation>
     </message>
     <message>
         <source>&amp;Seed:</source>
@@ -1300,6 +1296,14 @@ From: {source}</source>
     <message>
         <source>Ma&amp;x tokens:</source>
         <translation>最大词元数(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>Longest answer, in tokens ({range}).</source>
+        <translation>回答的最大长度，以词元计（{range}）。</translation>
+    </message>
+    <message>
+        <source>Port to listen on ({range}).</source>
+        <translation>监听的端口（{range}）。</translation>
     </message>
     <message>
         <source>Appearance</source>
@@ -1396,10 +1400,6 @@ From: {source}</source>
     <message>
         <source>API port</source>
         <translation>API 端口</translation>
-    </message>
-    <message>
-        <source>Port to listen on (1–65,535).</source>
-        <translation>监听的端口（1–65,535）。</translation>
     </message>
     <message>
         <source>Optional on 127.0.0.1</source>

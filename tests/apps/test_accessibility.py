@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from llmasos.apps.gui.common.tool_names import TOOL_NAMES
 from llmasos.apps.gui.shell.tools import ToolWindow
 from llmasos.apps.gui.shell.window import MainWindow
-from llmasos.foundation.engine.llama import SamplingParams
+from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.foundation.settings.store import SettingsStore
 from llmasos.kernel.kernel import Kernel
 

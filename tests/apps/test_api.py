@@ -23,8 +23,10 @@ import pytest
 
 from llmasos.apps.api import ApiServerController, Limits, ServerConfig
 from llmasos.errors import SettingsError
-from llmasos.foundation.engine.llama import ChatMessage, Engine, EngineSettings, SamplingParams
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.llama import LlamaEngine
 from llmasos.foundation.engine.remote import RemoteEngine
+from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 from llmasos.foundation.settings.store import ApiConfig, AppSettings
 from llmasos.kernel.kernel import Kernel, Priority
 from llmasos.services.writing.service import WriteDone, WriteJob, WriteRequest
@@ -318,7 +320,7 @@ def test_remote_engine_round_trip_through_our_own_server(
     assert gen.text() == local["choices"][0]["message"]["content"]
     assert gen.usage_reported and gen.stats is not None
     assert gen.stats.completion_tokens == local["usage"]["completion_tokens"]
-    job = WriteJob(cast(Engine, remote), WriteRequest("proofread", "Ths is a tset."))
+    job = WriteJob(cast(LlamaEngine, remote), WriteRequest("proofread", "Ths is a tset."))
     done = [item for item in job if isinstance(item, WriteDone)]  # services run unchanged
     assert len(done) == 1 and done[0].total == 1
 

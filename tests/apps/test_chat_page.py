@@ -13,7 +13,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from llmasos.apps.gui.chat.markdown import MarkdownBrowser, prepare_markdown
 from llmasos.apps.gui.chat.page import ChatPage
 from llmasos.apps.gui.chat.settings import ChatInput
-from llmasos.foundation.engine.llama import EngineSettings, SamplingParams
+from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 from llmasos.kernel.kernel import Kernel
 from llmasos.services.chat.conversations import DONE, STOPPED, ConversationStore
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from llmasos.apps.gui.common.theme import apply_theme, is_dark
 from llmasos.apps.gui.settings.page import RELOAD_NOTE, RESTART_NOTE, SettingsPage
-from llmasos.foundation.engine.llama import EngineSettings
+from llmasos.foundation.engine.settings import EngineSettings
 from llmasos.foundation.settings.store import AppSettings, HubConfig, SettingsStore
 
 

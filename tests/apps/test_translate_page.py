@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from llmasos.apps.gui.translate.page import TranslatePage
 from llmasos.apps.gui.translate.widgets import GlossaryDialog
-from llmasos.foundation.engine.llama import EngineSettings, SamplingParams
+from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 from llmasos.kernel.kernel import Kernel
 from llmasos.services.translation.glossary import GlossaryEntry
 from llmasos.services.translation.service import TranslationDone

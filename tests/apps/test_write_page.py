@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QPlainTextEdit
 from llmasos.apps.gui.write.changes import ChangesView, State
 from llmasos.apps.gui.write.page import WritePage
 from llmasos.apps.gui.write.panels import HISTORY_SIZE, HistoryEntry
-from llmasos.foundation.engine.llama import EngineSettings, SamplingParams
+from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 from llmasos.kernel.kernel import Kernel
 from llmasos.services.text.diff import apply_changes, diff_texts
 from llmasos.services.writing.service import WriteRequest

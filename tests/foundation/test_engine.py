@@ -9,13 +9,10 @@ from pathlib import Path
 import pytest
 
 from llmasos.errors import ContextOverflowError, ModelFileInvalid, NoModelLoaded
-from llmasos.foundation.engine.llama import (
-    CancelToken,
-    ChatMessage,
-    Engine,
-    EngineSettings,
-    SamplingParams,
-)
+from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.llama import LlamaEngine
+from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 from llmasos.foundation.engine.streaming import _StreamState
 
 pytestmark = pytest.mark.real_model
@@ -28,14 +25,14 @@ GREEDY = SamplingParams(temperature=0.0, max_tokens=48)
 
 
 @pytest.fixture(scope="module")
-def smol(smollm2_path: Path) -> Iterator[Engine]:
-    engine = Engine(EngineSettings(n_ctx=2048, n_batch=64))
+def smol(smollm2_path: Path) -> Iterator[LlamaEngine]:
+    engine = LlamaEngine(EngineSettings(n_ctx=2048, n_batch=64))
     engine.load(smollm2_path)
     yield engine
     engine.close()
 
 
-def test_streams_pieces_with_stats(smol: Engine) -> None:
+def test_streams_pieces_with_stats(smol: LlamaEngine) -> None:
     gen = smol.chat(QUESTION, GREEDY)
     pieces = list(gen)
     assert len(pieces) > 5
@@ -48,21 +45,21 @@ def test_streams_pieces_with_stats(smol: Engine) -> None:
     assert stats.ttft_s > 0 and stats.tokens_per_s > 0
 
 
-def test_smollm2_uses_its_own_template(smol: Engine) -> None:
+def test_smollm2_uses_its_own_template(smol: LlamaEngine) -> None:
     assert smol.chat_format.name == "template"
     text = smol.render_chat(QUESTION).text
     assert text.startswith("<|im_start|>system\nYou are a helpful assistant.<|im_end|>")
     assert text.endswith("<|im_start|>assistant\n")
 
 
-def test_same_seed_same_text(smol: Engine) -> None:
+def test_same_seed_same_text(smol: LlamaEngine) -> None:
     params = SamplingParams(temperature=0.9, seed=1234, max_tokens=40)
     first = smol.chat(QUESTION, params).text()
     second = smol.chat(QUESTION, params).text()
     assert first == second and first
 
 
-def test_cancel_mid_decode_stops_within_one_token(smol: Engine) -> None:
+def test_cancel_mid_decode_stops_within_one_token(smol: LlamaEngine) -> None:
     cancel = CancelToken()
     gen = smol.chat(QUESTION, SamplingParams(temperature=0.0, max_tokens=400), cancel)
     for got, _ in enumerate(gen, start=1):
@@ -77,7 +74,7 @@ def test_cancel_mid_decode_stops_within_one_token(smol: Engine) -> None:
     assert smol.chat(QUESTION, GREEDY).text().strip()  # still usable
 
 
-def test_cancel_during_prefill(smol: Engine) -> None:
+def test_cancel_during_prefill(smol: LlamaEngine) -> None:
     long_prompt = [ChatMessage("user", "Summarise: " + "the cat sat on the mat. " * 250)]
     n_prompt = smol.count_chat_tokens(long_prompt)
     cancel = CancelToken()
@@ -99,7 +96,7 @@ def test_cancel_during_prefill(smol: Engine) -> None:
     assert smol.chat(QUESTION, GREEDY).text().strip()
 
 
-def test_follow_up_reuses_prefix(smol: Engine) -> None:
+def test_follow_up_reuses_prefix(smol: LlamaEngine) -> None:
     first = smol.chat(QUESTION, GREEDY)
     answer = first.text()
     follow = [*QUESTION, ChatMessage("assistant", answer), ChatMessage("user", "And the sky?")]
@@ -110,7 +107,7 @@ def test_follow_up_reuses_prefix(smol: Engine) -> None:
 
 
 def test_context_overflow_is_typed(smollm2_path: Path) -> None:
-    engine = Engine(EngineSettings(n_ctx=256, probe=False))
+    engine = LlamaEngine(EngineSettings(n_ctx=256, probe=False))
     engine.load(smollm2_path)
     try:
         n_ctx = engine.n_ctx
@@ -130,7 +127,7 @@ def test_context_overflow_is_typed(smollm2_path: Path) -> None:
         engine.close()
 
 
-def test_bad_file_keeps_previous_model(smol: Engine, tmp_path: Path) -> None:
+def test_bad_file_keeps_previous_model(smol: LlamaEngine, tmp_path: Path) -> None:
     bad = tmp_path / "page.gguf"
     bad.write_text("<!DOCTYPE html><html><body>Not found</body></html>")
     before = smol.info
@@ -140,7 +137,7 @@ def test_bad_file_keeps_previous_model(smol: Engine, tmp_path: Path) -> None:
 
 
 def test_close_frees_and_refuses(smollm2_path: Path) -> None:
-    engine = Engine(EngineSettings(n_ctx=256))
+    engine = LlamaEngine(EngineSettings(n_ctx=256))
     engine.load(smollm2_path)
     engine.close()
     engine.close()
@@ -149,7 +146,7 @@ def test_close_frees_and_refuses(smollm2_path: Path) -> None:
 
 
 def test_gemma3_fallback_and_chinese(gemma3_path: Path) -> None:
-    engine = Engine(EngineSettings(n_ctx=1024))
+    engine = LlamaEngine(EngineSettings(n_ctx=1024))
     info = engine.load(gemma3_path)
     try:
         assert info.architecture == "gemma3" and not info.has_chat_template
@@ -189,7 +186,7 @@ def test_load_reports_llama_cpp_progress_then_restores_defaults(smollm2_path: Pa
 
     original = lib.llama_model_default_params
     seen: list[float] = []
-    engine = Engine(EngineSettings(n_ctx=256))
+    engine = LlamaEngine(EngineSettings(n_ctx=256))
     try:
         engine.load(smollm2_path, progress=seen.append)
         assert len(seen) >= 3 and seen[-1] == 1.0  # llama.cpp's own steps, ending complete

@@ -24,14 +24,17 @@ CHILD = textwrap.dedent(
     import contextlib, io, json, sys
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
     from llmasos.errors import LLMasOSError
-    from llmasos.foundation.engine.llama import ChatMessage, Engine, EngineSettings, SamplingParams
+    from llmasos.foundation.engine.chat_format import ChatMessage
+    from llmasos.foundation.engine.llama import LlamaEngine
+    from llmasos.foundation.engine.settings import SamplingParams
+    from llmasos.foundation.engine.settings import EngineSettings
     from llmasos.apps.cli.main import main
     from llmasos.kernel.kernel import Kernel
 
     path = sys.argv[1]
     out = {}
     try:
-        engine = Engine(EngineSettings(n_ctx=256))
+        engine = LlamaEngine(EngineSettings(n_ctx=256))
         engine.load(path)
         engine.chat([ChatMessage("user", "hi")], SamplingParams(max_tokens=2)).text()
         engine.close()

@@ -15,7 +15,7 @@ import pytest
 
 from helpers.malformed_gguf import patched_field
 from llmasos.errors import ModelFileInvalid, ModelFileNotFound, ModelLoadError
-from llmasos.foundation.engine.llama import Engine, EngineSettings, SamplingParams
+from llmasos.foundation.engine.llama import LlamaEngine
 from llmasos.foundation.engine.probe import (
     CRASH_HOOK_ENV,
     cached,
@@ -25,6 +25,7 @@ from llmasos.foundation.engine.probe import (
 )
 from llmasos.foundation.engine.probe_cache import ProbeCache
 from llmasos.foundation.engine.runtime import FULL, RunConfig, resolve
+from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 from llmasos.foundation.gguf.file import read_model_info
 from llmasos.foundation.platform import hardware
 
@@ -108,7 +109,7 @@ def test_a_crash_under_repacking_falls_back_and_real_text_follows(
     """The AMX case, forced by the test hook: the child dies with SIGSEGV while weights
     are repacked; the second configuration runs, for real, in this process."""
     monkeypatch.setenv(CRASH_HOOK_ENV, "extra_bufts")
-    engine = Engine(SMALL)
+    engine = LlamaEngine(SMALL)
     with caplog.at_level("WARNING", logger="llmasos.foundation.engine.probe"):
         engine.load(smollm2_path)
     try:
@@ -124,7 +125,7 @@ def test_a_crash_under_repacking_falls_back_and_real_text_follows(
         engine.close()
     # A restart: a new engine (and a new cache reader) runs no probe and keeps the choice.
     monkeypatch.setattr(subprocess, "run", _no_spawn)
-    second = Engine(SMALL)
+    second = LlamaEngine(SMALL)
     second.load(smollm2_path)
     try:
         assert second.run_config == RunConfig(extra_bufts=False)
@@ -138,7 +139,7 @@ def test_the_gpu_goes_last(smollm2_path: Path, monkeypatch: pytest.MonkeyPatch) 
     """With layers offloaded, a crash with repacking off too leads to the GPU-off run."""
     monkeypatch.setenv(CRASH_HOOK_ENV, "extra_bufts,gpu")
     settings = EngineSettings(n_ctx=512, n_batch=64, n_threads=1, n_gpu_layers=-1)
-    engine = Engine(settings)
+    engine = LlamaEngine(settings)
     engine.load(smollm2_path)
     try:
         assert engine.run_config == RunConfig(extra_bufts=False, gpu=False)
@@ -169,7 +170,7 @@ def test_files_that_only_fail_at_the_first_decode(
     decode, so only a probe that decodes catches them. The previous model stays loaded."""
     bad: Path = request.getfixturevalue(fixture)
     read_model_info(bad)  # the header validator has nothing against it
-    engine = Engine(SMALL)
+    engine = LlamaEngine(SMALL)
     engine.load(smollm2_path)
     try:
         with pytest.raises((ModelFileInvalid, ModelLoadError), match=bad.name):
@@ -269,7 +270,7 @@ def test_probe_missing_file(tmp_path: Path) -> None:
 
 def test_without_a_probe_the_cpu_decides(smollm2_path: Path) -> None:
     """``probe=False`` (tests, benches): repacking off exactly where the CPU has AMX."""
-    engine = Engine(EngineSettings(n_ctx=512, n_batch=64, n_threads=1, probe=False))
+    engine = LlamaEngine(EngineSettings(n_ctx=512, n_batch=64, n_threads=1, probe=False))
     engine.load(smollm2_path)
     try:
         assert engine.run_config == RunConfig(extra_bufts=not hardware.cpu_has_amx())

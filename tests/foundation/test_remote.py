@@ -27,8 +27,10 @@ from llmasos.errors import (
     RemoteTimeout,
     RemoteUnreachable,
 )
-from llmasos.foundation.engine.llama import CancelToken, ChatMessage, SamplingParams
+from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.chat_format import ChatMessage
 from llmasos.foundation.engine.remote import DEFAULT_N_CTX, RemoteEngine, estimate_tokens
+from llmasos.foundation.engine.settings import SamplingParams
 
 ASK = [ChatMessage("user", "Tell me a long story about a dragon.")]
 GREEDY = SamplingParams(temperature=0.0, max_tokens=12, seed=1)

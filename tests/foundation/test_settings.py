@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from llmasos.errors import SettingsError
-from llmasos.foundation.engine.llama import EngineSettings, SamplingParams
+from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 from llmasos.foundation.platform.paths import app_paths
 from llmasos.foundation.settings.store import (
     AppSettings,
@@ -331,3 +331,135 @@ def test_orphaned_temp_files_are_removed_but_fresh_ones_kept(tmp_path: Path) -> 
     os.utime(old, (past, past))
     store.load()
     assert not old.exists() and fresh.exists()
+
+
+# --- one schema: defaults and ranges come from foundation/settings/schema.py ---------------
+
+
+def _schema_defaults(group: str) -> dict[str, object]:
+    from llmasos.foundation.settings.schema import FIELDS
+
+    return {f.name: f.default for f in FIELDS.values() if f.group == group}
+
+
+def _dataclass_defaults(obj: object) -> dict[str, object]:
+    from dataclasses import fields
+
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("group", ["engine", "sampling", "ui", "hub", "api", "remote"])
+def test_app_settings_sections_take_the_schema_defaults(group):
+    from llmasos.foundation.settings.schema import FIELDS
+
+    saved = {k: v for k, v in _schema_defaults(group).items() if FIELDS[f"{group}.{k}"].saved}
+    assert _dataclass_defaults(getattr(AppSettings(), group)) == saved
+
+
+def test_top_level_settings_take_the_schema_defaults():
+    from llmasos.foundation.settings.schema import FIELDS
+
+    top = {f.key: f.default for f in FIELDS.values() if not f.group}
+    assert top == {"default_model": AppSettings().default_model, "open_windows": ()}
+
+
+def test_engine_and_sampling_params_take_the_schema_defaults():
+    assert _dataclass_defaults(EngineSettings()) == _schema_defaults("engine")
+    params = _dataclass_defaults(SamplingParams())
+    assert params.pop("stop") == ()  # per request, not a setting
+    assert params == _schema_defaults("sampling")
+    # the engine's request defaults are the app's: one max_tokens, one n_ctx
+    assert AppSettings().to_sampling_params() == SamplingParams()
+    assert AppSettings().to_engine_settings() == EngineSettings()
+
+
+def test_every_ranged_field_is_checked_at_its_bounds():
+    from llmasos.foundation.settings.rules import RULES
+    from llmasos.foundation.settings.schema import FIELDS
+
+    ranged = [f for f in FIELDS.values() if f.lo is not None and f.hi is not None]
+    assert {f.key for f in ranged if f.saved} <= set(RULES)
+    for f in ranged:
+        assert f.lo is not None and f.hi is not None
+        assert f.problem(f.kind(f.lo)) is None and f.problem(f.kind(f.hi)) is None
+        step = 1 if f.kind is int else 0.01
+        for bad in (f.lo - step, f.hi + step):
+            message = f.problem(f.kind(bad))
+            assert message and f.key in message and f.span().replace("–", " and ") in message
+        assert (f.problem(None) is None) == bool(f.auto)
+        if f.saved:
+            assert f.default is None or f.problem(f.default) is None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"n_ctx": 255},
+        {"n_ctx": 1_048_577},
+        {"n_threads": 0},
+        {"n_batch": 0},
+        {"n_gpu_layers": -2},
+        {"prompt_lookup": -1},
+    ],
+)
+def test_engine_settings_use_the_schema_ranges(change):
+    from dataclasses import fields
+
+    (key,) = change
+    with pytest.raises(SettingsError, match=rf"engine\.{key}"):
+        EngineSettings(**change).validated()
+    # the same value is refused in the settings file's section
+    if key in {f.name for f in fields(EngineConfig)}:
+        assert replace(AppSettings(), engine=EngineConfig(**change)).problems()
+
+
+def test_engine_settings_floor_is_the_settings_floor():
+    from llmasos.foundation.settings.schema import FIELDS
+
+    floor = FIELDS["engine.n_ctx"].lo
+    assert floor == 256
+    EngineSettings(n_ctx=256, n_threads=1, n_gpu_layers=-1, n_batch=1).validated()
+    with pytest.raises(SettingsError, match="256"):
+        EngineSettings(n_ctx=64).validated()
+
+
+def test_a_settings_file_of_the_first_format_still_loads():
+    store = SettingsStore()
+    write_json(
+        store,
+        {
+            "version": 1,
+            "engine": {
+                "n_threads": None,
+                "n_ctx": 8192,
+                "n_gpu_layers": -1,
+                "n_batch": 512,
+                "flash_attn": False,
+            },
+            "sampling": {
+                "temperature": 0.3,
+                "top_p": 0.95,
+                "top_k": 40,
+                "min_p": 0.05,
+                "repeat_penalty": 1.1,
+                "seed": None,
+                "max_tokens": 512,
+            },
+            "ui": {"theme": "dark", "language": "zh_CN", "enter_sends": True},
+            "hub": {"endpoint": "https://huggingface.co", "token": ""},
+            "api": {
+                "enabled": False,
+                "host": "127.0.0.1",
+                "port": 8800,
+                "api_key": "",
+                "cors_origins": [],
+            },
+            "remote": {"url": "", "key": "", "model": ""},
+            "default_model": "a.gguf",
+            "open_windows": ["translate"],
+        },
+    )
+    settings, warning = store.load()
+    assert warning is None
+    assert (settings.engine.n_ctx, settings.sampling.max_tokens) == (8192, 512)
+    assert settings.ui.theme == "dark" and settings.open_windows == ("translate",)

@@ -9,7 +9,9 @@ import pytest
 from PySide6.QtWidgets import QPlainTextEdit
 
 from helpers.malformed_gguf import patched_field
-from llmasos.foundation.engine.llama import ChatMessage, EngineSettings, SamplingParams
+from llmasos.errors import ContextOverflowError
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 from llmasos.kernel.kernel import Kernel, Priority
 
 pytestmark = pytest.mark.real_model
@@ -183,7 +185,9 @@ def test_errors_reach_the_asker(qtbot, kernel: Kernel) -> None:
     huge = [ChatMessage("user", "word " * 5000)]
     with qtbot.waitSignal(kernel.failed, timeout=30_000) as blocker:
         rid = kernel.chat(huge, SHORT)
-    assert blocker.args[0] == rid and "context" in blocker.args[1]
+    failure = blocker.args[1]
+    assert blocker.args[0] == rid and "context" in failure.message
+    assert isinstance(failure.error, ContextOverflowError) and not failure.is_bug
 
 
 def test_unexpected_exception_is_reported_and_worker_survives(qtbot, kernel: Kernel) -> None:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from llmasos.foundation.engine.llama import CancelToken, Engine
+from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.llama import LlamaEngine
 
 _PARA = (
     "The quick brown fox jumps over the lazy dog near the river bank today.\n"
@@ -39,9 +40,9 @@ NOT_UTF8 = "Caf\u00e9 \u4e2d\u6587".encode("gbk") + b"\xff\xfe\x80 end"
 
 
 class CountingEngine:
-    """An :class:`Engine` that counts generation calls (``chat`` and ``complete``)."""
+    """An :class:`LlamaEngine` that counts generation calls (``chat`` and ``complete``)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: LlamaEngine) -> None:
         self._engine = engine
         self.calls = 0
 

@@ -20,11 +20,12 @@ from pathlib import Path
 CHAT_CHILD = r"""
 import hashlib, sys
 from pathlib import Path
-from llmasos.foundation.engine.llama import Engine, EngineSettings, SamplingParams
+from llmasos.foundation.engine.llama import LlamaEngine
+from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 from llmasos.services.chat.service import ChatService, ReplyEnded, ReplyStarted
 from llmasos.services.chat.conversations import ConversationStore
 model, db, seed = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
-engine = Engine(EngineSettings(n_ctx=512, n_batch=64, n_threads=1, probe=False))
+engine = LlamaEngine(EngineSettings(n_ctx=512, n_batch=64, n_threads=1, probe=False))
 engine.load(model)
 service = ChatService(ConversationStore(db), save_interval_s=0.05)
 convs = service.store.conversations()

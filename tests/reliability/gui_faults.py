@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
-from llmasos.foundation.engine.llama import SamplingParams
+from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.kernel.kernel import Kernel
 
 

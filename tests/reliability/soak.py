@@ -11,7 +11,8 @@ from pathlib import Path
 
 from gui_faults import wait_until
 
-from llmasos.foundation.engine.llama import ChatMessage, EngineSettings, SamplingParams
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 from llmasos.foundation.platform import hardware
 from llmasos.kernel.kernel import Kernel, running_workers
 

@@ -19,8 +19,11 @@ from bad_input import (
 )
 
 from llmasos.errors import ContextOverflowError, InvalidInputError, LLMasOSError
-from llmasos.foundation.engine.llama import CancelToken, ChatMessage, Engine, EngineSettings
-from llmasos.foundation.engine.llama import SamplingParams as Params
+from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.llama import LlamaEngine
+from llmasos.foundation.engine.settings import EngineSettings
+from llmasos.foundation.engine.settings import SamplingParams as Params
 from llmasos.services.chat.conversations import ConversationStore
 from llmasos.services.chat.service import ChatService
 from llmasos.services.translation.glossary import load_glossary
@@ -38,8 +41,8 @@ TINY = Params(temperature=0.0, max_tokens=8, seed=1)
 
 
 @pytest.fixture(scope="module")
-def engine(smollm2_path: Path) -> Iterator[Engine]:
-    eng = Engine(EngineSettings(n_ctx=512, n_batch=128, n_threads=1, probe=False))
+def engine(smollm2_path: Path) -> Iterator[LlamaEngine]:
+    eng = LlamaEngine(EngineSettings(n_ctx=512, n_batch=128, n_threads=1, probe=False))
     eng.load(smollm2_path)
     yield eng
     eng.close()
@@ -52,7 +55,7 @@ def big() -> str:
 
 # -- services ------------------------------------------------------------------------------
 def test_megabyte_paste_overflows_the_engine_and_chat(
-    engine: Engine, big: str, tmp_path: Path
+    engine: LlamaEngine, big: str, tmp_path: Path
 ) -> None:
     with pytest.raises(ContextOverflowError, match="Shorten") as info:
         engine.chat([ChatMessage("user", big)], TINY)
@@ -65,7 +68,9 @@ def test_megabyte_paste_overflows_the_engine_and_chat(
     service.store.close()
 
 
-def test_megabyte_paste_is_chunked_by_writing_and_translation(engine: Engine, big: str) -> None:
+def test_megabyte_paste_is_chunked_by_writing_and_translation(
+    engine: LlamaEngine, big: str
+) -> None:
     cancel = CancelToken()
     items = run_until(
         WriteJob(engine, WriteRequest("proofread", big), TINY, cancel), ChunkDone, cancel
@@ -82,7 +87,7 @@ def test_megabyte_paste_is_chunked_by_writing_and_translation(engine: Engine, bi
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t \u3000 "])
-def test_empty_input_makes_no_model_call(engine: Engine, text: str) -> None:
+def test_empty_input_makes_no_model_call(engine: LlamaEngine, text: str) -> None:
     counting = CountingEngine(engine)
     done = list(WriteJob(counting, WriteRequest("proofread", text)))[-1]  # type: ignore[arg-type]
     assert isinstance(done, WriteDone) and done.text == text and not done.problems
@@ -96,7 +101,7 @@ def test_empty_input_makes_no_model_call(engine: Engine, text: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(ODD_TEXTS))
-def test_odd_text_goes_through_every_tool(engine: Engine, name: str) -> None:
+def test_odd_text_goes_through_every_tool(engine: LlamaEngine, name: str) -> None:
     text = ODD_TEXTS[name]
     gen = engine.chat([ChatMessage("user", text)], TINY)
     assert (
@@ -111,7 +116,7 @@ def test_odd_text_goes_through_every_tool(engine: Engine, name: str) -> None:
     assert isinstance(end, TranslationDone) and end.result.chunks_done == end.result.chunks_total
 
 
-def test_prompt_longer_than_the_context(engine: Engine) -> None:
+def test_prompt_longer_than_the_context(engine: LlamaEngine) -> None:
     long = "word " * 700  # about 700 tokens, the context holds 512
     with pytest.raises(ContextOverflowError) as info:
         engine.chat([ChatMessage("user", long)], TINY)

@@ -10,7 +10,7 @@ import pytest
 from bad_input import megabyte
 from gui_faults import paste_megabyte
 
-from llmasos.foundation.engine.llama import EngineSettings
+from llmasos.foundation.engine.settings import EngineSettings
 from llmasos.kernel.kernel import Kernel
 
 pytestmark = pytest.mark.real_model

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from llmasos.errors import ContextOverflowError
-from llmasos.foundation.engine.llama import CancelToken, Engine, EngineSettings, SamplingParams
+from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.llama import LlamaEngine
+from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 from llmasos.services.chat.conversations import DONE, STOPPED, STREAMING, ConversationStore
 from llmasos.services.chat.service import (
     ChatService,
@@ -31,8 +33,8 @@ LONG = SamplingParams(temperature=0.0, max_tokens=400, seed=1)
 
 
 @pytest.fixture(scope="module")
-def engine(smollm2_path: Path) -> Iterator[Engine]:
-    eng = Engine(EngineSettings(n_ctx=N_CTX, n_batch=128))
+def engine(smollm2_path: Path) -> Iterator[LlamaEngine]:
+    eng = LlamaEngine(EngineSettings(n_ctx=N_CTX, n_batch=128))
     eng.load(smollm2_path)
     yield eng
     eng.close()
@@ -55,7 +57,7 @@ def run(stream: Iterator[object]) -> tuple[str, list[object]]:
     return text, events
 
 
-def test_a_turn_is_stored_with_its_stats(engine: Engine, service: ChatService) -> None:
+def test_a_turn_is_stored_with_its_stats(engine: LlamaEngine, service: ChatService) -> None:
     conv = service.store.create(system_prompt="You are brief.")
     stream = service.turn(engine, conv.id, "What is the capital of France?", SHORT)
     text, events = run(stream)
@@ -71,7 +73,7 @@ def test_a_turn_is_stored_with_its_stats(engine: Engine, service: ChatService) -
     assert service.store.get(conv.id).title == "What is the capital of France?"
 
 
-def test_follow_up_and_title_reuse_the_prefix(engine: Engine, service: ChatService) -> None:
+def test_follow_up_and_title_reuse_the_prefix(engine: LlamaEngine, service: ChatService) -> None:
     conv = service.store.create()
     first = service.turn(engine, conv.id, "Name three colours.", SHORT)
     run(first)
@@ -90,7 +92,7 @@ def test_follow_up_and_title_reuse_the_prefix(engine: Engine, service: ChatServi
 
 
 def test_cancel_keeps_the_partial_reply_marked_stopped(
-    engine: Engine, service: ChatService
+    engine: LlamaEngine, service: ChatService
 ) -> None:
     service.save_interval_s = 0.0  # save after every piece, so we can watch it grow
     conv = service.store.create()
@@ -112,7 +114,7 @@ def test_cancel_keeps_the_partial_reply_marked_stopped(
     assert stream.stats.finish_reason == "cancelled"
 
 
-def test_regenerate_edit_and_undo(engine: Engine, service: ChatService) -> None:
+def test_regenerate_edit_and_undo(engine: LlamaEngine, service: ChatService) -> None:
     conv = service.store.create()
     run(service.turn(engine, conv.id, "Say hi.", SHORT))
     run(service.turn(engine, conv.id, "Say bye.", SHORT))
@@ -133,7 +135,7 @@ def test_regenerate_edit_and_undo(engine: Engine, service: ChatService) -> None:
 
 
 def test_overflow_drops_oldest_turns_and_keeps_the_system_prompt(
-    engine: Engine, service: ChatService
+    engine: LlamaEngine, service: ChatService
 ) -> None:
     store = service.store
     conv = store.create(system_prompt="SYSTEM RULE: answer in English.")
@@ -161,7 +163,7 @@ def test_overflow_drops_oldest_turns_and_keeps_the_system_prompt(
 
 
 def test_overflow_of_a_lone_message_reports_its_real_size(
-    engine: Engine, service: ChatService
+    engine: LlamaEngine, service: ChatService
 ) -> None:
     store = service.store
     conv = store.create()
@@ -181,12 +183,15 @@ KILL_DRIVER = textwrap.dedent(
     """
     import sqlite3, sys, time
     from pathlib import Path
-    from llmasos.foundation.engine.llama import CancelToken, Engine, EngineSettings, SamplingParams
+    from llmasos.foundation.engine.cancel import CancelToken
+    from llmasos.foundation.engine.llama import LlamaEngine
+    from llmasos.foundation.engine.settings import SamplingParams
+    from llmasos.foundation.engine.settings import EngineSettings
     from llmasos.services.chat.service import ChatService
     from llmasos.services.chat.conversations import ConversationStore
 
     model, db = Path(sys.argv[1]), Path(sys.argv[2])
-    engine = Engine(EngineSettings(n_ctx=1024, n_batch=128))
+    engine = LlamaEngine(EngineSettings(n_ctx=1024, n_batch=128))
     engine.load(model)
     service = ChatService(ConversationStore(db), save_interval_s=0.2)
     conv = service.store.create()

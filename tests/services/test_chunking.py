@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from llmasos.foundation.engine.llama import Engine, EngineSettings
+from llmasos.foundation.engine.llama import LlamaEngine
+from llmasos.foundation.engine.settings import EngineSettings
 from llmasos.services.text.chunking import paragraphs, sentences, split_margins, split_text
 
 
@@ -74,7 +75,7 @@ def test_edges() -> None:
 
 @pytest.mark.real_model
 def test_long_document_with_real_tokenizer(smollm2_path: Path) -> None:
-    engine = Engine(EngineSettings(n_ctx=256, n_threads=1, probe=False))
+    engine = LlamaEngine(EngineSettings(n_ctx=256, n_threads=1, probe=False))
     engine.load(smollm2_path)
     try:
         paragraph = (

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from llmasos.errors import ConversationImportError, ConversationNotFound, ConversationStoreError
-from llmasos.foundation.engine.llama import SamplingParams
+from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.services.chat import export as chat_export
 from llmasos.services.chat.conversations import DB_NAME, STOPPED, ConversationStore
 from llmasos.services.chat.schema import MIGRATIONS, SCHEMA_VERSION, statements

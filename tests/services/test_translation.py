@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from llmasos.foundation.engine.llama import CancelToken, ChatMessage, Engine, EngineSettings
-from llmasos.foundation.engine.llama import SamplingParams as Params
+from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.llama import LlamaEngine
+from llmasos.foundation.engine.settings import EngineSettings
+from llmasos.foundation.engine.settings import SamplingParams as Params
 from llmasos.services.translation.glossary import GlossaryEntry
 from llmasos.services.translation.service import (
     DEFAULT_SAMPLING,
@@ -31,7 +34,7 @@ SHORT = replace(DEFAULT_SAMPLING, max_tokens=24)
 class Recording:
     """The real engine, with the prompts it was given kept for the assertions."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: LlamaEngine) -> None:
         self.engine = engine
         self.prompts: list[str] = []
 
@@ -53,7 +56,9 @@ class Recording:
 
 
 def _engine(path: Path) -> Iterator[Recording]:
-    engine = Engine(EngineSettings(n_ctx=1024, n_threads=1))  # spinning threads stall on a busy CPU
+    engine = LlamaEngine(
+        EngineSettings(n_ctx=1024, n_threads=1)
+    )  # spinning threads stall on a busy CPU
     engine.load(path)
     yield Recording(engine)
     engine.close()

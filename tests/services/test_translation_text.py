@@ -9,12 +9,10 @@ from pathlib import Path
 import pytest
 
 from llmasos.errors import InvalidInputError, UnknownLanguageError
-from llmasos.foundation.engine.llama import (
-    CancelToken,
-    ChatMessage,
-    GenerationStats,
-    SamplingParams,
-)
+from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.settings import SamplingParams
+from llmasos.foundation.engine.stream import GenerationStats
 from llmasos.services.text.language import find_language
 from llmasos.services.translation.glossary import (
     GlossaryEntry,

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from llmasos.errors import SettingsError, WritingError
-from llmasos.foundation.engine.llama import CancelToken, Engine, EngineSettings, SamplingParams
+from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.llama import LlamaEngine
+from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 from llmasos.services.text import language
 from llmasos.services.text.hygiene import looks_like_chatter
 from llmasos.services.writing.service import (
@@ -35,16 +37,16 @@ LEAD_IN = re.compile(
 
 
 @pytest.fixture(scope="module")
-def engine(smollm2_path: Path) -> Iterator[Engine]:
+def engine(smollm2_path: Path) -> Iterator[LlamaEngine]:
     # one thread: on a shared 2-core machine ggml's spinning threads otherwise fight
-    eng = Engine(EngineSettings(n_ctx=512, n_threads=1, probe=False))
+    eng = LlamaEngine(EngineSettings(n_ctx=512, n_threads=1, probe=False))
     eng.load(smollm2_path)
     yield eng
     eng.close()
 
 
 def run(
-    engine: Engine, request: WriteRequest, params: SamplingParams = GREEDY
+    engine: LlamaEngine, request: WriteRequest, params: SamplingParams = GREEDY
 ) -> tuple[WriteJob, list[object]]:
     job = WriteJob(engine, request, params)
     return job, list(job)
@@ -52,7 +54,7 @@ def run(
 
 @pytest.mark.real_model
 @pytest.mark.parametrize("action", [a.name for a in ACTIONS])
-def test_every_action(engine: Engine, action: str) -> None:
+def test_every_action(engine: LlamaEngine, action: str) -> None:
     request = WriteRequest(
         action, TEXT, tone="friendly", instruction="Rewrite the text as a question."
     )
@@ -73,7 +75,7 @@ def test_every_action(engine: Engine, action: str) -> None:
 
 
 @pytest.mark.real_model
-def test_cancel_mid_document_keeps_finished_chunks(engine: Engine) -> None:
+def test_cancel_mid_document_keeps_finished_chunks(engine: LlamaEngine) -> None:
     doc = "\n\n".join([TEXT] * 6)
     cancel = CancelToken()
     job = WriteJob(engine, WriteRequest("proofread", doc), GREEDY, cancel)
@@ -91,7 +93,7 @@ def test_cancel_mid_document_keeps_finished_chunks(engine: Engine) -> None:
 
 
 @pytest.mark.real_model
-def test_blank_text_and_bad_requests(engine: Engine) -> None:
+def test_blank_text_and_bad_requests(engine: LlamaEngine) -> None:
     job, _ = run(engine, WriteRequest("proofread", "\n\n  \n"))
     assert job.done is not None and job.done.text == "\n\n  \n" and not job.done.is_changed
     with pytest.raises(WritingError, match="Choose one of"):
@@ -146,11 +148,11 @@ def test_check_answer(action: str, source: str, answer: str, problem: str) -> No
 def test_prompt_lookup_engine_proofreads(smollm2_path: Path) -> None:
     with pytest.raises(SettingsError, match="prompt-lookup"):
         EngineSettings(prompt_lookup=-1).validated()
-    eng = Engine(EngineSettings(n_ctx=512, n_threads=1, probe=False, prompt_lookup=8))
+    eng = LlamaEngine(EngineSettings(n_ctx=512, n_threads=1, probe=False, prompt_lookup=8))
     eng.load(smollm2_path)
     try:
         job, _ = run(eng, WriteRequest("proofread", TEXT))
         assert job.done is not None and job.done.is_usable and job.done.text != TEXT
-        assert eng._llm.draft_model is not None  # the draft model is really in use
+        assert eng._require().draft_model is not None  # the draft model is really in use
     finally:
         eng.close()

@@ -8,7 +8,7 @@ llama.cpp.
 
 Signals (past tense, as in superqt): ``started(id)``, ``tokens(id, text)``
 (coalesced, at most ~30 per second), ``finished(id, stats)``,
-``cancelled(id, stats)``, ``failed(id, message)``; model ``loading``,
+``cancelled(id, stats)``, ``failed(id, Failure)``; model ``loading``,
 ``loaded``, ``load_failed``. Cancelling is not an error.
 """
 
@@ -30,11 +30,14 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QThread, Signal
 
 from llmasos.errors import LLMasOSError
+from llmasos.foundation.engine.protocol import Engine
+from llmasos.foundation.engine.stream import TextStream
 
 if TYPE_CHECKING:
     from llmasos.foundation.engine.cancel import CancelToken
-    from llmasos.foundation.engine.llama import ChatMessage, Engine, EngineSettings, SamplingParams
+    from llmasos.foundation.engine.chat_format import ChatMessage
     from llmasos.foundation.engine.runtime import RunConfig
+    from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
     from llmasos.foundation.gguf.model_info import (
         ModelInfo,  # the engine module loads on the worker, with the first request
     )
@@ -98,6 +101,25 @@ class _WorkerThread(QThread):
         self._kernel._serve()
 
 
+BUG_MESSAGE = (
+    "Something went wrong inside LLMasOS. The details are in the log file; please report them."
+)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a request failed, as ``failed`` carries it: the text to show, and the typed
+    error behind it (None for a bug inside LLMasOS, whose traceback went to the log and
+    to ``unexpected``)."""
+
+    message: str
+    error: LLMasOSError | None = None
+
+    @property
+    def is_bug(self) -> bool:
+        return self.error is None
+
+
 class Kernel(QObject):
     """The one gateway to the model. Create one per app, on the GUI thread."""
 
@@ -106,7 +128,7 @@ class Kernel(QObject):
     yielded = Signal(int, object)  # a job's non-text item (progress, chunk done, …)
     finished = Signal(int, object)  # GenerationStats | None
     cancelled = Signal(int, object)  # GenerationStats | None
-    failed = Signal(int, str)
+    failed = Signal(int, object)  # Failure
     unexpected = Signal(str)  # traceback text of a bug, for the app's error handler
     loading = Signal(str)  # path
     load_progress = Signal(float)  # 0.0 … 1.0 while a model loads (at most every 50 ms)
@@ -115,9 +137,18 @@ class Kernel(QObject):
     unloaded = Signal()
     busy_changed = Signal(bool)
 
-    def __init__(self, engine: Engine | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine | None = None,
+        parent: QObject | None = None,
+        *,
+        make_engine: Callable[[], Engine] | None = None,
+    ) -> None:
+        """``engine``, or ``make_engine`` to build it on the worker with the first request
+        (llama.cpp's modules then load off the GUI thread); neither: a local engine."""
         super().__init__(parent)
         self._given_engine = engine
+        self._make_engine = make_engine
         self._cond = threading.Condition()
         self._queue: list[_Request] = []
         self._running: _Request | None = None
@@ -205,7 +236,7 @@ class Kernel(QObject):
             except LLMasOSError as exc:
                 self._set_model(self._engine().info)
                 self.load_failed.emit(self._load_failed_text(target, exc))
-                self.failed.emit(req.id, str(exc))
+                self.failed.emit(req.id, Failure(str(exc), exc))
                 return
             self._set_model(info)
             self.loaded.emit(info)
@@ -307,10 +338,12 @@ class Kernel(QObject):
     # -- the worker thread -------------------------------------------------------
     def _engine(self) -> Engine:  # worker thread
         """The engine, created on the worker with the first request that needs it."""
+        if self._given_engine is None and self._make_engine is not None:
+            self._given_engine = self._make_engine()
         if self._given_engine is None:
-            from llmasos.foundation.engine.llama import Engine
+            from llmasos.foundation.engine.llama import LlamaEngine
 
-            self._given_engine = Engine()
+            self._given_engine = LlamaEngine()
         return self._given_engine
 
     def _serve(self) -> None:  # worker thread
@@ -327,11 +360,7 @@ class Kernel(QObject):
             except Exception:  # a bug, not an expected failure: report it, keep serving
                 details = traceback.format_exc()
                 log.error("Unexpected error in request %d:\n%s", req.id, details)
-                self.failed.emit(
-                    req.id,
-                    "Something went wrong inside LLMasOS. The details "
-                    "are in the log file; please report them.",
-                )
+                self.failed.emit(req.id, Failure(BUG_MESSAGE))
                 self.unexpected.emit(details)
             with self._cond:
                 self._running = None
@@ -348,9 +377,9 @@ class Kernel(QObject):
             stream = req.job(self._engine(), req.cancel)
             self._pump(req.id, stream)
         except LLMasOSError as exc:
-            self.failed.emit(req.id, str(exc))
+            self.failed.emit(req.id, Failure(str(exc), exc))
             return
-        stats: Any = getattr(stream, "stats", None)
+        stats = stream.stats if isinstance(stream, TextStream) else None
         if req.cancel.is_cancelled:
             self.cancelled.emit(req.id, stats)
         else:

@@ -23,7 +23,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from llmasos.kernel.kernel import JobFn, Kernel, Priority
+from llmasos.errors import LLMasOSError
+from llmasos.kernel.kernel import Failure, JobFn, Kernel, Priority
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class Ended:
     kind: str
     stats: Any = None
     message: str = ""
+    error: LLMasOSError | None = None  # the typed error of a failure (None for a bug)
 
 
 @dataclass
@@ -162,5 +164,5 @@ class KernelBridge:
     def _on_cancelled(self, request_id: int, stats: object) -> None:
         self._put(request_id, Ended("cancelled", stats))
 
-    def _on_failed(self, request_id: int, message: str) -> None:
-        self._put(request_id, Ended("failed", message=message))
+    def _on_failed(self, request_id: int, failure: Failure) -> None:
+        self._put(request_id, Ended("failed", message=failure.message, error=failure.error))

@@ -1,13 +1,15 @@
-"""The kernel jobs behind the API's endpoints (they run on the kernel's worker thread).
+"""The kernel jobs behind the API's endpoints (they run on the kernel's worker thread),
+and :func:`failure_for`, which maps the typed error of a failed job to its HTTP answer.
 
-Each job wraps its stream in :class:`Guarded`, which turns an expected failure into
-a :class:`JobFailure` item (an HTTP status and an OpenAI error type) instead of
-the kernel's plain ``failed`` message, so the handler can answer with the right code.
+A job just returns its stream. An expected failure reaches the handler through the
+kernel's ``failed`` signal as a :class:`~llmasos.kernel.kernel.Failure` carrying the typed
+error; only those become 4xx/5xx answers with an OpenAI error type. A bug (any other
+exception) is a 500 whose details go to the log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +21,10 @@ from llmasos.errors import (
     RemoteAuthError,
     RemoteEngineError,
     RemoteRateLimited,
+    UnknownLanguageError,
 )
-from llmasos.foundation.engine.llama import CancelToken, Engine
+from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.protocol import Engine
 from llmasos.kernel.kernel import JobFn
 from llmasos.services.writing.service import WriteJob, WriteRequest
 
@@ -45,41 +49,17 @@ _FAILURES: tuple[tuple[type[BaseException], int, str, str], ...] = (
     (RemoteRateLimited, 429, "rate_limit_error", "rate_limit_exceeded"),
     (RemoteAuthError, 502, "upstream_error", "upstream_auth_failed"),
     (RemoteEngineError, 502, "upstream_error", "upstream_failed"),
-    (ValueError, 400, "invalid_request_error", "invalid_value"),
+    (ValueError, 400, "invalid_request_error", "invalid_value"),  # typed ones only (LLMasOSError)
     (LLMasOSError, 500, "server_error", "engine_error"),
 )
 
 
-def failure_for(exc: BaseException) -> JobFailure:
-    """The :class:`JobFailure` for an expected exception."""
+def failure_for(exc: LLMasOSError) -> JobFailure:
+    """The HTTP answer for an expected (typed) failure."""
     for cls, status, kind, code in _FAILURES:
         if isinstance(exc, cls):
             return JobFailure(status, kind, code, str(exc))
     return JobFailure(500, "server_error", "engine_error", str(exc))
-
-
-class Guarded(Iterator[Any]):
-    """Runs ``start()``'s stream; an expected error becomes a final :class:`JobFailure`.
-
-    Runs on the kernel's worker thread. ``stats`` is the inner stream's, once it ends.
-    """
-
-    def __init__(self, start: Callable[[], Iterator[Any]]) -> None:
-        self.stats: Any = None
-        self._it = self._run(start)
-
-    def __next__(self) -> Any:
-        return next(self._it)
-
-    def _run(self, start: Callable[[], Iterator[Any]]) -> Iterator[Any]:
-        inner: Iterator[Any] | None = None
-        try:
-            inner = start()
-            yield from inner
-        except (LLMasOSError, ValueError) as exc:
-            yield failure_for(exc)
-        finally:
-            self.stats = getattr(inner, "stats", None)
 
 
 def generate_job(req: GenerateRequest) -> JobFn:
@@ -87,8 +67,8 @@ def generate_job(req: GenerateRequest) -> JobFn:
 
     def job(engine: Engine, cancel: CancelToken) -> Iterator[Any]:
         if req.messages:
-            return Guarded(lambda: engine.chat(req.messages, req.params, cancel))
-        return Guarded(lambda: engine.complete(req.prompt, req.params, cancel))
+            return engine.chat(req.messages, req.params, cancel)
+        return engine.complete(req.prompt, req.params, cancel)
 
     return job
 
@@ -104,16 +84,13 @@ def translate_job(req: TranslateRequest) -> JobFn:
         target = find_language(req.target)
         source = find_language(req.source) if req.source else None
         if target is None:
-            raise ValueError(f"Unknown target language '{req.target}'.")
+            raise UnknownLanguageError(f"Unknown target language '{req.target}'.")
         request = TranslationRequest(
             req.text, target.code, source.code if source else "auto", params=req.params
         )
         return translate(engine, request, cancel)
 
-    def job(engine: Engine, cancel: CancelToken) -> Iterator[Any]:
-        return Guarded(lambda: start(engine, cancel))
-
-    return job
+    return start
 
 
 def rewrite_job(req: RewriteRequest) -> JobFn:
@@ -121,6 +98,6 @@ def rewrite_job(req: RewriteRequest) -> JobFn:
     request = WriteRequest(req.action, req.text, req.tone, req.instruction)
 
     def job(engine: Engine, cancel: CancelToken) -> Iterator[Any]:
-        return Guarded(lambda: WriteJob(engine, request, req.params, cancel))
+        return WriteJob(engine, request, req.params, cancel)
 
     return job

@@ -14,13 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from llmasos.foundation.engine.llama import ChatMessage, GenerationStats, SamplingParams
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.settings import SamplingParams
+from llmasos.foundation.engine.stream import GenerationStats
+from llmasos.foundation.settings.schema import FIELDS
 from llmasos.services.text.language import find_language
 from llmasos.services.writing.actions import TONES, find_action, task_text
 
 ROLES = frozenset({"system", "user", "assistant"})
 MAX_STOP = 4
-SEED_MAX = 2**32 - 1
+SEED_MAX = 2**32 - 1  # any uint32, as llama.cpp takes: wider than the Settings' seed
+MAX_TOKENS = FIELDS["sampling.max_tokens"]  # a request's max_tokens: its range and default
 
 
 class ApiError(Exception):
@@ -61,8 +65,8 @@ class Limits:
     """Bounds on what one request may ask for."""
 
     max_body_bytes: int = 1_000_000
-    max_tokens: int = 4096  # the most a request may ask for
-    default_max_tokens: int = 512  # when a request does not say
+    max_tokens: int = 4096  # the most a request may ask for (within MAX_TOKENS' range)
+    default_max_tokens: int = MAX_TOKENS.default  # when a request does not say
     max_text_chars: int = 200_000  # translate/rewrite input
 
 
@@ -135,13 +139,21 @@ def _text(body: dict[str, Any], name: str, limits: Limits, *, required: bool = T
     return value
 
 
-# (JSON name, SamplingParams field, type, lowest, highest)
+def _setting_range(name: str) -> tuple[str, str, type, float, float]:
+    """A row of :data:`_SAMPLING` with the type and range of the setting ``sampling.<name>``."""
+    field = FIELDS[f"sampling.{name}"]
+    if field.lo is None or field.hi is None:
+        raise ValueError(f"{field.key} has no range")
+    return name, name, field.kind, field.lo, field.hi
+
+
+# (JSON name, SamplingParams field, type, lowest, highest): the Settings' ranges
 _SAMPLING: tuple[tuple[str, str, type, float, float], ...] = (
-    ("temperature", "temperature", float, 0.0, 5.0),
-    ("top_p", "top_p", float, 0.0, 1.0),
-    ("top_k", "top_k", int, 0, 1000),
-    ("min_p", "min_p", float, 0.0, 1.0),
-    ("repeat_penalty", "repeat_penalty", float, 0.5, 2.5),
+    _setting_range("temperature"),
+    _setting_range("top_p"),
+    _setting_range("top_k"),
+    _setting_range("min_p"),
+    _setting_range("repeat_penalty"),
     ("seed", "seed", int, 0, SEED_MAX),
 )
 
@@ -169,9 +181,12 @@ def sampling(body: dict[str, Any], base: SamplingParams, limits: Limits) -> Samp
 
 def _max_tokens(body: dict[str, Any], name: str, limits: Limits) -> int:
     value = body[name]
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+    lowest = 1 if MAX_TOKENS.lo is None else int(MAX_TOKENS.lo)
+    if not isinstance(value, int) or isinstance(value, bool) or value < lowest:
         raise bad(
-            f"'{name}' must be a whole number of at least 1; got {value!r}.", name, "invalid_value"
+            f"'{name}' must be a whole number of at least {lowest}; got {value!r}.",
+            name,
+            "invalid_value",
         )
     if value > limits.max_tokens:
         raise bad(

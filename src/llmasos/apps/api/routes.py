@@ -16,7 +16,7 @@ from typing import Any
 
 from llmasos.apps.api import protocol as p
 from llmasos.apps.api.bridge import Ended, Item, Started, Text, Ticket
-from llmasos.apps.api.jobs import JobFailure, generate_job, rewrite_job, translate_job
+from llmasos.apps.api.jobs import failure_for, generate_job, rewrite_job, translate_job
 from llmasos.apps.api.openapi import openapi_document
 from llmasos.apps.api.server import POLL_S, ClientGone, Handler, Route
 from llmasos.kernel.kernel import JobFn
@@ -31,7 +31,7 @@ def model_id(h: Handler) -> str:
     info = h.server.bridge.kernel.model_info
     if info is None:
         return ""
-    return (info.name or info.path.name) if info.architecture == "remote" else info.path.name
+    return info.display_name
 
 
 def _events(h: Handler, job: JobFn) -> Generator[Event, None, None]:
@@ -66,7 +66,9 @@ def _next(h: Handler, ticket: Ticket) -> Event:
 
 def _ended_error(end: Ended) -> p.ApiError:
     """The error for a request that ended other than by finishing."""
-    if end.kind == "failed":
+    if end.kind == "failed" and end.error is not None:
+        return failure_for(end.error).error()
+    if end.kind == "failed":  # a bug: the details are in the log
         return p.ApiError(500, end.message, type="server_error", code="engine_error")
     why = end.message or "The request was cancelled on the server (e.g. the app stopped all work)."
     return p.ApiError(503, why, type="server_error", code="cancelled")
@@ -81,9 +83,6 @@ class _Outcome:
     end: Ended | None = None
 
     def raise_for_failure(self) -> None:
-        for item in self.items:
-            if isinstance(item, JobFailure):
-                raise item.error()
         if self.end is None or self.end.kind != "finished":
             raise _ended_error(self.end or Ended("stopped"))
 
@@ -131,8 +130,6 @@ def _stream(
     """Answer as server-sent events. Headers wait for the first text, so an error
     before any text still gets its proper HTTP status."""
     event = _first(events)
-    if isinstance(event, Item) and isinstance(event.value, JobFailure):
-        raise event.value.error()
     if isinstance(event, Ended) and event.kind != "finished":
         raise _ended_error(event)
     model = model_id(h)
@@ -154,9 +151,6 @@ def _stream(
     while True:
         if isinstance(event, Text):
             h.send_event(p.chunk(shape, rid, model, event.text))
-        elif isinstance(event, Item) and isinstance(event.value, JobFailure):
-            h.send_event(event.value.error().body())
-            return
         elif isinstance(event, Ended):
             break
         event = next(events)

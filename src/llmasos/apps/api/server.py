@@ -23,9 +23,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from llmasos.apps.api.bridge import KernelBridge
-from llmasos.apps.api.protocol import ApiError, Limits
+from llmasos.apps.api.protocol import MAX_TOKENS, ApiError, Limits
 from llmasos.errors import SettingsError
-from llmasos.foundation.engine.llama import SamplingParams
+from llmasos.foundation.engine.settings import SamplingParams
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,16 @@ class ServerConfig:
     sampling: SamplingParams = field(default_factory=SamplingParams)  # request defaults
 
     def checked(self) -> ServerConfig:
-        """Return self, or raise :class:`SettingsError` if it would be unsafe."""
+        """Return self, or raise :class:`SettingsError` if it would be unsafe, or its
+        max-tokens limit or default is outside the range of ``sampling.max_tokens``."""
+        for what, value in (
+            ("max-tokens limit", self.limits.max_tokens),
+            ("default max tokens", self.limits.default_max_tokens),
+        ):
+            if MAX_TOKENS.problem(value):
+                raise SettingsError(
+                    f"The API server's {what} must be {MAX_TOKENS.span()} tokens; got {value!r}."
+                )
         if not is_loopback(self.host) and not self.api_key:
             raise SettingsError(
                 f"The API server may listen on {self.host} (reachable from other computers) "

@@ -1,10 +1,9 @@
 """Command-line options every engine-using command shares: the local model or a remote server.
 
 ``add_engine_args(parser)`` adds ``--remote URL``, ``--remote-key KEY`` and
-``--remote-model NAME``; :func:`make_engine` returns a loaded engine — the local
-llama.cpp one for ``--model``, or a :class:`RemoteEngine` when ``--remote`` (or the
-Settings' remote engine) is given. The key may also come from ``LLMASOS_REMOTE_KEY``
-so it stays out of the process list.
+``--remote-model NAME``; :func:`make_engine` returns a loaded engine, chosen by
+:func:`~llmasos.foundation.engine.factory.open_engine` (the same rule as the app's).
+The key may also come from ``LLMASOS_REMOTE_KEY`` so it stays out of the process list.
 """
 
 from __future__ import annotations
@@ -13,15 +12,31 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from llmasos.errors import InvalidInputError, SettingsError
-from llmasos.foundation.engine.llama import Engine, EngineSettings
-from llmasos.foundation.engine.remote import RemoteEngine
+from llmasos.foundation.engine.factory import Opened, RemoteTarget, open_engine
+from llmasos.foundation.engine.protocol import Engine
 from llmasos.foundation.engine.runtime import RunConfig
+from llmasos.foundation.engine.settings import EngineSettings
+from llmasos.foundation.settings.schema import FIELDS
 from llmasos.foundation.settings.store import AppSettings
 
 REMOTE_KEY_ENV = "LLMASOS_REMOTE_KEY"
+_SCHEMA = object()  # setting_option's "the schema's default"
+
+
+def setting_option(
+    key: str, *, default: Any = _SCHEMA, help: str = "", shown: str = ""
+) -> dict[str, Any]:
+    """``add_argument`` keywords for an option that sets the schema field ``key``: its
+    type, its default (``default`` overrides the schema's) and help naming its range and
+    default (``help`` overrides the schema's text, ``shown`` how the default reads)."""
+    field = FIELDS[key]
+    value = field.default if default is _SCHEMA else default
+    if not shown and default is not _SCHEMA:
+        shown = f"{value}"
+    return {"type": field.kind, "default": value, "help": field.cli_help(help, shown)}
 
 
 def add_engine_args(parser: argparse.ArgumentParser) -> None:
@@ -43,51 +58,49 @@ def add_engine_args(parser: argparse.ArgumentParser) -> None:
 def engine_settings(args: argparse.Namespace) -> EngineSettings:
     """Local load settings from ``--ctx`` / ``--threads`` where the command has them."""
     return EngineSettings(
-        n_ctx=getattr(args, "ctx", None) or 4096, n_threads=getattr(args, "threads", None)
+        n_ctx=getattr(args, "ctx", None) or FIELDS["engine.n_ctx"].default,
+        n_threads=getattr(args, "threads", None),
     )
 
 
-def remote_engine(args: argparse.Namespace, settings: AppSettings) -> RemoteEngine | None:
-    """An unloaded :class:`RemoteEngine` if the options or settings ask for one.
-
-    A ``--model`` on the command line wins over a remote engine from the settings.
-    """
-    url = getattr(args, "remote", None)
-    if not url and not getattr(args, "model", None):
-        url = settings.remote.url
-    if not url:
-        return None
+def open_for(
+    args: argparse.Namespace, settings: AppSettings, local: EngineSettings | None = None
+) -> Opened:
+    """The engine for this command (see :func:`open_engine` for the rule), not loaded."""
     key = getattr(args, "remote_key", None) or os.environ.get(REMOTE_KEY_ENV) or settings.remote.key
-    return RemoteEngine(url, key or "")
+    model_name = getattr(args, "remote_model", None) or settings.remote.model
+    url = getattr(args, "remote", None)
+    return open_engine(
+        local or engine_settings(args),
+        model=getattr(args, "model", None),
+        remote=RemoteTarget(url, key, model_name) if url else None,
+        configured_remote=RemoteTarget(settings.remote.url, key, model_name),
+        default_model=settings.default_model,
+    )
 
 
-def remote_model_name(args: argparse.Namespace, settings: AppSettings) -> str:
-    """The remote model to use ("" means the server's first)."""
-    return getattr(args, "remote_model", None) or settings.remote.model
-
-
-def make_engine(args: argparse.Namespace, settings: AppSettings) -> Engine | RemoteEngine:
-    """A loaded engine for ``args``: remote (``--remote`` or Settings) or ``--model``.
+def make_engine(
+    args: argparse.Namespace, settings: AppSettings, local: EngineSettings | None = None
+) -> Engine:
+    """A loaded engine for ``args``: a server (``--remote`` or Settings) or ``--model``.
 
     Raises:
         SettingsError: neither a model nor a remote server was given.
         LLMasOSError: the model or the server could not be used.
     """
-    remote = remote_engine(args, settings)
-    if remote is not None:
-        remote.load(remote_model_name(args, settings))
-        return remote
-    from llmasos.foundation.models.store import resolve_model
-
-    model = getattr(args, "model", None) or settings.default_model
-    if not model:
+    opened = open_for(args, settings, local)
+    if opened.is_remote:
+        opened.engine.load(opened.target or "")
+        return opened.engine
+    if not opened.target:
         raise SettingsError(
             "No model given: pass --model PATH_OR_NAME, or --remote URL for "
-            "an OpenAI-compatible server."
+            "an OpenAI-compatible server, or choose a default model in the app's Settings."
         )
-    engine = Engine(engine_settings(args))
-    load_local(engine, resolve_model(model))
-    return engine
+    from llmasos.foundation.models.store import resolve_model
+
+    load_local(opened.engine, resolve_model(opened.target))
+    return opened.engine
 
 
 def load_local(engine: Engine, path: Path) -> None:

@@ -30,18 +30,18 @@ def _add_chat(sub: Any) -> None:
     p.add_argument("prompt", help="the user's message ('-' reads it from stdin)")
     p.add_argument("--model", "-m", help="GGUF path or installed model name")
     p.add_argument("--system", help="system prompt")
-    p.add_argument("--max-tokens", type=int, default=512)
-    p.add_argument("--temperature", type=float, default=0.7)
-    p.add_argument("--top-p", type=float, default=0.95)
-    p.add_argument("--top-k", type=int, default=40)
-    p.add_argument("--min-p", type=float, default=0.05)
-    p.add_argument("--repeat-penalty", type=float, default=1.1)
-    p.add_argument("--seed", type=int)
-    p.add_argument("--ctx", type=int, default=4096, help="context length in tokens")
-    p.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
-    p.add_argument("--json", action="store_true", help="print one JSON object at the end")
-    from llmasos.apps.cli.common import add_engine_args
+    from llmasos.apps.cli.common import add_engine_args, setting_option
 
+    p.add_argument("--max-tokens", **setting_option("sampling.max_tokens"))
+    p.add_argument("--temperature", **setting_option("sampling.temperature"))
+    p.add_argument("--top-p", **setting_option("sampling.top_p"))
+    p.add_argument("--top-k", **setting_option("sampling.top_k"))
+    p.add_argument("--min-p", **setting_option("sampling.min_p"))
+    p.add_argument("--repeat-penalty", **setting_option("sampling.repeat_penalty"))
+    p.add_argument("--seed", **setting_option("sampling.seed"))
+    p.add_argument("--ctx", **setting_option("engine.n_ctx", help="context length in tokens"))
+    p.add_argument("--threads", **setting_option("engine.n_threads", help="CPU threads"))
+    p.add_argument("--json", action="store_true", help="print one JSON object at the end")
     add_engine_args(p)
     p.set_defaults(func=_cmd_chat)
 
@@ -84,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _cmd_chat(args: argparse.Namespace) -> int:
     from llmasos.apps.cli.common import make_engine, read_stdin_text
-    from llmasos.foundation.engine.llama import CancelToken, ChatMessage, SamplingParams
+    from llmasos.foundation.engine.cancel import CancelToken
+    from llmasos.foundation.engine.chat_format import ChatMessage
+    from llmasos.foundation.engine.settings import SamplingParams
     from llmasos.foundation.settings.store import SettingsStore
 
     prompt = read_stdin_text(sys.stdin.buffer) if args.prompt == "-" else args.prompt
@@ -126,7 +128,7 @@ def _cmd_chat(args: argparse.Namespace) -> int:
             "ttft_s": round(stats.ttft_s, 4),
             "tokens_per_s": round(stats.tokens_per_s, 2),
             "finish_reason": stats.finish_reason,
-            "model": info.name if info.architecture == "remote" else info.path.name,
+            "model": info.display_name,
         }
         print(json.dumps(out, ensure_ascii=False))
     return 130 if stats.finish_reason == "cancelled" else 0

@@ -15,16 +15,17 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from llmasos.apps.cli.common import (
     add_engine_args,
     engine_settings,
-    remote_engine,
-    remote_model_name,
+    open_for,
     report_run_config,
+    setting_option,
 )
 from llmasos.errors import ModelLoadError, SettingsError
+from llmasos.foundation.settings.schema import FIELDS
 from llmasos.foundation.settings.store import AppSettings
 
 API_KEY_ENV = "LLMASOS_API_KEY"
@@ -54,12 +55,13 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument(
         "--max-tokens-limit",
-        type=int,
-        default=4096,
-        help="the most tokens one request may ask for (default 4096)",
+        # a server limit, not a setting: the setting's range, a default of its own
+        **setting_option(
+            "sampling.max_tokens", default=4096, help="the most tokens one request may ask for"
+        ),
     )
-    p.add_argument("--ctx", type=int, default=4096, help="context length in tokens")
-    p.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
+    p.add_argument("--ctx", **setting_option("engine.n_ctx", help="context length in tokens"))
+    p.add_argument("--threads", **setting_option("engine.n_threads", help="CPU threads"))
     add_engine_args(p)
     p.set_defaults(func=_cmd_serve)
 
@@ -69,8 +71,9 @@ def _config(args: argparse.Namespace, settings: AppSettings) -> Any:
 
     from llmasos.apps.api import Limits, ServerConfig
 
-    if args.max_tokens_limit < 1:
-        raise SettingsError("--max-tokens-limit must be at least 1.")
+    limit = FIELDS["sampling.max_tokens"]
+    if limit.problem(args.max_tokens_limit):
+        raise SettingsError(f"--max-tokens-limit must be {limit.span()}.")
     limits = replace(
         Limits(),
         max_tokens=args.max_tokens_limit,
@@ -106,19 +109,15 @@ def _load(kernel: Any, target: Path, args: argparse.Namespace) -> None:
 
 def _make_kernel(args: argparse.Namespace, settings: AppSettings) -> tuple[Any, Path]:
     """The kernel (on a local or remote engine) and the model to load on it."""
-    from llmasos.foundation.engine.llama import Engine
     from llmasos.foundation.models.store import resolve_model
     from llmasos.kernel.kernel import Kernel
 
-    remote = remote_engine(args, settings)
-    if remote is not None:
-        name = remote_model_name(args, settings) or next(iter(remote.model_names()), "")
-        # the kernel is typed for the local Engine; RemoteEngine has the same interface
-        return Kernel(cast(Engine, remote)), Path(name)
-    model = args.model or settings.default_model
-    if not model:
+    opened = open_for(args, settings)
+    if opened.is_remote:  # "" loads the server's first model
+        return Kernel(opened.engine), Path(opened.target or "")
+    if not opened.target:
         raise SettingsError("No model given: pass --model PATH_OR_NAME, or --remote URL.")
-    return Kernel(), resolve_model(model)
+    return Kernel(opened.engine), resolve_model(opened.target)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -140,7 +139,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
         info = kernel.model_info
-        name = info.name if info and info.architecture == "remote" else target.name
+        name = info.display_name if info else target.name
         print(f"Serving {name} on {controller.url}/v1 (Ctrl+C stops)", flush=True)
         while not stop.wait(0.5):
             pass

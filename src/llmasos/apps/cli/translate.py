@@ -14,16 +14,14 @@ import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from llmasos.apps.cli.common import (
     add_engine_args,
-    load_local,
     make_engine,
     read_stdin_text,
-    remote_engine,
+    setting_option,
 )
-from llmasos.errors import InvalidInputError
 
 
 def register(subparsers: Any) -> None:
@@ -54,14 +52,18 @@ def register(subparsers: Any) -> None:
         "--model", "-m", help="GGUF path or installed model name (default: the app's default model)"
     )
     p.add_argument("--formality", choices=("formal", "informal"), help="register to use")
-    p.add_argument("--ctx", type=int, default=4096, help="context length in tokens")
-    p.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--ctx", **setting_option("engine.n_ctx", help="context length in tokens"))
+    p.add_argument("--threads", **setting_option("engine.n_threads", help="CPU threads"))
+    p.add_argument(
+        "--seed",
+        # 0, not random: the same text gives the same translation unless asked otherwise
+        **setting_option("sampling.seed", default=0, help="random seed"),
+    )
     p.add_argument(
         "--max-tokens",
-        type=int,
-        default=512,
-        help="most tokens the model may write for one part of the text",
+        **setting_option(
+            "sampling.max_tokens", help="most tokens the model may write for one part of the text"
+        ),
     )
     p.add_argument(
         "--json",
@@ -73,8 +75,8 @@ def register(subparsers: Any) -> None:
 
 
 def _cmd_translate(args: argparse.Namespace) -> int:
-    from llmasos.foundation.engine.llama import CancelToken, Engine, EngineSettings
-    from llmasos.foundation.models.store import resolve_model
+    from llmasos.foundation.engine.cancel import CancelToken
+    from llmasos.foundation.engine.settings import EngineSettings
     from llmasos.foundation.settings.store import SettingsStore
     from llmasos.services.translation.glossary import load_glossary
     from llmasos.services.translation.service import (
@@ -98,11 +100,7 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     resolve_languages(request)  # a bad language code fails before the model loads
     cancel = CancelToken()
     settings = SettingsStore().load()[0]
-    if remote_engine(args, settings) is not None:
-        engine = cast(Engine, make_engine(args, settings))
-    else:
-        engine = Engine(EngineSettings(n_ctx=args.ctx, n_threads=args.threads))
-        load_local(engine, resolve_model(_model_name(args.model)))
+    engine = make_engine(args, settings, EngineSettings(n_ctx=args.ctx, n_threads=args.threads))
     signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
     try:
         job = translate(engine, request, cancel)
@@ -152,18 +150,3 @@ def _json(job: Any) -> dict[str, Any]:
         "finish_reason": stats.finish_reason if stats else "stop",
         "model": stats.model if stats else "",
     }
-
-
-def _model_name(given: str | None) -> str:
-    """``--model``, else the app's default model."""
-    if given:
-        return given
-    from llmasos.foundation.settings.store import SettingsStore
-
-    default = SettingsStore().load()[0].default_model
-    if not default:
-        raise InvalidInputError(
-            "No model given. Pass --model PATH_OR_NAME, or choose a "
-            "default model in the app's Settings."
-        )
-    return default

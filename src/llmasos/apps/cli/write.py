@@ -14,14 +14,13 @@ import json
 import signal
 import sys
 from dataclasses import replace
-from typing import Any, cast
+from typing import Any
 
 from llmasos.apps.cli.common import (
     add_engine_args,
-    load_local,
     make_engine,
     read_stdin_text,
-    remote_engine,
+    setting_option,
 )
 from llmasos.errors import WritingError
 
@@ -40,30 +39,24 @@ def register(subparsers: Any) -> None:
         help="GGUF path or installed model name (default: the default model in Settings)",
     )
     p.add_argument(
-        "--temperature", type=float, help="sampling temperature (default: the app's setting)"
+        "--temperature",
+        **setting_option(
+            "sampling.temperature",
+            default=None,
+            help="sampling temperature",
+            shown="the app's setting",
+        ),
     )
-    p.add_argument("--ctx", type=int, default=4096, help="context length in tokens")
-    p.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
+    p.add_argument("--ctx", **setting_option("engine.n_ctx", help="context length in tokens"))
+    p.add_argument("--threads", **setting_option("engine.n_threads", help="CPU threads"))
     p.add_argument("--json", action="store_true", help="print one JSON object at the end")
     add_engine_args(p)
     p.set_defaults(func=_cmd_write)
 
 
-def _model_name(given: str | None) -> str:
-    from llmasos.foundation.settings.store import SettingsStore
-
-    name = given or SettingsStore().load()[0].default_model
-    if not name:
-        raise WritingError(
-            "No model given: pass --model PATH_OR_NAME, or choose a default "
-            "model in the app's Settings."
-        )
-    return name
-
-
 def _cmd_write(args: argparse.Namespace) -> int:
-    from llmasos.foundation.engine.llama import CancelToken, Engine, EngineSettings
-    from llmasos.foundation.models.store import resolve_model
+    from llmasos.foundation.engine.cancel import CancelToken
+    from llmasos.foundation.engine.settings import EngineSettings
     from llmasos.foundation.settings.store import SettingsStore
     from llmasos.services.writing.service import (
         PROMPT_LOOKUP_DEFAULT,
@@ -85,15 +78,11 @@ def _cmd_write(args: argparse.Namespace) -> int:
             "`llmasos write proofread < letter.txt`."
         )
     settings = SettingsStore().load()[0]
-    if remote_engine(args, settings) is not None:
-        engine = cast(Engine, make_engine(args, settings))
-    else:
-        engine = Engine(
-            EngineSettings(
-                n_ctx=args.ctx, n_threads=args.threads, prompt_lookup=PROMPT_LOOKUP_DEFAULT
-            )
-        )
-        load_local(engine, resolve_model(_model_name(args.model)))
+    engine = make_engine(
+        args,
+        settings,
+        EngineSettings(n_ctx=args.ctx, n_threads=args.threads, prompt_lookup=PROMPT_LOOKUP_DEFAULT),
+    )
     assert engine.info is not None
     path = engine.info.path
     cancel = CancelToken()

@@ -1,6 +1,6 @@
 """The engine: the one place in LLMasOS that talks to llama.cpp.
 
-An :class:`Engine` holds at most one model. It is not thread-safe: one thread (the
+A :class:`LlamaEngine` holds at most one model. It is not thread-safe: one thread (the
 kernel's worker) loads and generates; any thread may cancel through a
 :class:`CancelToken`. Generation is a :class:`Generation`, an iterator of text
 pieces whose :attr:`Generation.stats` is filled in when it ends.
@@ -8,10 +8,8 @@ pieces whose :attr:`Generation.stats` is filled in when it ends.
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -24,18 +22,18 @@ from llmasos.errors import (
 )
 from llmasos.foundation.engine.cancel import CancelToken
 from llmasos.foundation.engine.chat_format import ChatFormat, ChatMessage, RenderedPrompt
-from llmasos.foundation.engine.llama_hooks import abort_callback, model_params, route_llama_logs
+from llmasos.foundation.engine.llama_hooks import model_params, route_llama_logs
 from llmasos.foundation.engine.runtime import RunConfig, resolve, resolve_gpu_layers, safe_default
+from llmasos.foundation.engine.session import LlamaSession
 from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
-from llmasos.foundation.engine.streaming import (
+from llmasos.foundation.engine.stream import (
     FINISH_CANCELLED,
     FINISH_LENGTH,
     FINISH_STOP,
-    Generation,
     GenerationStats,
-    Prepared,
     TextStream,
 )
+from llmasos.foundation.engine.streaming import Generation, Prepared
 from llmasos.foundation.gguf.model_info import ModelInfo
 
 if TYPE_CHECKING:
@@ -44,17 +42,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class Engine:
+class LlamaEngine:
     """One llama.cpp model at a time, with validation, chat formatting and streaming."""
 
     def __init__(self, settings: EngineSettings | None = None) -> None:
         self.settings = (settings or EngineSettings()).validated()
-        self._llm: Any = None
+        self._session: LlamaSession | None = None
         self._info: ModelInfo | None = None
         self._format: ChatFormat | None = None
-        self._abort_cb: Any = None
-        self._vocab: Any = None
-        self._pieces: dict[int, bytes] = {}
         self.run_config: RunConfig | None = None  # what the loaded model runs with
         self.notice: str | None = None  # one line when the probe had to turn something off
 
@@ -66,7 +61,7 @@ class Engine:
 
     @property
     def is_loaded(self) -> bool:
-        return self._llm is not None
+        return self._session is not None
 
     @property
     def chat_format(self) -> ChatFormat:
@@ -152,24 +147,26 @@ class Engine:
                 f"llama.cpp could not load {info.path.name} ({exc}). The file may need a newer "
                 "llama.cpp, or there is not enough memory: try a smaller model or context length."
             ) from exc
-        self._llm, self._info, self.settings, self.run_config = llm, info, settings, config
-        self._vocab = llm._model.vocab
+        self._session = LlamaSession(llm, info.path.name)
+        self._info, self.settings, self.run_config = info, settings, config
         self._format = ChatFormat(info)
-        self._pieces = {}
-        self._abort_cb = abort_callback()
 
     def close(self) -> None:
         """Free the model (and its memory). Safe to call twice."""
-        if self._llm is not None:
-            self._llm.close()
-        self._llm = self._info = self._format = self._vocab = None
+        if self._session is not None:
+            self._session.close()
+        self._session = None
+        self._info = self._format = None
         self.run_config = self.notice = None
-        self._pieces = {}
 
     def _require(self) -> Any:
-        if self._llm is None:
+        """The loaded ``llama_cpp.Llama``."""
+        return self._require_session().llm
+
+    def _require_session(self) -> LlamaSession:
+        if self._session is None:
             raise NoModelLoaded("No model is loaded. Open a GGUF file or download one first.")
-        return self._llm
+        return self._session
 
     # -- tokens --------------------------------------------------------------
     def tokenize(self, text: str, *, special: bool = False, add_bos: bool = False) -> list[int]:
@@ -179,28 +176,8 @@ class Engine:
 
     def detokenize(self, tokens: Sequence[int]) -> str:
         """Text of ``tokens``; undecodable bytes become U+FFFD."""
-        self._require()
-        return b"".join(self._piece(t) for t in tokens).decode("utf-8", "replace")
-
-    def _piece(self, token: int) -> bytes:
-        piece = self._pieces.get(token)
-        if piece is None:
-            import llama_cpp
-
-            size = 64
-            while True:
-                buf = ctypes.create_string_buffer(size)
-                n = llama_cpp.llama_token_to_piece(self._vocab, token, buf, size, 0, False)
-                if n >= 0:
-                    break
-                size = -n
-            piece = self._pieces[token] = buf.raw[:n]
-        return piece
-
-    def _is_eog(self, token: int) -> bool:
-        import llama_cpp
-
-        return bool(llama_cpp.llama_vocab_is_eog(self._vocab, token))
+        session = self._require_session()
+        return b"".join(session.piece(t) for t in tokens).decode("utf-8", "replace")
 
     def render_chat(self, messages: Sequence[ChatMessage]) -> RenderedPrompt:
         """The prompt text ``messages`` become under this model's chat format."""
@@ -256,38 +233,7 @@ class Engine:
                 n_ctx=n_ctx,
             )
         prep = Prepared(tokens, params.stop, max(1, min(params.max_tokens, room)))
-        return Generation(self, prep, params, cancel or CancelToken())
-
-    # -- internals used by Generation ----------------------------------------
-    def _common_prefix(self, tokens: list[int]) -> int:
-        llm = self._require()
-        n = 0
-        for a, b in zip(llm.input_ids[: llm.n_tokens], tokens, strict=False):
-            if a != b:
-                break
-            n += 1
-        return min(n, len(tokens) - 1)
-
-    def _arm(self, cancel: CancelToken) -> None:
-        import llama_cpp
-
-        llama_cpp.llama_set_abort_callback(self._llm.ctx, self._abort_cb, cancel.address)
-
-    def _disarm(self) -> None:
-        import llama_cpp
-
-        if self._llm is not None:
-            llama_cpp.llama_set_abort_callback(self._llm.ctx, self._abort_cb, None)
-
-    def _stats(
-        self, n_prompt: int, cached: int, n_out: int, t0: float, t_first: float, finish: str
-    ) -> GenerationStats:
-        now = time.perf_counter()
-        ttft = (t_first - t0) if t_first else now - t0
-        decode_s = now - t_first if t_first else 0.0
-        tps = (n_out - 1) / decode_s if n_out > 1 and decode_s > 0 else 0.0
-        name = self._info.path.name if self._info else ""
-        return GenerationStats(n_prompt, n_out, cached, ttft, tps, now - t0, finish, name)
+        return Generation(self._require_session(), prep, params, cancel or CancelToken())
 
 
 __all__ = [
@@ -296,10 +242,10 @@ __all__ = [
     "FINISH_STOP",
     "CancelToken",
     "ChatMessage",
-    "Engine",
     "EngineSettings",
     "Generation",
     "GenerationStats",
+    "LlamaEngine",
     "SamplingParams",
     "TextStream",
     "resolve_gpu_layers",

@@ -1,6 +1,6 @@
 """A remote engine: any OpenAI-compatible server (llama-server, vLLM, Ollama, a gateway).
 
-:class:`RemoteEngine` offers the part of :class:`~llmasos.foundation.engine.llama.Engine`'s
+:class:`RemoteEngine` offers the part of :class:`~llmasos.foundation.engine.protocol.Engine`'s
 interface that the kernel and the services use — ``load``, ``close``, ``info``,
 ``is_loaded``, ``n_ctx``, ``kv_tokens``, ``chat``, ``complete``, ``tokenize``,
 ``count_chat_tokens`` — so the app runs unchanged on a bigger model elsewhere.
@@ -34,18 +34,19 @@ from llmasos.errors import (
     RemoteStreamBroken,
     RemoteTimeout,
 )
-from llmasos.foundation.engine.llama import (
+from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.remote_http import HttpClient, SseStream
+from llmasos.foundation.engine.runtime import RunConfig
+from llmasos.foundation.engine.settings import SamplingParams
+from llmasos.foundation.engine.stream import (
     FINISH_CANCELLED,
     FINISH_LENGTH,
     FINISH_STOP,
-    CancelToken,
-    ChatMessage,
     GenerationStats,
-    SamplingParams,
     TextStream,
 )
-from llmasos.foundation.engine.remote_http import HttpClient, SseStream
-from llmasos.foundation.gguf.model_info import ModelInfo
+from llmasos.foundation.gguf.model_info import SOURCE_REMOTE, ModelInfo
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def _reported_ctx(entry: dict[str, Any]) -> int | None:
 
 
 def remote_model_info(model: str, n_ctx: int | None) -> ModelInfo:
-    """A :class:`ModelInfo` describing a remote model (architecture ``"remote"``)."""
+    """A :class:`ModelInfo` describing a server's model (``source`` is remote; no file)."""
     return ModelInfo(
         path=Path(model),
         file_size=0,
@@ -95,14 +96,15 @@ def remote_model_info(model: str, n_ctx: int | None) -> ModelInfo:
         bos_token=None,
         eos_token=None,
         tensor_count=0,
+        source=SOURCE_REMOTE,
     )
 
 
 class RemoteEngine:
     """One model on an OpenAI-compatible server, used like the local engine.
 
-    Not thread-safe for generation (like :class:`Engine`); any thread may cancel
-    through a :class:`CancelToken`.
+    Not thread-safe for generation (like every engine); any thread may cancel through a
+    :class:`CancelToken`.
     """
 
     def __init__(
@@ -133,6 +135,8 @@ class RemoteEngine:
         self.send_llama_params = send_llama_params
         self._info: ModelInfo | None = None
         self._model = ""
+        self.run_config: RunConfig | None = None  # the server decides how it runs models
+        self.notice: str | None = None
         self._n_ctx = default_n_ctx
 
     @property
@@ -291,7 +295,7 @@ class RemoteEngine:
         return payload
 
 
-class RemoteGeneration(TextStream):
+class RemoteGeneration(TextStream[str]):
     """A streaming request to the server: iterate for text; ``stats`` is set once it ends.
 
     A stream that breaks midway keeps what arrived (already yielded) and then raises

@@ -32,7 +32,7 @@ from llmasos.errors import (
     RemoteUnreachable,
     SettingsError,
 )
-from llmasos.foundation.engine.llama import CancelToken
+from llmasos.foundation.engine.cancel import CancelToken
 
 log = logging.getLogger(__name__)
 

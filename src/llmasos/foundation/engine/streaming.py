@@ -1,9 +1,8 @@
-"""A request's text stream: tokens to text, stop strings, and the stats at the end.
+"""A local request's text stream: tokens to text, stop strings, and the stats at the end.
 
-:class:`Generation` drives llama-cpp-python's token generator for :class:`Engine`
-(:mod:`llmasos.foundation.engine.llama`), reassembling UTF-8 across tokens and holding back
-text that may be the start of a stop string; :class:`TextStream` is what every engine
-(local or remote) returns.
+:class:`Generation` drives llama-cpp-python's token generator through a :class:`Session`
+(the narrow view of the loaded model it needs), reassembling UTF-8 across tokens and
+holding back text that may be the start of a stop string.
 """
 
 from __future__ import annotations
@@ -17,27 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 from llmasos.errors import GenerationError
 from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.stream import (
+    FINISH_CANCELLED,
+    FINISH_LENGTH,
+    FINISH_STOP,
+    GenerationStats,
+    TextStream,
+)
 
 if TYPE_CHECKING:
-    from llmasos.foundation.engine.llama import Engine, SamplingParams
-
-FINISH_STOP = "stop"
-FINISH_LENGTH = "length"
-FINISH_CANCELLED = "cancelled"
-
-
-@dataclass(frozen=True)
-class GenerationStats:
-    """What one generation cost. Plain data for any thread."""
-
-    prompt_tokens: int
-    completion_tokens: int
-    cached_tokens: int  # prompt tokens reused from the previous request (not evaluated)
-    ttft_s: float
-    tokens_per_s: float  # decode speed, first token excluded
-    total_s: float
-    finish_reason: str  # "stop", "length" or "cancelled"
-    model: str
+    from llmasos.foundation.engine.session import LlamaSession
+    from llmasos.foundation.engine.settings import SamplingParams
 
 
 @dataclass
@@ -85,32 +74,7 @@ def _overlap(text: str, stop: str) -> int:
     return 0
 
 
-class TextStream(Iterator[str]):
-    """What every engine's request returns: text pieces, then ``stats``.
-
-    Subclasses set ``_it`` (the generator doing the work) and ``_cancel``. Runs on the
-    thread that iterates it.
-    """
-
-    _it: Iterator[str]
-    _cancel: CancelToken
-    stats: GenerationStats | None = None
-
-    def __next__(self) -> str:
-        return next(self._it)
-
-    def close(self) -> None:
-        """Stop early (as a cancel) and record stats."""
-        self._cancel.cancel()
-        for _ in self._it:
-            pass
-
-    def text(self) -> str:
-        """Consume the rest and return it joined."""
-        return "".join(self)
-
-
-class Generation(TextStream):
+class Generation(TextStream[str]):
     """A running request on the local model: iterate for text; ``stats`` once it ends.
 
     Closing it early (``close()`` or leaving a ``for`` loop and dropping it) stops
@@ -118,21 +82,25 @@ class Generation(TextStream):
     """
 
     def __init__(
-        self, engine: Engine, prepared: Prepared, params: SamplingParams, cancel: CancelToken
+        self,
+        session: LlamaSession,
+        prepared: Prepared,
+        params: SamplingParams,
+        cancel: CancelToken,
     ) -> None:
-        self._engine = engine
+        self._session = session
         self._cancel = cancel
         self.stats = None
         self._it = self._run(prepared, params)
 
     def _run(self, prep: Prepared, params: SamplingParams) -> Iterator[str]:
-        eng = self._engine
-        llm = eng._require()
+        ses = self._session
+        llm = ses.llm
         t0 = time.perf_counter()
-        cached = eng._common_prefix(prep.tokens)
+        cached = ses.common_prefix(prep.tokens)
         state = _StreamState(prep.stop)
         n_out, t_first, finish = 0, 0.0, FINISH_LENGTH
-        eng._arm(self._cancel)
+        ses.arm(self._cancel)
         seed = params.seed if params.seed is not None else int.from_bytes(os.urandom(4), "little")
         llm.set_seed(seed)
         gen = llm.generate(
@@ -151,11 +119,11 @@ class Generation(TextStream):
                     break
                 if n_out == 0:
                     t_first = time.perf_counter()
-                if eng._is_eog(token):
+                if ses.is_eog(token):
                     finish = FINISH_STOP
                     break
                 n_out += 1
-                text = state.feed(eng._piece(token))
+                text = state.feed(ses.piece(token))
                 if text:
                     yield text
                 if state.stopped:
@@ -167,11 +135,11 @@ class Generation(TextStream):
                 finish = FINISH_CANCELLED if self._cancel.is_cancelled else finish
         finally:
             gen.close()
-            eng._disarm()
+            ses.disarm()
         tail = state.flush()
         if tail and finish != FINISH_CANCELLED:
             yield tail
-        self.stats = eng._stats(len(prep.tokens), cached, n_out, t0, t_first, finish)
+        self.stats = ses.stats(len(prep.tokens), cached, n_out, t0, t_first, finish)
 
 
 def _guarded(gen: Iterator[int], cancel: CancelToken) -> Iterator[int]:

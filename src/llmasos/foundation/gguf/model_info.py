@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+SOURCE_FILE = "file"
+SOURCE_REMOTE = "remote"
+
 
 @dataclass(frozen=True)
 class ModelInfo:
@@ -37,10 +40,21 @@ class ModelInfo:
     tensor_count: int
     # marker tokens present in the vocabulary, used to pick a fallback chat format
     special_tokens: frozenset[str] = field(default_factory=frozenset)
+    source: str = SOURCE_FILE  # where the model runs: a GGUF file here, or a server
+
+    @property
+    def is_remote(self) -> bool:
+        """Whether this is a server's model (``path`` is then just its name)."""
+        return self.source == SOURCE_REMOTE
+
+    @property
+    def display_name(self) -> str:
+        """The file name of a local model, the server's name of a remote one."""
+        return (self.name or self.path.name) if self.is_remote else self.path.name
 
     @property
     def has_chat_template(self) -> bool:
         return bool(self.chat_template)
 
 
-__all__ = ["ModelInfo"]
+__all__ = ["SOURCE_FILE", "SOURCE_REMOTE", "ModelInfo"]

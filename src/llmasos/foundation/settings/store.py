@@ -1,7 +1,8 @@
 """The person's settings: what they are, which values are allowed, and the file they live in.
 
 :class:`AppSettings` is plain frozen data in groups (engine, sampling, ui, hub, api, remote)
-plus the default model and the tool windows to reopen. :class:`SettingsStore` keeps
+plus the default model and the tool windows to reopen; every default and range is in
+:data:`~llmasos.foundation.settings.schema.FIELDS`. :class:`SettingsStore` keeps
 it in ``settings.json`` in the config folder, a file people can read and edit.
 
 The Hugging Face token is stored in that file in plain text, as the ``huggingface_hub``
@@ -24,9 +25,10 @@ from typing import TYPE_CHECKING, Any, get_type_hints
 from llmasos.errors import SettingsError
 from llmasos.foundation.platform.paths import app_paths
 from llmasos.foundation.settings.rules import RULES, cross_problems
+from llmasos.foundation.settings.schema import default
 
 if TYPE_CHECKING:
-    from llmasos.foundation.engine.llama import EngineSettings, SamplingParams
+    from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 
 log = logging.getLogger(__name__)
 
@@ -38,41 +40,41 @@ FORMAT_VERSION = 1
 class EngineConfig:
     """How the model is loaded. ``None`` means "Auto": chosen for this machine."""
 
-    n_threads: int | None = None
-    n_ctx: int = 4096
-    n_gpu_layers: int | None = None  # -1: every layer on the GPU, 0: CPU only
-    n_batch: int = 512
-    flash_attn: bool = False
+    n_threads: int | None = default("engine.n_threads")
+    n_ctx: int = default("engine.n_ctx")
+    n_gpu_layers: int | None = default("engine.n_gpu_layers")  # -1: all on the GPU, 0: CPU only
+    n_batch: int = default("engine.n_batch")
+    flash_attn: bool = default("engine.flash_attn")
 
 
 @dataclass(frozen=True)
 class SamplingConfig:
     """Default sampling for new requests. ``seed=None`` picks a random seed each time."""
 
-    temperature: float = 0.7
-    top_p: float = 0.95
-    top_k: int = 40
-    min_p: float = 0.05
-    repeat_penalty: float = 1.1
-    seed: int | None = None
-    max_tokens: int = 1024
+    temperature: float = default("sampling.temperature")
+    top_p: float = default("sampling.top_p")
+    top_k: int = default("sampling.top_k")
+    min_p: float = default("sampling.min_p")
+    repeat_penalty: float = default("sampling.repeat_penalty")
+    seed: int | None = default("sampling.seed")
+    max_tokens: int = default("sampling.max_tokens")
 
 
 @dataclass(frozen=True)
 class UiConfig:
     """Look and feel. ``theme`` is one of :data:`THEMES`, ``language`` of :data:`LANGUAGES`."""
 
-    theme: str = "system"
-    language: str = "system"
-    enter_sends: bool = True  # Enter sends a message; Shift+Enter starts a new line
+    theme: str = default("ui.theme")
+    language: str = default("ui.language")
+    enter_sends: bool = default("ui.enter_sends")  # Enter sends; Shift+Enter starts a new line
 
 
 @dataclass(frozen=True)
 class HubConfig:
     """Where models are downloaded from. ``token`` is kept out of ``repr()``."""
 
-    endpoint: str = "https://huggingface.co"
-    token: str = field(default="", repr=False)
+    endpoint: str = default("hub.endpoint")
+    token: str = field(default=default("hub.token"), repr=False)
 
 
 @dataclass(frozen=True)
@@ -83,20 +85,20 @@ class ApiConfig:
     ``cors_origins`` lists web origins allowed to call it from a browser (empty: none).
     """
 
-    enabled: bool = False
-    host: str = "127.0.0.1"
-    port: int = 8800
-    api_key: str = field(default="", repr=False)
-    cors_origins: tuple[str, ...] = ()
+    enabled: bool = default("api.enabled")
+    host: str = default("api.host")
+    port: int = default("api.port")
+    api_key: str = field(default=default("api.api_key"), repr=False)
+    cors_origins: tuple[str, ...] = default("api.cors_origins")
 
 
 @dataclass(frozen=True)
 class RemoteConfig:
     """An OpenAI-compatible server used as the engine; ``url`` empty means the local model."""
 
-    url: str = ""
-    key: str = field(default="", repr=False)
-    model: str = ""  # "" means the server's first model
+    url: str = default("remote.url")
+    key: str = field(default=default("remote.key"), repr=False)
+    model: str = default("remote.model")  # "" means the server's first model
 
 
 @dataclass(frozen=True)
@@ -109,18 +111,18 @@ class AppSettings:
     hub: HubConfig = field(default_factory=HubConfig)
     api: ApiConfig = field(default_factory=ApiConfig)
     remote: RemoteConfig = field(default_factory=RemoteConfig)
-    default_model: str = ""  # a model name or path; "" means none chosen
-    open_windows: tuple[str, ...] = ()  # tool windows to reopen, e.g. ("translate",)
+    default_model: str = default("default_model")  # a model name or path; "" means none chosen
+    open_windows: tuple[str, ...] = default("open_windows")  # e.g. ("translate",)
 
     def to_engine_settings(self) -> EngineSettings:
         """Return the engine's load settings for these values."""
-        from llmasos.foundation.engine.llama import EngineSettings
+        from llmasos.foundation.engine.settings import EngineSettings
 
         return EngineSettings(**asdict(self.engine))
 
     def to_sampling_params(self) -> SamplingParams:
         """Return sampling parameters for a request that uses the defaults."""
-        from llmasos.foundation.engine.llama import SamplingParams
+        from llmasos.foundation.engine.settings import SamplingParams
 
         return SamplingParams(**asdict(self.sampling))
 

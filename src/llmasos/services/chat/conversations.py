@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from llmasos.errors import ConversationStoreError
-from llmasos.foundation.engine.llama import SamplingParams
+from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.foundation.platform.paths import app_paths
 from llmasos.services.chat.schema import MIGRATIONS, SCHEMA_VERSION, statements
 

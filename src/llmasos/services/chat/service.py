@@ -25,14 +25,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from llmasos.errors import ContextOverflowError, LLMasOSError
-from llmasos.foundation.engine.llama import (
-    FINISH_CANCELLED,
-    CancelToken,
-    ChatMessage,
-    Engine,
-    GenerationStats,
-    SamplingParams,
-)
+from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.protocol import Engine
+from llmasos.foundation.engine.settings import SamplingParams
+from llmasos.foundation.engine.stream import FINISH_CANCELLED, GenerationStats, TextStream
 from llmasos.services.chat.conversations import (
     DONE,
     FAILED,
@@ -284,11 +281,11 @@ def _chat(messages: Sequence[StoredMessage]) -> list[ChatMessage]:
     return [ChatMessage(m.role, m.content) for m in messages]
 
 
-class ReplyStream(Iterator["str | ChatEvent"]):
+class ReplyStream(TextStream["str | ChatEvent"]):
     """One reply: yields :class:`ReplyStarted`, text pieces, then :class:`ReplyEnded`.
 
     Runs on the thread that iterates it (the kernel's worker). ``stats`` is set
-    once the reply ended, as for :class:`~llmasos.foundation.engine.llama.Generation`.
+    once the reply ended, as for every :class:`TextStream`.
     """
 
     def __init__(
@@ -302,9 +299,6 @@ class ReplyStream(Iterator["str | ChatEvent"]):
         self.stats: GenerationStats | None = None
         self._service, self._engine, self._cancel = service, engine, cancel
         self._it = self._run(conversation_id, params)
-
-    def __next__(self) -> str | ChatEvent:
-        return next(self._it)
 
     def _run(self, conversation_id: int, params: SamplingParams) -> Iterator[str | ChatEvent]:
         store = self._service.store

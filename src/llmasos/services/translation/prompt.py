@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from llmasos.foundation.engine.llama import ChatMessage
+from llmasos.foundation.engine.chat_format import ChatMessage
 from llmasos.services.text.chunking import split_text
 from llmasos.services.text.language import Language
 from llmasos.services.translation.glossary import GlossaryEntry

@@ -24,12 +24,10 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from llmasos.errors import InvalidInputError, UnknownLanguageError
-from llmasos.foundation.engine.llama import (
-    CancelToken,
-    ChatMessage,
-    GenerationStats,
-    SamplingParams,
-)
+from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.settings import SamplingParams
+from llmasos.foundation.engine.stream import GenerationStats, TextStream
 from llmasos.services.text.hygiene import clean_output, looks_like_chatter
 from llmasos.services.text.language import Detection, Language, detect, find_language, same_language
 from llmasos.services.translation.glossary import GlossaryEntry, applicable, glossary_hits
@@ -69,7 +67,8 @@ _STOP = ("</text>",)  # the model echoing the closing marker has finished
 
 
 class ChatEngine(Protocol):
-    """What the translator needs of an engine (:class:`~llmasos.foundation.engine.llama.Engine`)."""
+    """What the translator needs of an engine (a part of
+    :class:`~llmasos.foundation.engine.protocol.Engine`, so tests can hand it a stand-in)."""
 
     @property
     def n_ctx(self) -> int: ...
@@ -81,7 +80,7 @@ class ChatEngine(Protocol):
         messages: Sequence[ChatMessage],
         params: SamplingParams | None = None,
         cancel: CancelToken | None = None,
-    ) -> Iterator[str]: ...
+    ) -> TextStream[str]: ...
 
 
 @dataclass(frozen=True)
@@ -254,7 +253,7 @@ def translate(
     return Translation(engine, request, cancel or CancelToken())
 
 
-class Translation(Iterator[Any]):
+class Translation(TextStream[Any]):
     """A running translation: iterate for text and events; ``result`` and ``stats`` at the end.
 
     Runs on the thread that iterates it (the kernel's worker, or the command line).
@@ -271,9 +270,6 @@ class Translation(Iterator[Any]):
         self._cancel = cancel
         self._all_stats: list[GenerationStats] = []
         self._it = self._run()
-
-    def __next__(self) -> Any:
-        return next(self._it)
 
     def _budget(self) -> int:
         if self.request.chunk_tokens:
@@ -313,7 +309,7 @@ class Translation(Iterator[Any]):
             outcomes.append(outcome)
             context = context_tail(outcome.protected_text)
             yield ChunkTranslated(index, len(pieces), text, outcome.notes)
-        self.stats = _merge_stats(self._all_stats, self._cancel.is_cancelled)
+        self.stats = GenerationStats.combine(self._all_stats, self._cancel.is_cancelled)
         self.result = self._result("".join(done), outcomes, finished, len(pieces))
         yield TranslationDone(self.result)
 
@@ -347,7 +343,7 @@ class Translation(Iterator[Any]):
         rest = restorer.flush()
         if rest:
             yield rest
-        stats = getattr(generation, "stats", None)
+        stats = generation.stats
         if stats is not None:
             self._all_stats.append(stats)
         if self._cancel.is_cancelled:
@@ -405,25 +401,3 @@ def _with_margins(source: str, translated: str) -> str:
         return source
     start = source.index(core)
     return source[:start] + translated + source[start + len(core) :]
-
-
-def _merge_stats(parts: list[GenerationStats], cancelled: bool) -> GenerationStats | None:
-    """One :class:`GenerationStats` for all chunks (sums; speed over all decode time)."""
-    if not parts:
-        return None
-    completion = sum(s.completion_tokens for s in parts)
-    decode_s = sum(
-        (s.completion_tokens - 1) / s.tokens_per_s
-        for s in parts
-        if s.tokens_per_s > 0 and s.completion_tokens > 1
-    )
-    return GenerationStats(
-        prompt_tokens=sum(s.prompt_tokens for s in parts),
-        completion_tokens=completion,
-        cached_tokens=sum(s.cached_tokens for s in parts),
-        ttft_s=parts[0].ttft_s,
-        tokens_per_s=(completion - len(parts)) / decode_s if decode_s > 0 else 0.0,
-        total_s=sum(s.total_s for s in parts),
-        finish_reason="cancelled" if cancelled else parts[-1].finish_reason,
-        model=parts[-1].model,
-    )

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from llmasos.errors import WritingError
-from llmasos.foundation.engine.llama import ChatMessage
+from llmasos.foundation.engine.chat_format import ChatMessage
 
 __all__ = ["ACTIONS", "TONES", "ActionSpec", "build_messages", "find_action"]
 

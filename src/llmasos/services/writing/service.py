@@ -23,14 +23,14 @@ import re
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, replace
 
-from llmasos.foundation.engine.llama import (
+from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.protocol import Engine
+from llmasos.foundation.engine.settings import SamplingParams
+from llmasos.foundation.engine.stream import (
     FINISH_CANCELLED,
     FINISH_LENGTH,
-    FINISH_STOP,
-    CancelToken,
-    Engine,
     GenerationStats,
-    SamplingParams,
+    TextStream,
 )
 from llmasos.services.text import language
 from llmasos.services.text.chunking import sentences, split_margins, split_text
@@ -194,7 +194,7 @@ def _other_language(source: str, answer: str) -> bool:
     )
 
 
-class WriteJob(Iterator["str | ChunkStarted | ChunkDone | WriteDone"]):
+class WriteJob(TextStream["str | ChunkStarted | ChunkDone | WriteDone"]):
     """One writing request running on ``engine``: iterate for text and events.
 
     Runs on the thread that iterates it. ``stats`` (all chunks together) and
@@ -221,9 +221,6 @@ class WriteJob(Iterator["str | ChunkStarted | ChunkDone | WriteDone"]):
         self._parts: list[GenerationStats] = []
         self._it = self._run()
 
-    def __next__(self) -> str | ChunkStarted | ChunkDone | WriteDone:
-        return next(self._it)
-
     def _run(self) -> Iterator[str | ChunkStarted | ChunkDone | WriteDone]:
         spec = self.request.spec
         task = task_text(spec, self.request.tone, self.request.instruction)
@@ -238,7 +235,7 @@ class WriteJob(Iterator["str | ChunkStarted | ChunkDone | WriteDone"]):
                 break
             results.append(done)
             yield done
-        self.stats = _combine(self._parts, self._cancel.is_cancelled)
+        self.stats = GenerationStats.combine(self._parts, self._cancel.is_cancelled)
         self.done = self._assemble(spec, chunks, results)
         yield self.done
 
@@ -330,32 +327,3 @@ def _whole_sentences(text: str) -> str:
     if len(parts) > 1 and not _SENTENCE_END.search(parts[-1].rstrip()[-1:]):
         return "".join(parts[:-1]).rstrip()
     return text
-
-
-def _combine(parts: list[GenerationStats], cancelled: bool) -> GenerationStats | None:
-    """One GenerationStats for all chunks (decode speed weighted by tokens)."""
-    if not parts:
-        return None
-    decode_s = sum(
-        (p.completion_tokens - 1) / p.tokens_per_s
-        for p in parts
-        if p.tokens_per_s > 0 and p.completion_tokens > 1
-    )
-    decoded = sum(
-        p.completion_tokens - 1 for p in parts if p.tokens_per_s > 0 and p.completion_tokens > 1
-    )
-    finish = FINISH_STOP
-    if cancelled:
-        finish = FINISH_CANCELLED
-    elif any(p.finish_reason == FINISH_LENGTH for p in parts):
-        finish = FINISH_LENGTH
-    return GenerationStats(
-        prompt_tokens=sum(p.prompt_tokens for p in parts),
-        completion_tokens=sum(p.completion_tokens for p in parts),
-        cached_tokens=sum(p.cached_tokens for p in parts),
-        ttft_s=parts[0].ttft_s,
-        tokens_per_s=decoded / decode_s if decode_s > 0 else 0.0,
-        total_s=sum(p.total_s for p in parts),
-        finish_reason=finish,
-        model=parts[-1].model,
-    )

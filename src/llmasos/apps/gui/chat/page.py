@@ -40,7 +40,8 @@ from llmasos.apps.gui.chat.settings import (
 from llmasos.apps.gui.chat.view import MessageView
 from llmasos.apps.gui.common.tool_pages import ToolPage, button
 from llmasos.errors import LLMasOSError
-from llmasos.foundation.engine.llama import ChatMessage, SamplingParams
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.foundation.settings.store import SettingsStore
 from llmasos.kernel.kernel import Kernel, Priority
 from llmasos.services.chat import export as chat_export

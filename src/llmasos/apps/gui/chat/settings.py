@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from llmasos.foundation.engine.llama import SamplingParams
+from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.services.chat.conversations import Conversation
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)

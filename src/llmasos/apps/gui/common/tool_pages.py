@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from llmasos.foundation.engine.llama import ChatMessage, SamplingParams
-from llmasos.kernel.kernel import Kernel, Priority
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.settings import SamplingParams
+from llmasos.kernel.kernel import Failure, Kernel, Priority
 
 _page_ids = itertools.count(1)
 
@@ -99,9 +100,9 @@ class ToolPage(QWidget):
         if self._mine(request_id):
             self._end(self.tr("Stopped. The text so far is kept."))
 
-    def _on_failed(self, request_id: int, message: str) -> None:
+    def _on_failed(self, request_id: int, failure: Failure) -> None:
         if self._mine(request_id):
-            self._end(message)
+            self._end(failure.message)
 
     # -- for subclasses ----------------------------------------------------------
     def append_output(self, text: str) -> None:

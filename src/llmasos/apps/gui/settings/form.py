@@ -1,6 +1,8 @@
 """The Settings page's fields: one group box per part of :class:`AppSettings`.
 
-:class:`SettingsForm` builds the widgets (their names, tooltips and ranges);
+:class:`SettingsForm` builds the widgets (their names, tooltips and ranges); the
+ranges come from the settings schema (:data:`~llmasos.foundation.settings.schema.FIELDS`),
+the words from :data:`FIELD_TEXTS`, keyed by the same names;
 :class:`~llmasos.apps.gui.settings.page.SettingsPage` fills them from the settings,
 reads them back, and checks and saves them.
 """
@@ -23,11 +25,125 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
-from llmasos.foundation.settings.rules import SEED_MAX
+from llmasos.foundation.settings.schema import FIELDS
 
-THREADS_AUTO = 0  # the spin boxes' minimum shows "Auto" / "Random" and means None
-GPU_LAYERS_AUTO = -2
-SEED_RANDOM = -1
+
+def _bounds(key: str) -> tuple[float, float]:
+    """The schema's range of ``key``."""
+    lo, hi = FIELDS[key].lo, FIELDS[key].hi
+    if lo is None or hi is None:
+        raise ValueError(f"{key} has no range")
+    return lo, hi
+
+
+# the spin boxes' minimum, one below the schema's, shows "Auto" / "Random" and means None
+THREADS_AUTO = int(_bounds("engine.n_threads")[0]) - 1
+GPU_LAYERS_AUTO = int(_bounds("engine.n_gpu_layers")[0]) - 1
+SEED_RANDOM = int(_bounds("sampling.seed")[0]) - 1
+# The form's words for the schema's fields: (accessible name, label with its mnemonic
+# ("" when the row has another), tooltip with "{range}" filled from the schema).
+# Translated where shown; the schema's own English label and help are the CLI's.
+FIELD_TEXTS: dict[str, tuple[str, str, str]] = {
+    "engine.n_threads": (
+        QT_TRANSLATE_NOOP("SettingsForm", "Threads"),
+        QT_TRANSLATE_NOOP("SettingsForm", "T&hreads:"),
+        QT_TRANSLATE_NOOP(
+            "SettingsForm",
+            "CPU threads for the model ({range}). Auto: every core this process may use, "
+            "at most 16.",
+        ),
+    ),
+    "engine.n_ctx": (
+        QT_TRANSLATE_NOOP("SettingsForm", "Context length"),
+        QT_TRANSLATE_NOOP("SettingsForm", "&Context length:"),
+        QT_TRANSLATE_NOOP(
+            "SettingsForm",
+            "Tokens the model can keep in mind ({range}). More uses more memory; it is "
+            "capped at what the model was trained for.",
+        ),
+    ),
+    "engine.n_gpu_layers": (
+        QT_TRANSLATE_NOOP("SettingsForm", "GPU layers"),
+        QT_TRANSLATE_NOOP("SettingsForm", "&GPU layers:"),
+        QT_TRANSLATE_NOOP(
+            "SettingsForm",
+            "Layers to run on the GPU. Auto: all of them when this build can use a GPU; "
+            "-1: all; 0: CPU only.",
+        ),
+    ),
+    "engine.n_batch": (
+        QT_TRANSLATE_NOOP("SettingsForm", "Batch size"),
+        QT_TRANSLATE_NOOP("SettingsForm", "&Batch size:"),
+        QT_TRANSLATE_NOOP("SettingsForm", "Prompt tokens evaluated per step ({range})."),
+    ),
+    "engine.flash_attn": (
+        QT_TRANSLATE_NOOP("SettingsForm", "Flash attention"),
+        QT_TRANSLATE_NOOP("SettingsForm", "&Flash attention"),
+        QT_TRANSLATE_NOOP(
+            "SettingsForm", "Faster attention with less memory on GPUs that support it."
+        ),
+    ),
+    "sampling.temperature": (
+        QT_TRANSLATE_NOOP("SettingsForm", "Temperature"),
+        QT_TRANSLATE_NOOP("SettingsForm", "Te&mperature:"),
+        QT_TRANSLATE_NOOP(
+            "SettingsForm", "Randomness ({range}). 0 always picks the likeliest word."
+        ),
+    ),
+    "sampling.top_p": (
+        QT_TRANSLATE_NOOP("SettingsForm", "Top-p"),
+        QT_TRANSLATE_NOOP("SettingsForm", "Top-&p:"),
+        QT_TRANSLATE_NOOP(
+            "SettingsForm",
+            "Sample only from the likeliest words that add up to this probability ({range}).",
+        ),
+    ),
+    "sampling.top_k": (
+        QT_TRANSLATE_NOOP("SettingsForm", "Top-k"),
+        QT_TRANSLATE_NOOP("SettingsForm", "Top-&k:"),
+        QT_TRANSLATE_NOOP(
+            "SettingsForm", "Sample only from this many likeliest words ({range}; 0: no limit)."
+        ),
+    ),
+    "sampling.min_p": (
+        QT_TRANSLATE_NOOP("SettingsForm", "Min-p"),
+        QT_TRANSLATE_NOOP("SettingsForm", "M&in-p:"),
+        QT_TRANSLATE_NOOP(
+            "SettingsForm", "Drop words less likely than this share of the likeliest ({range})."
+        ),
+    ),
+    "sampling.repeat_penalty": (
+        QT_TRANSLATE_NOOP("SettingsForm", "Repeat penalty"),
+        QT_TRANSLATE_NOOP("SettingsForm", "&Repeat penalty:"),
+        QT_TRANSLATE_NOOP("SettingsForm", "Above 1 discourages repeating words ({range})."),
+    ),
+    "sampling.seed": (
+        QT_TRANSLATE_NOOP("SettingsForm", "Seed"),
+        QT_TRANSLATE_NOOP("SettingsForm", "&Seed:"),
+        QT_TRANSLATE_NOOP(
+            "SettingsForm",
+            "Random: a new seed each time. A number gives the same answer to the same prompt.",
+        ),
+    ),
+    "sampling.max_tokens": (
+        QT_TRANSLATE_NOOP("SettingsForm", "Max tokens"),
+        QT_TRANSLATE_NOOP("SettingsForm", "Ma&x tokens:"),
+        QT_TRANSLATE_NOOP("SettingsForm", "Longest answer, in tokens ({range})."),
+    ),
+    "api.port": (
+        QT_TRANSLATE_NOOP("SettingsForm", "API port"),
+        "",  # on the "Serve on:" row
+        QT_TRANSLATE_NOOP("SettingsForm", "Port to listen on ({range})."),
+    ),
+}
+# spin box steps, where one click should move more than 1 (or less, for fractions)
+STEPS: dict[str, float] = {
+    "engine.n_ctx": 256,
+    "sampling.temperature": 0.05,
+    "sampling.top_p": 0.05,
+    "sampling.min_p": 0.01,
+    "sampling.repeat_penalty": 0.05,
+}
 THEME_CHOICES = (
     ("system", QT_TRANSLATE_NOOP("SettingsPage", "Same as the system")),
     ("light", QT_TRANSLATE_NOOP("SettingsPage", "Light")),
@@ -65,6 +181,42 @@ def _double(lo: float, hi: float, step: float, name: str, tip: str) -> QDoubleSp
     box.setRange(lo, hi)
     box.setSingleStep(step)
     box.setDecimals(2)
+    _describe(box, name, tip)
+    return box
+
+
+def _texts(key: str) -> tuple[str, str, str]:
+    """The translated (name, label, tooltip) of the schema field ``key``."""
+    name, label, tip = FIELD_TEXTS[key]
+    span = FIELDS[key].span()
+    return (
+        QCoreApplication.translate("SettingsForm", name),
+        QCoreApplication.translate("SettingsForm", label) if label else "",
+        QCoreApplication.translate("SettingsForm", tip).format(range=span),
+    )
+
+
+def _setting_spin(key: str, special: str = "") -> QSpinBox:
+    """A spin box over the schema's range of ``key``; with ``special``, one more step
+    below it shows ``special`` and stands for None ("Auto", "Random")."""
+    lo, hi = _bounds(key)
+    name, _label, tip = _texts(key)
+    box = _spin(int(lo) - (1 if special else 0), int(hi), name, tip, special)
+    box.setSingleStep(int(STEPS.get(key, 1)))
+    return box
+
+
+def _setting_double(key: str) -> QDoubleSpinBox:
+    """A two-decimal spin box over the schema's range of ``key``."""
+    lo, hi = _bounds(key)
+    name, _label, tip = _texts(key)
+    return _double(lo, hi, STEPS.get(key, 0.1), name, tip)
+
+
+def _setting_check(key: str) -> QCheckBox:
+    """A check box for the on/off setting ``key``, its label as its text."""
+    name, label, tip = _texts(key)
+    box = QCheckBox(label)
     _describe(box, name, tip)
     return box
 
@@ -114,108 +266,41 @@ class SettingsForm(QWidget):
     def _engine_group(self) -> QGroupBox:
         group = QGroupBox(self.tr("Model && performance"))
         form = QFormLayout(group)
-        self.threads = _spin(
-            THREADS_AUTO,
-            256,
-            self.tr("Threads"),
-            self.tr("CPU threads for the model (1–256). Auto: one per physical core."),
-            self.tr("Auto"),
-        )
-        self.n_ctx = _spin(
-            256,
-            1_048_576,
-            self.tr("Context length"),
-            self.tr(
-                "Tokens the model can keep in mind (256–1,048,576). More uses more "
-                "memory; it is capped at what the model was trained for."
-            ),
-        )
-        self.n_ctx.setSingleStep(256)
-        self.gpu_layers = _spin(
-            GPU_LAYERS_AUTO,
-            1000,
-            self.tr("GPU layers"),
-            self.tr(
-                "Layers to run on the GPU. Auto: all of them when this build "
-                "can use a GPU; -1: all; 0: CPU only."
-            ),
-            self.tr("Auto"),
-        )
-        self.n_batch = _spin(
-            1, 8192, self.tr("Batch size"), self.tr("Prompt tokens evaluated per step (1–8192).")
-        )
-        self.flash_attn = QCheckBox(self.tr("&Flash attention"))
-        _describe(
-            self.flash_attn,
-            self.tr("Flash attention"),
-            self.tr("Faster attention with less memory on GPUs that support it."),
-        )
-        _row(form, self.tr("T&hreads:"), self.threads)
-        _row(form, self.tr("&Context length:"), self.n_ctx)
-        _row(form, self.tr("&GPU layers:"), self.gpu_layers)
-        _row(form, self.tr("&Batch size:"), self.n_batch)
+        self.threads = _setting_spin("engine.n_threads", self.tr("Auto"))
+        self.n_ctx = _setting_spin("engine.n_ctx")
+        self.gpu_layers = _setting_spin("engine.n_gpu_layers", self.tr("Auto"))
+        self.n_batch = _setting_spin("engine.n_batch")
+        self.flash_attn = _setting_check("engine.flash_attn")
+        for key, widget in (
+            ("engine.n_threads", self.threads),
+            ("engine.n_ctx", self.n_ctx),
+            ("engine.n_gpu_layers", self.gpu_layers),
+            ("engine.n_batch", self.n_batch),
+        ):
+            _row(form, _texts(key)[1], widget)
         form.addRow(self.flash_attn)
         return group
 
     def _sampling_group(self) -> QGroupBox:
         group = QGroupBox(self.tr("Default sampling"))
         form = QFormLayout(group)
-        self.temperature = _double(
-            0,
-            5,
-            0.05,
-            self.tr("Temperature"),
-            self.tr("Randomness (0–5). 0 always picks the likeliest word."),
-        )
-        self.top_p = _double(
-            0,
-            1,
-            0.05,
-            self.tr("Top-p"),
-            self.tr("Sample only from the likeliest words that add up to this probability (0–1)."),
-        )
-        self.top_k = _spin(
-            0,
-            1000,
-            self.tr("Top-k"),
-            self.tr("Sample only from this many likeliest words (0–1000; 0: no limit)."),
-        )
-        self.min_p = _double(
-            0,
-            1,
-            0.01,
-            self.tr("Min-p"),
-            self.tr("Drop words less likely than this share of the likeliest (0–1)."),
-        )
-        self.repeat_penalty = _double(
-            0.5,
-            2.5,
-            0.05,
-            self.tr("Repeat penalty"),
-            self.tr("Above 1 discourages repeating words (0.5–2.5)."),
-        )
-        self.seed = _spin(
-            SEED_RANDOM,
-            SEED_MAX,
-            self.tr("Seed"),
-            self.tr(
-                "Random: a new seed each time. A number gives the same answer to the same prompt."
-            ),
-            self.tr("Random"),
-        )
-        self.max_tokens = _spin(
-            1, 131_072, self.tr("Max tokens"), self.tr("Longest answer, in tokens (1–131,072).")
-        )
-        for text, widget in (
-            (self.tr("Te&mperature:"), self.temperature),
-            (self.tr("Top-&p:"), self.top_p),
-            (self.tr("Top-&k:"), self.top_k),
-            (self.tr("M&in-p:"), self.min_p),
-            (self.tr("&Repeat penalty:"), self.repeat_penalty),
-            (self.tr("&Seed:"), self.seed),
-            (self.tr("Ma&x tokens:"), self.max_tokens),
+        self.temperature = _setting_double("sampling.temperature")
+        self.top_p = _setting_double("sampling.top_p")
+        self.top_k = _setting_spin("sampling.top_k")
+        self.min_p = _setting_double("sampling.min_p")
+        self.repeat_penalty = _setting_double("sampling.repeat_penalty")
+        self.seed = _setting_spin("sampling.seed", self.tr("Random"))
+        self.max_tokens = _setting_spin("sampling.max_tokens")
+        for key, widget in (
+            ("sampling.temperature", self.temperature),
+            ("sampling.top_p", self.top_p),
+            ("sampling.top_k", self.top_k),
+            ("sampling.min_p", self.min_p),
+            ("sampling.repeat_penalty", self.repeat_penalty),
+            ("sampling.seed", self.seed),
+            ("sampling.max_tokens", self.max_tokens),
         ):
-            _row(form, text, widget)
+            _row(form, _texts(key)[1], widget)
         return group
 
     def _ui_group(self) -> QGroupBox:
@@ -290,9 +375,7 @@ class SettingsForm(QWidget):
                 "computers connect, and needs an API key."
             ),
         )
-        self.api_port = _spin(
-            1, 65535, self.tr("API port"), self.tr("Port to listen on (1–65,535).")
-        )
+        self.api_port = _setting_spin("api.port")
         self.api_port.setGroupSeparatorShown(False)
         self.api_key = QLineEdit()
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)

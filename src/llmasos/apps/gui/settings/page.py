@@ -32,6 +32,7 @@ from llmasos.apps.gui.settings.form import (
     _describe,
 )
 from llmasos.errors import SettingsError
+from llmasos.foundation.settings.schema import FIELDS
 from llmasos.foundation.settings.store import (
     ApiConfig,
     AppSettings,
@@ -194,7 +195,7 @@ class SettingsPage(SettingsForm):
         hub = HubConfig(endpoint=self.endpoint.text().strip(), token=self.token.text().strip())
         api = ApiConfig(
             enabled=self.api_enabled.isChecked(),
-            host=self.api_host.text().strip() or "127.0.0.1",
+            host=self.api_host.text().strip() or FIELDS["api.host"].default,
             port=self.api_port.value(),
             api_key=self.api_key.text().strip(),
             cors_origins=tuple(o.strip() for o in self.api_cors.text().split(",") if o.strip()),

@@ -53,14 +53,17 @@ def start_app(model: Path | None = None, argv: list[str] | None = None) -> Start
     from llmasos.apps.gui.common.i18n import install_translator
 
     install_translator(app, settings.ui.language)  # before any window reads its texts
-    remote = None
-    if settings.remote.url and model is None:
-        from llmasos.foundation.engine.remote import RemoteEngine
+    from llmasos.foundation.engine.factory import RemoteTarget, open_engine
 
-        remote = RemoteEngine(settings.remote.url, settings.remote.key)
-        # the kernel's worker asks the server for its model list, off the GUI thread
-        model = Path(settings.remote.model)
-    kernel = Kernel(remote)  # type: ignore[arg-type]  # RemoteEngine has the Engine API
+    server = settings.remote
+    opened = open_engine(
+        model=model,
+        configured_remote=RemoteTarget(server.url, server.key, server.model),
+        default_model=settings.default_model,
+    )
+    if opened.is_remote:  # the worker asks the server for its model list, off the GUI thread
+        model = Path(opened.target or "")
+    kernel = Kernel(make_engine=opened.make)
     window = MainWindow(kernel, store, settings, initial_model=model)
     window.show()
     if warning:

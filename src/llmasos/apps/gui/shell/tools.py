@@ -17,7 +17,7 @@ from llmasos.apps.gui.common.tool_names import TOOL_NAMES, TOOL_TITLES
 
 if TYPE_CHECKING:
     from llmasos.apps.gui.common.tool_pages import ToolPage
-    from llmasos.foundation.engine.llama import SamplingParams
+    from llmasos.foundation.engine.settings import SamplingParams
     from llmasos.kernel.kernel import Kernel
 
 

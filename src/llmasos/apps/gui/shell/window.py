@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from llmasos.apps.gui.shell.home_pages import WelcomePage
     from llmasos.apps.gui.shell.shortcuts import ShortcutsDialog
     from llmasos.apps.gui.shell.tools import ToolWindow
-    from llmasos.foundation.engine.llama import SamplingParams
+    from llmasos.foundation.engine.settings import SamplingParams
     from llmasos.foundation.gguf.model_info import ModelInfo
 
 PAGES = ("chat", "write", "translate", "models", "settings")

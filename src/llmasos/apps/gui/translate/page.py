@@ -30,7 +30,7 @@ from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
 from llmasos.apps.gui.common.tool_pages import ToolPage, button, editor
 from llmasos.apps.gui.translate.widgets import AUTO, GlossaryDialog, HistoryPanel, LanguagePicker
 from llmasos.errors import LLMasOSError
-from llmasos.foundation.engine.llama import SamplingParams
+from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.kernel.kernel import Kernel
 from llmasos.services.text.language import find_language, same_language
 from llmasos.services.translation.service import (

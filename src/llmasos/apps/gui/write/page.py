@@ -35,7 +35,9 @@ from llmasos.apps.gui.write.panels import (
     action_label,
     tone_label,
 )
-from llmasos.foundation.engine.llama import CancelToken, Engine, SamplingParams
+from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.protocol import Engine
+from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.kernel.kernel import Kernel
 from llmasos.services.text.diff import Change, TextDiff, diff_texts
 from llmasos.services.writing.service import (
