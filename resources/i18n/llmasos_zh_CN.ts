@@ -1636,33 +1636,6 @@ From: {source}</source>
     </message>
 </context>
 <context>
-    <name>SourceTargetPage</name>
-    <message>
-        <source>Source text</source>
-        <translation>原文</translation>
-    </message>
-    <message>
-        <source>Paste or type the text here.</source>
-        <translation>在此粘贴或输入文本。</translation>
-    </message>
-    <message>
-        <source>Result</source>
-        <translation>结果</translation>
-    </message>
-    <message>
-        <source>The result appears here.</source>
-        <translation>结果显示在这里。</translation>
-    </message>
-    <message>
-        <source>S&amp;top</source>
-        <translation>停止(&amp;T)</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-</context>
-<context>
     <name>StatusBar</name>
     <message>
         <source>Loaded model</source>
@@ -1784,10 +1757,6 @@ From: {source}</source>
     <message>
         <source>Status</source>
         <translation>状态</translation>
-    </message>
-    <message>
-        <source>Waiting for the model…</source>
-        <translation>正在等待模型…</translation>
     </message>
     <message>
         <source>Writing…</source>

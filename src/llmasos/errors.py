@@ -135,3 +135,11 @@ class WritingError(ValueError, LLMasOSError):
 
 class ModelStoreError(OSError, LLMasOSError):
     """The local model store's index cannot be written."""
+
+
+class DiskFullError(ModelStoreError):
+    """Not enough free space on the disk for a download or a model file."""
+
+
+class ModelExistsError(FileExistsError, ModelStoreError):
+    """A different file with the same name is already installed."""

@@ -22,6 +22,12 @@ from llmasos.foundation.settings.store import SettingsStore
 from llmasos.kernel.kernel import Kernel
 
 
+def _streamed(page) -> str:
+    """The reply text shown so far (the last message in the transcript)."""
+    widgets = page.transcript.widgets
+    return widgets[-1].text if widgets and widgets[-1].message.role == "assistant" else ""
+
+
 @pytest.fixture(autouse=True)
 def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record warnings instead of blocking on a modal dialog."""
@@ -100,7 +106,7 @@ def test_stop_keeps_partial_and_app_stays_usable(qtbot, window: MainWindow) -> N
     window.show_page("chat")
     page.input.setPlainText("Write a very long story about the sea.")
     page.submit()
-    qtbot.waitUntil(lambda: len(page._reply) > 10, timeout=60_000)
+    qtbot.waitUntil(lambda: len(_streamed(page)) > 10, timeout=60_000)
     with qtbot.waitSignal(window.kernel.cancelled, timeout=30_000):
         window.status.stop.click()
     assert page.history[-1].role == "assistant" and "Stopped" in page.status.text()

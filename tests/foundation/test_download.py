@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from helpers import models
+from llmasos.errors import DiskFullError, ModelExistsError
 from llmasos.foundation.gguf.file import read_model_info
 from llmasos.foundation.hub import download
 from llmasos.foundation.hub.client import GgufEntry, HubClient, RemoteFile
@@ -21,10 +22,8 @@ from llmasos.foundation.hub.download import DownloadControl, Downloader, Downloa
 from llmasos.foundation.hub.download_parts import unfinished_downloads
 from llmasos.foundation.hub.errors import (
     ChecksumMismatch,
-    DiskFullError,
     GatedRepoError,
     HubNotFoundError,
-    ModelExistsError,
     OfflineError,
 )
 from llmasos.foundation.models.store import ModelStore

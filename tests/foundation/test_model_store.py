@@ -9,8 +9,7 @@ import shutil
 import pytest
 
 from helpers import models
-from llmasos.errors import ModelFileInvalid, ModelFileNotFound
-from llmasos.foundation.hub.errors import ModelExistsError
+from llmasos.errors import ModelExistsError, ModelFileInvalid, ModelFileNotFound
 from llmasos.foundation.models.store import ModelStore, installed_models, resolve_model
 from llmasos.foundation.platform.paths import app_paths
 
@@ -127,7 +126,7 @@ def test_full_disk_while_saving_the_index(tmp_path, monkeypatch):
     import errno
     from pathlib import Path
 
-    from llmasos.foundation.hub.errors import DiskFullError
+    from llmasos.errors import DiskFullError
     from llmasos.foundation.models.store import ModelStore
 
     store = ModelStore(tmp_path / "models", tmp_path / "models.json")

@@ -24,6 +24,8 @@ import pytest
 from llmasos import __version__
 from llmasos.apps.gui.common.icons import ICON_SIZES
 
+pytestmark = pytest.mark.slow  # builds a PyInstaller bundle: minutes
+
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "packaging" / "llmasos.spec"
 

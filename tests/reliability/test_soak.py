@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from soak import run_soak
 
-pytestmark = pytest.mark.real_model
+pytestmark = [pytest.mark.real_model, pytest.mark.slow]
 
 
 def test_soak_cancels_and_switches(qtbot, smollm2_path: Path, gemma3_path: Path) -> None:

@@ -7,7 +7,7 @@ on the GUI thread (queued connections), so windows never block and never touch
 llama.cpp.
 
 Signals (past tense, as in superqt): ``started(id)``, ``tokens(id, text)``
-(coalesced, at most ~30 per second), ``finished(id, stats)``,
+(coalesced, at most one every 50 ms), ``finished(id, stats)``,
 ``cancelled(id, stats)``, ``failed(id, Failure)``; model ``loading``,
 ``loaded``, ``load_failed``. Cancelling is not an error.
 """

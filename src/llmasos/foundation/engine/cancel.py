@@ -13,7 +13,7 @@ class CancelToken:
     """Cancels one request from any thread, within one token or one prefill step.
 
     The flag lives in a small C buffer so llama.cpp's abort callback can read it
-    without taking the GIL (see :func:`_abort_callback`).
+    without taking the GIL (see :func:`llmasos.foundation.engine.llama_hooks.abort_callback`).
     """
 
     def __init__(self) -> None:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from llmasos.errors import DiskFullError, ModelExistsError
 from llmasos.foundation.hub.download_io import (
     CHUNK_SIZE,
     HashingWriter,
@@ -38,13 +39,7 @@ from llmasos.foundation.hub.download_io import (
     read_into,
 )
 from llmasos.foundation.hub.download_parts import PARTIAL_DIR, Part
-from llmasos.foundation.hub.errors import (
-    ChecksumMismatch,
-    DiskFullError,
-    HubResponseError,
-    ModelExistsError,
-    OfflineError,
-)
+from llmasos.foundation.hub.errors import ChecksumMismatch, HubResponseError, OfflineError
 from llmasos.foundation.hub.types import (
     GgufEntry,
     RemoteFile,

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from llmasos.foundation.hub.errors import DiskFullError, HubNotFoundError, HubResponseError
+from llmasos.errors import DiskFullError
+from llmasos.foundation.hub.errors import HubNotFoundError, HubResponseError
 
 log = logging.getLogger(__name__)
 

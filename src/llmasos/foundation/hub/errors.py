@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from huggingface_hub import errors as hf_errors
 
-from llmasos.errors import LLMasOSError
+from llmasos.errors import DiskFullError, LLMasOSError
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +51,6 @@ class HubNotFoundError(FileNotFoundError, HubError):
     """The repository, revision or file does not exist on the Hub."""
 
 
-class DiskFullError(OSError, HubError):
-    """Not enough free space for the download."""
-
-
 class ChecksumMismatch(ValueError, HubError):
     """A downloaded file's SHA-256 differs from the Hub's LFS metadata; it was deleted."""
 
@@ -65,10 +61,6 @@ class UnsafeFileNameError(ValueError, HubError):
 
 class HubResponseError(RuntimeError, HubError):
     """The Hub answered in a way the client cannot use (server error, missing checksum)."""
-
-
-class ModelExistsError(FileExistsError, HubError):
-    """A different file with the same name is already installed."""
 
 
 def _offline_message(what: str, endpoint: str, detail: str) -> str:

@@ -20,8 +20,14 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from llmasos.errors import LLMasOSError, ModelFileError, ModelFileNotFound, ModelStoreError
-from llmasos.foundation.hub.errors import DiskFullError, ModelExistsError
+from llmasos.errors import (
+    DiskFullError,
+    LLMasOSError,
+    ModelExistsError,
+    ModelFileError,
+    ModelFileNotFound,
+    ModelStoreError,
+)
 from llmasos.foundation.hub.types import split_info
 from llmasos.foundation.platform.paths import app_paths
 

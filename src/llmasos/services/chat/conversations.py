@@ -14,7 +14,6 @@ same file at once.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 import time
@@ -27,6 +26,14 @@ from typing import Any
 from llmasos.errors import ConversationStoreError
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.foundation.platform.paths import app_paths
+from llmasos.services.chat.records import (
+    Conversation,
+    StoredMessage,
+    conversation_from_dict,
+    conversation_to_dict,
+    sampling_from_json,
+    sampling_to_json,
+)
 from llmasos.services.chat.schema import MIGRATIONS, SCHEMA_VERSION, statements
 
 DB_NAME = "conversations.sqlite3"
@@ -34,40 +41,6 @@ DB_NAME = "conversations.sqlite3"
 #: Message states: ``streaming`` while a reply is written (or if the app died then),
 #: ``stopped`` when the person cancelled it, ``failed`` when generation failed.
 DONE, STREAMING, STOPPED, FAILED = "done", "streaming", "stopped", "failed"
-
-
-@dataclass(frozen=True)
-class Conversation:
-    """A conversation's settings. ``sampling`` None means the app's defaults."""
-
-    id: int
-    title: str
-    is_auto_title: bool
-    system_prompt: str
-    persona: str
-    model: str
-    sampling: SamplingParams | None
-    pinned: bool
-    cut_message_id: int | None  # first message still sent to the model (None: all)
-    created: float
-    updated: float
-
-
-@dataclass(frozen=True)
-class StoredMessage:
-    """One stored message with what generating it cost (zeros for user messages)."""
-
-    id: int
-    conversation_id: int
-    role: str
-    content: str
-    status: str
-    created: float
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    tokens_per_s: float = 0.0
-    ttft_s: float = 0.0
-    model: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,26 +70,6 @@ _CONV_COLUMNS = tuple(f.name for f in fields(Conversation))
 def default_path() -> Path:
     """Where the app keeps its conversations."""
     return app_paths().data / DB_NAME
-
-
-def sampling_to_json(params: SamplingParams | None) -> str:
-    """Sampling settings as JSON text ("" for the app's defaults)."""
-    if params is None:
-        return ""
-    data = {f.name: getattr(params, f.name) for f in fields(params)}
-    data["stop"] = list(params.stop)
-    return json.dumps(data, sort_keys=True)
-
-
-def sampling_from_json(text: str) -> SamplingParams | None:
-    """The inverse of :func:`sampling_to_json`; unknown keys are ignored."""
-    if not text:
-        return None
-    data = json.loads(text)
-    known = {f.name for f in fields(SamplingParams)}
-    kwargs = {k: v for k, v in data.items() if k in known}
-    kwargs["stop"] = tuple(kwargs.get("stop", ()))
-    return SamplingParams(**kwargs)
 
 
 class ConversationStore:
@@ -256,8 +209,6 @@ class ConversationStore:
 
     def delete(self, conversation_id: int) -> dict[str, Any]:
         """Delete a conversation; return its data, which :meth:`restore` brings back."""
-        from llmasos.services.chat.export import conversation_to_dict
-
         data = conversation_to_dict(self.get(conversation_id), self.messages(conversation_id))
         with self._tx() as db:
             db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
@@ -265,8 +216,6 @@ class ConversationStore:
 
     def restore(self, data: dict[str, Any], *, keep_ids: bool = True) -> Conversation:
         """Insert a conversation from :func:`conversation_to_dict` data (undo, import)."""
-        from llmasos.services.chat.export import conversation_from_dict
-
         conv, msgs = conversation_from_dict(data)
         with self._tx() as db:
             cols = [c for c in _CONV_COLUMNS if keep_ids or c != "id"]
@@ -440,3 +389,18 @@ def _not_found(conversation_id: int | None, message_id: int | None = None) -> Ex
         f"The {what} no longer exists (it was deleted). "
         "Pick another conversation or start a new one."
     )
+
+
+__all__ = [
+    "DONE",
+    "FAILED",
+    "STOPPED",
+    "STREAMING",
+    "Conversation",
+    "ConversationStore",
+    "SearchHit",
+    "StoredMessage",
+    "default_path",
+    "sampling_from_json",
+    "sampling_to_json",
+]

@@ -8,91 +8,16 @@ The JSON form is the one :meth:`ConversationStore.delete` returns for undo:
 from __future__ import annotations
 
 import json
-import time
-from dataclasses import asdict, fields
-from typing import Any
 
 from llmasos.errors import ConversationImportError
-from llmasos.services.chat.conversations import (
+from llmasos.services.chat.conversations import ConversationStore
+from llmasos.services.chat.records import (
     Conversation,
-    ConversationStore,
-    StoredMessage,
-    sampling_from_json,
-    sampling_to_json,
+    conversation_from_dict,
+    conversation_to_dict,
 )
 
-FORMAT = "llmasos-conversation"
-VERSION = 1
 _ROLE_HEADINGS = {"user": "You", "assistant": "Assistant", "system": "System"}
-
-
-def conversation_to_dict(conv: Conversation, messages: list[StoredMessage]) -> dict[str, Any]:
-    """Plain JSON-ready data for a conversation and its messages."""
-    data = asdict(conv)
-    data["sampling"] = json.loads(sampling_to_json(conv.sampling) or "null")
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "conversation": data,
-        "messages": [asdict(m) for m in messages],
-    }
-
-
-def conversation_from_dict(data: Any) -> tuple[Conversation, list[StoredMessage]]:
-    """Read :func:`conversation_to_dict` data back.
-
-    Raises:
-        ConversationImportError: the data is not a conversation export.
-    """
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ConversationImportError(
-            "This is not an LLMasOS conversation export (its 'format' is not "
-            f"'{FORMAT}'). Export the conversation from LLMasOS as JSON and import that file."
-        )
-    if int(data.get("version", 0)) > VERSION:
-        raise ConversationImportError(
-            "This export comes from a newer LLMasOS; update to import it."
-        )
-    try:
-        conv = _conversation(dict(data["conversation"]))
-        msgs = [_message(dict(m), conv.id) for m in data["messages"]]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ConversationImportError(
-            f"The conversation export is damaged ({exc!r}). Export it again."
-        ) from exc
-    return conv, msgs
-
-
-def _conversation(raw: dict[str, Any]) -> Conversation:
-    now = time.time()
-    sampling = raw.get("sampling")
-    return Conversation(
-        id=int(raw.get("id") or 0),
-        title=str(raw["title"]),
-        is_auto_title=bool(raw.get("is_auto_title", False)),
-        system_prompt=str(raw.get("system_prompt", "")),
-        persona=str(raw.get("persona", "")),
-        model=str(raw.get("model", "")),
-        sampling=sampling_from_json(json.dumps(sampling)) if sampling else None,
-        pinned=bool(raw.get("pinned", False)),
-        cut_message_id=(
-            int(raw["cut_message_id"]) if raw.get("cut_message_id") is not None else None
-        ),
-        created=float(raw.get("created", now)),
-        updated=float(raw.get("updated", now)),
-    )
-
-
-def _message(raw: dict[str, Any], conversation_id: int) -> StoredMessage:
-    if raw.get("role") not in ("user", "assistant", "system"):
-        raise ValueError(f"unknown role {raw.get('role')!r}")
-    known = {f.name for f in fields(StoredMessage)}
-    values = {k: v for k, v in raw.items() if k in known}
-    values["conversation_id"] = conversation_id
-    values.setdefault("status", "done")
-    values.setdefault("created", time.time())
-    values["content"] = str(values["content"])
-    return StoredMessage(**values)
 
 
 def export_json(store: ConversationStore, conversation_id: int) -> str:

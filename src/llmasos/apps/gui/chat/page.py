@@ -66,7 +66,6 @@ class ChatPage(ToolPage):
         self.store = store or ConversationStore()
         self.service = ChatService(self.store)
         self.conversation_id: int | None = None
-        self._reply = ""
         self._title_request: int | None = None
         self._undo: tuple[str, Callable[[], None]] | None = None
         self._replaced: tuple[int | None, list[StoredMessage]] | None = None
@@ -304,7 +303,6 @@ class ChatPage(ToolPage):
         assert conv_id is not None
         params = self.store.get(conv_id).sampling or self._params()
         service = self.service
-        self._reply = ""
         self.request_id = self.kernel.submit(
             lambda engine, cancel: service.reply(engine, cancel, conv_id, params),
             owner=self.owner,
@@ -314,7 +312,6 @@ class ChatPage(ToolPage):
         self.busy_changed.emit(True)
 
     def append_output(self, text: str) -> None:
-        self._reply += text
         last = self.transcript.widgets[-1] if self.transcript.widgets else None
         if last is not None and last.message.id == self._streaming_id:
             self.transcript.append_to_last(text)

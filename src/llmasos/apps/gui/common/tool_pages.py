@@ -10,20 +10,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
-from llmasos.foundation.engine.chat_format import ChatMessage
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.kernel.kernel import Failure, Kernel, Priority
 
@@ -57,15 +51,6 @@ class ToolPage(QWidget):
         """Interactive when the person can see this page, background otherwise."""
         visible = self.isVisible() and self.window().isActiveWindow()
         return Priority.INTERACTIVE if visible else Priority.BACKGROUND
-
-    def send(self, messages: list[ChatMessage]) -> int:
-        """Queue a reply to ``messages`` for this page."""
-        self.request_id = self.kernel.chat(
-            messages, self._params(), owner=self.owner, priority=self.priority()
-        )
-        self.status.setText(self.tr("Waiting for the model…"))
-        self.busy_changed.emit(True)
-        return self.request_id
 
     def stop(self) -> None:
         """Cancel this page's running or queued request (Esc)."""
@@ -127,58 +112,3 @@ def button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
     button.setAccessibleName(name)
     button.clicked.connect(slot)
     return button
-
-
-class SourceTargetPage(ToolPage):
-    """Shared layout of Write and Translate: source text, options, streamed result."""
-
-    def __init__(
-        self,
-        kernel: Kernel,
-        params: Callable[[], SamplingParams],
-        options: QComboBox,
-        run_label: str,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(kernel, params, parent)
-        self.source = editor(self.tr("Source text"), self.tr("Paste or type the text here."))
-        self.result = editor(self.tr("Result"), self.tr("The result appears here."), read_only=True)
-        self.options = options
-        self.run_button = button(run_label, run_label.replace("&", ""), self.run)
-        self.stop_button = button(self.tr("S&top"), self.tr("Stop"), self.stop)
-        self.stop_button.setEnabled(False)
-        row = QHBoxLayout()
-        row.addWidget(self.options)
-        row.addWidget(self.run_button)
-        row.addWidget(self.stop_button)
-        row.addWidget(self.status, 1)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.source)
-        split.addWidget(self.result)
-        layout = QVBoxLayout(self)
-        layout.addLayout(row)
-        layout.addWidget(split, 1)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self.run)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop)
-        self.busy_changed.connect(self._set_busy)
-
-    def _set_busy(self, busy: bool) -> None:
-        self.run_button.setEnabled(not busy)
-        self.stop_button.setEnabled(busy)
-
-    def instruction(self) -> str:
-        raise NotImplementedError
-
-    def run(self) -> None:
-        """Run the chosen action on the source text."""
-        text = self.source.toPlainText().strip()
-        if not text or self.request_id is not None:
-            return
-        self.result.clear()
-        prompt = f"{self.instruction()}\n\nThe text is between the markers.\n<<<\n{text}\n>>>"
-        self.send([ChatMessage("user", prompt)])
-
-    def append_output(self, text: str) -> None:
-        cursor = self.result.textCursor()
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertText(text)

@@ -28,8 +28,8 @@ from llmasos.apps.gui.models.common import ClientFactory
 from llmasos.apps.gui.models.downloads import DownloadQueue
 from llmasos.apps.gui.models.hub import CatalogPanel, FilesPanel, SearchPanel
 from llmasos.apps.gui.models.installed import InstalledPanel
+from llmasos.errors import ModelExistsError
 from llmasos.foundation.hub.download_parts import unfinished_downloads
-from llmasos.foundation.hub.errors import ModelExistsError
 from llmasos.foundation.hub.types import GgufEntry, resolve_endpoint
 from llmasos.foundation.models.store import InstalledModel, ModelStore
 from llmasos.foundation.settings.store import AppSettings, SettingsStore

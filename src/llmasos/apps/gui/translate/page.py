@@ -65,7 +65,6 @@ class TranslatePage(ToolPage):
         self.store = TranslationStore()
         self._done_text = ""
         self._last_source = "en"  # the person's last choice, for unsure detection
-        self._pending_history: tuple[str, str] | None = None
         self.last_result: TranslationResult | None = None
         self.source = editor(self.tr("Source text"), self.tr("Type or paste text to translate."))
         self.result = editor(
