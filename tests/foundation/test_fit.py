@@ -114,7 +114,8 @@ def test_this_cpu_build_reports_no_gpu_memory_without_loading_llama_cpp():
     import sys
 
     code = (
-        "import sys; from llmasos.foundation import hardware, fit; "
+        "import sys; from llmasos.foundation.platform import hardware; "
+        "from llmasos.foundation.models import fit; "
         "print(hardware.has_gpu_backend(), hardware.gpu_memory(), "
         "fit.estimate_for_file(10**9, available=8 * 10**9).vram, "
         "'llama_cpp' in sys.modules)"
