@@ -15,7 +15,7 @@ from llmasos.apps.gui.chat.page import ChatPage
 from llmasos.apps.gui.chat.settings import ChatInput
 from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 from llmasos.kernel.kernel import Kernel
-from llmasos.services.chat.conversations import DONE, STOPPED, ConversationStore
+from llmasos.services.chat.conversations import DONE, STOPPED, STREAMING, ConversationStore
 
 pytestmark = pytest.mark.real_model
 
@@ -77,7 +77,7 @@ def test_send_streams_stores_and_titles(qtbot, kernel: Kernel) -> None:
     assert "tokens/s" in page.transcript.widgets[-1].footer.text()
     assert not conv.is_auto_title and page.title.text() == conv.title
     assert page.conversations.items.item(0).text() == conv.title
-    assert 0 < page.context_meter.value() <= page.context_meter.maximum() == 1024
+    assert 0 < page.context_meter.bar.value() <= page.context_meter.bar.maximum() == 1024
 
 
 def test_stop_keeps_the_partial_reply(qtbot, kernel: Kernel) -> None:
@@ -175,7 +175,7 @@ def test_overflow_shows_the_cut(qtbot, smollm2_path: Path) -> None:
         assert page.transcript._layout.itemAt(marker_at + 1).widget() is page.transcript.widget_for(
             cut
         )
-        assert page.context_meter.maximum() == 512
+        assert page.context_meter.bar.maximum() == 512
     finally:
         assert kernel.shutdown(30)
 
@@ -244,3 +244,117 @@ def test_switching_conversation_stops_the_reply_there(qtbot, kernel: Kernel) -> 
     qtbot.waitUntil(lambda: page.request_id is None, timeout=30_000)
     assert page.conversation_id == new and page.transcript.widgets == []
     assert page.store.messages(old)[-1].status == STOPPED
+
+
+@pytest.fixture
+def bare_kernel() -> Iterator[Kernel]:
+    """A kernel with no model loaded (for what the page shows without one)."""
+    k = Kernel()
+    yield k
+    assert k.shutdown(30)
+
+
+def test_switching_conversation_clears_undo_and_status(qtbot, kernel: Kernel) -> None:
+    page = make_page(qtbot, kernel, SamplingParams(temperature=1.0, max_tokens=8))
+    say(qtbot, page, "Say hi.")
+    old = page.conversation_id
+    page.regenerate()
+    qtbot.waitUntil(lambda: page.request_id is None, timeout=120_000)
+    qtbot.waitUntil(lambda: page._title_request is None, timeout=120_000)
+    assert page.undo_button.isVisible() and page.status.text().startswith("Done")
+    kept = page.store.messages(old)
+    page.new_conversation()  # Ctrl+N
+    assert not page.undo_button.isVisible() and not page.undo_label.isVisible()
+    assert page.status.text() == ""
+    page.undo()  # nothing to undo here: it neither jumps back nor changes the old chat
+    assert page.conversation_id != old and page.transcript.widgets == []
+    assert page.store.messages(old) == kept
+    page.open_conversation(old)
+    assert not page.undo_button.isVisible()
+
+
+def test_drafts_stay_with_their_conversation(qtbot, bare_kernel: Kernel) -> None:
+    page = make_page(qtbot, bare_kernel)
+    first = page.new_conversation()
+    page.input.setPlainText("half a thought")
+    second = page.new_conversation()
+    assert page.input.toPlainText() == ""  # a new chat starts empty
+    page.input.setPlainText("another draft")
+    page.open_conversation(first)
+    assert page.input.toPlainText() == "half a thought"
+    page.open_conversation(second)
+    assert page.input.toPlainText() == "another draft"
+    page.open_conversation(second)  # opening the shown one again keeps what is typed
+    assert page.input.toPlainText() == "another draft"
+    page.input.clear()
+    page.open_conversation(first)
+    page.open_conversation(second)
+    assert page.input.toPlainText() == ""
+
+
+def test_context_meter_waits_for_the_model(qtbot, smollm2_path: Path) -> None:
+    kernel = Kernel()
+    try:
+        page = make_page(qtbot, kernel)  # as after `llmasos --model PATH`: no model yet
+        meter = page.context_meter
+        assert meter.text() == "Context: –" and "/" not in meter.text()
+        assert " of 0 " not in meter.toolTip() and "loaded" in meter.toolTip()
+        assert not meter.bar.isTextVisible() and meter.bar.height() < meter.label.height()
+        ids: list[int] = []
+        with qtbot.waitSignal(
+            kernel.finished,
+            timeout=60_000,
+            check_params_cb=lambda i, _s: bool(ids) and i == ids[0],
+        ):
+            ids.append(
+                kernel.load_model(
+                    smollm2_path, EngineSettings(n_ctx=1024, n_batch=128, n_threads=1)
+                )
+            )
+        qtbot.waitUntil(lambda: meter.text() == "Context: 0 / 1024", timeout=5_000)
+        assert meter.toolTip() == "0 of 1024 tokens of the model's context"
+        assert meter.bar.maximum() == 1024 and meter.bar.value() == 0
+        meter.setFixedWidth(meter.fontMetrics().horizontalAdvance("Context"))
+        qtbot.waitUntil(lambda: meter.label.shown_text().endswith("…"), timeout=2_000)
+        assert meter.label.height() < 2 * meter.fontMetrics().lineSpacing()  # one line
+    finally:
+        assert kernel.shutdown(30)
+
+
+def test_long_titles_are_elided_not_widened(qtbot, bare_kernel: Kernel) -> None:
+    page = make_page(qtbot, bare_kernel)
+    conv = page.new_conversation()
+    qtbot.waitExposed(page)
+    width = page.conversations.width()
+    long_title = "A very long title about many things " * 8
+    page.rename_conversation(conv, long_title)
+    page.resize(900, 600)
+    qtbot.wait(50)
+    assert page.width() == 900 and page.conversations.width() == width
+    assert page.title.text() == long_title.strip() and page.title.toolTip() == long_title.strip()
+    assert page.title.shown_text().endswith("…")
+    items = page.conversations.items
+    assert items.visualItemRect(items.item(0)).width() <= items.viewport().width()
+    assert items.horizontalScrollBar().maximum() == 0
+
+
+def test_a_reply_cut_off_by_a_crash_is_marked(qtbot, bare_kernel: Kernel) -> None:
+    store = ConversationStore()  # the page's own database, as a previous run left it
+    partial = store.create(title="Partial")
+    store.add_message(partial.id, "user", "Tell me a story.")
+    store.add_message(partial.id, "assistant", "Once upon a time", STREAMING)
+    empty = store.create(title="Empty")
+    store.add_message(empty.id, "user", "Hello?")
+    store.add_message(empty.id, "assistant", "", STREAMING)
+    store.close()
+    notice = "This answer was interrupted when LLMasOS closed unexpectedly."
+    page = make_page(qtbot, bare_kernel)
+    assert page.conversation_id == empty.id  # the newest
+    reply = page.transcript.widgets[-1]
+    assert "(interrupted)" in reply.header.text()
+    assert notice in reply.body.toPlainText()  # not an empty box
+    assert reply.text == "" and page.history[-1].content == ""  # never sent to the model
+    page.open_conversation(partial.id)
+    reply = page.transcript.widgets[-1]
+    assert "(interrupted)" in reply.header.text() and reply.footer.text() == notice
+    assert not reply.footer.isHidden() and reply.body.toPlainText() == "Once upon a time"

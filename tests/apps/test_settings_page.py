@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -186,3 +187,40 @@ def test_theme_switch_and_back(qtbot):
     assert not is_dark(app)
     apply_theme(app, "system")
     assert not is_dark(app)
+
+
+def _wheel(widget: QWidget, notches: int = 1) -> QWheelEvent:
+    """Turn the mouse wheel over the middle of ``widget`` (a real event); return it."""
+    at = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(
+        at,
+        QPointF(widget.mapToGlobal(at.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, -120 * notches),  # towards the person: lower values, page scrolls down
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+    return event
+
+
+def test_the_wheel_scrolls_past_unfocused_fields(page, qtbot):
+    page.activateWindow()
+    page.apply_button.setFocus()
+    page.min_p.setValue(0.05)
+    page.top_k.setValue(40)
+    page.theme.setCurrentIndex(1)
+    boxes = (page.min_p, page.top_k, page.theme)
+    assert not any(box.hasFocus() for box in boxes)
+    events = [_wheel(box) for box in boxes]
+    assert page.min_p.value() == pytest.approx(0.05)
+    assert page.top_k.value() == 40 and page.theme.currentIndex() == 1
+    assert not any(event.isAccepted() for event in events)  # passed on: the page scrolls
+    for box in boxes:
+        assert box.focusPolicy() == Qt.FocusPolicy.StrongFocus  # the wheel gives no focus
+    page.min_p.setFocus()  # once the person clicked or tabbed into it, the wheel edits
+    qtbot.waitUntil(page.min_p.hasFocus, timeout=2000)
+    _wheel(page.min_p)
+    assert page.min_p.value() == pytest.approx(0.04)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import sys
@@ -89,6 +90,32 @@ def test_follow_up_and_title_reuse_the_prefix(engine: LlamaEngine, service: Chat
     assert second.stats.cached_tokens >= first.stats.prompt_tokens
     new_tokens = second.stats.prompt_tokens - second.stats.cached_tokens
     assert new_tokens < second.stats.prompt_tokens // 2
+
+
+def test_a_chinese_chat_gets_a_chinese_title(engine: LlamaEngine, service: ChatService) -> None:
+    conv = service.store.create()
+    question = "请用一句话介绍一下长城的历史和它在中国文化中的意义"
+    run(service.turn(engine, conv.id, question, SHORT))
+    temporary = service.store.get(conv.id).title
+    assert temporary.endswith("…") and question.startswith(temporary[:-1])
+    events = list(service.generate_title(engine, CancelToken(), conv.id))
+    title = service.store.get(conv.id).title
+    assert events == [TitleChanged(conv.id, title)]
+    # the model's own title if it wrote Chinese, else the temporary one: never English
+    assert re.search(r"[\u4e00-\u9fff]", title), title
+
+
+def test_a_reply_left_streaming_by_another_run_is_interrupted(
+    engine: LlamaEngine, service: ChatService
+) -> None:
+    conv = service.store.create()
+    stale = service.store.add_message(conv.id, "assistant", "half", STREAMING)
+    assert service.is_interrupted(stale)
+    stream = service.turn(engine, conv.id, "Hi", SHORT)
+    started = next(item for item in stream if isinstance(item, ReplyStarted))
+    assert started.message.status == STREAMING and not service.is_interrupted(started.message)
+    run(stream)
+    assert not service.is_interrupted(service.store.messages(conv.id)[-1])  # done now
 
 
 def test_cancel_keeps_the_partial_reply_marked_stopped(

@@ -8,6 +8,8 @@ The JSON form is the one :meth:`ConversationStore.delete` returns for undo:
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 
 from llmasos.errors import ConversationImportError
 from llmasos.services.chat.conversations import ConversationStore
@@ -18,6 +20,41 @@ from llmasos.services.chat.records import (
 )
 
 _ROLE_HEADINGS = {"user": "You", "assistant": "Assistant", "system": "System"}
+FILE_NAME_CHARS = 64  # before the suffix
+FILE_NAME_BYTES = 200  # UTF-8; file systems allow 255 per name
+_NOT_IN_FILE_NAMES = frozenset('/\\:*?"<>|')
+# Windows refuses these as names, whatever the suffix
+_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)]
+)
+
+
+def export_file_name(title: str, suffix: str, limit: int = FILE_NAME_CHARS) -> str:
+    """A file name for exporting a conversation titled ``title``, e.g. "天气-预报.md".
+
+    Letters of any script, digits and punctuation stay; only what file systems refuse
+    (``/ \\ : * ? " < > |`` and control characters) goes. Spaces, and a refused
+    character between two words, become one "-". The name is at most ``limit``
+    characters (cut between words where it can) and never empty ("chat").
+    """
+    words = "".join(
+        " " if c in _NOT_IN_FILE_NAMES or unicodedata.category(c) == "Cc" else c for c in title
+    ).split()  # "part 1/2" keeps its numbers apart: "part-1-2"
+    name = _tidy(re.sub(r"-{2,}", "-", "-".join(words)))
+    if len(name) > limit:
+        cut = name[:limit]
+        at = cut.rfind("-")
+        name = _tidy(cut[:at] if at > limit // 2 else cut)
+    while len(name.encode("utf-8")) > FILE_NAME_BYTES:
+        name = _tidy(name[:-1])
+    if name.split(".")[0].upper() in _RESERVED:
+        name += "_"
+    return (name or "chat") + suffix
+
+
+def _tidy(name: str) -> str:
+    """Without the dashes, dots and spaces at its ends (hidden files, Windows' rules)."""
+    return name.strip("-. ")
 
 
 def export_json(store: ConversationStore, conversation_id: int) -> str:

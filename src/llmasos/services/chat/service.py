@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import time
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -39,6 +40,13 @@ from llmasos.services.chat.conversations import (
     ConversationStore,
     StoredMessage,
 )
+from llmasos.services.text.language import (
+    UNDETERMINED,
+    Language,
+    detect,
+    find_language,
+    script_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +55,10 @@ CUT_SLACK = 0.75  # after a cut the prompt fills at most this share of the budge
 TITLE_REQUEST = (
     "Reply with only a short title (at most six words) for this conversation so "
     "far. No quotes, no punctuation at the end."
+)
+TITLE_REQUEST_IN = (
+    "Reply with only a short title (at most six words) for this conversation so "
+    "far, written in {language}. No quotes, no punctuation at the end."
 )
 TITLE_PARAMS = SamplingParams(temperature=0.2, max_tokens=24, seed=7)
 
@@ -90,10 +102,70 @@ class TitleChanged:
 ChatEvent = ReplyStarted | ReplyEnded | TitleChanged
 
 
+TITLE_WIDTH = 48  # columns; a Chinese or Japanese character takes two
+_TRAILING = " ,.;:!?-–—/(（[【「『、，。；：！？"
+_CUT_ANYWHERE = ("han", "kana")  # scripts written without spaces between words
+
+
+def _columns(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _breaks_around(ch: str) -> bool:
+    """A line may break before and after ``ch``: a Han or kana character, CJK punctuation."""
+    if _columns(ch) == 2:
+        return script_of(ch) in _CUT_ANYWHERE or not ch.isalnum()
+    return False
+
+
+def _cut(text: str, room: int) -> str:
+    """The longest start of ``text`` within ``room`` columns that ends at a word or CJK
+    character boundary (a word longer than half the room is cut where it must)."""
+    used, end, best = 0, 0, 0
+    for i, ch in enumerate(text):
+        before = text[i - 1] if i else ""
+        joined = " " in (ch, before) or before in "-/"
+        if (
+            before
+            and not unicodedata.combining(ch)
+            and (joined or _breaks_around(ch) or _breaks_around(before))
+        ):
+            best = i
+        used += _columns(ch)
+        if used > room:
+            break
+        end = i + 1
+    else:
+        return text
+    if best * 2 < end:  # no boundary in the second half: cut inside the word
+        best = end
+        while best > 0 and unicodedata.combining(text[best]):
+            best -= 1
+    return text[:best]
+
+
+def shorten_title(text: str, width: int = TITLE_WIDTH, words: int | None = None) -> str:
+    """``text`` on one line, at most ``words`` words and ``width`` columns.
+
+    A cut falls between words, or between two characters of Chinese or Japanese (which
+    have no spaces), and is marked with "…".
+    """
+    flat = " ".join(text.split())
+    cut = False
+    if words is not None and len(flat.split(" ")) > words:
+        flat, cut = " ".join(flat.split(" ")[:words]), True
+    if sum(_columns(ch) for ch in flat) > width:
+        flat, cut = _cut(flat, width - 1), True
+    if not cut:
+        return flat
+    return (flat.rstrip(_TRAILING) or flat.rstrip()) + "…"
+
+
 def fallback_title(text: str, words: int = 6) -> str:
-    """A title from the first words of a message."""
-    first = " ".join(text.split()[:words])
-    return first[:60] or "New chat"
+    """A temporary title from the first words of a message (cut with "…")."""
+    return shorten_title(text, words=words) or "New chat"
 
 
 def clean_title(raw: str) -> str:
@@ -104,8 +176,54 @@ def clean_title(raw: str) -> str:
             line = line[6:].strip().strip("\"'“” ")
         line = line.rstrip(".。!！:：")
         if line:
-            return line[:60]
+            return shorten_title(line)
     return ""
+
+
+# Scripts that name their language whatever the length of the text.
+_TELLING_SCRIPTS = frozenset({"han", "kana", "hangul", "thai", "hebrew", "greek"})
+# Scripts a title may use in a conversation written in a script (Japanese mixes in Han).
+_TITLE_SCRIPTS = {"kana": frozenset({"kana", "han"}), "hangul": frozenset({"hangul", "han"})}
+_SPACELESS_OR_CJK = frozenset({"han", "kana", "hangul"})
+
+
+def title_language(conversation_text: str) -> Language | None:
+    """The language to ask the title in: that of the person's messages, when clear."""
+    found = detect(conversation_text)
+    if found.lang == UNDETERMINED:
+        return None
+    if found.is_confident or found.script in _TELLING_SCRIPTS:
+        return find_language(found.lang)
+    return None
+
+
+def title_request(conversation_text: str) -> str:
+    """The instruction that asks for a title, in the language of ``conversation_text``."""
+    language = title_language(conversation_text)
+    if language is None:
+        return TITLE_REQUEST
+    return TITLE_REQUEST_IN.format(language=language.name)
+
+
+def title_fits(title: str, conversation_text: str) -> bool:
+    """False when ``title`` is written in another script than the conversation (an
+    English title for a Chinese chat); a Chinese title may keep a Latin name in it."""
+    expected = detect(conversation_text).script
+    if not expected:
+        return True
+    allowed = _TITLE_SCRIPTS.get(expected, frozenset({expected}))
+    letters = [s for s in map(script_of, title) if s]
+    if not letters:
+        return True
+    hits = sum(1 for s in letters if s in allowed)
+    if expected in _SPACELESS_OR_CJK:
+        return hits > 0
+    return hits * 2 >= len(letters)
+
+
+# (database file, message id) of the replies this process is writing right now; any
+# other ``streaming`` message was left so by a run that ended mid-reply (the app died).
+_writing: set[tuple[str, int]] = set()
 
 
 class ChatService:
@@ -243,6 +361,11 @@ class ChatService:
         self.add_user_message(conversation_id, text)
         return self.reply(engine, cancel or CancelToken(), conversation_id, params)
 
+    def is_interrupted(self, message: StoredMessage) -> bool:
+        """True for a reply still marked ``streaming`` that no stream of this process is
+        writing: the run that wrote it ended mid-reply (LLMasOS closed unexpectedly)."""
+        return message.status == STREAMING and (str(self.store.path), message.id) not in _writing
+
     def needs_title(self, conversation_id: int) -> bool:
         """True when the conversation still has an automatic title and a finished reply."""
         conv = self.store.get(conversation_id)
@@ -255,14 +378,17 @@ class ChatService:
     ) -> Iterator[TitleChanged]:
         """Ask the model for a title from the first exchange; yield it once stored.
 
-        The request is the conversation itself plus one more user message, so it
-        shares its prefix with the conversation's next turn and costs that turn
-        nothing to re-evaluate.
+        The title is asked for in the language of the person's messages; one in
+        another script (an English title for a Chinese chat) gives way to the
+        temporary title made from the first message. The request is the conversation
+        itself plus one more user message, so it shares its prefix with the
+        conversation's next turn and costs that turn nothing to re-evaluate.
         """
         conv = self.store.get(conversation_id)
         msgs = [m for m in self.store.messages(conversation_id) if m.content]
+        said = "\n".join(m.content for m in msgs if m.role == "user")
         system = [ChatMessage("system", conv.system_prompt)] if conv.system_prompt else []
-        prompt = [*system, *_chat(msgs), ChatMessage("user", TITLE_REQUEST)]
+        prompt = [*system, *_chat(msgs), ChatMessage("user", title_request(said))]
         title = ""
         try:
             if engine.count_chat_tokens(prompt) + TITLE_PARAMS.max_tokens < engine.n_ctx:
@@ -271,6 +397,9 @@ class ChatService:
             log.warning("Title generation failed: %s", exc)
         if cancel.is_cancelled or not self.store.get(conversation_id).is_auto_title:
             return
+        if title and not title_fits(title, said):
+            log.info("Generated title %r is not in the conversation's script; not used", title)
+            title = ""
         first_user = next((m.content for m in msgs if m.role == "user"), "")
         title = title or fallback_title(first_user)
         self.store.update(conversation_id, title=title, is_auto_title=False)
@@ -305,7 +434,18 @@ class ReplyStream(TextStream["str | ChatEvent"]):
         conv = store.get(conversation_id)
         messages, info = self._service.plan(self._engine, conv, store.messages(conv.id), params)
         message = store.add_message(conv.id, "assistant", "", STREAMING)
-        yield ReplyStarted(conv.id, message, info)
+        key = (str(store.path), message.id)
+        _writing.add(key)
+        try:
+            yield ReplyStarted(conv.id, message, info)
+            yield from self._stream(message, messages, params)
+        finally:
+            _writing.discard(key)
+
+    def _stream(
+        self, message: StoredMessage, messages: list[ChatMessage], params: SamplingParams
+    ) -> Iterator[str | ChatEvent]:
+        store = self._service.store
         gen = self._engine.chat(messages, params, self._cancel)
         parts: list[str] = []
         status, last_save = FAILED, time.monotonic()

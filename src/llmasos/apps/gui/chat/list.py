@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -17,6 +19,16 @@ from llmasos.services.chat.conversations import Conversation, SearchHit
 
 CONV_ROLE = Qt.ItemDataRole.UserRole
 MESSAGE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _FitWidth(QStyledItemDelegate):
+    """Rows as wide as the list, not as their text: a long title ends in "…" instead of
+    widening the rows (and scrolling the list sideways)."""
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        return QSize(1, super().sizeHint(option, index).height())
 
 
 class ConversationList(QWidget):
@@ -41,6 +53,9 @@ class ConversationList(QWidget):
         self.search.textChanged.connect(self.search_changed)
         self.items = QListWidget()
         self.items.setAccessibleName(self.tr("Conversations"))
+        self.items.setItemDelegate(_FitWidth(self.items))
+        self.items.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.items.itemActivated.connect(self._open)
         self.items.itemClicked.connect(self._open)
         self.items.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

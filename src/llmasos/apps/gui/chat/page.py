@@ -22,14 +22,15 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMenu,
-    QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from llmasos.apps.gui.chat.elide import ContextMeter, ElidedLabel
 from llmasos.apps.gui.chat.list import ConversationList
 from llmasos.apps.gui.chat.settings import (
     ChatInput,
@@ -45,7 +46,7 @@ from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.foundation.settings.store import SettingsStore
 from llmasos.kernel.kernel import Kernel, Priority
 from llmasos.services.chat import export as chat_export
-from llmasos.services.chat.conversations import ConversationStore, StoredMessage
+from llmasos.services.chat.conversations import STREAMING, ConversationStore, StoredMessage
 from llmasos.services.chat.personas import DEFAULT_PERSONA
 from llmasos.services.chat.service import ChatService, ReplyEnded, ReplyStarted, TitleChanged
 
@@ -70,8 +71,13 @@ class ChatPage(ToolPage):
         self._undo: tuple[str, Callable[[], None]] | None = None
         self._replaced: tuple[int | None, list[StoredMessage]] | None = None
         self._streaming_id: int | None = None  # the shown message the reply streams into
+        self._reply_conversation: int | None = None  # the conversation the reply is for
+        self._drafts: dict[int, str] = {}  # unsent text of the conversations not shown
+        self._context_used = 0
         self._build()
         kernel.yielded.connect(self._on_event)
+        kernel.loaded.connect(self._on_model_changed)
+        kernel.unloaded.connect(self._on_model_changed)
         kernel.finished.connect(self._on_title_done)
         kernel.cancelled.connect(self._on_title_done)
         kernel.failed.connect(lambda rid, _m: self._on_title_done(rid, None))
@@ -121,8 +127,10 @@ class ChatPage(ToolPage):
         self.busy_changed.connect(self._set_busy)
 
     def _header(self) -> QHBoxLayout:
-        self.title = QLabel()
+        self.title = ElidedLabel()
         self.title.setAccessibleName(self.tr("Conversation title"))
+        # the title takes the room the other controls leave, never room from them
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.persona = QComboBox()
         self.persona.setAccessibleName(self.tr("Persona"))
         self.persona.addItems(list(self.store.personas()))
@@ -140,10 +148,7 @@ class ChatPage(ToolPage):
         menu.addAction(self.tr("Export as JSON…"), lambda: self._ask_export(".json"))
         menu.addAction(self.tr("Import JSON…"), self._ask_import)
         self.files_button.setMenu(menu)
-        self.context_meter = QProgressBar()
-        self.context_meter.setAccessibleName(self.tr("Context used"))
-        self.context_meter.setFormat(self.tr("Context %v / %m tokens"))
-        self.context_meter.setMaximumWidth(240)
+        self.context_meter = ContextMeter()
         row = QHBoxLayout()
         row.addWidget(self.title, 1)
         for w in (self.persona, self.settings_button, self.files_button, self.context_meter):
@@ -173,15 +178,33 @@ class ChatPage(ToolPage):
         return [ChatMessage(w.message.role, w.text) for w in self.transcript.widgets]
 
     def open_conversation(self, conversation_id: int | None, message_id: int = 0) -> None:
-        """Show a conversation (None: an empty page; the first message creates one)."""
-        if self.request_id is not None and conversation_id != self.conversation_id:
+        """Show a conversation (None: an empty page; the first message creates one).
+
+        Switching to another conversation stops the reply being written, keeps the
+        unsent text for when the person comes back, and clears the Undo offer and the
+        status line (they were about the conversation left).
+        """
+        switching = conversation_id != self.conversation_id
+        if not switching and self.request_id is not None:
+            if message_id:  # the reply streams into the shown messages: keep them
+                self.transcript.scroll_to(message_id)
+            return
+        if switching:
             self.stop()
+            self._leave_conversation()
         self.conversation_id = conversation_id
         self._streaming_id = None
         conv = self.store.get(conversation_id) if conversation_id is not None else None
         messages = self.store.messages(conv.id) if conv is not None else []
-        self.transcript.set_messages(messages, conv.cut_message_id if conv else None)
+        live = {
+            m.id for m in messages if m.status == STREAMING and not self.service.is_interrupted(m)
+        }
+        self.transcript.set_messages(messages, conv.cut_message_id if conv else None, live)
         self.title.setText(conv.title if conv else self.tr("New chat"))
+        self.title.setToolTip(self.title.text())
+        if switching:
+            draft = self._drafts.pop(conversation_id, "") if conversation_id is not None else ""
+            self.input.setPlainText(draft)
         if conv is not None and conv.persona:
             self.persona.setCurrentText(conv.persona)
         last = next((m for m in reversed(messages) if m.prompt_tokens), None)
@@ -190,6 +213,23 @@ class ChatPage(ToolPage):
             self.transcript.scroll_to(message_id)
         if not self.conversations.search.text():
             self.refresh_list()
+
+    def _leave_conversation(self) -> None:
+        """Keep the unsent text of the shown conversation; drop what was about it."""
+        draft = self.input.toPlainText()
+        if self.conversation_id is not None and draft.strip():
+            self._drafts[self.conversation_id] = draft
+        self._offer_undo(None)
+        self.status.clear()
+
+    def _ensure_conversation(self) -> int:
+        """The shown conversation, created (with the text typed so far) when there is none."""
+        if self.conversation_id is None:
+            draft = self.input.toPlainText()
+            self.new_conversation()
+            self.input.setPlainText(draft)
+        assert self.conversation_id is not None
+        return self.conversation_id
 
     def refresh_list(self) -> None:
         """Re-read the conversation list (newest first, pinned on top)."""
@@ -218,6 +258,7 @@ class ChatPage(ToolPage):
             self.store.update(conversation_id, title=title.strip())
             if conversation_id == self.conversation_id:
                 self.title.setText(title.strip())
+                self.title.setToolTip(title.strip())
             self.refresh_list()
 
     def delete_conversation(self, conversation_id: int) -> None:
@@ -245,11 +286,12 @@ class ChatPage(ToolPage):
             self.refresh_list()
 
     def _show_context(self, used: int) -> None:
-        n_ctx = self.kernel.n_ctx or 0
-        self.context_meter.setRange(0, max(n_ctx, 1))
-        self.context_meter.setValue(min(used, n_ctx))
-        tip = self.tr("{used} of {n_ctx} tokens of the model's context")
-        self.context_meter.setToolTip(tip.format(used=used, n_ctx=n_ctx))
+        self._context_used = used
+        self.context_meter.show_usage(used, self.kernel.n_ctx)
+
+    def _on_model_changed(self, _info: object = None) -> None:
+        """A model was loaded or unloaded: its context length is now known (or gone)."""
+        self._show_context(self._context_used)
 
     # -- sending ----------------------------------------------------------------------------
     def submit(self) -> None:
@@ -257,12 +299,10 @@ class ChatPage(ToolPage):
         text = self.input.toPlainText().strip()
         if not text or self.request_id is not None:
             return
-        if self.conversation_id is None:
-            self.new_conversation()
-        assert self.conversation_id is not None
+        conv_id = self._ensure_conversation()
         self.input.clear()
         self._offer_undo(None)
-        self.transcript.add_message(self.service.add_user_message(self.conversation_id, text))
+        self.transcript.add_message(self.service.add_user_message(conv_id, text))
         self._start_reply()
 
     def regenerate(self) -> None:
@@ -303,6 +343,7 @@ class ChatPage(ToolPage):
         assert conv_id is not None
         params = self.store.get(conv_id).sampling or self._params()
         service = self.service
+        self._reply_conversation = conv_id
         self.request_id = self.kernel.submit(
             lambda engine, cancel: service.reply(engine, cancel, conv_id, params),
             owner=self.owner,
@@ -327,7 +368,7 @@ class ChatPage(ToolPage):
             self._streaming_id = event.message.id
             if self._replaced is not None and self._replaced[0] is None:
                 self._replaced = (event.message.id, self._replaced[1])
-            self.transcript.add_message(event.message)
+            self.transcript.add_message(event.message, live=True)
             self.transcript.set_cut(event.context.cut_message_id)
             self._show_context(event.context.prompt_tokens)
         elif isinstance(event, ReplyEnded):
@@ -338,8 +379,14 @@ class ChatPage(ToolPage):
             if stats is not None:
                 self._show_context(stats.prompt_tokens + stats.completion_tokens)
 
+    def _end(self, message: str) -> None:
+        # a reply stopped by switching conversations has nothing to say about the new one
+        shown = message if self._reply_conversation == self.conversation_id else ""
+        super()._end(shown)
+
     def request_done(self) -> None:
-        conv_id = self.conversation_id
+        shown = self._reply_conversation == self.conversation_id
+        conv_id = self.conversation_id if shown else None  # not one the person left
         if conv_id is None or not self.service.needs_title(conv_id):
             self.refresh_list()
             return
@@ -387,10 +434,7 @@ class ChatPage(ToolPage):
             self.edit_message(message_id, text)
 
     def _ask_settings(self) -> None:
-        if self.conversation_id is None:
-            self.new_conversation()
-        assert self.conversation_id is not None
-        conv = self.store.get(self.conversation_id)
+        conv = self.store.get(self._ensure_conversation())
         dialog = ConversationSettingsDialog(conv, self._params(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.services.chat.conversations import Conversation
+from llmasos.services.chat.export import export_file_name
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -122,11 +123,9 @@ def _spin(box: QDoubleSpinBox, lo: float, hi: float, value: float, step: float) 
 
 def ask_save_path(parent: QWidget, title: str, suffix: str) -> Path | None:
     """A file to export to (None when the person cancelled)."""
-    safe = "".join(c if c.isalnum() or c in " -_" else "_" for c in title).strip() or "chat"
     caption = QCoreApplication.translate("ChatPage", "Export conversation")
-    path, _ = QFileDialog.getSaveFileName(
-        parent, caption, str(Path.home() / f"{safe}{suffix}"), f"*{suffix}"
-    )
+    suggested = Path.home() / export_file_name(title, suffix)
+    path, _ = QFileDialog.getSaveFileName(parent, caption, str(suggested), f"*{suffix}")
     return Path(path) if path else None
 
 

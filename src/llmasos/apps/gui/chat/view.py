@@ -6,6 +6,8 @@ the cost of showing a token does not grow with the length of the conversation.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -32,6 +34,9 @@ _STATUS_NOTES = {
     FAILED: QT_TRANSLATE_NOOP("MessageWidget", "failed"),
     STREAMING: QT_TRANSLATE_NOOP("MessageWidget", "interrupted"),
 }
+INTERRUPTED_NOTE = QT_TRANSLATE_NOOP(
+    "MessageWidget", "This answer was interrupted when LLMasOS closed unexpectedly."
+)
 
 
 def role_name(role: str) -> str:
@@ -54,7 +59,9 @@ class MessageWidget(QFrame):
 
     edit_requested = Signal(int)  # message id
 
-    def __init__(self, message: StoredMessage, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, message: StoredMessage, parent: QWidget | None = None, *, live: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setObjectName(f"message-{message.role}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -83,10 +90,11 @@ class MessageWidget(QFrame):
         layout.addLayout(row)
         layout.addWidget(self.body)
         layout.addWidget(self.footer)
-        self.set_message(message, live=message.status == STREAMING and not message.content)
+        self.set_message(message, live=live)
 
     def set_message(self, message: StoredMessage, *, live: bool = False) -> None:
-        """Show ``message`` (``live``: it is being written right now)."""
+        """Show ``message`` (``live``: it is being written right now; a ``streaming``
+        message that is not was cut off when the app closed, and says so)."""
         self.message = message
         note = "" if live else _STATUS_NOTES.get(message.status, "")
         name = role_name(message.role)
@@ -95,9 +103,14 @@ class MessageWidget(QFrame):
                 name=name, note=QCoreApplication.translate("MessageWidget", note)
             )
         self.header.setText(name)
-        self.footer.setText(stats_text(message))
-        self.footer.setVisible(bool(self.footer.text()))
+        interrupted = message.status == STREAMING and not live
+        notice = QCoreApplication.translate("MessageWidget", INTERRUPTED_NOTE)
+        footer = notice if interrupted and message.content else stats_text(message)
+        self.footer.setText(footer)
+        self.footer.setVisible(bool(footer))
         self.set_text(message.content)
+        if interrupted and not message.content:
+            self.body.set_markdown(f"*{notice}*")  # shown instead of an empty box
 
     def set_text(self, text: str) -> None:
         """Replace the shown text (Markdown)."""
@@ -140,21 +153,27 @@ class MessageView(QScrollArea):
         bar.rangeChanged.connect(self._on_range)
         bar.valueChanged.connect(lambda v: setattr(self, "_follow", v >= bar.maximum() - 4))
 
-    def set_messages(self, messages: list[StoredMessage], cut_id: int | None = None) -> None:
-        """Show these messages instead of the current ones."""
+    def set_messages(
+        self,
+        messages: list[StoredMessage],
+        cut_id: int | None = None,
+        live_ids: Collection[int] = (),
+    ) -> None:
+        """Show these messages instead of the current ones (``live_ids``: the replies
+        being written now; other ``streaming`` ones are shown as interrupted)."""
         for w in self.widgets:
             self._layout.removeWidget(w)
             w.deleteLater()
         self.widgets = []
         self.cut_marker.hide()
         for m in messages:
-            self.add_message(m)
+            self.add_message(m, live=m.id in live_ids)
         self.set_cut(cut_id)
         self._follow = True
 
-    def add_message(self, message: StoredMessage) -> MessageWidget:
-        """Append one message."""
-        widget = MessageWidget(message)
+    def add_message(self, message: StoredMessage, *, live: bool = False) -> MessageWidget:
+        """Append one message (``live``: a reply being written now)."""
+        widget = MessageWidget(message, live=live)
         widget.edit_requested.connect(self.edit_requested)
         self._layout.insertWidget(self._layout.count() - 1, widget)
         self.widgets.append(widget)

@@ -9,7 +9,7 @@ reads them back, and checks and saves them.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -158,6 +158,25 @@ LANGUAGE_CHOICES = (
 _NATIVE_NAMES = frozenset({"en", "zh_CN"})
 
 
+class _WheelOnlyWhenFocused(QObject):
+    """Lets a spin box or combo box take mouse-wheel turns only once it has the keyboard
+    focus; otherwise the turn goes on to the page, which scrolls (a turn meant to scroll
+    the form no longer changes the field under the pointer)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        wheel = event.type() == QEvent.Type.Wheel
+        if wheel and isinstance(watched, QWidget) and not watched.hasFocus():
+            event.ignore()  # unaccepted: Qt passes it to the parent widgets
+            return True
+        return super().eventFilter(watched, event)
+
+
+def _guard_wheel(widget: QAbstractSpinBox | QComboBox) -> None:
+    """No focus from the wheel, and no wheel changes before a click or Tab focuses it."""
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    widget.installEventFilter(_WheelOnlyWhenFocused(widget))
+
+
 def _describe(widget: QWidget, name: str, tip: str) -> None:
     """Give ``widget`` its screen-reader name and tooltip (both already translated)."""
     widget.setAccessibleName(name)
@@ -173,6 +192,7 @@ def _spin(lo: int, hi: int, name: str, tip: str, special: str = "") -> QSpinBox:
     box.setGroupSeparatorShown(True)
     box.setAccelerated(True)
     _describe(box, name, tip)
+    _guard_wheel(box)
     return box
 
 
@@ -182,6 +202,7 @@ def _double(lo: float, hi: float, step: float, name: str, tip: str) -> QDoubleSp
     box.setSingleStep(step)
     box.setDecimals(2)
     _describe(box, name, tip)
+    _guard_wheel(box)
     return box
 
 
@@ -227,6 +248,7 @@ def _combo(choices: tuple[tuple[str, str], ...], name: str, tip: str) -> QComboB
         shown = text if key in _NATIVE_NAMES else QCoreApplication.translate("SettingsPage", text)
         combo.addItem(shown, key)
     _describe(combo, name, tip)
+    _guard_wheel(combo)
     return combo
 
 
