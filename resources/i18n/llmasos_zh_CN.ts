@@ -197,14 +197,6 @@
         <translation>导入 JSON…</translation>
     </message>
     <message>
-        <source>Context used</source>
-        <translation>已用上下文</translation>
-    </message>
-    <message>
-        <source>Context %v / %m tokens</source>
-        <translation>上下文 %v / %m 个词元</translation>
-    </message>
-    <message>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
@@ -219,10 +211,6 @@
     <message>
         <source>Conversation deleted.</source>
         <translation>对话已删除。</translation>
-    </message>
-    <message>
-        <source>{used} of {n_ctx} tokens of the model&apos;s context</source>
-        <translation>已用模型上下文 {n_ctx} 个词元中的 {used} 个</translation>
     </message>
     <message>
         <source>Answer regenerated.</source>
@@ -275,6 +263,29 @@
     <message>
         <source>Conversation exports (*.json)</source>
         <translation>导出的对话 (*.json)</translation>
+    </message>
+</context>
+<context>
+    <name>ContextMeter</name>
+    <message>
+        <source>Context used</source>
+        <translation>已用上下文</translation>
+    </message>
+    <message>
+        <source>Context: –</source>
+        <translation>上下文：–</translation>
+    </message>
+    <message>
+        <source>The model&apos;s context length is shown once a model is loaded.</source>
+        <translation>加载模型后才会显示模型的上下文长度。</translation>
+    </message>
+    <message>
+        <source>Context: {used} / {n_ctx}</source>
+        <translation>上下文：{used} / {n_ctx}</translation>
+    </message>
+    <message>
+        <source>{used} of {n_ctx} tokens of the model&apos;s context</source>
+        <translation>已用模型上下文 {n_ctx} 个词元中的 {used} 个</translation>
     </message>
 </context>
 <context>
@@ -921,6 +932,10 @@ From: {source}</source>
         <translation>已中断</translation>
     </message>
     <message>
+        <source>This answer was interrupted when LLMasOS closed unexpectedly.</source>
+        <translation>LLMasOS 意外关闭，这条回答未能写完。</translation>
+    </message>
+    <message>
         <source>{n} tokens · {tps:.1f} tokens/s · first token {ttft:.2f} s</source>
         <translation>{n} 个词元 · 每秒 {tps:.1f} 个词元 · 首个词元 {ttft:.2f} 秒</translation>
     </message>
@@ -1002,6 +1017,18 @@ From: {source}</source>
     <message>
         <source>Default</source>
         <translation>默认</translation>
+    </message>
+    <message>
+        <source>Origin</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Imported from {path}</source>
+        <translation>导入自 {path}</translation>
+    </message>
+    <message>
+        <source>Added by hand</source>
+        <translation>手动添加</translation>
     </message>
     <message>
         <source>Where to find models</source>

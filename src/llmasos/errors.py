@@ -143,3 +143,16 @@ class DiskFullError(ModelStoreError):
 
 class ModelExistsError(FileExistsError, ModelStoreError):
     """A different file with the same name is already installed."""
+
+
+class AmbiguousModelName(ModelFileNotFound):
+    """A bare file name that several installed models share.
+
+    Attributes:
+        choices: The qualified names of those models (``publisher/repo/file.gguf``), any
+            of which names one of them.
+    """
+
+    def __init__(self, message: str, choices: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.choices = choices

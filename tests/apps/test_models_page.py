@@ -184,7 +184,7 @@ def test_download_completes_with_progress_then_loads(
     installed.table.selectRow(installed.row_of(SMOL))
     with qtbot.waitSignal(page.open_requested, timeout=5_000) as opened:
         page.installed.load_selected()
-    assert opened.args == [page.store.folder / SMOL]
+    assert opened.args == [page.store.folder / REPO / SMOL]
     with qtbot.waitSignal(
         kernel.finished, timeout=WAIT_MS, check_params_cb=lambda _i, stats: stats is None
     ):
@@ -219,7 +219,7 @@ def test_pause_then_resume_completes_with_correct_sha(
     qtbot.waitUntil(lambda: row.bar.value() > 0, timeout=WAIT_MS)
     qtbot.mouseClick(row.pause_button, Qt.MouseButton.LeftButton)
     wait_phase(qtbot, row, "paused")
-    partial = page.store.folder / ".partial" / (SMALL + ".part")
+    partial = page.store.folder / ".partial" / REPO / (SMALL + ".part")
     kept = partial.stat().st_size
     assert 0 < kept < len(small_model)
     assert row.pause_button.accessibleName() == f"Resume {SMALL}"
@@ -227,7 +227,7 @@ def test_pause_then_resume_completes_with_correct_sha(
     qtbot.mouseClick(row.pause_button, Qt.MouseButton.LeftButton)
     wait_phase(qtbot, row, "done", "failed")
     assert row.phase == "done", row.detail.text()
-    installed = page.store.folder / SMALL
+    installed = page.store.folder / REPO / SMALL
     assert (
         hashlib.sha256(installed.read_bytes()).hexdigest()
         == hashlib.sha256(small_model).hexdigest()
@@ -287,7 +287,7 @@ def test_import_set_default_and_remove_with_confirmation(
     with qtbot.waitSignal(page.default_changed, timeout=5_000):
         installed.set_default_selected()
     assert installed.table.item(row, 5).text() == "default"
-    target = page.store.folder / smollm2_path.name
+    target = page.store.folder / "local" / smollm2_path.name
     assert SettingsStore().load()[0].default_model == str(target)
     answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
     asked: list[str] = []
@@ -321,7 +321,7 @@ def test_closing_the_window_pauses_downloads_and_waits(
     qtbot.waitUntil(lambda: row.bar.value() > 0, timeout=WAIT_MS)
     window.close()
     assert active_tasks() == 0
-    kept = (page.store.folder / ".partial" / (SMALL + ".part")).stat().st_size
+    kept = (page.store.folder / ".partial" / REPO / (SMALL + ".part")).stat().st_size
     assert kept > 0
     # the next start of the app lists the download, paused where it stopped; Resume ends it
     fake_hub.behaviour.slow_s = 0
@@ -337,7 +337,7 @@ def test_closing_the_window_pauses_downloads_and_waits(
     assert row.phase == "done", row.detail.text()
     cdn = [r for r in fake_hub.behaviour.requests if r[1].startswith("/blobs/")]
     assert cdn[-1][2] == f"bytes={kept}-"  # resumed from the kept bytes
-    assert (restarted.store.folder / SMALL).read_bytes() == small_model
+    assert (restarted.store.folder / REPO / SMALL).read_bytes() == small_model
     assert restarted.shutdown()
 
 

@@ -30,6 +30,7 @@ from llmasos.foundation.models.store import ModelStore
 
 REPO = "org/m-GGUF"
 NAME = "m-Q4_K_M.gguf"
+PARTIAL = Path("models", ".partial", "org", "m-GGUF", NAME + ".part")  # under tmp_path
 
 
 def _setup(hub, content, **kw):
@@ -54,14 +55,16 @@ def test_download_via_cdn_redirect(fake_hub, small_model, tmp_path):
     result = _downloader(client, tmp_path).download(REPO, entry, progress=seen.append)
     assert result.is_complete and result.fetched == len(small_model)
     (path,) = result.paths
-    assert path == tmp_path / "models" / NAME and path.read_bytes() == small_model
+    assert path == tmp_path / "models" / "org" / "m-GGUF" / NAME
+    assert path.read_bytes() == small_model
+    assert (result.repo, result.revision, result.files) == (REPO, None, (NAME,))
     assert result.sha256 == (hashlib.sha256(small_model).hexdigest(),)
     assert seen[-1].done == seen[-1].total == len(small_model) and seen[-1].fraction == 1.0
     assert all(a.done <= b.done for a, b in itertools.pairwise(seen))
     heads = [r for r in fake_hub.behaviour.requests if r[0] == "HEAD"]
     assert heads and all("/resolve/main/" in r[1] for r in heads)
     assert len(_cdn_gets(fake_hub)) == 1
-    assert not list((tmp_path / "models" / ".partial").iterdir())
+    assert not list((tmp_path / "models" / ".partial").rglob("*.part*"))
 
 
 def test_token_sent_to_hub_never_to_cdn(fake_hub, small_model, tmp_path):
@@ -101,7 +104,7 @@ def test_pause_then_resume_after_restart(fake_hub, small_model, tmp_path):
         REPO, entry, progress=pause_soon, control=control
     )
     assert first.status == "paused" and first.paths == ()
-    partial = tmp_path / "models" / ".partial" / (NAME + ".part")
+    partial = tmp_path / PARTIAL
     kept = partial.stat().st_size
     assert 1_000_000 <= kept < len(small_model)
     assert json.loads(partial.with_name(partial.name + ".json").read_text())["size"] == len(
@@ -125,7 +128,7 @@ def test_changed_remote_file_restarts(fake_hub, small_model, tmp_path):
     client, entry = _setup(fake_hub, small_model)
     control = DownloadControl()
     control.pause()
-    partial = tmp_path / "models" / ".partial" / (NAME + ".part")
+    partial = tmp_path / PARTIAL
     _downloader(client, tmp_path).download(REPO, entry, control=control)  # writes the sidecar
     partial.write_bytes(small_model[:500_000])
     new = small_model[::-1]
@@ -151,8 +154,8 @@ def test_checksum_mismatch_deletes_and_registers_nothing(fake_hub, small_model, 
     with pytest.raises(ChecksumMismatch, match="damaged") as info:
         _downloader(client, tmp_path).download(REPO, entry)
     assert isinstance(info.value, ValueError)
-    assert not (store_dir / NAME).exists()
-    assert not list((store_dir / ".partial").iterdir())
+    assert not list(store_dir.rglob(NAME))
+    assert not list((store_dir / ".partial").rglob("*.part*"))
     assert ModelStore(store_dir, tmp_path / "index.json").models() == []
 
 
@@ -168,7 +171,7 @@ def test_split_model_is_one_unit(fake_hub, small_model, tmp_path):
     fake_hub.behaviour.corrupt = True  # both parts arrive damaged: nothing may be installed
     with pytest.raises(ChecksumMismatch):
         _downloader(client, tmp_path).download("org/s-GGUF", entry)
-    assert not [p for p in (tmp_path / "models").iterdir() if p.suffix == ".gguf"]
+    assert not list((tmp_path / "models").rglob("*.gguf"))
     fake_hub.behaviour.corrupt = False
     control = DownloadControl()
     control.pause()
@@ -176,6 +179,7 @@ def test_split_model_is_one_unit(fake_hub, small_model, tmp_path):
     (left,) = unfinished_downloads(tmp_path / "models")  # both parts, one entry
     assert left.entry == entry and left.repo == "org/s-GGUF" and left.kept == 0
     partial_dir = tmp_path / "models" / ".partial"
+    assert (partial_dir / "org" / "s-GGUF" / "s-Q4_K_M-00001-of-00002.gguf.part.json").exists()
     (partial_dir / "stray.gguf.part.json").write_text("{not json")  # a damaged record
     (partial_dir / "old.gguf.part.json").write_text(
         json.dumps({"path": "old.gguf", "size": 1, "sha256": "0" * 64})
@@ -222,7 +226,7 @@ def test_slow_server_cancel_from_another_thread(fake_hub, small_model, tmp_path)
     worker.join(timeout=10)  # a bounded wait, not a speed check
     assert not worker.is_alive()
     assert results[0].status == "paused"
-    partial = tmp_path / "models" / ".partial" / (NAME + ".part")
+    partial = tmp_path / PARTIAL
     assert 0 < partial.stat().st_size < len(small_model)
     control = DownloadControl()
     control.cancel()
@@ -241,11 +245,16 @@ def test_disk_too_small(fake_hub, small_model, tmp_path, monkeypatch):
 
 def test_existing_model_is_not_overwritten(fake_hub, small_model, tmp_path):
     client, entry = _setup(fake_hub, small_model)
-    (tmp_path / "models").mkdir()
-    (tmp_path / "models" / NAME).write_bytes(b"mine")
-    with pytest.raises(ModelExistsError):
+    installed = tmp_path / "models" / "org" / "m-GGUF" / NAME
+    installed.parent.mkdir(parents=True)
+    installed.write_bytes(b"mine")
+    with pytest.raises(ModelExistsError, match=r"Another version of .* from org/m-GGUF"):
         _downloader(client, tmp_path).download(REPO, entry)
-    assert (tmp_path / "models" / NAME).read_bytes() == b"mine"
+    assert installed.read_bytes() == b"mine"
+    installed.write_bytes(small_model)
+    with pytest.raises(ModelExistsError, match="already installed"):
+        _downloader(client, tmp_path).download(REPO, entry)
+    assert _cdn_gets(fake_hub) == []
 
 
 def test_retries_give_up_with_offline_error(fake_hub, small_model, tmp_path):
@@ -254,7 +263,7 @@ def test_retries_give_up_with_offline_error(fake_hub, small_model, tmp_path):
     with pytest.raises(OfflineError):
         _downloader(client, tmp_path, max_retries=2).download(REPO, entry)
     assert len(_cdn_gets(fake_hub)) == 3
-    assert (tmp_path / "models" / ".partial" / (NAME + ".part")).exists()  # kept for later
+    assert (tmp_path / PARTIAL).exists()  # kept for later
 
 
 def test_offline_download(offline, fake_hub, small_model, tmp_path):

@@ -26,13 +26,17 @@ def test_empty_store(store):
 
 def test_import_copy_validates_hashes_and_indexes(store, smollm2_path):
     model = store.import_file(smollm2_path)
-    assert model.path == app_paths().models / smollm2_path.name
+    assert model.path == app_paths().models / "local" / smollm2_path.name
+    assert model.qualified_name == f"local/{smollm2_path.name}"
+    assert model.imported_from == str(smollm2_path.resolve())
+    assert model.origin == f"file:{models.SMOLLM2.sha256[:16]}"
     assert model.sha256 == models.SMOLLM2.sha256
     assert (model.architecture, model.quantization) == ("llama", "Q4_1")
     assert model.context_length and model.parameter_count and model.is_usable
     assert model.source == f"import:{smollm2_path.resolve()}"
     index = json.loads(store.index_path.read_text())
     assert [m["name"] for m in index["models"]] == [smollm2_path.name]
+    assert index["version"] == 2 and index["models"][0]["origin"] == model.origin
     assert installed_models() == [model.path]
     assert resolve_model("smollm2-135m-instruct.q4_1") == model.path
 
@@ -53,7 +57,7 @@ def test_import_refuses_invalid_file_and_duplicates(store, tmp_path, smollm2_pat
     page.write_text("<!DOCTYPE html><html>not a model</html>")
     with pytest.raises(ModelFileInvalid):
         store.import_file(page)
-    assert not (app_paths().models / "model.gguf").exists()
+    assert not list(app_paths().models.rglob("model.gguf"))
     store.import_file(smollm2_path, mode="symlink")
     with pytest.raises(ModelExistsError):
         store.import_file(smollm2_path, mode="symlink")
@@ -109,6 +113,7 @@ def test_changed_file_is_reread_and_loses_its_checksum(store, smollm2_path, gemm
     assert store.rescan().changed == ("model.gguf",)
     (model,) = store.models()
     assert model.architecture == "gemma3" and model.sha256 is None and model.source == "hf:x/y"
+    assert model.origin == "hf:x/y@main:model.gguf" and model.origin_label == "x/y"
 
 
 def test_corrupt_index_is_rebuilt(store, smollm2_path):

@@ -214,7 +214,7 @@ def run_fault(mode: str, content: Path, offset: int, work: Path) -> FaultOutcome
             status, calls = _download(hub.endpoint, store, _restart_at(hub, offset))
         else:
             status, calls = _download(hub.endpoint, store)
-        path = store / NAME
+        path = store / REPO / NAME
         ok = status == "completed" and _sha(path) == _sha(content)
         return FaultOutcome(
             mode,
@@ -296,8 +296,8 @@ try:
         repo, entry)
 except Exception as exc:
     out.update(error=type(exc).__name__, message=str(exc), is_oserror=isinstance(exc, OSError))
-out["installed"] = sorted(p.name for p in store.glob("*.gguf"))
-out["kept_partial"] = sum(p.stat().st_size for p in (store / ".partial").glob("*.part"))
+out["installed"] = sorted(p.name for p in store.rglob("*.gguf"))
+out["kept_partial"] = sum(p.stat().st_size for p in (store / ".partial").rglob("*.part"))
 # the index lives with the settings, which may be on another disk than the models
 index = root.parent / (root.name + "-index.json")
 out["registered"] = [m.name for m in ModelStore(store, index).models()]

@@ -44,7 +44,20 @@ def _print_json(data: Any) -> None:
 def _model_json(m: InstalledModel) -> dict[str, Any]:
     data = asdict(m)
     data["path"] = str(m.path)
+    data["origin_label"] = m.origin_label
     return data
+
+
+def _display_names(models: Sequence[InstalledModel]) -> dict[str, str]:
+    """Qualified name → the name to show: the file name, or the qualified name when
+    another installed model has the same file name."""
+    counts: dict[str, int] = {}
+    for m in models:
+        counts[m.name.lower()] = counts.get(m.name.lower(), 0) + 1
+    return {
+        m.qualified_name: m.name if counts[m.name.lower()] == 1 else m.qualified_name
+        for m in models
+    }
 
 
 def _print_table(rows: Sequence[Sequence[str]]) -> None:
@@ -72,6 +85,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
         _print_json(
             {
                 "default": default.name if default else None,
+                "default_qualified_name": default.qualified_name if default else None,
                 "models": [_model_json(m) for m in models],
             }
         )
@@ -79,16 +93,18 @@ def _cmd_list(args: argparse.Namespace) -> int:
     if not models:
         print(f"No models installed (folder: {store.folder}).")
         return 0
-    rows = [("NAME", "SIZE", "QUANT", "CONTEXT", "SOURCE", "")]
+    names = _display_names(models)
+    rows = [("NAME", "SIZE", "QUANT", "CONTEXT", "ORIGIN", "")]
     for m in models:
-        flag = "default" if default and m.name == default.name else (m.problem and "broken") or ""
+        is_default = default is not None and m.qualified_name == default.qualified_name
+        flag = "default" if is_default else (m.problem and "broken") or ""
         rows.append(
             (
-                m.name,
+                names[m.qualified_name],
                 _gb(m.size),
                 m.quantization or "-",
                 str(m.context_length or "-"),
-                m.source,
+                m.origin_label,
                 flag,
             )
         )
@@ -200,11 +216,13 @@ class _ProgressBar:
 def _cmd_download(args: argparse.Namespace) -> int:
     client = hub_client()
     entry = _pick(client.list_gguf(args.repo, revision=args.revision), args)
+    store = ModelStore()
+    store.migrate()  # files of an earlier version's store move before anything is added
     control = DownloadControl()
     bar = _ProgressBar()
     previous = signal.signal(signal.SIGINT, lambda *_: control.pause())
     try:
-        result = Downloader(client).download(
+        result = Downloader(client, store.folder).download(
             args.repo,
             entry,
             revision=args.revision,
@@ -217,12 +235,20 @@ def _cmd_download(args: argparse.Namespace) -> int:
     if not result.is_complete:
         print("Download paused; run the same command again to resume.", file=sys.stderr)
         return 130
-    store = ModelStore()
-    model = store.register(result.paths[0], source=f"hf:{args.repo}", sha256=result.sha256[0])
+    model = store.register(
+        result.paths[0],
+        source=f"hf:{args.repo}",
+        sha256=result.sha256[0],
+        revision=args.revision,
+        file=entry.parts[0].path,
+    )
     if args.json:
         _print_json(_model_json(model))
     else:
-        print(f"Installed {model.name} ({_gb(model.size)}, SHA-256 verified).")
+        print(
+            f"Installed {model.name} from {model.origin_label} ({_gb(model.size)}, "
+            f"SHA-256 verified) as {model.qualified_name}."
+        )
     return 0
 
 
@@ -231,7 +257,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(_model_json(model))
     else:
-        print(f"Imported {model.name} ({_gb(model.size)}, {model.quantization}).")
+        print(
+            f"Imported {model.name} ({_gb(model.size)}, {model.quantization}) "
+            f"as {model.qualified_name}."
+        )
     return 0
 
 
@@ -240,16 +269,16 @@ def _cmd_remove(args: argparse.Namespace) -> int:
     model = store.get(args.name)
     if not args.yes:
         if not sys.stdin.isatty():
-            raise UsageError(f"Removing '{model.name}' needs confirmation: add --yes.")
-        answer = input(f"Delete {model.name} ({_gb(model.size)})? [y/N] ")
+            raise UsageError(f"Removing '{model.qualified_name}' needs confirmation: add --yes.")
+        answer = input(f"Delete {model.qualified_name} ({_gb(model.size)})? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing removed.")
             return 1
-    store.remove(model.name)
+    store.remove(model.qualified_name)
     if args.json:
-        _print_json({"removed": model.name})
+        _print_json({"removed": model.name, "qualified_name": model.qualified_name})
     else:
-        print(f"Removed {model.name}.")
+        print(f"Removed {model.qualified_name}.")
     return 0
 
 
@@ -281,5 +310,5 @@ def register(models_subparsers: Any) -> None:
     p.add_argument("path")
     p.add_argument("--mode", choices=("copy", "hardlink", "symlink"), default="copy")
     p = _sub(models_subparsers, "remove", "delete an installed model", _cmd_remove)
-    p.add_argument("name")
+    p.add_argument("name", help="file name, or publisher/repo/file.gguf when several share it")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")

@@ -1,13 +1,14 @@
 """Resumable, verified downloads of GGUF models from the Hub into the model store.
 
 A file is streamed in 1 MiB chunks with HTTP ``Range`` into
-``<store>/.partial/<name>.part``, next to a small JSON sidecar that records the
-expected size, SHA-256 and ETag, so a later run (after a pause, a dropped
+``<store>/.partial/<publisher>/<repo>/<name>.part``, next to a small JSON sidecar that
+records the expected size, SHA-256 and ETag, so a later run (after a pause, a dropped
 connection, a crash or a restart) continues where it stopped and notices when
 the remote file changed. The SHA-256 is computed while streaming (a resumed
 download first re-hashes the kept part) and checked against the Hub's LFS
-metadata; only verified files are moved into the store, with ``os.replace``.
-All parts of a split model are verified before any is moved.
+metadata; only verified files are moved into the store, with ``os.replace``, to
+``<store>/<publisher>/<repo>/<name>``: same-named files of different repositories
+download side by side. All parts of a split model are verified before any is moved.
 
 Network errors are retried with exponential backoff. Pausing and cancelling are
 not errors: :meth:`Downloader.download` returns a :class:`DownloadResult` saying
@@ -27,7 +28,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from llmasos.errors import DiskFullError, ModelExistsError
 from llmasos.foundation.hub.download_io import (
@@ -38,7 +39,7 @@ from llmasos.foundation.hub.download_io import (
     open_range,
     read_into,
 )
-from llmasos.foundation.hub.download_parts import PARTIAL_DIR, Part
+from llmasos.foundation.hub.download_parts import PARTIAL_DIR, Part, prune_empty, repo_dir
 from llmasos.foundation.hub.errors import ChecksumMismatch, HubResponseError, OfflineError
 from llmasos.foundation.hub.types import (
     GgufEntry,
@@ -84,6 +85,9 @@ class DownloadResult:
     paths: tuple[Path, ...]  # the installed files when completed, else ()
     sha256: tuple[str, ...]  # verified digests of ``paths``
     fetched: int  # bytes received in this run
+    repo: str = ""  # where they came from: the repository,
+    revision: str | None = None  # the revision asked for (None: the default branch),
+    files: tuple[str, ...] = ()  # and the files' paths in the repository
 
     @property
     def is_complete(self) -> bool:
@@ -190,23 +194,46 @@ class Downloader:
     def partial_dir(self) -> Path:
         return self.store_dir / PARTIAL_DIR
 
-    def partial_bytes(self, entry: GgufEntry) -> int:
-        """Bytes of ``entry`` already kept from earlier runs."""
+    def partial_bytes(self, entry: GgufEntry, repo_id: str | None = None) -> int:
+        """Bytes of ``entry`` (of ``repo_id``; of any repository when None) already kept."""
         return sum(
-            self._partial_path(f).stat().st_size
+            max((p.stat().st_size for p in self._partials(f, repo_id)), default=0)
             for f in entry.parts
-            if self._partial_path(f).exists()
         )
 
-    def discard_partial(self, entry: GgufEntry) -> None:
-        """Delete kept partial data of ``entry``."""
+    def discard_partial(self, entry: GgufEntry, repo_id: str | None = None) -> None:
+        """Delete kept partial data of ``entry`` (of ``repo_id``; when None, of any
+        repository whose record names the same remote file)."""
         for f in entry.parts:
-            p = self._partial_path(f)
-            for path in (p, p.with_name(p.name + ".json")):
-                path.unlink(missing_ok=True)
+            for p in self._partials(f, repo_id):
+                for path in (p, p.with_name(p.name + ".json")):
+                    path.unlink(missing_ok=True)
+                prune_empty(p.parent)
 
-    def _partial_path(self, remote: RemoteFile) -> Path:
+    def _partial_path(self, repo_id: str, remote: RemoteFile) -> Path:
+        return repo_dir(self.partial_dir, repo_id) / (_safe_name(remote.path) + ".part")
+
+    def _legacy_partial(self, remote: RemoteFile) -> Path:
+        """Where versions before per-repository folders kept the partial file."""
         return self.partial_dir / (_safe_name(remote.path) + ".part")
+
+    def _partials(self, remote: RemoteFile, repo_id: str | None) -> list[Path]:
+        """Kept partial files of ``remote`` (whose record, if any, matches it)."""
+        name = _safe_name(remote.path) + ".part"
+        if repo_id is not None:
+            found = [self._partial_path(repo_id, remote)]
+            legacy = self._legacy_partial(remote)
+            if _record(legacy).get("repo") == repo_id:
+                found.append(legacy)
+            return [p for p in found if p.exists()]
+        if not self.partial_dir.is_dir():
+            return []
+        return [
+            p
+            for p in sorted(self.partial_dir.rglob(name))
+            if _record(p).get("path", remote.path) == remote.path
+            and (remote.sha256 is None or _record(p).get("sha256", remote.sha256) == remote.sha256)
+        ]
 
     def download(
         self,
@@ -258,11 +285,19 @@ class Downloader:
             if control.is_stopped and not part.verified:
                 return self._stopped(parts, run)
         for part in parts:
+            part.target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(part.partial, part.target)
             part.sidecar.unlink(missing_ok=True)
-        log.info("installed %s", ", ".join(p.target.name for p in parts))
+            prune_empty(part.partial.parent)
+        log.info("installed %s from %s", ", ".join(p.target.name for p in parts), repo_id)
         return DownloadResult(
-            "completed", tuple(p.target for p in parts), tuple(p.sha256 for p in parts), run.fetched
+            "completed",
+            tuple(p.target for p in parts),
+            tuple(p.sha256 for p in parts),
+            run.fetched,
+            repo_id,
+            revision,
+            tuple(p.remote.path for p in parts),
         )
 
     @staticmethod
@@ -287,12 +322,9 @@ class Downloader:
     ) -> Part:
         """Resolve the file on the Hub and decide what of its kept partial data is usable."""
         name = _safe_name(remote.path)
-        target = self.store_dir / name
-        if target.exists():
-            raise ModelExistsError(
-                f"'{name}' is already installed in {self.store_dir}. "
-                "Remove it first to download it again."
-            )
+        target = repo_dir(self.store_dir, repo_id) / name
+        if target.exists() or target.is_symlink():
+            _refuse_installed(target, repo_id, remote)
         resolved = self.client.resolve(repo_id, remote.path, revision=revision)
         sha = remote.sha256 or (resolved.etag if is_sha256(resolved.etag) else None)
         size = remote.size or resolved.size
@@ -303,7 +335,7 @@ class Downloader:
             )
         part = Part(
             remote,
-            self.partial_dir / (name + ".part"),
+            self._partial_path(repo_id, remote),
             target,
             size,
             sha.lower(),
@@ -314,8 +346,24 @@ class Downloader:
             quantization=entry.quantization,
             revision=revision,
         )
+        part.partial.parent.mkdir(parents=True, exist_ok=True)
+        self._adopt_legacy(part)
         self._reconcile(part)
         return part
+
+    def _adopt_legacy(self, part: Part) -> None:
+        """Move this file's partial data from where earlier versions kept it, if it is its."""
+        legacy = self._legacy_partial(part.remote)
+        if part.partial.exists() or part.sidecar.exists() or not legacy.exists():
+            return
+        record = _record(legacy)
+        if record.get("repo") != part.repo and record.get("sha256") != part.sha256:
+            return  # another repository's download of a same-named file
+        os.replace(legacy, part.partial)
+        old_sidecar = legacy.with_name(legacy.name + ".json")
+        if old_sidecar.exists():
+            os.replace(old_sidecar, part.sidecar)
+        log.info("resuming %s from the kept partial file of an earlier version", part.target.name)
 
     @staticmethod
     def _reconcile(part: Part) -> None:
@@ -410,6 +458,32 @@ class Downloader:
             )
         part.verified = True
         part.save_sidecar()
+
+
+def _record(partial: Path) -> dict[str, Any]:
+    """The JSON record beside a partial file; {} when there is none or it is unreadable."""
+    try:
+        data = json.loads(partial.with_name(partial.name + ".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _refuse_installed(target: Path, repo_id: str, remote: RemoteFile) -> NoReturn:
+    """Raise ModelExistsError for ``target`` (``remote`` of ``repo_id``, already there)."""
+    try:
+        differs = bool(remote.size) and target.stat().st_size != remote.size
+    except OSError:
+        differs = False
+    if differs:
+        raise ModelExistsError(
+            f"Another version of '{target.name}' from {repo_id} is installed in "
+            f"{target.parent}. Remove it first to download this one."
+        )
+    raise ModelExistsError(
+        f"'{target.name}' from {repo_id} is already installed in {target.parent}. "
+        "Remove it first to download it again."
+    )
 
 
 def _gave_up(error: Exception, part: Part, endpoint: str) -> OfflineError:

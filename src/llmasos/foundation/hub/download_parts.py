@@ -1,9 +1,12 @@
-"""The files a download keeps between runs: the partial data and its JSON record.
+"""Where downloads go, and the files a download keeps between runs.
 
-Each remote file being fetched has ``<name>.part`` (the bytes so far) and
-``<name>.part.json`` (its size, SHA-256, ETag, whether it is verified, and which
-repository and entry it belongs to) in the store's ``.partial`` folder. The record lets
-a later run resume with HTTP Range, and lets a restarted app list what is unfinished.
+A Hub file is installed as ``<store>/<publisher>/<repository>/<file>`` (as LM Studio
+does), so same-named files of different repositories live side by side; see
+:func:`repo_dir`. Each remote file being fetched has ``<name>.part`` (the bytes so far)
+and ``<name>.part.json`` (its size, SHA-256, ETag, whether it is verified, and which
+repository and entry it belongs to) in ``<store>/.partial/<publisher>/<repository>/``
+(earlier versions kept them directly in ``.partial``; those are still found). The record
+lets a later run resume with HTTP Range, and lets a restarted app list what is unfinished.
 """
 
 from __future__ import annotations
@@ -13,9 +16,26 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from llmasos.foundation.hub.types import GgufEntry, RemoteFile, ResolvedFile, split_info
+from llmasos.foundation.hub.types import (
+    GgufEntry,
+    RemoteFile,
+    ResolvedFile,
+    safe_file_name,
+    split_info,
+)
 
 PARTIAL_DIR = ".partial"
+
+
+def repo_dir(root: Path, repo_id: str) -> Path:
+    """``root/<publisher>/<repository>``: the folder of ``repo_id``'s files under ``root``.
+
+    Raises:
+        UnsafeFileNameError: a component of ``repo_id`` could write outside ``root``.
+    """
+    for component in repo_id.split("/"):
+        safe_file_name(component)  # no "..", separators, drive letters or control chars
+    return root.joinpath(*repo_id.split("/"))
 
 
 @dataclass
@@ -55,12 +75,24 @@ class Part:
             "revision": self.revision,
         }
         tmp = self.sidecar.with_name(self.sidecar.name + ".tmp")
+        tmp.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, self.sidecar)
 
     def drop(self) -> None:
         for p in (self.partial, self.sidecar):
             p.unlink(missing_ok=True)
+        prune_empty(self.partial.parent)
+
+
+def prune_empty(folder: Path) -> None:
+    """Remove ``folder`` and its parents while empty, up to the ``.partial`` folder."""
+    while PARTIAL_DIR in folder.parts and folder.name != PARTIAL_DIR:
+        try:
+            folder.rmdir()  # only when empty
+        except OSError:
+            return
+        folder = folder.parent
 
 
 @dataclass(frozen=True)
@@ -85,7 +117,7 @@ def unfinished_downloads(store_dir: Path) -> list[Unfinished]:
     """
     groups: dict[tuple[str, str, str | None], list[tuple[RemoteFile, int, str | None]]] = {}
     folder = store_dir / PARTIAL_DIR
-    for sidecar in sorted(folder.glob("*.part.json")) if folder.is_dir() else []:
+    for sidecar in sorted(folder.rglob("*.part.json")) if folder.is_dir() else []:
         try:
             data = json.loads(sidecar.read_text(encoding="utf-8"))
             remote = RemoteFile(str(data["path"]), int(data["size"]), str(data["sha256"]))
@@ -105,4 +137,4 @@ def unfinished_downloads(store_dir: Path) -> list[Unfinished]:
     return found
 
 
-__all__ = ["PARTIAL_DIR", "Part", "Unfinished", "unfinished_downloads"]
+__all__ = ["PARTIAL_DIR", "Part", "Unfinished", "prune_empty", "repo_dir", "unfinished_downloads"]

@@ -79,7 +79,13 @@ def download_job(
     )
     if not result.is_complete:
         return DownloadOutcome(result, None)
-    model = store.register(result.paths[0], source=f"hf:{repo}", sha256=result.sha256[0])
+    model = store.register(
+        result.paths[0],
+        source=f"hf:{repo}",
+        sha256=result.sha256[0],
+        revision=result.revision,
+        file=result.files[0],
+    )
     return DownloadOutcome(result, model)
 
 

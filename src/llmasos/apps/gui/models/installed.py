@@ -1,5 +1,7 @@
 """The Models page's installed models: the table and Load, Set default, Remove, Import, Open.
 
+Each row says where the model came from (``publisher/repo``, "Imported from …"); a file
+name two installed models share is shown as the qualified name (``publisher/repo/file``).
 Reading the store (an index file and a folder listing) is quick and happens on the GUI
 thread; importing a file copies gigabytes, so it runs on the page's background runner.
 """
@@ -27,7 +29,30 @@ COLUMNS = (
     QT_TRANSLATE_NOOP("ModelsPage", "Context"),
     QT_TRANSLATE_NOOP("ModelsPage", "In use"),
     QT_TRANSLATE_NOOP("ModelsPage", "Default"),
+    QT_TRANSLATE_NOOP("ModelsPage", "Origin"),
 )
+IMPORTED_FROM = QT_TRANSLATE_NOOP("ModelsPage", "Imported from {path}")
+ADDED_BY_HAND = QT_TRANSLATE_NOOP("ModelsPage", "Added by hand")
+
+
+def origin_text(model: InstalledModel) -> str:
+    """Where ``model`` came from, in the UI's language."""
+    if model.repo:
+        return model.origin_label
+    if model.imported_from:
+        return tr(IMPORTED_FROM).format(path=model.imported_from)
+    return tr(ADDED_BY_HAND)
+
+
+def shown_names(models: list[InstalledModel]) -> dict[str, str]:
+    """Qualified name → the name to show: the file name, unless another model has it too."""
+    counts: dict[str, int] = {}
+    for m in models:
+        counts[m.name.lower()] = counts.get(m.name.lower(), 0) + 1
+    return {
+        m.qualified_name: m.name if counts[m.name.lower()] == 1 else m.qualified_name
+        for m in models
+    }
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -101,30 +126,30 @@ class InstalledPanel(QWidget):
             return
         info = self.kernel.model_info
         selected = self.selected()
+        names = shown_names(self.models)
         self.table.setRowCount(len(self.models))
         for row, m in enumerate(self.models):
             in_use = info is not None and _same_file(m.path, info.path)
             state = (
                 self.tr("in use") if in_use else (self.tr("cannot be used") if m.problem else "")
             )
-            tip = m.problem or self.tr("{path}\nFrom: {source}").format(
-                path=m.path, source=m.source
-            )
+            origin = origin_text(m)
+            tip = m.problem or self.tr("{path}\nFrom: {source}").format(path=m.path, source=origin)
+            is_default = default is not None and default.qualified_name == m.qualified_name
             fill_row(
                 self.table,
                 row,
                 (
-                    cell(m.name, tip),
+                    cell(names[m.qualified_name], tip),
                     cell(gb(m.size), align_right=True),
                     cell(m.quantization or "?"),
                     cell(f"{m.context_length:,}" if m.context_length else "?", align_right=True),
                     cell(state, m.problem or ""),
-                    cell(
-                        self.tr("default") if default is not None and default.name == m.name else ""
-                    ),
+                    cell(self.tr("default") if is_default else ""),
+                    cell(origin, str(m.path)),
                 ),
             )
-            if selected is not None and m.name == selected.name:
+            if selected is not None and m.qualified_name == selected.qualified_name:
                 self.table.selectRow(row)
 
     def selected(self) -> InstalledModel | None:
@@ -133,8 +158,11 @@ class InstalledPanel(QWidget):
         return self.models[row] if 0 <= row < len(self.models) else None
 
     def row_of(self, name: str) -> int:
-        """The table row of the model called ``name``; -1 when it is not listed."""
-        return next((i for i, m in enumerate(self.models) if m.name == name), -1)
+        """The table row of the model called ``name`` (its file name, the first such, or its
+        qualified name); -1 when it is not listed."""
+        return next(
+            (i for i, m in enumerate(self.models) if name in (m.name, m.qualified_name)), -1
+        )
 
     def load_selected(self) -> None:
         """Ask the window to load the selected model."""
@@ -153,7 +181,7 @@ class InstalledPanel(QWidget):
             self.message.emit(self.tr("Select a model first."))
             return
         try:
-            self.store.set_default(model.name)
+            self.store.set_default(model.qualified_name)
             self._save_default(str(model.path))
         except (LLMasOSError, OSError) as exc:
             self.message.emit(str(exc))
@@ -183,7 +211,7 @@ class InstalledPanel(QWidget):
             self,
             self.tr("Remove model"),
             self.tr("Delete {name} ({size}) from {folder}?").format(
-                name=model.name, size=gb(model.size), folder=self.store.folder
+                name=model.qualified_name, size=gb(model.size), folder=self.store.folder
             )
             + note,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
@@ -192,7 +220,7 @@ class InstalledPanel(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            self.store.remove(model.name)
+            self.store.remove(model.qualified_name)
             settings, _ = self._settings_store.load()
             if settings.default_model and _same_file(Path(settings.default_model), model.path):
                 self._save_default("")

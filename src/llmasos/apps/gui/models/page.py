@@ -141,7 +141,7 @@ class ModelsPage(QWidget):
     def download(self, repo: str, entry: GgufEntry) -> None:
         """Queue ``entry`` of ``repo`` for download and show the queue."""
         name = entry.name.rsplit("/", 1)[-1]
-        if (self.store.folder / name).exists():
+        if self.store.installed_from(repo, entry.parts[0].path) is not None:
             self.show_message(
                 str(
                     ModelExistsError(
