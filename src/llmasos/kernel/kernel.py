@@ -30,12 +30,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QThread, Signal
 
 from llmasos.errors import LLMasOSError
-from llmasos.foundation.engine.protocol import Engine
 from llmasos.foundation.engine.stream import TextStream
 
 if TYPE_CHECKING:
     from llmasos.foundation.engine.cancel import CancelToken
     from llmasos.foundation.engine.chat_format import ChatMessage
+    from llmasos.foundation.engine.protocol import Engine
     from llmasos.foundation.engine.runtime import RunConfig
     from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
     from llmasos.foundation.gguf.model_info import (

@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from llmasos.foundation.engine.protocol import Engine
-from llmasos.foundation.engine.settings import EngineSettings
+if TYPE_CHECKING:
+    from llmasos.foundation.engine.protocol import Engine
+    from llmasos.foundation.engine.settings import EngineSettings
 
 
 @dataclass(frozen=True)
