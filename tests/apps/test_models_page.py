@@ -10,7 +10,9 @@ LLMASOS_HOME, exactly as in the app.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -30,8 +32,13 @@ from helpers.hub_fixtures import dead_endpoint
 from llmasos.apps.gui.common.background import active_tasks
 from llmasos.apps.gui.models.common import RECOMMENDED
 from llmasos.apps.gui.models.downloads import BAR_STEPS, DownloadRow
+from llmasos.apps.gui.models.hub import CatalogPanel, FilesPanel
 from llmasos.apps.gui.models.page import ModelsPage
+from llmasos.apps.gui.shell.home_pages import recommend_entry
+from llmasos.foundation.hub.client import HubClient
 from llmasos.foundation.hub.errors import TOKEN_HINT
+from llmasos.foundation.models.catalog import load_catalog
+from llmasos.foundation.platform import hardware
 from llmasos.foundation.settings.store import AppSettings, HubConfig, SettingsStore
 from llmasos.kernel.kernel import Kernel
 
@@ -88,7 +95,7 @@ def list_files(qtbot, page: ModelsPage, repo: str) -> None:
 def queue_file(qtbot, page: ModelsPage, repo: str, name: str) -> DownloadRow:
     """List ``repo``, select ``name`` in the files table, press Download; return its row."""
     list_files(qtbot, page, repo)
-    page.files.table.selectRow(table_column(page.files.table, 0).index(name))
+    page.files.table.selectRow(table_column(page.files.table, FilesPanel.FILE).index(name))
     qtbot.mouseClick(page.files.download_button, Qt.MouseButton.LeftButton)
     return page.downloads.rows[-1]
 
@@ -127,32 +134,181 @@ def test_offline_listing_says_so(qtbot, page: ModelsPage, monkeypatch, fake_hub)
         qtbot.waitUntil(lambda: "unreachable" in page.files.status.text(), timeout=WAIT_MS)
     assert "Cannot list the files" in page.files.status.text()
     assert page.files.table.rowCount() == 0
+    assert page.files.busy.isHidden()
+    assert not page.files.download_button.isEnabled()  # nothing to download
+
+
+class GatedHub:
+    """Hub clients whose searches and listings wait at a gate (one per query or repo).
+
+    Behind the gate they ask the fake Hub for real; a test opens a gate to let one
+    network wait end, and sees what the window shows meanwhile.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._gates: dict[str, threading.Event] = {}
+
+    def gate(self, key: str) -> threading.Event:
+        with self._lock:
+            return self._gates.setdefault(key, threading.Event())
+
+    def open_all(self) -> None:
+        with self._lock:
+            for gate in self._gates.values():
+                gate.set()
+
+    def client(self, endpoint: str, token: str | None) -> Any:
+        hub, real = self, HubClient(endpoint, token)
+
+        class Gated:
+            def search(self, query: str, **kwargs: Any) -> Any:
+                hub.gate(query).wait(WAIT_MS / 1000)
+                return real.search(query, **kwargs)
+
+            def list_gguf(self, repo: str, **kwargs: Any) -> Any:
+                hub.gate(repo).wait(WAIT_MS / 1000)
+                return real.list_gguf(repo, **kwargs)
+
+        return Gated()
+
+
+@pytest.fixture
+def gated(monkeypatch: pytest.MonkeyPatch) -> Iterator[GatedHub]:
+    """The page's Hub clients wait at gates; all open at the end (before the page closes)."""
+    import llmasos.apps.gui.models.page as page_module
+
+    hub = GatedHub()
+    monkeypatch.setattr(page_module, "_new_client", hub.client)
+    yield hub
+    hub.open_all()
+
+
+def test_search_is_busy_while_waiting_and_buttons_act_or_are_off(
+    qtbot, page: ModelsPage, gated: GatedHub, fake_hub, small_model
+) -> None:
+    fake_hub.add_repo("org/alpha-GGUF", {"a-Q4_K_M.gguf": small_model}, downloads=10)
+    fake_hub.add_repo("org/beta-GGUF", {"b-Q4_K_M.gguf": small_model}, downloads=5)
+    panel = page.search
+    assert not panel.search_button.isEnabled()  # no query yet
+    assert not panel.show_button.isEnabled() and panel.busy.isHidden()
+    qtbot.keyClicks(panel.query, "alpha")
+    assert panel.search_button.isEnabled()
+    qtbot.mouseClick(panel.search_button, Qt.MouseButton.LeftButton)
+    first = page.runner.running("search")
+    assert first is not None and not panel.busy.isHidden()
+    panel.query.setText("gguf")
+    panel.search()  # supersedes the first search: the bar stays while the second one waits
+    with qtbot.waitSignal(first.finished, timeout=WAIT_MS):
+        gated.gate("alpha").set()
+    assert not panel.busy.isHidden()
+    gated.gate("gguf").set()
+    qtbot.waitUntil(lambda: panel.results.rowCount() == 2, timeout=WAIT_MS)
+    assert panel.busy.isHidden()
+    assert not panel.show_button.isEnabled()  # no result selected yet
+    panel.results.selectRow(1)
+    assert panel.show_button.isEnabled()
+    with qtbot.waitSignal(panel.repo_chosen, timeout=5_000) as chosen:
+        qtbot.mouseClick(panel.show_button, Qt.MouseButton.LeftButton)
+    assert chosen.args == ["org/beta-GGUF"]
+    panel.query.clear()
+    assert not panel.search_button.isEnabled()
+
+
+def test_files_are_busy_while_listed_and_download_needs_a_selection(
+    qtbot, page: ModelsPage, gated: GatedHub, fake_hub, smollm2_path, small_model
+) -> None:
+    fake_hub.add_repo(REPO, {SMOL: smollm2_path, SMALL: small_model})
+    page.resize(640, 480)  # narrow: long file names must not push the badge out of sight
+    page.tabs.setCurrentIndex(page.tabs.indexOf(page.files.parentWidget()))
+    files = page.files
+    assert not files.download_button.isEnabled() and files.busy.isHidden()
+    files.show_repo(REPO)
+    assert not files.busy.isHidden() and not files.download_button.isEnabled()
+    qtbot.mouseClick(files.download_button, Qt.MouseButton.LeftButton)
+    assert page.downloads.rows == []
+    gated.gate(REPO).set()
+    qtbot.waitUntil(lambda: files.files is not None, timeout=WAIT_MS)
+    assert files.busy.isHidden()
+    badges = table_column(files.table, FilesPanel.BADGE)
+    assert files.selected() is not None and files.download_button.isEnabled()
+    assert (
+        files.selected().name
+        == table_column(files.table, FilesPanel.FILE)[badges.index(RECOMMENDED)]
+    )
+    assert_not_cut(files.table, badges.index(RECOMMENDED), FilesPanel.BADGE)
+    files.table.clearSelection()
+    assert not files.download_button.isEnabled()
+    qtbot.mouseClick(files.download_button, Qt.MouseButton.LeftButton)
+    assert page.downloads.rows == []  # nothing was queued by a button that cannot act
+
+
+def assert_not_cut(table: QTableWidget, row: int, column: int) -> None:
+    """The cell is wholly on screen and as wide as its text."""
+    rect = table.visualItemRect(table.item(row, column))
+    assert table.viewport().rect().contains(rect), (rect, table.viewport().rect())
+    text = table.item(row, column).text()
+    assert rect.width() >= table.fontMetrics().horizontalAdvance(text)
+
+
+def test_catalog_shows_the_recommended_model_first_selected_and_whole(
+    qtbot, kernel: Kernel, fake_hub, monkeypatch
+) -> None:
+    ram = 16 * 10**9
+    monkeypatch.setattr(hardware, "available_ram", lambda: ram)
+    catalog_order = load_catalog()
+    best = recommend_entry(catalog_order, ram)
+    assert best is not None and catalog_order.index(best) > 0  # the catalog lists it later
+    use_hub(fake_hub.endpoint)
+    page = ModelsPage(kernel)
+    qtbot.addWidget(page)
+    page.resize(640, 480)
+    page.tabs.setCurrentIndex(1)
+    page.show()
+    qtbot.waitExposed(page)
+    catalog = page.catalog
+    models = table_column(catalog.table, CatalogPanel.MODEL)
+    assert models[0] == best.repo and sorted(models) == sorted(e.repo for e in catalog_order)
+    badges = table_column(catalog.table, CatalogPanel.BADGE)
+    assert badges == [RECOMMENDED] + [""] * (len(badges) - 1)
+    assert catalog.selected() == best and catalog.show_button.isEnabled()
+    assert_not_cut(catalog.table, 0, CatalogPanel.BADGE)
+    catalog.refresh()  # a refresh keeps the choice
+    catalog.table.selectRow(3)
+    chosen_repo = models[3]
+    catalog.refresh()
+    assert catalog.selected().repo == chosen_repo
+    catalog.table.clearSelection()
+    assert not catalog.show_button.isEnabled()
+    assert page.shutdown()
 
 
 def test_catalog_and_repo_files_show_fit(
     qtbot, page: ModelsPage, fake_hub, smollm2_path, small_model
 ) -> None:
     catalog = page.catalog
-    fits = table_column(catalog.table, 3)
+    fits = table_column(catalog.table, CatalogPanel.FIT)
     assert fits and set(fits) <= {"fits", "tight", "too big"}
-    assert "GB KV cache" in catalog.table.item(0, 3).toolTip()
-    assert table_column(catalog.table, 4).count(RECOMMENDED) <= 1
+    assert "GB KV cache" in catalog.table.item(0, CatalogPanel.FIT).toolTip()
+    assert table_column(catalog.table, CatalogPanel.BADGE).count(RECOMMENDED) <= 1
     fake_hub.add_repo(REPO, {SMOL: smollm2_path, SMALL: small_model})
-    catalog.table.selectRow(table_column(catalog.table, 0).index(REPO))
+    catalog.table.selectRow(table_column(catalog.table, CatalogPanel.MODEL).index(REPO))
     with qtbot.waitSignal(catalog.repo_chosen, timeout=5_000):
         catalog.table.itemActivated.emit(catalog.table.currentItem())
     qtbot.waitUntil(lambda: page.files.table.rowCount() == 2, timeout=WAIT_MS)
     table = page.files.table
-    row = table_column(table, 0).index(SMOL)
-    assert table.item(row, 1).text() == "Q4_1"
-    assert table.item(row, 2).text() == f"{smollm2_path.stat().st_size / 1e6:.1f} MB"
-    assert table.item(row, 3).text() == "fits"  # 100 MB fits any test machine
-    assert "0.10 GB weights" in table.item(row, 3).toolTip()
-    assert table_column(table, 4).count(RECOMMENDED) == 1
+    row = table_column(table, FilesPanel.FILE).index(SMOL)
+    assert table.item(row, FilesPanel.QUANTIZATION).text() == "Q4_1"
+    size = table.item(row, FilesPanel.SIZE).text()
+    assert size == f"{smollm2_path.stat().st_size / 1e6:.1f} MB"
+    assert table.item(row, FilesPanel.FIT).text() == "fits"  # 100 MB fits any test machine
+    assert "0.10 GB weights" in table.item(row, FilesPanel.FIT).toolTip()
+    badges = table_column(table, FilesPanel.BADGE)
+    assert badges.count(RECOMMENDED) == 1
     assert page.files.selected() is not None
     assert (
         page.files.selected().name
-        == table_column(table, 0)[table_column(table, 4).index(RECOMMENDED)]
+        == table_column(table, FilesPanel.FILE)[badges.index(RECOMMENDED)]
     )
 
 

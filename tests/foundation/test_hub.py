@@ -208,7 +208,8 @@ def test_offline_listing(offline, fake_hub, small_model):
 
 
 def test_offline_search(offline, monkeypatch):
-    # huggingface_hub retries searches with sleeps of 1-8 s; skip the sleeps, keep the retries.
+    # huggingface_hub retries searches with sleeps of 1-8 s; a dead endpoint must not be
+    # retried (test_hub_fail_fast.py counts the attempts), but skip any sleep all the same.
     import huggingface_hub.utils._http as hf_http
 
     fast = types.SimpleNamespace(sleep=lambda s: None, time=time.time)

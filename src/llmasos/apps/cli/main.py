@@ -172,14 +172,30 @@ def _open_app(args: argparse.Namespace) -> int:
     return run_app(model=Path(args.gui_model) if args.gui_model else None)
 
 
+def _setup_logging(debug: bool) -> None:
+    """Log to stderr: everything with ``--debug``, otherwise errors only.
+
+    The level is set on the handler too, not only on the root logger: records of
+    loggers with a level of their own (the app's ``llmasos`` when it runs the window,
+    huggingface_hub's) reach the root's handlers whatever the root's level is. Like
+    ``logging.basicConfig``, nothing changes where the root already has a handler.
+    """
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    level = logging.DEBUG if debug else logging.ERROR
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(level)
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``llmasos`` and ``python -m llmasos``; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.debug else logging.ERROR,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    _setup_logging(args.debug)
     handler: Handler = getattr(args, "func", _open_app)
     try:
         return handler(args)

@@ -8,6 +8,14 @@ huggingface_hub's shared HTTP session has no timeout, and some of its calls
 (``list_models``) pass ``timeout=None`` explicitly, so a silent network would hang
 a search for ever. :func:`install_default_timeout` therefore installs a session
 whose request hook gives every request without a timeout the app's default.
+
+That session also fails fast when nothing answers at all. huggingface_hub retries a
+search five times, sleeping 1+2+4+8+8 s, on any network error or timeout: ~23 s before
+an offline search said so (and 6 × the timeout against a silent server), though a name
+that does not resolve or a refused connection fails at once and a retry cannot help.
+A request that gets no answer (no connection, or no response before the timeout) is
+therefore raised as :class:`NoAnswerError`, which huggingface_hub does not retry; a
+5xx or 429 answer, and a connection that breaks mid-transfer, are still retried.
 """
 
 from __future__ import annotations
@@ -43,6 +51,25 @@ from llmasos.foundation.hub.types import (
 
 log = logging.getLogger(__name__)
 
+
+def _hand_hub_logs_to_the_app() -> None:
+    """Replace the stderr handler huggingface_hub gives its loggers when it is imported.
+
+    With it, each of its warnings was printed twice (by it, and again by the app's
+    handler) and even without ``--debug``; its records now go only where the app's
+    logging set-up sends them (the log file; stderr with ``--debug``). The null handler
+    keeps Python's last-resort handler from printing them where the app set up none.
+    """
+    hub_log = logging.getLogger("huggingface_hub")
+    for handler in list(hub_log.handlers):
+        if type(handler) is logging.StreamHandler:
+            hub_log.removeHandler(handler)
+    if not hub_log.handlers:
+        hub_log.addHandler(logging.NullHandler())
+
+
+_hand_hub_logs_to_the_app()
+
 _timeout_lock = threading.Lock()
 _timeout_s: float | None = None
 
@@ -64,8 +91,39 @@ def _fill_timeout(request: httpx2.Request) -> None:
         request.extensions = {**request.extensions, "timeout": value}
 
 
+class NoAnswerError(httpx2.TransportError):
+    """The endpoint gave no answer: no connection, or no response before the timeout.
+
+    Raised in place of ``httpx2.ConnectError`` and ``httpx2.TimeoutException``, which
+    huggingface_hub retries for ~23 s; being neither, this one ends the request at
+    once. :func:`~llmasos.foundation.hub.errors.translate_hub_error` turns it into an
+    :class:`~llmasos.foundation.hub.errors.OfflineError`; its ``__cause__`` is the
+    original error.
+    """
+
+
+class _FailFastClient(httpx2.Client):
+    """An ``httpx2.Client`` whose requests that get no answer raise :class:`NoAnswerError`."""
+
+    def send(
+        self, request: httpx2.Request, *args: Any, stream: bool = False, **kwargs: Any
+    ) -> httpx2.Response:
+        """Send ``request``; a failure before the response's headers is final."""
+        try:
+            response = super().send(request, *args, stream=True, **kwargs)
+        except (httpx2.ConnectError, httpx2.TimeoutException) as exc:
+            raise NoAnswerError(str(exc) or type(exc).__name__, request=request) from exc
+        if not stream:  # what httpx2 does: read the body now, close on any failure
+            try:
+                response.read()
+            except BaseException:
+                response.close()
+                raise
+        return response
+
+
 def _client_factory() -> httpx2.Client:
-    return httpx2.Client(
+    return _FailFastClient(
         event_hooks={"request": [hf_request_event_hook, _fill_timeout]},
         follow_redirects=True,
         timeout=_timeout_s,
@@ -192,6 +250,7 @@ __all__ = [
     "DEFAULT_TIMEOUT_S",
     "GgufEntry",
     "HubClient",
+    "NoAnswerError",
     "RemoteFile",
     "RepoSummary",
     "ResolvedFile",

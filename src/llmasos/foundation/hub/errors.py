@@ -70,6 +70,29 @@ def _offline_message(what: str, endpoint: str, detail: str) -> str:
     )
 
 
+def _network_detail(exc: BaseException) -> str:
+    """Why nothing came back, from the socket error under httpx's (or the error's name)."""
+    import socket
+    import ssl
+
+    import httpx2
+
+    seen: BaseException | None = exc
+    for _ in range(8):  # the chain: ours ← httpx2 ← httpcore ← the socket's error
+        if seen is None:
+            break
+        if isinstance(seen, socket.gaierror):
+            return "its name cannot be resolved"
+        if isinstance(seen, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(seen, ssl.SSLError):
+            return f"secure connection failed: {seen}"
+        if isinstance(seen, (httpx2.TimeoutException, TimeoutError)):
+            return "no answer in time"
+        seen = seen.__cause__ or seen.__context__
+    return type(exc).__name__
+
+
 def _http_error(exc: hf_errors.HfHubHTTPError, what: str) -> HubError:
     from huggingface_hub import errors as hf_errors
 
@@ -120,10 +143,8 @@ def translate_hub_error(exc: BaseException, what: str, endpoint: str) -> BaseExc
             f"Cannot {what}: that is not a repository id. Write it as "
             "'owner/name', for example 'Qwen/Qwen2.5-0.5B-Instruct-GGUF'."
         )
-    if isinstance(exc, httpx2.TimeoutException):
-        return OfflineError(_offline_message(what, endpoint, "no answer in time"))
-    if isinstance(exc, httpx2.TransportError):
-        return OfflineError(_offline_message(what, endpoint, type(exc).__name__))
+    if isinstance(exc, httpx2.TransportError):  # NoAnswerError among them
+        return OfflineError(_offline_message(what, endpoint, _network_detail(exc)))
     if isinstance(exc, OSError) and exc.errno is not None and exc.errno in (28, 122):
         return DiskFullError(f"Cannot {what}: the disk is full. Free some space and try again.")
     if isinstance(exc, (AttributeError, KeyError, TypeError, ValueError)):

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -79,6 +80,23 @@ def make_table(name: str, headers: Sequence[str]) -> QTableWidget:
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     return table
+
+
+def selected_row(table: QTableWidget) -> int:
+    """The selected row of a one-row-at-a-time table, or -1 when none is selected."""
+    rows = table.selectionModel().selectedRows()
+    return rows[0].row() if rows else -1
+
+
+def make_busy(name: str) -> QProgressBar:
+    """A small "working…" bar with no percentage, hidden until a network wait shows it."""
+    bar = QProgressBar()
+    bar.setAccessibleName(name)
+    bar.setRange(0, 0)  # indeterminate: it moves while nothing is known of the progress
+    bar.setTextVisible(False)
+    bar.setMaximumWidth(120)
+    bar.hide()
+    return bar
 
 
 def cell(text: str, tooltip: str = "", *, align_right: bool = False) -> QTableWidgetItem:

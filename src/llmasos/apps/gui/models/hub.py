@@ -2,7 +2,12 @@
 
 Network work runs on the page's :class:`~llmasos.apps.gui.common.background.BackgroundRunner`
 (each panel in an exclusive group: a new search supersedes the previous one), never on
-the GUI thread and never through the inference kernel.
+the GUI thread and never through the inference kernel. A busy bar moves for as long as
+a panel waits on the network, and a button is enabled only when pressing it can act.
+
+The "★ recommended" badge has the first column of its table, so that a long model or
+file name can never push it out of sight; in the catalog the recommended model also
+comes first, selected.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from llmasos.apps.gui.common.background import BackgroundRunner
+from llmasos.apps.gui.common.background import BackgroundRunner, Task
 from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
 from llmasos.apps.gui.models.common import (
     RECOMMENDED,
@@ -31,8 +36,10 @@ from llmasos.apps.gui.models.common import (
     fit_cell,
     gb,
     list_files_job,
+    make_busy,
     make_button,
     make_table,
+    selected_row,
     tr,
 )
 from llmasos.apps.gui.shell.home_pages import recommend_entry
@@ -71,10 +78,20 @@ def catalog_fit(
     )
 
 
+def _show_busy_while(bar: QWidget, runner: BackgroundRunner, group: str, task: Task) -> None:
+    """Show ``bar`` until ``group`` has no task running (a newer one keeps it shown)."""
+    bar.show()
+    task.finished.connect(lambda: bar.setVisible(runner.running(group) is not None))
+
+
 class CatalogPanel(QWidget):
-    """The curated models with fit badges; choosing one lists its files."""
+    """The curated models with fit badges, the recommended one first and selected.
+
+    Choosing a model lists its files.
+    """
 
     repo_chosen = Signal(str)
+    BADGE, MODEL, PARAMETERS, QUANTIZATION, FIT = range(5)  # columns
 
     def __init__(self, context: Callable[[], int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,42 +99,46 @@ class CatalogPanel(QWidget):
         self.table = make_table(
             self.tr("Recommended models"),
             (
+                "",
                 self.tr("Model"),
                 self.tr("Parameters"),
                 self.tr("Quantization"),
                 self.tr("Fit"),
-                "",
                 self.tr("Languages"),
                 self.tr("Licence"),
                 self.tr("Description"),
             ),
         )
         self.table.itemActivated.connect(lambda _item: self._choose())
+        self.table.itemSelectionChanged.connect(self._update_buttons)
         self.status = _status_label(self.tr("Catalog status"))
+        self.show_button = make_button(
+            self.tr("Show &files"), self.tr("Show the files of the selected model"), self._choose
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
-        row.addWidget(
-            make_button(
-                self.tr("Show &files"),
-                self.tr("Show the files of the selected model"),
-                self._choose,
-            )
-        )
+        row.addWidget(self.show_button)
         row.addWidget(self.status, 1)
         layout.addLayout(row)
         self.entries: tuple[CatalogEntry, ...] = ()
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-estimate fit against the memory available now."""
+        """Re-estimate fit against the memory available now; the recommended model first.
+
+        The selected model stays selected; with none, the recommended one is.
+        """
+        was = self.selected()
         try:
-            self.entries = load_catalog()
+            entries = load_catalog()
         except LLMasOSError as exc:
             self.status.setText(str(exc))
+            self._update_buttons()
             return
         available, vram = hardware.available_ram(), hardware.gpu_memory()  # once per refresh
-        best = recommend_entry(self.entries, available)
+        best = recommend_entry(entries, available)
+        self.entries = tuple(sorted(entries, key=lambda e: e is not best))  # stable: best first
         context = self._context()
         self.table.setRowCount(len(self.entries))
         for row, e in enumerate(self.entries):
@@ -125,16 +146,21 @@ class CatalogPanel(QWidget):
                 self.table,
                 row,
                 (
+                    cell(tr(RECOMMENDED) if e is best else ""),
                     cell(e.repo, e.description),
                     cell(f"{e.params_b:g}B", align_right=True),
                     cell(e.quant),
                     fit_cell(catalog_fit(e, context, available, vram)),
-                    cell(tr(RECOMMENDED) if e is best else ""),
                     cell(", ".join(e.languages)),
                     cell(e.licence),
                     cell(e.description, e.description),
                 ),
             )
+        repos = [e.repo for e in self.entries]
+        keep = was.repo if was is not None else best.repo if best is not None else None
+        if keep in repos:
+            self.table.selectRow(repos.index(keep))
+        self._update_buttons()
         self.status.setText(
             self.tr(
                 "{n} recommended models. Fit is estimated for {context} "
@@ -142,10 +168,18 @@ class CatalogPanel(QWidget):
             ).format(n=len(self.entries), context=context)
         )
 
+    def selected(self) -> CatalogEntry | None:
+        """The selected model's catalog entry."""
+        row = selected_row(self.table)
+        return self.entries[row] if 0 <= row < len(self.entries) else None
+
+    def _update_buttons(self) -> None:
+        self.show_button.setEnabled(self.selected() is not None)
+
     def _choose(self) -> None:
-        row = self.table.currentRow()
-        if 0 <= row < len(self.entries):
-            self.repo_chosen.emit(self.entries[row].repo)
+        entry = self.selected()
+        if entry is not None:
+            self.repo_chosen.emit(entry.repo)
 
 
 class SearchPanel(QWidget):
@@ -165,6 +199,7 @@ class SearchPanel(QWidget):
         self.query.setAccessibleName(self.tr("Search the Hub"))
         self.query.setPlaceholderText(self.tr("Search the Hugging Face Hub, e.g. qwen2.5 instruct"))
         self.query.returnPressed.connect(self.search)
+        self.query.textChanged.connect(lambda _text: self._update_buttons())
         self.sort = QComboBox()
         self.sort.setAccessibleName(self.tr("Sort results by"))
         for label, key in SORT_KEYS:
@@ -176,6 +211,13 @@ class SearchPanel(QWidget):
             (self.tr("Repository"), self.tr("Downloads"), self.tr("Likes"), self.tr("Access")),
         )
         self.results.itemActivated.connect(lambda _item: self._choose())
+        self.results.itemSelectionChanged.connect(self._update_buttons)
+        self.show_button = make_button(
+            self.tr("Show f&iles"),
+            self.tr("Show the files of the selected repository"),
+            self._choose,
+        )
+        self.busy = make_busy(self.tr("Searching the Hub"))
         self.status = _status_label(self.tr("Search status"))
         self.repos: list[RepoSummary] = []
         top = QHBoxLayout()
@@ -183,18 +225,14 @@ class SearchPanel(QWidget):
         top.addWidget(self.sort)
         top.addWidget(self.search_button)
         bottom = QHBoxLayout()
-        bottom.addWidget(
-            make_button(
-                self.tr("Show f&iles"),
-                self.tr("Show the files of the selected repository"),
-                self._choose,
-            )
-        )
+        bottom.addWidget(self.show_button)
+        bottom.addWidget(self.busy)
         bottom.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.results, 1)
         layout.addLayout(bottom)
+        self._update_buttons()
 
     def sort_key(self) -> SortKey:
         """The chosen order: "downloads" or "likes"."""
@@ -217,6 +255,7 @@ class SearchPanel(QWidget):
         )
         task.succeeded.connect(lambda repos: self._show(text, repos))
         task.failed.connect(self.status.setText)
+        _show_busy_while(self.busy, self._runner, "search", task)
 
     def _resort(self) -> None:
         if self.query.text().strip() and self.repos:
@@ -224,6 +263,7 @@ class SearchPanel(QWidget):
 
     def _show(self, text: str, repos: list[RepoSummary]) -> None:
         self.repos = list(repos)
+        self.results.clearSelection()  # a row of the old results is another repository now
         self.results.setRowCount(len(self.repos))
         for row, r in enumerate(self.repos):
             fill_row(
@@ -243,17 +283,28 @@ class SearchPanel(QWidget):
             if repos
             else self.tr("No GGUF repositories match “{query}”.").format(query=text)
         )
+        self._update_buttons()
+
+    def selected(self) -> RepoSummary | None:
+        """The selected search result."""
+        row = selected_row(self.results)
+        return self.repos[row] if 0 <= row < len(self.repos) else None
+
+    def _update_buttons(self) -> None:
+        self.search_button.setEnabled(bool(self.query.text().strip()))
+        self.show_button.setEnabled(self.selected() is not None)
 
     def _choose(self) -> None:
-        row = self.results.currentRow()
-        if 0 <= row < len(self.repos):
-            self.repo_chosen.emit(self.repos[row].repo_id)
+        repo = self.selected()
+        if repo is not None:
+            self.repo_chosen.emit(repo.repo_id)
 
 
 class FilesPanel(QWidget):
     """A repository's GGUF models: size, quantization, fit, the recommended one; Download."""
 
     download_requested = Signal(str, object)  # repo, GgufEntry
+    BADGE, FILE, QUANTIZATION, SIZE, FIT = range(5)  # columns
 
     def __init__(
         self,
@@ -267,22 +318,26 @@ class FilesPanel(QWidget):
         self.title = QLabel(self.tr("<b>Files</b>"))
         self.table = make_table(
             self.tr("Model files"),
-            (self.tr("File"), self.tr("Quantization"), self.tr("Size"), self.tr("Fit"), ""),
+            ("", self.tr("File"), self.tr("Quantization"), self.tr("Size"), self.tr("Fit")),
         )
         self.table.itemActivated.connect(lambda _item: self.download_selected())
+        self.table.itemSelectionChanged.connect(self._update_buttons)
         self.download_button = make_button(
             self.tr("&Download"), self.tr("Download the selected file"), self.download_selected
         )
+        self.busy = make_busy(self.tr("Listing the files"))
         self.status = _status_label(self.tr("Files status"))
         self.status.setText(self.tr("Choose a model in the catalog or the search results."))
         self.files: RepoFiles | None = None
         row = QHBoxLayout()
         row.addWidget(self.download_button)
+        row.addWidget(self.busy)
         row.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
+        self._update_buttons()
 
     def show_repo(self, repo: str) -> None:
         """List ``repo``'s files on a worker thread."""
@@ -293,12 +348,14 @@ class FilesPanel(QWidget):
             return
         context = self._context()
         self.title.setText("<b>{}</b>".format(self.tr("Files of {repo}").format(repo=repo)))
-        self.table.setRowCount(0)
         self.files = None
+        self.table.setRowCount(0)
+        self._update_buttons()
         self.status.setText(self.tr("Listing the files of {repo}…").format(repo=repo))
         task = self._runner.run(lambda ctx: list_files_job(factory, repo, context), group="files")
         task.succeeded.connect(self._show)
         task.failed.connect(self.status.setText)
+        _show_busy_while(self.busy, self._runner, "files", task)
 
     def _show(self, files: RepoFiles) -> None:
         self.files = files
@@ -310,16 +367,17 @@ class FilesPanel(QWidget):
                 self.table,
                 row,
                 (
+                    cell(tr(RECOMMENDED) if c.is_recommended else ""),
                     cell(c.entry.name + parts),
                     cell(c.entry.quantization or "?"),
                     cell(gb(c.entry.size), align_right=True),
                     fit_cell(c.fit),
-                    cell(tr(RECOMMENDED) if c.is_recommended else ""),
                 ),
             )
             best = row if c.is_recommended else best
         if files.choices:
             self.table.selectRow(best)
+        self._update_buttons()
         self.status.setText(
             self.tr("{n} GGUF models.").format(n=len(files.choices))
             if files.choices
@@ -328,10 +386,13 @@ class FilesPanel(QWidget):
 
     def selected(self) -> GgufEntry | None:
         """The selected file's entry."""
-        row = self.table.currentRow()
+        row = selected_row(self.table)
         if self.files is None or not 0 <= row < len(self.files.choices):
             return None
         return self.files.choices[row].entry
+
+    def _update_buttons(self) -> None:
+        self.download_button.setEnabled(self.selected() is not None)
 
     def download_selected(self) -> None:
         """Queue the selected file for download."""

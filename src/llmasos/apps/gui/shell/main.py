@@ -2,15 +2,62 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from llmasos.apps.gui.shell.window import MainWindow
     from llmasos.kernel.kernel import Kernel
+
+
+_qt_handler: Any = None  # the installed Qt message handler, kept alive
+
+
+def route_qt_messages() -> None:
+    """Send Qt's own messages (``qt.qpa.fonts: …`` and the like) to the log, not stderr.
+
+    They go to the ``llmasos.qt`` logger, so into the log file; on stderr only where a
+    stderr handler takes them (``llmasos --debug``).
+    """
+    global _qt_handler
+    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("llmasos.qt")
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        category = context.category if context.category not in (None, "", "default") else ""
+        text = f"{category}: {message}" if category else message
+        qt_log.log(levels.get(kind, logging.WARNING), "%s", text)
+
+    _qt_handler = handler
+    qInstallMessageHandler(handler)
+
+
+def _setup_logging() -> None:
+    """The log file takes the app's records, huggingface_hub's and Qt's; stderr stays quiet.
+
+    Only what the command line sets up writes to stderr (``llmasos --debug``: everything).
+    """
+    from llmasos.apps.gui.common.errors import RotatingLog, setup_logging
+
+    setup_logging()
+    files = [h for h in logging.getLogger("llmasos").handlers if isinstance(h, RotatingLog)]
+    hub_log = logging.getLogger("huggingface_hub")  # its retries and warnings
+    for handler in files:
+        if handler not in hub_log.handlers:
+            hub_log.addHandler(handler)
+    route_qt_messages()
 
 
 class Started:
@@ -31,13 +78,14 @@ def start_app(model: Path | None = None, argv: list[str] | None = None) -> Start
     from PySide6.QtWidgets import QApplication
 
     from llmasos import __version__
-    from llmasos.apps.gui.common.errors import install_excepthook, setup_logging
+    from llmasos.apps.gui.common.errors import install_excepthook
     from llmasos.apps.gui.common.icons import APP_ID, app_icon
     from llmasos.apps.gui.common.theme import apply_theme
     from llmasos.apps.gui.shell.window import MainWindow
     from llmasos.foundation.settings.store import SettingsStore
     from llmasos.kernel.kernel import Kernel
 
+    _setup_logging()  # before the application: Qt warns about fonts while it starts
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("LLMasOS")
@@ -45,7 +93,6 @@ def start_app(model: Path | None = None, argv: list[str] | None = None) -> Start
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
     app.setDesktopFileName(APP_ID)  # lets Wayland match windows to the .desktop file
-    setup_logging()
     install_excepthook()
     store = SettingsStore()
     settings, warning = store.load()
