@@ -534,6 +534,10 @@
         <translation>下载所选文件</translation>
     </message>
     <message>
+        <source>Listing the files</source>
+        <translation>正在列出文件</translation>
+    </message>
+    <message>
         <source>Files status</source>
         <translation>文件状态</translation>
     </message>
@@ -791,6 +795,10 @@ From: {source}</source>
         <translation>LLMasOS 主窗口</translation>
     </message>
     <message>
+        <source>The model opened last, {name}, is no longer in {folder}, so it was not loaded and was removed from the recent models. Open it from its new place, or pick another model.</source>
+        <translation>上次打开的模型 {name} 已不在 {folder} 中，因此没有加载，并已从最近的模型中移除。请从它的新位置打开，或选择其他模型。</translation>
+    </message>
+    <message>
         <source>Tools</source>
         <translation>工具</translation>
     </message>
@@ -809,6 +817,14 @@ From: {source}</source>
     <message>
         <source>&amp;Open a GGUF file…</source>
         <translation>打开 GGUF 文件(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Load a model opened before</source>
+        <translation>加载以前打开过的模型</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -845,6 +861,30 @@ From: {source}</source>
     <message>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>{name} is no longer in {folder}. It was removed from the recent models.</source>
+        <translation>{name} 已不在 {folder} 中，已从最近的模型中移除。</translation>
+    </message>
+    <message>
+        <source>Model not found</source>
+        <translation>找不到模型</translation>
+    </message>
+    <message>
+        <source>{name} (not found)</source>
+        <translation>{name}（找不到）</translation>
+    </message>
+    <message>
+        <source>No recent models</source>
+        <translation>没有最近的模型</translation>
+    </message>
+    <message>
+        <source>&amp;Clear the list</source>
+        <translation>清除列表(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Forget the recent models (their files are kept)</source>
+        <translation>清除最近的模型记录（文件本身保留）</translation>
     </message>
     <message>
         <source>Could not open the model</source>
@@ -1130,6 +1170,10 @@ From: {source}</source>
         <translation>访问权限</translation>
     </message>
     <message>
+        <source>Searching the Hub</source>
+        <translation>正在搜索 Hub</translation>
+    </message>
+    <message>
         <source>Search status</source>
         <translation>搜索状态</translation>
     </message>
@@ -1331,6 +1375,14 @@ From: {source}</source>
     <message>
         <source>Port to listen on ({range}).</source>
         <translation>监听的端口（{range}）。</translation>
+    </message>
+    <message>
+        <source>Load the last model at start</source>
+        <translation>启动时加载上次的模型</translation>
+    </message>
+    <message>
+        <source>When the app starts with no model given and no default model, load the model opened last (File › Open Recent lists the others).</source>
+        <translation>启动时若未指定模型且没有默认模型，则加载上次打开的模型（“文件 › 最近打开”列出其他模型）。</translation>
     </message>
     <message>
         <source>Appearance</source>
@@ -1973,6 +2025,30 @@ From: {source}</source>
     <message>
         <source>Open a GGUF file</source>
         <translation>打开 GGUF 文件</translation>
+    </message>
+    <message>
+        <source>Recent models</source>
+        <translation>最近的模型</translation>
+    </message>
+    <message>
+        <source>Models opened before; Enter or a click loads the selected one</source>
+        <translation>以前打开过的模型；按 Enter 键或单击即可加载所选模型</translation>
+    </message>
+    <message>
+        <source>Recent &amp;models:</source>
+        <translation>最近的模型(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>{name} — {folder}</source>
+        <translation>{name} — {folder}</translation>
+    </message>
+    <message>
+        <source>{name} — not found</source>
+        <translation>{name} — 找不到</translation>
+    </message>
+    <message>
+        <source>{path} is no longer there</source>
+        <translation>{path} 已不存在</translation>
     </message>
     <message>
         <source>This computer has little free memory; pick the smallest model you can find.</source>

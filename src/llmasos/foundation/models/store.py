@@ -747,6 +747,44 @@ class ModelStore:
         placed_sha = self._place(source, target, mode)
         return self.register(target, source=f"import:{source}", sha256=placed_sha or sha)
 
+    def link_opened(self, path: Path) -> InstalledModel | None:
+        """List a model file opened from elsewhere among the installed models; nothing is copied.
+
+        The file gets a symbolic link in ``<models>/local`` (``local/<tag>/`` when that name
+        is taken), recorded as imported from ``path`` (origin ``path:<path>``), so it shows
+        under Installed and can be loaded, made the default or removed from there
+        (removing deletes the link only).
+
+        Returns:
+            The new entry; None when nothing was added: the file is in the models folder,
+            is installed or linked already, or no link can be made here (e.g. Windows
+            without the right to make symbolic links).
+
+        Raises:
+            ModelFileError: The file is not a usable GGUF model.
+        """
+        source = Path(os.path.abspath(Path(path).expanduser()))  # its name, not its target's
+        if self.qualified_name(source) or self.qualified_name(source.resolve()):
+            return None
+        from llmasos.foundation.gguf.file import read_model_info
+
+        read_model_info(source)  # raises a ModelFileError subclass with a helpful message
+        with self._lock:
+            for model in self.models():
+                if model.imported_from == str(source) or _same_file(model.path, source):
+                    return None
+            target = self.folder / LOCAL_DIR / source.name
+            if _lexists(target):
+                tag = hashlib.sha256(str(source).encode()).hexdigest()[:8]
+                target = self.folder / LOCAL_DIR / tag / source.name
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.symlink_to(source)
+            except OSError as exc:  # taken, or links are not allowed here
+                log.info("cannot link %s into the model store (%s); not listed", source, exc)
+                return None
+            return self.register(target, source=f"import:{source}")
+
     def _place(self, source: Path, target: Path, mode: ImportMode) -> str | None:
         if mode == "symlink":
             target.symlink_to(source)

@@ -102,12 +102,19 @@ def _windows_rule(value: Any) -> str | None:
     return f"{FIELDS['open_windows'].title} must be a list of tool names."
 
 
+def _recent_rule(value: Any) -> str | None:
+    if all(path.strip() for path in value):
+        return None
+    return f"{FIELDS['models.recent'].title} must be a list of file paths."
+
+
 # every range and choice of the schema, then the rules it cannot express
 RULES: dict[str, Rule] = {
     **{key: f.problem for key, f in FIELDS.items() if f.saved and (f.choices or f.hi is not None)},
     "hub.endpoint": _endpoint_rule,
     "hub.token": _token_rule,
     "open_windows": _windows_rule,
+    "models.recent": _recent_rule,
     "api.host": _host_rule,
     "api.api_key": _key_rule(FIELDS["api.api_key"].title),
     "remote.url": _remote_url_rule,

@@ -27,6 +27,7 @@ from typing import Any
 THEMES = ("system", "light", "dark")
 LANGUAGES = ("system", "en", "zh_CN")
 SEED_MAX = 2**31 - 1  # what a QSpinBox can show; llama.cpp takes any uint32
+RECENT_MODELS_MAX = 10  # how many recently opened model files are remembered
 
 
 def _number(value: float) -> str:
@@ -266,6 +267,21 @@ FIELDS: dict[str, Field] = _fields(
     Field("remote.url", str, "", "Remote engine address", "empty: the local model"),
     Field("remote.key", str, "", "Remote engine key", "the server's API key"),
     Field("remote.model", str, "", "Remote model", "empty: the server's first model"),
+    # --- models: the model files opened lately ----------------------------------------
+    Field(
+        "models.recent",
+        tuple,
+        (),
+        "Recent models",
+        f"model files opened lately, the latest first (at most {RECENT_MODELS_MAX})",
+    ),
+    Field(
+        "models.load_last",
+        bool,
+        True,
+        "Load the last model at start",
+        "at start, with no model given and no default model, load the model opened last",
+    ),
     # --- top level --------------------------------------------------------------------
     Field("default_model", str, "", "Default model", "a model name or path"),
     Field("open_windows", tuple, (), "Open windows", "tool windows to reopen"),
@@ -283,4 +299,13 @@ def problem(key: str, value: Any) -> str | None:
     return field.problem(value) if field is not None else None
 
 
-__all__ = ["FIELDS", "LANGUAGES", "SEED_MAX", "THEMES", "Field", "default", "problem"]
+__all__ = [
+    "FIELDS",
+    "LANGUAGES",
+    "RECENT_MODELS_MAX",
+    "SEED_MAX",
+    "THEMES",
+    "Field",
+    "default",
+    "problem",
+]

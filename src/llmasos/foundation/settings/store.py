@@ -1,7 +1,7 @@
 """The person's settings: what they are, which values are allowed, and the file they live in.
 
-:class:`AppSettings` is plain frozen data in groups (engine, sampling, ui, hub, api, remote)
-plus the default model and the tool windows to reopen; every default and range is in
+:class:`AppSettings` is plain frozen data in groups (engine, sampling, ui, hub, api, remote,
+models) plus the default model and the tool windows to reopen; every default and range is in
 :data:`~llmasos.foundation.settings.schema.FIELDS`. :class:`SettingsStore` keeps
 it in ``settings.json`` in the config folder, a file people can read and edit.
 
@@ -18,14 +18,14 @@ import os
 import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_type_hints
 
 from llmasos.errors import SettingsError
 from llmasos.foundation.platform.paths import app_paths
 from llmasos.foundation.settings.rules import RULES, cross_problems
-from llmasos.foundation.settings.schema import default
+from llmasos.foundation.settings.schema import RECENT_MODELS_MAX, default
 
 if TYPE_CHECKING:
     from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
@@ -102,6 +102,15 @@ class RemoteConfig:
 
 
 @dataclass(frozen=True)
+class ModelsConfig:
+    """The model files opened lately (absolute paths, the latest first), and whether the
+    app loads the last one at start when it is given no model and has no default."""
+
+    recent: tuple[str, ...] = default("models.recent")
+    load_last: bool = default("models.load_last")
+
+
+@dataclass(frozen=True)
 class AppSettings:
     """Every setting the app keeps between runs."""
 
@@ -111,6 +120,7 @@ class AppSettings:
     hub: HubConfig = field(default_factory=HubConfig)
     api: ApiConfig = field(default_factory=ApiConfig)
     remote: RemoteConfig = field(default_factory=RemoteConfig)
+    models: ModelsConfig = field(default_factory=ModelsConfig)
     default_model: str = default("default_model")  # a model name or path; "" means none chosen
     open_windows: tuple[str, ...] = default("open_windows")  # e.g. ("translate",)
 
@@ -149,6 +159,28 @@ def needs_model_reload(old: AppSettings, new: AppSettings) -> bool:
     return old.engine != new.engine
 
 
+def _same_path(a: str, b: str) -> bool:
+    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
+def remember_model(settings: AppSettings, path: str | os.PathLike[str]) -> AppSettings:
+    """``settings`` with ``path`` first among the recent models (once; at most
+    :data:`~llmasos.foundation.settings.schema.RECENT_MODELS_MAX` of them)."""
+    text = os.path.abspath(os.fspath(path))
+    rest = [p for p in settings.models.recent if not _same_path(p, text)]
+    recent = (text, *rest)[:RECENT_MODELS_MAX]
+    return replace(settings, models=replace(settings.models, recent=recent))
+
+
+def forget_model(settings: AppSettings, path: str | os.PathLike[str] | None = None) -> AppSettings:
+    """``settings`` without ``path`` among the recent models (None: without any)."""
+    if path is None:
+        recent: tuple[str, ...] = ()
+    else:
+        recent = tuple(p for p in settings.models.recent if not _same_path(p, os.fspath(path)))
+    return replace(settings, models=replace(settings.models, recent=recent))
+
+
 _GROUPS: dict[str, type[Any]] = {
     "engine": EngineConfig,
     "sampling": SamplingConfig,
@@ -156,6 +188,7 @@ _GROUPS: dict[str, type[Any]] = {
     "hub": HubConfig,
     "api": ApiConfig,
     "remote": RemoteConfig,
+    "models": ModelsConfig,
 }
 _SECRETS = frozenset({"hub.token", "api.api_key", "remote.key"})
 
@@ -266,6 +299,7 @@ def settings_to_dict(settings: AppSettings) -> dict[str, Any]:
     data: dict[str, Any] = {"version": FORMAT_VERSION}
     data.update(asdict(settings))
     data["open_windows"] = list(settings.open_windows)
+    data["models"]["recent"] = list(settings.models.recent)
     return data
 
 

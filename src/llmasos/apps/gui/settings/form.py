@@ -293,6 +293,16 @@ class SettingsForm(QWidget):
         self.gpu_layers = _setting_spin("engine.n_gpu_layers", self.tr("Auto"))
         self.n_batch = _setting_spin("engine.n_batch")
         self.flash_attn = _setting_check("engine.flash_attn")
+        # every Alt+letter in the words is taken on this page: reached with Tab
+        self.load_last_model = QCheckBox(self.tr("Load the last model at start"))
+        _describe(
+            self.load_last_model,
+            self.tr("Load the last model at start"),
+            self.tr(
+                "When the app starts with no model given and no default model, load the "
+                "model opened last (File › Open Recent lists the others)."
+            ),
+        )
         for key, widget in (
             ("engine.n_threads", self.threads),
             ("engine.n_ctx", self.n_ctx),
@@ -301,6 +311,7 @@ class SettingsForm(QWidget):
         ):
             _row(form, _texts(key)[1], widget)
         form.addRow(self.flash_attn)
+        form.addRow(self.load_last_model)
         return group
 
     def _sampling_group(self) -> QGroupBox:

@@ -1,11 +1,18 @@
-"""The first-run welcome page, and the catalog recommendation it shares with the Models page."""
+"""The welcome page (no model loaded yet), and the catalog recommendation it shares with
+the Models page."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,10 +35,13 @@ def recommend_entry(entries: tuple[CatalogEntry, ...], available_ram: int) -> Ca
 
 
 class WelcomePage(QWidget):
-    """Shown while no model is loaded: a recommendation, Download and Open buttons."""
+    """Shown while no model is loaded: a recommendation, Download and Open buttons, the
+    recent models; under them, once the window is up, the Chat page (:meth:`set_chat`),
+    so the conversations stay in view."""
 
     open_file = Signal()
     download = Signal()
+    open_recent = Signal(str)  # the path of a recent model to load
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +60,7 @@ class WelcomePage(QWidget):
         self.message.setWordWrap(True)
         self.message.setAccessibleName(self.tr("Message"))
         self.message.setStyleSheet("color: palette(highlight);")
+        self.message.hide()
         download = QPushButton(self.tr("&Download a model…"))
         download.setAccessibleName(self.tr("Download a model"))
         download.setAccessibleDescription(self.tr("Go to Models → Get models"))
@@ -61,12 +72,76 @@ class WelcomePage(QWidget):
         buttons.addWidget(download)
         buttons.addWidget(open_button)
         buttons.addStretch(1)
+        self.recent = QListWidget()
+        self.recent.setAccessibleName(self.tr("Recent models"))
+        self.recent.setAccessibleDescription(
+            self.tr("Models opened before; Enter or a click loads the selected one")
+        )
+        self.recent.itemClicked.connect(self._on_recent)
+        self.recent.itemActivated.connect(self._on_recent)
+        self.recent_label = QLabel(self.tr("Recent &models:"))
+        self.recent_label.setBuddy(self.recent)
+        self.chat_area = QWidget()
+        self._chat_layout = QVBoxLayout(self.chat_area)
+        self._chat_layout.setContentsMargins(0, 0, 0, 0)
         layout = QVBoxLayout(self)
         for widget in (title, intro, self.recommendation):
             layout.addWidget(widget)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
-        layout.addStretch(1)
+        layout.addWidget(self.recent_label)
+        layout.addWidget(self.recent)
+        layout.addWidget(self.chat_area, 1)  # the Chat page, or the room left
+        self.show_recent(())
+
+    # -- recent models -----------------------------------------------------------------
+    def show_recent(self, paths: Sequence[str]) -> None:
+        """List ``paths`` (the latest first); a file no longer there is greyed and marked."""
+        self.recent.clear()
+        missing_color = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        for text in paths:
+            path = Path(text)
+            item = QListWidgetItem(
+                self.tr("{name} — {folder}").format(name=path.name, folder=path.parent)
+            )
+            item.setData(Qt.ItemDataRole.UserRole, text)
+            item.setToolTip(text)
+            if not path.is_file():
+                item.setText(self.tr("{name} — not found").format(name=path.name))
+                item.setForeground(missing_color)
+                item.setToolTip(self.tr("{path} is no longer there").format(path=text))
+            self.recent.addItem(item)
+        shown = bool(paths)
+        self.recent_label.setVisible(shown)
+        self.recent.setVisible(shown)
+        if shown:
+            self.recent.setCurrentRow(0)
+            rows = min(len(paths), 5)
+            row = max(self.recent.sizeHintForRow(0), self.fontMetrics().height())
+            self.recent.setMaximumHeight(rows * row + 2 * self.recent.frameWidth() + 4)
+
+    def recent_paths(self) -> list[str]:
+        """The paths listed under Recent models, in order."""
+        return [
+            str(self.recent.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.recent.count())
+        ]
+
+    def _on_recent(self, item: QListWidgetItem) -> None:
+        self.open_recent.emit(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    # -- the Chat page below -------------------------------------------------------------
+    @property
+    def chat(self) -> QWidget | None:
+        """The page shown under the welcome (the Chat page), if any."""
+        item = self._chat_layout.itemAt(0)
+        return item.widget() if item is not None else None
+
+    def set_chat(self, page: QWidget) -> None:
+        """Show ``page`` under the welcome (it leaves the layout it was in)."""
+        if self.chat is not page:
+            self._chat_layout.addWidget(page)
+        page.show()
 
     def _recommendation_text(self) -> str:
         try:
@@ -91,4 +166,6 @@ class WelcomePage(QWidget):
         )
 
     def show_message(self, text: str) -> None:
+        """Show ``text`` under the buttons (hidden while empty)."""
         self.message.setText(text)
+        self.message.setVisible(bool(text))

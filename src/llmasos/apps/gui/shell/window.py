@@ -5,11 +5,20 @@ frame (sidebar, menus, status bar) and the page on show are built before ``show(
 every other page is built the first time it is shown (:class:`Pages`), and the API
 server's modules load only when it is switched on. Nothing here imports llama.cpp,
 numpy or the Hub's libraries.
+
+Until a model is loaded the welcome page stands in for the tools; once the first frame
+is on screen the Chat page is placed under it, so the conversations stay in view. Every
+model file opened is remembered (Settings ``models.recent``: File › Open Recent, the
+welcome page's list), listed under Models › Installed (a link, nothing is copied), and
+the last one loads at the next start when no other model is asked for.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,14 +37,21 @@ from llmasos.apps.gui.common.errors import show_unexpected
 from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
 from llmasos.apps.gui.common.tool_names import TOOL_NAMES, TOOL_TITLES
 from llmasos.apps.gui.shell.status import StatusBar
+from llmasos.errors import SettingsError
 from llmasos.foundation.platform.paths import app_paths
-from llmasos.foundation.settings.store import AppSettings, SettingsStore
+from llmasos.foundation.settings.store import (
+    AppSettings,
+    SettingsStore,
+    forget_model,
+    remember_model,
+)
 from llmasos.kernel.kernel import Kernel
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QCloseEvent, QPaintEvent
 
     from llmasos.apps.api import ApiServerController
+    from llmasos.apps.gui.common.background import BackgroundRunner
     from llmasos.apps.gui.models.page import ModelsPage
     from llmasos.apps.gui.settings.page import SettingsPage
     from llmasos.apps.gui.shell.home_pages import WelcomePage
@@ -43,6 +59,9 @@ if TYPE_CHECKING:
     from llmasos.apps.gui.shell.tools import ToolWindow
     from llmasos.foundation.engine.settings import SamplingParams
     from llmasos.foundation.gguf.model_info import ModelInfo
+    from llmasos.foundation.models.store import InstalledModel, ModelStore
+
+log = logging.getLogger(__name__)
 
 PAGES = ("chat", "write", "translate", "models", "settings")
 PAGE_TITLES = {
@@ -50,6 +69,7 @@ PAGE_TITLES = {
     "models": QT_TRANSLATE_NOOP("MainWindow", "Models"),
     "settings": QT_TRANSLATE_NOOP("MainWindow", "Settings"),
 }
+FIRST_FRAME_DELAY_MS = 50  # after the first paint, before the Chat page joins the welcome
 # what the About box lists; the models people download keep their own licences
 BUNDLED_LICENCES = (
     ("Qt 6 / PySide6", "LGPLv3"),
@@ -111,6 +131,12 @@ class MainWindow(QMainWindow):
         self.tool_windows: list[ToolWindow] = []
         self.api_server: ApiServerController | None = None
         self._welcome: WelcomePage | None = None
+        self._first_frame = False  # the window has been painted once
+        self._first_frame_queued = False
+        self._loading: tuple[int, Path] | None = None  # the load asked for and its file
+        self._model_store: ModelStore | None = None
+        self._runner: BackgroundRunner | None = None
+        self._closed = False
         self.setWindowTitle(self.tr("LLMasOS"))
         self.setAccessibleName(self.tr("LLMasOS main window"))
         self._build_pages()
@@ -121,15 +147,45 @@ class MainWindow(QMainWindow):
         self._apply_api(settings)
         kernel.loaded.connect(self._on_loaded)
         kernel.load_failed.connect(self._on_load_failed)
+        for ended in (kernel.finished, kernel.failed, kernel.cancelled):
+            ended.connect(self._on_request_ended)
         kernel.unexpected.connect(lambda details: show_unexpected(details, self))
         self._restore_state()
-        model = initial_model or (Path(settings.default_model) if settings.default_model else None)
+        model, note = self._model_at_start(initial_model)
         if model is not None:
-            self.stack.setCurrentWidget(self.pages["chat"])  # shows the load, then the chat
-            self.sidebar.setCurrentRow(0)
-            QTimer.singleShot(0, lambda: self.open_model(model))
+            self.sidebar.blockSignals(True)  # not the welcome page: the load shows, then the chat
+            self.sidebar.setCurrentRow(PAGES.index("chat"))
+            self.sidebar.blockSignals(False)
+            self._show(self.pages["chat"])
+            QTimer.singleShot(0, lambda: self._load_at_start(model))
         else:
             self._show_welcome_if_needed()
+            if note:
+                self.welcome.show_message(note)
+
+    def _load_at_start(self, model: Path) -> None:
+        if not self._closed:  # closed before the event loop ran (tests, a quick quit)
+            self.open_model(model)
+
+    def _model_at_start(self, given: Path | None) -> tuple[Path | None, str]:
+        """The model to load at start: the one given, else the default, else (when
+        Settings say so) the one opened last; and a note when that one is gone."""
+        if given is not None:
+            return given, ""
+        if self.settings.default_model:
+            return Path(self.settings.default_model), ""
+        recent = self.settings.models.recent
+        if not (self.settings.models.load_last and recent):
+            return None, ""
+        last = Path(recent[0])
+        if last.is_file():
+            return last, ""
+        self._forget_recent(recent[0])
+        return None, self.tr(
+            "The model opened last, {name}, is no longer in {folder}, so it was not loaded "
+            "and was removed from the recent models. Open it from its new place, or pick "
+            "another model."
+        ).format(name=last.name, folder=last.parent)
 
     # -- construction ------------------------------------------------------------
     def sampling(self) -> SamplingParams:
@@ -165,13 +221,14 @@ class MainWindow(QMainWindow):
         elif name == "models":
             from llmasos.apps.gui.models.page import ModelsPage
 
-            page = ModelsPage(self.kernel, settings=lambda: self.settings)
+            page = ModelsPage(self.kernel, settings=lambda: self.settings, store=self.model_store())
             page.open_requested.connect(self.open_model)
             page.default_changed.connect(self._on_default_changed)
         else:
             from llmasos.apps.gui.settings.page import SettingsPage
 
             page = SettingsPage(self.store)
+            self._wire_load_last(page)
             page.applied.connect(self._on_settings_applied)
             page.reload_requested.connect(self._reload_model)
         self.stack.addWidget(page)
@@ -196,6 +253,8 @@ class MainWindow(QMainWindow):
             self._welcome = WelcomePage()
             self._welcome.open_file.connect(self.choose_model_file)
             self._welcome.download.connect(self._show_get_models)
+            self._welcome.open_recent.connect(self.open_recent)
+            self._welcome.show_recent(self.settings.models.recent)
             self.stack.addWidget(self._welcome)
         return self._welcome
 
@@ -203,6 +262,11 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         self._action(file_menu, self.tr("&New chat"), "Ctrl+N", self.new_chat)
         self._action(file_menu, self.tr("&Open a GGUF file…"), "Ctrl+O", self.choose_model_file)
+        self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
+        self.recent_menu.menuAction().setStatusTip(self.tr("Load a model opened before"))
+        self.recent_menu.setToolTipsVisible(True)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
         file_menu.addSeparator()
         self._action(file_menu, self.tr("&Quit"), "Ctrl+Q", self.close)
         go = self.menuBar().addMenu(self.tr("&Go"))
@@ -237,8 +301,10 @@ class MainWindow(QMainWindow):
     def show_page(self, name: str) -> None:
         """Switch to a page (the welcome page stands in for tools until a model loads)."""
         needs_model = name in TOOL_NAMES and self.kernel.model_info is None
-        page = self.welcome if needs_model and not self.kernel.is_busy else self.pages[name]
-        self.stack.setCurrentWidget(page)
+        if needs_model and not self.kernel.is_busy:
+            self._show_welcome(name)
+        else:
+            self._show(self.pages[name])
         row = PAGES.index(name)
         if self.sidebar.currentRow() != row:
             self.sidebar.blockSignals(True)
@@ -249,8 +315,45 @@ class MainWindow(QMainWindow):
         """The page on show."""
         return self.stack.currentWidget()
 
+    def _show(self, page: QWidget) -> None:
+        """Put ``page`` on show (the Chat page comes back from under the welcome)."""
+        if self.stack.indexOf(page) < 0:
+            self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+
+    def _show_welcome(self, tool: str) -> None:
+        """The welcome page in place of ``tool``; for Chat, with the Chat page under it
+        (once the first frame is up: its modules are not part of the start)."""
+        welcome = self.welcome
+        chat = self.pages.built().get("chat")
+        if tool == "chat" and self._first_frame:
+            welcome.set_chat(self.pages["chat"])
+        elif chat is not None and welcome.chat is chat:
+            self.stack.addWidget(chat)  # back to the stack, out of sight
+        self.stack.setCurrentWidget(welcome)
+
     def _show_welcome_if_needed(self) -> None:
         self.show_page("chat")
+
+    def _current_tool(self) -> str:
+        """The tool the sidebar points at ("chat" when it points at another page)."""
+        row = self.sidebar.currentRow()
+        name = PAGES[row] if 0 <= row < len(PAGES) else "chat"
+        return name if name in TOOL_NAMES else "chat"
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """On the first paint, queue what waits for the first frame."""
+        super().paintEvent(event)
+        if not self._first_frame_queued:
+            self._first_frame_queued = True
+            QTimer.singleShot(FIRST_FRAME_DELAY_MS, self, self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """The window is on screen: put the Chat page under the welcome page on show."""
+        self._first_frame = True
+        welcome = self._welcome
+        if welcome is not None and self.stack.currentWidget() is welcome:
+            self._show_welcome(self._current_tool())
 
     def open_tool_window(self, tool: str) -> ToolWindow:
         """Open ``tool`` in a top-level window of its own."""
@@ -281,8 +384,113 @@ class MainWindow(QMainWindow):
             self.open_model(Path(path))
 
     def open_model(self, path: Path) -> None:
-        """Validate and load ``path`` on the worker thread (the window stays live)."""
-        self.kernel.load_model(path, self.settings.to_engine_settings())
+        """Validate and load ``path`` on the worker thread (the window stays live).
+
+        Asking again for the file being loaded (a double click) does nothing.
+        """
+        path = Path(path)
+        if self._loading is not None and self._loading[1] == path:
+            return
+        request = self.kernel.load_model(path, self.settings.to_engine_settings())
+        self._loading = (request, path)
+
+    def open_recent(self, path: str) -> None:
+        """Load a recent model; one whose file is gone is reported and forgotten."""
+        if Path(path).is_file():
+            self.open_model(Path(path))
+            return
+        from PySide6.QtWidgets import QMessageBox
+
+        self._forget_recent(path)
+        message = self.tr(
+            "{name} is no longer in {folder}. It was removed from the recent models."
+        ).format(name=Path(path).name, folder=Path(path).parent)
+        if self._welcome is not None:
+            self._welcome.show_message(message)
+        QMessageBox.warning(self, self.tr("Model not found"), message)
+
+    def _on_request_ended(self, request_id: int, _result: object) -> None:
+        if self._loading is not None and self._loading[0] == request_id:
+            self._loading = None
+
+    # -- recent models -------------------------------------------------------------
+    def recent_models(self) -> tuple[str, ...]:
+        """The model files opened lately, the latest first."""
+        return self.settings.models.recent
+
+    def clear_recent_models(self) -> None:
+        """File › Open Recent › Clear: forget every recent model (the files stay)."""
+        self._save_recent(forget_model(self.settings))
+
+    def _remember(self, path: Path) -> None:
+        self._save_recent(remember_model(self.settings, path))
+
+    def _forget_recent(self, path: str | Path) -> None:
+        self._save_recent(forget_model(self.settings, path))
+
+    def _save_recent(self, settings: AppSettings) -> None:
+        """Keep ``settings`` (only the recent models differ) and show the new list."""
+        if settings == self.settings:
+            return
+        self.settings = settings
+        try:
+            self.store.save(settings)
+        except (SettingsError, OSError) as exc:  # kept for this run; the file is left as it was
+            log.warning("recent models not saved: %s", exc)
+        self._fill_recent_menu()
+        if self._welcome is not None:
+            self._welcome.show_recent(settings.models.recent)
+
+    def _fill_recent_menu(self) -> None:
+        """(Re)build File › Open Recent: one entry per recent model, then Clear."""
+        menu = self.recent_menu
+        menu.clear()
+        recent = self.settings.models.recent
+        for i, text in enumerate(recent, start=1):
+            path = Path(text)
+            label = path.name
+            if not path.is_file():
+                label = self.tr("{name} (not found)").format(name=path.name)
+            prefix = f"&{i % 10} " if i <= 10 else ""
+            action = menu.addAction(prefix + label.replace("&", "&&"))
+            action.setToolTip(text)
+            action.setStatusTip(text)
+            action.triggered.connect(lambda _=False, p=text: self.open_recent(p))
+        if not recent:
+            menu.addAction(self.tr("No recent models")).setEnabled(False)
+        menu.addSeparator()
+        clear = menu.addAction(self.tr("&Clear the list"))
+        clear.setStatusTip(self.tr("Forget the recent models (their files are kept)"))
+        clear.setEnabled(bool(recent))
+        clear.triggered.connect(self.clear_recent_models)
+
+    # -- the model store -----------------------------------------------------------
+    def model_store(self) -> ModelStore:
+        """The model store this window and its Models page share (made on first use)."""
+        if self._model_store is None:
+            from llmasos.foundation.models.store import ModelStore
+
+            self._model_store = ModelStore()
+        return self._model_store
+
+    def _list_in_store(self, path: Path) -> None:
+        """List an opened file under Models › Installed (a link; on a worker thread)."""
+        store = self.model_store()
+        if store.qualified_name(path) is not None:
+            return  # in the models folder: listed already
+        if self._runner is None:
+            from llmasos.apps.gui.common.background import BackgroundRunner
+
+            self._runner = BackgroundRunner(self, max_threads=1)
+            self._runner.unexpected.connect(lambda details: show_unexpected(details, self))
+        task = self._runner.run(lambda _ctx: store.link_opened(path))
+        task.succeeded.connect(self._on_listed)
+        task.failed.connect(lambda message: log.info("not listed in the store: %s", message))
+
+    def _on_listed(self, model: InstalledModel | None) -> None:
+        models = self.pages.built().get("models")
+        if model is not None and models is not None:
+            models.refresh()  # type: ignore[attr-defined]
 
     def _reload_model(self, _engine_settings: object) -> None:
         info = self.kernel.model_info
@@ -290,12 +498,22 @@ class MainWindow(QMainWindow):
             self.open_model(info.path)
 
     def _on_loaded(self, info: ModelInfo) -> None:
-        if self.stack.currentWidget() is self.welcome:
-            self.show_page("chat")
+        self._loading = None
+        if not info.is_remote:
+            path = Path(info.path)
+            if path.is_symlink() and self.model_store().qualified_name(path) is not None:
+                path = path.parent / os.readlink(path)  # listed by a link: the file it stands for
+            self._remember(path)
+            self._list_in_store(path)
+        if self._welcome is not None and self.stack.currentWidget() is self._welcome:
+            self.show_page(self._current_tool())
 
     def _on_load_failed(self, message: str) -> None:
         from PySide6.QtWidgets import QMessageBox
 
+        failed, self._loading = self._loading, None
+        if failed is not None and not failed[1].exists():
+            self._forget_recent(failed[1])  # a recent model whose file is gone
         QMessageBox.warning(self, self.tr("Could not open the model"), message)
         models = self.pages.built().get("models")
         if models is not None:
@@ -303,7 +521,7 @@ class MainWindow(QMainWindow):
         if self.kernel.model_info is None and (
             models is None or self.stack.currentWidget() is not models
         ):
-            self.stack.setCurrentWidget(self.welcome)
+            self.show_page(self._current_tool())
             self.welcome.show_message(message)
 
     def _show_get_models(self) -> None:
@@ -311,11 +529,30 @@ class MainWindow(QMainWindow):
         self.models_page.tabs.setCurrentIndex(1)
 
     def _on_default_changed(self, path: str) -> None:
-        from dataclasses import replace
-
         self.settings = replace(self.settings, default_model=path)
 
+    def _wire_load_last(self, page: SettingsPage) -> None:
+        """Show and keep Settings › "Load the last model at start" (the page's own form
+        code leaves the models group as it was loaded; see :meth:`_on_settings_applied`)."""
+        from llmasos.foundation.settings.schema import FIELDS
+
+        page.load_last_model.setChecked(self.settings.models.load_last)
+        default = bool(FIELDS["models.load_last"].default)
+        page.restore_button.clicked.connect(lambda: page.load_last_model.setChecked(default))
+
     def _on_settings_applied(self, settings: AppSettings) -> None:
+        page = self.pages.built().get("settings")
+        load_last = settings.models.load_last
+        if page is not None:
+            load_last = page.load_last_model.isChecked()  # type: ignore[attr-defined]
+        # the recent models are this window's: the page saved those it read when built
+        models = replace(self.settings.models, load_last=load_last)
+        if settings.models != models:
+            settings = replace(settings, models=models)
+            try:
+                self.store.save(settings)
+            except (SettingsError, OSError) as exc:
+                log.warning("settings not saved: %s", exc)
         self.settings = settings
         self._apply_api(settings)
 
@@ -340,8 +577,9 @@ class MainWindow(QMainWindow):
     def new_chat(self) -> None:
         """Start a new conversation on the Chat page (Ctrl+N) and put the cursor in it."""
         self.show_page("chat")
-        chat = self.pages["chat"]
-        if self.stack.currentWidget() is chat:
+        chat = self.pages.built().get("chat")
+        shown = self.stack.currentWidget()
+        if chat is not None and (shown is chat or (shown is self._welcome and chat.isVisible())):
             chat.new_conversation()  # type: ignore[attr-defined]
             chat.input.setFocus()  # type: ignore[attr-defined]
 
@@ -419,13 +657,12 @@ class MainWindow(QMainWindow):
         self._qsettings().setValue("geometry", self.saveGeometry())
         open_tools = tuple(w.tool for w in self.tool_windows)
         if open_tools != self.settings.open_windows:
-            from dataclasses import replace
-
             self.settings = replace(self.settings, open_windows=open_tools)
             self.store.save(self.settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save state, close tool windows, cancel work, stop the engine, then close."""
+        self._closed = True
         self.save_state()
         for window in list(self.tool_windows):
             window.close()
@@ -436,6 +673,8 @@ class MainWindow(QMainWindow):
                 page.shutdown()  # type: ignore[attr-defined]
         if self.api_server is not None:
             self.api_server.stop()
+        if self._runner is not None:
+            self._runner.shutdown()
         self.kernel.shutdown(timeout_s=10.0)
         event.accept()
 
