@@ -48,3 +48,11 @@ def test_catalog_is_found_as_package_data_or_in_the_checkout():
 def test_malformed_catalog_is_refused(text):
     with pytest.raises(CatalogError):
         parse_catalog(text)
+
+
+def test_catalog_sizes_follow_parameters_and_quantization():
+    from llmasos.foundation.models.catalog import CatalogEntry
+
+    q4 = CatalogEntry("m", "o/m", "Q4_K_M", 8.0, "mit", ("en",), "")
+    q8 = CatalogEntry("m", "o/m", "Q8_0", 1.0, "mit", ("en",), "")
+    assert q4.approx_size == int(8e9 * 4.85 / 8) and q8.approx_size == int(1e9 * 8.5 / 8)

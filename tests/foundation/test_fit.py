@@ -125,3 +125,81 @@ def test_this_cpu_build_reports_no_gpu_memory_without_loading_llama_cpp():
     ).stdout.split()
     # the development and CI machines run llama-cpp-python's CPU build
     assert out == ["False", "None", "None", "False"]
+
+
+# -- speed ---------------------------------------------------------------------------------
+
+
+def test_speed_estimate_is_bandwidth_over_weights():
+    # 10 GB/s of copy bandwidth, 30 % of it reached by decode, 1 GB of weights: 3 tokens/s
+    assert fit.estimate_tokens_per_s(1 * GB, 10 * GB) == pytest.approx(10 * fit.DECODE_EFFICIENCY)
+    assert fit.estimate_tokens_per_s(2 * GB, 10 * GB) == pytest.approx(
+        fit.estimate_tokens_per_s(1 * GB, 10 * GB) / 2
+    )
+    profile = fit.SpeedProfile(10 * GB, correction=2.0)
+    assert profile.tokens_per_s(1 * GB) == pytest.approx(20 * fit.DECODE_EFFICIENCY)
+    assert fit.is_pleasant(fit.PLEASANT_TOKENS_PER_S)
+    assert not fit.is_pleasant(fit.PLEASANT_TOKENS_PER_S - 0.1)
+
+
+def test_an_8b_model_is_slow_on_a_2_core_laptop():
+    slow = fit.SpeedProfile(20 * GB)  # a 2-core machine copying 20 GB/s
+    q4_8b = int(8 * GB * fit.BITS_PER_WEIGHT["Q4_K_M"] / 8)  # 4.85 GB
+    assert slow.tokens_per_s(q4_8b) < 2 and not fit.is_pleasant(slow.tokens_per_s(q4_8b))
+    assert fit.is_pleasant(slow.tokens_per_s(100_000_000))
+
+
+def test_bandwidth_is_measured_once_and_cached(monkeypatch):
+    from llmasos.foundation.platform import hardware
+
+    assert fit.cached_speed_profile() is None  # each test has its own cache folder
+    calls = []
+    real = hardware.measure_memory_bandwidth
+
+    def measure() -> float:
+        calls.append(1)
+        return real(8 * 1024 * 1024, 1)  # a small buffer keeps the test quick
+
+    monkeypatch.setattr(hardware, "measure_memory_bandwidth", measure)
+    first = fit.speed_profile()
+    assert first.bandwidth > 0 and first.correction == 1.0 and calls == [1]
+    assert fit.speed_profile() == first and calls == [1]  # read back from the cache
+    assert fit.cached_speed_profile() == first
+
+
+def test_observed_speed_corrects_the_estimate(monkeypatch):
+    from llmasos.foundation.platform import hardware
+
+    monkeypatch.setattr(hardware, "measure_memory_bandwidth", lambda: 10.0 * GB)
+    assert fit.record_observed_speed(100_000_000, 15.0) is None  # kept until measured
+    profile = fit.speed_profile()
+    estimate = fit.estimate_tokens_per_s(100_000_000, 10 * GB)  # 30 tokens/s
+    assert profile.correction == pytest.approx(15.0 / estimate)  # the earlier run counts
+    corrected = fit.record_observed_speed(250_000_000, 6.0)
+    assert corrected is not None
+    ratios = [15.0 / estimate, 6.0 / fit.estimate_tokens_per_s(250_000_000, 10 * GB)]
+    assert corrected.correction == pytest.approx((ratios[0] * ratios[1]) ** 0.5)
+    assert fit.cached_speed_profile() == corrected
+    assert fit.record_observed_speed(100_000_000, 0.0) == corrected  # no speed: ignored
+    for size in range(1, fit.MAX_OBSERVATIONS + 3):  # only the latest few are kept
+        fit.record_observed_speed(size * 10**8, 30.0 / size)  # each exactly as estimated
+    latest = fit.cached_speed_profile()
+    assert latest is not None and latest.correction == pytest.approx(1.0)
+
+
+def test_a_damaged_speed_file_means_measure_again(monkeypatch):
+    from llmasos.foundation.platform import hardware
+    from llmasos.foundation.platform.paths import app_paths
+
+    path = app_paths().cache / fit.SPEED_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{not json", encoding="utf-8")
+    assert fit.cached_speed_profile() is None
+    monkeypatch.setattr(hardware, "measure_memory_bandwidth", lambda: 5.0 * GB)
+    assert fit.speed_profile().bandwidth == 5.0 * GB
+
+
+def test_memory_bandwidth_measurement_is_positive():
+    from llmasos.foundation.platform.hardware import measure_memory_bandwidth
+
+    assert measure_memory_bandwidth(4 * 1024 * 1024, 2) > 0

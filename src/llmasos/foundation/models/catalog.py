@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from llmasos.foundation.hub.errors import CatalogError
+from llmasos.foundation.models.fit import BITS_PER_WEIGHT
 
 CATALOG_NAME = "catalog.json"
 _REPO_RESOURCES = Path(__file__).resolve().parents[4] / "resources"
@@ -36,6 +37,11 @@ class CatalogEntry:
     licence: str
     languages: tuple[str, ...]
     description: str
+
+    @property
+    def approx_size(self) -> int:
+        """The preferred file's size in bytes before listing it: parameters × bits per weight."""
+        return int(self.params_b * 1e9 * BITS_PER_WEIGHT.get(self.quant, 4.85) / 8)
 
 
 def catalog_text() -> str:

@@ -16,14 +16,24 @@ The verdict is "fits" up to :data:`FITS_SHARE` of available RAM, "tight" up to a
 of it, and "too_big" beyond. With a GPU build of llama.cpp the app puts every layer on
 the GPU by default, so there the same verdict is taken against the GPUs' free memory
 (VRAM, from ggml) instead, and the description says so.
+
+**Speed.** Generating a token reads every weight once, so decode is bound by memory
+bandwidth: tokens/s ≈ bandwidth × :data:`DECODE_EFFICIENCY` ÷ the weights' size. The
+bandwidth is measured once per CPU (a ~0.1 s copy, :func:`speed_profile`) and kept in the
+cache folder; real decode speeds of loaded models (:func:`record_observed_speed`) correct
+the estimate by their ratio to it. A model is pleasant from :data:`PLEASANT_TOKENS_PER_S`.
 """
 
 from __future__ import annotations
 
+import json
+import math
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 from llmasos.foundation.gguf.model_info import ModelInfo
 from llmasos.foundation.hub.types import GgufEntry
@@ -270,3 +280,139 @@ def recommend(
         != "too_big"
     ]
     return min(tight, key=lambda e: e.size) if tight else None
+
+
+# -- speed -------------------------------------------------------------------------------
+
+# People read about 4–5 words (≈ 5–7 tokens) a second; from 8 tokens/s the answer stays
+# ahead of the reader, below it the reader waits for the words.
+PLEASANT_TOKENS_PER_S = 8.0
+# Share of the measured copy bandwidth that llama.cpp's decode achieves (compute, threads
+# and per-token overhead). Calibrated on the development VM (2 cores, llama-cpp-python
+# 0.3.36 CPU build, 2 threads): copy bandwidth 27–31 GB/s (measure_memory_bandwidth),
+# SmolLM2-135M Q4_1 (98.4 MB) decoding at ~85–90 tok/s in everyday use → 87 × 0.0984 / 29
+# ≈ 0.30. (The quiet-machine median in bench/README.md, 148 tok/s, would give 0.50; the
+# lower figure is kept: under-promising speed only makes the recommendation smaller, and
+# record_observed_speed() corrects it after the first real answer.) Tiny models are
+# dominated by per-token overhead, so for large models this is conservative too.
+DECODE_EFFICIENCY = 0.30
+SPEED_FILE = "speed.json"
+MAX_OBSERVATIONS = 8  # recent real speeds kept per CPU for the correction
+
+
+@dataclass(frozen=True)
+class SpeedProfile:
+    """This machine's decode speed model: measured bandwidth × a correction from real runs."""
+
+    bandwidth: float  # bytes per second, from hardware.measure_memory_bandwidth()
+    correction: float = 1.0  # geometric mean of real ÷ estimated speed; 1.0 before any run
+
+    def tokens_per_s(self, bytes_per_token: int) -> float:
+        """Estimated decode speed of a model whose weights take ``bytes_per_token``."""
+        return estimate_tokens_per_s(bytes_per_token, self.bandwidth, self.correction)
+
+
+def estimate_tokens_per_s(bytes_per_token: int, bandwidth: float, correction: float = 1.0) -> float:
+    """tokens/s ≈ bandwidth × DECODE_EFFICIENCY × correction ÷ bytes read per token (the
+    weights' size for a dense model)."""
+    return bandwidth * DECODE_EFFICIENCY * correction / max(bytes_per_token, 1)
+
+
+def is_pleasant(tokens_per_s: float) -> bool:
+    """Whether a decode speed is at least :data:`PLEASANT_TOKENS_PER_S`."""
+    return tokens_per_s >= PLEASANT_TOKENS_PER_S
+
+
+def _speed_path() -> Path:
+    from llmasos.foundation.platform.paths import app_paths
+
+    return app_paths().cache / SPEED_FILE
+
+
+def _machine_key() -> str:
+    from llmasos.foundation.platform.hardware import cpu_signature
+
+    return cpu_signature()
+
+
+def _read_speed_file() -> dict[str, Any]:
+    try:
+        data = json.loads(_speed_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _machine_record() -> dict[str, Any]:
+    record = _read_speed_file().get(_machine_key())
+    return record if isinstance(record, dict) else {}
+
+
+def _write_machine_record(record: dict[str, Any]) -> None:
+    path = _speed_path()
+    data = _read_speed_file()
+    data[_machine_key()] = record
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only cache only costs a new measurement next time
+
+
+def _profile(record: dict[str, Any]) -> SpeedProfile | None:
+    bandwidth = record.get("bandwidth")
+    if not isinstance(bandwidth, (int, float)) or bandwidth <= 0:
+        return None
+    observed = record.get("observed")
+    ratios = []
+    if isinstance(observed, dict):
+        for size, tps in observed.items():
+            try:
+                real, estimate = float(tps), estimate_tokens_per_s(int(size), bandwidth)
+            except (TypeError, ValueError):
+                continue
+            if real > 0 and estimate > 0:
+                ratios.append(real / estimate)
+    correction = math.exp(sum(map(math.log, ratios)) / len(ratios)) if ratios else 1.0
+    return SpeedProfile(float(bandwidth), correction)
+
+
+def cached_speed_profile() -> SpeedProfile | None:
+    """This CPU's speed profile from the cache folder; None until it has been measured."""
+    return _profile(_machine_record())
+
+
+def speed_profile() -> SpeedProfile:
+    """This CPU's speed profile, measuring the memory bandwidth once (~0.1 s; call it off
+    the GUI thread) and caching it in the cache folder, keyed by the CPU signature."""
+    cached = cached_speed_profile()
+    if cached is not None:
+        return cached
+    from llmasos.foundation.platform.hardware import measure_memory_bandwidth
+
+    record = _machine_record()
+    record["bandwidth"] = measure_memory_bandwidth()
+    _write_machine_record(record)
+    profile = _profile(record)
+    assert profile is not None
+    return profile
+
+
+def record_observed_speed(file_size: int, tokens_per_s: float) -> SpeedProfile | None:
+    """Remember the real decode speed of a model of ``file_size`` bytes on this CPU (from
+    the finished generation's ``GenerationStats.tokens_per_s``); later estimates are scaled
+    by real ÷ estimated speed. Returns the corrected profile (None before a measurement)."""
+    if file_size <= 0 or not tokens_per_s > 0 or not math.isfinite(tokens_per_s):
+        return cached_speed_profile()
+    record = _machine_record()
+    observed = record.get("observed")
+    observed = dict(observed) if isinstance(observed, dict) else {}
+    observed.pop(str(file_size), None)  # re-insert: the newest stays, the oldest go first
+    observed[str(file_size)] = float(tokens_per_s)
+    while len(observed) > MAX_OBSERVATIONS:
+        observed.pop(next(iter(observed)))
+    record["observed"] = observed
+    _write_machine_record(record)
+    return _profile(record)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -42,11 +43,17 @@ from llmasos.apps.gui.models.common import (
     selected_row,
     tr,
 )
-from llmasos.apps.gui.shell.home_pages import recommend_entry
+from llmasos.apps.gui.shell.home_pages import (
+    recommend_entry,
+    speed_measurer,
+    speed_text,
+    speed_tooltip,
+)
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.hub.types import GgufEntry, RepoSummary, SortKey
+from llmasos.foundation.models import fit
 from llmasos.foundation.models.catalog import CatalogEntry, load_catalog
-from llmasos.foundation.models.fit import AUTO, BITS_PER_WEIGHT, FitEstimate, estimate_for_file
+from llmasos.foundation.models.fit import AUTO, FitEstimate, SpeedProfile, estimate_for_file
 from llmasos.foundation.platform import hardware
 
 SORT_KEYS = (
@@ -67,15 +74,23 @@ def catalog_fit(
     entry: CatalogEntry, context: int, available: int, vram: int | None = AUTO
 ) -> FitEstimate:
     """Fit of a catalog model before its files are listed: size from parameters × bits."""
-    size = int(entry.params_b * 1e9 * BITS_PER_WEIGHT.get(entry.quant, 4.85) / 8)
     return estimate_for_file(
-        size,
+        entry.approx_size,
         context,
         name=f"{entry.params_b:g}B",
         quantization=entry.quant,
         available=available,
         vram=vram,
     )
+
+
+def speed_cell(size: int, speed: SpeedProfile | None) -> QTableWidgetItem:
+    """The estimated decode speed next to the fit badge ("~12 tok/s"); empty until this
+    machine's bandwidth is known."""
+    if speed is None:
+        return cell("")
+    tps = speed.tokens_per_s(size)
+    return cell(speed_text(tps), speed_tooltip(), align_right=True)
 
 
 def _show_busy_while(bar: QWidget, runner: BackgroundRunner, group: str, task: Task) -> None:
@@ -91,7 +106,7 @@ class CatalogPanel(QWidget):
     """
 
     repo_chosen = Signal(str)
-    BADGE, MODEL, PARAMETERS, QUANTIZATION, FIT = range(5)  # columns
+    BADGE, MODEL, PARAMETERS, QUANTIZATION, FIT, SPEED = range(6)  # columns
 
     def __init__(self, context: Callable[[], int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,6 +119,7 @@ class CatalogPanel(QWidget):
                 self.tr("Parameters"),
                 self.tr("Quantization"),
                 self.tr("Fit"),
+                self.tr("Speed"),
                 self.tr("Languages"),
                 self.tr("Licence"),
                 self.tr("Description"),
@@ -122,6 +138,10 @@ class CatalogPanel(QWidget):
         row.addWidget(self.status, 1)
         layout.addLayout(row)
         self.entries: tuple[CatalogEntry, ...] = ()
+        speed_measurer().measured.connect(self._on_speed_measured)
+        self.refresh()
+
+    def _on_speed_measured(self, _profile: SpeedProfile) -> None:
         self.refresh()
 
     def refresh(self) -> None:
@@ -137,7 +157,8 @@ class CatalogPanel(QWidget):
             self._update_buttons()
             return
         available, vram = hardware.available_ram(), hardware.gpu_memory()  # once per refresh
-        best = recommend_entry(entries, available)
+        speed = fit.cached_speed_profile()  # measured off the GUI thread by the welcome page
+        best = recommend_entry(entries, available, speed)
         self.entries = tuple(sorted(entries, key=lambda e: e is not best))  # stable: best first
         context = self._context()
         self.table.setRowCount(len(self.entries))
@@ -151,6 +172,7 @@ class CatalogPanel(QWidget):
                     cell(f"{e.params_b:g}B", align_right=True),
                     cell(e.quant),
                     fit_cell(catalog_fit(e, context, available, vram)),
+                    speed_cell(e.approx_size, speed),
                     cell(", ".join(e.languages)),
                     cell(e.licence),
                     cell(e.description, e.description),
@@ -304,7 +326,7 @@ class FilesPanel(QWidget):
     """A repository's GGUF models: size, quantization, fit, the recommended one; Download."""
 
     download_requested = Signal(str, object)  # repo, GgufEntry
-    BADGE, FILE, QUANTIZATION, SIZE, FIT = range(5)  # columns
+    BADGE, FILE, QUANTIZATION, SIZE, FIT, SPEED = range(6)  # columns
 
     def __init__(
         self,
@@ -318,7 +340,14 @@ class FilesPanel(QWidget):
         self.title = QLabel(self.tr("<b>Files</b>"))
         self.table = make_table(
             self.tr("Model files"),
-            ("", self.tr("File"), self.tr("Quantization"), self.tr("Size"), self.tr("Fit")),
+            (
+                "",
+                self.tr("File"),
+                self.tr("Quantization"),
+                self.tr("Size"),
+                self.tr("Fit"),
+                self.tr("Speed"),
+            ),
         )
         self.table.itemActivated.connect(lambda _item: self.download_selected())
         self.table.itemSelectionChanged.connect(self._update_buttons)
@@ -361,6 +390,7 @@ class FilesPanel(QWidget):
         self.files = files
         self.table.setRowCount(len(files.choices))
         best = 0
+        speed = fit.cached_speed_profile()
         for row, c in enumerate(files.choices):
             parts = self.tr(" ({n} parts)").format(n=len(c.entry.parts)) if c.entry.is_split else ""
             fill_row(
@@ -372,6 +402,7 @@ class FilesPanel(QWidget):
                     cell(c.entry.quantization or "?"),
                     cell(gb(c.entry.size), align_right=True),
                     fit_cell(c.fit),
+                    speed_cell(c.entry.size, speed),
                 ),
             )
             best = row if c.is_recommended else best

@@ -3,10 +3,11 @@ the Models page."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,7 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos.errors import LLMasOSError
+from llmasos.foundation.models import fit
 from llmasos.foundation.models.catalog import CatalogEntry, load_catalog
+from llmasos.foundation.models.fit import SpeedProfile
 from llmasos.foundation.platform import hardware
 
 # Q4_K_M weighs about 0.6 bytes per parameter; keep a third of RAM for the system and the cache
@@ -27,11 +30,75 @@ _BYTES_PER_PARAM = 0.6
 _RAM_SHARE = 0.66
 
 
-def recommend_entry(entries: tuple[CatalogEntry, ...], available_ram: int) -> CatalogEntry | None:
-    """The largest catalog model whose Q4 weights fit comfortably in ``available_ram``."""
+def recommend_entry(
+    entries: tuple[CatalogEntry, ...], available_ram: int, speed: SpeedProfile | None = None
+) -> CatalogEntry | None:
+    """The largest catalog model whose Q4 weights fit comfortably in ``available_ram``
+    and, with this machine's ``speed`` known, whose estimated decode speed is pleasant
+    (:data:`~llmasos.foundation.models.fit.PLEASANT_TOKENS_PER_S`); when no fitting model
+    is pleasant, the fastest (smallest) one that fits."""
     budget = available_ram * _RAM_SHARE
     fitting = [e for e in entries if e.params_b * 1e9 * _BYTES_PER_PARAM < budget]
-    return max(fitting, key=lambda e: e.params_b, default=None)
+    if speed is None or not fitting:
+        return max(fitting, key=lambda e: e.params_b, default=None)
+    pleasant = [e for e in fitting if fit.is_pleasant(speed.tokens_per_s(e.approx_size))]
+    if pleasant:
+        return max(pleasant, key=lambda e: e.params_b)
+    return min(fitting, key=lambda e: e.approx_size)
+
+
+def speed_text(tokens_per_s: float) -> str:
+    """The estimate shown next to a fit badge, e.g. "~12 tok/s" ("~1.8 tok/s" below 10)."""
+    n = f"{tokens_per_s:.1f}" if tokens_per_s < 10 else f"{tokens_per_s:.0f}"
+    return QCoreApplication.translate("WelcomePage", "~{n} tok/s").format(n=n)
+
+
+def speed_tooltip() -> str:
+    """What the speed estimate means."""
+    return QCoreApplication.translate(
+        "WelcomePage",
+        "Estimated answer speed on this computer, from its memory bandwidth and the model's "
+        "size, corrected by the speed of models run here; pleasant from {n} tokens/s.",
+    ).format(n=f"{fit.PLEASANT_TOKENS_PER_S:g}")
+
+
+class SpeedMeasurer(QObject):
+    """Measures this machine's memory bandwidth once, on a thread of its own (never the
+    GUI thread), and announces the speed profile; the result is cached per CPU."""
+
+    measured = Signal(object)  # SpeedProfile, delivered on the GUI thread
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._thread: threading.Thread | None = None
+
+    def ensure(self) -> SpeedProfile | None:
+        """The cached profile; None while it is being measured (``measured`` follows)."""
+        cached = fit.cached_speed_profile()
+        if cached is None and (self._thread is None or not self._thread.is_alive()):
+            self._thread = threading.Thread(
+                target=self._measure, name="llmasos-bandwidth", daemon=True
+            )
+            self._thread.start()
+        return cached
+
+    def _measure(self) -> None:  # worker thread
+        try:
+            profile = fit.speed_profile()
+        except (OSError, MemoryError):
+            return  # no estimate then; the recommendation goes by memory alone
+        self.measured.emit(profile)
+
+
+_measurer: SpeedMeasurer | None = None
+
+
+def speed_measurer() -> SpeedMeasurer:
+    """The app's one :class:`SpeedMeasurer` (created on first use, on the GUI thread)."""
+    global _measurer
+    if _measurer is None:
+        _measurer = SpeedMeasurer()
+    return _measurer
 
 
 class WelcomePage(QWidget):
@@ -53,8 +120,11 @@ class WelcomePage(QWidget):
             )
         )
         intro.setWordWrap(True)
-        self.recommendation = QLabel(self._recommendation_text())
+        measurer = speed_measurer()
+        measurer.measured.connect(self._on_speed_measured)
+        self.recommendation = QLabel(self._recommendation_text(measurer.ensure()))
         self.recommendation.setWordWrap(True)
+        self.recommendation.setToolTip(speed_tooltip())
         self.recommendation.setAccessibleName(self.tr("Recommended model"))
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -143,16 +213,31 @@ class WelcomePage(QWidget):
             self._chat_layout.addWidget(page)
         page.show()
 
-    def _recommendation_text(self) -> str:
+    def _on_speed_measured(self, profile: SpeedProfile) -> None:
+        self.recommendation.setText(self._recommendation_text(profile))
+
+    def _recommendation_text(self, speed: SpeedProfile | None) -> str:
         try:
             entries = load_catalog()
         except LLMasOSError as exc:
             return str(exc)
         ram = hardware.available_ram()
-        best = recommend_entry(entries, ram)
+        best = recommend_entry(entries, ram, speed)
         if best is None:
             return self.tr(
                 "This computer has little free memory; pick the smallest model you can find."
+            )
+        if speed is not None:
+            return self.tr(
+                "Recommended for this computer ({free:.1f} GB free): <b>{repo}</b> "
+                "({quant}, {params:g}B, {speed}) — {description}"
+            ).format(
+                free=ram / 2**30,
+                repo=best.repo,
+                quant=best.quant,
+                params=best.params_b,
+                speed=speed_text(speed.tokens_per_s(best.approx_size)),
+                description=best.description,
             )
         return self.tr(
             "Recommended for this computer ({free:.1f} GB free): <b>{repo}</b> "

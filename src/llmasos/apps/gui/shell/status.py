@@ -11,6 +11,7 @@ from llmasos.foundation.platform import hardware
 from llmasos.kernel.kernel import Kernel
 
 if TYPE_CHECKING:
+    from llmasos.foundation.engine.stream import GenerationStats
     from llmasos.foundation.gguf.model_info import ModelInfo
 
 
@@ -131,10 +132,16 @@ class StatusBar(QStatusBar):
         self.busy.setVisible(busy)
         self.stop.setVisible(busy)
 
-    def _speed(self, _request_id: int, stats: object) -> None:
-        tps = getattr(stats, "tokens_per_s", None)
-        if tps:
-            self.speed.setText(self.tr("Last: {tps:.1f} tokens/s").format(tps=tps))
+    def _speed(self, _request_id: int, stats: GenerationStats | None) -> None:
+        if stats is None or not stats.tokens_per_s:
+            return
+        self.speed.setText(self.tr("Last: {tps:.1f} tokens/s").format(tps=stats.tokens_per_s))
+        info = self.kernel.model_info
+        if info is not None and not info.is_remote and stats.completion_tokens >= 16:
+            from llmasos.foundation.models import fit
+
+            # real decode speed corrects the speed estimates of the recommendation
+            fit.record_observed_speed(info.file_size, stats.tokens_per_s)
 
     def _memory(self) -> None:
         self.memory.setText(self.tr("Memory {mb:.0f} MB").format(mb=hardware.process_rss() / 2**20))
