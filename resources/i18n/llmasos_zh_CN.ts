@@ -2,6 +2,97 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ActionPopup</name>
+    <message>
+        <source>LLMasOS</source>
+        <translation>LLMasOS</translation>
+    </message>
+    <message>
+        <source>LLMasOS answer</source>
+        <translation>LLMasOS 回答</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Copy the answer</source>
+        <translation>复制回答</translation>
+    </message>
+    <message>
+        <source>&amp;Retry</source>
+        <translation>重试(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Run the action again</source>
+        <translation>再次运行该操作</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
+    </message>
+    <message>
+        <source>Nothing is selected: select some text first, then try again.</source>
+        <translation>未选中任何内容：请先选中一些文本，然后重试。</translation>
+    </message>
+    <message>
+        <source>No model is loaded: open one in LLMasOS first.</source>
+        <translation>尚未加载模型：请先在 LLMasOS 中打开一个模型。</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
+    <message>
+        <source>Copied.</source>
+        <translation>已复制。</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>完成。</translation>
+    </message>
+    <message>
+        <source>Translate</source>
+        <translation>翻译</translation>
+    </message>
+    <message>
+        <source>Proofread</source>
+        <translation>校对</translation>
+    </message>
+    <message>
+        <source>Rewrite</source>
+        <translation>改写</translation>
+    </message>
+    <message>
+        <source>Summarize</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <source>Explain</source>
+        <translation>解释</translation>
+    </message>
+    <message>
+        <source>Ask</source>
+        <translation>提问</translation>
+    </message>
+</context>
+<context>
     <name>CatalogPanel</name>
     <message>
         <source>Recommended models</source>
@@ -22,6 +113,10 @@
     <message>
         <source>Fit</source>
         <translation>适配</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>速度</translation>
     </message>
     <message>
         <source>Languages</source>
@@ -500,6 +595,13 @@
     </message>
 </context>
 <context>
+    <name>Everywhere</name>
+    <message>
+        <source>This desktop has no text selection LLMasOS can read.</source>
+        <translation>此桌面没有 LLMasOS 可读取的选中文本。</translation>
+    </message>
+</context>
+<context>
     <name>FilesPanel</name>
     <message>
         <source>&lt;b&gt;Files&lt;/b&gt;</source>
@@ -524,6 +626,10 @@
     <message>
         <source>Fit</source>
         <translation>适配</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>速度</translation>
     </message>
     <message>
         <source>&amp;Download</source>
@@ -1991,6 +2097,14 @@ From: {source}</source>
 <context>
     <name>WelcomePage</name>
     <message>
+        <source>~{n} tok/s</source>
+        <translation>约 {n} 词元/秒</translation>
+    </message>
+    <message>
+        <source>Estimated answer speed on this computer, from its memory bandwidth and the model&apos;s size, corrected by the speed of models run here; pleasant from {n} tokens/s.</source>
+        <translation>在这台电脑上估计的回答速度：由内存带宽和模型大小算出，并按本机实际运行过的模型速度校正；每秒 {n} 个词元以上即为流畅。</translation>
+    </message>
+    <message>
         <source>Welcome to LLMasOS</source>
         <translation>欢迎使用 LLMasOS</translation>
     </message>
@@ -2053,6 +2167,10 @@ From: {source}</source>
     <message>
         <source>This computer has little free memory; pick the smallest model you can find.</source>
         <translation>这台电脑的可用内存很少，请选择尽可能小的模型。</translation>
+    </message>
+    <message>
+        <source>Recommended for this computer ({free:.1f} GB free): &lt;b&gt;{repo}&lt;/b&gt; ({quant}, {params:g}B, {speed}) — {description}</source>
+        <translation>推荐给这台电脑（可用内存 {free:.1f} GB）：&lt;b&gt;{repo}&lt;/b&gt;（{quant}，{params:g}B，{speed}）— {description}</translation>
     </message>
     <message>
         <source>Recommended for this computer ({free:.1f} GB free): &lt;b&gt;{repo}&lt;/b&gt; ({quant}, {params:g}B) — {description}</source>

@@ -73,11 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     _add_chat(sub)
     _add_models(sub)
+    from llmasos.apps.cli import do as cli_do
     from llmasos.apps.cli import serve as cli_serve
     from llmasos.apps.cli import translate as cli_translate
     from llmasos.apps.cli import write as cli_write
 
-    for module in (cli_write, cli_translate, cli_serve):
+    for module in (cli_write, cli_translate, cli_serve, cli_do):
         module.register(sub)
     return parser
 

@@ -122,12 +122,22 @@ def start_app(model: Path | None = None, argv: list[str] | None = None) -> Start
 
 
 def run_app(model: Path | None = None, argv: list[str] | None = None) -> int:
-    """Start the app (:func:`start_app`), run the event loop; return the exit status."""
+    """Start the app (:func:`start_app`), run the event loop; return the exit status.
+
+    When this user's app already runs, it gets the request (show, or open ``model``)
+    and this start ends at once with status 0.
+    """
+    from llmasos.apps.gui.everywhere import controller
+
+    if controller.hand_over(model):
+        return 0
     started = start_app(model, argv)
+    everywhere = controller.serve(started.window, started.kernel, started.window.open_model)
     from llmasos.apps.gui.shell.smoke import maybe_schedule_smoke_quit
 
     maybe_schedule_smoke_quit(started.window)
     status = int(started.app.exec())
+    everywhere.close()
     started.kernel.shutdown(timeout_s=10.0)
     return status
 

@@ -1,0 +1,1 @@
+"""LLMasOS everywhere, without Qt: the single-instance protocol and the action prompts."""

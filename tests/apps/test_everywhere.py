@@ -1,0 +1,324 @@
+"""LLMasOS everywhere (issue 16, first slice): one instance per user, ``llmasos do``,
+the PRIMARY selection read without touching the CLIPBOARD, the streaming popup.
+
+The process tests start the real ``llmasos`` in child processes; the X11 ones start a
+real Xvfb, own PRIMARY and CLIPBOARD with ``xclip`` (a separate X client) and run the
+app on Qt's xcb platform.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from llmasos.apps.cli.main import build_parser
+from llmasos.apps.gui.everywhere.instance import send
+from llmasos.services.everywhere.prompts import action_messages
+from llmasos.services.everywhere.protocol import (
+    VERSION,
+    ProtocolError,
+    check_request,
+    decode,
+    encode,
+    server_name,
+)
+
+LLMASOS = [sys.executable, "-m", "llmasos"]
+
+
+# -- the protocol and the prompts (no Qt) -------------------------------------------
+def test_protocol_round_trip_and_checks() -> None:
+    line = encode({"cmd": "do", "action": "translate", "to": "zh"})
+    assert line.endswith(b"\n") and line.count(b"\n") == 1
+    data = decode(line.strip())
+    assert data["v"] == VERSION and check_request(data)["action"] == "translate"
+    for bad in (b"not json", b"[1]", b'{"cmd": "show"}', b'{"v": 99, "cmd": "show"}'):
+        with pytest.raises(ProtocolError):
+            decode(bad)
+    for request in ({"cmd": "nope"}, {"cmd": "do", "action": "dance"}, {"cmd": "open_model"}):
+        with pytest.raises(ProtocolError):
+            check_request({"v": 1, **request})
+
+
+def test_server_name_is_per_user_and_per_home(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LLMASOS_HOME", "/a")
+    first = server_name()
+    monkeypatch.setenv("LLMASOS_HOME", "/b")
+    assert server_name() != first and server_name().startswith(f"llmasos-{os.getuid()}-")
+    monkeypatch.delenv("LLMASOS_HOME")
+    assert server_name() == f"llmasos-{os.getuid()}"
+
+
+def test_action_messages() -> None:
+    translate = action_messages("translate", "Bonjour", to="zh")
+    assert "Simplified Chinese" in translate[-1].content and "Bonjour" in translate[-1].content
+    assert action_messages("ask", "Why is the sky blue?")[-1].content == "Why is the sky blue?"
+    for action in ("proofread", "rewrite", "summarize", "explain"):
+        assert "<text>\nsome text\n</text>" in action_messages(action, "some text")[-1].content
+    from llmasos.errors import WritingError
+
+    with pytest.raises(WritingError):
+        action_messages("translate", "x", to="klingon")
+
+
+def test_do_command_parses() -> None:
+    args = build_parser().parse_args(["do", "translate", "--to", "zh"])
+    assert (args.action, args.to, args.tone) == ("translate", "zh", "formal")
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["do", "dance"])
+
+
+# -- real processes -------------------------------------------------------------------
+def _wait(predicate: Callable[[], Any], timeout_s: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _socket_file() -> Path:
+    """Where QLocalServer puts this test's socket (a plain name: the temp folder)."""
+    from PySide6.QtCore import QDir
+
+    return Path(QDir.tempPath()) / server_name()
+
+
+def _state() -> dict[str, Any] | None:
+    reply = send({"cmd": "state"}, timeout_ms=1000)
+    return reply if reply and reply.get("ok") else None
+
+
+class App:
+    """A running ``llmasos`` child process (its environment: the test's LLMASOS_HOME)."""
+
+    def __init__(self, env: dict[str, str], *args: str) -> None:
+        self.proc = subprocess.Popen(
+            [*LLMASOS, *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            _wait(lambda: self.proc.poll() is not None or _state(), 60, "the app's server")
+        except AssertionError:
+            self.stop()
+            raise
+        assert self.proc.poll() is None, self.output()
+
+    def output(self) -> str:
+        return self.proc.stdout.read() if self.proc.stdout and self.proc.poll() else ""
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+    def clean_up(self) -> None:
+        """Remove the socket a killed app leaves behind (the next start would too)."""
+        self.stop()
+        _socket_file().unlink(missing_ok=True)
+
+
+@pytest.fixture
+def offscreen_env(llmasos_home: Path) -> dict[str, str]:
+    return {**os.environ, "LLMASOS_HOME": str(llmasos_home), "QT_QPA_PLATFORM": "offscreen"}
+
+
+def test_a_second_start_hands_over_and_exits(offscreen_env: dict[str, str]) -> None:
+    app = App(offscreen_env)
+    try:
+        start = time.monotonic()
+        second = subprocess.run(
+            LLMASOS, env=offscreen_env, capture_output=True, text=True, timeout=30
+        )
+        assert second.returncode == 0, second.stderr
+        assert time.monotonic() - start < 10  # it did not open a window of its own
+        state = _state()
+        assert state is not None and state["handled"] == ["show"]  # the first one got it
+        assert app.proc.poll() is None
+    finally:
+        app.clean_up()
+
+
+def test_a_stale_socket_left_by_a_crash_is_replaced(offscreen_env: dict[str, str]) -> None:
+    app = App(offscreen_env)
+    app.stop(signal.SIGKILL)  # no clean-up: the socket file stays behind
+    assert _socket_file().exists() and _state() is None
+    again = App(offscreen_env)  # starts normally and listens again
+    try:
+        state = _state()
+        assert state is not None and state["handled"] == []
+    finally:
+        again.clean_up()
+
+
+def test_do_without_a_running_app_fails_clearly(offscreen_env: dict[str, str]) -> None:
+    proc = subprocess.run(
+        [*LLMASOS, "do", "explain"], env=offscreen_env, capture_output=True, text=True, timeout=30
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1].startswith("error: LLMasOS is not running")
+
+
+# -- a real X server ------------------------------------------------------------------
+needs_x = pytest.mark.skipif(
+    shutil.which("Xvfb") is None or shutil.which("xclip") is None, reason="needs Xvfb and xclip"
+)
+
+
+@pytest.fixture
+def xvfb(llmasos_home: Path) -> Iterator[dict[str, str]]:
+    """A private Xvfb; the environment that points the app (xcb) and xclip at it."""
+    read, write = os.pipe()
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        display = pipe.readline().strip()
+    assert display, "Xvfb did not start"
+    env = {
+        **os.environ,
+        "DISPLAY": f":{display}",
+        "QT_QPA_PLATFORM": "xcb",
+        "LLMASOS_HOME": str(llmasos_home),
+    }
+    env.pop("WAYLAND_DISPLAY", None)
+    try:
+        yield env
+    finally:
+        proc.terminate()  # xclip's background owners exit with their X server
+        proc.wait(timeout=10)
+
+
+def _xclip_set(env: dict[str, str], selection: str, data: bytes) -> None:
+    # xclip forks a background owner that serves the selection; stdout closed so run() returns
+    subprocess.run(
+        ["xclip", "-selection", selection, "-i"],
+        input=data,
+        env=env,
+        check=True,
+        timeout=10,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _xclip_get(env: dict[str, str], selection: str) -> bytes:
+    return subprocess.run(
+        ["xclip", "-selection", selection, "-o"], env=env, capture_output=True, timeout=10
+    ).stdout
+
+
+def _do(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*LLMASOS, "do", *args], env=env, capture_output=True, text=True, timeout=30
+    )
+
+
+CLIPBOARD = "clipboard: naïve café 🙂\ttab\nsecond line".encode()
+
+
+@needs_x
+def test_selection_is_read_and_the_clipboard_left_alone(xvfb: dict[str, str]) -> None:
+    _xclip_set(xvfb, "clipboard", CLIPBOARD)
+    _xclip_set(xvfb, "primary", "The selected words 🙂".encode())
+    assert _xclip_get(xvfb, "clipboard") == CLIPBOARD
+    app = App(xvfb)
+    try:
+        done = _do(xvfb, "explain")
+        assert done.returncode == 0, done.stderr
+        state = _wait(lambda: (s := _state()) and s["popup"].get("visible") and s, 20, "the popup")
+        assert state["popup"]["source"] == "The selected words 🙂"
+        assert "No model is loaded" in state["popup"]["status"]  # no model in this test
+        assert _xclip_get(xvfb, "clipboard") == CLIPBOARD  # byte for byte
+
+        _xclip_set(xvfb, "primary", b"")  # an empty selection
+        assert _do(xvfb, "summarize").returncode == 0
+        state = _wait(
+            lambda: (s := _state()) and s["popup"]["action"] == "summarize" and s, 20, "rerun"
+        )
+        assert state["popup"]["source"] == ""
+        assert "Nothing is selected" in state["popup"]["status"]
+        assert _xclip_get(xvfb, "clipboard") == CLIPBOARD
+    finally:
+        app.clean_up()
+
+
+@needs_x
+def test_do_translate_streams_into_the_popup(xvfb: dict[str, str], smollm2_path: Path) -> None:
+    _xclip_set(xvfb, "clipboard", CLIPBOARD)
+    _xclip_set(xvfb, "primary", b"Good morning. The weather is nice today.")
+    app = App(xvfb, "--model", str(smollm2_path))
+    try:
+        _wait(lambda: (s := _state()) and s["model"], 60, "the model to load")
+        done = _do(xvfb, "translate", "--to", "zh")
+        assert done.returncode == 0, done.stderr
+        state = _wait(
+            lambda: (
+                (s := _state())
+                and s["popup"].get("visible")
+                and not s["popup"]["busy"]
+                and s["popup"]["status"] != ""
+                and s
+            ),
+            120,
+            "the answer",
+        )
+        popup = state["popup"]
+        assert popup["action"] == "translate"
+        assert popup["source"] == "Good morning. The weather is nice today."
+        assert popup["chunks"] >= 1 and popup["answer"].strip(), popup  # streamed text
+        assert _xclip_get(xvfb, "clipboard") == CLIPBOARD
+    finally:
+        app.clean_up()
+
+
+# -- the popup itself (in process) -------------------------------------------------------
+def test_popup_controls_are_named_and_esc_closes(qtbot) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QPlainTextEdit
+
+    from llmasos.apps.gui.everywhere.popup import ActionPopup
+    from llmasos.kernel.kernel import Kernel
+
+    kernel = Kernel()
+    popup = ActionPopup(kernel)
+    qtbot.addWidget(popup)
+    try:
+        popup.run("explain", "")
+        assert popup.isVisible() and "Nothing is selected" in popup.status.text()
+        popup.run("explain", "some text")  # no model loaded: said, nothing queued
+        assert "No model is loaded" in popup.status.text() and not popup.state()["busy"]
+        flags = popup.windowFlags()
+        assert flags & Qt.WindowType.FramelessWindowHint
+        assert flags & Qt.WindowType.WindowStaysOnTopHint
+        for kind in (QAbstractButton, QLabel, QPlainTextEdit):
+            for widget in popup.findChildren(kind):
+                assert widget.accessibleName(), widget
+        qtbot.keyClick(popup, Qt.Key.Key_Escape)
+        assert not popup.isVisible()
+    finally:
+        kernel.shutdown(timeout_s=10.0)
