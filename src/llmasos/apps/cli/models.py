@@ -289,8 +289,51 @@ def _sub(subparsers: Any, name: str, help_text: str, func: Any) -> argparse.Argu
     return p
 
 
-def register(models_subparsers: Any) -> None:
-    """Add the model-manager subcommands to ``llmasos models``."""
+def register(sub: Any) -> None:
+    """Add ``llmasos models`` and its subcommands (``info`` and the model manager's)."""
+    p = sub.add_parser("models", help="inspect, find, download and manage model files")
+    msub = p.add_subparsers(dest="models_cmd", required=True)
+    info = msub.add_parser("info", help="print a GGUF file's metadata")
+    info.add_argument("path", help="GGUF path or installed model name")
+    info.add_argument("--json", action="store_true")
+    info.set_defaults(func=_cmd_models_info)
+    _register_manager(msub)
+
+
+def _cmd_models_info(args: argparse.Namespace) -> int:
+    from llmasos.foundation.gguf.file import read_model_info
+    from llmasos.foundation.models.store import resolve_model
+
+    info = read_model_info(resolve_model(args.path))
+    data = asdict(info)
+    data["path"] = str(info.path)
+    data["special_tokens"] = sorted(info.special_tokens)
+    data["has_chat_template"] = info.has_chat_template
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+        return 0
+    rows = [
+        ("File", info.path.name),
+        ("Architecture", info.architecture),
+        ("Name", info.name or "-"),
+        ("Size label", info.size_label or "-"),
+        ("Parameters", f"{info.parameter_count:,}" if info.parameter_count else "-"),
+        ("Quantization", info.quantization),
+        ("Context length", str(info.context_length or "-")),
+        ("Layers", str(info.block_count or "-")),
+        ("Embedding size", str(info.embedding_length or "-")),
+        ("Vocabulary", str(info.vocab_size or "-")),
+        ("Chat template", "yes" if info.has_chat_template else "no"),
+        ("File size", f"{info.file_size / 1e6:.1f} MB"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+    return 0
+
+
+def _register_manager(models_subparsers: Any) -> None:
+    """The model-manager subcommands of ``llmasos models``."""
     _sub(models_subparsers, "list", "list installed models", _cmd_list)
     p = _sub(models_subparsers, "search", "search the Hub for GGUF models", _cmd_search)
     p.add_argument("query")
