@@ -61,6 +61,8 @@ def test_catalog_shows_the_estimate_next_to_the_fit_badge(qtbot, measured) -> No
 def test_welcome_page_states_the_estimate(qtbot, measured) -> None:
     page = WelcomePage()
     qtbot.addWidget(page)
+    # the estimate is read just after the first frame, not while the window is built
+    qtbot.waitUntil(lambda: " tok/s" in page.recommendation.text(), timeout=5_000)
     text = page.recommendation.text()
     assert "Recommended" in text and " tok/s" in text
     assert "Llama-3.1-8B" not in text and "7B" not in text

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from llmasos.foundation.engine.cancel import CancelToken
+if TYPE_CHECKING:
+    from llmasos.foundation.engine.cancel import CancelToken
 
 FINISH_STOP = "stop"
 FINISH_LENGTH = "length"

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -60,6 +60,9 @@ def speed_tooltip() -> str:
         "Estimated answer speed on this computer, from its memory bandwidth and the model's "
         "size, corrected by the speed of models run here; pleasant from {n} tokens/s.",
     ).format(n=f"{fit.PLEASANT_TOKENS_PER_S:g}")
+
+
+MEASURE_DELAY_MS = 500  # after the first frame (start-up is ~0.1-0.3 s)
 
 
 class SpeedMeasurer(QObject):
@@ -122,7 +125,10 @@ class WelcomePage(QWidget):
         intro.setWordWrap(True)
         measurer = speed_measurer()
         measurer.measured.connect(self._on_speed_measured)
-        self.recommendation = QLabel(self._recommendation_text(measurer.ensure()))
+        self.recommendation = QLabel(self._recommendation_text(None))
+        # the speed estimate (cached, or measured) once the window is up: on 2 cores even
+        # reading it (a CPU fingerprint) would delay the first frame
+        QTimer.singleShot(MEASURE_DELAY_MS, self, self._load_speed)
         self.recommendation.setWordWrap(True)
         self.recommendation.setToolTip(speed_tooltip())
         self.recommendation.setAccessibleName(self.tr("Recommended model"))
@@ -163,6 +169,11 @@ class WelcomePage(QWidget):
         layout.addWidget(self.recent)
         layout.addWidget(self.chat_area, 1)  # the Chat page, or the room left
         self.show_recent(())
+
+    def _load_speed(self) -> None:
+        profile = speed_measurer().ensure()
+        if profile is not None:
+            self._on_speed_measured(profile)
 
     # -- recent models -----------------------------------------------------------------
     def show_recent(self, paths: Sequence[str]) -> None:
