@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from llmasos.foundation.hub.errors import CatalogError
-from llmasos.foundation.models.fit import BITS_PER_WEIGHT
 
 CATALOG_NAME = "catalog.json"
 _REPO_RESOURCES = Path(__file__).resolve().parents[4] / "resources"
@@ -41,6 +40,8 @@ class CatalogEntry:
     @property
     def approx_size(self) -> int:
         """The preferred file's size in bytes before listing it: parameters × bits per weight."""
+        from llmasos.foundation.models.fit import BITS_PER_WEIGHT  # not needed at start-up
+
         return int(self.params_b * 1e9 * BITS_PER_WEIGHT.get(self.quant, 4.85) / 8)
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+if TYPE_CHECKING:
+    from llmasos.foundation.models.fit import SpeedProfile
+
 from llmasos.errors import LLMasOSError
-from llmasos.foundation.models import fit
 from llmasos.foundation.models.catalog import CatalogEntry, load_catalog
-from llmasos.foundation.models.fit import SpeedProfile
 from llmasos.foundation.platform import hardware
 
 # Q4_K_M weighs about 0.6 bytes per parameter; keep a third of RAM for the system and the cache
@@ -41,6 +42,8 @@ def recommend_entry(
     fitting = [e for e in entries if e.params_b * 1e9 * _BYTES_PER_PARAM < budget]
     if speed is None or not fitting:
         return max(fitting, key=lambda e: e.params_b, default=None)
+    from llmasos.foundation.models import fit
+
     pleasant = [e for e in fitting if fit.is_pleasant(speed.tokens_per_s(e.approx_size))]
     if pleasant:
         return max(pleasant, key=lambda e: e.params_b)
@@ -55,6 +58,8 @@ def speed_text(tokens_per_s: float) -> str:
 
 def speed_tooltip() -> str:
     """What the speed estimate means."""
+    from llmasos.foundation.models import fit
+
     return QCoreApplication.translate(
         "WelcomePage",
         "Estimated answer speed on this computer, from its memory bandwidth and the model's "
@@ -63,6 +68,9 @@ def speed_tooltip() -> str:
 
 
 MEASURE_DELAY_MS = 500  # after the first frame (start-up is ~0.1-0.3 s)
+
+
+_PATH_ROLE = 0x0100  # Qt.ItemDataRole.UserRole (the Qt namespace costs ~13 ms to build)
 
 
 class SpeedMeasurer(QObject):
@@ -77,6 +85,8 @@ class SpeedMeasurer(QObject):
 
     def ensure(self) -> SpeedProfile | None:
         """The cached profile; None while it is being measured (``measured`` follows)."""
+        from llmasos.foundation.models import fit
+
         cached = fit.cached_speed_profile()
         if cached is None and (self._thread is None or not self._thread.is_alive()):
             self._thread = threading.Thread(
@@ -87,6 +97,8 @@ class SpeedMeasurer(QObject):
 
     def _measure(self) -> None:  # worker thread
         try:
+            from llmasos.foundation.models import fit
+
             profile = fit.speed_profile()
         except (OSError, MemoryError):
             return  # no estimate then; the recommendation goes by memory alone
@@ -130,7 +142,6 @@ class WelcomePage(QWidget):
         # reading it (a CPU fingerprint) would delay the first frame
         QTimer.singleShot(MEASURE_DELAY_MS, self, self._load_speed)
         self.recommendation.setWordWrap(True)
-        self.recommendation.setToolTip(speed_tooltip())
         self.recommendation.setAccessibleName(self.tr("Recommended model"))
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -171,6 +182,7 @@ class WelcomePage(QWidget):
         self.show_recent(())
 
     def _load_speed(self) -> None:
+        self.recommendation.setToolTip(speed_tooltip())
         profile = speed_measurer().ensure()
         if profile is not None:
             self._on_speed_measured(profile)
@@ -179,13 +191,15 @@ class WelcomePage(QWidget):
     def show_recent(self, paths: Sequence[str]) -> None:
         """List ``paths`` (the latest first); a file no longer there is greyed and marked."""
         self.recent.clear()
+        from PySide6.QtGui import QPalette  # only with recent models: keeps start-up light
+
         missing_color = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         for text in paths:
             path = Path(text)
             item = QListWidgetItem(
                 self.tr("{name} — {folder}").format(name=path.name, folder=path.parent)
             )
-            item.setData(Qt.ItemDataRole.UserRole, text)
+            item.setData(_PATH_ROLE, text)
             item.setToolTip(text)
             if not path.is_file():
                 item.setText(self.tr("{name} — not found").format(name=path.name))
@@ -203,13 +217,10 @@ class WelcomePage(QWidget):
 
     def recent_paths(self) -> list[str]:
         """The paths listed under Recent models, in order."""
-        return [
-            str(self.recent.item(i).data(Qt.ItemDataRole.UserRole))
-            for i in range(self.recent.count())
-        ]
+        return [str(self.recent.item(i).data(_PATH_ROLE)) for i in range(self.recent.count())]
 
     def _on_recent(self, item: QListWidgetItem) -> None:
-        self.open_recent.emit(str(item.data(Qt.ItemDataRole.UserRole)))
+        self.open_recent.emit(str(item.data(_PATH_ROLE)))
 
     # -- the Chat page below -------------------------------------------------------------
     @property
