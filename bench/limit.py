@@ -3,14 +3,16 @@
 On the same machine, in one run, with the same model, threads, batch sizes, flash-attention
 and weight-repacking choice, three columns per model:
 
-* ``llama_bench``: llama.cpp's C++ ``llama-bench`` (``-p 512 -n 128 -r REPS -o json``),
-  built from the llama.cpp that the installed llama-cpp-python vendors, configured through
-  llama-cpp-python's own top-level CMakeLists.txt (which forces shared libraries, the
-  common library and no curl) with scikit-build-core's defaults (Release, Ninja) and
+* ``llama_bench``: llama.cpp's C++ ``llama-bench`` (``-p 512 -n 128 -t T -b/-ub`` as the
+  engine's context, ``-fa``/``--repack`` as the engine's, ``-o json``), built from the
+  llama.cpp that the installed llama-cpp-python vendors, configured through
+  llama-cpp-python's own top-level CMakeLists.txt (which forces shared libraries, the common
+  library and no curl) with scikit-build-core's defaults (Release, Ninja) and
   ``$CMAKE_ARGS`` as pip used them. Only the ``llama-bench`` target is built; the build is
-  cached in ``~/.cache/llmasos-bench/llama-bench-<version>/`` (``--llama-bench PATH`` uses
-  a binary of your own). It runs twice per model, before and after the Python sides, and
-  its samples are pooled (median).
+  cached in ``~/.cache/llmasos-bench/llama-bench-<version>/`` (``--llama-bench PATH`` uses a
+  binary of your own). It runs once per repetition (``-r 1``, after its own warm-up runs),
+  interleaved with the two Python sides: this VM's speed drifts by 10-20 % over minutes, so
+  one ``-r 5`` block before the Python sides would compare different minutes.
 * ``raw``: a bare ``llama_cpp.Llama`` with the engine's context parameters.
   pp512 = ``Llama.eval`` of 512 tokens after ``reset()``; tg128 = ``Llama.generate`` with
   the same sampler chain as the engine, 128 tokens, (n - 1) / (last - first token).
@@ -26,6 +28,12 @@ and weight-repacking choice, three columns per model:
 
 Sampling cost: the median time of one ``llama_sampler_sample`` with the app's default chain
 and with greedy over the model's vocabulary (``llama-bench`` samples nothing).
+
+Noise: every repetition runs the three sides back to back, in an order that rotates; a
+repetition during which other processes used more than ``--quiet-max`` cores (from
+``/proc/stat``, minus this process and its children) is thrown away and run again after
+waiting for a quiet moment. Medians; ``*_ratio_paired`` is the median of per-repetition
+ratios.
 
 Probe cost (first model only): ``Engine.load()`` with an empty probe cache (a fresh
 ``LLMASOS_HOME``), the same load again with the cache warm, and a plain ``llama_cpp.Llama()``
@@ -365,8 +373,8 @@ def plain_kwargs(path: Path, rp: RunParams) -> dict[str, Any]:
     )
 
 
-def engine_settings(threads: int, n_ctx: int) -> Any:
-    return EngineSettings(n_ctx=n_ctx, n_threads=threads, probe=True)
+def engine_settings(threads: int, n_ctx: int, flash_attn: bool) -> Any:
+    return EngineSettings(n_ctx=n_ctx, n_threads=threads, flash_attn=flash_attn, probe=True)
 
 
 def read_run_params(engine: Any, threads: int) -> RunParams:
@@ -392,11 +400,10 @@ class ModelRun:
     name: str
     path: Path
     n_vocab: int = 0
-    bench: list[dict[str, Any]] = field(default_factory=list)
-    raw_pp: list[float] = field(default_factory=list)
-    raw_tg: list[float] = field(default_factory=list)
-    eng_pp: list[float] = field(default_factory=list)
-    eng_tg: list[float] = field(default_factory=list)
+    # per side ("llama_bench", "raw", "engine"): tokens/s of each timed repetition
+    pp: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in SIDES})
+    tg: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in SIDES})
+    build_commit: str | None = None
     retries: int = 0
     cached_tokens: int = 0
     sample_ms: float = 0.0
@@ -408,11 +415,11 @@ class ModelRun:
 class Sides:
     """The engine (loaded with its probe) and a bare ``Llama`` with the same parameters."""
 
-    def __init__(self, path: Path, threads: int, n_ctx: int, params: Any) -> None:
+    def __init__(self, path: Path, threads: int, n_ctx: int, params: Any, flash_attn: bool) -> None:
         import llama_cpp
 
         self.params = params
-        self.engine = Engine(engine_settings(threads, n_ctx))
+        self.engine = Engine(engine_settings(threads, n_ctx, flash_attn))
         self.engine.load(path)
         self.rp = read_run_params(self.engine, threads)
         with repacking(self.rp.extra_bufts):
@@ -520,49 +527,56 @@ class Sides:
         return out[0], out[1]
 
 
-def one_rep(sides: Sides, run: ModelRun, rep: int) -> tuple[dict[str, float], dict[str, float]]:
-    """pp512 and tg128 of both sides (order alternating by rep): ({side: pp}, {side: tg})."""
+SIDES = ("llama_bench", "raw", "engine")
+
+
+def one_rep(
+    sides: Sides, run: ModelRun, rep: int, binary: Path
+) -> tuple[dict[str, float], dict[str, float]]:
+    """pp512 and tg128 of the three sides, in an order that rotates with ``rep``."""
+    k = rep % len(SIDES)
+    order = SIDES[k:] + SIDES[:k]
     tokens = sides.prompt(rep)
-    order = ("raw", "engine") if rep % 2 == 0 else ("engine", "raw")
     pp: dict[str, float] = {}
+    tg: dict[str, float] = {}
     for side in order:
+        if side == "llama_bench":
+            out = run_llama_bench(binary, run.path, sides.rp, 1)
+            pp[side], tg[side] = out["pp"][0], out["tg"][0]
+            run.build_commit = out.get("build_commit")
+            continue
         if side == "raw":
-            pp["raw"] = sides.raw_pp(tokens)
+            pp[side] = sides.raw_pp(tokens)
         else:
-            pp["engine"], cached = sides.engine_pp(tokens)
+            pp[side], cached = sides.engine_pp(tokens)
             run.cached_tokens = max(run.cached_tokens, cached)
-    for attempt in range(8):  # a seed whose text ends before 128 tokens is replaced
-        seed = SEED + rep + 1000 * attempt
-        got = {
-            side: sides.raw_tg(seed) if side == "raw" else sides.engine_tg(seed) for side in order
-        }
-        if all(n == N_GEN for _, n in got.values()):
-            return pp, {k: v[0] for k, v in got.items()}
-        run.retries += 1
-    return pp, {}
+        for attempt in range(8):  # a seed whose text ends before 128 tokens is replaced
+            seed = SEED + rep + 1000 * attempt
+            tps, n = sides.raw_tg(seed) if side == "raw" else sides.engine_tg(seed)
+            if n == N_GEN:
+                tg[side] = tps
+                break
+            run.retries += 1
+    return pp, tg
 
 
 def measure_model(
-    run: ModelRun, binary: Path, threads: int, n_ctx: int, reps: int, params: Any, quiet_max: float
+    run: ModelRun, binary: Path, args: argparse.Namespace, threads: int, params: Any
 ) -> RunParams:
+    reps, quiet_max = args.reps, args.quiet_max
     log(f"{run.name}: loading the engine (with its probe) and a bare Llama")
-    sides = Sides(run.path, threads, n_ctx, params)
-    rp = sides.rp
+    sides = Sides(run.path, threads, args.ctx, params, args.flash_attn)
     run.n_vocab = sides.n_vocab
-    log(f"{run.name}: llama-bench (before)")
-    run.bench.append(quiet_llama_bench(binary, run, rp, reps, quiet_max))
     rep = -1  # rep -1: untimed warm-up
     while rep < reps:
         with Others() as others:
-            pp, tg = one_rep(sides, run, rep)
+            pp, tg = one_rep(sides, run, rep, binary)
         noisy = rep >= 0 and others.share > quiet_max and run.noisy_redone < MAX_REDO * reps
         log(
-            f"{run.name} rep {rep}: pp raw {pp['raw']:.1f} engine {pp['engine']:.1f}"
-            + (
-                f" | tg raw {tg['raw']:.1f} engine {tg['engine']:.1f}"
-                if tg
-                else " | tg: every seed ended early"
-            )
+            f"{run.name} rep {rep}: pp "
+            + " ".join(f"{k} {v:.1f}" for k, v in pp.items())
+            + " | tg "
+            + " ".join(f"{k} {v:.1f}" for k, v in tg.items())
             + f" | others {others.share:.2f} cores"
             + (" (noisy, again)" if noisy else "")
         )
@@ -571,41 +585,14 @@ def measure_model(
             wait_quiet(quiet_max)
             continue
         if rep >= 0:
-            run.raw_pp.append(pp["raw"])
-            run.eng_pp.append(pp["engine"])
-            if tg:
-                run.raw_tg.append(tg["raw"])
-                run.eng_tg.append(tg["engine"])
+            for side in SIDES:
+                run.pp[side].append(pp[side])
+                run.tg[side].append(tg.get(side, 0.0))  # 0: every seed ended early
             run.others.append(others.share)
         rep += 1
     run.sample_ms, run.sample_greedy_ms = sides.sample_cost()
     sides.close()
-    log(f"{run.name}: llama-bench (after)")
-    run.bench.append(quiet_llama_bench(binary, run, rp, reps, quiet_max))
-    return rp
-
-
-def quiet_llama_bench(
-    binary: Path, run: ModelRun, rp: RunParams, reps: int, quiet_max: float
-) -> dict[str, Any]:
-    """llama-bench, run again (at most 3 times) while other processes disturb it."""
-    best: dict[str, Any] = {}
-    for _ in range(3):
-        with Others() as others:
-            out = run_llama_bench(binary, run.path, rp, reps)
-        out["others"] = others.share
-        log(
-            f"{run.name} llama-bench: pp {statistics.median(out['pp']):.1f} tg "
-            f"{statistics.median(out['tg']):.1f} | others {others.share:.2f} cores"
-        )
-        if not best or out["others"] < best["others"]:
-            best = out
-        if others.share <= quiet_max:
-            break
-        run.noisy_redone += 1
-        wait_quiet(quiet_max)
-    run.others.append(best["others"])
-    return best
+    return sides.rp
 
 
 # -- probe cost --------------------------------------------------------------------------
@@ -626,7 +613,7 @@ def probe_cost(
         return t
 
     def engine_load() -> float:
-        eng = Engine(engine_settings(rp.threads, n_ctx))
+        eng = Engine(engine_settings(rp.threads, n_ctx, rp.flash_attn == 1))
         t0 = time.perf_counter()
         eng.load(path)
         t = time.perf_counter() - t0
@@ -716,6 +703,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="decode greedily instead of with the app's default sampling",
     )
+    p.add_argument(
+        "--repeat-penalty",
+        type=float,
+        help="repeat penalty for both Python sides (default: the app's SamplingParams)",
+    )
+    p.add_argument(
+        "--flash-attn",
+        action="store_true",
+        help="load the engine with flash attention (llama-bench and raw follow it)",
+    )
     p.add_argument("--llama-bench", type=Path, help="use this llama-bench binary")
     p.add_argument("--no-probe-cost", action="store_true", help="skip the probe-cost part")
     p.add_argument(
@@ -729,6 +726,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def med(xs: list[float]) -> float:
+    """Median of the measured values (0 marks a repetition without one)."""
+    xs = [x for x in xs if x > 0]
     return statistics.median(xs) if xs else 0.0
 
 
@@ -741,7 +740,11 @@ def main(argv: list[str] | None = None) -> None:
     info_py = system_info(installed_libllama())
     info_cpp = system_info(built_lib) if built_lib else "unknown"
     params = (
-        SamplingParams(temperature=0.0, repeat_penalty=1.0) if args.greedy else SamplingParams()
+        SamplingParams(temperature=0.0, repeat_penalty=1.0)
+        if args.greedy
+        else SamplingParams(repeat_penalty=args.repeat_penalty)
+        if args.repeat_penalty is not None
+        else SamplingParams()
     )
     wait_quiet(args.quiet_max)
     load0 = os.getloadavg()[0]
@@ -754,9 +757,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         for name, path in model_list:
             run = ModelRun(name, path)
-            rps.append(
-                measure_model(run, binary, threads, args.ctx, args.reps, params, args.quiet_max)
-            )
+            rps.append(measure_model(run, binary, args, threads, params))
             runs.append(run)
         probe = (
             {}
@@ -775,65 +776,72 @@ def main(argv: list[str] | None = None) -> None:
     if busy0 is not None and busy1 is not None:
         others = max(0.0, ((busy1 - busy0) - (own_cpu_s() - cpu0)) / wall)
     rp = rps[0]
+    sampling = "greedy" if args.greedy else "default" if args.repeat_penalty is None else "custom"
 
     print(
         f"limit: llama-bench vs raw llama-cpp-python vs engine — {threads} threads, "
         f"n_ctx {rp.n_ctx} (llama-bench: {N_PROMPT + N_GEN}), n_batch {rp.n_batch}, "
         f"n_ubatch {rp.n_ubatch}, flash_attn {rp.flash_attn}, repack {rp.extra_bufts}, "
-        f"sampling {'greedy' if args.greedy else 'app default'}; {platform.machine()}, "
+        f"sampling: temperature {params.temperature}, repeat penalty {params.repeat_penalty} "
+        f"({sampling}); "
+        f"{platform.machine()}, "
         f"llama-cpp-python {llama_cpp_version()}, load {load0:.2f}"
     )
-    print(
-        f"llama-bench: {binary} ({build['source']}), commit {runs[0].bench[0].get('build_commit')}"
-    )
+    print(f"llama-bench: {binary} ({build['source']}), commit {runs[0].build_commit}")
     print(f"cmake: {build['cmake_flags']}")
     print(f"system info, wheel:  {info_py}")
     print(f"system info, C++:    {info_cpp}")
-    print()
-    print(
-        f"{'model':<10} {'tok/s':<6} {'llama-bench':>11} {'raw':>9} {'engine':>9} "
-        f"{'raw/lb':>7} {'eng/lb':>7} {'eng/raw':>8}"
-    )
     models_out: dict[str, Any] = {}
     for run in runs:
-        lb_pp = med([x for b in run.bench for x in b["pp"]])
-        lb_tg = med([x for b in run.bench for x in b["tg"]])
-        row = {
-            "file": run.path.name,
-            "n_vocab": run.n_vocab,
-            "llama_bench_pp512": round(lb_pp, 2),
-            "llama_bench_tg128": round(lb_tg, 2),
-            "raw_pp512": round(med(run.raw_pp), 2),
-            "raw_tg128": round(med(run.raw_tg), 2),
-            "engine_pp512": round(med(run.eng_pp), 2),
-            "engine_tg128": round(med(run.eng_tg), 2),
-        }
-        row["pp_ratio"] = round(row["engine_pp512"] / lb_pp, 3) if lb_pp else None
-        row["tg_ratio"] = round(row["engine_tg128"] / lb_tg, 3) if lb_tg else None
-        row["raw_pp_ratio"] = round(row["raw_pp512"] / lb_pp, 3) if lb_pp else None
-        row["raw_tg_ratio"] = round(row["raw_tg128"] / lb_tg, 3) if lb_tg else None
+        print()
+        print(f"{run.name} ({run.path.name}, vocabulary {run.n_vocab}), tokens/s per repetition")
+        print(
+            f"{'rep':>3}  {'pp512 lb':>9} {'raw':>8} {'engine':>8}  {'tg128 lb':>9} "
+            f"{'raw':>8} {'engine':>8}  others"
+        )
+        for i in range(len(run.pp["engine"])):
+            cells = [run.pp[s][i] for s in SIDES] + [
+                run.tg[s][i] if i < len(run.tg[s]) else 0.0 for s in SIDES
+            ]
+            print(
+                f"{i:>3}  {cells[0]:>9.1f} {cells[1]:>8.1f} {cells[2]:>8.1f}  {cells[3]:>9.1f} "
+                f"{cells[4]:>8.1f} {cells[5]:>8.1f}  {run.others[i]:.2f}"
+            )
+        row: dict[str, Any] = {"file": run.path.name, "n_vocab": run.n_vocab}
+        for kind, data in (("pp512", run.pp), ("tg128", run.tg)):
+            for side in SIDES:
+                row[f"{side}_{kind}"] = round(med(data[side]), 2)
+        for kind, data in (("pp", run.pp), ("tg", run.tg)):
+            lb = row[f"llama_bench_{kind}{'512' if kind == 'pp' else '128'}"]
+            for side, key in (("engine", f"{kind}_ratio"), ("raw", f"raw_{kind}_ratio")):
+                value = row[f"{side}_{kind}{'512' if kind == 'pp' else '128'}"]
+                row[key] = round(value / lb, 3) if lb else None
+            pairs = [
+                e / b for e, b in zip(data["engine"], data["llama_bench"], strict=True) if e and b
+            ]
+            row[f"{kind}_ratio_paired"] = round(med(pairs), 3)
         row["sample_ms"] = round(run.sample_ms, 4)
         row["sample_greedy_ms"] = round(run.sample_greedy_ms, 4)
-        row["tg_reps"] = len(run.eng_tg)
+        row["tg_reps"] = sum(1 for x in run.tg["engine"] if x > 0)
         row["tg_retries"] = run.retries
         row["max_cached_tokens"] = run.cached_tokens
         row["noisy_redone"] = run.noisy_redone
         row["others_cores_max"] = round(max(run.others, default=0.0), 3)
         models_out[run.name] = row
-        for kind, lb, raw, eng in (
-            ("pp512", lb_pp, row["raw_pp512"], row["engine_pp512"]),
-            ("tg128", lb_tg, row["raw_tg128"], row["engine_tg128"]),
-        ):
+        print(
+            f"{'median':<10} {'llama-bench':>11} {'raw':>9} {'engine':>9} {'raw/lb':>7} "
+            f"{'eng/lb':>7} {'paired':>7}  target"
+        )
+        for kind, n in (("pp", 512), ("tg", 128)):
+            lb, raw, eng = (row[f"{s}_{kind}{n}"] for s in SIDES)
             print(
-                f"{run.name:<10} {kind:<6} {lb:>11.1f} {raw:>9.1f} {eng:>9.1f} "
-                f"{raw / lb if lb else 0:>7.3f} {eng / lb if lb else 0:>7.3f} "
-                f"{eng / raw if raw else 0:>8.3f}"
+                f"{kind}{n:<8} {lb:>11.1f} {raw:>9.1f} {eng:>9.1f} "
+                f"{row[f'raw_{kind}_ratio'] or 0:>7.3f} {row[f'{kind}_ratio'] or 0:>7.3f} "
+                f"{row[f'{kind}_ratio_paired']:>7.3f}  ≥ {TARGET}"
             )
         print(
-            f"{'':<10} sampling per token: app chain {run.sample_ms:.3f} ms, greedy "
-            f"{run.sample_greedy_ms:.3f} ms (vocabulary {run.n_vocab}); llama-bench "
-            f"samples per rep: pp {[round(x) for b in run.bench for x in b['pp']]}, "
-            f"tg {[round(x, 1) for b in run.bench for x in b['tg']]}"
+            f"sampling, one llama_sampler_sample: app chain {run.sample_ms:.3f} ms, greedy "
+            f"{run.sample_greedy_ms:.3f} ms; redone for noise: {run.noisy_redone}"
         )
     if probe:
         print()
@@ -852,7 +860,9 @@ def main(argv: list[str] | None = None) -> None:
         "n_ubatch": rp.n_ubatch,
         "flash_attn": rp.flash_attn,
         "extra_bufts": rp.extra_bufts,
-        "sampling": "greedy" if args.greedy else "default",
+        "sampling": sampling,
+        "temperature": params.temperature,
+        "repeat_penalty": params.repeat_penalty,
         "models": models_out,
         **{
             k: probe.get(k)
