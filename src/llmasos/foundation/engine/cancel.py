@@ -32,4 +32,11 @@ class CancelToken:
         return ctypes.addressof(self._buf)
 
 
-__all__ = ["CancelToken"]
+class Cancelled(Exception):
+    """A request stopped because its :class:`CancelToken` was set.
+
+    Not an :class:`~llmasos.errors.LLMasOSError`: cancelling is what the person asked for,
+    so callers catch it apart from failures and show nothing."""
+
+
+__all__ = ["CancelToken", "Cancelled"]

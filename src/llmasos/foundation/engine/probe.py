@@ -13,6 +13,9 @@ killed by a signal or times out, the next configuration of :data:`FALLBACKS` is 
 ``probe.json`` in the cache folder, keyed by file identity (path, size, mtime), llama.cpp
 version, backend, CPU and settings, so a normal start pays nothing.
 
+An embedding model (``embedding=True``) is probed the same way, except that the child
+embeds a few texts in one batch instead of generating; its verdicts are kept apart.
+
 Run as ``python -m llmasos.foundation.engine.probe MODEL [--plan JSON]`` this module is the
 child: it exits 0 when the model ran, or 3 with a one-line reason on stderr.
 """
@@ -88,7 +91,7 @@ def notice_for(config: RunConfig) -> str | None:
     return None
 
 
-def cache_key(path: Path, settings: ResolvedSettings) -> str:
+def cache_key(path: Path, settings: ResolvedSettings, *, pooling: int | None = None) -> str:
     """File identity + llama.cpp version + backend + CPU + the settings that matter."""
     try:
         resolved = path.resolve(strict=True)
@@ -98,7 +101,7 @@ def cache_key(path: Path, settings: ResolvedSettings) -> str:
     return (
         f"{resolved}|{st.st_size}|{st.st_mtime_ns}|llama_cpp {_llama_version()}"
         f"|{'gpu' if hardware.has_gpu_backend() else 'cpu'}|{hardware.cpu_signature()}"
-        f"|{settings.key()}"
+        f"|{settings.key()}{'' if pooling is None else f'|embedding pool{pooling}'}"
     )
 
 
@@ -111,13 +114,13 @@ def _llama_version() -> str:
         return "unknown"
 
 
-def cached(path: Path, settings: ResolvedSettings) -> Verdict | None:
+def cached(path: Path, settings: ResolvedSettings, *, pooling: int | None = None) -> Verdict | None:
     """The remembered verdict for ``path`` under ``settings``, or None.
 
     Raises:
         ModelFileInvalid: the file crashed llama.cpp in every configuration before.
     """
-    found = ProbeCache().get(cache_key(path, settings))
+    found = ProbeCache().get(cache_key(path, settings, pooling=pooling))
     if found is None:
         return None
     if found.get("crashed"):
@@ -129,7 +132,11 @@ def cached(path: Path, settings: ResolvedSettings) -> Verdict | None:
 
 
 def probe(
-    path: str | os.PathLike[str], settings: ResolvedSettings, *, timeout: float | None = None
+    path: str | os.PathLike[str],
+    settings: ResolvedSettings,
+    *,
+    timeout: float | None = None,
+    pooling: int | None = None,
 ) -> Verdict:
     """Find a configuration under which llama.cpp runs ``path``; remember it.
 
@@ -137,6 +144,8 @@ def probe(
         path: A model file, normally one that passed ``read_model_info`` already.
         settings: The resolved settings the app will load it with.
         timeout: Seconds to wait for each child (default: grows with the file size).
+        pooling: Run it as an embedding model (``embedding=True``, a batch of texts)
+            with this ``llama_pooling_type``; None for a chat model.
 
     Raises:
         ModelFileNotFound: Nothing exists at ``path``.
@@ -144,14 +153,14 @@ def probe(
         ModelLoadError: llama.cpp refused the file, or no child finished in time.
     """
     file_path = Path(os.fspath(path))
-    key = cache_key(file_path, settings)
-    known = cached(file_path, settings)
+    key = cache_key(file_path, settings, pooling=pooling)
+    known = cached(file_path, settings, pooling=pooling)
     if known is not None:
         return known
     limit = timeout if timeout is not None else 120.0 + file_path.stat().st_size / 25e6
     crashes: list[str] = []
     for config in fallbacks(settings):
-        crash = _run_child(file_path, settings, config, limit)
+        crash = _run_child(file_path, settings, config, limit, pooling=pooling)
         if crash is None:
             ProbeCache().put(key, {"extra_bufts": config.extra_bufts, "gpu": config.gpu})
             notice = notice_for(config)
@@ -197,7 +206,12 @@ def _child_env() -> dict[str, str]:
 
 
 def _run_child(
-    path: Path, settings: ResolvedSettings, config: RunConfig, timeout: float
+    path: Path,
+    settings: ResolvedSettings,
+    config: RunConfig,
+    timeout: float,
+    *,
+    pooling: int | None,
 ) -> str | None:
     """Run one child; None when the model ran, or how it died ("SIGSEGV", "timed out …").
 
@@ -205,7 +219,12 @@ def _run_child(
         ModelLoadError: llama.cpp refused the file (no other configuration would help).
     """
     plan = json.dumps(
-        {"settings": settings.to_json(), "extra_bufts": config.extra_bufts, "gpu": config.gpu}
+        {
+            "settings": settings.to_json(),
+            "extra_bufts": config.extra_bufts,
+            "gpu": config.gpu,
+            "pooling": pooling,
+        }
     )
     command = [sys.executable, "-m", __name__, str(path), "--plan", plan]
     started = time.monotonic()
@@ -274,7 +293,9 @@ def _crash_hook(config: RunConfig) -> None:
         os.kill(os.getpid(), signal.SIGSEGV)
 
 
-def _run(model_path: str, settings: ResolvedSettings, config: RunConfig) -> str | None:
+def _run(
+    model_path: str, settings: ResolvedSettings, config: RunConfig, pooling: int | None = None
+) -> str | None:
     """Load and run the model; return None on success or the reason llama.cpp refused it."""
     import ctypes
 
@@ -293,6 +314,8 @@ def _run(model_path: str, settings: ResolvedSettings, config: RunConfig) -> str 
     callback = llama_cpp.llama_log_callback(collect)
     _CALLBACKS.append(callback)  # llama.cpp keeps the pointer; it must outlive the call
     llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
+    if pooling is not None:
+        return _run_embedding(model_path, settings, config, pooling, logged)
     try:
         with model_params(extra_bufts=config.extra_bufts):
             llm = llama_cpp.Llama(**llama_kwargs(Path(model_path), settings, config))
@@ -311,13 +334,43 @@ def _run(model_path: str, settings: ResolvedSettings, config: RunConfig) -> str 
     return None
 
 
-def _parse_plan(args: list[str]) -> tuple[str, ResolvedSettings, RunConfig] | None:
+def _run_embedding(
+    model_path: str,
+    settings: ResolvedSettings,
+    config: RunConfig,
+    pooling: int,
+    logged: list[tuple[int, str]],
+) -> str | None:
+    """Embed a few texts of different lengths in one batch, as :class:`LlamaEmbedder` does."""
+    import llama_cpp
+
+    from llmasos.foundation.engine.llama_embedder import embed_batch
+    from llmasos.foundation.engine.llama_hooks import model_params
+    from llmasos.foundation.engine.runtime import embedding_kwargs
+
+    try:
+        with model_params(extra_bufts=config.extra_bufts):
+            llm = llama_cpp.Llama(**embedding_kwargs(Path(model_path), settings, config, pooling))
+        limit = max(1, settings.n_batch // 3)
+        texts = (PROBE_TEXT, PROBE_TEXT[:60], "ok")
+        batch = [llm.tokenize(t.encode("utf-8"), add_bos=True)[:limit] for t in texts]
+        _crash_hook(config)
+        embed_batch(llm, batch)
+        llm.close()
+    except Exception as exc:  # anything llama_cpp raises is a refusal to report
+        return _pick_reason(logged, str(exc))
+    return None
+
+
+def _parse_plan(args: list[str]) -> tuple[str, ResolvedSettings, RunConfig, int | None] | None:
     if len(args) == 1:  # bare MODEL: the app's defaults, everything on
-        return args[0], resolve(EngineSettings(), None), FULL
+        return args[0], resolve(EngineSettings(), None), FULL, None
     if len(args) == 3 and args[1] == "--plan":
         data: dict[str, Any] = json.loads(args[2])
         config = RunConfig(extra_bufts=bool(data["extra_bufts"]), gpu=bool(data["gpu"]))
-        return args[0], ResolvedSettings.from_json(data["settings"]), config
+        pooling = data.get("pooling")
+        pooling = None if pooling is None else int(pooling)
+        return args[0], ResolvedSettings.from_json(data["settings"]), config, pooling
     return None
 
 

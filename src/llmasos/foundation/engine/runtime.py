@@ -119,10 +119,33 @@ def llama_kwargs(path: Path, settings: ResolvedSettings, config: RunConfig) -> d
     return kwargs
 
 
+def embedding_kwargs(
+    path: Path, settings: ResolvedSettings, config: RunConfig, pooling: int
+) -> dict[str, Any]:
+    """The keyword arguments of ``llama_cpp.Llama`` for ``path`` as an embedding model
+    pooled by ``pooling`` (a ``llama_pooling_type``). One decode holds ``n_batch``
+    tokens of many texts, and the physical batch is as large: a non-causal model (BERT)
+    must see a whole text in one ubatch. Load inside ``model_params(extra_bufts=…)``."""
+    return dict(
+        model_path=str(path),
+        embedding=True,
+        pooling_type=pooling,
+        n_ctx=settings.n_ctx,
+        n_batch=settings.n_batch,
+        n_ubatch=settings.n_batch,
+        n_threads=settings.n_threads,
+        n_threads_batch=settings.n_threads,
+        n_gpu_layers=settings.n_gpu_layers if config.gpu else 0,
+        flash_attn=settings.flash_attn,
+        verbose=False,
+    )
+
+
 __all__ = [
     "FULL",
     "ResolvedSettings",
     "RunConfig",
+    "embedding_kwargs",
     "llama_kwargs",
     "resolve",
     "resolve_gpu_layers",

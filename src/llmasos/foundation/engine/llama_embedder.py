@@ -1,0 +1,401 @@
+"""The :class:`~llmasos.foundation.engine.embedding.Embedder` on llama.cpp: :class:`LlamaEmbedder`.
+
+A GGUF embedding model (BERT, nomic-bert, XLM-RoBERTa, Qwen3-Embedding…) is loaded with
+``embedding=True`` beside the chat model. How it runs:
+
+* **Checked first.** :func:`read_model_info` validates the file, then the probe runs it in
+  a child process (:mod:`.probe`, embedding mode) so a llama.cpp path that crashes on this
+  machine (the AMX repacking) is turned off instead of taking the app down.
+* **Pooling** comes from the file (``{arch}.pooling_type``: mean, CLS or last token); a
+  model without one (a chat model used as an embedder) is mean-pooled.
+* **Batching.** Texts are packed, in order, into decodes of up to ``n_batch`` tokens and
+  ``n_seq_max`` sequences; each sequence attends only to itself, so a vector does not
+  depend on its neighbours. One reusable ``llama_batch`` is filled through numpy views.
+* **Truncation.** A text longer than the context keeps its first tokens and its closing
+  special token (BERT's ``[SEP]``); one warning per call says how many were cut.
+* **Prefixes.** Families trained with instructions (e5, nomic-embed, bge, Qwen3-Embedding)
+  get their query/passage prefix (:data:`FAMILY_PREFIXES`), chosen from the model's name.
+* **Cancel** between decodes and, through llama.cpp's abort callback, inside one.
+
+Not thread-safe: the thread that embeds owns the model (the kernel's worker, normally).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from llmasos.errors import (
+    GenerationError,
+    InvalidInputError,
+    ModelFileUnsupported,
+    ModelLoadError,
+)
+from llmasos.foundation.engine.cancel import Cancelled, CancelToken
+from llmasos.foundation.engine.llama_hooks import abort_callback, model_params, route_llama_logs
+from llmasos.foundation.engine.runtime import (
+    ResolvedSettings,
+    RunConfig,
+    embedding_kwargs,
+    resolve_gpu_layers,
+)
+from llmasos.foundation.platform import hardware
+
+if TYPE_CHECKING:
+    from llmasos.foundation.gguf.model_info import ModelInfo
+
+log = logging.getLogger(__name__)
+
+# llama_pooling_type values (llama.h)
+POOLING_NONE, POOLING_MEAN, POOLING_CLS, POOLING_LAST, POOLING_RANK = 0, 1, 2, 3, 4
+POOLING_NAMES = {POOLING_MEAN: "mean", POOLING_CLS: "cls", POOLING_LAST: "last"}
+DEFAULT_MAX_TOKENS = 2048  # a longer trained context (bge-m3: 8192) is cut to this
+_MAX_SEQUENCES = 256  # llama.cpp's LLAMA_MAX_SEQ
+
+
+@dataclass(frozen=True)
+class Prefixes:
+    """Text put before a search question (``query``) or a document chunk (``passage``)."""
+
+    query: str = ""
+    passage: str = ""
+
+
+_QWEN3_QUERY = (
+    "Instruct: Given a web search query, retrieve relevant passages that answer the query\nQuery:"
+)
+# (part of the lower-cased model name or file name, prefixes): the first match wins.
+FAMILY_PREFIXES: tuple[tuple[str, Prefixes], ...] = (
+    ("bge-m3", Prefixes()),  # trained without instructions
+    ("e5-", Prefixes("query: ", "passage: ")),  # multilingual-e5-*, e5-*-v2
+    ("nomic-embed", Prefixes("search_query: ", "search_document: ")),
+    ("qwen3-embedding", Prefixes(_QWEN3_QUERY, "")),
+    ("-zh", Prefixes("为这个句子生成表示以用于检索相关文章：", "")),  # bge-*-zh(-v1.5)
+    ("bge-", Prefixes("Represent this sentence for searching relevant passages: ", "")),
+)
+
+
+def prefixes_for(*names: str | None) -> Prefixes:
+    """The prefixes of the first family in :data:`FAMILY_PREFIXES` that ``names`` mention."""
+    text = " ".join(n.lower() for n in names if n)
+    for pattern, prefixes in FAMILY_PREFIXES:
+        if pattern in text and (pattern != "-zh" or "bge" in text):
+            return prefixes
+    return Prefixes()
+
+
+class _Batch:
+    """One ``llama_batch`` of ``capacity`` tokens, filled through numpy views."""
+
+    def __init__(self, capacity: int) -> None:
+        import llama_cpp
+
+        self.capacity = capacity
+        self.raw: Any = llama_cpp.llama_batch_init(capacity, 0, 1)
+        raw = self.raw
+        self.token = np.ctypeslib.as_array(raw.token, shape=(capacity,))
+        self.pos = np.ctypeslib.as_array(raw.pos, shape=(capacity,))
+        self.n_seq_id = np.ctypeslib.as_array(raw.n_seq_id, shape=(capacity,))
+        self.logits = np.ctypeslib.as_array(
+            ctypes.cast(raw.logits, ctypes.POINTER(ctypes.c_int8)), shape=(capacity,)
+        )
+        self.seq_id = raw.seq_id  # one small array per token: written one by one
+
+    def fill(self, sequences: Sequence[Sequence[int]]) -> None:
+        at = 0
+        for seq, tokens in enumerate(sequences):
+            n = len(tokens)
+            self.token[at : at + n] = tokens
+            self.pos[at : at + n] = np.arange(n, dtype=np.int32)
+            for j in range(at, at + n):
+                self.seq_id[j][0] = seq
+            at += n
+        self.n_seq_id[:at] = 1
+        self.logits[:at] = 1  # every token is an output for pooling
+        self.raw.n_tokens = at
+
+    def close(self) -> None:
+        if self.raw is not None:
+            import llama_cpp
+
+            llama_cpp.llama_batch_free(self.raw)
+            self.raw = None
+
+
+def embed_batch(llm: Any, sequences: Sequence[Sequence[int]], batch: _Batch | None = None) -> Any:
+    """Pooled vectors (not normalised) of ``sequences`` decoded together, one row each.
+
+    ``llm`` is a ``llama_cpp.Llama`` loaded with :func:`embedding_kwargs`. Also the probe
+    child's test decode, so what it proves is what the app runs.
+
+    Raises:
+        Cancelled: the abort callback stopped the decode.
+        GenerationError: llama.cpp failed to decode.
+    """
+    import llama_cpp
+
+    own = batch is None
+    if batch is None:
+        batch = _Batch(sum(len(s) for s in sequences))
+    try:
+        batch.fill(sequences)
+        ctx = llm.ctx
+        memory = llama_cpp.llama_get_memory(ctx)
+        if memory:  # causal embedders (Qwen3) keep a KV cache; BERT has none
+            llama_cpp.llama_memory_clear(memory, True)
+        code = llama_cpp.llama_decode(ctx, batch.raw)
+        if code == 2:
+            raise Cancelled()
+        if code != 0:
+            raise GenerationError(
+                f"llama.cpp failed to embed a batch of {len(sequences)} texts (code {code}). "
+                "Try again; if it keeps failing, pick another embedding model."
+            )
+        n_embd = llm.n_embd()
+        out = np.empty((len(sequences), n_embd), dtype=np.float32)
+        for i in range(len(sequences)):
+            ptr = llama_cpp.llama_get_embeddings_seq(ctx, i)
+            if not ptr:
+                raise GenerationError("llama.cpp returned no pooled vector; is this an embedder?")
+            out[i] = np.ctypeslib.as_array(ptr, shape=(n_embd,))
+        return out
+    finally:
+        if own:
+            batch.close()
+
+
+def file_pooling(info: ModelInfo) -> int | None:
+    """``{arch}.pooling_type`` from the file's header, or None when it has none."""
+    from llmasos.foundation.gguf.reader import parse_header
+
+    with info.path.open("rb") as f:
+        header = parse_header(f, info.file_size, info.path)
+    value = header.kv.get(f"{info.architecture}.pooling_type")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+class LlamaEmbedder:
+    """A GGUF embedding model run by llama.cpp; implements ``Embedder``.
+
+    Args:
+        path: The GGUF file.
+        max_tokens: Longest text in tokens (and tokens per decode); capped at the model's
+            trained context.
+        n_threads: CPU threads (None: every core, at most 16).
+        n_gpu_layers: Layers to offload (None: all when this llama.cpp can).
+        probe: Run the file in a child process first (see :mod:`.probe`).
+        prefixes: Query/passage prefixes (None: by the model's family).
+
+    Raises:
+        ModelFileError: the file is missing, unreadable, not GGUF, damaged...
+        ModelFileInvalid: llama.cpp crashed running it in every configuration.
+        ModelFileUnsupported: it is a reranker, not an embedding model.
+        ModelLoadError: llama.cpp refused it.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        n_threads: int | None = None,
+        n_gpu_layers: int | None = None,
+        probe: bool = True,
+        prefixes: Prefixes | None = None,
+    ) -> None:
+        from llmasos.foundation.gguf.file import read_model_info
+
+        info = read_model_info(path)
+        pooling = file_pooling(info)
+        if pooling == POOLING_RANK:
+            raise ModelFileUnsupported(
+                f"{info.path.name} is a reranker, not an embedding model. Pick an embedding "
+                "model (for example bge-m3 or multilingual-e5)."
+            )
+        if pooling not in POOLING_NAMES:
+            log.info("%s names no pooling; its vectors are mean-pooled", info.path.name)
+            pooling = POOLING_MEAN
+        n_ctx = max(8, min(max_tokens, info.context_length or max_tokens))
+        threads = n_threads or hardware.default_threads()
+        gpu = resolve_gpu_layers(n_gpu_layers)
+        settings = ResolvedSettings(n_ctx, threads, n_ctx, gpu, False, 0)
+        self.info = info
+        self.pooling = pooling
+        self.settings = settings
+        self.prefixes = (
+            prefixes if prefixes is not None else prefixes_for(info.name, info.path.name)
+        )
+        self.run_config, self.notice = self._verdict(probe)
+        self._llm: Any = self._load()
+        self._batch: _Batch | None = _Batch(settings.n_batch)
+        self._n_seq_max = min(settings.n_batch, _MAX_SEQUENCES, self._seq_max())
+        self._abort = abort_callback()
+        self._tail = self._closing_tokens()
+
+    # -- Embedder ------------------------------------------------------------
+    @property
+    def model_id(self) -> str:
+        p = self.prefixes
+        tag = f"{zlib.crc32(f'{p.query}|{p.passage}'.encode()):08x}" if p != Prefixes() else "-"
+        return (
+            f"{self.info.path.name}#{self.info.file_size}/{POOLING_NAMES[self.pooling]}"
+            f"/ctx{self.settings.n_ctx}/{tag}"
+        )
+
+    @property
+    def dim(self) -> int:
+        return int(self._require().n_embd())
+
+    @property
+    def n_ctx(self) -> int:
+        """Longest text in tokens; longer ones are cut."""
+        return self.settings.n_ctx
+
+    def embed(
+        self,
+        texts: Sequence[str],
+        *,
+        query: bool = False,
+        cancel: CancelToken | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> npt.NDArray[np.float32]:
+        """See :meth:`Embedder.embed`. Raises :class:`InvalidInputError` for a text that
+        gives no tokens and :class:`GenerationError` when llama.cpp fails."""
+        llm = self._require()
+        total = len(texts)
+        out = np.empty((total, self.dim), dtype=np.float32)
+        if total == 0:
+            return out
+        sequences = self._tokenize(texts, query=query)
+        cancel = cancel or CancelToken()
+        import llama_cpp
+
+        llama_cpp.llama_set_abort_callback(llm.ctx, self._abort, cancel.address)
+        try:
+            done = 0
+            for group in self._groups(sequences):
+                if cancel.is_cancelled:
+                    raise Cancelled()
+                out[done : done + len(group)] = embed_batch(llm, group, self._batch)
+                done += len(group)
+                if progress is not None:
+                    progress(done, total)
+        except GenerationError:
+            if cancel.is_cancelled:
+                raise Cancelled() from None
+            raise
+        finally:
+            llama_cpp.llama_set_abort_callback(llm.ctx, self._abort, None)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        out /= np.maximum(norms, 1e-12)
+        return out
+
+    def close(self) -> None:
+        if self._batch is not None:
+            self._batch.close()
+            self._batch = None
+        if self._llm is not None:
+            self._llm.close()
+            self._llm = None
+
+    def tokenize(self, text: str) -> list[int]:
+        """Token ids of ``text`` as the model sees it (with its special tokens)."""
+        return list(self._require().tokenize(text.encode("utf-8"), add_bos=True, special=False))
+
+    # -- inside --------------------------------------------------------------
+    def _require(self) -> Any:
+        if self._llm is None:
+            raise ModelLoadError("The embedding model was closed. Load it again.")
+        return self._llm
+
+    def _verdict(self, probe: bool) -> tuple[RunConfig, str | None]:
+        from llmasos.foundation.engine import probe as probing
+        from llmasos.foundation.engine.runtime import safe_default
+
+        info, settings = self.info, self.settings
+        if probe:
+            verdict = probing.probe(info.path, settings, pooling=self.pooling)
+        else:
+            verdict = probing.cached(info.path, settings, pooling=self.pooling) or probing.Verdict(
+                safe_default()
+            )
+        if verdict.notice:
+            log.warning("%s: %s", info.path.name, verdict.notice)
+        return verdict.config, verdict.notice
+
+    def _load(self) -> Any:
+        import llama_cpp
+
+        route_llama_logs()
+        kwargs = embedding_kwargs(self.info.path, self.settings, self.run_config, self.pooling)
+        try:
+            with model_params(extra_bufts=self.run_config.extra_bufts):
+                return llama_cpp.Llama(**kwargs)
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise ModelLoadError(
+                f"llama.cpp could not load the embedding model {self.info.path.name} ({exc}). "
+                "The file may need a newer llama.cpp, or memory is short: pick a smaller model."
+            ) from exc
+
+    def _seq_max(self) -> int:
+        import llama_cpp
+
+        return int(llama_cpp.llama_n_seq_max(self._require().ctx))
+
+    def _closing_tokens(self) -> list[int]:
+        """Special tokens the tokenizer puts after every text (BERT: ``[SEP]``)."""
+        bare = self.tokenize("")
+        probe = self.tokenize("a")
+        tail: list[int] = []
+        while bare and probe and bare[-1] == probe[-1] and len(tail) < len(bare):
+            tail.insert(0, bare.pop())
+            probe.pop()
+        return tail
+
+    def _tokenize(self, texts: Sequence[str], *, query: bool) -> list[list[int]]:
+        prefix = self.prefixes.query if query else self.prefixes.passage
+        limit = self.settings.n_ctx
+        tail = self._tail
+        sequences: list[list[int]] = []
+        cut = 0
+        for i, text in enumerate(texts):
+            tokens = self.tokenize(prefix + text)
+            if not tokens:
+                raise InvalidInputError(f"Text {i + 1} gives no tokens; it cannot be embedded.")
+            if len(tokens) > limit:
+                cut += 1
+                tokens = tokens[: limit - len(tail)] + tail
+            sequences.append(tokens)
+        if cut:
+            log.warning(
+                "%d of %d texts were longer than %d tokens and were cut to fit %s",
+                cut, len(texts), limit, self.info.path.name,
+            )  # fmt: skip
+        return sequences
+
+    def _groups(self, sequences: list[list[int]]) -> list[list[list[int]]]:
+        """``sequences`` in order, packed into decodes of at most ``n_batch`` tokens."""
+        groups: list[list[list[int]]] = []
+        current: list[list[int]] = []
+        used = 0
+        for tokens in sequences:
+            n = len(tokens)
+            if current and (used + n > self.settings.n_batch or len(current) >= self._n_seq_max):
+                groups.append(current)
+                current, used = [], 0
+            current.append(tokens)
+            used += n
+        if current:
+            groups.append(current)
+        return groups
+
+
+__all__ = ["FAMILY_PREFIXES", "LlamaEmbedder", "Prefixes", "embed_batch", "prefixes_for"]
