@@ -156,3 +156,23 @@ class AmbiguousModelName(ModelFileNotFound):
     def __init__(self, message: str, choices: tuple[str, ...]) -> None:
         super().__init__(message)
         self.choices = choices
+
+
+class KnowledgeStoreError(RuntimeError, LLMasOSError):
+    """The knowledge index (collections of documents) cannot be opened or written."""
+
+
+class CollectionNotFound(KeyError, LLMasOSError):
+    """No document collection has this name."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
+class CollectionError(ValueError, LLMasOSError):
+    """A collection cannot be made or changed as asked (name taken, no such folder)."""
+
+
+class DocumentError(ValueError, LLMasOSError):
+    """A document's text cannot be read (encrypted, damaged, not text); the indexer keeps
+    the message as the file's status and goes on with the next file."""

@@ -16,7 +16,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-__all__ = ["paragraphs", "sentences", "split_margins", "split_text"]
+__all__ = [
+    "approx_tokens",
+    "paragraphs",
+    "sentences",
+    "split_margins",
+    "split_spans",
+    "split_text",
+]
 
 CountTokens = Callable[[str], int]
 
@@ -25,6 +32,10 @@ _PARAGRAPH_END = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 # A sentence ends at . ! ? … or their CJK forms, plus closing quotes/brackets and spaces,
 # or at a single line break (lists, verse).
 _SENTENCE_END = re.compile(r"(?:[.!?…]+[\"'”’)\]]*\s+|[。！？；]+[”’」』）]*\s*|\n\s*)")
+# Han, kana, Hangul and CJK punctuation: about one token each in multilingual vocabularies.
+_CJK = re.compile(
+    r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
+)
 
 
 def _pieces(text: str, pattern: re.Pattern[str]) -> list[str]:
@@ -135,3 +146,27 @@ def split_text(text: str, budget: int, count_tokens: CountTokens) -> list[str]:
         )
 
     return _pack(paragraphs(text), budget, count_tokens, split_sentence_group)
+
+
+def approx_tokens(text: str) -> int:
+    """A tokenizer-free estimate of ``text``'s tokens: one per CJK character, one per four
+    other characters.
+
+    For budgets that must hold before any model is loaded (indexing documents whose
+    embedder may change later); real counts for English run a little lower, for Chinese
+    about the same.
+    """
+    cjk = len(_CJK.findall(text))
+    return cjk + (len(text) - cjk + 3) // 4
+
+
+def split_spans(text: str, budget: int, count_tokens: CountTokens) -> list[tuple[int, int]]:
+    """:func:`split_text`, as ``(start, end)`` offsets into ``text`` instead of strings.
+
+    The spans are contiguous and cover ``text``: ``text[start:end]`` is each chunk.
+    """
+    spans, start = [], 0
+    for chunk in split_text(text, budget, count_tokens):
+        spans.append((start, start + len(chunk)))
+        start += len(chunk)
+    return spans

@@ -1,0 +1,247 @@
+"""Find the passages of one or more collections that answer a query.
+
+Three modes, so they can be compared:
+
+* ``lexical``: the two full-text indexes (Porter-stemmed words with CJK characters as
+  phrases, and trigram substrings; see :mod:`~llmasos.services.knowledge.query`), each
+  ranked by ``bm25``, fused by reciprocal rank;
+* ``vector``: cosine similarity of the query's vector with every chunk's, by brute force
+  over one float32 matrix (kept in memory between searches until the index changes);
+* ``hybrid`` (the default): both lists fused by reciprocal rank fusion
+  (``1 / (60 + rank)`` summed over the lists a passage is in), which needs no score
+  calibration between bm25 and cosine. Without an embedder it is the lexical search.
+
+Every :class:`Passage` carries its scores, so the answering step can tell "nothing
+relevant" apart (:class:`Relevance`) and cite the file, page or heading and the span.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from llmasos.errors import SettingsError
+from llmasos.services.knowledge.query import ParsedQuery, coverage, parse_query
+from llmasos.services.knowledge.store import KnowledgeStore
+
+if TYPE_CHECKING:
+    from llmasos.foundation.engine.embedding import Embedder
+
+__all__ = ["MODES", "RRF_K", "Passage", "Relevance", "Searcher", "search"]
+
+MODES = ("hybrid", "lexical", "vector")
+#: The rank offset of reciprocal rank fusion (Cormack et al.'s 60): it keeps one list's
+#: top hit from drowning a passage that ranks well in both.
+RRF_K = 60
+_POOL = 50  # candidates taken from each list before fusing
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One retrieved chunk: where it is, what it says and how it scored.
+
+    ``start``/``end`` are offsets into the file's extracted text; ``page`` is 1-based
+    (PDFs); ``heading`` is the path of headings above it. ``lexical`` is ``-bm25`` from
+    the word index (or the trigram index when only that matched; higher is better),
+    ``vector`` the cosine similarity, ``None`` when that list did not retrieve it;
+    ``coverage`` the share of the query's terms the text contains (0 to 1); ``fused`` the
+    reciprocal-rank-fusion score that ``rank`` (1 = best) follows."""
+
+    chunk_id: int
+    collection: str
+    file: str
+    kind: str
+    page: int | None
+    heading: tuple[str, ...]
+    start: int
+    end: int
+    text: str
+    rank: int
+    fused: float
+    coverage: float
+    lexical: float | None = None
+    vector: float | None = None
+    lexical_rank: int | None = None
+    vector_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """When a passage counts as relevant: a cosine of at least ``min_vector`` or a term
+    coverage of at least ``min_coverage``. The vector threshold depends on the embedding
+    model; bench/knowledge.py calibrates both on the evaluation set."""
+
+    min_vector: float = 0.5
+    min_coverage: float = 0.6
+
+    def is_relevant(self, passage: Passage) -> bool:
+        """True when ``passage`` clears either threshold."""
+        by_vector = passage.vector is not None and passage.vector >= self.min_vector
+        return by_vector or passage.coverage >= self.min_coverage
+
+
+def _rrf(*ranked: Sequence[int]) -> dict[int, float]:
+    fused: dict[int, float] = {}
+    for ids in ranked:
+        for rank, chunk_id in enumerate(ids, start=1):
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+    return fused
+
+
+class Searcher:
+    """Searches one store; keeps each collection set's vector matrix between searches.
+
+    Not thread-safe: use it from one thread (the kernel's worker, or the command line)."""
+
+    def __init__(self, store: KnowledgeStore) -> None:
+        self.store = store
+        self._matrix_key: tuple[Any, ...] | None = None
+        self._ids: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self._matrix: npt.NDArray[np.float32] = np.zeros((0, 0), dtype=np.float32)
+
+    def search(
+        self,
+        collections: Sequence[str],
+        query: str,
+        k: int = 5,
+        *,
+        mode: str = "hybrid",
+        embedder: Embedder | None = None,
+    ) -> list[Passage]:
+        """The ``k`` best passages of ``collections`` for ``query``, best first.
+
+        Raises:
+            CollectionNotFound: a name is not a collection.
+            SettingsError: ``mode`` is unknown, or ``vector`` is asked without an embedder.
+        """
+        if mode not in MODES:
+            raise SettingsError(f"Unknown search mode {mode!r}: use one of {', '.join(MODES)}.")
+        if mode == "vector" and embedder is None:
+            raise SettingsError(
+                "Vector search needs the embedding model the collection was indexed with. "
+                "Give one, or search in lexical mode."
+            )
+        ids = [self.store.collection(name).id for name in collections]
+        parsed = parse_query(query)
+        lexical: dict[int, float] = {}
+        lexical_ids: list[int] = []
+        if mode != "vector":
+            lexical, lexical_ids = self._lexical(ids, parsed)
+        vector: dict[int, float] = {}
+        vector_ids: list[int] = []
+        if mode != "lexical" and embedder is not None and query.strip():
+            vector, vector_ids = self._vector(ids, query, embedder)
+        fused = _rrf(lexical_ids, vector_ids)
+        best = sorted(fused, key=lambda c: -fused[c])[: max(k, 0)]
+        lexical_rank = {c: r for r, c in enumerate(lexical_ids, start=1)}
+        vector_rank = {c: r for r, c in enumerate(vector_ids, start=1)}
+        rows = self._rows(best)
+        return [
+            Passage(
+                chunk_id=c,
+                collection=rows[c][0],
+                file=rows[c][1],
+                kind=rows[c][2],
+                page=rows[c][3],
+                heading=tuple(json.loads(rows[c][4])),
+                start=rows[c][5],
+                end=rows[c][6],
+                text=rows[c][7],
+                rank=rank,
+                fused=fused[c],
+                coverage=coverage(parsed, rows[c][7]),
+                lexical=lexical.get(c),
+                vector=vector.get(c),
+                lexical_rank=lexical_rank.get(c),
+                vector_rank=vector_rank.get(c),
+            )
+            for rank, c in enumerate(best, start=1)
+            if c in rows
+        ]
+
+    # -- lexical -----------------------------------------------------------------------------
+    def _fts(self, table: str, match: str, ids: Sequence[int]) -> list[tuple[int, float]]:
+        if not match or not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
+        rows = self.store.read(
+            f"SELECT t.rowid, bm25({table}) AS s FROM {table} t"
+            " JOIN chunks c ON c.id = t.rowid JOIN files f ON f.id = c.file_id"
+            f" WHERE {table} MATCH ? AND f.collection_id IN ({marks}) ORDER BY s LIMIT ?",
+            (match, *ids, _POOL),
+        )
+        return [(int(r[0]), -float(r[1])) for r in rows]
+
+    def _lexical(
+        self, ids: Sequence[int], parsed: ParsedQuery
+    ) -> tuple[dict[int, float], list[int]]:
+        words = self._fts("chunks_words", parsed.words_match, ids)
+        trigrams = self._fts("chunks_trigram", parsed.trigram_match, ids)
+        scores = dict(trigrams)
+        scores.update(words)  # the word index's score where both matched
+        fused = _rrf([c for c, _ in words], [c for c, _ in trigrams])
+        ranked = sorted(fused, key=lambda c: -fused[c])[:_POOL]
+        return scores, ranked
+
+    # -- vectors -----------------------------------------------------------------------------
+    def _vector(
+        self, ids: Sequence[int], query: str, embedder: Embedder
+    ) -> tuple[dict[int, float], list[int]]:
+        chunk_ids, matrix = self.matrix(ids, embedder.model_id)
+        if not len(chunk_ids):
+            return {}, []
+        q = np.asarray(embedder.embed([query], query=True), dtype=np.float32)[0]
+        scores = matrix @ q
+        n = min(_POOL, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return {int(chunk_ids[i]): float(scores[i]) for i in top}, [int(chunk_ids[i]) for i in top]
+
+    def matrix(
+        self, ids: Sequence[int], model: str
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """The chunk ids and the ``(n, dim)`` vectors of ``model`` for these collections."""
+        key = (tuple(sorted(ids)), model, self.store.version)
+        if key != self._matrix_key:
+            marks = ", ".join("?" * len(ids))
+            rows = self.store.read(
+                "SELECT v.chunk_id, v.vector FROM vectors v"
+                " JOIN chunks c ON c.id = v.chunk_id JOIN files f ON f.id = c.file_id"
+                f" WHERE v.model = ? AND f.collection_id IN ({marks})",
+                (model, *ids),
+            )
+            self._ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            flat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
+            self._matrix = flat.reshape(len(rows), -1) if rows else np.zeros((0, 0), np.float32)
+            self._matrix_key = key
+        return self._ids, self._matrix
+
+    def _rows(self, chunk_ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+        if not chunk_ids:
+            return {}
+        marks = ", ".join("?" * len(chunk_ids))
+        rows = self.store.read(
+            "SELECT c.id, col.name, f.path, f.kind, c.page, c.heading, c.span_start, c.span_end,"
+            " c.text FROM chunks c JOIN files f ON f.id = c.file_id"
+            f" JOIN collections col ON col.id = f.collection_id WHERE c.id IN ({marks})",
+            tuple(chunk_ids),
+        )
+        return {int(r[0]): r[1:] for r in rows}
+
+
+def search(
+    store: KnowledgeStore,
+    collections: Sequence[str],
+    query: str,
+    k: int = 5,
+    *,
+    mode: str = "hybrid",
+    embedder: Embedder | None = None,
+) -> list[Passage]:
+    """One search without a kept :class:`Searcher` (see :meth:`Searcher.search`)."""
+    return Searcher(store).search(collections, query, k, mode=mode, embedder=embedder)
