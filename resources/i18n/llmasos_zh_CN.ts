@@ -24,6 +24,18 @@
         <translation>状态</translation>
     </message>
     <message>
+        <source>Re&amp;place</source>
+        <translation>替换(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Replace the selection with the answer</source>
+        <translation>用回答替换选中的文字</translation>
+    </message>
+    <message>
+        <source>Paste the answer over the selected text (Ctrl+Enter); your clipboard is kept</source>
+        <translation>把回答粘贴到选中的文字上（Ctrl+Enter）；你的剪贴板内容会保留</translation>
+    </message>
+    <message>
         <source>&amp;Copy</source>
         <translation>复制(&amp;C)</translation>
     </message>
@@ -58,6 +70,10 @@
     <message>
         <source>Working…</source>
         <translation>正在处理…</translation>
+    </message>
+    <message>
+        <source>Replacing…</source>
+        <translation>正在替换…</translation>
     </message>
     <message>
         <source>Copied.</source>
@@ -673,6 +689,41 @@
     </message>
 </context>
 <context>
+    <name>GlobalHotkeys</name>
+    <message>
+        <source>Translate selection</source>
+        <translation>翻译选中文字</translation>
+    </message>
+    <message>
+        <source>Improve selection</source>
+        <translation>改进选中文字</translation>
+    </message>
+    <message>
+        <source>Ask box</source>
+        <translation>提问框</translation>
+    </message>
+    <message>
+        <source>The shortcut {shortcut} for “{action}” is already taken by another program, so it does nothing in LLMasOS. Pick another one in Settings › Everywhere, or free it in the other program.</source>
+        <translation>“{action}”的快捷键 {shortcut} 已被其他程序占用，因此在 LLMasOS 中不起作用。请在 设置 › 随处可用 中另选一个，或在那个程序中释放它。</translation>
+    </message>
+    <message>
+        <source>The shortcut {shortcut} for “{action}” cannot be used ({error}). Pick another one in Settings › Everywhere.</source>
+        <translation>“{action}”的快捷键 {shortcut} 无法使用（{error}）。请在 设置 › 随处可用 中另选一个。</translation>
+    </message>
+    <message>
+        <source>{shortcut}: {action}</source>
+        <translation>{shortcut}：{action}</translation>
+    </message>
+    <message>
+        <source>On Wayland, programs cannot set system-wide shortcuts themselves. Add {shortcut} in your desktop&apos;s keyboard settings (custom shortcut) with the command: {command}</source>
+        <translation>在 Wayland 上，程序不能自行设置全局快捷键。请在桌面的键盘设置中添加自定义快捷键 {shortcut}，命令为：{command}</translation>
+    </message>
+    <message>
+        <source>LLMasOS registers system-wide shortcuts only on X11 ({error}). Bind {shortcut} in your desktop&apos;s keyboard settings to the command: {command}</source>
+        <translation>LLMasOS 只能在 X11 上注册全局快捷键（{error}）。请在桌面的键盘设置中把 {shortcut} 绑定到命令：{command}</translation>
+    </message>
+</context>
+<context>
     <name>GlossaryDialog</name>
     <message>
         <source>Glossary: {source} → {target}</source>
@@ -1234,6 +1285,17 @@ From: {source}</source>
     </message>
 </context>
 <context>
+    <name>Replacer</name>
+    <message>
+        <source>The window the text came from is gone or cannot take the focus; the answer was not pasted (Copy still works).</source>
+        <translation>文字所在的窗口已关闭或无法获得焦点；回答没有粘贴过去（仍可复制）。</translation>
+    </message>
+    <message>
+        <source>The other application did not take the text (it may not paste with Ctrl+V). Copy the answer and paste it by hand.</source>
+        <translation>另一个程序没有接收文字（它可能不用 Ctrl+V 粘贴）。请复制回答后手动粘贴。</translation>
+    </message>
+</context>
+<context>
     <name>SearchPanel</name>
     <message>
         <source>Search the Hub</source>
@@ -1581,6 +1643,66 @@ From: {source}</source>
     <message>
         <source>127.0.0.1: this computer only. 0.0.0.0 or another address lets other computers connect, and needs an API key.</source>
         <translation>127.0.0.1：仅限本机。0.0.0.0 或其他地址允许其他计算机连接，此时需要 API 密钥。</translation>
+    </message>
+    <message>
+        <source>Everywhere (other applications)</source>
+        <translation>随处可用（其他程序）</translation>
+    </message>
+    <message>
+        <source>A system-wide shortcut: it works in any application (X11). Click, then press the keys; clear it for none.</source>
+        <translation>全局快捷键：在任何程序中都有效（X11）。点击后按下按键；清空则不设快捷键。</translation>
+    </message>
+    <message>
+        <source>Translate shortcut</source>
+        <translation>翻译快捷键</translation>
+    </message>
+    <message>
+        <source>Improve shortcut</source>
+        <translation>改进快捷键</translation>
+    </message>
+    <message>
+        <source>Ask shortcut</source>
+        <translation>提问快捷键</translation>
+    </message>
+    <message>
+        <source>Translate into</source>
+        <translation>翻译为</translation>
+    </message>
+    <message>
+        <source>The language the translate shortcut translates into: a code such as zh.</source>
+        <translation>翻译快捷键的目标语言：语言代码，例如 zh。</translation>
+    </message>
+    <message>
+        <source>Keep running in the tray when the window closes</source>
+        <translation>关闭窗口后在托盘中继续运行</translation>
+    </message>
+    <message>
+        <source>Keep running in the tray</source>
+        <translation>在托盘中继续运行</translation>
+    </message>
+    <message>
+        <source>Closing the main window leaves LLMasOS in the system tray, so the shortcuts keep working. Quit from the tray menu.</source>
+        <translation>关闭主窗口后 LLMasOS 留在系统托盘中，快捷键仍然有效。请从托盘菜单退出。</translation>
+    </message>
+    <message>
+        <source>Shortcut problems</source>
+        <translation>快捷键问题</translation>
+    </message>
+    <message>
+        <source>Translate selection:</source>
+        <translation>翻译选中文字：</translation>
+    </message>
+    <message>
+        <source>Improve selection:</source>
+        <translation>改进选中文字：</translation>
+    </message>
+    <message>
+        <source>Ask box:</source>
+        <translation>提问框：</translation>
+    </message>
+    <message>
+        <source>Translate into:</source>
+        <translation>翻译为：</translation>
     </message>
     <message>
         <source>API port</source>

@@ -129,6 +129,26 @@ class ApiServerError(OSError, LLMasOSError):
     """The local API server could not start (e.g. its port is taken)."""
 
 
+class DisplayUnavailableError(ConnectionError, LLMasOSError):
+    """No X11 display to talk to (Wayland without XWayland, a console, a broken DISPLAY)."""
+
+
+class HotkeyError(LLMasOSError):
+    """A system-wide shortcut cannot be registered."""
+
+
+class HotkeyInvalidError(ValueError, HotkeyError):
+    """The shortcut is malformed or names a key this keyboard does not have."""
+
+
+class HotkeyTakenError(PermissionError, HotkeyError):
+    """Another program already holds the shortcut (X11 answered BadAccess to the grab)."""
+
+
+class PasteError(RuntimeError, LLMasOSError):
+    """The result could not be pasted into the other application."""
+
+
 class WritingError(ValueError, LLMasOSError):
     """A writing request cannot be done (unknown action or tone, no usable answer)."""
 

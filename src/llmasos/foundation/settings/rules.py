@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from llmasos.foundation.platform.hotkeys import hotkey_problem, parse_hotkey
 from llmasos.foundation.platform.net import is_loopback_host
 from llmasos.foundation.settings.schema import FIELDS, LANGUAGES, SEED_MAX, THEMES
 
@@ -85,15 +86,42 @@ def _remote_url_rule(value: Any) -> str | None:
     )
 
 
+def _hotkey_rule(key: str) -> Rule:
+    def rule(value: Any) -> str | None:
+        problem = hotkey_problem(value)
+        return f"{FIELDS[key].title}: {problem}" if problem else None
+
+    return rule
+
+
+def _same_hotkeys(settings: AppSettings) -> list[str]:
+    """Two actions on one shortcut: the second would never run."""
+    seen: dict[object, str] = {}
+    found = []
+    for action, text in settings.everywhere.hotkeys().items():
+        try:
+            hotkey = parse_hotkey(text)
+        except ValueError:
+            continue  # reported by its own rule
+        if hotkey in seen:
+            found.append(
+                f"The shortcut {hotkey} is set for both {seen[hotkey]} and {action}; "
+                "give one of them another shortcut."
+            )
+        seen[hotkey] = action
+    return found
+
+
 def cross_problems(settings: AppSettings) -> list[str]:
     """Rules that involve two fields."""
+    found = _same_hotkeys(settings)
     api = settings.api
     if not is_loopback_host(api.host) and not api.api_key:
-        return [
+        found.append(
             f"The API server may listen on {api.host} (not only this computer) only with "
             "an API key (api.api_key); set one or use 127.0.0.1."
-        ]
-    return []
+        )
+    return found
 
 
 def _windows_rule(value: Any) -> str | None:
@@ -119,6 +147,7 @@ RULES: dict[str, Rule] = {
     "api.api_key": _key_rule(FIELDS["api.api_key"].title),
     "remote.url": _remote_url_rule,
     "remote.key": _key_rule(FIELDS["remote.key"].title),
+    **{key: _hotkey_rule(key) for key in FIELDS if key.startswith("everywhere.hotkey_")},
 }
 
 

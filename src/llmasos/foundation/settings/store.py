@@ -1,8 +1,8 @@
 """The person's settings: what they are, which values are allowed, and the file they live in.
 
 :class:`AppSettings` is plain frozen data in groups (engine, sampling, ui, hub, api, remote,
-models) plus the default model and the tool windows to reopen; every default and range is in
-:data:`~llmasos.foundation.settings.schema.FIELDS`. :class:`SettingsStore` keeps
+models, everywhere) plus the default model and the tool windows to reopen; every default
+and range is in :data:`~llmasos.foundation.settings.schema.FIELDS`. :class:`SettingsStore` keeps
 it in ``settings.json`` in the config folder, a file people can read and edit.
 
 The Hugging Face token is stored in that file in plain text, as the ``huggingface_hub``
@@ -111,6 +111,28 @@ class ModelsConfig:
 
 
 @dataclass(frozen=True)
+class EverywhereConfig:
+    """LLMasOS in other applications: the system-wide shortcuts (Qt's portable text,
+    e.g. ``"Ctrl+Alt+T"``; empty: none), the translate target, and the tray."""
+
+    hotkey_translate: str = default("everywhere.hotkey_translate")
+    hotkey_proofread: str = default("everywhere.hotkey_proofread")
+    hotkey_ask: str = default("everywhere.hotkey_ask")
+    translate_to: str = default("everywhere.translate_to")
+    keep_in_tray: bool = default("everywhere.keep_in_tray")
+    tray_explained: bool = default("everywhere.tray_explained")  # told once, then quiet
+
+    def hotkeys(self) -> dict[str, str]:
+        """Each action with a shortcut and its shortcut text (``"ask"`` is the Ask box)."""
+        pairs = {
+            "translate": self.hotkey_translate,
+            "proofread": self.hotkey_proofread,
+            "ask": self.hotkey_ask,
+        }
+        return {action: text for action, text in pairs.items() if text}
+
+
+@dataclass(frozen=True)
 class AppSettings:
     """Every setting the app keeps between runs."""
 
@@ -121,6 +143,7 @@ class AppSettings:
     api: ApiConfig = field(default_factory=ApiConfig)
     remote: RemoteConfig = field(default_factory=RemoteConfig)
     models: ModelsConfig = field(default_factory=ModelsConfig)
+    everywhere: EverywhereConfig = field(default_factory=EverywhereConfig)
     default_model: str = default("default_model")  # a model name or path; "" means none chosen
     open_windows: tuple[str, ...] = default("open_windows")  # e.g. ("translate",)
 
@@ -189,6 +212,7 @@ _GROUPS: dict[str, type[Any]] = {
     "api": ApiConfig,
     "remote": RemoteConfig,
     "models": ModelsConfig,
+    "everywhere": EverywhereConfig,
 }
 _SECRETS = frozenset({"hub.token", "api.api_key", "remote.key"})
 

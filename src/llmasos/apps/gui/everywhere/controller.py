@@ -6,14 +6,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from llmasos.apps.gui.everywhere.hotkeys import GlobalHotkeys
 from llmasos.apps.gui.everywhere.instance import InstanceServer, hand_over
 from llmasos.apps.gui.everywhere.selection import has_selection_support, read_selection
+from llmasos.foundation.settings.store import EverywhereConfig
 
 if TYPE_CHECKING:
     from llmasos.apps.gui.everywhere.popup import ActionPopup
+    from llmasos.apps.gui.everywhere.replace import Replacer
     from llmasos.kernel.kernel import Kernel
 
 
@@ -21,7 +24,13 @@ __all__ = ["Everywhere", "hand_over", "serve"]
 
 
 class Everywhere(QObject):
-    """The app's side of ``llmasos`` (second start) and ``llmasos do``."""
+    """The app's side of ``llmasos`` (second start), ``llmasos do`` and the global shortcuts.
+
+    Signals (GUI thread):
+        hotkeys_reported: the translated problems of the shortcuts (empty: all work).
+    """
+
+    hotkeys_reported = Signal(list)
 
     def __init__(
         self,
@@ -35,8 +44,14 @@ class Everywhere(QObject):
         self.kernel = kernel
         self._open_model = open_model
         self._popup: ActionPopup | None = None
+        self._replacer: Replacer | None = None
         self.handled: list[str] = []  # the commands answered so far (``state`` reports them)
         self.server = InstanceServer(self.handle, self)
+        self.config = EverywhereConfig()
+        self.hotkeys = GlobalHotkeys(self)
+        self.hotkeys.triggered.connect(self.on_hotkey)
+        self._source_window = 0  # the X window that had the focus when the action started
+        self.last_replace: dict[str, Any] = {}
 
     @property
     def popup(self) -> ActionPopup:
@@ -44,7 +59,45 @@ class Everywhere(QObject):
             from llmasos.apps.gui.everywhere.popup import ActionPopup
 
             self._popup = ActionPopup(self.kernel)
+            self._popup.replace_requested.connect(self.replace)
         return self._popup
+
+    def apply_settings(self, config: EverywhereConfig) -> list[str]:
+        """Register the shortcuts of ``config``; return (and emit) what does not work."""
+        self.config = config
+        self.hotkeys.apply(config.hotkeys(), config.translate_to)
+        problems = self.hotkeys.problems()
+        self.hotkeys_reported.emit(problems)
+        return problems
+
+    def on_hotkey(self, action: str) -> None:
+        """A global shortcut was pressed (GUI thread): act on the selection."""
+        self.handled.append(f"hotkey:{action}")
+        source = self._focused_window()
+        text = read_selection()
+        to = self.config.translate_to if action == "translate" else ""
+        self.run_action(action, text, to, source_window=source)
+
+    def _focused_window(self) -> int:
+        x11 = self.hotkeys.x11
+        return x11.focused_window() if x11 is not None else 0
+
+    def replace(self, text: str) -> None:
+        """Paste ``text`` into the window the selection came from; clipboard restored."""
+        x11 = self.hotkeys.x11
+        if x11 is None or not self._source_window:
+            return
+        if self._replacer is None:
+            from llmasos.apps.gui.everywhere.replace import Replacer
+
+            self._replacer = Replacer(x11, self)
+            self._replacer.finished.connect(self._replaced)
+        self.popup.hide()  # the source window gets the focus back
+        self._replacer.start(text, self._source_window)
+
+    def _replaced(self, ok: bool, message: str) -> None:
+        self.last_replace = {"ok": ok, "message": message}
+        self.popup.replace_done(ok, message)
 
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
         """Answer one (valid) request; the work itself runs after the reply is sent."""
@@ -53,7 +106,24 @@ class Everywhere(QObject):
             state = self._popup.state() if self._popup is not None else {"visible": False}
             info = self.kernel.model_info
             model = info.display_name if info is not None else None
-            return {"ok": True, "popup": state, "model": model, "handled": self.handled}
+            hotkeys = [
+                {
+                    "action": r.action,
+                    "shortcut": r.shortcut,
+                    "status": r.status,
+                    "message": r.message,
+                }
+                for r in self.hotkeys.reports
+            ]
+            return {
+                "ok": True,
+                "popup": state,
+                "model": model,
+                "handled": self.handled,
+                "hotkeys": hotkeys,
+                "replace": self.last_replace,
+                "source_window": self._source_window,
+            }
         self.handled.append(cmd)
         if cmd == "show":
             QTimer.singleShot(0, self.show_window)
@@ -65,7 +135,8 @@ class Everywhere(QObject):
             to, tone = str(request.get("to") or ""), str(request.get("tone") or "formal")
             # read the selection now, while it is still the one the person made
             text = read_selection()
-            QTimer.singleShot(0, lambda: self.run_action(action, text, to, tone))
+            source = self._focused_window()
+            QTimer.singleShot(0, lambda: self.run_action(action, text, to, tone, source))
         return {"ok": True}
 
     def _show_and_open(self, path: Path) -> None:
@@ -77,10 +148,21 @@ class Everywhere(QObject):
         self.window.raise_()
         self.window.activateWindow()
 
-    def run_action(self, action: str, text: str, to: str = "", tone: str = "formal") -> None:
-        """Open the popup on ``text``; say why when there is nothing to work on."""
+    def run_action(
+        self,
+        action: str,
+        text: str,
+        to: str = "",
+        tone: str = "formal",
+        source_window: int = 0,
+    ) -> None:
+        """Open the popup on ``text``; say why when there is nothing to work on.
+
+        ``source_window``: the X window the text came from (0: unknown, no Replace).
+        """
         popup = self.popup
-        popup.run(action, text, to, tone)
+        self._source_window = source_window
+        popup.run(action, text, to, tone, can_replace=bool(source_window))
         if not text and not has_selection_support():
             popup.status.setText(
                 QCoreApplication.translate(
@@ -90,14 +172,22 @@ class Everywhere(QObject):
 
     def close(self) -> None:
         self.server.close()
+        self.hotkeys.close()
         if self._popup is not None:
             self._popup.close()
             self._popup.deleteLater()
             self._popup = None
 
 
-def serve(window: QWidget, kernel: Kernel, open_model: Callable[[Path], None]) -> Everywhere:
-    """Start answering requests of later ``llmasos`` starts and ``llmasos do``."""
+def serve(
+    window: QWidget,
+    kernel: Kernel,
+    open_model: Callable[[Path], None],
+    config: EverywhereConfig | None = None,
+) -> Everywhere:
+    """Start answering requests of later ``llmasos`` starts and ``llmasos do``, and
+    register the global shortcuts of ``config``."""
     everywhere = Everywhere(window, kernel, open_model, parent=window)
     everywhere.server.listen()
+    everywhere.apply_settings(config or EverywhereConfig())
     return everywhere

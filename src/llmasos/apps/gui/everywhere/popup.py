@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -24,7 +24,14 @@ OWNER = "everywhere"
 
 
 class ActionPopup(QFrame):
-    """Runs an action on a text through the kernel and shows the answer as it streams."""
+    """Runs an action on a text through the kernel and shows the answer as it streams.
+
+    Signals (GUI thread):
+        replace_requested: the answer, when the person asks to put it in place of the
+            selection (Replace, Ctrl+Enter); offered only when :attr:`can_replace`.
+    """
+
+    replace_requested = Signal(str)
 
     def __init__(self, kernel: Kernel) -> None:
         flags = (
@@ -43,6 +50,7 @@ class ActionPopup(QFrame):
         self._job: tuple[str, str, str, str] = ("", "", "", "")
         self._busy = False
         self._chunks = 0  # token batches of the current answer
+        self.can_replace = False  # the window the text came from is known (X11)
 
         self.title = QLabel(self)
         self.title.setAccessibleName(self.tr("Action"))
@@ -52,6 +60,14 @@ class ActionPopup(QFrame):
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setAccessibleName(self.tr("Status"))
+        self.replace_button = QPushButton(self.tr("Re&place"), self)
+        self.replace_button.setAccessibleName(self.tr("Replace the selection with the answer"))
+        self.replace_button.setToolTip(
+            self.tr("Paste the answer over the selected text (Ctrl+Enter); your clipboard is kept")
+        )
+        self.replace_button.clicked.connect(self.request_replace)
+        self.replace_button.setEnabled(False)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.request_replace)
         self.copy_button = QPushButton(self.tr("&Copy"), self)
         self.copy_button.setAccessibleName(self.tr("Copy the answer"))
         self.copy_button.clicked.connect(self.copy)
@@ -65,7 +81,13 @@ class ActionPopup(QFrame):
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
-        for button in (self.copy_button, self.retry_button, self.close_button):
+        buttons_in_order = (
+            self.replace_button,
+            self.copy_button,
+            self.retry_button,
+            self.close_button,
+        )
+        for button in buttons_in_order:
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -78,11 +100,24 @@ class ActionPopup(QFrame):
         kernel.failed.connect(self._on_failed)
 
     # -- running ---------------------------------------------------------------
-    def run(self, action: str, text: str, to: str = "", tone: str = "formal") -> None:
-        """Show the popup near the cursor and run ``action`` on ``text``."""
+    def run(
+        self,
+        action: str,
+        text: str,
+        to: str = "",
+        tone: str = "formal",
+        can_replace: bool | None = None,
+    ) -> None:
+        """Show the popup near the cursor and run ``action`` on ``text``.
+
+        ``can_replace``: whether Replace may paste into the source window (None: as before).
+        """
         self._job = (action, text, to, tone)
+        if can_replace is not None:
+            self.can_replace = can_replace
         self._cancel()
         self.answer.clear()
+        self._update_replace()
         self._chunks = 0
         self.title.setText(_action_label(action, to))
         self.place_near_cursor()
@@ -114,6 +149,25 @@ class ActionPopup(QFrame):
         if self._job[0]:
             self.run(*self._job)
 
+    def request_replace(self) -> None:
+        """Ask (through :attr:`replace_requested`) to paste the finished answer in place."""
+        text = self.answer.toPlainText()
+        if self.replace_button.isEnabled() and text:
+            self._set_status(self.tr("Replacing…"))
+            self.replace_requested.emit(text)
+
+    def replace_done(self, ok: bool, message: str) -> None:
+        """Called when the paste ended: close on success, else say why (answer kept)."""
+        if ok:
+            self.close()
+            return
+        self.show()
+        self._set_status(message)
+
+    def _update_replace(self) -> None:
+        ready = self.can_replace and not self._busy and bool(self.answer.toPlainText())
+        self.replace_button.setEnabled(ready and self._job[0] not in ("ask", "explain"))
+
     def copy(self) -> None:
         """Put the answer on the clipboard (the person asked for it)."""
         QGuiApplication.clipboard().setText(self.answer.toPlainText())
@@ -129,6 +183,7 @@ class ActionPopup(QFrame):
             "status": self.status.text(),
             "busy": self._busy,
             "chunks": self._chunks,
+            "can_replace": self.replace_button.isEnabled(),
         }
 
     def place_near_cursor(self) -> None:
@@ -156,6 +211,9 @@ class ActionPopup(QFrame):
             self._busy = False
             self.answer.setPlainText(self.answer.toPlainText().strip())
             self._set_status(self.tr("Done."))
+            self._update_replace()
+            if self.replace_button.isEnabled():
+                self.replace_button.setDefault(True)
 
     def _on_failed(self, request: int, failure: Any) -> None:
         if request == self._request:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QKeySequenceEdit,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -283,6 +285,7 @@ class SettingsForm(QWidget):
             self._hub_group(),
             self._api_group(),
             self._remote_group(),
+            self._everywhere_group(),
         ]
 
     def _engine_group(self) -> QGroupBox:
@@ -467,3 +470,63 @@ class SettingsForm(QWidget):
         _row(form, self.tr("Server address (&URL):"), _pair(self.remote_url, self.remote_key))
         _row(form, self.tr("Model to re&quest:"), self.remote_model)
         return group
+
+    def _everywhere_group(self) -> QGroupBox:
+        group = QGroupBox(self.tr("Everywhere (other applications)"))
+        form = QFormLayout(group)
+        tip = self.tr(
+            "A system-wide shortcut: it works in any application (X11). Click, then press "
+            "the keys; clear it for none."
+        )
+        self.hotkey_translate = _shortcut_edit(self.tr("Translate shortcut"), tip)
+        self.hotkey_proofread = _shortcut_edit(self.tr("Improve shortcut"), tip)
+        self.hotkey_ask = _shortcut_edit(self.tr("Ask shortcut"), tip)
+        self.translate_to = QLineEdit()
+        self.translate_to.setPlaceholderText("en")
+        _describe(
+            self.translate_to,
+            self.tr("Translate into"),
+            self.tr("The language the translate shortcut translates into: a code such as zh."),
+        )
+        self.keep_in_tray = QCheckBox(self.tr("Keep running in the tray when the window closes"))
+        _describe(
+            self.keep_in_tray,
+            self.tr("Keep running in the tray"),
+            self.tr(
+                "Closing the main window leaves LLMasOS in the system tray, so the shortcuts "
+                "keep working. Quit from the tray menu."
+            ),
+        )
+        self.hotkey_status = QLabel()
+        self.hotkey_status.setWordWrap(True)
+        self.hotkey_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hotkey_status.setAccessibleName(self.tr("Shortcut problems"))
+        self.hotkey_status.hide()
+        # every Alt+letter is taken on this page: these rows are reached with Tab, their
+        # labels without a buddy (a buddy label must carry a mnemonic)
+        for text, widget in (
+            (self.tr("Translate selection:"), self.hotkey_translate),
+            (self.tr("Improve selection:"), self.hotkey_proofread),
+            (self.tr("Ask box:"), self.hotkey_ask),
+            (self.tr("Translate into:"), self.translate_to),
+        ):
+            form.addRow(QLabel(text), widget)
+        form.addRow(self.keep_in_tray)
+        form.addRow(self.hotkey_status)
+        return group
+
+
+def _shortcut_edit(name: str, tip: str) -> QKeySequenceEdit:
+    """An editor for one key combination (no chords), with a clear button."""
+    edit = QKeySequenceEdit()
+    edit.setMaximumSequenceLength(1)
+    edit.setClearButtonEnabled(True)
+    _describe(edit, name, tip)
+    inner = edit.findChild(QLineEdit)
+    if inner is not None:  # what screen readers and Tab reach
+        inner.setAccessibleName(name)
+        inner.setToolTip(tip)
+        clear = QCoreApplication.translate("SettingsForm", "Clear the shortcut")
+        for button in inner.findChildren(QAbstractButton):
+            _describe(button, clear, clear)
+    return edit

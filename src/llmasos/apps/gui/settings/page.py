@@ -49,6 +49,11 @@ RELOAD_NOTE = QT_TRANSLATE_NOOP("SettingsPage", "The model will reload with the 
 RESTART_NOTE = QT_TRANSLATE_NOOP("SettingsPage", "Restart LLMasOS to change the language.")
 
 
+def _shortcut_text(sequence: QKeySequence) -> str:
+    """The portable text of a one-key sequence (``"Ctrl+Alt+T"``; "" for none)."""
+    return sequence.toString(QKeySequence.SequenceFormat.PortableText)
+
+
 def _optional(box: QSpinBox, auto_value: int) -> int | None:
     return None if box.value() == auto_value else box.value()
 
@@ -168,6 +173,15 @@ class SettingsPage(SettingsForm):
         self.remote_url.setText(remote.url)
         self.remote_key.setText(remote.key)
         self.remote_model.setText(remote.model)
+        where = settings.everywhere
+        for edit, text in (
+            (self.hotkey_translate, where.hotkey_translate),
+            (self.hotkey_proofread, where.hotkey_proofread),
+            (self.hotkey_ask, where.hotkey_ask),
+        ):
+            edit.setKeySequence(QKeySequence(text))
+        self.translate_to.setText(where.translate_to)
+        self.keep_in_tray.setChecked(where.keep_in_tray)
 
     def form_settings(self) -> AppSettings:
         """Return the settings the form shows (not yet validated)."""
@@ -205,9 +219,31 @@ class SettingsPage(SettingsForm):
             key=self.remote_key.text().strip(),
             model=self.remote_model.text().strip(),
         )
-        return replace(
-            self._saved, engine=engine, sampling=sampling, ui=ui, hub=hub, api=api, remote=remote
+        everywhere = replace(
+            self._saved.everywhere,
+            hotkey_translate=_shortcut_text(self.hotkey_translate.keySequence()),
+            hotkey_proofread=_shortcut_text(self.hotkey_proofread.keySequence()),
+            hotkey_ask=_shortcut_text(self.hotkey_ask.keySequence()),
+            translate_to=self.translate_to.text().strip()
+            or FIELDS["everywhere.translate_to"].default,
+            keep_in_tray=self.keep_in_tray.isChecked(),
         )
+        return replace(
+            self._saved,
+            engine=engine,
+            sampling=sampling,
+            ui=ui,
+            hub=hub,
+            api=api,
+            remote=remote,
+            everywhere=everywhere,
+        )
+
+    def show_hotkey_problems(self, problems: list[str]) -> None:
+        """Show which global shortcuts do not work here, and what to do (empty: hide)."""
+        self.hotkey_status.setText("\n\n".join(problems))
+        self.hotkey_status.setAccessibleDescription(" ".join(problems))
+        self.hotkey_status.setVisible(bool(problems))
 
     # --- actions -------------------------------------------------------------------------
 

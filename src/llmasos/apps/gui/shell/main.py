@@ -132,7 +132,13 @@ def run_app(model: Path | None = None, argv: list[str] | None = None) -> int:
     if controller.hand_over(model):
         return 0
     started = start_app(model, argv)
-    everywhere = controller.serve(started.window, started.kernel, started.window.open_model)
+    window = started.window
+    everywhere = controller.serve(
+        window, started.kernel, window.open_model, window.settings.everywhere
+    )
+    window.settings_changed.connect(lambda s: everywhere.apply_settings(s.everywhere))
+    everywhere.hotkeys_reported.connect(window.show_hotkey_problems)
+    window.show_hotkey_problems(everywhere.hotkeys.problems())
     from llmasos.apps.gui.shell.smoke import maybe_schedule_smoke_quit
 
     maybe_schedule_smoke_quit(started.window)

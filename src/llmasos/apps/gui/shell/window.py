@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -117,7 +117,13 @@ class Pages(Mapping[str, QWidget]):
 
 
 class MainWindow(QMainWindow):
-    """The LLMasOS main window. Owns the tool windows; shares the one kernel."""
+    """The LLMasOS main window. Owns the tool windows; shares the one kernel.
+
+    Signals (GUI thread):
+        settings_changed: the new :class:`AppSettings` after Settings › Apply.
+    """
+
+    settings_changed = Signal(object)
 
     def __init__(
         self,
@@ -129,6 +135,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.kernel, self.store, self.settings = kernel, store, settings
         self.tool_windows: list[ToolWindow] = []
+        self.hotkey_problems: list[str] = []  # global shortcuts that do not work here
+        # asked on close: True keeps the app running in the tray (set by the tray's owner)
+        self.close_to_tray: Callable[[], bool] | None = None
         self.api_server: ApiServerController | None = None
         self._welcome: WelcomePage | None = None
         self._first_frame = False  # the window has been painted once
@@ -228,6 +237,7 @@ class MainWindow(QMainWindow):
             from llmasos.apps.gui.settings.page import SettingsPage
 
             page = SettingsPage(self.store)
+            page.show_hotkey_problems(self.hotkey_problems)
             self._wire_load_last(page)
             page.applied.connect(self._on_settings_applied)
             page.reload_requested.connect(self._reload_model)
@@ -555,6 +565,16 @@ class MainWindow(QMainWindow):
                 log.warning("settings not saved: %s", exc)
         self.settings = settings
         self._apply_api(settings)
+        self.settings_changed.emit(settings)
+
+    def show_hotkey_problems(self, problems: list[str]) -> None:
+        """Say which global shortcuts do not work (Settings, and the status bar once)."""
+        self.hotkey_problems = list(problems)
+        page = self.pages.built().get("settings")
+        if page is not None:
+            page.show_hotkey_problems(self.hotkey_problems)  # type: ignore[attr-defined]
+        if problems:
+            self.status.showMessage(problems[0], 30_000)
 
     def _apply_api(self, settings: AppSettings) -> None:
         """Start, restart or stop the local API server; its modules load when first on."""
@@ -661,7 +681,15 @@ class MainWindow(QMainWindow):
             self.store.save(self.settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Save state, close tool windows, cancel work, stop the engine, then close."""
+        """Save state, close tool windows, cancel work, stop the engine, then close.
+
+        When :attr:`close_to_tray` says so, only hide: the app goes on in the tray.
+        """
+        if self.close_to_tray is not None and self.close_to_tray():
+            self.save_state()
+            event.ignore()
+            self.hide()
+            return
         self._closed = True
         self.save_state()
         for window in list(self.tool_windows):

@@ -1,0 +1,199 @@
+"""LLMasOS everywhere on a real X desktop (issue 16): global shortcuts pressed by another
+X client, a shortcut another program holds, Replace into a separate application.
+
+Each test starts its own Xvfb, the real ``llmasos`` on Qt's xcb platform, and real
+second clients: ``xdotool`` (XTEST key presses), ``xclip`` (selection owners), a
+python-xlib process that grabs a key first, and a separate Qt application with a text
+field (``tests/helpers/text_field_app.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers.xdesktop import App, start_xvfb, state, wait_for, xclip_get, xclip_set, xdotool
+
+HELPERS = Path(__file__).resolve().parents[1] / "helpers"
+# a second X client that holds Ctrl+Alt+W before LLMasOS starts
+BLOCKER = """
+import sys
+from Xlib import X, XK, display
+d = display.Display()
+code = d.keysym_to_keycode(XK.string_to_keysym("w"))
+for extra in (0, X.LockMask, X.Mod2Mask, X.LockMask | X.Mod2Mask):
+    d.screen().root.grab_key(code, X.ControlMask | X.Mod1Mask | extra, True,
+                             X.GrabModeAsync, X.GrabModeAsync)
+d.sync()
+print("grabbed", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.fixture
+def xvfb(llmasos_home: Path) -> Iterator[dict[str, str]]:
+    with start_xvfb(llmasos_home) as env:
+        yield env
+
+
+def _popup(predicate: Any, timeout_s: float, what: str) -> dict[str, Any]:
+    def check() -> dict[str, Any] | None:
+        s = state()
+        return s if s and predicate(s["popup"]) else None
+
+    return wait_for(check, timeout_s, what)
+
+
+def test_hotkeys_fire_from_another_client_and_a_taken_one_is_reported(
+    xvfb: dict[str, str],
+) -> None:
+    blocker = subprocess.Popen(
+        [sys.executable, "-c", BLOCKER], env=xvfb, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    app = None
+    try:
+        assert blocker.stdout is not None and blocker.stdout.readline().strip() == b"grabbed"
+        app = App(xvfb)
+        hotkeys = {h["action"]: h for h in (state() or {})["hotkeys"]}
+        assert hotkeys["translate"]["status"] == "ok", hotkeys
+        assert hotkeys["ask"]["status"] == "ok", hotkeys
+        taken = hotkeys["proofread"]
+        assert taken["status"] == "taken" and taken["shortcut"] == "Ctrl+Alt+W"
+        assert "already taken by another program" in taken["message"]
+        assert "Settings" in taken["message"]  # what to do about it
+
+        xclip_set(xvfb, "primary", b"Bonjour tout le monde")
+        xdotool(xvfb, "key", "ctrl+alt+t")  # XTEST: as if typed in whatever has the focus
+        s = _popup(lambda p: p.get("visible") and p["action"] == "translate", 30, "the popup")
+        assert s["popup"]["source"] == "Bonjour tout le monde"
+        assert "hotkey:translate" in s["handled"]
+        assert "No model is loaded" in s["popup"]["status"]
+    finally:
+        if app is not None:
+            app.clean_up()
+        blocker.kill()
+        blocker.wait()
+
+
+class TextFieldApp:
+    """The separate application: its field's text as it changes, read from its output."""
+
+    def __init__(self, env: dict[str, str], text: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(HELPERS / "text_field_app.py"), text],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.text = text
+        self.window = 0
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            kind, _, rest = line.strip().partition(" ")
+            if kind == "ready":
+                self.window = int(rest)
+            elif kind == "text":
+                self.text = json.loads(rest)
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+def _focus(env: dict[str, str]) -> int:
+    out = subprocess.run(
+        ["xdotool", "getwindowfocus"], env=env, capture_output=True, text=True, timeout=10
+    ).stdout.strip()
+    return int(out) if out.isdigit() else 0
+
+
+CLIPBOARD = "the person's clipboard: naïve café 🙂\ttab\nsecond line".encode()
+
+
+@pytest.mark.real_model
+def test_replace_pastes_into_the_other_app_and_restores_the_clipboard(
+    xvfb: dict[str, str], smollm2_path: Path
+) -> None:
+    xclip_set(xvfb, "clipboard", CLIPBOARD)
+    app = App(xvfb, "--model", str(smollm2_path))
+    field = TextFieldApp(xvfb, "Good morning. The weather is nice today.")
+    try:
+        wait_for(lambda: (s := state()) and s["model"], 90, "the model to load")
+        wait_for(lambda: field.window, 30, "the other application")
+        wait_for(lambda: _focus(xvfb) == field.window, 10, "the other application's focus")
+        assert xclip_get(xvfb, "primary") == b"Good morning. The weather is nice today."
+
+        xdotool(xvfb, "key", "ctrl+alt+w")  # improve the selection, from the other app
+        s = _popup(
+            lambda p: (
+                p.get("visible")
+                and p["action"] == "proofread"
+                and not p["busy"]
+                and p["status"] not in ("", "Working…")
+            ),
+            180,
+            "the answer",
+        )
+        answer = s["popup"]["answer"]
+        assert answer and s["popup"]["can_replace"], (s["popup"], s["source_window"])
+
+        xdotool(xvfb, "key", "ctrl+Return")  # Replace, typed into the popup
+        s = wait_for(lambda: (s := state()) and s["replace"] and s, 30, "the replace")
+        assert s["replace"] == {"ok": True, "message": ""}
+        wait_for(lambda: field.text == answer, 10, f"the field to read {answer!r}")
+        # the clipboard is the person's again, byte for byte (xclip reads it from LLMasOS)
+        wait_for(lambda: xclip_get(xvfb, "clipboard") == CLIPBOARD, 10, "the clipboard back")
+        assert not s["popup"]["visible"]
+    finally:
+        field.stop()
+        app.clean_up()
+
+
+# -- in process: what is said where no grab is possible, and in Settings ---------------------
+def test_wayland_explains_the_desktop_shortcut_and_the_command(qtbot, monkeypatch) -> None:
+    from llmasos.apps.gui.everywhere import hotkeys
+
+    monkeypatch.setattr(hotkeys, "platform_name", lambda: "wayland")
+    registry = hotkeys.GlobalHotkeys()
+    reports = registry.apply({"translate": "Ctrl+Alt+T", "ask": "Ctrl+Alt+Space"}, "zh")
+    assert [r.status for r in reports] == [hotkeys.UNSUPPORTED] * 2
+    assert "Wayland" in reports[0].message
+    assert "llmasos do translate --to zh" in reports[0].message
+    assert "llmasos do ask" in reports[1].message and registry.x11 is None
+    registry.close()
+
+
+def test_settings_edit_the_shortcuts_and_show_their_problems(qtbot) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    from llmasos.apps.gui.settings.page import SettingsPage
+    from llmasos.foundation.settings.store import SettingsStore
+
+    store = SettingsStore()
+    page = SettingsPage(store)
+    qtbot.addWidget(page)
+    assert page.hotkey_translate.keySequence().toString() == "Ctrl+Alt+T"
+    page.hotkey_proofread.setKeySequence(QKeySequence("Ctrl+Shift+F9"))
+    page.hotkey_ask.clear()
+    page.keep_in_tray.setChecked(False)
+    assert page.apply()
+    saved = store.load()[0].everywhere
+    assert (saved.hotkey_proofread, saved.hotkey_ask, saved.keep_in_tray) == (
+        "Ctrl+Shift+F9",
+        "",
+        False,
+    )
+    assert page.hotkey_status.isHidden()
+    page.show_hotkey_problems(["Ctrl+Alt+W is already taken by another program."])
+    assert not page.hotkey_status.isHidden() and "taken" in page.hotkey_status.text()

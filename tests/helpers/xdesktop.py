@@ -1,0 +1,149 @@
+"""A private X desktop for the system-wide tests: Xvfb, xclip, xdotool, the real app.
+
+:func:`start_xvfb` starts a real Xvfb on a free display; :class:`App` runs the real
+``llmasos`` in a child process and waits for its single-instance server; :func:`state`
+asks it what it shows. The X tools are required (``.ci/run`` installs them): a missing
+one fails the test instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from llmasos.apps.gui.everywhere.instance import send
+from llmasos.services.everywhere.protocol import server_name
+
+LLMASOS = [sys.executable, "-m", "llmasos"]
+
+
+def wait_for(predicate: Callable[[], Any], timeout_s: float, what: str) -> Any:
+    """Poll ``predicate`` until it returns something true; fail after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def require_x_tools(*tools: str) -> None:
+    """Fail (never skip) when an X tool is missing."""
+    packages = {"Xvfb": "xvfb", "xclip": "xclip", "xdotool": "xdotool"}
+    for tool in tools or ("Xvfb", "xclip", "xdotool"):
+        assert shutil.which(tool), f"{tool} is missing: install the Debian package {packages[tool]}"
+
+
+@contextmanager
+def start_xvfb(home: Path) -> Iterator[dict[str, str]]:
+    """A private Xvfb; yields the environment that points the app (xcb) and the tools at it."""
+    require_x_tools()
+    read, write = os.pipe()
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        display = pipe.readline().strip()
+    assert display, "Xvfb did not start"
+    env = {
+        **os.environ,
+        "DISPLAY": f":{display}",
+        "QT_QPA_PLATFORM": "xcb",
+        "LLMASOS_HOME": str(home),
+    }
+    env.pop("WAYLAND_DISPLAY", None)
+    env.pop("XDG_SESSION_TYPE", None)
+    try:
+        yield env
+    finally:
+        proc.terminate()  # xclip's background owners exit with their X server
+        proc.wait(timeout=10)
+
+
+def xclip_set(env: dict[str, str], selection: str, data: bytes, target: str = "") -> None:
+    """Make xclip (a separate X client) own ``selection`` with ``data``."""
+    extra = ["-t", target] if target else []
+    subprocess.run(
+        ["xclip", "-selection", selection, *extra, "-i"],
+        input=data,
+        env=env,
+        check=True,
+        timeout=10,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def xclip_get(env: dict[str, str], selection: str, target: str = "") -> bytes:
+    extra = ["-t", target] if target else []
+    return subprocess.run(
+        ["xclip", "-selection", selection, *extra, "-o"], env=env, capture_output=True, timeout=10
+    ).stdout
+
+
+def xdotool(env: dict[str, str], *args: str) -> None:
+    subprocess.run(["xdotool", *args], env=env, check=True, timeout=20)
+
+
+def state(env: dict[str, str] | None = None) -> dict[str, Any] | None:
+    """The running app's ``state`` reply (None when none answers)."""
+    reply = send({"cmd": "state"}, timeout_ms=1000)
+    return reply if reply and reply.get("ok") else None
+
+
+def socket_file() -> Path:
+    """Where QLocalServer puts this test's socket (a plain name: the temp folder)."""
+    from PySide6.QtCore import QDir
+
+    return Path(QDir.tempPath()) / server_name()
+
+
+class App:
+    """A running ``llmasos`` child process (its environment: the test's LLMASOS_HOME)."""
+
+    def __init__(self, env: dict[str, str], *args: str) -> None:
+        self.proc = subprocess.Popen(
+            [*LLMASOS, *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            wait_for(lambda: self.proc.poll() is not None or state(), 60, "the app's server")
+        except AssertionError:
+            self.stop()
+            raise
+        assert self.proc.poll() is None, self.output()
+
+    def output(self) -> str:
+        return self.proc.stdout.read() if self.proc.stdout and self.proc.poll() else ""
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+    def clean_up(self) -> None:
+        """Stop it and remove the socket a killed app leaves behind."""
+        self.stop()
+        socket_file().unlink(missing_ok=True)
