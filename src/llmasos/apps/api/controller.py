@@ -106,6 +106,7 @@ class ApiServerController(QObject):
         bridge.close()  # wakes handler threads waiting on their queues
         server.server_close()  # joins handler threads
         thread.join()
+        server.embeddings.close(self.kernel)  # on the kernel's worker, after its last job
         log.info("API server stopped")
         self.status_changed.emit("")
 

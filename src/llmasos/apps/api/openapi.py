@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from llmasos import __version__
+from llmasos.apps.api.embeddings import INPUT_TYPES, MAX_INPUTS
 from llmasos.apps.api.protocol import MAX_STOP, Limits
 from llmasos.services.writing.actions import ACTIONS, TONES
 
@@ -154,6 +155,60 @@ def _schemas(limits: Limits) -> dict[str, Any]:
                 "usage": {"type": "object"},
             },
         },
+        **_embedding_schemas(limits),
+    }
+
+
+def _embedding_schemas(limits: Limits) -> dict[str, Any]:
+    text = {"type": "string", "minLength": 1, "maxLength": limits.max_text_chars}
+    return {
+        "EmbeddingsRequest": {
+            "type": "object",
+            "required": ["input"],
+            "properties": {
+                "input": {
+                    "oneOf": [
+                        text,
+                        {"type": "array", "items": text, "minItems": 1, "maxItems": MAX_INPUTS},
+                    ],
+                    "description": "Texts longer than the model's context are cut to fit.",
+                },
+                "model": {"type": "string", "description": "Ignored: the server's model answers."},
+                "encoding_format": {"type": "string", "enum": ["float", "base64"]},
+                "dimensions": {"type": "integer", "description": "Only the model's own size."},
+                "input_type": {
+                    "type": "string",
+                    "enum": list(INPUT_TYPES),
+                    "default": "passage",
+                    "description": "LLMasOS: 'query' for search questions (e5, bge, nomic, "
+                    "Qwen3-Embedding prefix them).",
+                },
+            },
+        },
+        "EmbeddingsResponse": {
+            "type": "object",
+            "properties": {
+                "object": {"const": "list"},
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "object": {"const": "embedding"},
+                            "index": {"type": "integer"},
+                            "embedding": {
+                                "oneOf": [
+                                    {"type": "array", "items": {"type": "number"}},
+                                    {"type": "string", "description": "base64 float32 LE"},
+                                ]
+                            },
+                        },
+                    },
+                },
+                "model": {"type": "string"},
+                "usage": {"type": "object"},
+            },
+        },
     }
 
 
@@ -227,6 +282,11 @@ def openapi_document(limits: Limits) -> dict[str, Any]:
                 "A writing action on text",
                 "RewriteRequest",
                 {"application/json": {"schema": _ref("RewriteResponse")}},
+            ),
+            "/v1/embeddings": _post(
+                "Vectors of texts (the server's embedding model, see --embedding-model)",
+                "EmbeddingsRequest",
+                {"application/json": {"schema": _ref("EmbeddingsResponse")}},
             ),
         },
     }

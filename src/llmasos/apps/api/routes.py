@@ -16,6 +16,8 @@ from typing import Any
 
 from llmasos.apps.api import protocol as p
 from llmasos.apps.api.bridge import Ended, Item, Started, Text, Ticket
+from llmasos.apps.api.embeddings import Embedded, parse_embeddings
+from llmasos.apps.api.embeddings import response as embeddings_response
 from llmasos.apps.api.jobs import failure_for, generate_job, rewrite_job, translate_job
 from llmasos.apps.api.openapi import openapi_document
 from llmasos.apps.api.server import POLL_S, ClientGone, Handler, Route
@@ -221,6 +223,18 @@ def rewrite(h: Handler) -> None:
     )
 
 
+def embeddings(h: Handler) -> None:
+    body = h.read_json()
+    req = parse_embeddings(body, h.config.limits)
+    model = h.server.embeddings
+    model.require()
+    out = _collect(h, model.job(req))
+    done = next((i for i in out.items if isinstance(i, Embedded)), None)
+    if done is None:
+        raise p.ApiError(500, "The embedding job ended without vectors.", type="server_error")
+    h.send_json(200, embeddings_response(req, done, body.get("dimensions")))
+
+
 # --- documents --------------------------------------------------------------------------------
 
 
@@ -253,5 +267,6 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/v1/completions"): completions,
     ("POST", "/v1/translate"): translate,
     ("POST", "/v1/rewrite"): rewrite,
+    ("POST", "/v1/embeddings"): embeddings,
     ("GET", "/openapi.json"): openapi,
 }

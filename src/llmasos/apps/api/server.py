@@ -20,9 +20,11 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from llmasos.apps.api.bridge import KernelBridge
+from llmasos.apps.api.embeddings import EmbeddingModel
 from llmasos.apps.api.protocol import MAX_TOKENS, ApiError, Limits
 from llmasos.errors import SettingsError
 from llmasos.foundation.engine.settings import SamplingParams
@@ -52,6 +54,7 @@ class ServerConfig:
     cors_origins: tuple[str, ...] = ()  # "*" allows any origin
     limits: Limits = field(default_factory=Limits)
     sampling: SamplingParams = field(default_factory=SamplingParams)  # request defaults
+    embedding_model: str = ""  # GGUF path of /v1/embeddings' model ("" for none)
 
     def checked(self) -> ServerConfig:
         """Return self, or raise :class:`SettingsError` if it would be unsafe, or its
@@ -92,6 +95,9 @@ class ApiServer(ThreadingHTTPServer):
         self.config = config.checked()
         self.bridge = bridge
         self.routes = routes
+        self.embeddings = EmbeddingModel(
+            Path(config.embedding_model) if config.embedding_model else None
+        )
         family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
         self.address_family = family
         super().__init__((config.host, config.port), Handler)

@@ -42,6 +42,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--port", type=int, default=8800, help="port (default 8800; 0: any free)")
     p.add_argument("--model", "-m", help="GGUF path or installed model name")
     p.add_argument(
+        "--embedding-model",
+        metavar="PATH_OR_NAME",
+        help="a GGUF embedding model to serve POST /v1/embeddings with (default: none)",
+    )
+    p.add_argument(
         "--api-key",
         metavar="KEY",
         help=f"require 'Authorization: Bearer KEY' (or set {API_KEY_ENV})",
@@ -81,6 +86,7 @@ def _config(args: argparse.Namespace, settings: AppSettings) -> Any:
     )
     key = args.api_key or os.environ.get(API_KEY_ENV, "")
     return ServerConfig(
+        embedding_model=_embedding_model(args.embedding_model),
         host=args.host,
         port=args.port,
         api_key=key,
@@ -88,6 +94,17 @@ def _config(args: argparse.Namespace, settings: AppSettings) -> Any:
         limits=limits,
         sampling=settings.to_sampling_params(),
     ).checked()
+
+
+def _embedding_model(name: str | None) -> str:
+    """The checked path of ``--embedding-model`` ("" without one), so that a wrong name
+    or a damaged file stops the command now rather than failing the first request."""
+    if not name:
+        return ""
+    from llmasos.foundation.gguf.file import read_model_info
+    from llmasos.foundation.models.store import resolve_model
+
+    return str(read_model_info(resolve_model(name)).path)
 
 
 def _load(kernel: Any, target: Path, args: argparse.Namespace) -> None:

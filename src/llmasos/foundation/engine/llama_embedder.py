@@ -10,7 +10,7 @@ A GGUF embedding model (BERT, nomic-bert, XLM-RoBERTa, Qwen3-Embedding…) is lo
   model without one (a chat model used as an embedder) is mean-pooled.
 * **Batching.** Texts are packed, in order, into decodes of up to ``n_batch`` tokens and
   ``n_seq_max`` sequences; each sequence attends only to itself, so a vector does not
-  depend on its neighbours. One reusable ``llama_batch`` is filled through numpy views.
+  depend on its neighbours (:mod:`.embed_batch` runs one decode).
 * **Truncation.** A text longer than the context keeps its first tokens and its closing
   special token (BERT's ``[SEP]``); one warning per call says how many were cut.
 * **Prefixes.** Families trained with instructions (e5, nomic-embed, bge, Qwen3-Embedding)
@@ -22,7 +22,6 @@ Not thread-safe: the thread that embeds owns the model (the kernel's worker, nor
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import zlib
@@ -40,6 +39,7 @@ from llmasos.errors import (
     ModelLoadError,
 )
 from llmasos.foundation.engine.cancel import Cancelled, CancelToken
+from llmasos.foundation.engine.embed_batch import EmbedBatch, embed_batch
 from llmasos.foundation.engine.llama_hooks import abort_callback, model_params, route_llama_logs
 from llmasos.foundation.engine.runtime import (
     ResolvedSettings,
@@ -90,86 +90,6 @@ def prefixes_for(*names: str | None) -> Prefixes:
         if pattern in text and (pattern != "-zh" or "bge" in text):
             return prefixes
     return Prefixes()
-
-
-class _Batch:
-    """One ``llama_batch`` of ``capacity`` tokens, filled through numpy views."""
-
-    def __init__(self, capacity: int) -> None:
-        import llama_cpp
-
-        self.capacity = capacity
-        self.raw: Any = llama_cpp.llama_batch_init(capacity, 0, 1)
-        raw = self.raw
-        self.token = np.ctypeslib.as_array(raw.token, shape=(capacity,))
-        self.pos = np.ctypeslib.as_array(raw.pos, shape=(capacity,))
-        self.n_seq_id = np.ctypeslib.as_array(raw.n_seq_id, shape=(capacity,))
-        self.logits = np.ctypeslib.as_array(
-            ctypes.cast(raw.logits, ctypes.POINTER(ctypes.c_int8)), shape=(capacity,)
-        )
-        self.seq_id = raw.seq_id  # one small array per token: written one by one
-
-    def fill(self, sequences: Sequence[Sequence[int]]) -> None:
-        at = 0
-        for seq, tokens in enumerate(sequences):
-            n = len(tokens)
-            self.token[at : at + n] = tokens
-            self.pos[at : at + n] = np.arange(n, dtype=np.int32)
-            for j in range(at, at + n):
-                self.seq_id[j][0] = seq
-            at += n
-        self.n_seq_id[:at] = 1
-        self.logits[:at] = 1  # every token is an output for pooling
-        self.raw.n_tokens = at
-
-    def close(self) -> None:
-        if self.raw is not None:
-            import llama_cpp
-
-            llama_cpp.llama_batch_free(self.raw)
-            self.raw = None
-
-
-def embed_batch(llm: Any, sequences: Sequence[Sequence[int]], batch: _Batch | None = None) -> Any:
-    """Pooled vectors (not normalised) of ``sequences`` decoded together, one row each.
-
-    ``llm`` is a ``llama_cpp.Llama`` loaded with :func:`embedding_kwargs`. Also the probe
-    child's test decode, so what it proves is what the app runs.
-
-    Raises:
-        Cancelled: the abort callback stopped the decode.
-        GenerationError: llama.cpp failed to decode.
-    """
-    import llama_cpp
-
-    own = batch is None
-    if batch is None:
-        batch = _Batch(sum(len(s) for s in sequences))
-    try:
-        batch.fill(sequences)
-        ctx = llm.ctx
-        memory = llama_cpp.llama_get_memory(ctx)
-        if memory:  # causal embedders (Qwen3) keep a KV cache; BERT has none
-            llama_cpp.llama_memory_clear(memory, True)
-        code = llama_cpp.llama_decode(ctx, batch.raw)
-        if code == 2:
-            raise Cancelled()
-        if code != 0:
-            raise GenerationError(
-                f"llama.cpp failed to embed a batch of {len(sequences)} texts (code {code}). "
-                "Try again; if it keeps failing, pick another embedding model."
-            )
-        n_embd = llm.n_embd()
-        out = np.empty((len(sequences), n_embd), dtype=np.float32)
-        for i in range(len(sequences)):
-            ptr = llama_cpp.llama_get_embeddings_seq(ctx, i)
-            if not ptr:
-                raise GenerationError("llama.cpp returned no pooled vector; is this an embedder?")
-            out[i] = np.ctypeslib.as_array(ptr, shape=(n_embd,))
-        return out
-    finally:
-        if own:
-            batch.close()
 
 
 def file_pooling(info: ModelInfo) -> int | None:
@@ -235,10 +155,11 @@ class LlamaEmbedder:
         )
         self.run_config, self.notice = self._verdict(probe)
         self._llm: Any = self._load()
-        self._batch: _Batch | None = _Batch(settings.n_batch)
+        self._batch: EmbedBatch | None = EmbedBatch(settings.n_batch)
         self._n_seq_max = min(settings.n_batch, _MAX_SEQUENCES, self._seq_max())
         self._abort = abort_callback()
         self._tail = self._closing_tokens()
+        self.last_tokens = 0  # tokens the last embed() read (for usage reports)
 
     # -- Embedder ------------------------------------------------------------
     @property
@@ -275,6 +196,7 @@ class LlamaEmbedder:
         if total == 0:
             return out
         sequences = self._tokenize(texts, query=query)
+        self.last_tokens = sum(len(s) for s in sequences)
         cancel = cancel or CancelToken()
         import llama_cpp
 
@@ -398,4 +320,4 @@ class LlamaEmbedder:
         return groups
 
 
-__all__ = ["FAMILY_PREFIXES", "LlamaEmbedder", "Prefixes", "embed_batch", "prefixes_for"]
+__all__ = ["FAMILY_PREFIXES", "LlamaEmbedder", "Prefixes", "prefixes_for"]

@@ -344,7 +344,7 @@ def _run_embedding(
     """Embed a few texts of different lengths in one batch, as :class:`LlamaEmbedder` does."""
     import llama_cpp
 
-    from llmasos.foundation.engine.llama_embedder import embed_batch
+    from llmasos.foundation.engine.embed_batch import embed_batch
     from llmasos.foundation.engine.llama_hooks import model_params
     from llmasos.foundation.engine.runtime import embedding_kwargs
 
