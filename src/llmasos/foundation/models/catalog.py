@@ -3,6 +3,12 @@
 The catalog names repositories, not files: the files are listed on the Hub at
 run time, so a re-uploaded model never leaves a dead link here.
 
+Each entry has a ``kind``: ``chat`` (the default: the models that answer) or
+``embedding`` (the small models Knowledge turns text into vectors with; they also give
+``dim`` and ``recommended_for``, the languages each is the first choice for).
+:func:`load_catalog` returns the chat models, as every consumer before embedders
+expected; :func:`load_embedders` and :func:`recommended_embedder` the embedders.
+
 Where the file is found: an installed wheel carries it as package data at
 ``llmasos/resources/catalog.json`` (``src/llmasos/resources`` is a symlink to the
 top-level ``resources/`` folder, which setuptools follows when building); a source
@@ -22,6 +28,10 @@ from typing import Any
 from llmasos.foundation.hub.errors import CatalogError
 
 CATALOG_NAME = "catalog.json"
+KIND_CHAT = "chat"
+KIND_EMBEDDING = "embedding"
+KINDS = (KIND_CHAT, KIND_EMBEDDING)
+ANY_LANGUAGE = "*"  # in recommended_for: the choice for languages no other entry names
 _REPO_RESOURCES = Path(__file__).resolve().parents[4] / "resources"
 
 
@@ -36,6 +46,13 @@ class CatalogEntry:
     licence: str
     languages: tuple[str, ...]
     description: str
+    kind: str = KIND_CHAT
+    dim: int | None = None  # vector length, embedders only
+    recommended_for: tuple[str, ...] = ()  # languages this embedder is recommended for
+
+    @property
+    def is_embedder(self) -> bool:
+        return self.kind == KIND_EMBEDDING
 
     @property
     def approx_size(self) -> int:
@@ -64,7 +81,9 @@ def catalog_text() -> str:
 
 def _entry(raw: dict[str, Any]) -> CatalogEntry:
     try:
-        return CatalogEntry(
+        kind = str(raw.get("kind", KIND_CHAT))
+        dim = raw.get("dim")
+        entry = CatalogEntry(
             id=str(raw["id"]),
             repo=str(raw["repo"]),
             quant=str(raw["quant"]).upper(),
@@ -72,9 +91,15 @@ def _entry(raw: dict[str, Any]) -> CatalogEntry:
             licence=str(raw["licence"]),
             languages=tuple(str(x) for x in raw["languages"]),
             description=str(raw["description"]),
+            kind=kind,
+            dim=None if dim is None else int(dim),
+            recommended_for=tuple(str(x) for x in raw.get("recommended_for", ())),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise CatalogError(f"A catalog entry is malformed ({exc!r}): {raw!r}") from exc
+    if kind not in KINDS or (entry.is_embedder and not entry.dim):
+        raise CatalogError(f"A catalog entry has an unknown kind or an embedder no dim: {raw!r}")
+    return entry
 
 
 def parse_catalog(text: str) -> tuple[CatalogEntry, ...]:
@@ -97,6 +122,28 @@ def parse_catalog(text: str) -> tuple[CatalogEntry, ...]:
 
 
 @lru_cache(maxsize=1)
-def load_catalog() -> tuple[CatalogEntry, ...]:
-    """The recommended models, smallest first."""
+def load_all() -> tuple[CatalogEntry, ...]:
+    """Every catalog entry, chat models and embedders, smallest first."""
     return tuple(sorted(parse_catalog(catalog_text()), key=lambda e: (e.params_b, e.id)))
+
+
+def load_catalog() -> tuple[CatalogEntry, ...]:
+    """The recommended chat models, smallest first."""
+    return tuple(e for e in load_all() if e.kind == KIND_CHAT)
+
+
+def load_embedders() -> tuple[CatalogEntry, ...]:
+    """The recommended embedding models, smallest first."""
+    return tuple(e for e in load_all() if e.is_embedder)
+
+
+def recommended_embedder(language: str) -> CatalogEntry | None:
+    """The embedder recommended for documents in ``language`` (a code such as ``zh``):
+    the one naming it in ``recommended_for``, else the one for any language."""
+    code = language.lower().split("-", 1)[0]
+    embedders = load_embedders()
+    for wanted in (code, ANY_LANGUAGE):
+        found = next((e for e in embedders if wanted in e.recommended_for), None)
+        if found is not None:
+            return found
+    return None
