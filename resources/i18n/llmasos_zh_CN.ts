@@ -109,6 +109,53 @@
     </message>
 </context>
 <context>
+    <name>AskBox</name>
+    <message>
+        <source>Ask LLMasOS</source>
+        <translation>向 LLMasOS 提问</translation>
+    </message>
+    <message>
+        <source>Selected text used as context</source>
+        <translation>作为上下文的选中文字</translation>
+    </message>
+    <message>
+        <source>Ask anything, then press Enter</source>
+        <translation>输入任何问题，然后按 Enter</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>About the selected text: {text}</source>
+        <translation>关于选中的文字：{text}</translation>
+    </message>
+    <message>
+        <source>No model is loaded: open one in LLMasOS first.</source>
+        <translation>尚未加载模型：请先在 LLMasOS 中打开一个模型。</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
+    <message>
+        <source>Copied.</source>
+        <translation>已复制。</translation>
+    </message>
+    <message>
+        <source>Done. Ctrl+C copies the answer, Esc closes.</source>
+        <translation>完成。Ctrl+C 复制回答，Esc 关闭。</translation>
+    </message>
+</context>
+<context>
     <name>CatalogPanel</name>
     <message>
         <source>Recommended models</source>
@@ -1705,6 +1752,10 @@ From: {source}</source>
         <translation>翻译为：</translation>
     </message>
     <message>
+        <source>Clear the shortcut</source>
+        <translation>清除快捷键</translation>
+    </message>
+    <message>
         <source>API port</source>
         <translation>API 端口</translation>
     </message>
@@ -2214,6 +2265,53 @@ From: {source}</source>
     <message>
         <source>Unsure ({confidence:.0%}); using {language}</source>
         <translation>不确定（{confidence:.0%}）；使用{language}</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <source>LLMasOS tray menu</source>
+        <translation>LLMasOS 托盘菜单</translation>
+    </message>
+    <message>
+        <source>&amp;Translate selection</source>
+        <translation>翻译选中文字(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Improve selection</source>
+        <translation>改进选中文字(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Summarize selection</source>
+        <translation>总结选中文字(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Explain selection</source>
+        <translation>解释选中文字(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Ask…</source>
+        <translation>提问(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Show &amp;LLMasOS</source>
+        <translation>显示 LLMasOS(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>LLMasOS</source>
+        <translation>LLMasOS</translation>
+    </message>
+    <message>
+        <source>LLMasOS is still running</source>
+        <translation>LLMasOS 仍在运行</translation>
+    </message>
+    <message>
+        <source>It stays in the tray so the shortcuts keep working. Quit from the tray menu, or turn this off in Settings › Everywhere.</source>
+        <translation>它留在托盘中，快捷键仍然有效。请从托盘菜单退出，或在 设置 › 随处可用 中关闭此功能。</translation>
     </message>
 </context>
 <context>

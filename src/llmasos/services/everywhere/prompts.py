@@ -17,6 +17,23 @@ _TASKS = {
 }
 
 
+def ask_messages(question: str, context: str = "") -> Sequence[ChatMessage]:
+    """The messages of the Ask box: ``question``, with the selected text as ``context``.
+
+    The context is delimited as material, so a selection that reads like an instruction
+    is not taken as one.
+    """
+    if not context.strip():
+        return (ChatMessage("user", question),)
+    return (
+        ChatMessage(
+            "user",
+            "Here is some text I selected:\n\n<text>\n"
+            f"{context}\n</text>\n\nAnswer my question about it: {question}",
+        ),
+    )
+
+
 def action_messages(
     action: str, text: str, to: str = "", tone: str = "formal"
 ) -> Sequence[ChatMessage]:

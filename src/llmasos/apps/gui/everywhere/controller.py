@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from llmasos.apps.gui.everywhere.hotkeys import GlobalHotkeys
 from llmasos.apps.gui.everywhere.instance import InstanceServer, hand_over
 from llmasos.apps.gui.everywhere.selection import has_selection_support, read_selection
+from llmasos.apps.gui.everywhere.tray import Tray, keep_running_without_windows
 from llmasos.foundation.settings.store import EverywhereConfig
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
+
+    from llmasos.apps.gui.everywhere.ask import AskBox
     from llmasos.apps.gui.everywhere.popup import ActionPopup
     from llmasos.apps.gui.everywhere.replace import Replacer
     from llmasos.kernel.kernel import Kernel
@@ -52,6 +58,62 @@ class Everywhere(QObject):
         self.hotkeys.triggered.connect(self.on_hotkey)
         self._source_window = 0  # the X window that had the focus when the action started
         self.last_replace: dict[str, Any] = {}
+        self._ask: AskBox | None = None
+        self.tray: Tray | None = None
+        self.quitting = False  # Quit was chosen: closing the window ends the app
+        self.on_tray_explained: Callable[[], None] | None = None  # remember it was said
+
+    @property
+    def ask_box(self) -> AskBox:
+        if self._ask is None:  # built on first use
+            from llmasos.apps.gui.everywhere.ask import AskBox
+
+            self._ask = AskBox(self.kernel)
+        return self._ask
+
+    def open_ask(self, context: str) -> None:
+        """Open the Ask box with ``context`` (the selection) for the question."""
+        self.ask_box.open(context)
+
+    # -- the tray ------------------------------------------------------------------------
+    def start_tray(self, icon: QIcon) -> None:
+        """Show the tray icon (where the desktop has a tray) and wire its menu."""
+        self.tray = Tray(icon, self)
+        self.tray.action_requested.connect(self._tray_action)
+        self.tray.ask_requested.connect(lambda: self.open_ask(read_selection()))
+        self.tray.show_requested.connect(self.show_window)
+        self.tray.quit_requested.connect(self.quit)
+        self.tray.show()
+        if self.tray.is_shown:
+            keep_running_without_windows()  # the popup or Ask box closing must not quit
+
+    def _tray_action(self, action: str) -> None:
+        to = self.config.translate_to if action == "translate" else ""
+        self.handled.append(f"tray:{action}")
+        self.run_action(action, read_selection(), to)
+
+    def keeps_running_on_close(self) -> bool:
+        """Asked when the main window closes: True hides it and keeps the app in the tray.
+
+        The first time, a tray message says so. Otherwise the app quits with the window.
+        """
+        tray = self.tray
+        if self.quitting or tray is None or not tray.is_shown or not self.config.keep_in_tray:
+            if not QGuiApplication.quitOnLastWindowClosed():  # the tray turned that off
+                QTimer.singleShot(0, QCoreApplication.quit)
+            return False
+        if not self.config.tray_explained:
+            tray.explain()
+            self.config = replace(self.config, tray_explained=True)
+            if self.on_tray_explained is not None:
+                self.on_tray_explained()
+        return True
+
+    def quit(self) -> None:
+        """Quit for good (the tray's Quit): the main window closes and the app ends."""
+        self.quitting = True
+        self.window.close()
+        QCoreApplication.quit()
 
     @property
     def popup(self) -> ActionPopup:
@@ -75,6 +137,9 @@ class Everywhere(QObject):
         self.handled.append(f"hotkey:{action}")
         source = self._focused_window()
         text = read_selection()
+        if action == "ask":
+            self.open_ask(text)
+            return
         to = self.config.translate_to if action == "translate" else ""
         self.run_action(action, text, to, source_window=source)
 
@@ -123,6 +188,8 @@ class Everywhere(QObject):
                 "hotkeys": hotkeys,
                 "replace": self.last_replace,
                 "source_window": self._source_window,
+                "ask": self._ask.state() if self._ask is not None else {"visible": False},
+                "tray": self.tray is not None and self.tray.is_shown,
             }
         self.handled.append(cmd)
         if cmd == "show":
@@ -136,7 +203,10 @@ class Everywhere(QObject):
             # read the selection now, while it is still the one the person made
             text = read_selection()
             source = self._focused_window()
-            QTimer.singleShot(0, lambda: self.run_action(action, text, to, tone, source))
+            if action == "ask":  # the Ask box, the selection as context (as its shortcut)
+                QTimer.singleShot(0, lambda: self.open_ask(text))
+            else:
+                QTimer.singleShot(0, lambda: self.run_action(action, text, to, tone, source))
         return {"ok": True}
 
     def _show_and_open(self, path: Path) -> None:
@@ -173,6 +243,12 @@ class Everywhere(QObject):
     def close(self) -> None:
         self.server.close()
         self.hotkeys.close()
+        if self.tray is not None:
+            self.tray.close()
+        if self._ask is not None:
+            self._ask.close()
+            self._ask.deleteLater()
+            self._ask = None
         if self._popup is not None:
             self._popup.close()
             self._popup.deleteLater()
@@ -184,10 +260,13 @@ def serve(
     kernel: Kernel,
     open_model: Callable[[Path], None],
     config: EverywhereConfig | None = None,
+    icon: QIcon | None = None,
 ) -> Everywhere:
-    """Start answering requests of later ``llmasos`` starts and ``llmasos do``, and
-    register the global shortcuts of ``config``."""
+    """Start answering requests of later ``llmasos`` starts and ``llmasos do``, register
+    the global shortcuts of ``config`` and show the tray icon (with ``icon``)."""
     everywhere = Everywhere(window, kernel, open_model, parent=window)
     everywhere.server.listen()
     everywhere.apply_settings(config or EverywhereConfig())
+    if icon is not None:
+        everywhere.start_tray(icon)
     return everywhere

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from llmasos.apps.gui.everywhere.controller import Everywhere
     from llmasos.apps.gui.shell.window import MainWindow
     from llmasos.kernel.kernel import Kernel
 
@@ -121,6 +122,37 @@ def start_app(model: Path | None = None, argv: list[str] | None = None) -> Start
     return Started(app, kernel, window)
 
 
+def _serve_everywhere(started: Started) -> Everywhere:
+    """Hotkeys, tray, ``llmasos do``: wired to the main window and its settings."""
+    from dataclasses import replace
+
+    from llmasos.apps.gui.common.icons import app_icon
+    from llmasos.apps.gui.everywhere import controller
+    from llmasos.errors import SettingsError
+
+    window = started.window
+    everywhere = controller.serve(
+        window, started.kernel, window.open_model, window.settings.everywhere, app_icon()
+    )
+    window.settings_changed.connect(lambda s: everywhere.apply_settings(s.everywhere))
+    everywhere.hotkeys_reported.connect(window.show_hotkey_problems)
+    window.show_hotkey_problems(everywhere.hotkeys.problems())
+    window.close_to_tray = everywhere.keeps_running_on_close
+
+    def remember_tray_explained() -> None:
+        settings = window.settings
+        window.settings = replace(
+            settings, everywhere=replace(settings.everywhere, tray_explained=True)
+        )
+        try:
+            window.store.save(window.settings)
+        except (SettingsError, OSError) as exc:
+            logging.getLogger(__name__).warning("settings not saved: %s", exc)
+
+    everywhere.on_tray_explained = remember_tray_explained
+    return everywhere
+
+
 def run_app(model: Path | None = None, argv: list[str] | None = None) -> int:
     """Start the app (:func:`start_app`), run the event loop; return the exit status.
 
@@ -132,13 +164,7 @@ def run_app(model: Path | None = None, argv: list[str] | None = None) -> int:
     if controller.hand_over(model):
         return 0
     started = start_app(model, argv)
-    window = started.window
-    everywhere = controller.serve(
-        window, started.kernel, window.open_model, window.settings.everywhere
-    )
-    window.settings_changed.connect(lambda s: everywhere.apply_settings(s.everywhere))
-    everywhere.hotkeys_reported.connect(window.show_hotkey_problems)
-    window.show_hotkey_problems(everywhere.hotkeys.problems())
+    everywhere = _serve_everywhere(started)
     from llmasos.apps.gui.shell.smoke import maybe_schedule_smoke_quit
 
     maybe_schedule_smoke_quit(started.window)
