@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from helpers.documents import write_docx, write_pdf
+from llmasos.services.knowledge.store import KnowledgeStore
 
 
 def docs(*args: str) -> subprocess.CompletedProcess[str]:
@@ -44,9 +45,10 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_add_list_search_reindex_remove(folder: Path, llmasos_home: Path) -> None:
-    added = json.loads(ok("add", "notes", str(folder), "--json"))
-    assert added["collection"] == "notes" and added["files"] == 5
-    assert (added["added"], added["failed"], added["cancelled"]) == (4, 1, False)
+    proc = docs("add", "notes", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "notes: 5 files, 6 chunks; 4 added, 1 failed"
+    assert "warning: locked.pdf is protected by a password" in proc.stderr
     assert (llmasos_home / "data" / "knowledge.sqlite3").is_file()
 
     listed = json.loads(ok("list", "--json"))
@@ -72,7 +74,8 @@ def test_add_list_search_reindex_remove(folder: Path, llmasos_home: Path) -> Non
     (folder / "en.txt").write_text("Backups now run hourly.\n")
     (folder / "zh.md").rename(folder / "备份说明.md")
     again = json.loads(ok("reindex", "notes", "--json"))
-    assert (again["updated"], again["moved"], again["removed"]) == (1, 1, 0)
+    assert again["collection"] == "notes" and again["files"] == 5 and not again["cancelled"]
+    assert (again["added"], again["updated"], again["moved"], again["removed"]) == (0, 1, 1, 0)
     assert json.loads(ok("search", "notes", "hourly", "--json"))[0]["file"].endswith("en.txt")
     assert json.loads(ok("search", "notes", "恢复", "--json"))[0]["file"].endswith("备份说明.md")
 
@@ -90,14 +93,26 @@ def test_errors_are_one_line_with_what_to_do(folder: Path, tmp_path: Path) -> No
         assert proc.returncode == 1
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0]
-    ok("add", "notes", str(folder))
+    with KnowledgeStore() as store:  # the same file the command uses (LLMASOS_HOME)
+        store.add_collection("notes", [folder])
     proc = docs("search", "notes", "备份", "--mode", "vector")
     assert proc.returncode == 1 and "--embedder" in proc.stderr
 
 
-def test_text_output_and_warnings(folder: Path) -> None:
-    proc = docs("add", "notes", str(folder))
-    assert proc.returncode == 0
-    assert proc.stdout.strip() == "notes: 5 files, 6 chunks; 4 added, 1 failed"
-    assert "warning: locked.pdf is protected by a password" in proc.stderr
-    assert ok("reindex").strip() == "notes: 5 files, 6 chunks; no changes"
+@pytest.mark.real_model
+def test_embedder_is_remembered_and_searched(folder: Path, m3e_small_path: Path) -> None:
+    model = str(m3e_small_path)
+    added = json.loads(
+        ok("add", "notes", str(folder), "--embedder", model, "--threads", "1", "--json")
+    )
+    assert added["embedded"] == added["chunks"] > 0
+    assert json.loads(ok("list", "--json"))[0]["embedder"] == str(m3e_small_path.resolve())
+    # no --embedder from here on: the collection remembers it
+    hit = json.loads(ok("search", "notes", "忘记密码怎么还原数据", "--mode", "vector", "--json"))[0]
+    assert hit["heading"] == ["恢复"] and hit["vector"] > 0 and hit["lexical"] is None
+    hybrid = json.loads(ok("search", "notes", "retention period", "--json", "--threads", "1"))
+    assert hybrid[0]["file"].endswith("guide.pdf")
+    assert hybrid[0]["vector"] is not None and hybrid[0]["lexical"] is not None
+    (folder / "en.txt").write_text("Backups now run hourly.\n")
+    again = json.loads(ok("reindex", "--json", "--threads", "1"))
+    assert (again["updated"], again["embedded"]) == (1, 1)

@@ -35,6 +35,9 @@ _EMBEDDER_HELP = (
 
 def register(subparsers: Any) -> None:
     """Add the ``docs`` command group to the top-level parser's subparsers."""
+    from llmasos.apps.cli.common import setting_option
+
+    threads = setting_option("engine.n_threads", help="CPU threads of the embedding model")
     p = subparsers.add_parser(
         "docs",
         help="index folders of documents and search them",
@@ -47,6 +50,7 @@ def register(subparsers: Any) -> None:
     add.add_argument("name", help="the collection's name")
     add.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="folders or files")
     add.add_argument("--embedder", type=Path, metavar="FILE.gguf", help=_EMBEDDER_HELP)
+    add.add_argument("--threads", **threads)
     add.add_argument("--json", action="store_true", help="print the summary as JSON")
     add.set_defaults(func=_cmd_add)
 
@@ -63,6 +67,7 @@ def register(subparsers: Any) -> None:
     ri = sub.add_parser("reindex", help="index what changed (all collections by default)")
     ri.add_argument("name", nargs="?", help="only this collection")
     ri.add_argument("--embedder", type=Path, metavar="FILE.gguf", help=_EMBEDDER_HELP)
+    ri.add_argument("--threads", **threads)
     ri.add_argument("--json", action="store_true", help="print the summaries as JSON")
     ri.set_defaults(func=_cmd_reindex)
 
@@ -77,6 +82,7 @@ def register(subparsers: Any) -> None:
         help="full-text, vector or both fused (default: hybrid)",
     )
     se.add_argument("--embedder", type=Path, metavar="FILE.gguf", help=_EMBEDDER_HELP)
+    se.add_argument("--threads", **threads)
     se.add_argument("--json", action="store_true", help="print the passages as JSON")
     se.set_defaults(func=_cmd_search)
 
@@ -96,23 +102,28 @@ def _embedder_path(collection: Collection, given: Path | None) -> Path | None:
     return Path(collection.embedder) if collection.embedder else None
 
 
-def open_embedder(path: Path) -> Embedder:
-    """The embedding model in ``path``, loaded (see ``foundation/engine``)."""
+def open_embedder(path: Path, threads: int | None = None) -> Embedder:
+    """The embedding model in ``path``, loaded (probed in a child process first)."""
     from llmasos.foundation.engine.llama_embedder import LlamaEmbedder
 
-    return LlamaEmbedder(path)
+    embedder = LlamaEmbedder(path, n_threads=threads)
+    if embedder.notice:
+        print(f"note: {embedder.notice}", file=sys.stderr, flush=True)
+    return embedder
 
 
 # -- indexing ---------------------------------------------------------------------------------
 
 
-def _index(store: KnowledgeStore, collection: Collection, given: Path | None) -> SyncSummary:
+def _index(
+    store: KnowledgeStore, collection: Collection, given: Path | None, threads: int | None
+) -> SyncSummary:
     """Sync one collection, progress on stderr; Ctrl+C stops it after the current file."""
     from llmasos.foundation.engine.cancel import CancelToken
     from llmasos.services.knowledge.indexer import sync
 
     path = _embedder_path(collection, given)
-    embedder = open_embedder(path) if path else None
+    embedder = open_embedder(path, threads) if path else None
     if given is not None and path is not None:
         store.set_embedder(collection.name, str(path))
     cancel = CancelToken()
@@ -196,7 +207,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
         except CollectionNotFound:
             embedder = str(args.embedder.expanduser().resolve()) if args.embedder else ""
             collection = store.add_collection(args.name, args.paths, embedder=embedder)
-        summary = _index(store, collection, args.embedder)
+        summary = _index(store, collection, args.embedder, args.threads)
         return _report([(collection.name, summary)], args.json)
 
 
@@ -205,7 +216,7 @@ def _cmd_reindex(args: argparse.Namespace) -> int:
         collections = [store.collection(args.name)] if args.name else store.collections()
         summaries = []
         for collection in collections:
-            summary = _index(store, collection, args.embedder)
+            summary = _index(store, collection, args.embedder, args.threads)
             summaries.append((collection.name, summary))
             if summary.cancelled:
                 break
@@ -281,7 +292,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
                 f"{collection.name!r} has no embedding model: pass --embedder FILE.gguf, or "
                 "search with --mode lexical."
             )
-        embedder = open_embedder(path) if path else None
+        embedder = open_embedder(path, args.threads) if path else None
         try:
             passages = Searcher(store).search(
                 [collection.name], args.query, args.k, mode=args.mode, embedder=embedder

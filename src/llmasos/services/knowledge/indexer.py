@@ -25,7 +25,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from llmasos.errors import DocumentError
+from llmasos.foundation.engine.cancel import Cancelled
 from llmasos.services.knowledge.chunks import chunk_document, embedding_text
 from llmasos.services.knowledge.extract import extract, kind_of
 from llmasos.services.knowledge.store import EMPTY, ERROR, OK, FileRecord, KnowledgeStore
@@ -252,13 +253,17 @@ class _Sync:
         log.info("not indexed: %s", error)
         return FileChanged(disk.path, "failed", error=error)
 
-    def embed_batch(self, embedder: Embedder) -> int:
-        """Embed up to one batch of chunks that lack a vector; how many were done."""
+    def embed_batch(self, embedder: Embedder, cancel: CancelToken | None) -> int:
+        """Embed up to one batch of chunks that lack a vector; how many were done.
+
+        Raises:
+            Cancelled: ``cancel`` was set during the batch (nothing of it is stored).
+        """
         rows = self.store.chunks_without_vector(self.collection.id, embedder.model_id, EMBED_BATCH)
         if not rows:
             return 0
         texts = [embedding_text(tuple(json.loads(heading)), text) for _, heading, text in rows]
-        vectors = np.asarray(embedder.embed(texts), dtype=np.float32)
+        vectors = np.asarray(embedder.embed(texts, cancel=cancel), dtype=np.float32)
         self.store.put_vectors(
             embedder.model_id,
             [(row[0], vec.tobytes()) for row, vec in zip(rows, vectors, strict=True)],
@@ -292,6 +297,15 @@ def sync(
         return cancel is not None and cancel.is_cancelled
 
     yield IndexProgress("scan", 0, 0, 0, 0)
+    cancelled = yield from _files_phase(run, stopped)
+    if not cancelled and embedder is not None:
+        cancelled = yield from _embed_phase(run, embedder, cancel, stopped)
+    yield run.summary(cancelled)
+
+
+def _files_phase(run: _Sync, stopped: Callable[[], bool]) -> Generator[IndexEvent, None, bool]:
+    """Index new and changed files, move renamed ones, drop deleted ones; True if stopped."""
+    store = run.store
     disk, missing = scan(run.collection.sources)
     known = {f.path: f for f in store.files(run.collection.id)}
     present_roots = [s for s in run.collection.sources if s not in missing]
@@ -302,8 +316,7 @@ def sync(
     order = sorted(disk, key=lambda p: (p not in known, p))
     for done, path in enumerate(order):
         if stopped():
-            yield run.summary(cancelled=True)
-            return
+            return True
         yield IndexProgress("files", done, total, chunks, 0, path)
         change = run.index(disk[path], known.get(path), gone)
         if change is not None:
@@ -315,16 +328,26 @@ def sync(
             run.counts["removed"] += 1
             yield FileChanged(record.path, "removed")
     yield IndexProgress("files", total, total, chunks, 0)
-    if embedder is not None:
-        todo, done_chunks = store.count_without_vector(run.collection.id, embedder.model_id), 0
-        while True:
-            if stopped():
-                yield run.summary(cancelled=True)
-                return
-            yield IndexProgress("embed", total, total, done_chunks, todo)
-            batch = run.embed_batch(embedder)
-            if not batch:
-                break
-            done_chunks += batch
-        store.drop_other_vectors(run.collection.id, embedder.model_id)
-    yield run.summary(cancelled=False)
+    return False
+
+
+def _embed_phase(
+    run: _Sync, embedder: Embedder, cancel: CancelToken | None, stopped: Callable[[], bool]
+) -> Generator[IndexEvent, None, bool]:
+    """Embed every chunk without a vector from ``embedder``; True if stopped."""
+    collection_id, model = run.collection.id, embedder.model_id
+    todo, done = run.store.count_without_vector(collection_id, model), 0
+    files = len(run.store.files(collection_id))
+    while True:
+        if stopped():
+            return True
+        yield IndexProgress("embed", files, files, done, todo)
+        try:
+            batch = run.embed_batch(embedder, cancel)
+        except Cancelled:
+            return True
+        if not batch:
+            break
+        done += batch
+    run.store.drop_other_vectors(collection_id, model)
+    return False
