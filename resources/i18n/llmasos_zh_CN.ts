@@ -660,6 +660,10 @@
 <context>
     <name>Everywhere</name>
     <message>
+        <source>The model is still loading; the answer follows.</source>
+        <translation>模型仍在加载；加载完成后给出回答。</translation>
+    </message>
+    <message>
         <source>This desktop has no text selection LLMasOS can read.</source>
         <translation>此桌面没有 LLMasOS 可读取的选中文本。</translation>
     </message>

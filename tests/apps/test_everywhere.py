@@ -171,12 +171,64 @@ def test_a_stale_socket_left_by_a_crash_is_replaced(offscreen_env: dict[str, str
         again.clean_up()
 
 
-def test_do_without_a_running_app_fails_clearly(offscreen_env: dict[str, str]) -> None:
+def test_do_no_start_without_a_running_app_fails_clearly(offscreen_env: dict[str, str]) -> None:
     proc = subprocess.run(
-        [*LLMASOS, "do", "explain"], env=offscreen_env, capture_output=True, text=True, timeout=30
+        [*LLMASOS, "do", "explain", "--no-start"],
+        env=offscreen_env,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines()[-1].startswith("error: LLMasOS is not running")
+
+
+def _stop_started_app() -> None:
+    """End the app ``llmasos do`` started (detached, so not our child): by its pid."""
+    state = _wait(_state, 60, "the started app")
+    os.kill(state["pid"], signal.SIGTERM)
+    _wait(lambda: _state() is None, 30, "the started app to end")
+    _socket_file().unlink(missing_ok=True)
+
+
+def test_do_starts_the_app_and_hands_the_request_over(offscreen_env: dict[str, str]) -> None:
+    try:
+        proc = subprocess.run(
+            [*LLMASOS, "do", "explain"],
+            env=offscreen_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert "not running; starting it" in proc.stderr
+        state = _wait(lambda: (s := _state()) and s["popup"].get("visible") and s, 30, "popup")
+        assert state["handled"] == ["do"] and state["popup"]["action"] == "explain"
+    finally:
+        _stop_started_app()
+
+
+def test_do_says_when_the_app_cannot_start(offscreen_env: dict[str, str]) -> None:
+    broken = {**offscreen_env, "QT_QPA_PLATFORM": "no-such-platform"}
+    proc = subprocess.run(
+        [*LLMASOS, "do", "explain"], env=broken, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 1
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: LLMasOS exited at start") and "--debug" in last
+
+    try:  # too short a wait: said, and the app goes on starting
+        proc = subprocess.run(
+            [*LLMASOS, "do", "explain", "--start-timeout", "0.2"],
+            env=offscreen_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert proc.returncode == 1
+        assert "error: LLMasOS did not start within 0.2 s" in proc.stderr
+    finally:
+        _stop_started_app()
 
 
 # -- a real X server ------------------------------------------------------------------

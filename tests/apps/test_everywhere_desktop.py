@@ -197,3 +197,35 @@ def test_settings_edit_the_shortcuts_and_show_their_problems(qtbot) -> None:
     assert page.hotkey_status.isHidden()
     page.show_hotkey_problems(["Ctrl+Alt+W is already taken by another program."])
     assert not page.hotkey_status.isHidden() and "taken" in page.hotkey_status.text()
+
+
+@pytest.mark.real_model
+def test_do_starts_the_app_which_answers_once_its_model_loaded(
+    xvfb: dict[str, str], llmasos_home: Path, smollm2_path: Path
+) -> None:
+    import os
+    import signal
+
+    from llmasos.foundation.settings.store import AppSettings, SettingsStore
+
+    SettingsStore(llmasos_home / "config" / "settings.json").save(
+        AppSettings(default_model=str(smollm2_path))
+    )
+    xclip_set(xvfb, "primary", b"Good night.")
+    pid = 0
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "llmasos", "do", "translate", "--to", "zh"],
+            env=xvfb,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        pid = wait_for(state, 30, "the started app")["pid"]
+        s = _popup(lambda p: p.get("visible") and p["answer"] and not p["busy"], 180, "the answer")
+        assert s["popup"]["source"] == "Good night." and s["model"]
+    finally:
+        if pid:
+            os.kill(pid, signal.SIGTERM)
+            wait_for(lambda: state() is None, 30, "the app to end")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -62,6 +63,21 @@ class Everywhere(QObject):
         self.tray: Tray | None = None
         self.quitting = False  # Quit was chosen: closing the window ends the app
         self.on_tray_explained: Callable[[], None] | None = None  # remember it was said
+        self._model_loading = False
+        self._waiting: tuple[str, str, str, str, int] | None = None  # run once loaded
+        kernel.loading.connect(self._on_loading)
+        kernel.loaded.connect(self._on_model_ready)
+        kernel.load_failed.connect(self._on_model_ready)
+
+    def _on_loading(self, _path: str) -> None:
+        self._model_loading = True
+
+    def _on_model_ready(self, _info: object) -> None:
+        """The model loaded (or failed to): run the action that waited for it."""
+        self._model_loading = False
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None and self._popup is not None and self._popup.isVisible():
+            self.run_action(*waiting)
 
     @property
     def ask_box(self) -> AskBox:
@@ -190,6 +206,7 @@ class Everywhere(QObject):
                 "source_window": self._source_window,
                 "ask": self._ask.state() if self._ask is not None else {"visible": False},
                 "tray": self.tray is not None and self.tray.is_shown,
+                "pid": os.getpid(),
             }
         self.handled.append(cmd)
         if cmd == "show":
@@ -233,6 +250,14 @@ class Everywhere(QObject):
         popup = self.popup
         self._source_window = source_window
         popup.run(action, text, to, tone, can_replace=bool(source_window))
+        if text.strip() and self.kernel.model_info is None and self._model_loading:
+            # a start by llmasos do: the last model is still loading; answer once it is
+            self._waiting = (action, text, to, tone, source_window)
+            popup.status.setText(
+                QCoreApplication.translate(
+                    "Everywhere", "The model is still loading; the answer follows."
+                )
+            )
         if not text and not has_selection_support():
             popup.status.setText(
                 QCoreApplication.translate(
