@@ -111,6 +111,22 @@ class TextFieldApp:
         self.proc.wait()
 
 
+def _png() -> bytes:
+    """A small real PNG image (a red and blue square)."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(16, 16, QImage.Format.Format_RGB32)
+    image.fill(QColor("red"))
+    for x in range(8):
+        image.setPixelColor(x, x, QColor("blue"))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    assert image.save(buffer, "PNG")
+    return bytes(data.data())
+
+
 def _focus(env: dict[str, str]) -> int:
     out = subprocess.run(
         ["xdotool", "getwindowfocus"], env=env, capture_output=True, text=True, timeout=10
@@ -155,6 +171,26 @@ def test_replace_pastes_into_the_other_app_and_restores_the_clipboard(
         # the clipboard is the person's again, byte for byte (xclip reads it from LLMasOS)
         wait_for(lambda: xclip_get(xvfb, "clipboard") == CLIPBOARD, 10, "the clipboard back")
         assert not s["popup"]["visible"]
+
+        # again with an image on the clipboard: the image comes back, byte for byte
+        png = _png()
+        xclip_set(xvfb, "clipboard", png, target="image/png")
+        xdotool(xvfb, "key", "ctrl+a")  # select the field's text again (PRIMARY)
+        wait_for(lambda: xclip_get(xvfb, "primary") == answer.encode(), 10, "the selection")
+        handled = len(s["handled"])
+        xdotool(xvfb, "key", "ctrl+alt+w")
+        s = _popup(
+            lambda p: p.get("visible") and p["can_replace"] and p["source"] == answer,
+            180,
+            "the second answer",
+        )
+        assert len(s["handled"]) == handled + 1
+        second = s["popup"]["answer"]
+        xdotool(xvfb, "key", "ctrl+Return")
+        wait_for(lambda: field.text == second, 30, f"the field to read {second!r}")
+        wait_for(
+            lambda: xclip_get(xvfb, "clipboard", target="image/png") == png, 10, "the image back"
+        )
     finally:
         field.stop()
         app.clean_up()

@@ -161,7 +161,11 @@ class Everywhere(QObject):
 
     def _focused_window(self) -> int:
         x11 = self.hotkeys.x11
-        return x11.focused_window() if x11 is not None else 0
+        if x11 is None:
+            return 0
+        window = x11.focused_window()
+        QTimer.singleShot(0, self.hotkeys.drain)  # events read meanwhile (not re-entrantly)
+        return window
 
     def replace(self, text: str) -> None:
         """Paste ``text`` into the window the selection came from; clipboard restored."""
@@ -178,6 +182,7 @@ class Everywhere(QObject):
 
     def _replaced(self, ok: bool, message: str) -> None:
         self.last_replace = {"ok": ok, "message": message}
+        self.hotkeys.drain()  # shortcuts pressed while the paste used the X connection
         self.popup.replace_done(ok, message)
 
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:

@@ -97,7 +97,7 @@ class GlobalHotkeys(QObject):
             log.warning("global shortcuts: %s", exc)
             return str(exc)
         self._notifier = QSocketNotifier(self._x.fileno(), QSocketNotifier.Type.Read, self)
-        self._notifier.activated.connect(self._drain)
+        self._notifier.activated.connect(self.drain)
         return ""
 
     def apply(self, bindings: dict[str, str], translate_to: str = "") -> list[HotkeyReport]:
@@ -117,7 +117,7 @@ class GlobalHotkeys(QObject):
         for action, text in bindings.items():
             reports.append(self._register(action, text))
         self.reports = reports
-        self._drain()  # events python-xlib read while it waited for the grabs' replies
+        self.drain()  # events python-xlib read while it waited for the grabs' replies
         return reports
 
     def _register(self, action: str, text: str) -> HotkeyReport:
@@ -163,8 +163,12 @@ class GlobalHotkeys(QObject):
         """The messages of the shortcuts that do not work here."""
         return [r.message for r in self.reports if r.status != OK]
 
-    def _drain(self) -> None:
-        """Read the X events; emit :attr:`triggered` for each grabbed shortcut pressed."""
+    def drain(self) -> None:
+        """Read the X events; emit :attr:`triggered` for each grabbed shortcut pressed.
+
+        Also call it after other requests on :attr:`x11`: python-xlib queues the events
+        it reads while waiting for a reply, and the socket notifier does not see those.
+        """
         if self._x is None:
             return
         for hotkey in self._x.pressed():
