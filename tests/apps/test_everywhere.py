@@ -9,19 +9,22 @@ app on Qt's xcb platform.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from helpers.xdesktop import App, start_xvfb
+from helpers.xdesktop import socket_file as _socket_file
+from helpers.xdesktop import state as _state
+from helpers.xdesktop import wait_for as _wait
+from helpers.xdesktop import xclip_get as _xclip_get
+from helpers.xdesktop import xclip_set as _xclip_set
 from llmasos.apps.cli.main import build_parser
-from llmasos.apps.gui.everywhere.instance import send
 from llmasos.services.everywhere.prompts import action_messages
 from llmasos.services.everywhere.protocol import (
     VERSION,
@@ -78,66 +81,6 @@ def test_do_command_parses() -> None:
 
 
 # -- real processes -------------------------------------------------------------------
-def _wait(predicate: Callable[[], Any], timeout_s: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _socket_file() -> Path:
-    """Where QLocalServer puts this test's socket (a plain name: the temp folder)."""
-    from PySide6.QtCore import QDir
-
-    return Path(QDir.tempPath()) / server_name()
-
-
-def _state() -> dict[str, Any] | None:
-    reply = send({"cmd": "state"}, timeout_ms=1000)
-    return reply if reply and reply.get("ok") else None
-
-
-class App:
-    """A running ``llmasos`` child process (its environment: the test's LLMASOS_HOME)."""
-
-    def __init__(self, env: dict[str, str], *args: str) -> None:
-        self.proc = subprocess.Popen(
-            [*LLMASOS, *args],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            _wait(lambda: self.proc.poll() is not None or _state(), 60, "the app's server")
-        except AssertionError:
-            self.stop()
-            raise
-        assert self.proc.poll() is None, self.output()
-
-    def output(self) -> str:
-        return self.proc.stdout.read() if self.proc.stdout and self.proc.poll() else ""
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc.stdout:
-            self.proc.stdout.close()
-
-    def clean_up(self) -> None:
-        """Remove the socket a killed app leaves behind (the next start would too)."""
-        self.stop()
-        _socket_file().unlink(missing_ok=True)
-
-
 @pytest.fixture
 def offscreen_env(llmasos_home: Path) -> dict[str, str]:
     return {**os.environ, "LLMASOS_HOME": str(llmasos_home), "QT_QPA_PLATFORM": "offscreen"}
@@ -232,58 +175,11 @@ def test_do_says_when_the_app_cannot_start(offscreen_env: dict[str, str]) -> Non
 
 
 # -- a real X server ------------------------------------------------------------------
-def _require_x_tools() -> None:
-    """Fail (never skip) when the X tools are missing: .ci/run installs them."""
-    for tool, package in (("Xvfb", "xvfb"), ("xclip", "xclip")):
-        assert shutil.which(tool), f"{tool} is missing: install the Debian package {package}"
-
-
 @pytest.fixture
 def xvfb(llmasos_home: Path) -> Iterator[dict[str, str]]:
     """A private Xvfb; the environment that points the app (xcb) and xclip at it."""
-    _require_x_tools()
-    read, write = os.pipe()
-    proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        display = pipe.readline().strip()
-    assert display, "Xvfb did not start"
-    env = {
-        **os.environ,
-        "DISPLAY": f":{display}",
-        "QT_QPA_PLATFORM": "xcb",
-        "LLMASOS_HOME": str(llmasos_home),
-    }
-    env.pop("WAYLAND_DISPLAY", None)
-    try:
+    with start_xvfb(llmasos_home) as env:
         yield env
-    finally:
-        proc.terminate()  # xclip's background owners exit with their X server
-        proc.wait(timeout=10)
-
-
-def _xclip_set(env: dict[str, str], selection: str, data: bytes) -> None:
-    # xclip forks a background owner that serves the selection; stdout closed so run() returns
-    subprocess.run(
-        ["xclip", "-selection", selection, "-i"],
-        input=data,
-        env=env,
-        check=True,
-        timeout=10,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def _xclip_get(env: dict[str, str], selection: str) -> bytes:
-    return subprocess.run(
-        ["xclip", "-selection", selection, "-o"], env=env, capture_output=True, timeout=10
-    ).stdout
 
 
 def _do(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -179,3 +179,43 @@ def test_ask_box_without_a_model_and_its_keys(qtbot) -> None:
         assert not box.isVisible()
     finally:
         kernel.shutdown(timeout_s=10.0)
+
+
+def test_the_shell_registers_shortcuts_from_settings_and_shows_problems(qtbot, qapp) -> None:  # type: ignore[no-untyped-def]
+    """Settings > Apply re-registers the shortcuts; what does not work shows in Settings.
+
+    Offscreen there is no X: every shortcut comes back as needing the desktop's settings,
+    which is what the page must show (with the command to bind).
+    """
+    from PySide6.QtGui import QKeySequence
+
+    from llmasos.apps.gui.shell.main import Started, _serve_everywhere
+    from llmasos.apps.gui.shell.window import MainWindow
+    from llmasos.foundation.settings.store import SettingsStore
+    from llmasos.kernel.kernel import Kernel
+
+    kernel = Kernel()
+    store = SettingsStore()
+    window = MainWindow(kernel, store, store.load()[0])
+    qtbot.addWidget(window)
+    everywhere = _serve_everywhere(Started(qapp, kernel, window))
+    try:
+        assert window.close_to_tray is not None
+        assert [r.shortcut for r in everywhere.hotkeys.reports] == [
+            "Ctrl+Alt+T",
+            "Ctrl+Alt+W",
+            "Ctrl+Alt+Space",
+        ]
+        page = window.settings_page
+        assert not page.hotkey_status.isHidden()
+        assert "llmasos do proofread" in page.hotkey_status.text()
+
+        page.hotkey_proofread.setKeySequence(QKeySequence("Ctrl+Alt+F8"))
+        assert page.apply()
+        assert "Ctrl+Alt+F8" in [r.shortcut for r in everywhere.hotkeys.reports]
+        assert "Ctrl+Alt+F8" in page.hotkey_status.text()
+        assert store.load()[0].everywhere.hotkey_proofread == "Ctrl+Alt+F8"
+    finally:
+        window.close_to_tray = None
+        everywhere.close()
+        window.close()

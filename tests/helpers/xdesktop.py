@@ -98,7 +98,7 @@ def xdotool(env: dict[str, str], *args: str) -> None:
     subprocess.run(["xdotool", *args], env=env, check=True, timeout=20)
 
 
-def state(env: dict[str, str] | None = None) -> dict[str, Any] | None:
+def state() -> dict[str, Any] | None:
     """The running app's ``state`` reply (None when none answers)."""
     reply = send({"cmd": "state"}, timeout_ms=1000)
     return reply if reply and reply.get("ok") else None
