@@ -74,6 +74,11 @@ def gemma(gemma3_path: Path) -> Iterator[Recording]:
     yield from _engine(gemma3_path)
 
 
+def _first_asks(engine: Recording) -> list[str]:
+    """Each chunk's first request (a retry or a term look-up has no <text> block)."""
+    return [p for p in engine.prompts if "\n<text>\n" in p]
+
+
 @pytest.fixture(autouse=True)
 def fresh_prompts(request: pytest.FixtureRequest) -> None:
     for name in ("smol", "gemma"):
@@ -101,7 +106,7 @@ def test_auto_detects_source_in_several_scripts(gemma: Recording, text: str, lan
     assert "into English" in gemma.prompts[0] and job.result is not None
 
 
-def test_protected_parts_are_hidden_from_the_model_and_repaired_or_reported(
+def test_protected_parts_are_shown_verbatim_and_repaired_or_reported(
     smol: Recording,
 ) -> None:
     text = (
@@ -120,8 +125,9 @@ def test_protected_parts_are_hidden_from_the_model_and_repaired_or_reported(
         "https://example.com/guide",
         "help@example.org",
     ):
-        assert item not in prompt  # the model only saw sentinels
+        assert item in prompt  # shown as they are: models copy them better than sentinels
         assert item in result.text or any(item in p for p in result.problems)
+    assert "⟦" not in prompt  # no tags or rules here, so no sentinels either
     assert "llmasos --version" not in "".join(smol.prompts)  # code blocks are not sent
     assert result.text.endswith("```sh\nllmasos --version\n```\n")
     assert result.protected_total == 4
@@ -166,11 +172,12 @@ def test_long_text_is_chunked_with_previous_translation_as_context(smol: Recordi
         ),
     )
     chunks = [i for i in job if isinstance(i, ChunkTranslated)]
-    assert len(chunks) == 3 and len(smol.prompts) == 3
-    assert "<previous>" not in smol.prompts[0]
+    asked = _first_asks(smol)
+    assert len(chunks) == 3 and len(asked) == 3
+    assert "<previous>" not in asked[0]
     first_core = chunks[0].text.strip()
-    assert "<previous>" in smol.prompts[1]
-    previous = smol.prompts[1].split("<previous>\n", 1)[1].split("\n</previous>", 1)[0]
+    assert "<previous>" in asked[1]
+    previous = asked[1].split("<previous>\n", 1)[1].split("\n</previous>", 1)[0]
     assert previous.strip() and previous.strip().split()[0] in first_core
     assert job.result is not None and "".join(c.text for c in chunks) == job.result.text
     assert job.result.text.count("\n\n") == 2  # paragraph breaks come from the source
@@ -215,4 +222,4 @@ def test_cancel_mid_text_keeps_finished_chunks(smol: Recording) -> None:
     assert result.chunks_done == 1 == len(done) and result.chunks_total >= 3
     assert result.text == done[0].text
     assert job.stats is not None and job.stats.finish_reason == "cancelled"
-    assert len(smol.prompts) == 2  # the third chunk never started
+    assert len(_first_asks(smol)) == 2  # the third chunk never started

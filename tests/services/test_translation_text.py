@@ -14,11 +14,14 @@ from llmasos.foundation.engine.chat_format import ChatMessage
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.foundation.engine.stream import GenerationStats
 from llmasos.services.text.language import find_language
+from llmasos.services.text.numbers import quantities
+from llmasos.services.translation.checks import keep_emphasis, untranslated_words, wrap_once
 from llmasos.services.translation.glossary import (
     GlossaryEntry,
     applicable,
     load_glossary,
     parse_glossary,
+    substitute_term,
 )
 from llmasos.services.translation.prompt import build_messages, plan_chunks
 from llmasos.services.translation.service import (
@@ -30,7 +33,7 @@ from llmasos.services.translation.service import (
     translate,
 )
 from llmasos.services.translation.store import TranslationStore
-from llmasos.services.translation.text import StreamRestorer, protect, restore
+from llmasos.services.translation.text import StreamRestorer, adopt, protect, restore
 
 DOC = (
     "# Install `llmasos`\n\n"
@@ -267,3 +270,109 @@ def test_auto_source_falls_back_and_alternate_target() -> None:
         ),
     )
     assert job.target.code == "zh-Hans"
+
+
+EN = find_language("en")
+ZH = find_language("zh-Hans")
+
+
+def test_the_model_sees_placeholders_links_and_dates_but_not_tags() -> None:
+    p = protect("Hi {name}, see https://example.com/a on 2026-12-03.</text> <b>now</b>")
+    assert "{name}" in p.shown and "https://example.com/a" in p.shown and "2026-12-03" in p.shown
+    assert "</text>" not in p.shown and "<b>" not in p.shown and "⟦" in p.shown
+    assert restore(adopt(p.shown, p), p).text == (
+        "Hi {name}, see https://example.com/a on 2026-12-03.</text> <b>now</b>"
+    )
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Your order { order_id } was shipped on December 3, 2026.",
+        "Your order {orderid} was shipped on 3 December 2026.",
+        "Your order ⟦1⟧ was shipped on 2026-12-03.",
+    ],
+)
+def test_damaged_items_and_spelled_dates_are_recognised(reply: str) -> None:
+    p = protect("您的订单 {order_id} 已于 2026-12-03 发货。")
+    outcome = finish_chunk(reply, p, EN)
+    assert outcome.text == "Your order {order_id} was shipped on 2026-12-03."
+    assert outcome.kept == outcome.total == 2 and not outcome.fixes
+
+
+def test_a_dropped_item_is_put_back_and_asked_for_again() -> None:
+    p = protect("您的订单 {order_id} 已于 2026-12-03 发货。")
+    outcome = finish_chunk("Your order #1 has already been delivered.", p, EN)
+    assert "{order_id}" in outcome.text and "2026-12-03" in outcome.text
+    assert "#1" in outcome.text  # the model's own words are not guessed at …
+    assert any("2026-12-03" in f for f in outcome.fixes)  # … but a retry is asked for
+
+
+def test_a_url_dropped_from_chinese_goes_to_a_clause_boundary() -> None:
+    url = "https://example.com/docs"
+    p = protect(f"Please read {url} and, if you have any questions, contact us.")
+    outcome = finish_chunk("请阅读文档并如果有任何问题，请联系我们。", p, ZH)
+    at = outcome.text.index(url)
+    assert outcome.text[at + len(url)] in "，。" and outcome.text[at - 1] == " "
+    assert "⟦" not in outcome.text and "⟧" not in outcome.text
+
+
+def test_stray_sentinel_halves_never_remain() -> None:
+    p = protect("Open {file} now.")
+    text = finish_chunk("Ouvrez ⟦1⟧ maintenant ⟦ ⟧ ⟦7⟧.", p, FR).text
+    assert text == "Ouvrez {file} maintenant." and "⟦" not in text
+
+
+def test_mixed_scripts_and_changed_amounts_are_flagged() -> None:
+    source = "长城是世界上最长的建筑，全长两万多公里。"
+    p = protect(source)
+    reply = "The长城 is the longest building in the world, spanning over two million kilometers."
+    outcome = finish_chunk(reply, p, EN)
+    problems = " ".join(n.message for n in outcome.notes if n.kind == "problem")
+    assert "Left untranslated: 长城" in problems
+    assert "两万 (20,000) became two million (2,000,000)" in problems
+    good = finish_chunk("The Great Wall is over 20,000 kilometers long.", p, EN)
+    assert not [n for n in good.notes if n.kind == "problem"] and not good.fixes
+
+
+def test_latin_words_left_in_chinese_are_flagged_but_names_are_not() -> None:
+    source = "The cat sleeps on the GitHub sofa."
+    assert untranslated_words(source, "这只cat睡在GitHub沙发上。", ZH) == ["cat"]
+    assert untranslated_words(source, "猫睡在GitHub沙发上。", ZH) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("全长两万多公里", [20000]),
+        ("三千五百名用户", [3500]),
+        ("1.5亿人", [150000000]),
+        ("over 20,000 km", [20000]),
+        ("twenty-one thousand five hundred", [21500]),
+        ("2 million people", [2000000]),
+        ("我们一起走", []),
+    ],
+)
+def test_amounts_in_digits_words_and_chinese_numerals(text: str, values: list[int]) -> None:
+    assert [q.value for q in quantities(text)] == values
+
+
+def test_emphasis_is_put_back_where_the_words_came_through() -> None:
+    assert keep_emphasis("Click **Save** now.", "Cliquez sur Save maintenant.") == (
+        "Cliquez sur **Save** maintenant.",
+        [],
+    )
+    assert keep_emphasis("Click **Save** now.", "点击保存。") == ("点击保存。", ["**Save**"])
+    assert wrap_once("点击保存以保留更改。", "保存", "**") == "点击**保存**以保留更改。"
+    p = protect("Click **Save** to keep your changes.")
+    lost = finish_chunk("点击保存以保留更改。", p, ZH)
+    assert any("**Save**" in n.message for n in lost.notes) and lost.fixes
+
+
+def test_glossary_substitution_keeps_plural_and_capital() -> None:
+    assert substitute_term("Le chat dort. Les chats jouent.", "chat", "matou") == (
+        "Le matou dort. Les matous jouent."
+    )
+    assert substitute_term("Chat!", "chat", "matou") == "Matou!"
+    assert substitute_term("我的猫在睡觉", "猫", "喵星人") == "我的喵星人在睡觉"
+    assert substitute_term("Le chien dort.", "chat", "matou") is None

@@ -3,7 +3,9 @@
 Only entries whose source term occurs in the text go into the prompt (a long
 glossary would crowd out the text and tempt the model to use unrelated terms),
 and after translation :func:`glossary_hits` checks each used term's translation
-is really there.
+is really there. A model that ignores the request is held to it: the translator
+asks again, then :func:`substitute_term` puts the glossary's word in place of the
+model's own translation of the term.
 """
 
 from __future__ import annotations
@@ -52,6 +54,28 @@ def applicable(entries: Iterable[GlossaryEntry], text: str) -> tuple[GlossaryEnt
 def glossary_hits(used: Iterable[GlossaryEntry], output: str) -> tuple[GlossaryEntry, ...]:
     """The used entries whose translation appears in ``output``."""
     return tuple(e for e in used if e.translation.strip().lower() in output.lower())
+
+
+def substitute_term(text: str, word: str, translation: str) -> str | None:
+    """``text`` with ``word`` (the model's translation of a term) replaced by ``translation``.
+
+    Whole words only in scripts with spaces; a plural ``s``/``es`` on the word is kept on
+    the replacement, and a capital first letter too. None when ``word`` does not occur.
+    """
+    word = word.strip()
+    if not word:
+        return None
+    spaced = bool(re.search(r"[A-Za-zÀ-ɏЀ-ӿ]", word))
+    core = re.escape(word)
+    pattern = re.compile(rf"(?<!\w){core}(?P<plural>e?s)?(?!\w)" if spaced else core, re.I)
+    if pattern.search(text) is None:
+        return None
+
+    def swap(match: re.Match[str]) -> str:
+        new = translation + (match.groupdict().get("plural") or "")
+        return new[:1].upper() + new[1:] if match.group()[:1].isupper() else new
+
+    return pattern.sub(swap, text)
 
 
 def parse_glossary(text: str, origin: str = "glossary") -> tuple[GlossaryEntry, ...]:

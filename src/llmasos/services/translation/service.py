@@ -28,8 +28,8 @@ from llmasos.foundation.engine.cancel import CancelToken
 from llmasos.foundation.engine.chat_format import ChatMessage
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.foundation.engine.stream import GenerationStats, TextStream
-from llmasos.services.text.hygiene import clean_output, looks_like_chatter
 from llmasos.services.text.language import Detection, Language, detect, find_language, same_language
+from llmasos.services.translation.finish import ChunkOutcome, Note, finish_chunk
 from llmasos.services.translation.glossary import GlossaryEntry, applicable, glossary_hits
 from llmasos.services.translation.prompt import (
     FORMALITIES,
@@ -38,30 +38,29 @@ from llmasos.services.translation.prompt import (
     context_tail,
     plan_chunks,
 )
-from llmasos.services.translation.text import (
-    Protected,
-    StreamRestorer,
-    missing_numbers,
-    protect,
-    repair_layout,
-    restore,
-    strip_sentinels,
-)
+from llmasos.services.translation.repair import Repairs
+from llmasos.services.translation.text import StreamRestorer, protect, strip_sentinels
+
+__all__ = [
+    "DEFAULT_SAMPLING",
+    "ChunkOutcome",
+    "ChunkTranslated",
+    "Note",
+    "Translation",
+    "TranslationDone",
+    "TranslationRequest",
+    "TranslationResult",
+    "TranslationStarted",
+    "finish_chunk",
+    "resolve_languages",
+    "translate",
+]
 
 log = logging.getLogger(__name__)
 
 MAX_CHUNK_TOKENS = 480  # longer chunks make small models drift and lose lines
 DEFAULT_SAMPLING = SamplingParams(
     temperature=0.1, top_p=0.9, top_k=40, min_p=0.05, repeat_penalty=1.05, seed=0
-)
-# Phrases of our own prompt: an output that has them repeated the instructions.
-_PROMPT_ECHOES = (
-    "text to translate is between",
-    "material to translate",
-    "translation only",
-    "<previous>",
-    "continue it consistently",
-    "translate these terms",
 )
 _STOP = ("</text>",)  # the model echoing the closing marker has finished
 
@@ -102,14 +101,6 @@ class TranslationRequest:
     formality: str = ""  # "", "formal" or "informal"
     params: SamplingParams | None = None  # max_tokens caps each chunk's answer
     chunk_tokens: int | None = None  # None: fit to the context (at most MAX_CHUNK_TOKENS)
-
-
-@dataclass(frozen=True)
-class Note:
-    """Something the person should know: ``kind`` is "repaired" or "problem"."""
-
-    kind: str
-    message: str
 
 
 @dataclass(frozen=True)
@@ -163,18 +154,6 @@ class TranslationDone:
     result: TranslationResult
 
 
-@dataclass(frozen=True)
-class ChunkOutcome:
-    """One chunk after cleaning, restoring and checking (see :func:`finish_chunk`)."""
-
-    text: str
-    protected_text: str  # the cleaned output with sentinels, as context for the next chunk
-    notes: tuple[Note, ...]
-    kept: int  # protected items that came through
-    total: int  # protected items the chunk had
-    chatter: bool
-
-
 def resolve_languages(
     request: TranslationRequest,
 ) -> tuple[Language | None, Language, Detection | None]:
@@ -206,40 +185,6 @@ def _language(code: str) -> Language:
             "(`llmasos translate --help` lists them)."
         )
     return found
-
-
-def finish_chunk(
-    raw: str, protected: Protected, target: Language, glossary: Sequence[GlossaryEntry] = ()
-) -> ChunkOutcome:
-    """Clean a chunk's raw model output, restore protected parts, repair and check it.
-
-    Pure: the tests feed it crafted outputs that break Markdown and placeholders.
-    """
-    chatter = looks_like_chatter(raw) or any(e in raw.lower() for e in _PROMPT_ECHOES)
-    cleaned = clean_output(raw, protected.text) or raw.strip()  # never show nothing
-    layout = repair_layout(protected.text, cleaned)
-    restored = restore(layout.text, protected)
-    notes = [Note("repaired", m) for m in layout.repaired]
-    notes += [Note("problem", m) for m in layout.problems]
-    if restored.missing:
-        lost = ", ".join(protected.items[i] for i in restored.missing)
-        notes.append(Note("problem", f"Missing from the translation: {lost}"))
-    if restored.duplicated:
-        twice = ", ".join(protected.items[i] for i in restored.duplicated)
-        notes.append(Note("problem", f"Repeated in the translation: {twice}"))
-    numbers = missing_numbers(strip_sentinels(protected.text), strip_sentinels(layout.text))
-    if numbers:
-        notes.append(Note("problem", f"Numbers missing from the translation: {', '.join(numbers)}"))
-    missed = [e for e in glossary if e not in glossary_hits(glossary, restored.text)]
-    if missed:
-        terms = ", ".join(f"{e.term} → {e.translation}" for e in missed)
-        notes.append(Note("problem", f"Glossary terms not used: {terms}"))
-    if chatter:
-        notes.append(Note("problem", "The model talked instead of translating."))
-    kept = len(protected.items) - len(restored.missing)
-    return ChunkOutcome(
-        restored.text, layout.text, tuple(notes), kept, len(protected.items), chatter
-    )
 
 
 def translate(
@@ -307,19 +252,26 @@ class Translation(TextStream[Any]):
             done.append(text)
             finished += 1
             outcomes.append(outcome)
-            context = context_tail(outcome.protected_text)
+            context = context_tail(outcome.text)
             yield ChunkTranslated(index, len(pieces), text, outcome.notes)
         self.stats = GenerationStats.combine(self._all_stats, self._cancel.is_cancelled)
         self.result = self._result("".join(done), outcomes, finished, len(pieces))
         yield TranslationDone(self.result)
 
     def _chunk(self, piece: Piece, context: str) -> Generator[Any, None, ChunkOutcome | None]:
-        """Stream one chunk; return its outcome, or None when it was cancelled."""
+        """Stream one chunk; return its outcome, or None when it was cancelled.
+
+        The streamed text is a preview: when the reply has a problem a model can fix
+        (a dropped placeholder, a glossary term not used, words left untranslated, an
+        amount changed in size, emphasis lost), the model is asked once more with the
+        exact fixes, and the reply with fewer problems is kept. Glossary terms still
+        missing are then put in place of the model's own word for them.
+        """
         core = piece.text.strip()
         protected = protect(core)
         used = applicable(self.request.glossary, core)
         messages = build_messages(
-            protected.text,
+            protected.shown,
             self.source,
             self.target,
             glossary=used,
@@ -327,7 +279,7 @@ class Translation(TextStream[Any]):
             context=context,
         )
         base = self.request.params or DEFAULT_SAMPLING
-        room = min(base.max_tokens, int(2.5 * self._count(protected.text)) + 48)
+        room = min(base.max_tokens, int(2.5 * self._count(protected.shown)) + 48)
         params = replace(base, max_tokens=room, stop=tuple(dict.fromkeys((*base.stop, *_STOP))))
         generation = self._engine.chat(messages, params, self._cancel)
         restorer = StreamRestorer(protected)
@@ -343,16 +295,28 @@ class Translation(TextStream[Any]):
         rest = restorer.flush()
         if rest:
             yield rest
-        stats = generation.stats
-        if stats is not None:
-            self._all_stats.append(stats)
-        if self._cancel.is_cancelled:
+        if not self._keep_stats(generation):
             return None
-        outcome = finish_chunk("".join(raw), protected, self.target, used)
-        if stats is not None and stats.finish_reason == "length":
+        reply = "".join(raw)
+        outcome = finish_chunk(reply, protected, self.target, used)
+        repairs = Repairs(self._engine, self.target, self._cancel, self._keep_stats)
+        if outcome.fixes:
+            better = repairs.retry(messages, reply, outcome, params, (protected, used))
+            if better is None:
+                return None
+            outcome = better
+        outcome = repairs.enforce_terms(outcome, used)
+        outcome = repairs.place_emphasis(outcome, protected)
+        if generation.stats is not None and generation.stats.finish_reason == "length":
             note = Note("problem", "The model ran out of room; the end of a part may be missing.")
             outcome = replace(outcome, notes=(*outcome.notes, note))
         return outcome
+
+    def _keep_stats(self, generation: TextStream[str]) -> bool:
+        """Record a finished generation's stats; False when it was cancelled."""
+        if generation.stats is not None:
+            self._all_stats.append(generation.stats)
+        return not self._cancel.is_cancelled
 
     def _result(
         self, text: str, outcomes: list[ChunkOutcome], finished: int, total: int
