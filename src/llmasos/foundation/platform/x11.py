@@ -62,13 +62,6 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY"))
 
 
-def is_wayland_session() -> bool:
-    """Whether the desktop session is Wayland (global grabs then reach X clients only)."""
-    return bool(os.environ.get("WAYLAND_DISPLAY")) or os.environ.get("XDG_SESSION_TYPE") == (
-        "wayland"
-    )
-
-
 @dataclass(frozen=True)
 class _Grab:
     keycode: int
@@ -330,4 +323,4 @@ def open_display() -> X11Display:
     return X11Display()
 
 
-__all__ = ["X11Display", "has_display", "is_wayland_session", "open_display"]
+__all__ = ["X11Display", "has_display", "open_display"]
