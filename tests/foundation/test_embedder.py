@@ -15,6 +15,7 @@ from helpers import models
 from helpers.embed_model import read_torch_bin
 from llmasos.errors import ModelFileInvalid, ModelFileNotFound
 from llmasos.foundation.engine.cancel import Cancelled, CancelToken
+from llmasos.foundation.engine.embed_batch import embed_batch
 from llmasos.foundation.engine.embedding import Embedder
 from llmasos.foundation.engine.llama_embedder import LlamaEmbedder, Prefixes, prefixes_for
 from llmasos.foundation.engine.probe import CRASH_HOOK_ENV
@@ -237,3 +238,11 @@ def test_the_converted_model_matches_the_original_weights(
         assert float(got @ expected) > 0.999, text
     # llama.cpp's WordPiece: [CLS], one token per Chinese character, lower-cased words, [SEP]
     assert embedder.tokenize("Hello 你好") == [101, 8701, 872, 1962, 102]
+
+
+def test_after_embed_no_cancel_flag_is_left_behind(narrow: LlamaEmbedder) -> None:
+    # a decode outside embed() (the probe's, llama-cpp-python's own) must not find our
+    # strlen abort callback with a NULL flag: that segfaulted
+    narrow.embed(ZH[:1])
+    vector = embed_batch(narrow._llm, [narrow.tokenize(ZH[0])])
+    assert vector.shape == (1, 512)

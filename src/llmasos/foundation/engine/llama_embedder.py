@@ -102,6 +102,12 @@ def file_pooling(info: ModelInfo) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _null_abort_callback() -> Any:
+    import llama_cpp
+
+    return llama_cpp.ggml_abort_callback()  # no argument: a NULL function pointer
+
+
 class LlamaEmbedder:
     """A GGUF embedding model run by llama.cpp; implements ``Embedder``.
 
@@ -158,6 +164,7 @@ class LlamaEmbedder:
         self._batch: EmbedBatch | None = EmbedBatch(settings.n_batch)
         self._n_seq_max = min(settings.n_batch, _MAX_SEQUENCES, self._seq_max())
         self._abort = abort_callback()
+        self._no_abort = _null_abort_callback()
         self._tail = self._closing_tokens()
         self.last_tokens = 0  # tokens the last embed() read (for usage reports)
 
@@ -215,7 +222,9 @@ class LlamaEmbedder:
                 raise Cancelled() from None
             raise
         finally:
-            llama_cpp.llama_set_abort_callback(llm.ctx, self._abort, None)
+            # no callback at all, not strlen with a NULL flag: a later decode (the probe's,
+            # llama-cpp-python's own) would call strlen(NULL) and crash
+            llama_cpp.llama_set_abort_callback(llm.ctx, self._no_abort, None)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         out /= np.maximum(norms, 1e-12)
         return out
