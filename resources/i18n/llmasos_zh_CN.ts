@@ -213,6 +213,10 @@
 <context>
     <name>ChangesView</name>
     <message>
+        <source>This change deletes words: {words}. Check before accepting.</source>
+        <translation>此修改删除了词语：{words}。接受前请检查。</translation>
+    </message>
+    <message>
         <source>Tracked changes</source>
         <translation>修订</translation>
     </message>
@@ -1476,8 +1480,8 @@ From: {source}</source>
         <translation>线程数(&amp;H)：</translation>
     </message>
     <message>
-        <source>CPU threads for the model ({range}). Auto: every core this process may use, at most 16.</source>
-        <translation>模型使用的 CPU 线程数（{range}）。自动：使用本进程可用的全部核心，最多 16 个。</translation>
+        <source>CPU threads for the model ({range}). Auto: every core this process may use (at most 16), minus the cores other programs keep busy, checked before each request.</source>
+        <translation>模型使用的 CPU 线程数（{range}）。自动：本进程可用的全部核心（最多 16 个），减去其他程序正占用的核心，每次请求前重新检查。</translation>
     </message>
     <message>
         <source>&amp;Context length:</source>
@@ -2403,6 +2407,10 @@ From: {source}</source>
 </context>
 <context>
     <name>WritePage</name>
+    <message>
+        <source>{status} The edit deletes words (marked ⚠): {words}.</source>
+        <translation>{status} 此次修改删除了词语（标有 ⚠）：{words}。</translation>
+    </message>
     <message>
         <source>Text</source>
         <translation>正文</translation>

@@ -188,3 +188,18 @@ def test_custom_needs_an_instruction(qtbot, page: WritePage) -> None:
     assert page.instruction.isEnabled() and not page.tone.isEnabled()
     page.run()
     assert page.request_id is None and "instruction" in page.status.text()
+
+
+def test_a_change_that_deletes_words_is_flagged(qtbot) -> None:
+    source = "I will go to the libary tomorow."
+    editor = QPlainTextEdit()
+    qtbot.addWidget(editor)
+    editor.setPlainText(source)
+    view = ChangesView()
+    qtbot.addWidget(view)
+    view.show_diff(diff_texts(source, "I will go to the library.", flag_dropped=True), editor, 0)
+    html = view._html()
+    assert "⚠" in html and "deletes words: tomorow" in html
+    fixed = diff_texts(source, "I will go to the library tomorrow.", flag_dropped=True)
+    view.show_diff(fixed, editor, 0)
+    assert "⚠" not in view._html()

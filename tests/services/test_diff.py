@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from llmasos.services.text.diff import apply_changes, diff_texts, split_words
+from llmasos.services.text.diff import apply_changes, diff_texts, dropped_words, split_words
 
 EN_SOURCE = "Their is many reason why peple enjoy travelling. It give them joy."
 EN_TARGET = "There are many reasons why people enjoy traveling. It gives them joy."
@@ -75,3 +75,33 @@ def test_kinds_and_segments() -> None:
     assert "".join(s.text for s in d.segments()) == d.source
     assert diff_texts("a b", "a").changes[0].kind == "delete"
     assert diff_texts("same", "same").changes == ()
+
+
+def test_dropped_words_are_flagged_only_when_asked() -> None:
+    source = "I will go to the libary tomorow."
+    flagged = diff_texts(source, "I will go to the library.", flag_dropped=True)
+    assert [(c.old, c.new, c.dropped) for c in flagged.changes] == [
+        ("libary tomorow", "library", ("tomorow",))
+    ]
+    assert flagged.dropped == ("tomorow",)
+    assert diff_texts(source, "I will go to the library.").dropped == ()  # not checked
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("One old woman teached us.", "One old woman taught us."),  # replaced, not dropped
+        ("This is very very good.", "This is very good."),  # a doubled word
+        ("I saw the the cat.", "I saw the cat."),  # a function word
+        ("I will go to the libary tomorow.", "I will go to the library tomorrow."),
+    ],
+)
+def test_fixes_and_doubled_words_are_not_dropped_words(source: str, target: str) -> None:
+    assert diff_texts(source, target, flag_dropped=True).dropped == ()
+
+
+def test_dropped_words_pair_similar_words_first() -> None:
+    assert dropped_words("go home now", "go home") == ("now",)
+    assert dropped_words("quick fox", "fast fox") == ()  # replaced, not dropped
+    assert dropped_words("quick brown fox", "fast fox") == ("brown",)
+    assert dropped_words("quick brown lazy fox", "fox") == ("quick", "brown", "lazy")

@@ -6,6 +6,11 @@ where it sits in the original text, so :func:`apply_changes` can build the text
 with any subset of the changes accepted: all of them gives the new text, none
 gives the original back.
 
+With ``flag_dropped`` (edits that must keep every word, such as proofreading), each
+change also names the content words it deletes without a counterpart
+(:func:`dropped_words`): "libary tomorow" → "library" drops "tomorow", which a
+reader accepting the fix would not see.
+
 Example:
     >>> d = diff_texts("Teh cat sat.", "The cat sits.")
     >>> [(c.old, c.new) for c in d.changes]
@@ -21,7 +26,15 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Change", "Segment", "TextDiff", "apply_changes", "diff_texts", "split_words"]
+__all__ = [
+    "Change",
+    "Segment",
+    "TextDiff",
+    "apply_changes",
+    "diff_texts",
+    "dropped_words",
+    "split_words",
+]
 
 # Han, kana, hangul, CJK punctuation and full-width forms: one token per character.
 _CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
@@ -31,6 +44,10 @@ _TOKEN = re.compile(
     r"|\s+"  # a run of whitespace
     rf"|[^\w\s{_CJK}]"  # one punctuation mark or symbol
 )
+# Words an edit may drop without losing content (articles, doubled little words).
+_FUNCTION_WORD_LIST = "a an the of to in on at by for and or but is are was were be been am do"
+_FUNCTION_WORDS = frozenset(f"{_FUNCTION_WORD_LIST} does did it its this that so as".split())
+_SIMILAR = 0.6  # a replacement this close is the same word fixed ("tomorow" → "tomorrow")
 
 
 @dataclass(frozen=True)
@@ -42,6 +59,7 @@ class Change:
     end: int
     old: str
     new: str
+    dropped: tuple[str, ...] = ()  # content words deleted without a counterpart (if checked)
 
     @property
     def kind(self) -> str:
@@ -66,6 +84,11 @@ class TextDiff:
     source: str
     target: str
     changes: tuple[Change, ...]
+
+    @property
+    def dropped(self) -> tuple[str, ...]:
+        """All content words the changes drop (empty unless checked)."""
+        return tuple(w for c in self.changes for w in c.dropped)
 
     def segments(self) -> list[Segment]:
         """Unchanged runs and changes alternating, covering all of ``source``."""
@@ -93,11 +116,42 @@ def _offsets(tokens: Sequence[str]) -> list[int]:
     return out
 
 
-def diff_texts(source: str, target: str) -> TextDiff:
+def dropped_words(old: str, new: str) -> tuple[str, ...]:
+    """Content words of ``old`` that ``new`` drops: neither kept, nor fixed, nor replaced.
+
+    Each word of ``old`` is paired first with a similar word of ``new`` (a spelling fix),
+    then with any word left over (a replacement, "teached" → "taught"); content words
+    still unpaired were deleted. Function words ("the", "a") and single CJK characters
+    are not counted.
+    """
+    olds = [w for w in split_words(old) if _is_content(w)]
+    news = [w.lower() for w in split_words(new) if w[:1].isalnum()]
+    unpaired = []
+    for word in olds:
+        near = [
+            n
+            for n in news
+            if difflib.SequenceMatcher(None, word.lower(), n, autojunk=False).ratio() >= _SIMILAR
+        ]
+        if near:
+            news.remove(near[0])
+        else:
+            unpaired.append(word)
+    return tuple(unpaired[len(news) :])
+
+
+def _is_content(word: str) -> bool:
+    if not word[:1].isalnum() or word.lower() in _FUNCTION_WORDS:
+        return False
+    return len(word) > 1 or word.isdigit()
+
+
+def diff_texts(source: str, target: str, *, flag_dropped: bool = False) -> TextDiff:
     """Compare ``source`` with ``target``; hunks separated only by spaces are merged.
 
     Merging keeps "the quick fox" → "a slow fox" one change ("the quick" → "a slow")
-    instead of two, which is how a reader thinks of it.
+    instead of two, which is how a reader thinks of it. With ``flag_dropped``, each
+    change's ``dropped`` names the content words it deletes (see :func:`dropped_words`).
     """
     a, b = split_words(source), split_words(target)
     a_at, b_at = _offsets(a), _offsets(b)
@@ -110,11 +164,23 @@ def diff_texts(source: str, target: str) -> TextDiff:
             spans[-1][1], spans[-1][3] = i2, j2
         else:
             spans.append([i1, i2, j1, j2])
-    changes = tuple(
-        Change(n, a_at[i1], a_at[i2], source[a_at[i1] : a_at[i2]], target[b_at[j1] : b_at[j2]])
-        for n, (i1, i2, j1, j2) in enumerate(spans)
-    )
-    return TextDiff(source, target, changes)
+    changes = []
+    for n, (i1, i2, j1, j2) in enumerate(spans):
+        old, new = source[a_at[i1] : a_at[i2]], target[b_at[j1] : b_at[j2]]
+        dropped = dropped_words(old, new) if flag_dropped else ()
+        if dropped:  # a doubled word removed ("very very" → "very") loses nothing
+            beside = {_neighbour(a, i1, -1), _neighbour(a, i2, 1)}
+            dropped = tuple(w for w in dropped if w.lower() not in beside)
+        changes.append(Change(n, a_at[i1], a_at[i2], old, new, dropped))
+    return TextDiff(source, target, tuple(changes))
+
+
+def _neighbour(tokens: Sequence[str], at: int, step: int) -> str:
+    """The word next to position ``at`` (before it for step -1), spaces skipped, lowercased."""
+    i = at - 1 if step < 0 else at
+    while 0 <= i < len(tokens) and tokens[i].isspace():
+        i += step
+    return tokens[i].lower() if 0 <= i < len(tokens) else ""
 
 
 def _only_space(tokens: Sequence[str]) -> bool:

@@ -34,6 +34,8 @@ class ActionSpec:
         out_factor: Answer tokens allowed per input token (plus a fixed margin).
         may_trim: An answer cut off by the token limit is trimmed to its last whole
             sentence (otherwise it is reported: a cut-off proofread loses text).
+        keeps_words: The action must not delete content words (proofreading fixes them
+            in place); words an answer drops are flagged in its tracked changes.
     """
 
     name: str
@@ -43,6 +45,7 @@ class ActionSpec:
     ratio: tuple[float, float]
     out_factor: float
     may_trim: bool = False
+    keeps_words: bool = False
 
     @property
     def keeps_language(self) -> bool:
@@ -59,6 +62,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         EDIT,
         (0.6, 1.5),
         1.5,
+        keeps_words=True,
     ),
     ActionSpec(
         "rewrite",

@@ -12,7 +12,11 @@ Long texts are cut at paragraph boundaries into chunks that fit the context
 chunks already done; the rest stays as it was. Every answer goes through
 :func:`~llmasos.services.text.hygiene.clean_output`, and an answer that looks like a
 refusal, is far shorter or longer than the action allows, or is in another
-language is reported in ``ChunkDone.problem`` and not used.
+language is reported in ``ChunkDone.problem`` and not used. An answer to an action
+that must keep every word (proofreading) that deletes content words is asked for once
+more, naming the words; the answer that drops fewer is used and the words it still
+drops are named in ``ChunkDone.dropped`` and ``WriteDone.dropped`` (the tracked
+changes flag them: :func:`~llmasos.services.text.diff.diff_texts` with ``flag_dropped``).
 """
 
 from __future__ import annotations
@@ -20,10 +24,11 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.chat_format import ChatMessage
 from llmasos.foundation.engine.protocol import Engine
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.foundation.engine.stream import (
@@ -34,6 +39,7 @@ from llmasos.foundation.engine.stream import (
 )
 from llmasos.services.text import language
 from llmasos.services.text.chunking import sentences, split_margins, split_text
+from llmasos.services.text.diff import diff_texts
 from llmasos.services.text.hygiene import clean_output, looks_like_chatter
 from llmasos.services.writing.actions import (
     ACTIONS,
@@ -116,6 +122,7 @@ class ChunkDone:
     source: str
     result: str
     problem: str = ""
+    dropped: tuple[str, ...] = ()  # content words the used answer deleted (see module doc)
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,14 @@ class WriteDone:
     total: int
     problems: tuple[str, ...]
     is_cancelled: bool
+    dropped: tuple[str, ...] = ()  # content words the edit deleted though it should not
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What the person should check in a result that was used."""
+        if not self.dropped:
+            return ()
+        return (f"The edit deletes words; check them in the changes: {', '.join(self.dropped)}.",)
 
     @property
     def is_changed(self) -> bool:
@@ -260,9 +275,8 @@ class WriteJob(TextStream["str | ChunkStarted | ChunkDone | WriteDone"]):
         lead, core, trail = split_margins(chunk)
         if not core:  # blank lines only: nothing to ask the model
             return ChunkDone(index, total, chunk, chunk if spec.kind == EDIT else "")
-        gen = self._engine.chat(
-            build_messages(task, core), self._chunk_params(spec, core), self._cancel
-        )
+        messages = build_messages(task, core)
+        gen = self._engine.chat(messages, self._chunk_params(spec, core), self._cancel)
         pieces: list[str] = []
         for piece in gen:
             pieces.append(piece)
@@ -273,6 +287,13 @@ class WriteJob(TextStream["str | ChunkStarted | ChunkDone | WriteDone"]):
             return None
         answer = clean_output("".join(pieces), core)
         problem = check_answer(spec, core, answer)
+        dropped = _dropped(spec, core, answer) if not problem else ()
+        if dropped:
+            again = self._keep_words(spec, messages, "".join(pieces), core, dropped)
+            if again is None:
+                return None
+            if len(again[1]) < len(dropped):
+                answer, dropped = again
         if gen.stats.finish_reason == FINISH_LENGTH and not problem:
             if spec.may_trim:
                 answer = _whole_sentences(answer)
@@ -282,7 +303,33 @@ class WriteJob(TextStream["str | ChunkStarted | ChunkDone | WriteDone"]):
             log.info("Chunk %d/%d not used: %s", index + 1, total, problem)
             return ChunkDone(index, total, chunk, chunk if spec.kind == EDIT else "", problem)
         result = lead + answer + trail if spec.kind == EDIT else answer
-        return ChunkDone(index, total, chunk, result)
+        return ChunkDone(index, total, chunk, result, dropped=dropped)
+
+    def _keep_words(
+        self,
+        spec: ActionSpec,
+        messages: Sequence[ChatMessage],
+        reply: str,
+        core: str,
+        dropped: tuple[str, ...],
+    ) -> tuple[str, tuple[str, ...]] | None:
+        """Ask once more, naming the words the answer dropped; None when cancelled."""
+        words = ", ".join(f"“{w}”" for w in dropped)
+        ask = (
+            f"You deleted {words}. Keep every word of the text: correct a misspelled word "
+            "instead of deleting it. Reply with the whole corrected text only."
+        )
+        again = [*messages, ChatMessage("assistant", reply.strip()), ChatMessage("user", ask)]
+        gen = self._engine.chat(again, self._chunk_params(spec, core), self._cancel)
+        text = gen.text()
+        if gen.stats is not None:
+            self._parts.append(gen.stats)
+        if self._cancel.is_cancelled:
+            return None
+        answer = clean_output(text, core)
+        if check_answer(spec, core, answer):
+            return reply, dropped  # the second answer is unusable: keep the first
+        return answer, _dropped(spec, core, answer)
 
     def _chunk_params(self, spec: ActionSpec, core: str) -> SamplingParams:
         if spec.kind == APPEND:
@@ -305,9 +352,23 @@ class WriteJob(TextStream["str | ChunkStarted | ChunkDone | WriteDone"]):
             text = "".join(r.result for r in results) + "".join(chunks[len(results) :])
         else:
             text = "\n\n".join(r.result for r in results if r.result)
+        dropped = tuple(w for r in results for w in r.dropped)
         return WriteDone(
-            self.request, text, len(results), len(chunks), problems, self._cancel.is_cancelled
+            self.request,
+            text,
+            len(results),
+            len(chunks),
+            problems,
+            self._cancel.is_cancelled,
+            dropped,
         )
+
+
+def _dropped(spec: ActionSpec, source: str, answer: str) -> tuple[str, ...]:
+    """Content words ``answer`` deletes from ``source`` when ``spec`` must keep them."""
+    if not spec.keeps_words:
+        return ()
+    return diff_texts(source, answer, flag_dropped=True).dropped
 
 
 def _tail(text: str, budget: int, count: Callable[[str], int]) -> str:

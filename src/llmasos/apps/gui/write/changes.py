@@ -39,6 +39,7 @@ _STYLE = {
     "del": "color:#b3261e;text-decoration:line-through;background:#fde7e6;",
     "ins": "color:#1b6e20;text-decoration:underline;background:#e3f4e1;",
     "link": "text-decoration:none;font-weight:bold;",
+    "warn": "color:#8a4b00;background:#ffe8b3;font-weight:bold;",
 }
 
 
@@ -253,6 +254,12 @@ class ChangesView(QWidget):
         if state is State.REJECTED:
             return old
         parts = []
+        if change.dropped:  # an edit that must keep words deleted some: say which
+            words = ", ".join(change.dropped)
+            tip = QCoreApplication.translate(
+                "ChangesView", "This change deletes words: {words}. Check before accepting."
+            ).format(words=words)
+            parts.append(f"<span style='{_STYLE['warn']}' title='{html.escape(tip)}'>⚠</span>")
         if old:
             parts.append(f"<span style='{_STYLE['del']}'>{old}</span>")
         if new:

@@ -284,6 +284,12 @@ class WritePage(ToolPage):
             return
         if done.problems:
             self.status.setText(f"{self.status.text()} {' '.join(done.problems)}".strip())
+        if done.dropped:
+            self.status.setText(
+                self.tr("{status} The edit deletes words (marked ⚠): {words}.").format(
+                    status=self.status.text(), words=", ".join(done.dropped)
+                )
+            )
         if not done.is_usable:
             if done.completed:
                 self.status.setText(
@@ -318,7 +324,7 @@ class WritePage(ToolPage):
     def _diff(done: WriteDone) -> TextDiff:
         source = done.request.text
         if done.request.spec.kind != APPEND:
-            return diff_texts(source, done.text)
+            return diff_texts(source, done.text, flag_dropped=done.request.spec.keeps_words)
         added = _joiner(source) + done.text
         return TextDiff(source, source + added, (Change(0, len(source), len(source), "", added),))
 
