@@ -198,3 +198,61 @@ def test_load_reports_llama_cpp_progress_then_restores_defaults(smollm2_path: Pa
         assert engine.info is not None
     finally:
         engine.close()
+
+
+def _chain_names(chain: object) -> list[str]:
+    import llama_cpp
+
+    handle = chain.sampler  # type: ignore[attr-defined]
+    return [
+        llama_cpp.llama_sampler_name(llama_cpp.llama_sampler_chain_get(handle, i)).decode()
+        for i in range(llama_cpp.llama_sampler_chain_n(handle))
+    ]
+
+
+def test_sampler_chain_runs_top_k_before_the_penalties(smol: LlamaEngine) -> None:
+    llm = smol._require()
+    names = _chain_names(llm._init_sampler(top_k=40, temp=0.7, repeat_penalty=1.1))
+    assert names[:2] == ["top-k", "penalties"]
+    assert names[-1] == "dist"
+    assert _chain_names(llm._init_sampler(top_k=40, temp=0.0, repeat_penalty=1.1)) == [
+        "top-k",
+        "penalties",
+        "greedy",
+    ]
+    # without top-k there is nothing to put first: llama-cpp-python's own chain
+    assert _chain_names(llm._init_sampler(top_k=0, temp=0.7, repeat_penalty=1.1))[0] == "penalties"
+
+
+def test_reordered_chain_still_penalises_repeats(smol: LlamaEngine) -> None:
+    prompt = [ChatMessage("user", "List the days of the week, then list them again, and again.")]
+
+    def distinct_share(penalty: float) -> float:
+        text = smol.chat(
+            prompt, SamplingParams(temperature=0.0, max_tokens=60, repeat_penalty=penalty)
+        ).text()
+        tokens = smol.tokenize(text)
+        return len(set(tokens)) / len(tokens)
+
+    # SmolLM2 greedy repeats itself ("Monday, Monday ..."): ~0.4 distinct; penalised ~1.0
+    assert distinct_share(3.0) > distinct_share(1.0) + 0.3
+
+
+def test_reordered_chain_matches_llama_cpp_python_greedy(smol: LlamaEngine) -> None:
+    """At the default penalty the top 40 hold every token that can win: the same text as
+    llama-cpp-python's own chain (penalties over the whole vocabulary first)."""
+    from llmasos.foundation.engine.llama_hooks import top_k_first
+
+    params = SamplingParams(temperature=0.0, max_tokens=60, repeat_penalty=1.1)
+    # both runs below reuse the cached prompt: a cold first prefill evaluates it in other
+    # batch shapes, which alone can flip a near tie
+    smol.chat(QUESTION, params).text()
+    ours = smol.chat(QUESTION, params).text()
+    llm = smol._require()
+    del llm._init_sampler  # llama-cpp-python's own chain for this one request
+    try:
+        theirs = smol.chat(QUESTION, params).text()
+    finally:
+        top_k_first(llm)
+    assert ours.strip()
+    assert ours == theirs

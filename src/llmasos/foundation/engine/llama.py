@@ -22,7 +22,7 @@ from llmasos.errors import (
 )
 from llmasos.foundation.engine.cancel import CancelToken
 from llmasos.foundation.engine.chat_format import ChatFormat, ChatMessage, RenderedPrompt
-from llmasos.foundation.engine.llama_hooks import model_params, route_llama_logs
+from llmasos.foundation.engine.llama_hooks import model_params, route_llama_logs, top_k_first
 from llmasos.foundation.engine.runtime import RunConfig, resolve, resolve_gpu_layers, safe_default
 from llmasos.foundation.engine.session import LlamaSession
 from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
@@ -35,6 +35,7 @@ from llmasos.foundation.engine.stream import (
 )
 from llmasos.foundation.engine.streaming import Generation, Prepared
 from llmasos.foundation.gguf.model_info import ModelInfo
+from llmasos.foundation.platform.cpu_load import ThreadAdvisor
 
 if TYPE_CHECKING:
     from llmasos.foundation.engine.probe import Verdict
@@ -48,6 +49,7 @@ class LlamaEngine:
     def __init__(self, settings: EngineSettings | None = None) -> None:
         self.settings = (settings or EngineSettings()).validated()
         self._session: LlamaSession | None = None
+        self._advisor: ThreadAdvisor | None = None
         self._info: ModelInfo | None = None
         self._format: ChatFormat | None = None
         self.run_config: RunConfig | None = None  # what the loaded model runs with
@@ -147,7 +149,10 @@ class LlamaEngine:
                 f"llama.cpp could not load {info.path.name} ({exc}). The file may need a newer "
                 "llama.cpp, or there is not enough memory: try a smaller model or context length."
             ) from exc
+        top_k_first(llm)
         self._session = LlamaSession(llm, info.path.name)
+        # "Threads: Auto" follows the machine's load from request to request
+        self._advisor = ThreadAdvisor(int(llm.n_threads)) if settings.n_threads is None else None
         self._info, self.settings, self.run_config = info, settings, config
         self._format = ChatFormat(info)
 
@@ -155,7 +160,7 @@ class LlamaEngine:
         """Free the model (and its memory). Safe to call twice."""
         if self._session is not None:
             self._session.close()
-        self._session = None
+        self._session = self._advisor = None
         self._info = self._format = None
         self.run_config = self.notice = None
 
@@ -233,7 +238,15 @@ class LlamaEngine:
                 n_ctx=n_ctx,
             )
         prep = Prepared(tokens, params.stop, max(1, min(params.max_tokens, room)))
-        return Generation(self._require_session(), prep, params, cancel or CancelToken())
+        session = self._require_session()
+        if self._advisor is not None:
+            session.use_threads(self._advisor.choose())
+        return Generation(session, prep, params, cancel or CancelToken())
+
+    @property
+    def threads(self) -> int | None:
+        """CPU threads the next request runs with (None: no model)."""
+        return self._session.threads if self._session is not None else None
 
 
 __all__ = [

@@ -3,7 +3,8 @@
 * :func:`abort_callback`: cancel a request during prefill without any Python per node;
 * :func:`route_llama_logs`: llama.cpp's log lines into :mod:`logging`, not stderr;
 * :func:`model_params`: llama.cpp's model-loading progress and the weight-repacking
-  switch, which ``Llama()`` does not expose.
+  switch, which ``Llama()`` does not expose;
+* :func:`top_k_first`: the sampler chain with top-k ahead of the repeat penalty.
 
 Each imports ``llama_cpp`` when first called, on the thread that loads models.
 """
@@ -113,4 +114,79 @@ def model_params(
         lib.llama_model_default_params = original
 
 
-__all__ = ["abort_callback", "model_params", "route_llama_logs"]
+def top_k_first(llm: Any) -> None:
+    """Make ``llm`` build its sampler chains with top-k ahead of the penalties.
+
+    llama-cpp-python puts the repeat penalty first, and llama.cpp's penalty sampler looks
+    every vocabulary entry up in a hash map at every token: 0.15 ms a token on a 49k
+    vocabulary, 0.8 ms on Gemma-3's 262k (4 % of its decode on 2 cores). After top-k it
+    sees 40 candidates. The one difference: a token outside the top k can no longer climb
+    back in because the tokens above it were penalised, which at the default penalty
+    (1.1, a tenth of a logit) practically never happens. Chains with a grammar, logits
+    processors or mirostat, or without top-k, are built by llama-cpp-python as before.
+    """
+    import inspect
+
+    from llama_cpp import _internals
+
+    new_chain: Callable[[], Any] = _internals.LlamaSampler
+
+    original = llm._init_sampler
+    takes_n_vocab = "n_vocab" in inspect.signature(_internals.LlamaSampler.add_penalties).parameters
+
+    def build(
+        top_k: int = 40,
+        top_p: float = 0.95,
+        min_p: float = 0.05,
+        typical_p: float = 1.0,
+        temp: float = 0.80,
+        repeat_penalty: float = 1.0,
+        frequency_penalty: float = 0.0,
+        presence_penalty: float = 0.0,
+        mirostat_mode: int = 0,
+        logits_processor: Any = None,
+        grammar: Any = None,
+        **rest: Any,
+    ) -> Any:
+        if top_k <= 0 or mirostat_mode or logits_processor is not None or grammar is not None:
+            return original(
+                top_k=top_k,
+                top_p=top_p,
+                min_p=min_p,
+                typical_p=typical_p,
+                temp=temp,
+                repeat_penalty=repeat_penalty,
+                frequency_penalty=frequency_penalty,
+                presence_penalty=presence_penalty,
+                mirostat_mode=mirostat_mode,
+                logits_processor=logits_processor,
+                grammar=grammar,
+                **rest,
+            )
+        chain = new_chain()
+        chain.add_top_k(top_k)
+        penalties: dict[str, Any] = {
+            "penalty_last_n": llm.last_n_tokens_size,
+            "penalty_repeat": repeat_penalty,
+            "penalty_freq": frequency_penalty,
+            "penalty_present": presence_penalty,
+        }
+        if takes_n_vocab:
+            penalties["n_vocab"] = llm.n_vocab()
+        chain.add_penalties(**penalties)
+        if temp == 0.0:
+            chain.add_greedy()
+        elif temp < 0.0:
+            chain.add_dist(llm._seed)
+        else:
+            chain.add_typical(typical_p, 1)
+            chain.add_top_p(top_p, 1)
+            chain.add_min_p(min_p, 1)
+            chain.add_temp(temp)
+            chain.add_dist(llm._seed)
+        return chain
+
+    llm._init_sampler = build
+
+
+__all__ = ["abort_callback", "model_params", "route_llama_logs", "top_k_first"]

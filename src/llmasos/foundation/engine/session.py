@@ -25,6 +25,15 @@ class LlamaSession:
         self._vocab = llm._model.vocab
         self._pieces: dict[int, bytes] = {}
         self._abort_cb = abort_callback()
+        self.threads = int(llm.n_threads)
+
+    def use_threads(self, n: int) -> None:
+        """Decode and prefill with ``n`` CPU threads from the next request on."""
+        if n != self.threads:
+            import llama_cpp
+
+            llama_cpp.llama_set_n_threads(self.llm.ctx, n, n)
+            self.threads = n
 
     def close(self) -> None:
         self.llm.close()
@@ -49,7 +58,9 @@ class LlamaSession:
     def disarm(self) -> None:
         import llama_cpp
 
-        llama_cpp.llama_set_abort_callback(self.llm.ctx, self._abort_cb, None)
+        # a NULL callback, not strlen with NULL data: that would crash any decode made
+        # outside a request (the benches' raw loops, llama-cpp-python's own calls)
+        llama_cpp.llama_set_abort_callback(self.llm.ctx, llama_cpp.ggml_abort_callback(0), None)
 
     def is_eog(self, token: int) -> bool:
         """Whether ``token`` ends a generation (end of turn or of text)."""

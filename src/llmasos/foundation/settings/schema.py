@@ -123,7 +123,10 @@ FIELDS: dict[str, Field] = _fields(
         1,
         256,
         auto="Auto",
-        auto_help="every core this process may use, at most 16",
+        auto_help=(
+            "every core this process may use (at most 16), minus the cores other programs "
+            "keep busy, re-checked before each request"
+        ),
     ),
     Field(
         "engine.n_ctx",

@@ -51,8 +51,9 @@ FIELD_TEXTS: dict[str, tuple[str, str, str]] = {
         QT_TRANSLATE_NOOP("SettingsForm", "T&hreads:"),
         QT_TRANSLATE_NOOP(
             "SettingsForm",
-            "CPU threads for the model ({range}). Auto: every core this process may use, "
-            "at most 16.",
+            "CPU threads for the model ({range}). Auto: every core this process may use "
+            "(at most 16), minus the cores other programs keep busy, checked before each "
+            "request.",
         ),
     ),
     "engine.n_ctx": (
