@@ -363,6 +363,7 @@ def test_emphasis_is_put_back_where_the_words_came_through() -> None:
         [],
     )
     assert keep_emphasis("Click **Save** now.", "点击保存。") == ("点击保存。", ["**Save**"])
+    assert keep_emphasis("Click **Save** now.", "点击**保存**。") == ("点击**保存**。", [])
     assert wrap_once("点击保存以保留更改。", "保存", "**") == "点击**保存**以保留更改。"
     p = protect("Click **Save** to keep your changes.")
     lost = finish_chunk("点击保存以保留更改。", p, ZH)

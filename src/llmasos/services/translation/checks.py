@@ -119,21 +119,24 @@ def emphasis_spans(text: str) -> list[tuple[str, str]]:
 def keep_emphasis(source: str, output: str) -> tuple[str, list[str]]:
     """``output`` with source emphasis the model dropped put back where it can be placed.
 
-    A dropped span is placed when its inner text occurs in ``output`` exactly once, not
-    already emphasised (a name or UI label kept as it was). Returns the text and the
-    spans (as written in the source) that could not be placed.
+    Spans are counted per mark (``**``, ``*``, ``__``, ``_``): the words inside are
+    translated, so "**Save**" → "**保存**" is kept. When the output has fewer spans of a
+    mark, a source span whose words occur in ``output`` exactly once, bare (a name or UI
+    label kept as it was), is wrapped again. Returns the text and the spans (as written
+    in the source) that are still missing.
     """
-    wanted = Counter(emphasis_spans(source))
-    have = Counter(emphasis_spans(output))
+    wanted = emphasis_spans(source)
     lost: list[str] = []
-    for (mark, inner), count in wanted.items():
-        for _ in range(count - have[(mark, inner)]):
-            plain = _bare_occurrences(output, inner)
-            if len(plain) == 1 and not _other_emphasis_lost(have, wanted):
-                at = plain[0]
-                output = f"{output[:at]}{mark}{inner}{mark}{output[at + len(inner) :]}"
-            else:
+    for mark in dict.fromkeys(m for m, _ in wanted):
+        have = [inner for m, inner in emphasis_spans(output) if m == mark]
+        missing = sum(m == mark for m, _ in wanted) - len(have)
+        candidates = [inner for m, inner in wanted if m == mark and inner not in have]
+        for inner in candidates[: max(0, missing)]:
+            wrapped = wrap_once(output, inner, mark)
+            if wrapped is None:
                 lost.append(f"{mark}{inner}{mark}")
+            else:
+                output = wrapped
     return output, lost
 
 
@@ -143,11 +146,6 @@ def wrap_once(text: str, words: str, mark: str) -> str | None:
     if len(at) != 1:
         return None
     return f"{text[: at[0]]}{mark}{words}{mark}{text[at[0] + len(words) :]}"
-
-
-def _other_emphasis_lost(have: Counter[tuple[str, str]], wanted: Counter[tuple[str, str]]) -> bool:
-    """Whether the output has emphasis the source lacks (the model moved or translated it)."""
-    return bool(have - wanted)
 
 
 def _bare_occurrences(text: str, inner: str) -> list[int]:
