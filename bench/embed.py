@@ -86,8 +86,8 @@ def raw_model(path: Path, embedder: LlamaEmbedder) -> Any:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--model", type=Path, help="GGUF embedding model (default: m3e-small)")
-    parser.add_argument("--chunks", type=int, default=64, help="chunks per repetition")
-    parser.add_argument("--reps", type=int, default=3, help="repetitions per side")
+    parser.add_argument("--chunks", type=int, default=32, help="chunks per repetition")
+    parser.add_argument("--reps", type=int, default=9, help="repetitions per side")
     parser.add_argument("--threads", type=int, default=1, help="CPU threads (0: all; default 1)")
     args = parser.parse_args()
 
