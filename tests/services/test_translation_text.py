@@ -208,6 +208,41 @@ class _Gen:
         reason = "cancelled" if self.cancel and self.cancel.is_cancelled else "stop"
         self.stats = GenerationStats(10, n, 0, 0.01, 100.0, 0.1, reason, "scripted")
 
+    def text(self) -> str:
+        return "".join(self).strip()
+
+
+def test_a_reply_with_problems_is_retried_with_the_exact_fixes() -> None:
+    engine = _Scripted(
+        [
+            "Your order #1 has already been delivered.",
+            "Your order {order_id} was shipped on 2026-12-03.",
+        ]
+    )
+    job = translate(engine, TranslationRequest("您的订单 {order_id} 已于 2026-12-03 发货。", "en"))
+    list(job)
+    assert job.result is not None
+    assert job.result.text == "Your order {order_id} was shipped on 2026-12-03."
+    assert "“{order_id}” and “2026-12-03” exactly as written" in engine.prompts[1]
+    assert not job.result.problems and len(engine.prompts) == 2
+
+
+def test_a_glossary_term_the_model_ignores_is_substituted_or_reported() -> None:
+    glossary = (GlossaryEntry("cat", "matou"),)
+    request = TranslationRequest("The cat sleeps.", "fr", source="en", glossary=glossary)
+    engine = _Scripted(["Le chat dort.", "Le chat dort.", "Chat"])
+    job = translate(engine, request)
+    list(job)
+    assert job.result is not None and job.result.text == "Le matou dort."
+    assert "Translate “cat” as “matou”." in engine.prompts[1]  # the retry named it
+    assert "“cat” into French" in engine.prompts[2]  # then the model's own word was asked
+    assert job.result.glossary_hit_rate == 1.0 and not job.result.problems
+    stubborn = _Scripted(["Le félin dort.", "Le félin dort.", "chat"])
+    job = translate(stubborn, request)
+    list(job)
+    assert job.result is not None and job.result.glossary_hit_rate == 0.0
+    assert any("Glossary terms not used: cat → matou" in p for p in job.result.problems)
+
 
 def test_job_streams_events_chunks_with_context_and_wrong_language() -> None:
     text = "First paragraph here.\n\nSecond paragraph here.\n\nThird one."

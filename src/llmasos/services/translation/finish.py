@@ -63,6 +63,11 @@ class ChunkOutcome:
     def problem_count(self) -> int:
         return sum(n.kind == "problem" for n in self.notes)
 
+    @property
+    def flaws(self) -> int:
+        """Problems plus fixes wanted (a dropped item put back by guess is still a flaw)."""
+        return self.problem_count + len(self.fixes)
+
 
 def finish_chunk(
     raw: str, protected: Protected, target: Language, glossary: Sequence[GlossaryEntry] = ()

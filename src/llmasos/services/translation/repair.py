@@ -3,8 +3,8 @@
 The translator calls these after :func:`~llmasos.services.translation.finish.finish_chunk`:
 
 1. :meth:`Repairs.retry` — when the reply has fixes to make, the model is asked once
-   more in the same conversation, with exactly those fixes; the reply with fewer
-   problems is kept.
+   more in the same conversation, with exactly those fixes; the reply with fewer flaws
+   (problems plus fixes still wanted) is kept.
 2. :meth:`Repairs.enforce_terms` — a glossary term still missing is put in place of the
    model's own translation of the term (asked on its own, a few tokens), so a glossary
    holds even when the model ignores it; when the model's word is not in the text
@@ -89,10 +89,8 @@ class Repairs:
         if not self._record(generation):
             return None
         outcome = finish_chunk(second, protected, self._target, used)
-        log.debug(
-            "Retry for %r: %d -> %d problems", ask, first.problem_count, outcome.problem_count
-        )
-        return outcome if outcome.problem_count < first.problem_count else first
+        log.debug("Retry for %r: %d -> %d flaws", ask, first.flaws, outcome.flaws)
+        return outcome if outcome.flaws < first.flaws else first
 
     def enforce_terms(self, outcome: ChunkOutcome, used: Sequence[GlossaryEntry]) -> ChunkOutcome:
         """Put each missing glossary translation in place of the model's word for the term."""
