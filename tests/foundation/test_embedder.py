@@ -246,3 +246,15 @@ def test_after_embed_no_cancel_flag_is_left_behind(narrow: LlamaEmbedder) -> Non
     narrow.embed(ZH[:1])
     vector = embed_batch(narrow._llm, [narrow.tokenize(ZH[0])])
     assert vector.shape == (1, 512)
+
+
+def test_a_causal_model_without_pooling_is_mean_pooled(smollm2_path: Path) -> None:
+    # the decoder path (a KV cache cleared per decode), as Qwen3-Embedding takes
+    model = LlamaEmbedder(smollm2_path, max_tokens=128, probe=False)
+    try:
+        assert "/mean/ctx128/" in model.model_id
+        v = model.embed(EN[:3])
+        assert v[0] @ v[1] > v[0] @ v[2]
+        np.testing.assert_allclose(model.embed(EN[2:3])[0], v[2], atol=1e-4)
+    finally:
+        model.close()
