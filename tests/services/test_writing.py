@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
 from llmasos.errors import SettingsError, WritingError
 from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.chat_format import ChatMessage
 from llmasos.foundation.engine.llama import LlamaEngine
 from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
+from llmasos.foundation.engine.stream import GenerationStats
 from llmasos.services.text import language
 from llmasos.services.text.hygiene import looks_like_chatter
 from llmasos.services.writing.service import (
@@ -156,3 +158,61 @@ def test_prompt_lookup_engine_proofreads(smollm2_path: Path) -> None:
         assert eng._require().draft_model is not None  # the draft model is really in use
     finally:
         eng.close()
+
+
+class _Scripted:
+    """An engine double with answers given in advance (for the proofread retry's logic)."""
+
+    n_ctx = 2048
+
+    def __init__(self, answers: list[str]) -> None:
+        self.answers, self.asked = answers, []
+
+    def tokenize(self, text: str, *, special: bool = False, add_bos: bool = False) -> list[int]:
+        return list(range(len(text.split())))
+
+    def count_chat_tokens(self, messages: Sequence[ChatMessage]) -> int:
+        return sum(len(m.content.split()) for m in messages)
+
+    def chat(
+        self,
+        messages: Sequence[ChatMessage],
+        params: SamplingParams | None = None,
+        cancel: CancelToken | None = None,
+    ) -> _Reply:
+        self.asked.append(messages[-1].content)
+        return _Reply(self.answers[len(self.asked) - 1])
+
+
+class _Reply:
+    def __init__(self, text: str) -> None:
+        self._text, self.stats = text, GenerationStats(9, 9, 0, 0.1, 90.0, 0.2, "stop", "x")
+
+    def __iter__(self) -> Iterator[str]:
+        yield self._text
+
+    def text(self) -> str:
+        return self._text
+
+
+@pytest.mark.parametrize(
+    ("second", "result", "dropped"),
+    [
+        ("I will go to the library tomorrow.", "I will go to the library tomorrow.", ()),
+        ("I will go to the library.", "I will go to the library.", ("tomorow",)),
+    ],
+)
+def test_a_proofread_that_drops_words_is_asked_again_then_flagged(
+    second: str, result: str, dropped: tuple[str, ...]
+) -> None:
+    engine = _Scripted(["I will go to the library.", second])
+    text = "I will go to the libary tomorow."
+    job = WriteJob(engine, WriteRequest("proofread", text))  # type: ignore[arg-type]
+    list(job)
+    assert job.done is not None and job.done.text == result
+    assert len(engine.asked) == 2 and "You deleted “tomorow”" in engine.asked[1]
+    assert job.done.dropped == dropped and bool(job.done.warnings) == bool(dropped)
+    shorten = _Scripted(["I will go."])  # Shorten may delete words: no retry, no flag
+    job = WriteJob(shorten, WriteRequest("shorten", text))  # type: ignore[arg-type]
+    list(job)
+    assert job.done is not None and job.done.dropped == () and len(shorten.asked) == 1
