@@ -13,7 +13,7 @@ import pytest
 
 from helpers import models
 from helpers.embed_model import read_torch_bin
-from llmasos.errors import ModelFileInvalid, ModelFileNotFound
+from llmasos.errors import ModelFileInvalid, ModelFileNotFound, SettingsError
 from llmasos.foundation.engine.cancel import Cancelled, CancelToken
 from llmasos.foundation.engine.embed_batch import embed_batch
 from llmasos.foundation.engine.embedding import Embedder
@@ -258,3 +258,16 @@ def test_a_causal_model_without_pooling_is_mean_pooled(smollm2_path: Path) -> No
         np.testing.assert_allclose(model.embed(EN[2:3])[0], v[2], atol=1e-4)
     finally:
         model.close()
+
+
+def test_last_token_pooling_ends_every_text_with_end_of_text(smollm2_path: Path) -> None:
+    model = LlamaEmbedder(smollm2_path, max_tokens=128, probe=False, pooling="last")
+    try:
+        assert "/last/" in model.model_id
+        together = model.embed(EN[:2])
+        assert model.last_tokens == sum(len(model.tokenize(t)) + 1 for t in EN[:2])
+        np.testing.assert_allclose(model.embed(EN[1:2])[0], together[1], atol=1e-4)
+    finally:
+        model.close()
+    with pytest.raises(SettingsError):
+        LlamaEmbedder(smollm2_path, probe=False, pooling="max")

@@ -7,7 +7,8 @@ A GGUF embedding model (BERT, nomic-bert, XLM-RoBERTa, Qwen3-Embedding…) is lo
   a child process (:mod:`.probe`, embedding mode) so a llama.cpp path that crashes on this
   machine (the AMX repacking) is turned off instead of taking the app down.
 * **Pooling** comes from the file (``{arch}.pooling_type``: mean, CLS or last token); a
-  model without one (a chat model used as an embedder) is mean-pooled.
+  model without one (a chat model used as an embedder) is mean-pooled. With last-token
+  pooling every text ends with the end-of-text token, as Qwen3-Embedding was trained.
 * **Batching.** Texts are packed, in order, into decodes of up to ``n_batch`` tokens and
   ``n_seq_max`` sequences; each sequence attends only to itself, so a vector does not
   depend on its neighbours (:mod:`.embed_batch` runs one decode).
@@ -37,6 +38,7 @@ from llmasos.errors import (
     InvalidInputError,
     ModelFileUnsupported,
     ModelLoadError,
+    SettingsError,
 )
 from llmasos.foundation.engine.cancel import Cancelled, CancelToken
 from llmasos.foundation.engine.embed_batch import EmbedBatch, embed_batch
@@ -119,6 +121,7 @@ class LlamaEmbedder:
         n_gpu_layers: Layers to offload (None: all when this llama.cpp can).
         probe: Run the file in a child process first (see :mod:`.probe`).
         prefixes: Query/passage prefixes (None: by the model's family).
+        pooling: ``"mean"``, ``"cls"`` or ``"last"`` instead of the file's (None: the file's).
 
     Raises:
         ModelFileError: the file is missing, unreadable, not GGUF, damaged...
@@ -136,25 +139,29 @@ class LlamaEmbedder:
         n_gpu_layers: int | None = None,
         probe: bool = True,
         prefixes: Prefixes | None = None,
+        pooling: str | None = None,
     ) -> None:
         from llmasos.foundation.gguf.file import read_model_info
 
         info = read_model_info(path)
-        pooling = file_pooling(info)
-        if pooling == POOLING_RANK:
+        names = {name: value for value, name in POOLING_NAMES.items()}
+        if pooling is not None and pooling not in names:
+            raise SettingsError(f"pooling must be one of {', '.join(names)}; got {pooling!r}.")
+        pooled = names[pooling] if pooling is not None else file_pooling(info)
+        if pooled == POOLING_RANK:
             raise ModelFileUnsupported(
                 f"{info.path.name} is a reranker, not an embedding model. Pick an embedding "
                 "model (for example bge-m3 or multilingual-e5)."
             )
-        if pooling not in POOLING_NAMES:
+        if pooled not in POOLING_NAMES:
             log.info("%s names no pooling; its vectors are mean-pooled", info.path.name)
-            pooling = POOLING_MEAN
+            pooled = POOLING_MEAN
         n_ctx = max(8, min(max_tokens, info.context_length or max_tokens))
         threads = n_threads or hardware.default_threads()
         gpu = resolve_gpu_layers(n_gpu_layers)
         settings = ResolvedSettings(n_ctx, threads, n_ctx, gpu, False, 0)
         self.info = info
-        self.pooling = pooling
+        self.pooling = pooled
         self.settings = settings
         self.prefixes = (
             prefixes if prefixes is not None else prefixes_for(info.name, info.path.name)
@@ -166,6 +173,11 @@ class LlamaEmbedder:
         self._abort = abort_callback()
         self._no_abort = _null_abort_callback()
         self._tail = self._closing_tokens()
+        # Last-token pooling reads the final token, and models trained so (Qwen3-Embedding)
+        # end every text with the end-of-text token, which llama.cpp does not add for them.
+        self._add_tail = self.pooling == POOLING_LAST and not self._tail
+        if self._add_tail:
+            self._tail = [self._end_of_text()]
         self.last_tokens = 0  # tokens the last embed() read (for usage reports)
 
     # -- Embedder ------------------------------------------------------------
@@ -291,6 +303,12 @@ class LlamaEmbedder:
             probe.pop()
         return tail
 
+    def _end_of_text(self) -> int:
+        """``<|endoftext|>`` when the vocabulary has it as one token, else the EOS token."""
+        llm = self._require()
+        found = llm.tokenize(b"<|endoftext|>", add_bos=False, special=True)
+        return int(found[0]) if len(found) == 1 else int(llm.token_eos())
+
     def _tokenize(self, texts: Sequence[str], *, query: bool) -> list[list[int]]:
         prefix = self.prefixes.query if query else self.prefixes.passage
         limit = self.settings.n_ctx
@@ -299,6 +317,8 @@ class LlamaEmbedder:
         cut = 0
         for i, text in enumerate(texts):
             tokens = self.tokenize(prefix + text)
+            if self._add_tail:
+                tokens += tail
             if not tokens:
                 raise InvalidInputError(f"Text {i + 1} gives no tokens; it cannot be embedded.")
             if len(tokens) > limit:
