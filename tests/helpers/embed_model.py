@@ -116,11 +116,12 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
     return tensors
 
 
-def _wpm_tokens(vocab: dict[str, int]) -> tuple[list[str], list[int]]:
+def _wpm_tokens(vocab: dict[str, int]) -> tuple[list[str], list[gguf.TokenType]]:
     ordered = sorted(vocab.items(), key=lambda item: item[1])
     if [i for _, i in ordered] != list(range(len(ordered))):
         raise ValueError("tokenizer.json vocabulary ids are not 0..n-1")
-    tokens, types = [], []
+    tokens: list[str] = []
+    types: list[gguf.TokenType] = []
     for text, _ in ordered:
         if text.startswith("[") and text.endswith("]"):
             tokens.append(text)
