@@ -1,53 +1,14 @@
-"""One-line widgets of the Chat page that cut long text with "…" instead of growing.
+"""The Chat page's context meter: one line of text that elides over a thin bar.
 
-A plain :class:`QLabel` asks its layout for the width of its whole text, so a long
-conversation title (or a long translation of a label) widened the page and squeezed
-the conversation list. :class:`ElidedLabel` asks for almost nothing, shows as much as
-fits and keeps the whole text as its ``text()`` (screen readers read all of it).
+The eliding label itself is :class:`~llmasos.apps.gui.common.elide.ElidedLabel` (also
+used for the conversation title).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent
-from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QProgressBar, QVBoxLayout, QWidget
 
-
-class ElidedLabel(QLabel):
-    """A one-line plain-text label that ends with "…" when its text does not fit."""
-
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(text, parent)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setWordWrap(False)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-
-    def shown_text(self) -> str:
-        """The text as painted: all of it, or the start that fits followed by "…"."""
-        flat = " ".join(self.text().split())
-        return self.fontMetrics().elidedText(
-            flat, Qt.TextElideMode.ElideRight, self.contentsRect().width()
-        )
-
-    def minimumSizeHint(self) -> QSize:
-        hint = super().minimumSizeHint()
-        return QSize(self.fontMetrics().horizontalAdvance("…") * 4, hint.height())
-
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        return QSize(hint.width(), super().minimumSizeHint().height())
-
-    def paintEvent(self, _event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        self.style().drawItemText(
-            painter,
-            self.contentsRect(),
-            int(self.alignment().value),
-            self.palette(),
-            self.isEnabled(),
-            self.shown_text(),
-            self.foregroundRole(),
-        )
+from llmasos.apps.gui.common.elide import ElidedLabel
 
 
 class ContextMeter(QWidget):
@@ -56,7 +17,7 @@ class ContextMeter(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.label = ElidedLabel()
+        self.label = ElidedLabel(text_tooltip=False)  # the meter's tooltip says more
         self.bar = QProgressBar()
         self.bar.setTextVisible(False)
         self.bar.setFixedHeight(max(3, self.fontMetrics().height() // 4))

@@ -25,12 +25,11 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from llmasos.apps.gui.chat.elide import ContextMeter, ElidedLabel
+from llmasos.apps.gui.chat.elide import ContextMeter
 from llmasos.apps.gui.chat.list import ConversationList
 from llmasos.apps.gui.chat.settings import (
     ChatInput,
@@ -39,6 +38,7 @@ from llmasos.apps.gui.chat.settings import (
     ask_save_path,
 )
 from llmasos.apps.gui.chat.view import MessageView
+from llmasos.apps.gui.common.elide import ElidedLabel
 from llmasos.apps.gui.common.tool_pages import ToolPage, button
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.engine.chat_format import ChatMessage
@@ -139,10 +139,10 @@ class ChatPage(ToolPage):
         self.settings_button = button(
             self.tr("S&ettings…"), self.tr("Conversation settings"), self._ask_settings
         )
-        self.files_button = QToolButton()
-        self.files_button.setText(self.tr("Export"))
+        # a push button: its width includes the menu arrow (a QToolButton's arrow is
+        # drawn over the end of its label)
+        self.files_button = QPushButton(self.tr("Export"))
         self.files_button.setAccessibleName(self.tr("Export or import"))
-        self.files_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.files_button)
         menu.addAction(self.tr("Export as Markdown…"), lambda: self._ask_export(".md"))
         menu.addAction(self.tr("Export as JSON…"), lambda: self._ask_export(".json"))

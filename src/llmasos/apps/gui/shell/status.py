@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
+from llmasos.apps.gui.common.elide import ElidedLabel
 from llmasos.foundation.platform import hardware
 from llmasos.kernel.kernel import Kernel
 
@@ -31,7 +32,10 @@ class StatusBar(QStatusBar):
         super().__init__(parent)
         self.kernel = kernel
         self._loading_path = ""
-        self.model = _label(self.tr("Loaded model"))
+        # a long path while loading is cut with "…" (whole in the tooltip), never
+        # widening the window
+        self.model = ElidedLabel()
+        self.model.setAccessibleName(self.tr("Loaded model"))
         self.device = _label(self.tr("Device"))
         self.context = _label(self.tr("Context length"))
         self.memory = _label(self.tr("Memory in use"))
@@ -50,7 +54,8 @@ class StatusBar(QStatusBar):
         )
         self.stop.clicked.connect(self.stop_requested)
         self.stop.hide()
-        for widget in (self.model, self.notice, self.device, self.context, self.memory, self.speed):
+        self.addWidget(self.model, 1)
+        for widget in (self.notice, self.device, self.context, self.memory, self.speed):
             self.addWidget(widget)
         self.addPermanentWidget(self.busy)
         self.addPermanentWidget(self.stop)

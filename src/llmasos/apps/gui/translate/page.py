@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.common.flow import FlowLayout
 from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
 from llmasos.apps.gui.common.tool_pages import ToolPage, button, editor
 from llmasos.apps.gui.translate.widgets import AUTO, GlossaryDialog, HistoryPanel, LanguagePicker
@@ -99,7 +100,9 @@ class TranslatePage(ToolPage):
         self.stop_button.setEnabled(False)
         swap = button("⇄", self.tr("Swap languages"), self.swap)
         swap.setToolTip(self.tr("Swap languages (Ctrl+Shift+S)"))
-        langs = QHBoxLayout()
+        swap.setMaximumWidth(swap.fontMetrics().horizontalAdvance("⇄") * 4)
+        # rows that wrap: the page can sit in a window half a screen wide
+        langs = FlowLayout()
         row: tuple[QWidget, ...] = (
             self.source_lang,
             swap,
@@ -109,8 +112,7 @@ class TranslatePage(ToolPage):
         )
         for widget in row:
             langs.addWidget(widget)
-        langs.addStretch(1)
-        actions = QHBoxLayout()
+        actions = FlowLayout()
         buttons = (
             self.run_button,
             self.stop_button,
@@ -125,14 +127,16 @@ class TranslatePage(ToolPage):
         )
         for widget in buttons:
             actions.addWidget(widget)
-        actions.addWidget(self.detected)
-        actions.addWidget(self.status, 1)
+        notes = QHBoxLayout()
+        notes.addWidget(self.detected)
+        notes.addWidget(self.status, 1)
         split = QSplitter(Qt.Orientation.Horizontal)
         for pane in (self.source, self.result, self.history):
             split.addWidget(pane)
         layout = QVBoxLayout(self)
         layout.addLayout(langs)
         layout.addLayout(actions)
+        layout.addLayout(notes)
         layout.addWidget(split, 1)
         # Tab follows the rows top to bottom (the panes were created first)
         chain = (*row, *buttons, self.source, self.result, self.history.search, self.history.list)

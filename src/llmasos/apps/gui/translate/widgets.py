@@ -61,6 +61,15 @@ class LanguagePicker(QComboBox):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setCompleter(completer)
         self.setMinimumContentsLength(18)
+        self.currentIndexChanged.connect(self._show_start)
+
+    def _show_start(self) -> None:
+        """Show a chosen name from its start (a line edit shows the end of a long text,
+        "…Chinese (zh-Hans)"); the whole name is in the tooltip."""
+        edit = self.lineEdit()
+        if edit is not None and not edit.hasFocus():
+            edit.setCursorPosition(0)
+        self.setToolTip(self.currentText())
 
     def code(self) -> str:
         """The chosen language code ("auto" for detection)."""
