@@ -15,11 +15,14 @@ import pytest
 
 from helpers.malformed_gguf import patched_field
 from llmasos.errors import ModelFileInvalid, ModelFileNotFound, ModelLoadError
+from llmasos.foundation.engine import probe as probe_module
 from llmasos.foundation.engine.llama import LlamaEngine
 from llmasos.foundation.engine.probe import (
     CRASH_HOOK_ENV,
     cached,
+    discard_spare,
     notice_for,
+    prestart,
     probe,
     probe_load,
 )
@@ -51,6 +54,13 @@ class Spawns:
             return real(*args, **kwargs)
 
         monkeypatch.setattr(subprocess, "run", counting)
+
+
+@pytest.fixture(autouse=True)
+def _no_spare_left_over() -> None:
+    """A spare child started by an earlier test (a window's welcome page) would take the
+    next probe's job, and these tests count the children they start."""
+    discard_spare()
 
 
 def _no_spawn(*_args, **_kwargs):
@@ -285,3 +295,48 @@ def test_amx_flags_are_read_from_the_cpu() -> None:
         assert "fpu" in flags or "fp" in flags  # every x86 / arm64 Linux CPU lists one
     assert hardware.cpu_has_amx() == bool({"amx_tile", "amx_int8", "amx_bf16"} & flags)
     assert len(hardware.cpu_signature()) == 12
+
+
+def _wait_for_spare_to_import() -> None:
+    spare = probe_module._spare
+    assert spare is not None and spare.poll() is None
+
+
+def test_a_spare_child_takes_the_next_probe(
+    smollm2_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prestart()
+    _wait_for_spare_to_import()
+    monkeypatch.setattr(subprocess, "run", _no_spawn)  # only the spare may run it
+    verdict = probe(smollm2_path, _settings(smollm2_path))
+    assert verdict.probed and verdict.config == FULL and verdict.notice is None
+    assert probe_module._spare is None  # used up; the next probe starts its own
+
+
+def test_a_spare_child_crashing_falls_back_like_any_child(
+    smollm2_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prestart()  # started before the crash is asked for: the job carries it
+    _wait_for_spare_to_import()
+    monkeypatch.setenv(CRASH_HOOK_ENV, "extra_bufts")
+    spawns = Spawns(monkeypatch)
+    verdict = probe(smollm2_path, _settings(smollm2_path))
+    assert verdict.config == RunConfig(extra_bufts=False)
+    assert verdict.notice is not None
+    assert spawns.count == 1  # the spare crashed under repacking; one fresh child after
+
+
+def test_an_idle_spare_leaves_and_is_never_a_verdict(
+    smollm2_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(probe_module, "SPARE_IDLE_S", 0.2)
+    prestart()
+    spare = probe_module._spare
+    assert spare is not None
+    spare.wait(timeout=120)  # imports llama.cpp, waits 0.2 s, leaves
+    assert spare.returncode == probe_module._EXIT_IDLE
+    spawns = Spawns(monkeypatch)
+    monkeypatch.setenv(CRASH_HOOK_ENV, "always")
+    with pytest.raises(ModelFileInvalid):  # fresh children ran it, and it crashed
+        probe(smollm2_path, _settings(smollm2_path))
+    assert spawns.count == 2

@@ -244,6 +244,14 @@ class Kernel(QObject):
 
         return self._enqueue(run, "kernel", Priority.MODEL, None)
 
+    def expect_new_model(self) -> None:
+        """A model the probe has not seen is likely to load soon (a file dialog opened, a
+        download finished, the welcome page is up): start the probe's spare child now, so
+        that checking the new file skips Python's start-up and the import of llama.cpp."""
+        from llmasos.foundation.engine import probe
+
+        probe.prestart()
+
     def unload_model(self) -> int:
         """Queue freeing the model's memory."""
 

@@ -29,6 +29,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,21 +44,26 @@ from llmasos.foundation.platform import hardware
 log = logging.getLogger(__name__)
 
 EXIT_LOAD_FAILED = 3
+_EXIT_IDLE = 75  # a spare child leaving without a job (never a verdict)
 # Test hook: the child kills itself (SIGSEGV) where llama.cpp would crash on an AMX CPU.
 # Comma-separated: "extra_bufts" (crash when repacking is on), "gpu", "always".
 CRASH_HOOK_ENV = "LLMASOS_PROBE_CRASH"
 _REASON_PREFIX = "probe-failed: "
 _PACKAGE_ROOT = Path(__file__).resolve().parents[3]  # the folder holding ``llmasos``
 _CALLBACKS: list[object] = []
+_spare_lock = threading.Lock()
 _LOG_CONT = 5  # GGML_LOG_LEVEL_CONT: continues the previous line
 _KEEP_LOG_LINES = 200
-_SINGLE_DECODES = 4
-# Both scripts and a code line, so every tokenizer gives a few dozen tokens.
+_SINGLE_DECODES = 2
+# A few dozen tokens in every tokenizer (both scripts and a code line): a batch > 1, so
+# llama.cpp takes its batched (matrix-matrix, AMX tile) path, and small enough that a
+# byte-level tokenizer (SmolLM2 spells Chinese in bytes) does not make it a long prefill.
 PROBE_TEXT = (
-    "The quick brown fox jumps over the lazy dog. 敏捷的棕色狐狸跳过了懒狗。"
-    " Numbers: 3.14159, 2026-12-01, 42%. def add(a, b): return a + b # sum"
-    " Bonjour, ça va ? 今天天气很好，我们去公园散步吧。"
+    "The quick brown fox jumps over the lazy dog. 狐狸跳过了懒狗。 def add(a, b): return a + b"
 )
+_MAX_PROBE_TOKENS = 48
+# A spare child (:func:`prestart`) that gets no job within this many seconds exits.
+SPARE_IDLE_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -205,6 +211,63 @@ def _child_env() -> dict[str, str]:
     return env
 
 
+_spare: subprocess.Popen[str] | None = None
+
+
+def prestart() -> None:
+    """Start a spare child now, so that the next probe skips Python's start-up and the
+    import of llama.cpp (~0.3 s of a probe's ~0.6 s). It waits for one job and exits after
+    :data:`SPARE_IDLE_S` without one. Call it when a probe is likely soon: at start-up
+    before a model loads, when a download finishes. Safe to call again; any thread."""
+    global _spare
+    with _spare_lock:
+        if _spare is not None and _spare.poll() is None:
+            return
+        try:
+            _spare = subprocess.Popen(
+                [sys.executable, "-m", __name__, "--wait", f"{SPARE_IDLE_S:g}"],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                text=True, errors="replace", env=_child_env(),
+            )  # fmt: skip
+        except OSError as exc:  # the probe will start its own child
+            log.debug("could not start a spare probe child: %s", exc)
+            _spare = None
+
+
+def discard_spare() -> None:
+    """Stop the spare child, if any (the next probe starts a fresh one)."""
+    global _spare
+    with _spare_lock:
+        spare, _spare = _spare, None
+    if spare is not None:
+        spare.kill()
+        spare.communicate()
+
+
+def _ask_spare(path: Path, plan: str, timeout: float) -> subprocess.CompletedProcess[str] | None:
+    """Run the job in the spare child, if one is waiting; None when there is none (or it
+    went away before taking the job). ``returncode`` None means it timed out."""
+    global _spare
+    with _spare_lock:
+        spare, _spare = _spare, None
+    if spare is None or spare.poll() is not None:
+        return None
+    job = {"model": str(path), "plan": plan, "crash": os.environ.get(CRASH_HOOK_ENV, "")}
+    try:
+        _, stderr = spare.communicate(json.dumps(job) + "\n", timeout=timeout)
+    except subprocess.TimeoutExpired:
+        spare.kill()
+        spare.wait()
+        return subprocess.CompletedProcess(spare.args, None, "", "")  # type: ignore[arg-type]
+    except OSError:  # it exited between poll() and the write
+        spare.kill()
+        spare.wait()
+        return None
+    if spare.returncode == _EXIT_IDLE:  # its idle timer won the race: not a verdict
+        return None
+    return subprocess.CompletedProcess(spare.args, spare.returncode, "", stderr)
+
+
 def _run_child(
     path: Path,
     settings: ResolvedSettings,
@@ -226,17 +289,21 @@ def _run_child(
             "pooling": pooling,
         }
     )
-    command = [sys.executable, "-m", __name__, str(path), "--plan", plan]
     started = time.monotonic()
-    try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, errors="replace", timeout=timeout,
-            env=_child_env(), stdin=subprocess.DEVNULL, check=False,
-        )  # fmt: skip
-    except subprocess.TimeoutExpired:
+    done = _ask_spare(path, plan, timeout)
+    if done is None:
+        command = [sys.executable, "-m", __name__, str(path), "--plan", plan]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, errors="replace", timeout=timeout,
+                env=_child_env(), stdin=subprocess.DEVNULL, check=False,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            return f"timed out after {timeout:g} s"
+        except OSError as exc:
+            raise ModelLoadError(f"Could not start the model check ({exc}). Try again.") from exc
+    elif done.returncode is None:
         return f"timed out after {timeout:g} s"
-    except OSError as exc:
-        raise ModelLoadError(f"Could not start the model check ({exc}). Try again.") from exc
     log.debug("probe of %s with %s: exit %s after %.2f s", path, config.describe(),
               done.returncode, time.monotonic() - started)  # fmt: skip
     code = done.returncode
@@ -320,7 +387,8 @@ def _run(
         with model_params(extra_bufts=config.extra_bufts):
             llm = llama_cpp.Llama(**llama_kwargs(Path(model_path), settings, config))
         tokens = llm.tokenize(PROBE_TEXT.encode("utf-8"), add_bos=True, special=False)
-        tokens = tokens[: max(2, min(settings.n_batch, settings.n_ctx - _SINGLE_DECODES - 1))]
+        room = min(_MAX_PROBE_TOKENS, settings.n_batch, settings.n_ctx - _SINGLE_DECODES - 1)
+        tokens = tokens[: max(2, room)]
         _crash_hook(config)
         # generate() evaluates the prompt as one batch, then one token per step: the
         # same calls the app makes, with its sampler over the full vocabulary.
@@ -374,9 +442,29 @@ def _parse_plan(args: list[str]) -> tuple[str, ResolvedSettings, RunConfig, int 
     return None
 
 
+def _wait_for_job(idle_s: float) -> list[str]:
+    """The spare child: import what a probe needs now, then take one job from stdin."""
+    import llama_cpp  # noqa: F401  (the point: imported before the job arrives)
+
+    from llmasos.foundation.engine import llama_hooks, runtime  # noqa: F401
+
+    timer = threading.Timer(idle_s, os._exit, args=(_EXIT_IDLE,))
+    timer.daemon = True
+    timer.start()
+    line = sys.stdin.readline()
+    timer.cancel()
+    if not line.strip():  # the app went away
+        os._exit(_EXIT_IDLE)
+    job: dict[str, str] = json.loads(line)
+    os.environ[CRASH_HOOK_ENV] = job.get("crash", "")
+    return [job["model"], "--plan", job["plan"]]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Child entry point: exit 0 when llama.cpp ran the model, else 3 with a reason."""
     args = sys.argv[1:] if argv is None else argv
+    if len(args) == 2 and args[0] == "--wait":
+        args = _wait_for_job(float(args[1]))
     plan = _parse_plan(args)
     if plan is None:
         sys.stderr.write(f"{_REASON_PREFIX}usage: python -m {__name__} MODEL [--plan JSON]\n")

@@ -159,6 +159,7 @@ class ModelsPage(QWidget):
         self.tabs.setCurrentWidget(self.downloads)
 
     def _on_installed(self, model: InstalledModel) -> None:
+        self.kernel.expect_new_model()  # it will be loaded next, most likely
         self.refresh()
         self.show_message(
             self.tr("Installed {name}. Select it under Installed and press Load.").format(

@@ -266,6 +266,9 @@ class MainWindow(QMainWindow):
             self._welcome.open_recent.connect(self.open_recent)
             self._welcome.show_recent(self.settings.models.recent)
             self.stack.addWidget(self._welcome)
+            # no model yet: one the probe has not seen is likely next (after the first
+            # frame, so the spare child's start-up does not delay it)
+            QTimer.singleShot(1500, self, self.kernel.expect_new_model)
         return self._welcome
 
     def _build_menus(self) -> None:
@@ -384,6 +387,7 @@ class MainWindow(QMainWindow):
         """Ask for a GGUF file and open it."""
         from PySide6.QtWidgets import QFileDialog
 
+        self.kernel.expect_new_model()
         path, _ = QFileDialog.getOpenFileName(
             self,
             self.tr("Open a GGUF model"),
