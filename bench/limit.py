@@ -598,6 +598,11 @@ def measure_model(
 # -- probe cost --------------------------------------------------------------------------
 
 
+# How long before a load the app's spare probe child was started in the "spare" case (a
+# file dialog or a finished download comes seconds before the load; importing takes ~0.3 s).
+SPARE_HEAD_START_S = 2.0
+
+
 def probe_cost(
     path: Path, rp: RunParams, n_ctx: int, reps: int, quiet_max: float
 ) -> dict[str, float]:
@@ -621,7 +626,7 @@ def probe_cost(
         return t
 
     saved = os.environ.get("LLMASOS_HOME")
-    times: dict[str, list[float]] = {"plain": [], "first": [], "cached": []}
+    times: dict[str, list[float]] = {"plain": [], "first": [], "cached": [], "spare": []}
     rep, redone = -1, 0  # rep -1: untimed warm-up
     try:
         while rep < reps:
@@ -635,13 +640,20 @@ def probe_cost(
                     got["plain"] = plain()
                 got["first"] = engine_load()
                 got["cached"] = engine_load()
+                with tempfile.TemporaryDirectory(prefix="llmasos-limit-probe-") as home2:
+                    os.environ["LLMASOS_HOME"] = home2  # empty again, a spare child ready
+                    from llmasos.foundation.engine.probe import prestart
+
+                    prestart()
+                    time.sleep(SPARE_HEAD_START_S)
+                    got["spare"] = engine_load()
                 if rep % 2 != 0:
                     got["plain"] = plain()
             noisy = rep >= 0 and others.share > quiet_max and redone < MAX_REDO * reps
             log(
                 f"probe rep {rep}: plain {got['plain']:.3f} s, first {got['first']:.3f} s, "
-                f"cached {got['cached']:.3f} s | others {others.share:.2f} cores"
-                + (" (noisy, again)" if noisy else "")
+                f"cached {got['cached']:.3f} s, with a spare child {got['spare']:.3f} s "
+                f"| others {others.share:.2f} cores" + (" (noisy, again)" if noisy else "")
             )
             if noisy:
                 redone += 1
@@ -663,6 +675,8 @@ def probe_cost(
         "probe_extra_s": round(med["first"] - med["plain"], 3),
         "cached_load_s": round(med["cached"], 3),
         "cached_extra_s": round(med["cached"] - med["plain"], 3),
+        "probe_spare_s": round(med["spare"], 3),
+        "probe_spare_extra_s": round(med["spare"] - med["plain"], 3),
     }
 
 
@@ -849,7 +863,9 @@ def main(argv: list[str] | None = None) -> None:
             f"probe cost ({model_list[0][0]}): Engine.load() with an empty probe cache "
             f"{probe['probe_first_s']:.3f} s, plain Llama() {probe['plain_load_s']:.3f} s "
             f"(+{probe['probe_extra_s']:.3f} s, target ≤ +0.5 s); cached "
-            f"{probe['cached_load_s']:.3f} s (+{probe['cached_extra_s']:.3f} s)"
+            f"{probe['cached_load_s']:.3f} s (+{probe['cached_extra_s']:.3f} s); new file with "
+            f"the app's spare child ready {probe['probe_spare_s']:.3f} s "
+            f"(+{probe['probe_spare_extra_s']:.3f} s)"
         )
     result: dict[str, Any] = {
         "bench": "limit",
@@ -872,6 +888,8 @@ def main(argv: list[str] | None = None) -> None:
                 "probe_extra_s",
                 "cached_load_s",
                 "cached_extra_s",
+                "probe_spare_s",
+                "probe_spare_extra_s",
             )
         },
         "targets_met": all(
