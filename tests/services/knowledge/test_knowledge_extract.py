@@ -117,3 +117,13 @@ def test_chinese_is_cut_at_chinese_sentence_ends() -> None:
     assert len(chunks) > 1
     assert all(c.text.endswith("。") for c in chunks)
     assert "".join(c.text for c in chunks) == doc.text
+
+
+def test_a_heading_alone_joins_the_next_section() -> None:
+    doc = extract(b"# Guide\n\n## Install\n\nRun pip.\n\n# Last\n", "markdown")
+    chunks = chunk_document(doc)
+    assert [(c.heading, c.text) for c in chunks] == [
+        (("Guide", "Install"), "# Guide\n\n## Install\n\nRun pip."),
+        (("Last",), "# Last"),  # the last section has nothing to join
+    ]
+    assert all(doc.text[c.start : c.end] == c.text for c in chunks)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llmasos.services.knowledge.extract import Document
+from llmasos.services.knowledge.outline import Section
 from llmasos.services.text.chunking import approx_tokens, split_spans
 
 __all__ = ["CHUNK_TOKENS", "Chunk", "chunk_document", "embedding_text"]
@@ -34,22 +35,34 @@ class Chunk:
 
 
 def chunk_document(document: Document, budget: int = CHUNK_TOKENS) -> list[Chunk]:
-    """The passages of ``document``, in order; blank stretches give none."""
+    """The passages of ``document``, in order; blank stretches give none.
+
+    A section that holds nothing but its heading line ("# Guide" straight before "## Install")
+    is joined to the next one instead of making a passage of a few words, which would
+    rank high for those words and answer nothing."""
     out: list[Chunk] = []
     text = document.text
-    for section in document.sections:
-        body = text[section.start : section.end]
-        for start, end in split_spans(body, budget, approx_tokens):
-            piece = body[start:end]
+    carried: int | None = None  # start of heading-only sections waiting for the next one
+    sections = document.sections
+    for number, section in enumerate(sections):
+        start = section.start if carried is None else carried
+        body = text[start : section.end]
+        if _heading_only(body, section) and number + 1 < len(sections):
+            carried = start
+            continue
+        carried = None
+        for begin, end in split_spans(body, budget, approx_tokens):
+            piece = body[begin:end]
             core = piece.strip()
             if not core:
                 continue
-            lead = len(piece) - len(piece.lstrip())
-            begin = section.start + start + lead
-            out.append(
-                Chunk(len(out), begin, begin + len(core), core, section.heading, section.page)
-            )
+            at = start + begin + len(piece) - len(piece.lstrip())
+            out.append(Chunk(len(out), at, at + len(core), core, section.heading, section.page))
     return out
+
+
+def _heading_only(body: str, section: Section) -> bool:
+    return bool(section.heading) and section.page is None and "\n" not in body.strip()
 
 
 def embedding_text(heading: tuple[str, ...], text: str) -> str:

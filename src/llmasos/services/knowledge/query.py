@@ -1,16 +1,22 @@
 """From a person's query to FTS5 expressions, and how much of it a passage covers.
 
-A query is cut into *terms*: Latin-script words (and numbers) and runs of CJK
-characters. Each index gets the expression it can answer:
+``chunks_words`` indexes :func:`words_text` of each chunk: Latin-script text as it is
+(FTS5's ``porter unicode61`` stems it), and every run of CJK characters as its
+overlapping two-character tokens plus its last character alone — "知识库" becomes
+"知识 识库 库". That is the usual way to search Chinese without a dictionary (Lucene's
+CJK analyzer does the same), and it answers every query length from one posting list
+or a few:
 
-* ``chunks_words`` (Porter-stemmed words, one token per CJK character): every word, and
-  for each CJK run of one or two characters that run as a phrase, for longer runs each
-  overlapping two-character phrase (Chinese words are mostly two characters, so bigrams
-  find "向量检索" in "检索向量" and in a sentence that splits the word differently);
-* ``chunks_trigram`` (substrings): every term of three or more characters as written, so
-  exact terms and identifiers (``getUserName``, ``v2.3``) rank first.
+* one character: a prefix query (``"库" *``): every token starting with it, and since
+  each character starts a token, every place it occurs;
+* two characters (most Chinese words): one token;
+* more: the exact phrase of its bigrams (adjacent tokens) OR-ed with each bigram, so the
+  exact phrase ranks first and a question whose words are spread out still matches.
 
-All terms are OR-ed: ``bm25`` rewards passages holding more and rarer ones.
+Latin words are OR-ed; stop words are dropped when other terms remain (their posting
+lists are the longest and say the least). ``chunks_trigram`` gets every term of three or
+more characters as a substring phrase; the searcher asks it only when the word index
+finds too little (a part of a word or an identifier: ``UserName`` in ``getUserName``).
 """
 
 from __future__ import annotations
@@ -18,13 +24,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ParsedQuery", "coverage", "parse_query", "spaced"]
+__all__ = ["ParsedQuery", "coverage", "parse_query", "words_text"]
 
 _CJK_CHARS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_CJK_ONE = re.compile(f"([{_CJK_CHARS}])")
+_CJK_RUNS = re.compile(f"[{_CJK_CHARS}]+")
 _TERM = re.compile(f"[{_CJK_CHARS}]+|[^\\W{_CJK_CHARS}]+(?:[.'_-][^\\W{_CJK_CHARS}]+)*")
 _CJK_RUN = re.compile(f"^[{_CJK_CHARS}]+$")
-# Words too common to say anything about relevance; left out of coverage only.
+# Words too common to say anything about relevance.
 _STOPWORDS = frozenset(
     {
         *("a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for"),
@@ -37,9 +43,19 @@ _STOPWORDS = frozenset(
 _SUFFIX = re.compile(r"(?:ing|ed|es|s|ly|er|ers|ment|ments|ion|ions)$")
 
 
-def spaced(text: str) -> str:
-    """``text`` with a space around every CJK character: what ``chunks_words`` indexes."""
-    return _CJK_ONE.sub(r" \1 ", text)
+def _bigrams(run: str) -> list[str]:
+    return [run[i : i + 2] for i in range(len(run) - 1)] or [run]
+
+
+def _run_tokens(match: re.Match[str]) -> str:
+    run = match.group()
+    tokens = _bigrams(run) + ([run[-1]] if len(run) > 1 else [])
+    return " " + " ".join(tokens) + " "
+
+
+def words_text(text: str) -> str:
+    """What ``chunks_words`` indexes for ``text``: CJK runs as bigram tokens (see above)."""
+    return _CJK_RUNS.sub(_run_tokens, text)
 
 
 @dataclass(frozen=True)
@@ -55,29 +71,23 @@ def _quoted(phrase: str) -> str:
     return '"' + phrase.replace('"', '""') + '"'
 
 
-def _cjk_phrases(run: str) -> list[str]:
-    if len(run) <= 2:
-        return [run]
-    return [run[i : i + 2] for i in range(len(run) - 1)]
+def _cjk_clauses(run: str) -> list[str]:
+    if len(run) == 1:
+        return [_quoted(run) + " *"]
+    grams = _bigrams(run)
+    exact = [_quoted(" ".join(grams))] if len(grams) > 1 else []
+    return exact + [_quoted(g) for g in grams]
 
 
 def parse_query(query: str) -> ParsedQuery:
     """The terms of ``query`` and the expressions for both full-text indexes."""
     terms = tuple(dict.fromkeys(t.lower() for t in _TERM.findall(query)))
+    meaningful = [t for t in terms if t not in _STOPWORDS] or list(terms)
     words: list[str] = []
-    trigrams: list[str] = []
-    for term in terms:
-        if _CJK_RUN.match(term):
-            words.extend(_quoted(" ".join(p)) for p in _cjk_phrases(term))
-        else:
-            words.append(_quoted(term))
-        if len(term) >= 3 and term not in _STOPWORDS:
-            trigrams.append(_quoted(term))
-    return ParsedQuery(
-        terms,
-        " OR ".join(dict.fromkeys(words)),
-        " OR ".join(trigrams),
-    )
+    for term in meaningful:
+        words.extend(_cjk_clauses(term) if _CJK_RUN.match(term) else [_quoted(term)])
+    trigrams = [_quoted(t) for t in meaningful if len(t) >= 3]
+    return ParsedQuery(terms, " OR ".join(dict.fromkeys(words)), " OR ".join(trigrams))
 
 
 def _probes(terms: tuple[str, ...]) -> list[str]:
@@ -85,7 +95,7 @@ def _probes(terms: tuple[str, ...]) -> list[str]:
     probes: list[str] = []
     for term in terms:
         if _CJK_RUN.match(term):
-            probes.extend(_cjk_phrases(term))
+            probes.extend(_bigrams(term))
         elif term not in _STOPWORDS:
             stem = _SUFFIX.sub("", term)
             probes.append(stem if len(stem) >= 3 else term)

@@ -2,9 +2,9 @@
 
 Three modes, so they can be compared:
 
-* ``lexical``: the two full-text indexes (Porter-stemmed words with CJK characters as
-  phrases, and trigram substrings; see :mod:`~llmasos.services.knowledge.query`), each
-  ranked by ``bm25``, fused by reciprocal rank;
+* ``lexical``: the word index (Porter-stemmed words, CJK bigrams; see
+  :mod:`~llmasos.services.knowledge.query`) ranked by ``bm25``; when it finds fewer than
+  the candidate pool, the trigram index (substrings) too, the two fused by reciprocal rank;
 * ``vector``: cosine similarity of the query's vector with every chunk's, by brute force
   over one float32 matrix (kept in memory between searches until the index changes);
 * ``hybrid`` (the default): both lists fused by reciprocal rank fusion
@@ -168,20 +168,34 @@ class Searcher:
     def _fts(self, table: str, match: str, ids: Sequence[int]) -> list[tuple[int, float]]:
         if not match or not ids:
             return []
-        marks = ", ".join("?" * len(ids))
-        rows = self.store.read(
-            f"SELECT t.rowid, bm25({table}) AS s FROM {table} t"
-            " JOIN chunks c ON c.id = t.rowid JOIN files f ON f.id = c.file_id"
-            f" WHERE {table} MATCH ? AND f.collection_id IN ({marks}) ORDER BY s LIMIT ?",
-            (match, *ids, _POOL),
-        )
+        if self._is_everything(ids):  # no join: on big indexes it costs more than the match
+            rows = self.store.read(
+                f"SELECT rowid, bm25({table}) AS s FROM {table} WHERE {table} MATCH ?"
+                " ORDER BY s LIMIT ?",
+                (match, _POOL),
+            )
+        else:
+            marks = ", ".join("?" * len(ids))
+            rows = self.store.read(
+                f"SELECT t.rowid, bm25({table}) AS s FROM {table} t"
+                " JOIN chunks c ON c.id = t.rowid JOIN files f ON f.id = c.file_id"
+                f" WHERE {table} MATCH ? AND f.collection_id IN ({marks}) ORDER BY s LIMIT ?",
+                (match, *ids, _POOL),
+            )
         return [(int(r[0]), -float(r[1])) for r in rows]
+
+    def _is_everything(self, ids: Sequence[int]) -> bool:
+        return set(ids) >= {int(r[0]) for r in self.store.read("SELECT id FROM collections")}
 
     def _lexical(
         self, ids: Sequence[int], parsed: ParsedQuery
     ) -> tuple[dict[int, float], list[int]]:
         words = self._fts("chunks_words", parsed.words_match, ids)
-        trigrams = self._fts("chunks_trigram", parsed.trigram_match, ids)
+        # substrings only when whole words found too little: trigram posting lists of
+        # common words are long, and the word index already ranks whole-word matches
+        trigrams = (
+            self._fts("chunks_trigram", parsed.trigram_match, ids) if len(words) < _POOL else []
+        )
         scores = dict(trigrams)
         scores.update(words)  # the word index's score where both matched
         fused = _rrf([c for c, _ in words], [c for c, _ in trigrams])
@@ -196,7 +210,10 @@ class Searcher:
         if not len(chunk_ids):
             return {}, []
         q = np.asarray(embedder.embed([query], query=True), dtype=np.float32)[0]
-        scores = matrix @ q
+        # einsum, not matrix @ q: one thread, no BLAS thread pool to wake. On the shared
+        # 2-core machine it took 27 ms at 100k x 512 where OpenBLAS took 46-64 ms, and 0.6
+        # instead of ~20 ms at 2k (bench/knowledge_index.py)
+        scores = np.einsum("ij,j->i", matrix, q)
         n = min(_POOL, len(scores))
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top], kind="stable")]
@@ -208,13 +225,18 @@ class Searcher:
         """The chunk ids and the ``(n, dim)`` vectors of ``model`` for these collections."""
         key = (tuple(sorted(ids)), model, self.store.version)
         if key != self._matrix_key:
-            marks = ", ".join("?" * len(ids))
-            rows = self.store.read(
-                "SELECT v.chunk_id, v.vector FROM vectors v"
-                " JOIN chunks c ON c.id = v.chunk_id JOIN files f ON f.id = c.file_id"
-                f" WHERE v.model = ? AND f.collection_id IN ({marks})",
-                (model, *ids),
-            )
+            if self._is_everything(ids):
+                rows = self.store.read(
+                    "SELECT chunk_id, vector FROM vectors WHERE model = ?", (model,)
+                )
+            else:
+                marks = ", ".join("?" * len(ids))
+                rows = self.store.read(
+                    "SELECT v.chunk_id, v.vector FROM vectors v"
+                    " JOIN chunks c ON c.id = v.chunk_id JOIN files f ON f.id = c.file_id"
+                    f" WHERE v.model = ? AND f.collection_id IN ({marks})",
+                    (model, *ids),
+                )
             self._ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
             flat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
             self._matrix = flat.reshape(len(rows), -1) if rows else np.zeros((0, 0), np.float32)

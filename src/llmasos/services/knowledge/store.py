@@ -26,7 +26,7 @@ from llmasos.errors import CollectionError, CollectionNotFound, KnowledgeStoreEr
 from llmasos.foundation.platform.paths import app_paths
 from llmasos.services.chat.schema import statements
 from llmasos.services.knowledge.chunks import Chunk
-from llmasos.services.knowledge.query import spaced
+from llmasos.services.knowledge.query import words_text
 from llmasos.services.knowledge.schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["DB_NAME", "Collection", "FileRecord", "KnowledgeStore", "default_path"]
@@ -87,7 +87,7 @@ class KnowledgeStore:
             self._db = sqlite3.connect(
                 self.path, timeout=30.0, isolation_level=None, check_same_thread=False
             )
-            self._db.create_function("knowledge_spaced", 1, spaced, deterministic=True)
+            self._db.create_function("knowledge_words", 1, words_text, deterministic=True)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
@@ -337,8 +337,8 @@ class KnowledgeStore:
         deleted meanwhile are skipped)."""
         with self.transaction() as db:
             db.executemany(
-                "INSERT OR REPLACE INTO vectors (chunk_id, model, vector)"
-                " SELECT id, ?, ? FROM chunks WHERE id = ?",
+                "INSERT OR REPLACE INTO vectors (model, chunk_id, vector)"
+                " SELECT ?, id, ? FROM chunks WHERE id = ?",
                 [(model, blob, chunk_id) for chunk_id, blob in rows],
             )
 
