@@ -18,6 +18,8 @@ import pytest
 from llmasos.apps.api import ApiServerController, ServerConfig
 from llmasos.kernel.kernel import Kernel
 
+pytestmark = pytest.mark.real_model
+
 
 @pytest.fixture
 def kernel(qtbot: Any) -> Iterator[Kernel]:

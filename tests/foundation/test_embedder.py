@@ -20,6 +20,8 @@ from llmasos.foundation.engine.embedding import Embedder
 from llmasos.foundation.engine.llama_embedder import LlamaEmbedder, Prefixes, prefixes_for
 from llmasos.foundation.engine.probe import CRASH_HOOK_ENV
 
+pytestmark = pytest.mark.real_model
+
 EN = (
     "The cat sat on the mat and purred.",
     "A kitten is resting on a rug.",
