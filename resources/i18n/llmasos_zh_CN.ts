@@ -662,6 +662,213 @@
     </message>
 </context>
 <context>
+    <name>ErrorText</name>
+    <message>
+        <source>Something went wrong inside LLMasOS. The details are in the log file; please report them.</source>
+        <translation>LLMasOS 内部出错了。详细信息已写入日志文件，请报告此问题。</translation>
+    </message>
+    <message>
+        <source>The request could not be done.</source>
+        <translation>无法完成此请求。</translation>
+    </message>
+    <message>
+        <source>This model file cannot be used. Pick another file.</source>
+        <translation>无法使用此模型文件。请选择其他文件。</translation>
+    </message>
+    <message>
+        <source>The model file is not there any more. Open it from its new place.</source>
+        <translation>模型文件已不在原处。请从新位置打开它。</translation>
+    </message>
+    <message>
+        <source>Several installed models have this file name; name one by its full name.</source>
+        <translation>有多个已安装的模型使用此文件名；请用完整名称指定其中一个。</translation>
+    </message>
+    <message>
+        <source>The model file cannot be read: check its permissions.</source>
+        <translation>无法读取模型文件：请检查其权限。</translation>
+    </message>
+    <message>
+        <source>The file is not a usable GGUF model (it is damaged, incomplete or not a model). Download it again or pick another file.</source>
+        <translation>此文件不是可用的 GGUF 模型（已损坏、不完整或不是模型）。请重新下载，或选择其他文件。</translation>
+    </message>
+    <message>
+        <source>This GGUF model needs a newer llama.cpp than this build. Update LLMasOS or pick another model.</source>
+        <translation>此 GGUF 模型需要比当前版本更新的 llama.cpp。请更新 LLMasOS，或选择其他模型。</translation>
+    </message>
+    <message>
+        <source>llama.cpp could not load the model (often too little memory). Try a smaller model or a shorter context length.</source>
+        <translation>llama.cpp 无法加载该模型（通常是内存不足）。请尝试更小的模型或更短的上下文长度。</translation>
+    </message>
+    <message>
+        <source>No model is loaded. Open a model first.</source>
+        <translation>尚未加载模型。请先打开一个模型。</translation>
+    </message>
+    <message>
+        <source>The text is too long for the model&apos;s context ({prompt_tokens} of {n_ctx} tokens). Shorten it, start a new chat or raise the context length in Settings.</source>
+        <translation>文本超出了模型的上下文（{prompt_tokens} / {n_ctx} 个词元）。请缩短文本、开始新对话，或在设置中增大上下文长度。</translation>
+    </message>
+    <message>
+        <source>The model&apos;s chat template failed. Try another model.</source>
+        <translation>模型的对话模板出错。请尝试其他模型。</translation>
+    </message>
+    <message>
+        <source>llama.cpp failed while writing the answer. Try again.</source>
+        <translation>llama.cpp 在生成回答时出错。请重试。</translation>
+    </message>
+    <message>
+        <source>A setting has a value that cannot be used. Correct it and apply again.</source>
+        <translation>某项设置的值无法使用。请更正后重新应用。</translation>
+    </message>
+    <message>
+        <source>The remote server failed. Check its address and model in Settings.</source>
+        <translation>远程服务器出错。请在设置中检查其地址和模型。</translation>
+    </message>
+    <message>
+        <source>The remote server cannot be reached. Check its address in Settings and the network.</source>
+        <translation>无法连接远程服务器。请检查设置中的地址和网络。</translation>
+    </message>
+    <message>
+        <source>The remote server rejected the API key. Check the key in Settings.</source>
+        <translation>远程服务器拒绝了 API 密钥。请在设置中检查密钥。</translation>
+    </message>
+    <message>
+        <source>The remote server does not serve this model. Check the model name in Settings.</source>
+        <translation>远程服务器不提供此模型。请在设置中检查模型名称。</translation>
+    </message>
+    <message>
+        <source>The remote server asks to slow down. Wait a moment and try again.</source>
+        <translation>远程服务器要求降低请求频率。请稍候再试。</translation>
+    </message>
+    <message>
+        <source>The remote server did not answer in time. Try again later.</source>
+        <translation>远程服务器未及时响应。请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The remote server&apos;s answer broke off; the text so far is kept. Try again.</source>
+        <translation>远程服务器的回答中断了；已保留目前的文本。请重试。</translation>
+    </message>
+    <message>
+        <source>The remote server answered with something that is not the expected API.</source>
+        <translation>远程服务器的响应不是预期的 API 格式。</translation>
+    </message>
+    <message>
+        <source>The conversation database cannot be opened or written. Check the disk.</source>
+        <translation>无法打开或写入对话数据库。请检查磁盘。</translation>
+    </message>
+    <message>
+        <source>That conversation or message no longer exists.</source>
+        <translation>该对话或消息已不存在。</translation>
+    </message>
+    <message>
+        <source>This file is not an LLMasOS conversation export.</source>
+        <translation>此文件不是 LLMasOS 导出的对话。</translation>
+    </message>
+    <message>
+        <source>This text or file cannot be used (encoding or format).</source>
+        <translation>无法使用此文本或文件（编码或格式问题）。</translation>
+    </message>
+    <message>
+        <source>LLMasOS does not know this language. Pick one from the list.</source>
+        <translation>LLMasOS 不认识这种语言。请从列表中选择。</translation>
+    </message>
+    <message>
+        <source>The API server could not start (its port may be taken). Pick another port.</source>
+        <translation>API 服务器无法启动（端口可能已被占用）。请选择其他端口。</translation>
+    </message>
+    <message>
+        <source>There is no X11 display to work with other applications.</source>
+        <translation>没有可用的 X11 显示，无法与其他应用程序配合。</translation>
+    </message>
+    <message>
+        <source>The system-wide shortcut cannot be registered. Pick another one.</source>
+        <translation>无法注册全局快捷键。请换一个。</translation>
+    </message>
+    <message>
+        <source>This shortcut is not valid on this keyboard. Pick another one.</source>
+        <translation>此快捷键在当前键盘上无效。请换一个。</translation>
+    </message>
+    <message>
+        <source>Another program already uses this shortcut. Pick another one.</source>
+        <translation>另一个程序已占用此快捷键。请换一个。</translation>
+    </message>
+    <message>
+        <source>The result could not be pasted into the other application; it is copied.</source>
+        <translation>无法将结果粘贴到另一个应用程序中；它已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <source>This writing request cannot be done. Try again or pick another action.</source>
+        <translation>无法完成此写作请求。请重试或选择其他操作。</translation>
+    </message>
+    <message>
+        <source>The models folder cannot be written. Check the disk and its permissions.</source>
+        <translation>无法写入模型文件夹。请检查磁盘及其权限。</translation>
+    </message>
+    <message>
+        <source>There is not enough free disk space. Free some space and try again.</source>
+        <translation>磁盘空间不足。请释放一些空间后重试。</translation>
+    </message>
+    <message>
+        <source>A different model with this name is already installed.</source>
+        <translation>已安装了另一个同名模型。</translation>
+    </message>
+    <message>
+        <source>The document index cannot be opened or written. Check the disk.</source>
+        <translation>无法打开或写入文档索引。请检查磁盘。</translation>
+    </message>
+    <message>
+        <source>No document collection has this name.</source>
+        <translation>没有此名称的文档集合。</translation>
+    </message>
+    <message>
+        <source>The collection cannot be made or changed as asked.</source>
+        <translation>无法按要求创建或更改该集合。</translation>
+    </message>
+    <message>
+        <source>This document&apos;s text cannot be read (encrypted, damaged or not text).</source>
+        <translation>无法读取此文档的文本（已加密、已损坏或不是文本）。</translation>
+    </message>
+    <message>
+        <source>The model manager failed. Try again.</source>
+        <translation>模型管理器出错。请重试。</translation>
+    </message>
+    <message>
+        <source>The Hugging Face Hub cannot be reached. Check the network, or the Hub address (mirror) in Settings.</source>
+        <translation>无法连接 Hugging Face Hub。请检查网络，或设置中的 Hub 地址（镜像）。</translation>
+    </message>
+    <message>
+        <source>The Hub address in Settings must start with https://.</source>
+        <translation>设置中的 Hub 地址必须以 https:// 开头。</translation>
+    </message>
+    <message>
+        <source>The Hub refused access (a private repository, or a missing token). Set a Hub token in Settings.</source>
+        <translation>Hub 拒绝访问（私有仓库，或缺少令牌）。请在设置中填写 Hub 令牌。</translation>
+    </message>
+    <message>
+        <source>This repository is gated: accept its licence on the Hugging Face Hub, then set a Hub token in Settings.</source>
+        <translation>此仓库需要授权：请先在 Hugging Face Hub 上接受其许可协议，然后在设置中填写 Hub 令牌。</translation>
+    </message>
+    <message>
+        <source>The repository or file does not exist on the Hub.</source>
+        <translation>Hub 上不存在该仓库或文件。</translation>
+    </message>
+    <message>
+        <source>The downloaded file was damaged (wrong checksum) and was deleted. Download again.</source>
+        <translation>下载的文件已损坏（校验和不符），已被删除。请重新下载。</translation>
+    </message>
+    <message>
+        <source>The Hub listed a file name that is not safe to save; it was skipped.</source>
+        <translation>Hub 列出的某个文件名不安全，无法保存；已跳过。</translation>
+    </message>
+    <message>
+        <source>The Hub answered in a way LLMasOS cannot use. Try again later.</source>
+        <translation>Hub 的响应无法被 LLMasOS 使用。请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The model catalog is missing or damaged. Reinstall LLMasOS.</source>
+        <translation>模型目录缺失或已损坏。请重新安装 LLMasOS。</translation>
+    </message>
+</context>
+<context>
     <name>Everywhere</name>
     <message>
         <source>The model is still loading; the answer follows.</source>
@@ -1099,6 +1306,10 @@ From: {source}</source>
         <translation>清除最近的模型记录（文件本身保留）</translation>
     </message>
     <message>
+        <source>Could not open {name}: {error}</source>
+        <translation>无法打开 {name}：{error}</translation>
+    </message>
+    <message>
         <source>Could not open the model</source>
         <translation>无法打开模型</translation>
     </message>
@@ -1337,6 +1548,17 @@ From: {source}</source>
     <message>
         <source>Downloads ({n})</source>
         <translation>下载（{n}）</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
     </message>
 </context>
 <context>

@@ -158,6 +158,9 @@ class Kernel(QObject):
         self._info: ModelInfo | None = None
         self._n_ctx: int | None = None
         self._run_config: RunConfig | None = None
+        # the typed error behind the last ``load_failed`` (set before it is emitted), for
+        # a window that shows it in its own words and language
+        self.last_load_error: LLMasOSError | None = None
         self._thread = _WorkerThread(self)
         _workers.add(self._thread)
         self._thread.start()
@@ -235,6 +238,7 @@ class Kernel(QObject):
                 info = self._engine().load(target, settings, self._progress_reporter())
             except LLMasOSError as exc:
                 self._set_model(self._engine().info)
+                self.last_load_error = exc
                 self.load_failed.emit(self._load_failed_text(target, exc))
                 self.failed.emit(req.id, Failure(str(exc), exc))
                 return

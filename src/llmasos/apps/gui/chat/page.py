@@ -39,6 +39,7 @@ from llmasos.apps.gui.chat.settings import (
 )
 from llmasos.apps.gui.chat.view import MessageView
 from llmasos.apps.gui.common.elide import ElidedLabel
+from llmasos.apps.gui.common.messages import error_text
 from llmasos.apps.gui.common.tool_pages import ToolPage, button
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.engine.chat_format import ChatMessage
@@ -457,7 +458,9 @@ class ChatPage(ToolPage):
             conv = chat_export.import_json(self.store, path.read_text(encoding="utf-8"))
         except (OSError, LLMasOSError) as exc:
             self.status.setText(
-                self.tr("Could not import {name}: {error}").format(name=path.name, error=exc)
+                self.tr("Could not import {name}: {error}").format(
+                    name=path.name, error=error_text(exc)
+                )
             )
             return
         self.open_conversation(conv.id)

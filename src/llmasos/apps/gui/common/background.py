@@ -34,6 +34,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 
+from llmasos.apps.gui.common.messages import error_text
 from llmasos.errors import LLMasOSError
 
 log = logging.getLogger(__name__)
@@ -118,7 +119,7 @@ class Task(QObject):
             result = self._job(TaskContext(self))
             self._ended.emit("cancelled" if self.is_cancelled else "succeeded", result)
         except LLMasOSError as exc:
-            self._ended.emit("failed", str(exc))
+            self._ended.emit("failed", error_text(exc))
         except Exception as exc:  # a bug: keep the worker alive, tell the app's handler
             details = traceback.format_exc()
             log.error("background job failed unexpectedly:\n%s", details)

@@ -4,8 +4,13 @@ Visible strings are marked with ``self.tr("…")`` (in QObject subclasses) or
 ``QCoreApplication.translate("Context", "…")``; ``packaging/update_translations.py``
 extracts them into ``resources/i18n/llmasos_<lang>.ts`` with ``pyside6-lupdate`` and
 compiles the ``.qm`` files the app loads here. English is the source language, so it
-needs no file. Messages that come from the services (error messages, model problems)
-are not translated yet.
+needs no file. Errors from the services and the foundation are shown in the UI's
+language by :mod:`.messages` (by error type).
+
+Qt's own dialogs and menus are translated by Qt's ``qtbase_<lang>.qm`` (from PySide6's
+translations folder). A few of Qt's strings have no entry there (the file dialog's
+"Look in:" and "Files of type:" changed their mnemonics): :data:`QT_GAPS` marks them so
+that our own file translates them; Qt asks our translator when its own has nothing.
 
 The translation files are found the way :mod:`.icons` finds the icons: as package data
 under ``llmasos/resources``, else in the source checkout's ``resources/``.
@@ -37,6 +42,14 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
     does the same but is typed as returning ``object``.
     """
     return text
+
+
+# Qt's own strings that qtbase_zh_CN.qm lacks (context: the Qt class), found by opening
+# each standard dialog in Chinese; Qt asks our translator when its own has nothing
+QT_GAPS = (
+    QT_TRANSLATE_NOOP("QFileDialog", "&Look in:"),
+    QT_TRANSLATE_NOOP("QFileDialog", "Files of &type:"),
+)
 
 
 def i18n_dir() -> Path | None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.common.messages import failure_text
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.kernel.kernel import Failure, Kernel, Priority
 
@@ -87,7 +88,7 @@ class ToolPage(QWidget):
 
     def _on_failed(self, request_id: int, failure: Failure) -> None:
         if self._mine(request_id):
-            self._end(failure.message)
+            self._end(failure_text(failure))
 
     # -- for subclasses ----------------------------------------------------------
     def append_output(self, text: str) -> None:

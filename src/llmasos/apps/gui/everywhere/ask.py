@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
 
+from llmasos.apps.gui.common.messages import failure_text
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.kernel.kernel import Kernel, Priority
 from llmasos.services.everywhere.prompts import ask_messages
@@ -171,7 +172,7 @@ class AskBox(QFrame):
     def _on_failed(self, request: int, failure: Any) -> None:
         if request == self._request:
             self._request = None
-            self.status.setText(getattr(failure, "message", str(failure)))
+            self.status.setText(failure_text(failure))
 
     def _cancel(self) -> None:
         if self._request is not None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from llmasos.apps.gui.common.messages import error_text, failure_text
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.kernel.kernel import Kernel, Priority
@@ -135,7 +136,7 @@ class ActionPopup(QFrame):
         try:
             messages = action_messages(action, text, to, tone)
         except LLMasOSError as exc:
-            self._set_status(str(exc))
+            self._set_status(error_text(exc))
             return
         params = SamplingParams(max_tokens=512, stop=() if action == "ask" else STOP)
         self._request = self.kernel.chat(
@@ -219,7 +220,7 @@ class ActionPopup(QFrame):
         if request == self._request:
             self._request = None
             self._busy = False
-            self._set_status(getattr(failure, "message", str(failure)))
+            self._set_status(failure_text(failure))
 
     def _cancel(self) -> None:
         if self._request is not None:

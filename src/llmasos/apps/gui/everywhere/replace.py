@@ -26,6 +26,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QMetaType, QMimeData, QObject, QTimer, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 
+from llmasos.apps.gui.common.messages import error_text
 from llmasos.errors import HotkeyInvalidError
 from llmasos.foundation.platform.x11 import X11Display
 
@@ -126,7 +127,7 @@ class Replacer(QObject):
             self._x.focus(self._window, timeout_s=0.5)  # again: a click may have moved it
             self._x.type_keys(["Control_L", "v"])
         except HotkeyInvalidError as exc:
-            self._end(False, str(exc))
+            self._end(False, error_text(exc))
             return
         self._wait(self._pasted, READ_TIMEOUT_S)
 

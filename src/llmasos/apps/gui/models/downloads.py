@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos.apps.gui.common.background import BackgroundRunner, TaskContext
+from llmasos.apps.gui.common.messages import error_text
 from llmasos.apps.gui.models.common import ClientFactory, duration, gb, make_button
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.hub.download import (
@@ -260,7 +261,7 @@ class DownloadQueue(QWidget):
         try:
             factory = self._make_client()
         except LLMasOSError as exc:
-            row.set_phase("failed", str(exc))
+            row.set_phase("failed", error_text(exc))
             return
         row.control = control = DownloadControl()
         row.set_phase("running", self.tr("Connecting…"))
@@ -334,7 +335,7 @@ class DownloadQueue(QWidget):
         try:
             factory = self._make_client()
         except LLMasOSError as exc:
-            row.set_phase("failed", str(exc))
+            row.set_phase("failed", error_text(exc))
             return
         store = self._store
         task = self._runner.run(lambda ctx: discard_job(factory, store, row.entry))

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from llmasos.apps.gui.common.background import BackgroundRunner, Task
 from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
+from llmasos.apps.gui.common.messages import error_text
 from llmasos.apps.gui.models.common import (
     RECOMMENDED,
     ClientFactory,
@@ -153,7 +154,7 @@ class CatalogPanel(QWidget):
         try:
             entries = load_catalog()
         except LLMasOSError as exc:
-            self.status.setText(str(exc))
+            self.status.setText(error_text(exc))
             self._update_buttons()
             return
         available, vram = hardware.available_ram(), hardware.gpu_memory()  # once per refresh
@@ -269,7 +270,7 @@ class SearchPanel(QWidget):
         try:
             factory = self._make_client()
         except LLMasOSError as exc:
-            self.status.setText(str(exc))
+            self.status.setText(error_text(exc))
             return
         self.status.setText(self.tr("Searching for “{query}”…").format(query=text))
         task = self._runner.run(
@@ -373,7 +374,7 @@ class FilesPanel(QWidget):
         try:
             factory = self._make_client()
         except LLMasOSError as exc:
-            self.status.setText(str(exc))
+            self.status.setText(error_text(exc))
             return
         context = self._context()
         self.title.setText("<b>{}</b>".format(self.tr("Files of {repo}").format(repo=repo)))

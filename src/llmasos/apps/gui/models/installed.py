@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QVBoxLayout
 
 from llmasos.apps.gui.common.background import BackgroundRunner
 from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
+from llmasos.apps.gui.common.messages import error_text
 from llmasos.apps.gui.models.common import cell, fill_row, gb, make_button, make_table, tr
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.models.store import InstalledModel, ModelStore
@@ -121,7 +122,7 @@ class InstalledPanel(QWidget):
             default = self.store.default()
         except (LLMasOSError, OSError) as exc:
             self.message.emit(
-                self.tr("Could not read the models folder: {error}").format(error=exc)
+                self.tr("Could not read the models folder: {error}").format(error=error_text(exc))
             )
             return
         info = self.kernel.model_info
@@ -184,7 +185,7 @@ class InstalledPanel(QWidget):
             self.store.set_default(model.qualified_name)
             self._save_default(str(model.path))
         except (LLMasOSError, OSError) as exc:
-            self.message.emit(str(exc))
+            self.message.emit(error_text(exc))
             return
         self.refresh()
         self.default_changed.emit(str(model.path))
@@ -226,7 +227,7 @@ class InstalledPanel(QWidget):
                 self._save_default("")
                 self.default_changed.emit("")
         except (LLMasOSError, OSError) as exc:
-            self.message.emit(str(exc))
+            self.message.emit(error_text(exc))
         else:
             self.message.emit(self.tr("Removed {name}.").format(name=model.name))
         self.refresh()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP, translate_in
+from llmasos.apps.gui.common.messages import error_text
 from llmasos.apps.gui.common.theme import apply_theme
 from llmasos.apps.gui.settings.form import (
     GPU_LAYERS_AUTO,
@@ -263,7 +264,7 @@ class SettingsPage(SettingsForm):
         try:
             self._store.save(new)
         except SettingsError as exc:
-            self._show_error(str(exc))
+            self._show_error(error_text(exc))
             return False
         except OSError as exc:
             self._show_error(

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 if TYPE_CHECKING:
     from llmasos.foundation.models.fit import SpeedProfile
 
+from llmasos.apps.gui.common.messages import error_text
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.models.catalog import CatalogEntry, load_catalog
 from llmasos.foundation.platform import hardware
@@ -242,7 +243,7 @@ class WelcomePage(QWidget):
         try:
             entries = load_catalog()
         except LLMasOSError as exc:
-            return str(exc)
+            return error_text(exc)
         ram = hardware.available_ram()
         best = recommend_entry(entries, ram, speed)
         if best is None:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from llmasos import __version__
 from llmasos.apps.gui.common.errors import show_unexpected
 from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
+from llmasos.apps.gui.common.messages import error_text
 from llmasos.apps.gui.common.tool_names import TOOL_NAMES, TOOL_TITLES
 from llmasos.apps.gui.shell.status import StatusBar
 from llmasos.errors import SettingsError
@@ -528,6 +529,11 @@ class MainWindow(QMainWindow):
         failed, self._loading = self._loading, None
         if failed is not None and not failed[1].exists():
             self._forget_recent(failed[1])  # a recent model whose file is gone
+        error = self.kernel.last_load_error
+        if failed is not None and error is not None:  # in the UI's language
+            message = self.tr("Could not open {name}: {error}").format(
+                name=failed[1].name, error=error_text(error)
+            )
         QMessageBox.warning(self, self.tr("Could not open the model"), message)
         models = self.pages.built().get("models")
         if models is not None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from llmasos.apps.gui.common.flow import FlowLayout
 from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
+from llmasos.apps.gui.common.messages import error_text
 from llmasos.apps.gui.common.tool_pages import ToolPage, button, editor
 from llmasos.apps.gui.translate.widgets import AUTO, GlossaryDialog, HistoryPanel, LanguagePicker
 from llmasos.errors import LLMasOSError
@@ -188,7 +189,7 @@ class TranslatePage(ToolPage):
         try:
             request = self.build_request()
         except LLMasOSError as exc:
-            self.status.setText(str(exc))
+            self.status.setText(error_text(exc))
             return
         self._done_text = ""
         self.last_result = None

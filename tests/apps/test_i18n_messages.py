@@ -1,0 +1,163 @@
+"""In Chinese, Qt's own dialogs and menus and the errors from the layers below speak Chinese."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from llmasos import errors
+from llmasos.apps.gui.common import messages
+from llmasos.apps.gui.common.i18n import install_translator
+from llmasos.apps.gui.common.messages import error_text, failure_text
+from llmasos.foundation.hub import errors as hub_errors
+from llmasos.kernel.kernel import BUG_MESSAGE, Failure
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+@pytest.fixture
+def chinese(qapp: QApplication) -> Iterator[None]:
+    assert install_translator(qapp, "zh_CN")
+    yield
+    install_translator(qapp, "en")
+
+
+def _english_texts(root: QWidget) -> list[str]:
+    """Visible label, button and combo texts under ``root`` with no Chinese in them."""
+    found = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisibleTo(root):
+            continue
+        texts = []
+        if isinstance(widget, QLabel):
+            texts.append(widget.text())
+        elif (
+            hasattr(widget, "text")
+            and callable(widget.text)
+            and not isinstance(widget, (QLineEdit, QPlainTextEdit))
+        ):
+            texts.append(str(widget.text()))
+        found += [t for t in texts if LATIN_WORD.search(t) and not CJK.search(t)]
+    return found
+
+
+def test_standard_dialog_buttons_are_chinese(qtbot, chinese: None) -> None:
+    box = QMessageBox(QMessageBox.Icon.Question, "标题", "正文")
+    box.setStandardButtons(
+        QMessageBox.StandardButton.Yes
+        | QMessageBox.StandardButton.No
+        | QMessageBox.StandardButton.Cancel
+    )
+    qtbot.addWidget(box)
+    assert sorted(b.text() for b in box.buttons()) == sorted(["是(&Y)", "否(&N)", "取消"])
+
+
+def test_text_field_context_menu_is_chinese(qtbot, chinese: None) -> None:
+    for field in (QLineEdit(), QPlainTextEdit()):
+        qtbot.addWidget(field)
+        menu = field.createStandardContextMenu()
+        assert menu is not None
+        items = [a.text().split("\t")[0] for a in menu.actions() if a.text()]
+        assert "复制(&C)" in items and "粘贴(&P)" in items and "全选" in items, items
+        assert not [t for t in items if not CJK.search(t)], items
+
+
+def test_qt_file_dialog_is_all_chinese(qtbot, chinese: None, tmp_path: Path) -> None:
+    dialog = QFileDialog(None, "打开", str(tmp_path), "GGUF (*.gguf)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for mode in (QFileDialog.AcceptMode.AcceptOpen, QFileDialog.AcceptMode.AcceptSave):
+        dialog.setAcceptMode(mode)
+        english = [
+            t
+            for t in _english_texts(dialog)
+            if t not in ("GGUF (*.gguf)", str(tmp_path))  # the filter and the folder
+            and not any(t == c.currentText() for c in dialog.findChildren(QComboBox))
+        ]
+        assert not english, english  # "&Look in:" and "Files of &type:" came from our file
+
+
+# -- errors from the services, by type ------------------------------------------------
+def _error_classes() -> list[type[BaseException]]:
+    found: list[type[BaseException]] = []
+    for module in (errors, hub_errors):
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, errors.LLMasOSError) and cls.__module__ == module.__name__:
+                found.append(cls)
+    return found
+
+
+def test_every_error_class_has_its_own_sentence() -> None:
+    classes = _error_classes()
+    assert len(classes) > 40
+    missing = [
+        c.__qualname__ for c in classes if (c.__module__, c.__qualname__) not in messages._SENTENCES
+    ]
+    assert not missing, f"add a sentence to apps/gui/common/messages.py for: {missing}"
+    assert messages.BUG_SENTENCE == BUG_MESSAGE
+
+
+def test_english_shows_the_error_itself(qapp: QApplication) -> None:
+    assert not install_translator(qapp, "en")
+    exc = errors.ModelFileInvalid("x.gguf is not a GGUF model file (it starts with '<html').")
+    assert error_text(exc) == str(exc)
+    assert failure_text(Failure(str(exc), exc)) == str(exc)
+    assert failure_text(Failure(BUG_MESSAGE)) == BUG_MESSAGE
+
+
+def test_chinese_shows_the_type_s_sentence_with_its_numbers(chinese: None) -> None:
+    overflow = errors.ContextOverflowError("too long", prompt_tokens=5000, n_ctx=4096)
+    text = error_text(overflow)
+    assert CJK.search(text) and "5000" in text and "4096" in text, text
+
+    class NewHubProblem(hub_errors.OfflineError):  # a subclass falls back to its parent
+        pass
+
+    assert error_text(NewHubProblem("offline")) == error_text(hub_errors.OfflineError("x"))
+    assert CJK.search(failure_text(Failure(BUG_MESSAGE)))
+    assert error_text(ValueError("not ours")) == "not ours"
+
+
+def test_a_bad_model_file_is_reported_in_chinese(
+    qtbot, chinese: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llmasos.apps.gui.shell.window import MainWindow
+    from llmasos.foundation.settings.store import SettingsStore
+    from llmasos.kernel.kernel import Kernel
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: shown.append(text))
+    store = SettingsStore()
+    window = MainWindow(Kernel(), store, store.load()[0])
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        bad = tmp_path / "saved-page.gguf"
+        bad.write_text("<!DOCTYPE html><html>Sign in</html>")
+        with qtbot.waitSignal(window.kernel.load_failed, timeout=60_000):
+            window.open_model(bad)
+        qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+        expected = "无法打开 saved-page.gguf：此文件不是可用的 GGUF 模型"
+        assert shown[0].startswith(expected), shown
+        assert window.welcome.message.text() == shown[0]
+        rest = shown[0].replace("saved-page.gguf", "").replace("GGUF", "")
+        assert not LATIN_WORD.search(rest), shown[0]  # no English words left
+    finally:
+        window.close()
