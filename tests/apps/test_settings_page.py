@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import (
 from llmasos.apps.gui.common.theme import apply_theme, is_dark
 from llmasos.apps.gui.settings.page import RELOAD_NOTE, RESTART_NOTE, SettingsPage
 from llmasos.foundation.engine.settings import EngineSettings
-from llmasos.foundation.settings.store import AppSettings, HubConfig, SettingsStore
+from llmasos.foundation.settings.store import AppSettings, HubConfig, ModelsConfig, SettingsStore
 
 
 @pytest.fixture
@@ -224,3 +226,43 @@ def test_the_wheel_scrolls_past_unfocused_fields(page, qtbot):
     qtbot.waitUntil(page.min_p.hasFocus, timeout=2000)
     _wheel(page.min_p)
     assert page.min_p.value() == pytest.approx(0.04)
+
+
+def test_load_last_model_is_shown_applied_and_restored_with_one_save(
+    qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SettingsStore()
+    store.save(AppSettings(models=ModelsConfig(recent=("/m/a.gguf",), load_last=False)))
+    page = SettingsPage(store)
+    qtbot.addWidget(page)
+    box = page.load_last_model
+    assert not box.isChecked()
+    # while the page is open the main window records another model (it owns the list)
+    store.save(replace(store.load()[0], models=ModelsConfig(recent=("/m/b.gguf", "/m/a.gguf"))))
+    saves: list[AppSettings] = []
+    real_save = store.save
+    monkeypatch.setattr(store, "save", lambda s: (saves.append(s), real_save(s))[1])
+    box.setChecked(True)
+    with qtbot.waitSignal(page.applied, timeout=2000) as blocker:
+        assert page.apply()
+    assert len(saves) == 1
+    expected = ModelsConfig(recent=("/m/b.gguf", "/m/a.gguf"), load_last=True)
+    assert SettingsStore().load()[0].models == expected == blocker.args[0].models
+    box.setChecked(False)
+    page.restore_button.click()
+    assert box.isChecked()  # the default is on
+    assert page.apply() and len(saves) == 2
+    assert SettingsStore().load()[0].models == expected
+
+
+def test_apply_keeps_what_other_windows_saved_meanwhile(qtbot) -> None:
+    store = SettingsStore()
+    page = SettingsPage(store)
+    qtbot.addWidget(page)
+    latest = replace(store.load()[0], default_model="/m/c.gguf", open_windows=("translate",))
+    store.save(latest)
+    page.temperature.setValue(0.3)
+    assert page.apply()
+    saved = SettingsStore().load()[0]
+    assert saved.default_model == "/m/c.gguf" and saved.open_windows == ("translate",)
+    assert saved.sampling.temperature == pytest.approx(0.3)

@@ -39,6 +39,7 @@ from llmasos.foundation.settings.store import (
     AppSettings,
     EngineConfig,
     HubConfig,
+    KnowledgeConfig,
     RemoteConfig,
     SamplingConfig,
     SettingsStore,
@@ -183,9 +184,13 @@ class SettingsPage(SettingsForm):
             edit.setKeySequence(QKeySequence(text))
         self.translate_to.setText(where.translate_to)
         self.keep_in_tray.setChecked(where.keep_in_tray)
+        self.embedding_model.setText(settings.knowledge.embedding_model)
+        self.load_last_model.setChecked(settings.models.load_last)
 
-    def form_settings(self) -> AppSettings:
-        """Return the settings the form shows (not yet validated)."""
+    def form_settings(self, base: AppSettings | None = None) -> AppSettings:
+        """Return the settings the form shows (not yet validated), over ``base`` (default:
+        as last loaded or applied) for what the form does not show."""
+        base = self._saved if base is None else base
         engine = EngineConfig(
             n_threads=_optional(self.threads, THREADS_AUTO),
             n_ctx=self.n_ctx.value(),
@@ -221,7 +226,7 @@ class SettingsPage(SettingsForm):
             model=self.remote_model.text().strip(),
         )
         everywhere = replace(
-            self._saved.everywhere,
+            base.everywhere,
             hotkey_translate=_shortcut_text(self.hotkey_translate.keySequence()),
             hotkey_proofread=_shortcut_text(self.hotkey_proofread.keySequence()),
             hotkey_ask=_shortcut_text(self.hotkey_ask.keySequence()),
@@ -230,7 +235,8 @@ class SettingsPage(SettingsForm):
             keep_in_tray=self.keep_in_tray.isChecked(),
         )
         return replace(
-            self._saved,
+            base,
+            models=replace(base.models, load_last=self.load_last_model.isChecked()),
             engine=engine,
             sampling=sampling,
             ui=ui,
@@ -238,6 +244,7 @@ class SettingsPage(SettingsForm):
             api=api,
             remote=remote,
             everywhere=everywhere,
+            knowledge=KnowledgeConfig(embedding_model=self.embedding_model.text().strip()),
         )
 
     def show_hotkey_problems(self, problems: list[str]) -> None:
@@ -260,7 +267,7 @@ class SettingsPage(SettingsForm):
 
         An invalid value is shown inline and nothing is written.
         """
-        new = self.form_settings()
+        new = self.form_settings(self._latest())
         try:
             self._store.save(new)
         except SettingsError as exc:
@@ -277,6 +284,13 @@ class SettingsPage(SettingsForm):
         old, self._saved = self._saved, new
         self._after_save(old, new)
         return True
+
+    def _latest(self) -> AppSettings:
+        """The settings file as it is now: while this page is open, the main window saves
+        what it owns (recent models, the default model, open windows), which the form
+        neither shows nor may put back as they were (the file as loaded when damaged)."""
+        latest, warning = self._store.load()
+        return self._saved if warning else latest
 
     def _after_save(self, old: AppSettings, new: AppSettings) -> None:
         notes = [self.tr("Settings saved.")]
