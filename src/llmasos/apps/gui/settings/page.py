@@ -39,7 +39,6 @@ from llmasos.foundation.settings.store import (
     AppSettings,
     EngineConfig,
     HubConfig,
-    KnowledgeConfig,
     RemoteConfig,
     SamplingConfig,
     SettingsStore,
@@ -184,7 +183,6 @@ class SettingsPage(SettingsForm):
             edit.setKeySequence(QKeySequence(text))
         self.translate_to.setText(where.translate_to)
         self.keep_in_tray.setChecked(where.keep_in_tray)
-        self.embedding_model.setText(settings.knowledge.embedding_model)
         self.load_last_model.setChecked(settings.models.load_last)
 
     def form_settings(self, base: AppSettings | None = None) -> AppSettings:
@@ -244,7 +242,6 @@ class SettingsPage(SettingsForm):
             api=api,
             remote=remote,
             everywhere=everywhere,
-            knowledge=KnowledgeConfig(embedding_model=self.embedding_model.text().strip()),
         )
 
     def show_hotkey_problems(self, problems: list[str]) -> None:
