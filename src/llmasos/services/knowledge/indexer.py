@@ -182,6 +182,7 @@ class _Sync:
         self.embedder = embedder
         self.counts = dict.fromkeys(("added", "updated", "moved", "removed", "failed"), 0)
         self.embedded = 0
+        self.embedded_up_to = 0  # the highest chunk id embedded by this run
         self.moved: set[int] = set()  # ids of vanished files found again under a new path
         self.started = time.monotonic()
 
@@ -259,7 +260,9 @@ class _Sync:
         Raises:
             Cancelled: ``cancel`` was set during the batch (nothing of it is stored).
         """
-        rows = self.store.chunks_without_vector(self.collection.id, embedder.model_id, EMBED_BATCH)
+        rows = self.store.chunks_without_vector(
+            self.collection.id, embedder.model_id, EMBED_BATCH, after=self.embedded_up_to
+        )
         if not rows:
             return 0
         texts = [embedding_text(tuple(json.loads(heading)), text) for _, heading, text in rows]
@@ -269,6 +272,7 @@ class _Sync:
             [(row[0], vec.tobytes()) for row, vec in zip(rows, vectors, strict=True)],
         )
         self.embedded += len(rows)
+        self.embedded_up_to = rows[-1][0]
         return len(rows)
 
 

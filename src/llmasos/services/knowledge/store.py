@@ -310,15 +310,18 @@ class KnowledgeStore:
 
     # -- vectors -----------------------------------------------------------------------------
     def chunks_without_vector(
-        self, collection_id: int, model: str, limit: int
+        self, collection_id: int, model: str, limit: int, after: int = 0
     ) -> list[tuple[int, str, str]]:
-        """Up to ``limit`` chunks of the collection with no vector from ``model``:
-        ``(chunk id, heading JSON, text)``, in file order."""
+        """Up to ``limit`` chunks of the collection with no vector from ``model`` and an
+        id above ``after``: ``(chunk id, heading JSON, text)``, by id.
+
+        Pass the last id of one batch as ``after`` for the next, so each batch does not
+        walk again over the chunks embedded before it."""
         return self.read(
             "SELECT c.id, c.heading, c.text FROM chunks c JOIN files f ON f.id = c.file_id"
-            " WHERE f.collection_id = ? AND NOT EXISTS (SELECT 1 FROM vectors v"
-            " WHERE v.chunk_id = c.id AND v.model = ?) ORDER BY c.id LIMIT ?",
-            (collection_id, model, limit),
+            " WHERE c.id > ? AND f.collection_id = ? AND NOT EXISTS (SELECT 1 FROM vectors v"
+            " WHERE v.model = ? AND v.chunk_id = c.id) ORDER BY c.id LIMIT ?",
+            (after, collection_id, model, limit),
         )
 
     def count_without_vector(self, collection_id: int, model: str) -> int:
