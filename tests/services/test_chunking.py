@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 
 from llmasos.foundation.engine.llama import LlamaEngine
 from llmasos.foundation.engine.settings import EngineSettings
-from llmasos.services.text.chunking import paragraphs, sentences, split_margins, split_text
+from llmasos.services.text.chunking import (
+    approx_tokens,
+    paragraphs,
+    sentences,
+    split_margins,
+    split_spans,
+    split_text,
+)
 
 
 def words(text: str) -> int:
@@ -71,6 +79,20 @@ def test_edges() -> None:
         split_text("x", 0, words)
     assert split_margins("\n\n  abc def \n\n") == ("\n\n  ", "abc def", " \n\n")
     assert split_margins("  \n") == ("  \n", "", "")
+
+
+def test_spans_cover_the_text_like_the_chunks() -> None:
+    spans = split_spans(DOC, 6, words)
+    assert [DOC[a:b] for a, b in spans] == split_text(DOC, 6, words)
+    assert spans[0][0] == 0 and spans[-1][1] == len(DOC)
+    assert all(b == c for (_, b), (c, _) in itertools.pairwise(spans))
+
+
+def test_approx_tokens_counts_cjk_characters_one_each() -> None:
+    assert approx_tokens("") == 0
+    assert approx_tokens("知识库") == 3
+    assert approx_tokens("abcdefgh") == 2
+    assert approx_tokens("知识 base") == 2 + 2
 
 
 @pytest.mark.real_model

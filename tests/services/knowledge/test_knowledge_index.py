@@ -112,6 +112,8 @@ def test_english_queries_stems_and_exact_terms(store: KnowledgeStore, docs: Path
     assert top(store, "indexing renamed file").heading == ("Syncing",)  # Porter: indexes, files
     assert top(store, "citing passages").heading == ("Citations",)
     assert top(store, "getUserName").heading == ("Citations",)  # exact identifier
+    # part of a word: not in the word index, found through the trigram index
+    assert top(store, "UserNam").heading == ("Citations",)
     assert top(store, "get_user_name").file.endswith("tool.py")
     warranty = top(store, "warranty")
     assert warranty.file.endswith("manual.pdf") and warranty.page == 2
