@@ -1656,6 +1656,105 @@ From: {source}</source>
     </message>
 </context>
 <context>
+    <name>ServiceText</name>
+    <message>
+        <source>Missing from the translation: {items}</source>
+        <translation>译文中缺少：{items}</translation>
+    </message>
+    <message>
+        <source>Repeated in the translation: {items}</source>
+        <translation>译文中重复出现：{items}</translation>
+    </message>
+    <message>
+        <source>Numbers missing from the translation: {items}</source>
+        <translation>译文中缺少数字：{items}</translation>
+    </message>
+    <message>
+        <source>Emphasis (**…**) the model dropped was put back.</source>
+        <translation>模型丢掉的强调标记（**…**）已放回。</translation>
+    </message>
+    <message>
+        <source>Emphasis lost in the translation: {items}</source>
+        <translation>译文丢失了强调：{items}</translation>
+    </message>
+    <message>
+        <source>Left untranslated: {items}</source>
+        <translation>未翻译：{items}</translation>
+    </message>
+    <message>
+        <source>Glossary terms not used: {items}</source>
+        <translation>未使用的术语：{items}</translation>
+    </message>
+    <message>
+        <source>The model talked instead of translating.</source>
+        <translation>模型在闲聊，而没有翻译。</translation>
+    </message>
+    <message>
+        <source>Glossary: “{word}” was replaced by “{term}”.</source>
+        <translation>术语表：“{word}”已替换为“{term}”。</translation>
+    </message>
+    <message>
+        <source>Markdown line prefixes were put back as in the source.</source>
+        <translation>已按原文放回 Markdown 行首标记。</translation>
+    </message>
+    <message>
+        <source>A table row lost cells; check the table.</source>
+        <translation>表格中有一行缺少单元格；请检查表格。</translation>
+    </message>
+    <message>
+        <source>Protected items the model dropped were put back in place.</source>
+        <translation>模型丢掉的受保护内容已放回原位。</translation>
+    </message>
+    <message>
+        <source>The model ran out of room; the end of a part may be missing.</source>
+        <translation>模型的输出长度已用尽；某一部分的结尾可能缺失。</translation>
+    </message>
+    <message>
+        <source>The translation looks like {found}, not {target}. Try again or use a larger model.</source>
+        <translation>译文看起来是 {found}，而不是 {target}。请重试，或使用更大的模型。</translation>
+    </message>
+    <message>
+        <source>A number changed in size: {source} ({was}) became {output} ({now}).</source>
+        <translation>数值大小变了：{source}（{was}）变成了 {output}（{now}）。</translation>
+    </message>
+    <message>
+        <source>The edit deletes words; check them in the changes: {words}.</source>
+        <translation>此修改删除了一些词，请在修改中检查：{words}。</translation>
+    </message>
+    <message>
+        <source>The model gave an empty answer.</source>
+        <translation>模型的回答为空。</translation>
+    </message>
+    <message>
+        <source>The model did not do the task; it answered: {answer}</source>
+        <translation>模型没有完成任务，它回答：{answer}</translation>
+    </message>
+    <message>
+        <source>The model repeated the text instead of doing {action}.</source>
+        <translation>模型只是重复了原文，没有执行“{action}”。</translation>
+    </message>
+    <message>
+        <source>The model&apos;s answer is far shorter than {action} allows ({got} characters for {source}); it looks unrelated.</source>
+        <translation>模型的回答远短于“{action}”应有的长度（原文 {source} 个字符，回答 {got} 个），看起来与原文无关。</translation>
+    </message>
+    <message>
+        <source>The model&apos;s answer is far longer than {action} allows ({got} characters for {source}); it looks unrelated.</source>
+        <translation>模型的回答远长于“{action}”应有的长度（原文 {source} 个字符，回答 {got} 个），看起来与原文无关。</translation>
+    </message>
+    <message>
+        <source>The model answered in another language.</source>
+        <translation>模型用另一种语言作答。</translation>
+    </message>
+    <message>
+        <source>The model&apos;s answer was cut off before it ended.</source>
+        <translation>模型的回答在结束前被截断了。</translation>
+    </message>
+    <message>
+        <source>Part {n}: {problem}</source>
+        <translation>第 {n} 部分：{problem}</translation>
+    </message>
+</context>
+<context>
     <name>SettingsForm</name>
     <message>
         <source>Model &amp;&amp; performance</source>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
 from collections.abc import Iterator
@@ -23,11 +24,17 @@ from llmasos import errors
 from llmasos.apps.gui.common import messages
 from llmasos.apps.gui.common.i18n import install_translator
 from llmasos.apps.gui.common.messages import error_text, failure_text
+from llmasos.apps.gui.common.notices import TEMPLATES, notice_text, notices_text
 from llmasos.foundation.hub import errors as hub_errors
 from llmasos.kernel.kernel import BUG_MESSAGE, Failure
+from llmasos.services.text.language import find_language
+from llmasos.services.text.notice import Notice
+from llmasos.services.translation.finish import finish_chunk
+from llmasos.services.translation.text import protect
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+FR = find_language("fr")
 
 
 @pytest.fixture
@@ -161,3 +168,71 @@ def test_a_bad_model_file_is_reported_in_chinese(
         assert not LATIN_WORD.search(rest), shown[0]  # no English words left
     finally:
         window.close()
+
+
+# -- notices from the services (translation and writing checks) ------------------------
+SERVICES = Path(__file__).resolve().parents[2] / "src" / "llmasos" / "services"
+
+
+def service_templates() -> set[str]:
+    """Every template the services pass to ``Notice(...)``: a literal, or a module-level
+    constant of the services (``Notice(GLOSSARY_UNUSED, …)``)."""
+    sources = [p for p in SERVICES.rglob("*.py") if p.name != "notice.py"]  # the class itself
+    trees = [ast.parse(p.read_text(encoding="utf-8")) for p in sources]
+    constants = {
+        target.id: node.value.value
+        for tree in trees
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    found = set()
+    for tree in trees:
+        for call in ast.walk(tree):
+            if not (isinstance(call, ast.Call) and getattr(call.func, "id", "") == "Notice"):
+                continue
+            first = call.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                found.add(first.value)
+            elif isinstance(first, ast.Name) and first.id in constants:
+                found.add(constants[first.id])
+            else:
+                raise AssertionError(f"Notice() needs a literal template: {ast.unparse(call)}")
+    return found
+
+
+def test_every_service_notice_is_in_the_gui_catalog() -> None:
+    written = service_templates()
+    assert len(written) > 20  # the scan really found them
+    assert not written - TEMPLATES, f"mark in apps/gui/common/notices.py: {written - TEMPLATES}"
+    assert not TEMPLATES - written, f"no service writes these any more: {TEMPLATES - written}"
+
+
+def test_a_translation_check_reads_in_chinese(chinese: None) -> None:
+    chunk = finish_chunk("La commande part.", protect("Order 66 ships on 2024-05-01."), FR)
+    problems = [n.message for n in chunk.notes if n.kind == "problem"]
+    assert any(isinstance(p, Notice) for p in problems)
+    shown = notices_text(problems)
+    assert "译文中缺少数字：66" in shown, shown
+    assert not re.search(r"[A-Za-z]{3,}", shown.replace("2024-05-01", "")), shown
+
+
+def test_notices_keep_their_english_and_nest(chinese: None) -> None:
+    inner = Notice("The model gave an empty answer.")
+    outer = Notice("Part {n}: {problem}", n=2, problem=inner)
+    assert outer == "Part 2: The model gave an empty answer."  # a str for the CLI and API
+    assert notice_text(outer) == "第 2 部分：模型的回答为空。"
+    repeated = Notice("The model repeated the text instead of doing {action}.", action="Shorten")
+    assert notice_text(repeated, lambda name, v: "缩短" if name == "action" else v) == (
+        "模型只是重复了原文，没有执行“缩短”。"
+    )
+    assert notice_text("plain text stays") == "plain text stays"
+
+
+def test_english_notices_are_unchanged(qapp: QApplication) -> None:
+    assert not install_translator(qapp, "en")
+    notice = Notice("Numbers missing from the translation: {items}", items="66")
+    assert notice_text(notice) == str(notice) == "Numbers missing from the translation: 66"

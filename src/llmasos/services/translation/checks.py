@@ -17,6 +17,7 @@ import re
 from collections import Counter
 
 from llmasos.services.text.language import Language, script_of
+from llmasos.services.text.notice import Notice
 from llmasos.services.text.numbers import magnitude_changes
 
 __all__ = [
@@ -101,12 +102,18 @@ def _script_runs(text: str, script: str) -> list[str]:
     return runs
 
 
-def magnitude_notes(source: str, output: str) -> list[tuple[str, str]]:
+def magnitude_notes(source: str, output: str) -> list[tuple[Notice, str]]:
     """For each amount whose size changed: a note for the person and a fix for the model."""
     found = []
     for c in magnitude_changes(source, output):
         was, now = f"{c.source.value:,.0f}", f"{c.output.value:,.0f}"
-        note = f"A number changed in size: {c.source.text} ({was}) became {c.output.text} ({now})."
+        note = Notice(
+            "A number changed in size: {source} ({was}) became {output} ({now}).",
+            source=c.source.text,
+            was=was,
+            output=c.output.text,
+            now=now,
+        )
         found.append((note, f"“{c.source.text}” is {was}: write {was}, not “{c.output.text}”."))
     return found
 

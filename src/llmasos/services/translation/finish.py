@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from llmasos.services.text.hygiene import clean_output, looks_like_chatter
 from llmasos.services.text.language import Language
+from llmasos.services.text.notice import Notice
 from llmasos.services.translation.checks import keep_emphasis, magnitude_notes, untranslated_words
 from llmasos.services.translation.glossary import GlossaryEntry, glossary_hits
 from llmasos.services.translation.text import (
@@ -27,6 +28,12 @@ from llmasos.services.translation.text import (
 )
 
 __all__ = ["ChunkOutcome", "Note", "finish_chunk"]
+
+# notes that Repairs (repair.py) also writes or replaces
+NUMBERS_MISSING = "Numbers missing from the translation: {items}"
+EMPHASIS_PUT_BACK = "Emphasis (**…**) the model dropped was put back."
+EMPHASIS_LOST = "Emphasis lost in the translation: {items}"
+GLOSSARY_UNUSED = "Glossary terms not used: {items}"
 
 # Phrases of our own prompt: an output that has them repeated the instructions.
 _PROMPT_ECHOES = (
@@ -88,24 +95,25 @@ def finish_chunk(
         fixes.append(f"Keep {_listed(protected.items[i] for i in dropped)} exactly as written.")
     if restored.missing:
         lost = ", ".join(protected.items[i] for i in restored.missing)
-        notes.append(Note("problem", f"Missing from the translation: {lost}"))
+        notes.append(Note("problem", Notice("Missing from the translation: {items}", items=lost)))
     if restored.duplicated:
         twice = ", ".join(protected.items[i] for i in restored.duplicated)
-        notes.append(Note("problem", f"Repeated in the translation: {twice}"))
+        notes.append(Note("problem", Notice("Repeated in the translation: {items}", items=twice)))
     source_words, output_words = strip_sentinels(protected.text), strip_sentinels(layout.text)
     numbers = missing_numbers(source_words, output_words)
     if numbers:
-        notes.append(Note("problem", f"Numbers missing from the translation: {', '.join(numbers)}"))
+        missing = ", ".join(numbers)
+        notes.append(Note("problem", Notice(NUMBERS_MISSING, items=missing)))
         fixes.append(f"Keep the numbers {_listed(numbers)}.")
     for message, fix in magnitude_notes(source_words, output_words):
         notes.append(Note("problem", message))
         fixes.append(fix)
     text, emphasis_lost = keep_emphasis(protected.shown, restored.text)
     if text != restored.text:
-        notes.append(Note("repaired", "Emphasis (**…**) the model dropped was put back."))
+        notes.append(Note("repaired", Notice(EMPHASIS_PUT_BACK)))
     if emphasis_lost:
         lost_marks = ", ".join(emphasis_lost)
-        notes.append(Note("problem", f"Emphasis lost in the translation: {lost_marks}"))
+        notes.append(Note("problem", Notice(EMPHASIS_LOST, items=lost_marks)))
         fixes.append(
             f"Keep the Markdown emphasis: put the translation of {_listed(emphasis_lost)} "
             "between the same marks."
@@ -113,15 +121,15 @@ def finish_chunk(
     allowed = tuple(x for e in glossary for x in (e.term, e.translation))
     left = untranslated_words(source_words, output_words, target, allowed)
     if left:
-        notes.append(Note("problem", f"Left untranslated: {', '.join(left)}"))
+        notes.append(Note("problem", Notice("Left untranslated: {items}", items=", ".join(left))))
         fixes.append(f"Write it all in {target.name}: translate {_listed(left)} too.")
     missed = [e for e in glossary if e not in glossary_hits(glossary, text)]
     if missed:
         terms = ", ".join(f"{e.term} → {e.translation}" for e in missed)
-        notes.append(Note("problem", f"Glossary terms not used: {terms}"))
+        notes.append(Note("problem", Notice(GLOSSARY_UNUSED, items=terms)))
         fixes += [f"Translate “{e.term}” as “{e.translation}”." for e in missed]
     if chatter:
-        notes.append(Note("problem", "The model talked instead of translating."))
+        notes.append(Note("problem", Notice("The model talked instead of translating.")))
         fixes.append(f"Reply with the {target.name} translation only.")
     kept = len(protected.items) - len(restored.missing)
     return ChunkOutcome(

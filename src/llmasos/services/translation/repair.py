@@ -27,8 +27,16 @@ from llmasos.foundation.engine.chat_format import ChatMessage
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.foundation.engine.stream import TextStream
 from llmasos.services.text.language import Language
+from llmasos.services.text.notice import Notice
 from llmasos.services.translation.checks import keep_emphasis, wrap_once
-from llmasos.services.translation.finish import ChunkOutcome, Note, finish_chunk
+from llmasos.services.translation.finish import (
+    EMPHASIS_LOST,
+    EMPHASIS_PUT_BACK,
+    GLOSSARY_UNUSED,
+    ChunkOutcome,
+    Note,
+    finish_chunk,
+)
 from llmasos.services.translation.glossary import GlossaryEntry, glossary_hits, substitute_term
 from llmasos.services.translation.text import Protected
 
@@ -36,8 +44,8 @@ __all__ = ["Repairs"]
 
 log = logging.getLogger(__name__)
 _LOOKUP = SamplingParams(temperature=0.0, max_tokens=12, seed=0)
-_UNUSED = "Glossary terms not used"
-_EMPHASIS_LOST = "Emphasis lost"
+_UNUSED = GLOSSARY_UNUSED.split(":")[0]  # the start of those notes
+_EMPHASIS_LOST = EMPHASIS_LOST.split(" in ")[0]
 
 
 class _Chat(Protocol):
@@ -104,12 +112,19 @@ class Repairs:
             if changed is not None and glossary_hits((entry,), changed):
                 text = changed
                 notes.append(
-                    Note("repaired", f"Glossary: “{word}” was replaced by “{entry.translation}”.")
+                    Note(
+                        "repaired",
+                        Notice(
+                            "Glossary: “{word}” was replaced by “{term}”.",
+                            word=word,
+                            term=entry.translation,
+                        ),
+                    )
                 )
         still = [e for e in used if not glossary_hits((e,), text)]
         if still:
             terms = ", ".join(f"{e.term} → {e.translation}" for e in still)
-            notes.append(Note("problem", f"{_UNUSED}: {terms}"))
+            notes.append(Note("problem", Notice(GLOSSARY_UNUSED, items=terms)))
         return replace(outcome, text=text, notes=tuple(notes))
 
     def place_emphasis(self, outcome: ChunkOutcome, protected: Protected) -> ChunkOutcome:
@@ -126,11 +141,9 @@ class Repairs:
         _, still = keep_emphasis(protected.shown, text)
         notes = [n for n in outcome.notes if not n.message.startswith(_EMPHASIS_LOST)]
         if text != outcome.text:
-            notes.append(Note("repaired", "Emphasis (**…**) the model dropped was put back."))
+            notes.append(Note("repaired", Notice(EMPHASIS_PUT_BACK)))
         if still:
-            notes.append(
-                Note("problem", f"{_EMPHASIS_LOST} in the translation: {', '.join(still)}")
-            )
+            notes.append(Note("problem", Notice(EMPHASIS_LOST, items=", ".join(still))))
         return replace(outcome, text=text, notes=tuple(notes))
 
     def word_for(self, term: str) -> str:

@@ -29,6 +29,7 @@ from llmasos.foundation.engine.chat_format import ChatMessage
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.foundation.engine.stream import GenerationStats, TextStream
 from llmasos.services.text.language import Detection, Language, detect, find_language, same_language
+from llmasos.services.text.notice import Notice
 from llmasos.services.translation.finish import ChunkOutcome, Note, finish_chunk
 from llmasos.services.translation.glossary import GlossaryEntry, applicable, glossary_hits
 from llmasos.services.translation.prompt import (
@@ -308,7 +309,9 @@ class Translation(TextStream[Any]):
         outcome = repairs.enforce_terms(outcome, used)
         outcome = repairs.place_emphasis(outcome, protected)
         if generation.stats is not None and generation.stats.finish_reason == "length":
-            note = Note("problem", "The model ran out of room; the end of a part may be missing.")
+            note = Note(
+                "problem", Notice("The model ran out of room; the end of a part may be missing.")
+            )
             outcome = replace(outcome, notes=(*outcome.notes, note))
         return outcome
 
@@ -333,9 +336,12 @@ class Translation(TextStream[Any]):
             notes.append(
                 Note(
                     "problem",
-                    f"The translation looks like "
-                    f"{found.name if found else output_detection.lang}, not "
-                    f"{self.target.name}. Try again or use a larger model.",
+                    Notice(
+                        "The translation looks like {found}, not {target}. Try again or use "
+                        "a larger model.",
+                        found=found.name if found else output_detection.lang,
+                        target=self.target.name,
+                    ),
                 )
             )
         used = applicable(self.request.glossary, self.request.text)

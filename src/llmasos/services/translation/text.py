@@ -24,6 +24,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from llmasos.services.text.notice import Notice
+
 _PROTECT = re.compile(
     r"(?P<code>``[^\n]+?``|`[^`\n]+`)"
     r"|(?P<target>(?<=\])\([^()\s]+(?:\s+\"[^\"\n]*\")?\))"
@@ -279,15 +281,15 @@ def _fix_line(src: str, out: str, repaired: list[str]) -> str:
     src_prefix, src_body = _split_prefix(src)
     out_prefix, out_body = _split_prefix(out.strip())
     if src_prefix.strip() != out_prefix.strip():
-        repaired.append("Markdown line prefixes were put back as in the source.")
+        repaired.append(Notice("Markdown line prefixes were put back as in the source."))
     if src_prefix.endswith("|") and src_body.count("|") != out_body.count("|"):
-        repaired.append("A table row lost cells; check the table.")
+        repaired.append(Notice("A table row lost cells; check the table."))
     body = out_body.strip()
     present = {m.group(1) for m in _SENTINEL_RE.finditer(body)}
     for match in _SENTINEL_RE.finditer(src_body):
         if match.group(1) not in present:
             body = _insert_at(body, match.group(), _place(src_body, match))
-            repaired.append("Protected items the model dropped were put back in place.")
+            repaired.append(Notice("Protected items the model dropped were put back in place."))
     return src_prefix + body
 
 

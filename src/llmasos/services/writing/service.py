@@ -41,6 +41,7 @@ from llmasos.services.text import language
 from llmasos.services.text.chunking import sentences, split_margins, split_text
 from llmasos.services.text.diff import diff_texts
 from llmasos.services.text.hygiene import clean_output, looks_like_chatter
+from llmasos.services.text.notice import Notice
 from llmasos.services.writing.actions import (
     ACTIONS,
     APPEND,
@@ -147,7 +148,12 @@ class WriteDone:
         """What the person should check in a result that was used."""
         if not self.dropped:
             return ()
-        return (f"The edit deletes words; check them in the changes: {', '.join(self.dropped)}.",)
+        return (
+            Notice(
+                "The edit deletes words; check them in the changes: {words}.",
+                words=", ".join(self.dropped),
+            ),
+        )
 
     @property
     def is_changed(self) -> bool:
@@ -167,22 +173,31 @@ def check_answer(spec: ActionSpec, source: str, answer: str) -> str:
     asked for, a length outside the action's bounds, another language.
     """
     if not answer.strip():
-        return "The model gave an empty answer."
+        return Notice("The model gave an empty answer.")
     if looks_like_chatter(answer) and not looks_like_chatter(source):
-        return f"The model did not do the task; it answered: {_excerpt(answer)}"
+        return Notice(
+            "The model did not do the task; it answered: {answer}", answer=_excerpt(answer)
+        )
     if spec.kind != EDIT and _is_echo(source, answer):
-        return f"The model repeated the text instead of doing {spec.label}."
+        return Notice("The model repeated the text instead of doing {action}.", action=spec.label)
     low, high = spec.ratio
     # Short texts vary most, so the upper bound counts at least _LENGTH_FLOOR characters.
     too_short = len(source) >= _MIN_CHECKED and len(answer) < low * len(source)
     if too_short or len(answer) > high * max(len(source), _LENGTH_FLOOR):
-        size = "shorter" if too_short else "longer"
-        return (
-            f"The model's answer is far {size} than {spec.label} allows "
-            f"({len(answer)} characters for {len(source)}); it looks unrelated."
+        sizes = {"action": spec.label, "got": len(answer), "source": len(source)}
+        if too_short:
+            return Notice(
+                "The model's answer is far shorter than {action} allows ({got} characters "
+                "for {source}); it looks unrelated.",
+                **sizes,
+            )
+        return Notice(
+            "The model's answer is far longer than {action} allows ({got} characters "
+            "for {source}); it looks unrelated.",
+            **sizes,
         )
     if spec.keeps_language and _other_language(source, answer):
-        return "The model answered in another language."
+        return Notice("The model answered in another language.")
     return ""
 
 
@@ -298,7 +313,7 @@ class WriteJob(TextStream["str | ChunkStarted | ChunkDone | WriteDone"]):
             if spec.may_trim:
                 answer = _whole_sentences(answer)
             else:
-                problem = "The model's answer was cut off before it ended."
+                problem = Notice("The model's answer was cut off before it ended.")
         if problem:
             log.info("Chunk %d/%d not used: %s", index + 1, total, problem)
             return ChunkDone(index, total, chunk, chunk if spec.kind == EDIT else "", problem)
@@ -344,7 +359,9 @@ class WriteJob(TextStream["str | ChunkStarted | ChunkDone | WriteDone"]):
 
     def _assemble(self, spec: ActionSpec, chunks: list[str], results: list[ChunkDone]) -> WriteDone:
         problems = tuple(
-            f"Part {r.index + 1}: {r.problem}" if len(chunks) > 1 else r.problem
+            Notice("Part {n}: {problem}", n=r.index + 1, problem=r.problem)
+            if len(chunks) > 1
+            else r.problem
             for r in results
             if r.problem
         )

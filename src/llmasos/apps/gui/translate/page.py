@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from llmasos.apps.gui.common.flow import FlowLayout
 from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
 from llmasos.apps.gui.common.messages import error_text
+from llmasos.apps.gui.common.notices import notices_text
 from llmasos.apps.gui.common.tool_pages import ToolPage, button, editor
 from llmasos.apps.gui.translate.widgets import AUTO, GlossaryDialog, HistoryPanel, LanguagePicker
 from llmasos.errors import LLMasOSError
@@ -243,7 +244,7 @@ class TranslatePage(ToolPage):
         if problems:
             self.status.setText(
                 self.tr("{status} Check: {problems}").format(
-                    status=self.status.text(), problems=" ".join(problems)
+                    status=self.status.text(), problems=notices_text(problems)
                 )
             )
 

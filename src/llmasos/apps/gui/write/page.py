@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.common.notices import notices_text
 from llmasos.apps.gui.common.tool_pages import ToolPage, button, editor
 from llmasos.apps.gui.write.changes import ChangesView
 from llmasos.apps.gui.write.panels import (
@@ -69,6 +70,11 @@ def _py_index(text: str, qpos: int) -> int:
 def _joiner(text: str) -> str:
     """What goes between a text and its continuation: a space after a Latin word."""
     return "" if not text or text[-1].isspace() or ord(text[-1]) > 0x2E7F else " "
+
+
+def _action_value(name: str, value: str) -> str:
+    """A writing notice's values as shown: the action's label translated."""
+    return action_label(value) if name == "action" else value
 
 
 class WritePage(ToolPage):
@@ -283,7 +289,8 @@ class WritePage(ToolPage):
         if run is None or done is None:
             return
         if done.problems:
-            self.status.setText(f"{self.status.text()} {' '.join(done.problems)}".strip())
+            problems = notices_text(done.problems, _action_value)
+            self.status.setText(f"{self.status.text()} {problems}".strip())
         if done.dropped:
             self.status.setText(
                 self.tr("{status} The edit deletes words (marked ⚠): {words}.").format(
@@ -294,7 +301,7 @@ class WritePage(ToolPage):
             if done.completed:
                 self.status.setText(
                     self.tr("{problems} The text was not changed.").format(
-                        problems=" ".join(done.problems)
+                        problems=notices_text(done.problems, _action_value)
                     )
                 )
             return
