@@ -27,6 +27,7 @@ def config_from_settings(settings: AppSettings) -> ServerConfig:
         limits, default_max_tokens=min(settings.sampling.max_tokens, limits.max_tokens)
     )
     return ServerConfig(
+        embedding_model=_embedding_model(settings),
         host=api.host,
         port=api.port,
         api_key=api.api_key,
@@ -34,6 +35,18 @@ def config_from_settings(settings: AppSettings) -> ServerConfig:
         limits=limits,
         sampling=settings.to_sampling_params(),
     )
+
+
+def _embedding_model(settings: AppSettings) -> str:
+    """The path of Settings › Knowledge's embedding model for ``/v1/embeddings`` ("" for
+    none). A name that finds no file is passed on as it is: the first request then gets
+    a 503 naming it, and the rest of the API keeps working."""
+    try:
+        path = settings.knowledge.embedder_path()
+    except LLMasOSError as exc:
+        log.warning("embedding model for the API: %s", exc)
+        return settings.knowledge.embedding_model
+    return str(path) if path is not None else ""
 
 
 class ApiServerController(QObject):

@@ -7,8 +7,10 @@ result only, and ``--json`` makes it one JSON document. Ctrl+C stops indexing af
 current file: what is done is kept, the next ``reindex`` goes on from there (exit 130).
 
 Without an embedding model the index is full-text only (Chinese and English); with
-``--embedder FILE.gguf`` chunks also get vectors and searches are hybrid. The collection
-remembers its embedder, so later commands need not repeat it.
+``--embedder FILE.gguf``, or the app's setting ``knowledge.embedding_model`` (Settings ›
+Knowledge), chunks also get vectors and searches are hybrid. The collection remembers its
+embedder, so later commands need not repeat it; a search embeds its query with the model
+the collection was indexed with.
 """
 
 from __future__ import annotations
@@ -96,10 +98,32 @@ def _store() -> KnowledgeStore:
 # -- embedder ---------------------------------------------------------------------------------
 
 
-def _embedder_path(collection: Collection, given: Path | None) -> Path | None:
+def _embedder_path(
+    collection: Collection, given: Path | None, *, for_search: bool = False
+) -> Path | None:
+    """The embedding model to use: ``--embedder``, else for indexing the app's setting
+    (Settings › Knowledge, ``knowledge.embedding_model``) before the one the collection
+    was indexed with, and for searching the reverse (a query must be embedded by the
+    model the collection's vectors came from)."""
     if given is not None:
         return given.expanduser().resolve()
-    return Path(collection.embedder) if collection.embedder else None
+    remembered = Path(collection.embedder) if collection.embedder else None
+    setting = setting_embedder()
+    first, second = (remembered, setting) if for_search else (setting, remembered)
+    return first or second
+
+
+def setting_embedder() -> Path | None:
+    """The embedding model of the settings file (None: none set, or it names no file,
+    which is said on stderr: the command goes on full-text only)."""
+    from llmasos.errors import LLMasOSError
+    from llmasos.foundation.settings.store import SettingsStore
+
+    try:
+        return SettingsStore().load()[0].knowledge.embedder_path()
+    except LLMasOSError as exc:
+        print(f"note: knowledge.embedding_model is not used: {exc}", file=sys.stderr)
+        return None
 
 
 def open_embedder(path: Path, threads: int | None = None) -> Embedder:
@@ -124,7 +148,7 @@ def _index(
 
     path = _embedder_path(collection, given)
     embedder = open_embedder(path, threads) if path else None
-    if given is not None and path is not None:
+    if path is not None and str(path) != collection.embedder:
         store.set_embedder(collection.name, str(path))
     cancel = CancelToken()
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
@@ -286,7 +310,11 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
     with _store() as store:
         collection = store.collection(args.name)
-        path = _embedder_path(collection, args.embedder) if args.mode != "lexical" else None
+        path = (
+            _embedder_path(collection, args.embedder, for_search=True)
+            if args.mode != "lexical"
+            else None
+        )
         if args.mode == "vector" and path is None:
             raise SettingsError(
                 f"{collection.name!r} has no embedding model: pass --embedder FILE.gguf, or "

@@ -328,6 +328,15 @@ FIELDS: dict[str, Field] = _fields(
         "Tray explained",
         "the person has been told once that closing the window keeps LLMasOS in the tray",
     ),
+    # --- knowledge: search and answers over the person's documents -------------------
+    Field(
+        "knowledge.embedding_model",
+        str,
+        "",
+        "Embedding model",
+        "GGUF embedding model (a path or an installed model's name) that turns documents "
+        "and questions into vectors; empty: full-text search only",
+    ),
     # --- top level --------------------------------------------------------------------
     Field("default_model", str, "", "Default model", "a model name or path"),
     Field("open_windows", tuple, (), "Open windows", "tool windows to reopen"),

@@ -1,9 +1,10 @@
 """The person's settings: what they are, which values are allowed, and the file they live in.
 
 :class:`AppSettings` is plain frozen data in groups (engine, sampling, ui, hub, api, remote,
-models, everywhere) plus the default model and the tool windows to reopen; every default
-and range is in :data:`~llmasos.foundation.settings.schema.FIELDS`. :class:`SettingsStore` keeps
-it in ``settings.json`` in the config folder, a file people can read and edit.
+models, everywhere, knowledge) plus the default model and the tool windows to reopen; every
+default and range is in :data:`~llmasos.foundation.settings.schema.FIELDS`.
+:class:`SettingsStore` keeps it in ``settings.json`` in the config folder, a file people can
+read and edit.
 
 The Hugging Face token is stored in that file in plain text, as the ``huggingface_hub``
 client does with its own token file; on POSIX the file is readable by its owner only
@@ -133,6 +134,29 @@ class EverywhereConfig:
 
 
 @dataclass(frozen=True)
+class KnowledgeConfig:
+    """Knowledge (search over the person's documents): the embedding model every
+    collection is indexed and searched with, a GGUF path or an installed model's name
+    ("": full-text search only). The app, ``llmasos docs``/``ask`` and the in-app API
+    server read this one value."""
+
+    embedding_model: str = default("knowledge.embedding_model")
+
+    def embedder_path(self) -> Path | None:
+        """The embedding model's file (None when none is set).
+
+        Raises:
+            ModelFileNotFound: the name is neither a file nor an installed model.
+            AmbiguousModelName: several installed models have that file name.
+        """
+        if not self.embedding_model.strip():
+            return None
+        from llmasos.foundation.models.store import resolve_model
+
+        return resolve_model(self.embedding_model.strip()).resolve()
+
+
+@dataclass(frozen=True)
 class AppSettings:
     """Every setting the app keeps between runs."""
 
@@ -144,6 +168,7 @@ class AppSettings:
     remote: RemoteConfig = field(default_factory=RemoteConfig)
     models: ModelsConfig = field(default_factory=ModelsConfig)
     everywhere: EverywhereConfig = field(default_factory=EverywhereConfig)
+    knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
     default_model: str = default("default_model")  # a model name or path; "" means none chosen
     open_windows: tuple[str, ...] = default("open_windows")  # e.g. ("translate",)
 
@@ -213,6 +238,7 @@ _GROUPS: dict[str, type[Any]] = {
     "remote": RemoteConfig,
     "models": ModelsConfig,
     "everywhere": EverywhereConfig,
+    "knowledge": KnowledgeConfig,
 }
 _SECRETS = frozenset({"hub.token", "api.api_key", "remote.key"})
 

@@ -1,0 +1,58 @@
+"""One setting names the embedding model (``knowledge.embedding_model``): the command line's
+default, the in-app API server's model, and what the app indexes with."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from llmasos.apps.api.controller import config_from_settings
+from llmasos.apps.cli.docs import _embedder_path
+from llmasos.foundation.settings.store import AppSettings, KnowledgeConfig, SettingsStore
+from llmasos.services.knowledge.store import Collection
+
+
+def with_model(text: str) -> AppSettings:
+    return replace(AppSettings(), knowledge=KnowledgeConfig(embedding_model=text))
+
+
+def test_the_setting_is_saved_read_back_and_resolved(tmp_path: Path) -> None:
+    model = tmp_path / "bge-m3.gguf"
+    model.write_bytes(b"GGUF")
+    store = SettingsStore()
+    store.save(with_model(str(model)))
+    loaded = store.load()[0]
+    assert loaded.knowledge.embedding_model == str(model)
+    assert loaded.knowledge.embedder_path() == model.resolve()
+    assert AppSettings().knowledge.embedder_path() is None  # default: full-text only
+
+
+def test_cli_indexes_with_the_setting_and_searches_with_the_collection_s_model(
+    tmp_path: Path,
+) -> None:
+    setting, remembered = tmp_path / "new.gguf", tmp_path / "old.gguf"
+    for f in (setting, remembered):
+        f.write_bytes(b"GGUF")
+    collection = Collection(1, "notes", (str(tmp_path),), str(remembered), 0.0)
+    bare = replace(collection, embedder="")
+    assert _embedder_path(collection, None) == remembered  # no setting yet
+    SettingsStore().save(with_model(str(setting)))
+    assert _embedder_path(collection, None) == setting.resolve()
+    assert _embedder_path(collection, None, for_search=True) == remembered
+    assert _embedder_path(bare, None, for_search=True) == setting.resolve()
+    given = tmp_path / "given.gguf"
+    assert _embedder_path(collection, given) == given.resolve()  # --embedder wins
+
+
+def test_a_setting_that_names_nothing_is_a_note_not_a_failure(capsys) -> None:
+    SettingsStore().save(with_model("no-such-embedder"))
+    collection = Collection(1, "notes", ("/tmp",), "", 0.0)
+    assert _embedder_path(collection, None) is None
+    assert "knowledge.embedding_model" in capsys.readouterr().err
+
+
+def test_the_in_app_api_serves_the_setting_s_model(tmp_path: Path) -> None:
+    model = tmp_path / "e5.gguf"
+    model.write_bytes(b"GGUF")
+    assert config_from_settings(with_model(str(model))).embedding_model == str(model.resolve())
+    assert config_from_settings(AppSettings()).embedding_model == ""
