@@ -54,14 +54,24 @@ def pdf_bytes(pages: list[list[str]]) -> bytes:
     return bytes(out)
 
 
-def write_pdf(path: Path, pages: list[list[str]], password: str = "") -> Path:
-    """Write a PDF of ``pages``; with ``password`` it is encrypted (RC4-128) by pypdf."""
+def write_pdf(
+    path: Path,
+    pages: list[list[str]],
+    password: str = "",
+    *,
+    owner_password: str = "",
+    algorithm: str = "RC4-128",
+) -> Path:
+    """Write a PDF of ``pages``; with a ``password`` (to open) or an ``owner_password``
+    (restrictions only: anyone may open it) it is encrypted by pypdf with ``algorithm``."""
     path.write_bytes(pdf_bytes(pages))
-    if password:
+    if password or owner_password:
         from pypdf import PdfReader, PdfWriter
 
         writer = PdfWriter(clone_from=PdfReader(path))
-        writer.encrypt(user_password=password, algorithm="RC4-128")
+        writer.encrypt(
+            user_password=password, owner_password=owner_password or None, algorithm=algorithm
+        )
         with path.open("wb") as f:
             writer.write(f)
     return path

@@ -82,6 +82,14 @@ def test_pdf_encrypted_and_damaged_give_errors(tmp_path: Path) -> None:
         extract(pdf_bytes([["x"]])[:60], "pdf", "cut.pdf")
 
 
+def test_pdf_with_restrictions_only_is_read(tmp_path: Path) -> None:
+    # AES-256 with an owner password and no password to open: common for "no editing" PDFs
+    path = write_pdf(
+        tmp_path / "r.pdf", [["Readable by anyone."]], owner_password="o", algorithm="AES-256"
+    )
+    assert extract(path.read_bytes(), "pdf").text == "Readable by anyone.\n\n"
+
+
 def test_docx_headings_paragraphs_and_tables(tmp_path: Path) -> None:
     path = write_docx(
         tmp_path / "a.docx",

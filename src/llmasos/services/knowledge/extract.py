@@ -165,7 +165,7 @@ def _html(data: bytes, name: str) -> Document:
 def _pdf(data: bytes, name: str) -> Document:
     """One section per page; pages without text (scans) add nothing."""
     from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError
+    from pypdf.errors import DependencyError, FileNotDecryptedError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -175,6 +175,12 @@ def _pdf(data: bytes, name: str) -> Document:
     except FileNotDecryptedError as exc:
         raise DocumentError(
             f"{name} is protected by a password. Save a copy without the password to index it."
+        ) from exc
+    except DependencyError as exc:  # AES without the cryptography package
+        raise DocumentError(
+            f"{name} is encrypted and reading it needs the 'cryptography' package, which is "
+            "missing from this installation. Reinstall LLMasOS, or save a copy without "
+            "encryption."
         ) from exc
     # pypdf raises many kinds of exceptions on damaged files (its own, KeyError,
     # ValueError, struct errors…); any of them means this one file cannot be read.
