@@ -1177,6 +1177,260 @@ From: {source}</source>
     </message>
 </context>
 <context>
+    <name>KnowledgePage</name>
+    <message>
+        <source>Indexed</source>
+        <translation>已索引</translation>
+    </message>
+    <message>
+        <source>No text</source>
+        <translation>无文字</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Add a folder to search your documents. Its files (text, Markdown, PDF, Word, HTML, code) are indexed in the background and kept up to date while LLMasOS runs.</source>
+        <translation>添加一个文件夹，即可搜索你的文档。其中的文件（文本、Markdown、PDF、Word、HTML、代码）会在后台建立索引，并在 LLMasOS 运行期间保持更新。</translation>
+    </message>
+    <message>
+        <source>No collections yet</source>
+        <translation>还没有文档集</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Search status</source>
+        <translation>搜索状态</translation>
+    </message>
+    <message>
+        <source>&amp;Collections</source>
+        <translation>文档集(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Collections</source>
+        <translation>文档集</translation>
+    </message>
+    <message>
+        <source>Add &amp;folder…</source>
+        <translation>添加文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Add a folder</source>
+        <translation>添加文件夹</translation>
+    </message>
+    <message>
+        <source>Make a collection of a folder and everything in it.</source>
+        <translation>用一个文件夹及其中的全部内容建立文档集。</translation>
+    </message>
+    <message>
+        <source>Add f&amp;iles…</source>
+        <translation>添加文件(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Add files</source>
+        <translation>添加文件</translation>
+    </message>
+    <message>
+        <source>Add files to the collection chosen (or make one).</source>
+        <translation>把文件加入所选文档集（没有则新建一个）。</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Remove the collection</source>
+        <translation>移除文档集</translation>
+    </message>
+    <message>
+        <source>Forget the collection chosen (Delete); your files are not touched.</source>
+        <translation>移除所选文档集（Delete 键）；你的文件不受影响。</translation>
+    </message>
+    <message>
+        <source>Re-inde&amp;x</source>
+        <translation>重新索引(&amp;X)</translation>
+    </message>
+    <message>
+        <source>Re-index the collection</source>
+        <translation>重新索引文档集</translation>
+    </message>
+    <message>
+        <source>Check the collection&apos;s folders for changes now (F5).</source>
+        <translation>立即检查文档集的文件夹有无变化（F5）。</translation>
+    </message>
+    <message>
+        <source>Fi&amp;les</source>
+        <translation>文件(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Files of the collection</source>
+        <translation>文档集中的文件</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Passages</source>
+        <translation>段落</translation>
+    </message>
+    <message>
+        <source>Search your documents, in any language</source>
+        <translation>搜索你的文档，中英文皆可</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Words or a question (Ctrl+F); Enter searches.</source>
+        <translation>输入词语或问题（Ctrl+F）；按 Enter 搜索。</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>搜索(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Find the passages that match best.</source>
+        <translation>找出最匹配的段落。</translation>
+    </message>
+    <message>
+        <source>Indexing progress</source>
+        <translation>索引进度</translation>
+    </message>
+    <message>
+        <source>Indexing status</source>
+        <translation>索引状态</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Pause indexing</source>
+        <translation>暂停索引</translation>
+    </message>
+    <message>
+        <source>Hold indexing (searches still work); press again to go on.</source>
+        <translation>暂停索引（仍可搜索）；再按一次继续。</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Stop indexing</source>
+        <translation>停止索引</translation>
+    </message>
+    <message>
+        <source>Stop indexing now; what is indexed is kept, Re-index goes on.</source>
+        <translation>立即停止索引；已索引的内容会保留，“重新索引”会接着做。</translation>
+    </message>
+    <message>
+        <source>Type words or a question above and press Enter.</source>
+        <translation>在上方输入词语或问题，然后按 Enter。</translation>
+    </message>
+    <message>
+        <source>Nothing to search yet: add a folder first.</source>
+        <translation>还没有可搜索的内容：请先添加文件夹。</translation>
+    </message>
+    <message>
+        <source>Add a folder of documents</source>
+        <translation>添加文档文件夹</translation>
+    </message>
+    <message>
+        <source>Add documents</source>
+        <translation>添加文档</translation>
+    </message>
+    <message>
+        <source>Documents (*.txt *.md *.markdown *.pdf *.docx *.html *.htm *.rst *.py *.js *.ts *.java *.c *.cpp *.h *.go *.rs *.json *.csv);;All files (*)</source>
+        <translation>文档 (*.txt *.md *.markdown *.pdf *.docx *.html *.htm *.rst *.py *.js *.ts *.java *.c *.cpp *.h *.go *.rs *.json *.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Remove the collection “{name}” from Knowledge? Your files are not touched; only the index of them is deleted.</source>
+        <translation>从知识库中移除文档集“{name}”吗？你的文件不受影响，只删除它们的索引。</translation>
+    </message>
+    <message>
+        <source>{status}: {error}</source>
+        <translation>{status}：{error}</translation>
+    </message>
+    <message>
+        <source>Waiting to be indexed</source>
+        <translation>等待索引</translation>
+    </message>
+    <message>
+        <source>{name}: finding the meaning of {done} of {total} passages…</source>
+        <translation>{name}：正在理解第 {done}/{total} 个段落…</translation>
+    </message>
+    <message>
+        <source>{name}: reading file {done} of {total}…</source>
+        <translation>{name}：正在读取第 {done}/{total} 个文件…</translation>
+    </message>
+    <message>
+        <source>{name}: looking for changes…</source>
+        <translation>{name}：正在检查变化…</translation>
+    </message>
+    <message>
+        <source>{name}: stopped; what was indexed is kept.</source>
+        <translation>{name}：已停止；已索引的内容会保留。</translation>
+    </message>
+    <message>
+        <source>{name}: {files} files indexed, {failed} could not be read.</source>
+        <translation>{name}：已索引 {files} 个文件，{failed} 个无法读取。</translation>
+    </message>
+    <message>
+        <source>{name}: {files} files, {chunks} passages, up to date.</source>
+        <translation>{name}：{files} 个文件，{chunks} 个段落，已是最新。</translation>
+    </message>
+    <message>
+        <source>{name} could not be indexed: {error}</source>
+        <translation>{name} 无法索引：{error}</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>继续(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Indexing paused ({name}). Searches still work.</source>
+        <translation>索引已暂停（{name}）。仍可搜索。</translation>
+    </message>
+    <message>
+        <source>All collections are up to date.</source>
+        <translation>所有文档集都已是最新。</translation>
+    </message>
+    <message>
+        <source>{name}: starting…</source>
+        <translation>{name}：正在开始…</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message>
+        <source>{n} passages for “{query}”, best first. Enter or a double click opens the file.</source>
+        <translation>“{query}”找到 {n} 个段落，最相关的在前。按 Enter 或双击打开文件。</translation>
+    </message>
+    <message>
+        <source>Nothing in your documents matches “{query}”. Try other words, or check that indexing has finished.</source>
+        <translation>你的文档中没有与“{query}”匹配的内容。请换个说法，或确认索引已完成。</translation>
+    </message>
+</context>
+<context>
+    <name>KnowledgeService</name>
+    <message>
+        <source>The embedding model {path} is not there; search is full-text only until you pick another in Settings › Knowledge.</source>
+        <translation>找不到嵌入模型 {path}；在“设置 › 知识库”中另选一个之前，只能进行全文搜索。</translation>
+    </message>
+</context>
+<context>
     <name>LanguagePicker</name>
     <message>
         <source>Detect language</source>
@@ -1222,8 +1476,8 @@ From: {source}</source>
         <translation>工具</translation>
     </message>
     <message>
-        <source>Switch between Chat, Write, Translate, Models and Settings (Ctrl+1 to Ctrl+5)</source>
-        <translation>在对话、写作、翻译、模型和设置之间切换（Ctrl+1 至 Ctrl+5）</translation>
+        <source>Switch between Chat, Write, Translate, Knowledge, Models and Settings (Ctrl+1 to Ctrl+6)</source>
+        <translation>在对话、写作、翻译、知识库、模型和设置之间切换（Ctrl+1 至 Ctrl+6）</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -1340,6 +1594,10 @@ From: {source}</source>
     <message>
         <source>About LLMasOS</source>
         <translation>关于 LLMasOS</translation>
+    </message>
+    <message>
+        <source>Knowledge</source>
+        <translation>知识库</translation>
     </message>
 </context>
 <context>
@@ -1548,6 +1806,31 @@ From: {source}</source>
     <message>
         <source>Downloads ({n})</source>
         <translation>下载（{n}）</translation>
+    </message>
+</context>
+<context>
+    <name>PassageList</name>
+    <message>
+        <source>page {n}</source>
+        <translation>第 {n} 页</translation>
+    </message>
+    <message>
+        <source>Passages found</source>
+        <translation>找到的段落</translation>
+    </message>
+    <message>
+        <source>[{rank}] {file}</source>
+        <translation>[{rank}] {file}</translation>
+    </message>
+    <message>
+        <source>score {score:.3f} · {collection}</source>
+        <translation>得分 {score:.3f} · {collection}</translation>
+    </message>
+    <message>
+        <source>{path}
+Enter or double-click opens the file.</source>
+        <translation>{path}
+按 Enter 或双击打开文件。</translation>
     </message>
 </context>
 <context>
@@ -2081,6 +2364,46 @@ From: {source}</source>
         <translation>翻译为：</translation>
     </message>
     <message>
+        <source>Knowledge (your documents)</source>
+        <translation>知识库（你的文档）</translation>
+    </message>
+    <message>
+        <source>None: full-text search only</source>
+        <translation>无：仅全文搜索</translation>
+    </message>
+    <message>
+        <source>Embedding model</source>
+        <translation>嵌入模型</translation>
+    </message>
+    <message>
+        <source>A GGUF embedding model (a file, or an installed model&apos;s name) that finds passages by meaning, also across Chinese and English. Changing it indexes your collections again in the background. Used by the Knowledge page, llmasos docs and ask, and the API server.</source>
+        <translation>GGUF 嵌入模型（文件，或已安装模型的名称），按意思查找段落，中英文之间也可以。更换后会在后台重新索引你的文档集。知识库页面、llmasos docs 和 ask 以及 API 服务器都使用它。</translation>
+    </message>
+    <message>
+        <source>Choose a file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>Choose an embedding model file</source>
+        <translation>选择嵌入模型文件</translation>
+    </message>
+    <message>
+        <source>Pick a .gguf embedding model, e.g. bge-m3 or multilingual-e5.</source>
+        <translation>选择一个 .gguf 嵌入模型，例如 bge-m3 或 multilingual-e5。</translation>
+    </message>
+    <message>
+        <source>Embedding model:</source>
+        <translation>嵌入模型：</translation>
+    </message>
+    <message>
+        <source>Choose an embedding model</source>
+        <translation>选择嵌入模型</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+    </message>
+    <message>
         <source>Clear the shortcut</source>
         <translation>清除快捷键</translation>
     </message>
@@ -2243,12 +2566,12 @@ From: {source}</source>
 <context>
     <name>Shortcuts</name>
     <message>
-        <source>Chat, Write, Translate, Models, Settings</source>
-        <translation>对话、写作、翻译、模型、设置</translation>
+        <source>Chat, Write, Translate, Knowledge, Models, Settings</source>
+        <translation>对话、写作、翻译、知识库、模型、设置</translation>
     </message>
     <message>
-        <source>a new Chat, Write or Translate window</source>
-        <translation>新建对话、写作或翻译窗口</translation>
+        <source>a new Chat, Write, Translate or Knowledge window</source>
+        <translation>新建对话、写作、翻译或知识库窗口</translation>
     </message>
     <message>
         <source>a new chat</source>
@@ -2289,6 +2612,10 @@ From: {source}</source>
     <message>
         <source>apply settings (on the Settings page)</source>
         <translation>应用设置（在设置页面）</translation>
+    </message>
+    <message>
+        <source>search box / re-index / remove the collection chosen (Knowledge)</source>
+        <translation>搜索框 / 重新索引 / 移除所选文档集（知识库）</translation>
     </message>
     <message>
         <source>press that button or go to that field</source>

@@ -232,7 +232,7 @@ def test_main_window_speaks_chinese(qtbot, chinese: None) -> None:
         menus = [a.text() for a in window.menuBar().actions()]
         assert menus[0] == "文件(&F)" and all(CJK.search(m) for m in menus), menus
         titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
-        assert titles == ["对话", "写作", "翻译", "模型", "设置"]
+        assert titles == ["对话", "写作", "翻译", "知识库", "模型", "设置"]
         assert CJK.search(window.welcome.recommendation.text())
         assert CJK.search(window.status.model.text())
         assert CJK.search(window.settings_page.apply_button.text())

@@ -56,3 +56,39 @@ def test_the_in_app_api_serves_the_setting_s_model(tmp_path: Path) -> None:
     model.write_bytes(b"GGUF")
     assert config_from_settings(with_model(str(model))).embedding_model == str(model.resolve())
     assert config_from_settings(AppSettings()).embedding_model == ""
+
+
+def test_settings_page_edits_the_embedding_model(qtbot, tmp_path: Path) -> None:
+    from llmasos.apps.gui.settings.page import SettingsPage
+
+    model = tmp_path / "m3e.gguf"
+    model.write_bytes(b"GGUF")
+    page = SettingsPage(SettingsStore())
+    qtbot.addWidget(page)
+    assert page.embedding_model.text() == ""
+    page.embedding_model.setText(f"  {model}  ")
+    assert page.apply()
+    assert SettingsStore().load()[0].knowledge.embedding_model == str(model)
+    page.restore_defaults()
+    assert page.embedding_model.text() == ""
+
+
+def test_the_main_window_hands_the_setting_to_knowledge(qtbot, tmp_path: Path) -> None:
+    from llmasos.apps.gui.shell.window import MainWindow
+    from llmasos.kernel.kernel import Kernel
+
+    model = tmp_path / "m3e.gguf"
+    model.write_bytes(b"GGUF")
+    store = SettingsStore()
+    window = MainWindow(Kernel(), store, store.load()[0])
+    qtbot.addWidget(window)
+    try:
+        window.show_page("knowledge")  # needs no chat model: no welcome page
+        assert type(window.current_page()).__name__ == "KnowledgePage"
+        tool = window.open_tool_window("knowledge")
+        assert tool.page.service is window.knowledge()  # one index, one indexer
+        window.settings_page.embedding_model.setText(str(model))
+        assert window.settings_page.apply()
+        assert window.knowledge().indexer.embedder_path == model.resolve()
+    finally:
+        window.close()

@@ -134,8 +134,10 @@ def test_tool_windows_share_the_kernel_and_restore(qtbot, window: MainWindow) ->
 
 def test_navigation_shortcuts(qtbot, window: MainWindow) -> None:
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
-    assert window.current_page() is window.pages["models"]
+    assert window.current_page() is window.pages["knowledge"]  # needs no model
     qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() is window.pages["models"]
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() is window.pages["settings"]
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() is window.pages["write"]

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QKeySequenceEdit,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QWidget,
 )
@@ -287,6 +288,7 @@ class SettingsForm(QWidget):
             self._api_group(),
             self._remote_group(),
             self._everywhere_group(),
+            self._knowledge_group(),
         ]
 
     def _engine_group(self) -> QGroupBox:
@@ -515,6 +517,51 @@ class SettingsForm(QWidget):
         form.addRow(self.keep_in_tray)
         form.addRow(self.hotkey_status)
         return group
+
+    def _knowledge_group(self) -> QGroupBox:
+        group = QGroupBox(self.tr("Knowledge (your documents)"))
+        form = QFormLayout(group)
+        self.embedding_model = QLineEdit()
+        self.embedding_model.setPlaceholderText(self.tr("None: full-text search only"))
+        _describe(
+            self.embedding_model,
+            self.tr("Embedding model"),
+            self.tr(
+                "A GGUF embedding model (a file, or an installed model's name) that finds "
+                "passages by meaning, also across Chinese and English. Changing it indexes "
+                "your collections again in the background. Used by the Knowledge page, "
+                "llmasos docs and ask, and the API server."
+            ),
+        )
+        self.embedding_browse = QPushButton(self.tr("Choose a file…"))
+        _describe(
+            self.embedding_browse,
+            self.tr("Choose an embedding model file"),
+            self.tr("Pick a .gguf embedding model, e.g. bge-m3 or multilingual-e5."),
+        )
+        self.embedding_browse.clicked.connect(lambda: _choose_embedder(self, self.embedding_model))
+        # every Alt+letter is taken on this page: the row is reached with Tab
+        form.addRow(
+            QLabel(self.tr("Embedding model:")), _pair(self.embedding_model, self.embedding_browse)
+        )
+        return group
+
+
+def _choose_embedder(parent: QWidget, edit: QLineEdit) -> None:
+    """Ask for a GGUF embedding model file and put its path in ``edit``."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from llmasos.foundation.platform.paths import app_paths
+
+    start = edit.text().strip() or str(app_paths().models)
+    path, _ = QFileDialog.getOpenFileName(
+        parent,
+        QCoreApplication.translate("SettingsForm", "Choose an embedding model"),
+        start,
+        QCoreApplication.translate("SettingsForm", "GGUF models (*.gguf);;All files (*)"),
+    )
+    if path:
+        edit.setText(path)
 
 
 def _shortcut_edit(name: str, tip: str) -> QKeySequenceEdit:

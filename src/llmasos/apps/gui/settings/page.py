@@ -39,6 +39,7 @@ from llmasos.foundation.settings.store import (
     AppSettings,
     EngineConfig,
     HubConfig,
+    KnowledgeConfig,
     RemoteConfig,
     SamplingConfig,
     SettingsStore,
@@ -183,6 +184,7 @@ class SettingsPage(SettingsForm):
             edit.setKeySequence(QKeySequence(text))
         self.translate_to.setText(where.translate_to)
         self.keep_in_tray.setChecked(where.keep_in_tray)
+        self.embedding_model.setText(settings.knowledge.embedding_model)
         self.load_last_model.setChecked(settings.models.load_last)
 
     def form_settings(self, base: AppSettings | None = None) -> AppSettings:
@@ -242,6 +244,7 @@ class SettingsPage(SettingsForm):
             api=api,
             remote=remote,
             everywhere=everywhere,
+            knowledge=KnowledgeConfig(embedding_model=self.embedding_model.text().strip()),
         )
 
     def show_hotkey_problems(self, problems: list[str]) -> None:

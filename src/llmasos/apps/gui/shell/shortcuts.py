@@ -2,7 +2,7 @@
 README's table is checked against it (``tests/apps/test_keyboard.py``).
 
 The keys are written as the README writes them (not as ``QKeySequence`` strings:
-"Ctrl+1 … Ctrl+5" stands for five shortcuts). The descriptions are marked for
+"Ctrl+1 … Ctrl+6" stands for six shortcuts). The descriptions are marked for
 translation in the "Shortcuts" context and translated when shown.
 """
 
@@ -35,11 +35,12 @@ class Shortcut:
 
 SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(
-        "Ctrl+1 … Ctrl+5",
-        QT_TRANSLATE_NOOP("Shortcuts", "Chat, Write, Translate, Models, Settings"),
+        "Ctrl+1 … Ctrl+6",
+        QT_TRANSLATE_NOOP("Shortcuts", "Chat, Write, Translate, Knowledge, Models, Settings"),
     ),
     Shortcut(
-        "Ctrl+Shift+1 … 3", QT_TRANSLATE_NOOP("Shortcuts", "a new Chat, Write or Translate window")
+        "Ctrl+Shift+1 … 4",
+        QT_TRANSLATE_NOOP("Shortcuts", "a new Chat, Write, Translate or Knowledge window"),
     ),
     Shortcut("Ctrl+N", QT_TRANSLATE_NOOP("Shortcuts", "a new chat")),
     Shortcut(
@@ -65,6 +66,12 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         QT_TRANSLATE_NOOP("Shortcuts", "run the writing action on the clipboard (Write)"),
     ),
     Shortcut("Ctrl+S", QT_TRANSLATE_NOOP("Shortcuts", "apply settings (on the Settings page)")),
+    Shortcut(
+        "Ctrl+F / F5 / Delete",
+        QT_TRANSLATE_NOOP(
+            "Shortcuts", "search box / re-index / remove the collection chosen (Knowledge)"
+        ),
+    ),
     Shortcut(
         "Alt + underlined letter",
         QT_TRANSLATE_NOOP("Shortcuts", "press that button or go to that field"),

@@ -7,13 +7,17 @@ page does not load the writing assistant and the translator.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QWidget
 
+from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
 from llmasos.apps.gui.common.tool_names import TOOL_NAMES, TOOL_TITLES
+
+# windows of pages that need no chat model (not among the tools the welcome page stands in for)
+OTHER_TITLES = {"knowledge": QT_TRANSLATE_NOOP("MainWindow", "Knowledge")}
 
 if TYPE_CHECKING:
     from llmasos.apps.gui.common.tool_pages import ToolPage
@@ -48,12 +52,20 @@ class ToolWindow(QMainWindow):
 
     closed = Signal(object)
 
-    def __init__(self, tool: str, kernel: Kernel, params: Callable[[], SamplingParams]) -> None:
+    def __init__(
+        self,
+        tool: str,
+        kernel: Kernel,
+        params: Callable[[], SamplingParams],
+        page: QWidget | None = None,
+    ) -> None:
+        """``page``: one built by the caller (a page that is not a :class:`ToolPage`,
+        such as Knowledge, which shows the app's shared index); it needs ``cancel_all``."""
         super().__init__()
         self.tool = tool
-        self.page = tool_page(tool, kernel, params)
+        self.page: Any = page if page is not None else tool_page(tool, kernel, params)
         self.setCentralWidget(self.page)
-        title = QCoreApplication.translate("MainWindow", TOOL_TITLES[tool])
+        title = QCoreApplication.translate("MainWindow", {**TOOL_TITLES, **OTHER_TITLES}[tool])
         self.setWindowTitle(self.tr("{tool} — LLMasOS").format(tool=title))
         self.resize(760, 560)
 

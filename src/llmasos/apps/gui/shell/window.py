@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
     from llmasos.apps.api import ApiServerController
     from llmasos.apps.gui.common.background import BackgroundRunner
+    from llmasos.apps.gui.knowledge.service import KnowledgeService
     from llmasos.apps.gui.models.page import ModelsPage
     from llmasos.apps.gui.settings.page import SettingsPage
     from llmasos.apps.gui.shell.home_pages import WelcomePage
@@ -64,13 +65,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PAGES = ("chat", "write", "translate", "models", "settings")
+PAGES = ("chat", "write", "translate", "knowledge", "models", "settings")
 PAGE_TITLES = {
     **TOOL_TITLES,
+    "knowledge": QT_TRANSLATE_NOOP("MainWindow", "Knowledge"),
     "models": QT_TRANSLATE_NOOP("MainWindow", "Models"),
     "settings": QT_TRANSLATE_NOOP("MainWindow", "Settings"),
 }
 FIRST_FRAME_DELAY_MS = 50  # after the first paint, before the Chat page joins the welcome
+# after the first frame, before collections are re-checked (when there are any): the
+# indexer's modules (numpy, SQLite FTS) are no part of the start
+KNOWLEDGE_START_MS = 3000
 # what the About box lists; the models people download keep their own licences
 BUNDLED_LICENCES = (
     ("Qt 6 / PySide6", "LGPLv3"),
@@ -146,6 +151,7 @@ class MainWindow(QMainWindow):
         self._loading: tuple[int, Path] | None = None  # the load asked for and its file
         self._model_store: ModelStore | None = None
         self._runner: BackgroundRunner | None = None
+        self._knowledge: KnowledgeService | None = None
         self._closed = False
         self.setWindowTitle(self.tr("LLMasOS"))
         self.setAccessibleName(self.tr("LLMasOS main window"))
@@ -206,7 +212,10 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setAccessibleName(self.tr("Tools"))
         self.sidebar.setAccessibleDescription(
-            self.tr("Switch between Chat, Write, Translate, Models and Settings (Ctrl+1 to Ctrl+5)")
+            self.tr(
+                "Switch between Chat, Write, Translate, Knowledge, Models and Settings "
+                "(Ctrl+1 to Ctrl+6)"
+            )
         )
         self.sidebar.addItems([page_title(p) for p in PAGES])
         # wide enough for the longest title in the current language and font size
@@ -234,6 +243,10 @@ class MainWindow(QMainWindow):
             page = ModelsPage(self.kernel, settings=lambda: self.settings, store=self.model_store())
             page.open_requested.connect(self.open_model)
             page.default_changed.connect(self._on_default_changed)
+        elif name == "knowledge":
+            from llmasos.apps.gui.knowledge.page import KnowledgePage
+
+            page = KnowledgePage(self.knowledge())
         else:
             from llmasos.apps.gui.settings.page import SettingsPage
 
@@ -295,6 +308,12 @@ class MainWindow(QMainWindow):
                 f"Ctrl+Shift+{i}",
                 lambda _=False, n=name: self.open_tool_window(n),
             )
+        self._action(
+            windows,
+            self.tr("New {tool} window").format(tool=page_title("knowledge")),
+            f"Ctrl+Shift+{len(TOOL_NAMES) + 1}",
+            lambda _=False: self.open_tool_window("knowledge"),
+        )
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self._action(help_menu, self.tr("&Keyboard shortcuts"), "F1", self.show_shortcuts)
         self._action(help_menu, self.tr("&About LLMasOS"), "", self._about)
@@ -362,17 +381,24 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(FIRST_FRAME_DELAY_MS, self, self._after_first_frame)
 
     def _after_first_frame(self) -> None:
-        """The window is on screen: put the Chat page under the welcome page on show."""
+        """The window is on screen: put the Chat page under the welcome page on show;
+        collections, if any, are re-checked a little later."""
         self._first_frame = True
+        QTimer.singleShot(KNOWLEDGE_START_MS, self, self._start_knowledge)
         welcome = self._welcome
         if welcome is not None and self.stack.currentWidget() is welcome:
             self._show_welcome(self._current_tool())
 
     def open_tool_window(self, tool: str) -> ToolWindow:
-        """Open ``tool`` in a top-level window of its own."""
+        """Open ``tool`` (or Knowledge) in a top-level window of its own."""
         from llmasos.apps.gui.shell.tools import ToolWindow
 
-        window = ToolWindow(tool, self.kernel, self.sampling)
+        page = None
+        if tool == "knowledge":
+            from llmasos.apps.gui.knowledge.page import KnowledgePage
+
+            page = KnowledgePage(self.knowledge())
+        window = ToolWindow(tool, self.kernel, self.sampling, page)
         window.closed.connect(self._forget_window)
         self.tool_windows.append(window)
         window.show()
@@ -381,6 +407,22 @@ class MainWindow(QMainWindow):
     def _forget_window(self, window: ToolWindow) -> None:
         if window in self.tool_windows:
             self.tool_windows.remove(window)
+
+    # -- knowledge ---------------------------------------------------------------
+    def knowledge(self) -> KnowledgeService:
+        """The app's Knowledge (index, background indexing, folder watching), made and
+        started on first use."""
+        if self._knowledge is None:
+            from llmasos.apps.gui.knowledge.service import KnowledgeService
+
+            self._knowledge = KnowledgeService(self.kernel, self.settings, parent=self)
+            self._knowledge.start()
+        return self._knowledge
+
+    def _start_knowledge(self) -> None:
+        """Re-check the collections and watch their folders, when there are any."""
+        if not self._closed and (app_paths().data / "knowledge.sqlite3").exists():
+            self.knowledge()
 
     # -- models ------------------------------------------------------------------
     def choose_model_file(self) -> None:
@@ -555,6 +597,8 @@ class MainWindow(QMainWindow):
         models this window saved are in them)."""
         self.settings = settings
         self._apply_api(settings)
+        if self._knowledge is not None:
+            self._knowledge.apply_settings(settings)
         self.settings_changed.emit(settings)
 
     def show_hotkey_problems(self, problems: list[str]) -> None:
@@ -659,7 +703,7 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1100, 720)
         for tool in self.settings.open_windows:
-            if tool in TOOL_NAMES:
+            if tool in TOOL_NAMES or tool == "knowledge":
                 self.open_tool_window(tool)
 
     def save_state(self) -> None:
@@ -683,17 +727,23 @@ class MainWindow(QMainWindow):
         self._closed = True
         self.save_state()
         for window in list(self.tool_windows):
+            if window.tool == "knowledge":
+                window.page.shutdown()  # its folder scans; the indexing is the app's
             window.close()
         for name, page in self.pages.built().items():
             if name in TOOL_NAMES:
                 page.cancel_all()  # type: ignore[attr-defined]
-            elif name == "models":
+            elif name in ("models", "knowledge"):
                 page.shutdown()  # type: ignore[attr-defined]
         if self.api_server is not None:
             self.api_server.stop()
         if self._runner is not None:
             self._runner.shutdown()
+        if self._knowledge is not None:
+            self._knowledge.shutdown()  # before the kernel: its model closes on the worker
         self.kernel.shutdown(timeout_s=10.0)
+        if self._knowledge is not None:
+            self._knowledge.store.close()
         event.accept()
 
 

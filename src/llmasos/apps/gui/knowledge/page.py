@@ -1,0 +1,575 @@
+"""The Knowledge page: collections of documents, their files, indexing, and search.
+
+A view over the app's one :class:`~llmasos.apps.gui.knowledge.service.KnowledgeService`:
+indexing goes on in the background whether or not the page is shown, and every page
+(the main window's, a Knowledge window) shows the same collections and progress.
+Searches run on the kernel's worker (the query is embedded by the same model as the
+passages); their passages come back ranked. All methods run on the GUI thread.
+
+Keys: Ctrl+F search box, Enter search (or open the passage chosen), F5 re-index the
+collection chosen, Delete remove it, Alt+underlined letters the buttons.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from llmasos.apps.gui.common.background import BackgroundRunner
+from llmasos.apps.gui.common.flow import FlowLayout
+from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
+from llmasos.apps.gui.knowledge.passages import PassageList
+from llmasos.apps.gui.knowledge.service import KnowledgeService
+from llmasos.errors import LLMasOSError
+from llmasos.services.knowledge.indexer import FileChanged, IndexProgress, SyncSummary, scan
+from llmasos.services.knowledge.store import EMPTY, ERROR, OK, Collection, FileRecord
+
+SEARCH_RESULTS = 10
+FILES_REFRESH_MS = 300  # file-list refreshes while indexing, at most this often
+STATUS_TEXTS = {
+    OK: QT_TRANSLATE_NOOP("KnowledgePage", "Indexed"),
+    EMPTY: QT_TRANSLATE_NOOP("KnowledgePage", "No text"),
+    ERROR: QT_TRANSLATE_NOOP("KnowledgePage", "Error"),
+}
+WAITING = "waiting"
+FILE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _pending(sources: tuple[str, ...], known: dict[str, tuple[int, int]]) -> list[str]:
+    """Files on disk that the index lacks or has an older copy of (a worker thread)."""
+    disk, _missing = scan(sources)
+    return sorted(p for p, f in disk.items() if known.get(p) != (f.size, f.mtime_ns))
+
+
+def _button(text: str, name: str, tip: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setAccessibleName(name)
+    button.setToolTip(tip)
+    return button
+
+
+class KnowledgePage(QWidget):
+    """Collections, their files with status, indexing progress, and passage search."""
+
+    tool = "knowledge"
+
+    def __init__(self, service: KnowledgeService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.indexer = service.indexer
+        self._search_id: int | None = None
+        self._query = ""
+        self._runner = BackgroundRunner(self, max_threads=1)
+        self._files_timer = QTimer(self)
+        self._files_timer.setSingleShot(True)
+        self._files_timer.setInterval(FILES_REFRESH_MS)
+        self._files_timer.timeout.connect(self.refresh_files)
+        self._build()
+        self._connect()
+        self.refresh()
+        self._show_state()
+        if service.problem_text:
+            self._show_problem(service.problem_text)
+
+    # -- building ------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.empty_label = QLabel(
+            self.tr(
+                "Add a folder to search your documents. Its files (text, Markdown, PDF, "
+                "Word, HTML, code) are indexed in the background and kept up to date while "
+                "LLMasOS runs."
+            )
+        )
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAccessibleName(self.tr("No collections yet"))
+        self.problem_label = QLabel()
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setStyleSheet("color: #d32f2f;")
+        self.problem_label.setAccessibleName(self.tr("Problem"))
+        self.problem_label.hide()
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self._collections_box())
+        top.addWidget(self._files_box())
+        top.setStretchFactor(1, 2)
+        top.setChildrenCollapsible(False)
+        bottom = QWidget()
+        column = QVBoxLayout(bottom)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(self._search_row())
+        self.results_status = QLabel()
+        self.results_status.setWordWrap(True)
+        self.results_status.setAccessibleName(self.tr("Search status"))
+        column.addWidget(self.results_status)
+        self.results = PassageList()
+        column.addWidget(self.results, 1)
+        body = QSplitter(Qt.Orientation.Vertical)
+        body.addWidget(top)
+        body.addWidget(bottom)
+        body.setStretchFactor(1, 1)
+        body.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.problem_label)
+        layout.addWidget(body, 1)
+        layout.addLayout(self._progress_row())
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.reindex_selected)
+        remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.collection_list)
+        remove.setContext(Qt.ShortcutContext.WidgetShortcut)
+        remove.activated.connect(self.remove_selected)
+
+    def _collections_box(self) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        title = QLabel(self.tr("&Collections"))
+        self.collection_list = QListWidget()
+        self.collection_list.setAccessibleName(self.tr("Collections"))
+        title.setBuddy(self.collection_list)
+        self.add_folder_button = _button(
+            self.tr("Add &folder…"),
+            self.tr("Add a folder"),
+            self.tr("Make a collection of a folder and everything in it."),
+        )
+        self.add_files_button = _button(
+            self.tr("Add f&iles…"),
+            self.tr("Add files"),
+            self.tr("Add files to the collection chosen (or make one)."),
+        )
+        self.remove_button = _button(
+            self.tr("&Remove"),
+            self.tr("Remove the collection"),
+            self.tr("Forget the collection chosen (Delete); your files are not touched."),
+        )
+        self.reindex_button = _button(
+            self.tr("Re-inde&x"),
+            self.tr("Re-index the collection"),
+            self.tr("Check the collection's folders for changes now (F5)."),
+        )
+        buttons = FlowLayout()
+        for button in (
+            self.add_folder_button,
+            self.add_files_button,
+            self.remove_button,
+            self.reindex_button,
+        ):
+            buttons.addWidget(button)
+        column.addWidget(title)
+        column.addWidget(self.collection_list, 1)
+        column.addLayout(buttons)
+        return box
+
+    def _files_box(self) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        title = QLabel(self.tr("Fi&les"))
+        self.files = QTreeWidget()
+        self.files.setAccessibleName(self.tr("Files of the collection"))
+        self.files.setColumnCount(3)
+        self.files.setHeaderLabels([self.tr("File"), self.tr("Status"), self.tr("Passages")])
+        self.files.setRootIsDecorated(False)
+        self.files.setUniformRowHeights(True)
+        self.files.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.files.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(1, 160)
+        title.setBuddy(self.files)
+        column.addWidget(title)
+        column.addWidget(self.files, 1)
+        return box
+
+    def _search_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText(self.tr("Search your documents, in any language"))
+        self.search_box.setAccessibleName(self.tr("Search"))
+        self.search_box.setToolTip(self.tr("Words or a question (Ctrl+F); Enter searches."))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_button = _button(
+            self.tr("&Search"), self.tr("Search"), self.tr("Find the passages that match best.")
+        )
+        row.addWidget(self.search_box, 1)
+        row.addWidget(self.search_button)
+        return row
+
+    def _progress_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName(self.tr("Indexing progress"))
+        self.progress.setMaximumWidth(160)
+        self.progress_label = QLabel()
+        self.progress_label.setWordWrap(True)
+        self.progress_label.setAccessibleName(self.tr("Indexing status"))
+        self.pause_button = _button(
+            self.tr("&Pause"),
+            self.tr("Pause indexing"),
+            self.tr("Hold indexing (searches still work); press again to go on."),
+        )
+        self.pause_button.setCheckable(True)
+        self.stop_button = _button(
+            self.tr("S&top"),
+            self.tr("Stop indexing"),
+            self.tr("Stop indexing now; what is indexed is kept, Re-index goes on."),
+        )
+        row.addWidget(self.progress)
+        row.addWidget(self.progress_label, 1)
+        row.addWidget(self.pause_button)
+        row.addWidget(self.stop_button)
+        return row
+
+    def _connect(self) -> None:
+        self.add_folder_button.clicked.connect(self.choose_folder)
+        self.add_files_button.clicked.connect(self.choose_files)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.reindex_button.clicked.connect(self.reindex_selected)
+        self.search_button.clicked.connect(self.search)
+        self.search_box.returnPressed.connect(self.search)
+        self.pause_button.toggled.connect(self._on_pause_toggled)
+        self.stop_button.clicked.connect(lambda: self.indexer.cancel())
+        self.collection_list.currentItemChanged.connect(lambda *_: self.refresh_files())
+        self.files.itemActivated.connect(self._open_file)
+        self.service.collections_changed.connect(self.refresh)
+        self.service.problem.connect(self._show_problem)
+        ix = self.indexer
+        ix.progress.connect(self._on_progress)
+        ix.file_changed.connect(self._on_file_changed)
+        ix.synced.connect(self._on_synced)
+        ix.sync_failed.connect(self._on_sync_failed)
+        ix.state_changed.connect(self._show_state)
+        ix.searched.connect(self._on_searched)
+        ix.search_failed.connect(self._on_search_failed)
+
+    # -- collections ---------------------------------------------------------------------
+    def selected_collection(self) -> str | None:
+        item = self.collection_list.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def refresh(self) -> None:
+        """Show the collections again (the one chosen stays chosen)."""
+        chosen = self.selected_collection()
+        collections = self.service.collections()
+        self.collection_list.blockSignals(True)
+        self.collection_list.clear()
+        for c in collections:
+            item = QListWidgetItem(c.name)
+            item.setData(Qt.ItemDataRole.UserRole, c.name)
+            item.setToolTip("\n".join(c.sources))
+            self.collection_list.addItem(item)
+            if c.name == chosen:
+                self.collection_list.setCurrentItem(item)
+        if self.collection_list.currentItem() is None and collections:
+            self.collection_list.setCurrentRow(0)
+        self.collection_list.blockSignals(False)
+        has_any = bool(collections)
+        self.empty_label.setVisible(not has_any)
+        for widget in (self.remove_button, self.reindex_button):
+            widget.setEnabled(has_any)
+        if not self._query:
+            self.results_status.setText(
+                self.tr("Type words or a question above and press Enter.")
+                if has_any
+                else self.tr("Nothing to search yet: add a folder first.")
+            )
+        self.refresh_files()
+
+    def add_folder(self, folder: Path) -> Collection | None:
+        """Make a collection of ``folder`` and index it (the person's choice, or a test's)."""
+        try:
+            collection = self.service.add_folder(folder)
+        except LLMasOSError as exc:
+            self._show_problem(str(exc))
+            return None
+        self._select(collection.name)
+        return collection
+
+    def add_files(self, paths: list[Path]) -> Collection | None:
+        try:
+            collection = self.service.add_paths(self.selected_collection(), paths)
+        except LLMasOSError as exc:
+            self._show_problem(str(exc))
+            return None
+        self._select(collection.name)
+        return collection
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Add a folder of documents"), str(Path.home())
+        )
+        if folder:
+            self.add_folder(Path(folder))
+
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            self.tr("Add documents"),
+            str(Path.home()),
+            self.tr(
+                "Documents (*.txt *.md *.markdown *.pdf *.docx *.html *.htm *.rst *.py *.js "
+                "*.ts *.java *.c *.cpp *.h *.go *.rs *.json *.csv);;All files (*)"
+            ),
+        )
+        if paths:
+            self.add_files([Path(p) for p in paths])
+
+    def remove_selected(self, *, confirm: bool = True) -> None:
+        """Forget the collection chosen, after asking (its files stay on disk)."""
+        name = self.selected_collection()
+        if name is None:
+            return
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Remove the collection"),
+                self.tr(
+                    "Remove the collection “{name}” from Knowledge? Your files are not "
+                    "touched; only the index of them is deleted."
+                ).format(name=name),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.service.remove(name)
+
+    def reindex_selected(self) -> None:
+        name = self.selected_collection()
+        if name is not None:
+            self.service.reindex(name)
+
+    def _select(self, name: str) -> None:
+        self.refresh()
+        for i in range(self.collection_list.count()):
+            item = self.collection_list.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == name:
+                self.collection_list.setCurrentItem(item)
+                break
+        self.refresh_files()
+
+    # -- files ---------------------------------------------------------------------------
+    def refresh_files(self) -> None:
+        """List the chosen collection's files with their state; files waiting to be
+        indexed are found by a folder scan off the GUI thread."""
+        self.files.clear()
+        name = self.selected_collection()
+        if name is None:
+            return
+        try:
+            collection = self.service.store.collection(name)
+        except LLMasOSError:
+            return
+        records = self.service.store.files(collection.id)
+        for record in records:
+            self.files.addTopLevelItem(self._file_item(record))
+        known = {r.path: (r.size, r.mtime_ns) for r in records}
+        task = self._runner.run(lambda _ctx: _pending(collection.sources, known), group="scan")
+        task.succeeded.connect(lambda paths, n=name: self._show_waiting(n, paths))
+
+    def _file_item(self, record: FileRecord) -> QTreeWidgetItem:
+        status = QCoreApplication.translate("KnowledgePage", STATUS_TEXTS[record.status])
+        if record.error:
+            status = self.tr("{status}: {error}").format(status=status, error=record.error)
+        chunks = str(record.chunks) if record.status == OK else ""
+        item = QTreeWidgetItem([os.path.basename(record.path), status, chunks])
+        item.setToolTip(0, record.path)
+        item.setToolTip(1, status)
+        item.setData(0, FILE_ROLE, record.path)
+        item.setData(1, FILE_ROLE, record.status)
+        return item
+
+    def _show_waiting(self, name: str, paths: list[str]) -> None:
+        if name != self.selected_collection():
+            return
+        shown = {str(item.data(0, FILE_ROLE)): item for item in self._file_items()}
+        waiting = self.tr("Waiting to be indexed")
+        for path in paths:
+            item = shown.get(path)
+            if item is None:
+                item = QTreeWidgetItem([os.path.basename(path), waiting, ""])
+                item.setToolTip(0, path)
+                item.setData(0, FILE_ROLE, path)
+                self.files.addTopLevelItem(item)
+            else:
+                item.setText(1, waiting)
+            item.setToolTip(1, waiting)
+            item.setData(1, FILE_ROLE, WAITING)
+
+    def file_states(self) -> dict[str, str]:
+        """Each listed file's state (``ok``, ``empty``, ``error`` or ``waiting``), by path."""
+        return {
+            str(item.data(0, FILE_ROLE)): str(item.data(1, FILE_ROLE))
+            for item in self._file_items()
+        }
+
+    def _file_items(self) -> list[QTreeWidgetItem]:
+        items = (self.files.topLevelItem(i) for i in range(self.files.topLevelItemCount()))
+        return [item for item in items if item is not None]
+
+    def _open_file(self, item: QTreeWidgetItem) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(item.data(0, FILE_ROLE))))
+
+    # -- indexing ------------------------------------------------------------------------
+    def _on_progress(self, name: str, p: IndexProgress) -> None:
+        if p.phase == "embed":
+            done, total = p.chunks_done, p.chunks_total
+            text = self.tr("{name}: finding the meaning of {done} of {total} passages…")
+        elif p.phase == "files":
+            done, total = p.files_done, p.files_total
+            text = self.tr("{name}: reading file {done} of {total}…")
+        else:
+            done, total = 0, 0
+            text = self.tr("{name}: looking for changes…")
+        self.progress.setRange(0, max(total, 1) if total else 0)
+        self.progress.setValue(min(done, total))
+        self._set_progress_text(text.format(name=name, done=done, total=total))
+        if self.indexer.is_paused:  # the step that ran when Pause was pressed reported last
+            self._show_state()
+
+    def _on_file_changed(self, name: str, _change: FileChanged) -> None:
+        if name == self.selected_collection():
+            self._files_timer.start()
+
+    def _on_synced(self, name: str, summary: SyncSummary) -> None:
+        if summary.cancelled:
+            text = self.tr("{name}: stopped; what was indexed is kept.")
+        elif summary.failed:
+            text = self.tr("{name}: {files} files indexed, {failed} could not be read.")
+        else:
+            text = self.tr("{name}: {files} files, {chunks} passages, up to date.")
+        self._last_summary = text.format(
+            name=name, files=summary.files, chunks=summary.chunks, failed=summary.failed
+        )
+        if name == self.selected_collection():
+            self.refresh_files()
+        self._show_state()
+
+    def _on_sync_failed(self, name: str, message: str) -> None:
+        self._last_summary = self.tr("{name} could not be indexed: {error}").format(
+            name=name, error=message
+        )
+        self._show_state()
+
+    def _show_state(self) -> None:
+        """The progress row: running, paused or idle."""
+        ix = self.indexer
+        running = ix.running is not None or bool(ix.pending)
+        self.pause_button.blockSignals(True)
+        self.pause_button.setChecked(ix.is_paused)
+        self.pause_button.setText(self.tr("&Resume") if ix.is_paused else self.tr("&Pause"))
+        self.pause_button.blockSignals(False)
+        self.pause_button.setEnabled(running or ix.is_paused)
+        self.stop_button.setEnabled(running)
+        self.progress.setVisible(running)
+        if ix.is_paused and running:
+            self._set_progress_text(
+                self.tr("Indexing paused ({name}). Searches still work.").format(
+                    name=ix.running or ix.pending[0]
+                )
+            )
+        elif not running:
+            idle = getattr(self, "_last_summary", "") or (
+                self.tr("All collections are up to date.") if self.service.collections() else ""
+            )
+            self._set_progress_text(idle)
+        elif ix.running is not None and not self.progress_label.text().startswith(ix.running):
+            self._set_progress_text(self.tr("{name}: starting…").format(name=ix.running))
+
+    def _set_progress_text(self, text: str) -> None:
+        self.progress_label.setText(text)
+        self.progress_label.setAccessibleDescription(text)
+
+    def _on_pause_toggled(self, paused: bool) -> None:
+        if paused:
+            self.indexer.pause()
+        else:
+            self.indexer.resume()
+
+    def _show_problem(self, message: str) -> None:
+        self.problem_label.setText(message)
+        self.problem_label.setVisible(bool(message))
+
+    # -- search --------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def search(self) -> None:
+        """Search every collection for the search box's text (best passages first)."""
+        query = self.search_box.text().strip()
+        names = [c.name for c in self.service.collections()]
+        if not query:
+            return
+        if not names:
+            self.results_status.setText(self.tr("Nothing to search yet: add a folder first."))
+            return
+        if self._search_id is not None:
+            self.indexer.kernel.cancel(self._search_id)
+        self._query = query
+        self.results_status.setText(self.tr("Searching…"))
+        self._search_id = self.indexer.search(names, query, SEARCH_RESULTS)
+
+    def _on_searched(self, request: int, passages: list[object]) -> None:
+        if request != self._search_id:
+            return
+        self._search_id = None
+        self.results.show_passages(passages, self._query)  # type: ignore[arg-type]
+        if passages:
+            self.results_status.setText(
+                self.tr(
+                    "{n} passages for “{query}”, best first. Enter or a double click opens "
+                    "the file."
+                ).format(n=len(passages), query=self._query)
+            )
+        else:
+            self.results_status.setText(
+                self.tr(
+                    "Nothing in your documents matches “{query}”. Try other words, or "
+                    "check that indexing has finished."
+                ).format(query=self._query)
+            )
+
+    def _on_search_failed(self, request: int, message: str) -> None:
+        if request == self._search_id:
+            self._search_id = None
+            self.results_status.setText(message)
+
+    # -- life ----------------------------------------------------------------------------
+    def cancel_all(self) -> None:
+        """Cancel this page's search (its window is closing; indexing goes on)."""
+        if self._search_id is not None:
+            self.indexer.kernel.cancel(self._search_id)
+            self._search_id = None
+
+    def shutdown(self) -> None:
+        """Stop this page's timers and scans (the app is closing)."""
+        self.cancel_all()
+        self._files_timer.stop()
+        self._runner.shutdown()
+
+
+__all__ = ["KnowledgePage"]

@@ -1,0 +1,291 @@
+"""The Knowledge page on the real index, kernel and embedder (m3e-small): a folder added,
+indexed in the background with progress, searched in English and Chinese; pause and
+resume; a file edited on disk indexed again by the watcher; per-file errors; Chinese."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication
+
+from helpers.layout_fit import clipped_texts, without_noise
+from llmasos.apps.gui.common.i18n import install_translator
+from llmasos.apps.gui.knowledge.page import KnowledgePage
+from llmasos.apps.gui.knowledge.passages import HTML_ROLE, highlight
+from llmasos.apps.gui.knowledge.service import KnowledgeService
+from llmasos.apps.gui.shell.tools import ToolWindow
+from llmasos.foundation.settings.store import AppSettings, KnowledgeConfig
+from llmasos.kernel.kernel import Kernel
+from llmasos.services.knowledge.store import KnowledgeStore
+
+WAIT_MS = 120_000  # indexing with a real embedder on a shared 2-core machine
+
+DOCS = {
+    "backup.md": "# 备份\n\n每天晚上十一点自动备份数据库，备份文件保留三十天。\n\n"
+    "# 恢复\n\n从备份恢复数据需要管理员密码。\n",
+    "printer.txt": "The printer on the third floor jams when the paper tray is overfilled.\n",
+    "coffee.md": "# Kitchen\n\nThe coffee machine is cleaned every Monday by the office team.\n",
+}
+
+
+def settings_with(embedder: Path | None) -> AppSettings:
+    model = str(embedder) if embedder is not None else ""
+    return replace(AppSettings(), knowledge=KnowledgeConfig(embedding_model=model))
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    docs = tmp_path / "Handbook"
+    docs.mkdir()
+    for name, text in DOCS.items():
+        (docs / name).write_text(text, "utf-8")
+    (docs / "broken.docx").write_bytes(b"this is no Word file")  # not a zip: an error
+    return docs
+
+
+class Made:
+    """A page on its own service, kernel and index, closed in order by the fixture."""
+
+    def __init__(self, qtbot, tmp_path: Path, embedder: Path | None, debounce_ms: int) -> None:
+        self.kernel = Kernel()
+        self.service = KnowledgeService(
+            self.kernel,
+            settings_with(embedder),
+            store=KnowledgeStore(tmp_path / "knowledge.sqlite3"),
+            threads=1,
+            debounce_ms=debounce_ms,
+        )
+        self.service.start()
+        self.page = KnowledgePage(self.service)
+        qtbot.addWidget(self.page)
+        self.page.resize(900, 650)
+        self.page.show()
+
+    def close(self) -> None:
+        self.page.shutdown()
+        self.page.close()
+        self.service.shutdown()
+        self.kernel.shutdown()
+        self.service.store.close()
+
+
+@pytest.fixture
+def make(qtbot, tmp_path: Path) -> Iterator:
+    made: list[Made] = []
+
+    def build(embedder: Path | None = None, debounce_ms: int = 1500) -> Made:
+        made.append(Made(qtbot, tmp_path, embedder, debounce_ms))
+        return made[-1]
+
+    yield build
+    for m in made:
+        m.close()
+
+
+def wait_idle(qtbot, made: Made, timeout: int = WAIT_MS) -> None:
+    qtbot.waitUntil(
+        lambda: made.service.indexer.is_idle and not made.kernel.is_busy, timeout=timeout
+    )
+
+
+def search(qtbot, page: KnowledgePage, query: str) -> list:
+    page.search_box.setText(query)
+    with qtbot.waitSignal(page.indexer.searched, timeout=WAIT_MS):
+        page.search()
+    return page.results.passages
+
+
+class Opened(QObject):
+    """Takes ``file:`` URLs instead of the desktop (no program is started in tests)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[QUrl] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url)
+
+
+@pytest.mark.real_model
+def test_a_folder_is_indexed_with_progress_and_searched(
+    qtbot, make, folder: Path, m3e_small_path: Path
+) -> None:
+    made = make(m3e_small_path)
+    page = made.page
+    assert page.empty_label.isVisible()
+    progress: list[object] = []
+    made.service.indexer.progress.connect(lambda _n, p: progress.append(p))
+    collection = page.add_folder(folder)
+    assert collection is not None and collection.name == "Handbook"
+    assert not page.empty_label.isVisible()
+    wait_idle(qtbot, made)
+    phases = {getattr(p, "phase", "") for p in progress}
+    assert {"files", "embed"} <= phases, phases  # files read, then passages embedded
+    qtbot.waitUntil(lambda: len(page.file_states()) == 4, timeout=WAIT_MS)
+    states = page.file_states()
+    assert states[str(folder / "broken.docx")] == "error"
+    assert all(s == "ok" for p, s in states.items() if not p.endswith(".docx")), states
+    error_row = next(
+        page.files.topLevelItem(i)
+        for i in range(page.files.topLevelItemCount())
+        if page.files.topLevelItem(i).text(0) == "broken.docx"
+    )
+    assert error_row.text(1).startswith("Error: ") and len(error_row.text(1)) > 10
+    assert "could not be read" in page.progress_label.text()
+    # vectors from the real embedder for every passage
+    stored = made.service.store.collection("Handbook")
+    assert stored.embedder == str(m3e_small_path.resolve())
+    assert made.service.store.count_without_vector(stored.id, _model_id(made)) == 0
+
+    passages = search(qtbot, page, "paper tray jams")
+    assert Path(passages[0].file).name == "printer.txt"
+    assert passages[0].vector is not None  # hybrid: the query was embedded too
+    item = page.results.item(0)
+    assert "printer.txt" in item.text()
+    assert "background-color" in str(item.data(HTML_ROLE))  # the query's words marked
+
+    passages = search(qtbot, page, "备份")  # a two-character Chinese query
+    assert Path(passages[0].file).name == "backup.md"
+    assert "备份" in passages[0].text
+
+    opened = Opened()
+    QDesktopServices.setUrlHandler("file", opened, "open")
+    try:
+        page.results.itemActivated.emit(page.results.item(0))  # Enter / a double click
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    assert opened.urls and opened.urls[0].toLocalFile() == str(folder / "backup.md")
+
+
+def _model_id(made: Made) -> str:
+    embedder = made.service.indexer._embedder
+    assert embedder is not None
+    return embedder.model_id
+
+
+def test_highlight_marks_words_and_chinese_pairs() -> None:
+    html = highlight("Backups run nightly; 每天备份数据库 <b>", "backup 备份数据")
+    marked = re.findall(r"<span[^>]*>([^<]*)</span>", html)
+    assert marked == ["Backups", "备份", "数据"]  # a word's start; Chinese by pairs
+    assert "&lt;b&gt;" in html  # the rest is escaped
+
+
+def test_pause_holds_indexing_and_resume_finishes_it(qtbot, make, tmp_path: Path) -> None:
+    many = tmp_path / "many"
+    many.mkdir()
+    for i in range(40):
+        (many / f"note-{i:02}.md").write_text(f"# Note {i}\n\nSentence number {i}.\n", "utf-8")
+    made = make()  # full-text only: this is about the queue, not the model
+    indexer, page = made.service.indexer, made.page
+    changed: list[str] = []
+    indexer.file_changed.connect(lambda _n, c: changed.append(c.path))
+    indexer.file_changed.connect(lambda *_: indexer.pause() if len(changed) == 1 else None)
+    page.add_folder(many)
+    qtbot.waitUntil(
+        lambda: "paused" in page.progress_label.text() and not made.kernel.is_busy,
+        timeout=WAIT_MS,
+    )
+    # nothing queued, nothing running: a paused sync cannot move
+    assert made.kernel.pending() == []
+    assert indexer.running == "many"
+    indexed = len(made.service.store.files(made.service.store.collection("many").id))
+    assert 1 <= indexed < 40
+    assert page.pause_button.isChecked() and page.pause_button.text() == "&Resume"
+    qtbot.waitUntil(lambda: "waiting" in page.file_states().values(), timeout=WAIT_MS)
+    page.pause_button.click()  # resume
+    assert not indexer.is_paused
+    wait_idle(qtbot, made)
+    assert len(made.service.store.files(made.service.store.collection("many").id)) == 40
+    qtbot.waitUntil(lambda: set(page.file_states().values()) == {"ok"}, timeout=WAIT_MS)
+
+
+def test_a_chat_request_does_not_wait_for_a_whole_sync(qtbot, make, tmp_path: Path) -> None:
+    many = tmp_path / "many"
+    many.mkdir()
+    files = 400  # several slices' worth of files even on an idle machine (~4 ms a file)
+    for i in range(files):
+        (many / f"n{i:03}.txt").write_text(f"Line {i} " * 50, "utf-8")
+    made = make()
+    store, indexer = made.service.store, made.service.indexer
+    seen: list[int] = []
+
+    def job(_engine, _cancel):
+        seen.append(len(store.read("SELECT id FROM files")))
+        return iter(())
+
+    submitted: list[int] = []
+    indexer.file_changed.connect(
+        lambda *_: submitted.append(made.kernel.submit(job)) if not submitted else None
+    )
+    made.page.add_folder(many)
+    wait_idle(qtbot, made)
+    assert seen and seen[0] < files, seen  # it ran between two slices, not after the sync
+    assert len(store.read("SELECT id FROM files")) == files
+
+
+def test_an_edited_file_is_indexed_again_by_the_watcher(qtbot, make, folder: Path) -> None:
+    made = make(debounce_ms=200)
+    made.page.add_folder(folder)
+    wait_idle(qtbot, made)
+    store = made.service.store
+    assert str(folder / "printer.txt") in made.service.watcher.watched()
+
+    def has(word: str) -> bool:
+        return bool(store.read("SELECT id FROM chunks WHERE text LIKE ?", (f"%{word}%",)))
+
+    assert not has("zebrafish")
+    (folder / "printer.txt").write_text("The zebrafish tank is on the third floor.\n", "utf-8")
+    qtbot.waitUntil(lambda: has("zebrafish"), timeout=WAIT_MS)
+    wait_idle(qtbot, made)
+    assert not has("paper tray")  # the old text left the index
+    (folder / "new.md").write_text("# New\n\nA note about axolotls.\n", "utf-8")
+    qtbot.waitUntil(lambda: has("axolotls"), timeout=WAIT_MS)
+    wait_idle(qtbot, made)
+
+
+def test_removing_a_collection_keeps_the_files(qtbot, make, folder: Path) -> None:
+    made = make()
+    made.page.add_folder(folder)
+    with qtbot.waitSignal(made.service.collections_changed, timeout=WAIT_MS):
+        made.page.remove_selected(confirm=False)
+    assert made.service.collections() == []
+    assert made.page.empty_label.isVisible()
+    assert (folder / "printer.txt").exists()
+    wait_idle(qtbot, made)
+
+
+@pytest.fixture
+def chinese(qapp: QApplication) -> Iterator[None]:
+    assert install_translator(qapp, "zh_CN")
+    yield
+    install_translator(qapp, "en")
+
+
+def test_the_page_in_chinese_fits(qtbot, make, folder: Path, chinese: None) -> None:
+    made = make()
+    page = made.page
+    assert page.add_folder_button.text().startswith("添加")
+    assert "文件夹" in page.empty_label.text()
+    page.add_folder(folder)
+    wait_idle(qtbot, made)
+    qtbot.waitUntil(lambda: len(page.file_states()) == 4, timeout=WAIT_MS)
+    search(qtbot, page, "备份")
+    assert "备份" in page.results_status.text()
+    window = ToolWindow("knowledge", made.kernel, lambda: None, page)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.resize(683, 700)  # beside the main window on a 1366 px screen
+    window.show()
+    qtbot.waitUntil(window.isVisible)
+    QApplication.processEvents()
+    found = clipped_texts(window)
+    assert window.width() <= 683, window.minimumSizeHint()
+    assert not found, "\n".join(without_noise(found))
+    window.takeCentralWidget()  # the page is the fixture's to close
+    window.close()
