@@ -236,3 +236,12 @@ def test_english_notices_are_unchanged(qapp: QApplication) -> None:
     assert not install_translator(qapp, "en")
     notice = Notice("Numbers missing from the translation: {items}", items="66")
     assert notice_text(notice) == str(notice) == "Numbers missing from the translation: 66"
+
+
+def test_an_unusable_installed_file_says_why_in_chinese(chinese: None) -> None:
+    from llmasos.apps.gui.models.installed import _problem_tip
+
+    why = "bad.gguf is not a GGUF model file (it starts with '<html')."
+    tip = _problem_tip(why)
+    assert tip.startswith("无法使用此模型文件") and tip.endswith(why), tip
+    assert _problem_tip(None) == ""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Signal
 from PySide6.QtGui import QGuiApplication
 
+from llmasos.apps.gui.common.messages import error_text
 from llmasos.errors import DisplayUnavailableError, HotkeyInvalidError, HotkeyTakenError
 from llmasos.foundation.platform.hotkeys import Hotkey, parse_hotkey
 from llmasos.foundation.platform.x11 import X11Display, open_display
@@ -138,7 +139,7 @@ class GlobalHotkeys(QObject):
             message = self.tr(
                 "The shortcut {shortcut} for “{action}” cannot be used ({error}). Pick "
                 "another one in Settings › Everywhere."
-            ).format(shortcut=text, action=name, error=exc)
+            ).format(shortcut=text, action=name, error=error_text(exc))
             return HotkeyReport(action, text, INVALID, message)
         self._actions[hotkey] = action
         message = self.tr("{shortcut}: {action}").format(shortcut=text, action=name)

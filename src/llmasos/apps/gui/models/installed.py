@@ -18,7 +18,7 @@ from llmasos.apps.gui.common.background import BackgroundRunner
 from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
 from llmasos.apps.gui.common.messages import error_text
 from llmasos.apps.gui.models.common import cell, fill_row, gb, make_button, make_table, tr
-from llmasos.errors import LLMasOSError
+from llmasos.errors import LLMasOSError, ModelFileError
 from llmasos.foundation.models.store import InstalledModel, ModelStore
 from llmasos.foundation.settings.store import SettingsStore
 from llmasos.kernel.kernel import Kernel
@@ -61,6 +61,15 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve()
     except OSError:
         return a == b
+
+
+def _problem_tip(problem: str | None) -> str:
+    """Why a listed file cannot be used (the store keeps a ModelFileError's message), in
+    the UI's language, with the original English under it when they differ."""
+    if not problem:
+        return ""
+    shown = error_text(ModelFileError(problem))
+    return shown if shown == problem else f"{shown}\n\n{problem}"
 
 
 class InstalledPanel(QWidget):
@@ -135,7 +144,8 @@ class InstalledPanel(QWidget):
                 self.tr("in use") if in_use else (self.tr("cannot be used") if m.problem else "")
             )
             origin = origin_text(m)
-            tip = m.problem or self.tr("{path}\nFrom: {source}").format(path=m.path, source=origin)
+            problem = _problem_tip(m.problem)
+            tip = problem or self.tr("{path}\nFrom: {source}").format(path=m.path, source=origin)
             is_default = default is not None and default.qualified_name == m.qualified_name
             fill_row(
                 self.table,
@@ -145,7 +155,7 @@ class InstalledPanel(QWidget):
                     cell(gb(m.size), align_right=True),
                     cell(m.quantization or "?"),
                     cell(f"{m.context_length:,}" if m.context_length else "?", align_right=True),
-                    cell(state, m.problem or ""),
+                    cell(state, problem),
                     cell(self.tr("default") if is_default else ""),
                     cell(origin, str(m.path)),
                 ),
@@ -171,7 +181,7 @@ class InstalledPanel(QWidget):
         if model is None:
             self.message.emit(self.tr("Select a model first."))
         elif model.problem:
-            self.message.emit(model.problem)
+            self.message.emit(error_text(ModelFileError(model.problem)))
         else:
             self.open_requested.emit(model.path)
 
