@@ -218,6 +218,20 @@ def test_a_missing_source_folder_keeps_its_files(
     assert top(store, "removable drive").file.endswith("note.txt")
 
 
+def test_a_file_named_as_a_source_leaves_when_deleted(
+    store: KnowledgeStore, docs: Path, tmp_path: Path
+) -> None:
+    single = tmp_path / "single.txt"
+    single.write_text("A file added on its own.")
+    store.add_collection("docs", [docs, single])
+    run(store, "docs")
+    assert top(store, "added on its own").file == str(single)
+    single.unlink()
+    events, summary = run(store, "docs")
+    assert ("single.txt", "removed") in changes(events) and summary.removed == 1
+    assert str(single) not in {p.file for p in search(store, ["docs"], "added on its own", 9)}
+
+
 def test_collections_are_separate(store: KnowledgeStore, docs: Path, tmp_path: Path) -> None:
     other = tmp_path / "other"
     other.mkdir()

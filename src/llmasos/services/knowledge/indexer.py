@@ -313,7 +313,12 @@ def _files_phase(run: _Sync, stopped: Callable[[], bool]) -> Generator[IndexEven
     disk, missing = scan(run.collection.sources)
     known = {f.path: f for f in store.files(run.collection.id)}
     present_roots = [s for s in run.collection.sources if s not in missing]
-    vanished = [f for p, f in known.items() if p not in disk and _under(p, present_roots)]
+    # a file named as a source is gone when its folder is still there; a missing folder
+    # may be a drive not mounted, so what was under it stays
+    deleted = {s for s in missing if s in known and Path(s).parent.is_dir()}
+    vanished = [
+        f for p, f in known.items() if p not in disk and (_under(p, present_roots) or p in deleted)
+    ]
     gone = {f.sha256: f for f in vanished if f.status == OK}
     total, chunks = len(disk), 0
     # known files first, so a rename is matched only against files really gone
