@@ -12,54 +12,35 @@ collection chosen, Delete remove it, Alt+underlined letters the buttons.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSplitter,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from llmasos.apps.gui.common.background import BackgroundRunner
 from llmasos.apps.gui.common.flow import FlowLayout
-from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
+from llmasos.apps.gui.knowledge.files import FileList
 from llmasos.apps.gui.knowledge.passages import PassageList
+from llmasos.apps.gui.knowledge.progress import IndexingBar
 from llmasos.apps.gui.knowledge.service import KnowledgeService
 from llmasos.errors import LLMasOSError
-from llmasos.services.knowledge.indexer import FileChanged, IndexProgress, SyncSummary, scan
-from llmasos.services.knowledge.store import EMPTY, ERROR, OK, Collection, FileRecord
+from llmasos.services.knowledge.indexer import FileChanged, SyncSummary
+from llmasos.services.knowledge.store import Collection
 
 SEARCH_RESULTS = 10
 FILES_REFRESH_MS = 300  # file-list refreshes while indexing, at most this often
-STATUS_TEXTS = {
-    OK: QT_TRANSLATE_NOOP("KnowledgePage", "Indexed"),
-    EMPTY: QT_TRANSLATE_NOOP("KnowledgePage", "No text"),
-    ERROR: QT_TRANSLATE_NOOP("KnowledgePage", "Error"),
-}
-WAITING = "waiting"
-FILE_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def _pending(sources: tuple[str, ...], known: dict[str, tuple[int, int]]) -> list[str]:
-    """Files on disk that the index lacks or has an older copy of (a worker thread)."""
-    disk, _missing = scan(sources)
-    return sorted(p for p, f in disk.items() if known.get(p) != (f.size, f.mtime_ns))
 
 
 def _button(text: str, name: str, tip: str) -> QPushButton:
@@ -80,7 +61,6 @@ class KnowledgePage(QWidget):
         self.indexer = service.indexer
         self._search_id: int | None = None
         self._query = ""
-        self._runner = BackgroundRunner(self, max_threads=1)
         self._files_timer = QTimer(self)
         self._files_timer.setSingleShot(True)
         self._files_timer.setInterval(FILES_REFRESH_MS)
@@ -88,7 +68,6 @@ class KnowledgePage(QWidget):
         self._build()
         self._connect()
         self.refresh()
-        self._show_state()
         if service.problem_text:
             self._show_problem(service.problem_text)
 
@@ -132,7 +111,10 @@ class KnowledgePage(QWidget):
         layout.addWidget(self.empty_label)
         layout.addWidget(self.problem_label)
         layout.addWidget(body, 1)
-        layout.addLayout(self._progress_row())
+        self.indexing = IndexingBar(self.service.indexer)
+        self.progress_label = self.indexing.label
+        self.pause_button = self.indexing.pause_button
+        layout.addWidget(self.indexing)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.reindex_selected)
         remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.collection_list)
@@ -185,19 +167,7 @@ class KnowledgePage(QWidget):
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
         title = QLabel(self.tr("Fi&les"))
-        self.files = QTreeWidget()
-        self.files.setAccessibleName(self.tr("Files of the collection"))
-        self.files.setColumnCount(3)
-        self.files.setHeaderLabels([self.tr("File"), self.tr("Status"), self.tr("Passages")])
-        self.files.setRootIsDecorated(False)
-        self.files.setUniformRowHeights(True)
-        self.files.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.files.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(1, 160)
+        self.files = FileList()
         title.setBuddy(self.files)
         column.addWidget(title)
         column.addWidget(self.files, 1)
@@ -217,31 +187,6 @@ class KnowledgePage(QWidget):
         row.addWidget(self.search_button)
         return row
 
-    def _progress_row(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName(self.tr("Indexing progress"))
-        self.progress.setMaximumWidth(160)
-        self.progress_label = QLabel()
-        self.progress_label.setWordWrap(True)
-        self.progress_label.setAccessibleName(self.tr("Indexing status"))
-        self.pause_button = _button(
-            self.tr("&Pause"),
-            self.tr("Pause indexing"),
-            self.tr("Hold indexing (searches still work); press again to go on."),
-        )
-        self.pause_button.setCheckable(True)
-        self.stop_button = _button(
-            self.tr("S&top"),
-            self.tr("Stop indexing"),
-            self.tr("Stop indexing now; what is indexed is kept, Re-index goes on."),
-        )
-        row.addWidget(self.progress)
-        row.addWidget(self.progress_label, 1)
-        row.addWidget(self.pause_button)
-        row.addWidget(self.stop_button)
-        return row
-
     def _connect(self) -> None:
         self.add_folder_button.clicked.connect(self.choose_folder)
         self.add_files_button.clicked.connect(self.choose_files)
@@ -249,18 +194,12 @@ class KnowledgePage(QWidget):
         self.reindex_button.clicked.connect(self.reindex_selected)
         self.search_button.clicked.connect(self.search)
         self.search_box.returnPressed.connect(self.search)
-        self.pause_button.toggled.connect(self._on_pause_toggled)
-        self.stop_button.clicked.connect(lambda: self.indexer.cancel())
         self.collection_list.currentItemChanged.connect(lambda *_: self.refresh_files())
-        self.files.itemActivated.connect(self._open_file)
         self.service.collections_changed.connect(self.refresh)
         self.service.problem.connect(self._show_problem)
         ix = self.indexer
-        ix.progress.connect(self._on_progress)
         ix.file_changed.connect(self._on_file_changed)
         ix.synced.connect(self._on_synced)
-        ix.sync_failed.connect(self._on_sync_failed)
-        ix.state_changed.connect(self._show_state)
         ix.searched.connect(self._on_searched)
         ix.search_failed.connect(self._on_search_failed)
 
@@ -370,144 +309,21 @@ class KnowledgePage(QWidget):
 
     # -- files ---------------------------------------------------------------------------
     def refresh_files(self) -> None:
-        """List the chosen collection's files with their state; files waiting to be
-        indexed are found by a folder scan off the GUI thread."""
-        self.files.clear()
-        name = self.selected_collection()
-        if name is None:
-            return
-        try:
-            collection = self.service.store.collection(name)
-        except LLMasOSError:
-            return
-        records = self.service.store.files(collection.id)
-        for record in records:
-            self.files.addTopLevelItem(self._file_item(record))
-        known = {r.path: (r.size, r.mtime_ns) for r in records}
-        task = self._runner.run(lambda _ctx: _pending(collection.sources, known), group="scan")
-        task.succeeded.connect(lambda paths, n=name: self._show_waiting(n, paths))
-
-    def _file_item(self, record: FileRecord) -> QTreeWidgetItem:
-        status = QCoreApplication.translate("KnowledgePage", STATUS_TEXTS[record.status])
-        if record.error:
-            status = self.tr("{status}: {error}").format(status=status, error=record.error)
-        chunks = str(record.chunks) if record.status == OK else ""
-        item = QTreeWidgetItem([os.path.basename(record.path), status, chunks])
-        item.setToolTip(0, record.path)
-        item.setToolTip(1, status)
-        item.setData(0, FILE_ROLE, record.path)
-        item.setData(1, FILE_ROLE, record.status)
-        return item
-
-    def _show_waiting(self, name: str, paths: list[str]) -> None:
-        if name != self.selected_collection():
-            return
-        shown = {str(item.data(0, FILE_ROLE)): item for item in self._file_items()}
-        waiting = self.tr("Waiting to be indexed")
-        for path in paths:
-            item = shown.get(path)
-            if item is None:
-                item = QTreeWidgetItem([os.path.basename(path), waiting, ""])
-                item.setToolTip(0, path)
-                item.setData(0, FILE_ROLE, path)
-                self.files.addTopLevelItem(item)
-            else:
-                item.setText(1, waiting)
-            item.setToolTip(1, waiting)
-            item.setData(1, FILE_ROLE, WAITING)
+        """List the chosen collection's files with their state (see :class:`FileList`)."""
+        self.files.show_collection(self.service.store, self.selected_collection())
 
     def file_states(self) -> dict[str, str]:
         """Each listed file's state (``ok``, ``empty``, ``error`` or ``waiting``), by path."""
-        return {
-            str(item.data(0, FILE_ROLE)): str(item.data(1, FILE_ROLE))
-            for item in self._file_items()
-        }
-
-    def _file_items(self) -> list[QTreeWidgetItem]:
-        items = (self.files.topLevelItem(i) for i in range(self.files.topLevelItemCount()))
-        return [item for item in items if item is not None]
-
-    def _open_file(self, item: QTreeWidgetItem) -> None:
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QDesktopServices
-
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(item.data(0, FILE_ROLE))))
+        return self.files.states()
 
     # -- indexing ------------------------------------------------------------------------
-    def _on_progress(self, name: str, p: IndexProgress) -> None:
-        if p.phase == "embed":
-            done, total = p.chunks_done, p.chunks_total
-            text = self.tr("{name}: finding the meaning of {done} of {total} passages…")
-        elif p.phase == "files":
-            done, total = p.files_done, p.files_total
-            text = self.tr("{name}: reading file {done} of {total}…")
-        else:
-            done, total = 0, 0
-            text = self.tr("{name}: looking for changes…")
-        self.progress.setRange(0, max(total, 1) if total else 0)
-        self.progress.setValue(min(done, total))
-        self._set_progress_text(text.format(name=name, done=done, total=total))
-        if self.indexer.is_paused:  # the step that ran when Pause was pressed reported last
-            self._show_state()
-
     def _on_file_changed(self, name: str, _change: FileChanged) -> None:
         if name == self.selected_collection():
             self._files_timer.start()
 
-    def _on_synced(self, name: str, summary: SyncSummary) -> None:
-        if summary.cancelled:
-            text = self.tr("{name}: stopped; what was indexed is kept.")
-        elif summary.failed:
-            text = self.tr("{name}: {files} files indexed, {failed} could not be read.")
-        else:
-            text = self.tr("{name}: {files} files, {chunks} passages, up to date.")
-        self._last_summary = text.format(
-            name=name, files=summary.files, chunks=summary.chunks, failed=summary.failed
-        )
+    def _on_synced(self, name: str, _summary: SyncSummary) -> None:
         if name == self.selected_collection():
             self.refresh_files()
-        self._show_state()
-
-    def _on_sync_failed(self, name: str, message: str) -> None:
-        self._last_summary = self.tr("{name} could not be indexed: {error}").format(
-            name=name, error=message
-        )
-        self._show_state()
-
-    def _show_state(self) -> None:
-        """The progress row: running, paused or idle."""
-        ix = self.indexer
-        running = ix.running is not None or bool(ix.pending)
-        self.pause_button.blockSignals(True)
-        self.pause_button.setChecked(ix.is_paused)
-        self.pause_button.setText(self.tr("&Resume") if ix.is_paused else self.tr("&Pause"))
-        self.pause_button.blockSignals(False)
-        self.pause_button.setEnabled(running or ix.is_paused)
-        self.stop_button.setEnabled(running)
-        self.progress.setVisible(running)
-        if ix.is_paused and running:
-            self._set_progress_text(
-                self.tr("Indexing paused ({name}). Searches still work.").format(
-                    name=ix.running or ix.pending[0]
-                )
-            )
-        elif not running:
-            idle = getattr(self, "_last_summary", "") or (
-                self.tr("All collections are up to date.") if self.service.collections() else ""
-            )
-            self._set_progress_text(idle)
-        elif ix.running is not None and not self.progress_label.text().startswith(ix.running):
-            self._set_progress_text(self.tr("{name}: starting…").format(name=ix.running))
-
-    def _set_progress_text(self, text: str) -> None:
-        self.progress_label.setText(text)
-        self.progress_label.setAccessibleDescription(text)
-
-    def _on_pause_toggled(self, paused: bool) -> None:
-        if paused:
-            self.indexer.pause()
-        else:
-            self.indexer.resume()
 
     def _show_problem(self, message: str) -> None:
         self.problem_label.setText(message)
@@ -569,7 +385,7 @@ class KnowledgePage(QWidget):
         """Stop this page's timers and scans (the app is closing)."""
         self.cancel_all()
         self._files_timer.stop()
-        self._runner.shutdown()
+        self.files.shutdown()
 
 
 __all__ = ["KnowledgePage"]
