@@ -39,6 +39,7 @@ from llmasos.apps.gui.chat.settings import (
 )
 from llmasos.apps.gui.chat.view import MessageView
 from llmasos.apps.gui.common.elide import ElidedLabel
+from llmasos.apps.gui.common.icons import ui_icon
 from llmasos.apps.gui.common.messages import error_text
 from llmasos.apps.gui.common.tool_pages import ToolPage, button
 from llmasos.errors import LLMasOSError
@@ -102,8 +103,8 @@ class ChatPage(ToolPage):
         self.enter_sends.toggled.connect(self.input.set_enter_sends)
         self.enter_sends.setChecked(SettingsStore().load()[0].ui.enter_sends)
         self.input.set_enter_sends(self.enter_sends.isChecked())
-        self.send_button = button(self.tr("&Send"), self.tr("Send message"), self.submit)
-        self.stop_button = button(self.tr("S&top"), self.tr("Stop generating"), self.stop)
+        self.send_button = button(self.tr("&Send"), self.tr("Send message"), self.submit, "send")
+        self.stop_button = button(self.tr("S&top"), self.tr("Stop generating"), self.stop, "stop")
         self.stop_button.setEnabled(False)
         self.regenerate_button = button(
             self.tr("&Regenerate"), self.tr("Regenerate the last answer"), self.regenerate
@@ -144,6 +145,7 @@ class ChatPage(ToolPage):
         # drawn over the end of its label)
         self.files_button = QPushButton(self.tr("Export"))
         self.files_button.setAccessibleName(self.tr("Export or import"))
+        self.files_button.setIcon(ui_icon("export"))
         menu = QMenu(self.files_button)
         menu.addAction(self.tr("Export as Markdown…"), lambda: self._ask_export(".md"))
         menu.addAction(self.tr("Export as JSON…"), lambda: self._ask_export(".json"))

@@ -2,7 +2,8 @@
 
 The icons follow the freedesktop ``hicolor`` layout (``<size>x<size>/apps/<id>.png``
 plus ``scalable/apps/<id>.svg``) so the same tree can be copied into
-``/usr/share/icons`` or an AppImage unchanged. They are found the way
+``/usr/share/icons`` or an AppImage unchanged. The interface icons (sidebar, buttons)
+are in ``ui/``: :func:`ui_icon` draws them in the theme's text colour. They are found the way
 :mod:`llmasos.foundation.models.catalog` finds the catalog: as package data under
 ``llmasos/resources`` (``src/llmasos/resources`` is a symlink to the top-level
 ``resources/``), else in the source checkout's ``resources/``.
@@ -14,8 +15,16 @@ import logging
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 
 log = logging.getLogger(__name__)
 
@@ -67,4 +76,69 @@ def app_icon() -> QIcon:
     return icon
 
 
-__all__ = ["APP_ID", "ICON_SIZES", "app_icon", "icon_files", "icons_dir"]
+_INK = 'stroke="#000000"'  # the stroke colour in the files, replaced by the theme's
+_drawn: dict[tuple[str, int, int], QPixmap] = {}  # (file text's id, size, rgba) -> pixmap
+
+
+class _InkIconEngine(QIconEngine):
+    """Draws an outline SVG in the app palette's button-text colour *at paint time*, so
+    the icons follow a switch between the light and the dark theme without rebuilding."""
+
+    def __init__(self, svg: str) -> None:
+        super().__init__()
+        self._svg = svg
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        palette = QGuiApplication.palette()
+        if mode == QIcon.Mode.Disabled:
+            ink = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
+        elif mode == QIcon.Mode.Selected:
+            ink = palette.color(QPalette.ColorRole.HighlightedText)
+        else:
+            ink = palette.color(QPalette.ColorRole.ButtonText)
+        side = max(1, min(size.width(), size.height()))
+        key = (self._svg, side, ink.rgba())
+        if key not in _drawn:
+            _drawn[key] = _render(self._svg, ink, side)
+        return _drawn[key]
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        painter.drawPixmap(rect, self.pixmap(rect.size(), mode, state))
+
+    def clone(self) -> QIconEngine:
+        return _InkIconEngine(self._svg)
+
+
+def ui_icon(name: str) -> QIcon:
+    """The interface icon ``name`` (``resources/icons/ui/<name>.svg``), drawn in the
+    theme's text colour (greyed when disabled, highlighted-text when selected).
+
+    The files are one hand-drawn outline set (``resources/icons/ui/LICENSE.md``).
+    Returns an empty icon when the file is missing (a damaged installation; logged).
+    """
+    folder = icons_dir()
+    path = folder / "ui" / f"{name}.svg" if folder is not None else None
+    if path is None or not path.is_file():
+        log.warning("interface icon %r not found; reinstall LLMasOS to get it back", name)
+        return QIcon()
+    return QIcon(_InkIconEngine(path.read_text(encoding="utf-8")))
+
+
+def _render(svg: str, ink: QColor, size: int) -> QPixmap:
+    """``svg`` drawn at ``size`` px with its strokes in ``ink``."""
+    sized = svg.replace('width="24" height="24"', f'width="{size}" height="{size}"', 1)
+    data = sized.replace(_INK, f'stroke="{ink.name()}"').encode("utf-8")
+    pixmap = QPixmap()
+    if not pixmap.loadFromData(data, "SVG"):
+        log.warning("interface icon could not be drawn (Qt's SVG plugin missing?)")
+    return pixmap
+
+
+__all__ = [
+    "APP_ID",
+    "ICON_SIZES",
+    "app_icon",
+    "icon_files",
+    "icons_dir",
+    "ui_icon",
+]

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.common.icons import ui_icon
 from llmasos.apps.gui.common.messages import failure_text
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.kernel.kernel import Failure, Kernel, Priority
@@ -107,9 +108,12 @@ def editor(name: str, placeholder: str, *, read_only: bool = False) -> QPlainTex
     return box
 
 
-def button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-    """A push button; ``text`` (with its ``&`` mnemonic) and ``name`` are translated."""
+def button(text: str, name: str, slot: Callable[[], None], icon: str = "") -> QPushButton:
+    """A push button; ``text`` (with its ``&`` mnemonic) and ``name`` are translated;
+    ``icon`` names an interface icon (``resources/icons/ui/<icon>.svg``)."""
     button = QPushButton(text)
     button.setAccessibleName(name)
+    if icon:
+        button.setIcon(ui_icon(icon))
     button.clicked.connect(slot)
     return button

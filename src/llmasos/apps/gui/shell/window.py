@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from llmasos import __version__
 from llmasos.apps.gui.common.errors import show_unexpected
 from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
+from llmasos.apps.gui.common.icons import ui_icon
 from llmasos.apps.gui.common.messages import error_text
 from llmasos.apps.gui.common.tool_names import TOOL_NAMES, TOOL_TITLES
 from llmasos.apps.gui.shell.status import StatusBar
@@ -218,9 +219,14 @@ class MainWindow(QMainWindow):
             )
         )
         self.sidebar.addItems([page_title(p) for p in PAGES])
+        for row, name in enumerate(PAGES):  # one outline icon set (resources/icons/ui)
+            self.sidebar.item(row).setIcon(ui_icon(name))
         # wide enough for the longest title in the current language and font size
         widest = max(self.sidebar.fontMetrics().horizontalAdvance(page_title(p)) for p in PAGES)
-        self.sidebar.setFixedWidth(max(150, widest + 40))
+        icon = self.sidebar.fontMetrics().height() + 6  # icons a little taller than text
+        self.sidebar.setIconSize(QSize(icon, icon))
+        self.sidebar.setSpacing(2)
+        self.sidebar.setFixedWidth(max(150, widest + icon + 48))
         self.stack = QStackedWidget()
         self.pages = Pages(self._build_page)
         self.sidebar.currentRowChanged.connect(lambda row: self.show_page(PAGES[row]))

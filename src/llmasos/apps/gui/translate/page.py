@@ -97,12 +97,12 @@ class TranslatePage(ToolPage):
         self.busy_changed.connect(lambda busy: self.stop_button.setEnabled(busy))
 
     def _build_layout(self) -> None:
-        self.run_button = button(self.tr("T&ranslate"), self.tr("Translate"), self.run)
-        self.stop_button = button(self.tr("S&top"), self.tr("Stop"), self.stop)
+        self.run_button = button(self.tr("T&ranslate"), self.tr("Translate"), self.run, "translate")
+        self.stop_button = button(self.tr("S&top"), self.tr("Stop"), self.stop, "stop")
         self.stop_button.setEnabled(False)
-        swap = button("⇄", self.tr("Swap languages"), self.swap)
+        swap = button("", self.tr("Swap languages"), self.swap, "swap")
         swap.setToolTip(self.tr("Swap languages (Ctrl+Shift+S)"))
-        swap.setMaximumWidth(swap.fontMetrics().horizontalAdvance("⇄") * 4)
+        swap.setMaximumWidth(swap.iconSize().width() * 3)
         # rows that wrap: the page can sit in a window half a screen wide
         langs = FlowLayout()
         row: tuple[QWidget, ...] = (
@@ -118,7 +118,7 @@ class TranslatePage(ToolPage):
         buttons = (
             self.run_button,
             self.stop_button,
-            button(self.tr("&Copy"), self.tr("Copy translation"), self.copy_result),
+            button(self.tr("&Copy"), self.tr("Copy translation"), self.copy_result, "copy"),
             button(
                 self.tr("Translate c&lipboard"),
                 self.tr("Translate clipboard"),

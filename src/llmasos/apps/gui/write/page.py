@@ -159,8 +159,8 @@ class WritePage(ToolPage):
             self.tr("Your instruction, e.g. Turn this into a polite email")
         )
         self.instruction.returnPressed.connect(self.run)
-        self.run_button = button(self.tr("&Run"), self.tr("Run the action"), self.run)
-        self.stop_button = button(self.tr("S&top"), self.tr("Stop"), self.stop)
+        self.run_button = button(self.tr("&Run"), self.tr("Run the action"), self.run, "write")
+        self.stop_button = button(self.tr("S&top"), self.tr("Stop"), self.stop, "stop")
         self.stop_button.setEnabled(False)
         self.clipboard_button = button(
             self.tr("Process clip&board"),

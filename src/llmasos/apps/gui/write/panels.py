@@ -58,7 +58,7 @@ class SummaryPanel(QWidget):
         self.text = editor(
             self.tr("Summary"), self.tr("Summaries and key points appear here."), read_only=True
         )
-        self.copy_button = button(self.tr("&Copy"), self.tr("Copy the summary"), self.copy)
+        self.copy_button = button(self.tr("&Copy"), self.tr("Copy the summary"), self.copy, "copy")
         self.insert_button = button(
             self.tr("&Insert"),
             self.tr("Insert the summary into the text"),
