@@ -1985,6 +1985,10 @@ Enter or double-click opens the file.</source>
         <translation>表格中有一行缺少单元格；请检查表格。</translation>
     </message>
     <message>
+        <source>The translation has {output} lines where the source has {source}; line breaks and Markdown may not match.</source>
+        <translation>译文有 {output} 行，而原文有 {source} 行；换行和 Markdown 格式可能对不上。</translation>
+    </message>
+    <message>
         <source>Protected items the model dropped were put back in place.</source>
         <translation>模型丢掉的受保护内容已放回原位。</translation>
     </message>

@@ -245,3 +245,24 @@ def test_an_unusable_installed_file_says_why_in_chinese(chinese: None) -> None:
     tip = _problem_tip(why)
     assert tip.startswith("无法使用此模型文件") and tip.endswith(why), tip
     assert _problem_tip(None) == ""
+
+
+def test_checks_write_notices_not_plain_text() -> None:
+    from llmasos.services.writing.actions import ACTIONS
+    from llmasos.services.writing.service import check_answer
+
+    source = protect("# Plan\n\nOrder 66 ships on **Monday**.\n\n- one\n- two")
+    outputs = [
+        "I'm sorry, I cannot translate this.",
+        "La commande part.\nUne.\nDeux.\nTrois.\nQuatre.\nCinq.",
+        "# Plan\n\nLa commande 66 part lundi.\n\n- un\n- deux",
+    ]
+    notes = [n for raw in outputs for n in finish_chunk(raw, source, FR).notes]
+    assert len(notes) >= 3
+    plain = [n.message for n in notes if not isinstance(n.message, Notice)]
+    assert not plain, f"make these Notice(...) so the GUI can translate them: {plain}"
+    text = "Their going to the libary tomorow, she said, and she dont like it at all."
+    answers = ["", "I'm sorry, as an AI I cannot help with that.", text, "x" * 2000]
+    problems = [check_answer(spec, text, a) for spec in ACTIONS for a in answers]
+    problems = [p for p in problems if p]
+    assert problems and all(isinstance(p, Notice) for p in problems), problems

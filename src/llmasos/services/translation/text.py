@@ -266,9 +266,11 @@ def repair_layout(source: str, output: str) -> Layout:
     """
     src_lines, out_lines = _content_lines(source), _content_lines(output)
     if len(src_lines) != len(out_lines):
-        problem = (
-            f"The translation has {len(out_lines)} lines where the source has "
-            f"{len(src_lines)}; line breaks and Markdown may not match."
+        problem = Notice(
+            "The translation has {output} lines where the source has {source}; line breaks "
+            "and Markdown may not match.",
+            output=len(out_lines),
+            source=len(src_lines),
         )
         return Layout(output.strip(), (), (problem,) if len(src_lines) > 1 else ())
     repaired: list[str] = []

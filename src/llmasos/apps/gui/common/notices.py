@@ -36,6 +36,11 @@ TEMPLATES = frozenset(
         QT_TRANSLATE_NOOP("ServiceText", "Markdown line prefixes were put back as in the source."),
         QT_TRANSLATE_NOOP("ServiceText", "A table row lost cells; check the table."),
         QT_TRANSLATE_NOOP(
+            "ServiceText",
+            "The translation has {output} lines where the source has {source}; line breaks "
+            "and Markdown may not match.",
+        ),
+        QT_TRANSLATE_NOOP(
             "ServiceText", "Protected items the model dropped were put back in place."
         ),
         QT_TRANSLATE_NOOP(
