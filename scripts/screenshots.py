@@ -1,11 +1,13 @@
 """Take the README's screenshots: the real app, a real model, real windows under Xvfb.
 
-    python scripts/screenshots.py [--model PATH] [--lang en|zh_CN] [--out docs/screenshots]
+    python scripts/screenshots.py [--model PATH] [--lang en|zh_CN] [--theme light|dark]
+                                  [--size 1366x768] [--out docs/screenshots]
 
 Starts Xvfb on a free display (unless ``--no-xvfb`` and a DISPLAY is set), opens the
 app with a test model (SmolLM2 from tests/helpers/models.py by default) in a throw-away
 LLMASOS_HOME, drives each tool to a meaningful state — a chat answer, a proofread
-diff, a translation, the Models page — and saves a PNG of the window for each.
+diff, a translation, the Models page — and saves a PNG of the window for each (under
+``<out>/<lang>/`` for Chinese and ``…/dark/`` for the dark theme).
 Prints the saved paths; exits 1 if a step does not finish within its time limit.
 """
 
@@ -33,7 +35,7 @@ def start_xvfb() -> subprocess.Popen[bytes]:
     for n in range(90, 120):
         if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
             proc = subprocess.Popen(
-                ["Xvfb", f":{n}", "-screen", "0", "1280x820x24", "-nolisten", "tcp"],
+                ["Xvfb", f":{n}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
@@ -135,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, help="GGUF file (default: SmolLM2 test model)")
     parser.add_argument("--lang", default="en", choices=["en", "zh_CN"])
+    parser.add_argument("--theme", default="light", choices=["light", "dark"])
+    parser.add_argument("--size", default="1366x768", help="window size, WIDTHxHEIGHT")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--no-xvfb", action="store_true", help="use the current DISPLAY")
     args = parser.parse_args(argv)
@@ -163,16 +167,22 @@ def run(args: argparse.Namespace, home: str) -> int:
     # install it (as a link) so the Models page lists it
     model = ModelStore().import_file(model, mode="symlink").path
     out: Path = args.out if args.lang == "en" else args.out / args.lang
+    if args.theme == "dark":
+        out = out / "dark"
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication([sys.argv[0]])
     install_translator(app, args.lang)
+    from llmasos.apps.gui.common.theme import apply_theme
+
+    apply_theme(app, args.theme)
     store = SettingsStore()
     settings, _ = store.load()
     # greedy decoding, so the tour shows the same answers every run
     settings = replace(settings, sampling=replace(settings.sampling, temperature=0.0))
     store.save(settings)
     window = MainWindow(Kernel(), store, settings, initial_model=model)
-    window.resize(1200, 760)
+    width, height = (int(n) for n in args.size.lower().split("x"))
+    window.resize(width, height)
     window.show()
     driver = Driver(app, window, out)
     try:
