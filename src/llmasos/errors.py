@@ -196,3 +196,15 @@ class CollectionError(ValueError, LLMasOSError):
 class DocumentError(ValueError, LLMasOSError):
     """A document's text cannot be read (encrypted, damaged, not text); the indexer keeps
     the message as the file's status and goes on with the next file."""
+
+
+class OcrError(LLMasOSError):
+    """Text in an image cannot be recognized."""
+
+
+class OcrUnavailableError(ImportError, OcrError):
+    """The optional OCR packages are not installed (``pip install 'llmasos[ocr]'``)."""
+
+
+class ImageInvalidError(ValueError, OcrError):
+    """The data given as an image is not one (or is empty, or too large)."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from llmasos import __version__
 from llmasos.apps.api.embeddings import INPUT_TYPES, MAX_INPUTS
+from llmasos.apps.api.ocr import openapi_schemas as ocr_schemas
 from llmasos.apps.api.protocol import MAX_STOP, Limits
 from llmasos.services.writing.actions import ACTIONS, TONES
 
@@ -156,6 +157,7 @@ def _schemas(limits: Limits) -> dict[str, Any]:
             },
         },
         **_embedding_schemas(limits),
+        **ocr_schemas(),
     }
 
 
@@ -287,6 +289,12 @@ def openapi_document(limits: Limits) -> dict[str, Any]:
                 "Vectors of texts (the server's embedding model, see --embedding-model)",
                 "EmbeddingsRequest",
                 {"application/json": {"schema": _ref("EmbeddingsResponse")}},
+            ),
+            "/v1/ocr": _post(
+                "The text in an image, offline: Chinese and English lines with boxes "
+                "(501: the OCR extra is not installed)",
+                "OcrRequest",
+                {"application/json": {"schema": _ref("OcrResponse")}},
             ),
         },
     }

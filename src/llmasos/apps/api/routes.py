@@ -19,6 +19,7 @@ from llmasos.apps.api.bridge import Ended, Item, Started, Text, Ticket
 from llmasos.apps.api.embeddings import Embedded, parse_embeddings
 from llmasos.apps.api.embeddings import response as embeddings_response
 from llmasos.apps.api.jobs import failure_for, generate_job, rewrite_job, translate_job
+from llmasos.apps.api.ocr import ocr
 from llmasos.apps.api.openapi import openapi_document
 from llmasos.apps.api.server import POLL_S, ClientGone, Handler, Route
 from llmasos.kernel.kernel import JobFn
@@ -268,5 +269,6 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/v1/translate"): translate,
     ("POST", "/v1/rewrite"): rewrite,
     ("POST", "/v1/embeddings"): embeddings,
+    ("POST", "/v1/ocr"): ocr,
     ("GET", "/openapi.json"): openapi,
 }

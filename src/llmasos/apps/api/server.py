@@ -215,8 +215,11 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Vary", "Origin")
 
     # -- reading ------------------------------------------------------------------------
-    def read_json(self) -> dict[str, Any]:
-        """The request body as a JSON object (bounded, and JSON only)."""
+    def read_json(self, limit: int | None = None) -> dict[str, Any]:
+        """The request body as a JSON object (bounded, and JSON only).
+
+        ``limit``: the most bytes this endpoint takes (default: the server's limit).
+        """
         ctype = (self.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
         if ctype != "application/json":
             raise ApiError(
@@ -228,7 +231,7 @@ class Handler(BaseHTTPRequestHandler):
         if raw_length is None or not raw_length.strip().isdigit():
             raise ApiError(411, "A Content-Length header is required.", code="length_required")
         length = int(raw_length)
-        limit = self.config.limits.max_body_bytes
+        limit = limit or self.config.limits.max_body_bytes
         if length > limit:
             raise ApiError(
                 413,

@@ -38,11 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
     from llmasos.apps.cli import do as cli_do
     from llmasos.apps.cli import docs as cli_docs
     from llmasos.apps.cli import models as cli_models
+    from llmasos.apps.cli import ocr as cli_ocr
     from llmasos.apps.cli import serve as cli_serve
     from llmasos.apps.cli import translate as cli_translate
     from llmasos.apps.cli import write as cli_write
 
-    for module in (cli_chat, cli_models, cli_write, cli_translate, cli_serve, cli_do, cli_docs):
+    for module in (
+        cli_chat, cli_models, cli_write, cli_translate, cli_serve, cli_do, cli_docs, cli_ocr
+    ):  # fmt: skip
         module.register(sub)
     return parser
 

@@ -143,6 +143,16 @@ _SENTENCES: dict[tuple[str, str], str] = {
     ("llmasos.errors", "PasteError"): QT_TRANSLATE_NOOP(
         "ErrorText", "The result could not be pasted into the other application; it is copied."
     ),
+    ("llmasos.errors", "OcrError"): QT_TRANSLATE_NOOP(
+        "ErrorText", "The text in this image could not be recognized."
+    ),
+    ("llmasos.errors", "OcrUnavailableError"): QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "Text recognition (OCR) is not installed. Install it with: pip install 'llmasos[ocr]'",
+    ),
+    ("llmasos.errors", "ImageInvalidError"): QT_TRANSLATE_NOOP(
+        "ErrorText", "This is not an image LLMasOS can read (PNG, JPEG, BMP, …)."
+    ),
     ("llmasos.errors", "WritingError"): QT_TRANSLATE_NOOP(
         "ErrorText", "This writing request cannot be done. Try again or pick another action."
     ),
