@@ -92,3 +92,31 @@ def test_the_main_window_hands_the_setting_to_knowledge(qtbot, tmp_path: Path) -
         assert window.knowledge().indexer.embedder_path == model.resolve()
     finally:
         window.close()
+
+
+def test_kernel_work_without_a_model_still_shows_the_welcome_page(qtbot) -> None:
+    """Indexing keeps the kernel busy with no chat model loaded: the tools still show the
+    welcome page (before, any busy kernel was taken for a model being loaded)."""
+    import threading
+
+    from llmasos.apps.gui.shell.window import MainWindow
+    from llmasos.kernel.kernel import Kernel, Priority
+
+    store = SettingsStore()
+    window = MainWindow(Kernel(), store, store.load()[0])
+    qtbot.addWidget(window)
+    release = threading.Event()
+
+    def hold(_engine, _cancel):  # stands for a slice of indexing
+        release.wait(30)
+        return iter(())
+
+    try:
+        window.show_page("knowledge")
+        window.kernel.submit(hold, owner="knowledge", priority=Priority.BACKGROUND)
+        qtbot.waitUntil(lambda: window.kernel.is_busy)
+        window.show_page("write")
+        assert window.current_page() is window.welcome
+    finally:
+        release.set()
+        window.close()

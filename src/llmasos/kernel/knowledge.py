@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +51,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: A job that needs the embedding model: ``job(engine, embedder, cancel)`` yields items.
+EmbedderJob = Callable[["Engine", "Embedder | None", CancelToken], Iterator[Any]]
 #: How long one slice of a sync may hold the worker before it lets queued work run.
 SLICE_S = 0.25
 OWNER = "knowledge"
@@ -229,23 +231,40 @@ class KnowledgeIndexer(QObject):
     def search(self, collections: list[str], query: str, k: int = 10, mode: str = "hybrid") -> int:
         """Queue a search (interactive priority); the answer comes as ``searched(id, …)``."""
 
-        def job(_engine: Engine, cancel: CancelToken) -> Iterator[Any]:  # worker thread
+        def job(_engine: Engine, embedder: Embedder | None, cancel: CancelToken) -> Iterator[Any]:
             from llmasos.services.knowledge.search import Searcher
 
-            embedder = None if mode == "lexical" else self._worker_embedder()
-            if isinstance(embedder, _EmbedderProblem):
-                yield embedder
-                embedder = None
             if self._searcher is None:
                 self._searcher = Searcher(self.store)
             if not cancel.is_cancelled:
-                yield _Found(
-                    self._searcher.search(collections, query, k, mode=mode, embedder=embedder)
-                )
+                used = None if mode == "lexical" else embedder
+                yield _Found(self._searcher.search(collections, query, k, mode=mode, embedder=used))
 
-        request = self.kernel.submit(job, owner=OWNER, priority=Priority.INTERACTIVE)
+        request = self.submit_with_embedder(job, owner=OWNER)
         self._searches.add(request)
         return request
+
+    def submit_with_embedder(
+        self,
+        job: EmbedderJob,
+        *,
+        owner: str,
+        priority: Priority = Priority.INTERACTIVE,
+    ) -> int:
+        """Queue ``job(engine, embedder, cancel)`` on the kernel's worker with the app's
+        embedding model (None: none set, or it would not load) — for work that needs the
+        model the collections were indexed with, such as answering a question from them
+        (``services.knowledge.answer``). Its items and end come as the kernel's signals
+        for the returned request id, as for any job of ``owner``."""
+
+        def run(engine: Engine, cancel: CancelToken) -> Iterator[Any]:  # worker thread
+            embedder = self._worker_embedder()
+            if isinstance(embedder, _EmbedderProblem):
+                yield embedder
+                embedder = None
+            yield from job(engine, embedder, cancel)
+
+        return self.kernel.submit(run, owner=owner, priority=priority)
 
     def shutdown(self) -> None:
         """Stop indexing and free the embedding model (on the worker, after its jobs; at
@@ -400,4 +419,4 @@ class KnowledgeIndexer(QObject):
         self.state_changed.emit()
 
 
-__all__ = ["OWNER", "SLICE_S", "KnowledgeIndexer"]
+__all__ = ["OWNER", "SLICE_S", "EmbedderJob", "KnowledgeIndexer"]

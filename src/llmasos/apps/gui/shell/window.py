@@ -339,7 +339,9 @@ class MainWindow(QMainWindow):
     def show_page(self, name: str) -> None:
         """Switch to a page (the welcome page stands in for tools until a model loads)."""
         needs_model = name in TOOL_NAMES and self.kernel.model_info is None
-        if needs_model and not self.kernel.is_busy:
+        # while a model loads the tool shows (its progress is in the status bar); other
+        # work of the kernel, such as indexing documents, does not bring a model
+        if needs_model and self._loading is None:
             self._show_welcome(name)
         else:
             self._show(self.pages[name])
