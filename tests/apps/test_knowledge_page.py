@@ -289,3 +289,57 @@ def test_the_page_in_chinese_fits(qtbot, make, folder: Path, chinese: None) -> N
     assert not found, "\n".join(without_noise(found))
     window.takeCentralWidget()  # the page is the fixture's to close
     window.close()
+
+
+def _paused_midway(qtbot, made: Made, folder: Path) -> None:
+    """Add ``folder`` and pause after its first file is indexed."""
+    indexer = made.service.indexer
+    changed: list[object] = []
+    indexer.file_changed.connect(lambda _n, c: changed.append(c))
+    indexer.file_changed.connect(lambda *_: indexer.pause() if len(changed) == 1 else None)
+    made.page.add_folder(folder)
+    qtbot.waitUntil(
+        lambda: "paused" in made.page.progress_label.text() and not made.kernel.is_busy,
+        timeout=WAIT_MS,
+    )
+
+
+def _many(tmp_path: Path, n: int = 40) -> Path:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"note-{i:02}.md").write_text(f"# Note {i}\n\nBackup step {i}.\n", "utf-8")
+    return folder
+
+
+def test_removing_a_paused_collection_leaves_no_sync_behind(qtbot, make, tmp_path) -> None:
+    made = make()
+    failed: list[str] = []
+    made.service.indexer.sync_failed.connect(lambda _n, m: failed.append(m))
+    _paused_midway(qtbot, made, _many(tmp_path))
+    with qtbot.waitSignal(made.service.collections_changed, timeout=WAIT_MS):
+        made.page.remove_selected(confirm=False)
+    assert made.service.indexer.running is None
+    made.page.pause_button.click()  # resume: nothing is left to index
+    wait_idle(qtbot, made)
+    assert made.service.collections() == [] and failed == []
+    assert made.service.store.read("SELECT count(*) FROM files") == [(0,)]
+
+
+@pytest.mark.real_model
+def test_a_new_embedding_model_restarts_a_paused_sync(
+    qtbot, make, tmp_path: Path, m3e_small_path: Path
+) -> None:
+    made = make(m3e_small_path)
+    failed: list[str] = []
+    indexer = made.service.indexer
+    indexer.sync_failed.connect(lambda _n, m: failed.append(m))
+    _paused_midway(qtbot, made, _many(tmp_path))
+    made.service.apply_settings(settings_with(None))  # full-text only from now on
+    search(qtbot, made.page, "backup")  # the worker lets the old model go
+    made.page.pause_button.click()
+    wait_idle(qtbot, made)
+    assert failed == []
+    store = made.service.store
+    assert len(store.files(store.collection("many").id)) == 40
+    assert store.read("SELECT count(*) FROM vectors") == [(0,)]  # none from the old model

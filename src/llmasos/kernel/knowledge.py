@@ -86,6 +86,7 @@ class _Run:
     relay: _Relay = field(default_factory=_Relay)
     events: Iterator[IndexEvent] | None = None
     done: bool = False
+    stopped: bool = False  # cancelled: no further slice
     request: int | None = None  # the slice queued or running
 
 
@@ -189,7 +190,10 @@ class KnowledgeIndexer(QObject):
             return
         self._path = path
         self._failed_path = None
-        self.sync_all()
+        run = self._run
+        self.sync_all()  # the running collection too: it is queued again
+        if run is not None:  # it holds the old model, which the next search may close
+            self._stop(run)
 
     def pause(self) -> None:
         """Hold indexing after the step running now; searches still run."""
@@ -209,10 +213,18 @@ class KnowledgeIndexer(QObject):
         self._pending = [n for n in self._pending if name is not None and n != name]
         run = self._run
         if run is not None and (name is None or run.name == name):
-            run.relay.cancel()
-            if run.request is not None:
-                self.kernel.cancel(run.request)
+            self._stop(run)
         self.state_changed.emit()
+
+    def _stop(self, run: _Run) -> None:
+        """End ``run``: its slice running or queued is cancelled (the sync stops after the
+        step running then); paused between slices, it ends now."""
+        run.stopped = True
+        if run.request is not None:
+            run.relay.cancel()
+            self.kernel.cancel(run.request)
+        else:
+            self._end_run(run)
 
     def remove(self, name: str) -> int:
         """Stop indexing ``name`` and forget it (its files stay on disk): on the worker,
@@ -384,6 +396,9 @@ class KnowledgeIndexer(QObject):
         if run is None or request != run.request:
             return
         run.request = None
+        if run.stopped and not run.done:  # it ended before it saw the cancel
+            self._end_run(run)
+            return
         if run.done:
             self._run = None
         self._next()
@@ -409,8 +424,9 @@ class KnowledgeIndexer(QObject):
         self._end_run(run)
 
     def _end_run(self, run: _Run) -> None:
-        """The run's slice was cancelled or failed: drop the run and go on with the rest."""
-        self._run = None
+        """The run was stopped, or its slice failed: drop it and go on with the rest."""
+        if self._run is run:
+            self._run = None
         if run.events is not None and not run.done:
             close = getattr(run.events, "close", None)
             if close is not None:
