@@ -261,18 +261,20 @@ def test_removing_a_collection_keeps_the_files(qtbot, make, folder: Path) -> Non
     wait_idle(qtbot, made)
 
 
-@pytest.fixture
-def chinese(qapp: QApplication) -> Iterator[None]:
-    assert install_translator(qapp, "zh_CN")
-    yield
+@pytest.fixture(params=["en", "zh_CN"])
+def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    lang = str(request.param)
+    assert install_translator(qapp, lang) == (lang != "en")
+    yield lang
     install_translator(qapp, "en")
 
 
-def test_the_page_in_chinese_fits(qtbot, make, folder: Path, chinese: None) -> None:
+def test_the_page_fits_in_english_and_chinese(qtbot, make, folder: Path, language: str) -> None:
     made = make()
     page = made.page
-    assert page.add_folder_button.text().startswith("添加")
-    assert "文件夹" in page.empty_label.text()
+    if language == "zh_CN":
+        assert page.add_folder_button.text().startswith("添加")
+        assert "文件夹" in page.empty_label.text()
     page.add_folder(folder)
     wait_idle(qtbot, made)
     qtbot.waitUntil(lambda: len(page.file_states()) == 4, timeout=WAIT_MS)
@@ -343,3 +345,34 @@ def test_a_new_embedding_model_restarts_a_paused_sync(
     store = made.service.store
     assert len(store.files(store.collection("many").id)) == 40
     assert store.read("SELECT count(*) FROM vectors") == [(0,)]  # none from the old model
+
+
+def test_collections_are_rechecked_after_the_main_window_starts(qtbot, tmp_path: Path) -> None:
+    """Files added while the app was not running are indexed once it is up (the index
+    exists, so the shell starts Knowledge a moment after the first frame)."""
+    from llmasos.apps.gui.shell.window import MainWindow
+    from llmasos.foundation.settings.store import SettingsStore
+    from llmasos.services.knowledge.store import default_path
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A\n\nAn offline note about otters.\n", "utf-8")
+    with KnowledgeStore(default_path()) as index:
+        index.add_collection("docs", [docs])  # added, never indexed: as after a crash
+    store = SettingsStore()
+    window = MainWindow(Kernel(), store, store.load()[0])
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: window._knowledge is not None, timeout=WAIT_MS)
+        service = window.knowledge()
+        qtbot.waitUntil(
+            lambda: (
+                service.indexer.is_idle
+                and bool(service.store.read("SELECT id FROM chunks WHERE text LIKE '%otters%'"))
+            ),
+            timeout=WAIT_MS,
+        )
+        assert str(docs) in service.watcher.watched()
+    finally:
+        window.close()
