@@ -1,0 +1,493 @@
+"""Answer a question from the person's documents, citing the passages used: :func:`ask`.
+
+Like the other services it is a Qt-free job: give it an engine, the knowledge store, an
+:class:`AskRequest` (and the embedder the collection was indexed with, if any) and
+iterate. It yields :class:`Retrieved` (the passages and whether they cover the
+question), the answer's text as it streams, and :class:`AskDone` with the
+:class:`AnswerResult` (text, :class:`~llmasos.services.knowledge.citations.Citation`
+records mapped from the markers the answer used). Cancelling ends it early with what
+was written so far.
+
+The steps:
+
+1. **Cross-language queries.** When the question is English and the collections hold
+   Chinese (or the reverse), the model first translates the question, and both are
+   searched. The vector side alone does not bridge the languages well with small
+   embedders (bench/knowledge.py measures both).
+2. **Retrieval**: hybrid search per query, the lists fused by reciprocal rank; each
+   passage keeps its best term coverage and cosine over the queries.
+3. **Relevance** (:data:`RELEVANCE`, calibrated on bench/data/knowledge): when no
+   passage clears it, the answer is "the documents do not cover this" in the
+   question's language — no model call — and, only if asked (``general``), a general
+   answer follows under a label saying it is not from the documents. The model may also
+   say so itself (:data:`NOT_FOUND`); that reply is held back and replaced the same way.
+4. **Prompt**: the passages numbered ``[1]``… with file and heading or page, the
+   question, and the rule to cite after each sentence; passages are dropped from the
+   end until the prompt fits the context.
+5. **Citations**: :func:`~llmasos.services.knowledge.citations.cite`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, Protocol
+
+from llmasos.errors import InvalidInputError
+from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.settings import SamplingParams
+from llmasos.foundation.engine.stream import GenerationStats, TextStream
+from llmasos.services.knowledge.citations import Citation, cite
+from llmasos.services.knowledge.search import RRF_K, Passage, Relevance, Searcher
+from llmasos.services.knowledge.store import KnowledgeStore
+from llmasos.services.text.language import detect, find_language
+from llmasos.services.translation.prompt import build_messages as translation_messages
+
+if TYPE_CHECKING:
+    from llmasos.foundation.engine.embedding import Embedder
+
+__all__ = [
+    "DEFAULT_SAMPLING",
+    "NOT_COVERED",
+    "RELEVANCE",
+    "AnswerResult",
+    "AskDone",
+    "AskRequest",
+    "Asking",
+    "Retrieved",
+    "ask",
+    "retrieve",
+    "translate_question",
+]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AnswerRelevance(Relevance):
+    """:class:`~llmasos.services.knowledge.search.Relevance`, plus: a passage both the
+    word index and the vectors rank first (for one of the queries) is relevant when it
+    holds at least ``min_agreed_coverage`` of the terms. Short Chinese questions share
+    few bigrams with their answer ("每月租金是多少" and "月租金为四千三百元" share two of
+    six), and the two retrievers agreeing is evidence that term counts miss."""
+
+    min_agreed_coverage: float = 0.25
+
+    def is_relevant(self, passage: Passage) -> bool:
+        agreed = passage.lexical_rank == 1 and passage.vector_rank == 1
+        return super().is_relevant(passage) or (
+            agreed and passage.coverage >= self.min_agreed_coverage
+        )
+
+
+#: Calibrated with m3e-small on bench/data/knowledge: every unanswerable question's best
+#: cosine was <= 0.74 and its best term coverage <= 0.33; answerable ones in the
+#: documents' language reached 0.75 or half their terms (bench/README.md, knowledge.py).
+RELEVANCE = AnswerRelevance(min_vector=0.75, min_coverage=0.5)
+DEFAULT_SAMPLING = SamplingParams(
+    temperature=0.0, top_p=1.0, top_k=40, min_p=0.0, repeat_penalty=1.05, seed=0, max_tokens=256
+)
+_TRANSLATE_PARAMS = replace(DEFAULT_SAMPLING, max_tokens=64, stop=("</text>", "\n"))
+_POOL = 20  # passages taken from each query's search before fusing
+
+#: What the answer says when the documents do not answer the question (en, zh).
+NOT_COVERED = {
+    "en": "The documents do not cover this.",
+    "zh": "文档中没有涉及这个问题。",
+}
+GENERAL_LABEL = {
+    "en": "General answer (not from your documents):",
+    "zh": "一般性回答（并非来自你的文档）：",
+}
+#: What the prompt tells the model to reply when the passages do not answer.
+NOT_FOUND = "NOT IN DOCUMENTS"
+
+# One worked example: without it the small models write the markers and nothing else.
+_SYSTEM = (
+    "You answer questions using only the numbered passages the user gives. Write the "
+    "answer as a full sentence, then the number of the passage it comes from in square "
+    "brackets.{escape}\n\nExample:\nPassages:\n[1] (hours.txt)\nThe library opens at 9:00 "
+    "and closes at 17:00.\n[2] (fees.txt)\nA card costs 5 euros.\nQuestion: When does the "
+    "library open?\nAnswer: The library opens at 9:00 [1]."
+)
+# Offered only when the passages are in the question's language: across languages the
+# 0.5B test model took it for every question (bench/README.md, knowledge.py), so there
+# the relevance threshold alone decides.
+_ESCAPE = f" If the passages do not answer the question, reply only: {NOT_FOUND}."
+_GENERAL_SYSTEM = "Answer the question briefly from general knowledge, in {language}."
+
+
+class AnswerEngine(Protocol):
+    """What answering needs of an engine (a part of
+    :class:`~llmasos.foundation.engine.protocol.Engine`)."""
+
+    @property
+    def n_ctx(self) -> int: ...
+
+    def count_chat_tokens(self, messages: Sequence[ChatMessage]) -> int: ...
+
+    def chat(
+        self,
+        messages: Sequence[ChatMessage],
+        params: SamplingParams | None = None,
+        cancel: CancelToken | None = None,
+    ) -> TextStream[str]: ...
+
+
+@dataclass(frozen=True)
+class AskRequest:
+    """A question over one or more collections.
+
+    ``general``: when the documents do not cover it, also answer from general knowledge
+    (labelled). ``translate_query``: search a translation of the question too (None: when
+    the collections hold the other language of en/zh)."""
+
+    question: str
+    collections: tuple[str, ...]
+    k: int = 3
+    general: bool = False
+    translate_query: bool | None = None
+    relevance: Relevance = field(default_factory=lambda: RELEVANCE)
+    params: SamplingParams | None = None
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """The passages the answer will be built from, and whether they cover the question."""
+
+    passages: tuple[Passage, ...]
+    covered: bool
+    queries: tuple[str, ...]  # the question, then its translation if one was searched
+    language: str
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    """The finished (or cancelled) answer.
+
+    ``covered``: the answer comes from the documents (False: the "not covered" text,
+    possibly followed by a labelled general answer when ``general``). ``unknown_markers``
+    are the marker numbers that named no passage (removed from ``text``);
+    ``model_declined``: retrieval found passages but the model said they do not answer."""
+
+    question: str
+    text: str
+    language: str
+    covered: bool
+    general: bool
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...]
+    queries: tuple[str, ...]
+    unknown_markers: tuple[int, ...] = ()
+    model_declined: bool = False
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class AskDone:
+    result: AnswerResult
+
+
+def ui_language(code: str) -> str:
+    """``zh`` for any Chinese, else ``en``: the languages the fixed texts are in."""
+    return "zh" if code.lower().startswith("zh") else "en"
+
+
+def question_language(question: str) -> str:
+    """The question's language code (``en`` when unsure)."""
+    found = detect(question)
+    language = find_language(found.lang) if found.is_confident else None
+    return language.code if language else "en"
+
+
+def _name(code: str) -> str:
+    language = find_language(code)
+    return language.name if language else "English"
+
+
+def _fuse(lists: Sequence[Sequence[Passage]], k: int) -> list[Passage]:
+    """Reciprocal-rank fusion of per-query lists; each passage keeps its best signals."""
+    best: dict[int, Passage] = {}
+    fused: dict[int, float] = {}
+    for passages in lists:
+        for rank, p in enumerate(passages, start=1):
+            fused[p.chunk_id] = fused.get(p.chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+            seen = best.get(p.chunk_id)
+            if seen is None:
+                best[p.chunk_id] = p
+                continue
+            best[p.chunk_id] = replace(
+                seen,
+                coverage=max(seen.coverage, p.coverage),
+                vector=_max(seen.vector, p.vector),
+                lexical=_max(seen.lexical, p.lexical),
+                lexical_rank=_min(seen.lexical_rank, p.lexical_rank),
+                vector_rank=_min(seen.vector_rank, p.vector_rank),
+            )
+    order = sorted(fused, key=lambda c: -fused[c])[:k]
+    return [replace(best[c], rank=r, fused=fused[c]) for r, c in enumerate(order, start=1)]
+
+
+def _bare(text: str) -> str:
+    return text.strip().rstrip(".。!！").strip().upper()
+
+
+def _may_be_not_found(text: str) -> bool:
+    return NOT_FOUND.startswith(_bare(text))
+
+
+def _is_not_found(text: str) -> bool:
+    return _bare(text) == NOT_FOUND
+
+
+def _min(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _max(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def retrieve(
+    searcher: Searcher,
+    collections: Sequence[str],
+    queries: Sequence[str],
+    k: int,
+    embedder: Embedder | None = None,
+) -> list[Passage]:
+    """The ``k`` best passages for any of ``queries`` (hybrid with an embedder)."""
+    lists = [
+        searcher.search(collections, q, _POOL, mode="hybrid", embedder=embedder)
+        for q in queries
+        if q.strip()
+    ]
+    return _fuse(lists, k)
+
+
+def holds_other_language(store: KnowledgeStore, collections: Sequence[str], code: str) -> bool:
+    """Whether the collections hold text in the other one of English and Chinese."""
+    ids = [store.collection(name).id for name in collections]
+    # Han characters, or a run of four Latin letters (a word, not a model number)
+    pattern = "*[A-Za-z][A-Za-z][A-Za-z][A-Za-z]*" if ui_language(code) == "zh" else "*[一-鿿]*"
+    marks = ", ".join("?" * len(ids))
+    rows = store.read(
+        "SELECT 1 FROM chunks c JOIN files f ON f.id = c.file_id"
+        f" WHERE f.collection_id IN ({marks}) AND c.text GLOB ? LIMIT 1",
+        (*ids, pattern),
+    )
+    return bool(rows)
+
+
+def translation_request(question: str, language: str) -> list[ChatMessage]:
+    """The messages that ask for ``question`` in the other one of English and Chinese.
+
+    The translator's own prompt: a plain "translate this" made the small model answer
+    the question instead (and invent the answer)."""
+    target = find_language("en" if ui_language(language) == "zh" else "zh-Hans")
+    assert target is not None
+    return translation_messages(question, find_language(language), target)
+
+
+def translate_question(
+    engine: AnswerEngine, question: str, language: str, cancel: CancelToken | None = None
+) -> str:
+    """``question`` in the other one of English and Chinese, by ``engine`` ("" if none)."""
+    stream = engine.chat(translation_request(question, language), _TRANSLATE_PARAMS, cancel)
+    return "".join(stream).strip().strip("\"'“”「」")
+
+
+def where(passage: Passage) -> str:
+    """How a citation names its place: the file, then the page or the heading path."""
+    name = PurePath(passage.file).name
+    if passage.page:
+        return f"{name}, page {passage.page}"
+    return f"{name}, {' > '.join(passage.heading)}" if passage.heading else name
+
+
+def build_messages(
+    question: str, passages: Sequence[Passage], language: str, *, may_decline: bool = True
+) -> list[ChatMessage]:
+    """The prompt: the rules, then the numbered passages, the question and the language
+    of the answer. The model may decline (:data:`NOT_FOUND`) when ``may_decline`` and
+    the passages are in the question's language (see ``_ESCAPE``)."""
+    blocks = [f"[{i}] ({where(p)})\n{p.text}" for i, p in enumerate(passages, start=1)]
+    shown = "\n\n".join(blocks)
+    same = may_decline and ui_language(question_language(shown)) == ui_language(language)
+    user = f"Passages:\n{shown}\n\nQuestion: {question}\nAnswer in {_name(language)}."
+    return [
+        ChatMessage("system", _SYSTEM.format(escape=_ESCAPE if same else "")),
+        ChatMessage("user", user),
+    ]
+
+
+def ask(
+    engine: AnswerEngine,
+    store: KnowledgeStore,
+    request: AskRequest,
+    embedder: Embedder | None = None,
+    cancel: CancelToken | None = None,
+    *,
+    searcher: Searcher | None = None,
+) -> Asking:
+    """Start answering; iterate the returned :class:`Asking` (see the module doc).
+
+    ``searcher``: one kept between questions keeps the vectors in memory (the first
+    search after the index changed reads them all).
+
+    Raises:
+        InvalidInputError: the question is empty or no collection is named.
+        CollectionNotFound: a collection does not exist (before anything runs).
+    """
+    if not request.question.strip():
+        raise InvalidInputError("The question is empty: ask something.")
+    if not request.collections:
+        raise InvalidInputError("Name at least one collection to answer from.")
+    for name in request.collections:
+        store.collection(name)
+    return Asking(engine, searcher or Searcher(store), request, embedder, cancel or CancelToken())
+
+
+class Asking(TextStream[Any]):
+    """A running answer: iterate for :class:`Retrieved`, text and :class:`AskDone`;
+    ``result`` and ``stats`` are set at the end. Runs on the thread that iterates it."""
+
+    def __init__(
+        self,
+        engine: AnswerEngine,
+        searcher: Searcher,
+        request: AskRequest,
+        embedder: Embedder | None,
+        cancel: CancelToken,
+    ) -> None:
+        self.request = request
+        self.language = question_language(request.question)
+        self.result: AnswerResult | None = None
+        self.stats: GenerationStats | None = None
+        self._engine, self._searcher, self._embedder = engine, searcher, embedder
+        self._store = searcher.store
+        self._cancel = cancel
+        self._all_stats: list[GenerationStats] = []
+        self._params = request.params or DEFAULT_SAMPLING
+        self._it = self._run()
+
+    # -- steps ------------------------------------------------------------------------------
+    def _queries(self) -> tuple[str, ...]:
+        question, wanted = self.request.question.strip(), self.request.translate_query
+        if wanted is None:
+            wanted = holds_other_language(self._store, self.request.collections, self.language)
+        if not wanted:
+            return (question,)
+        text = self._generate(translation_request(question, self.language), _TRANSLATE_PARAMS)
+        text = text.strip().strip("\"'“”「」")
+        return (question, text) if text and text != question else (question,)
+
+    def _generate(self, messages: Sequence[ChatMessage], params: SamplingParams) -> str:
+        stream = self._engine.chat(messages, params, self._cancel)
+        text = "".join(stream)
+        if stream.stats is not None:
+            self._all_stats.append(stream.stats)
+        return text
+
+    def _fit(self, passages: list[Passage]) -> tuple[list[ChatMessage], list[Passage]]:
+        """The prompt with as many passages (best first) as the context holds."""
+        room = self._engine.n_ctx - self._params.max_tokens
+        while True:
+            messages = build_messages(self.request.question, passages, self.language)
+            if len(passages) <= 1 or self._engine.count_chat_tokens(messages) <= room:
+                return messages, passages
+            passages = passages[:-1]
+
+    def _stream(self, messages: Sequence[ChatMessage], params: SamplingParams) -> Iterator[str]:
+        """The model's reply as it streams; text that may still become :data:`NOT_FOUND`
+        is held back until it cannot, and dropped if it is."""
+        stream = self._engine.chat(messages, params, self._cancel)
+        held = ""
+        for part in stream:
+            held += part
+            if _may_be_not_found(held):
+                continue
+            yield held
+            held = ""
+        if held and not _is_not_found(held):
+            yield held
+        if stream.stats is not None:
+            self._all_stats.append(stream.stats)
+
+    def _run(self) -> Iterator[Any]:
+        queries = self._queries()
+        found = retrieve(
+            self._searcher, self.request.collections, queries, self.request.k, self._embedder
+        )
+        # only the relevant passages go to the model: with weaker ones beside the answer
+        # the small models more often say it is not there
+        passages = [p for p in found if self.request.relevance.is_relevant(p)]
+        covered = bool(passages)
+        yield Retrieved(tuple(passages), covered, queries, self.language)
+        text, declined = "", False
+        if covered and not self._cancel.is_cancelled:
+            messages, passages = self._fit(passages)
+            text = yield from self._answer(messages)
+            if not text.strip() and any(self._is_strong(p) for p in passages):
+                # the model declined, but a passage clears both thresholds: ask once more
+                # without the way out (the 0.5B model declines answerable questions now
+                # and then); the citation check flags an answer the passages do not hold
+                question = self.request.question
+                retry = build_messages(question, passages, self.language, may_decline=False)
+                text = yield from self._answer(retry)
+            declined = not text.strip() and not self._cancel.is_cancelled
+        if (not covered or declined) and not self._cancel.is_cancelled:
+            text = yield from self._not_covered()
+        self._finish(text, passages if covered and not declined else [], queries, declined)
+        assert self.result is not None
+        yield AskDone(self.result)
+
+    def _answer(self, messages: Sequence[ChatMessage]) -> Generator[str, None, str]:
+        text = ""
+        for part in self._stream(messages, self._params):
+            text += part
+            yield part
+        return text
+
+    def _is_strong(self, passage: Passage) -> bool:
+        rule = self.request.relevance
+        return passage.coverage >= rule.min_coverage and (passage.vector or 0.0) >= rule.min_vector
+
+    def _not_covered(self) -> Generator[str, None, str]:
+        lang = ui_language(self.language)
+        text = NOT_COVERED[lang]
+        yield text
+        if self.request.general:
+            label = f"\n\n{GENERAL_LABEL[lang]}\n"
+            text += label
+            yield label
+            messages = [
+                ChatMessage("system", _GENERAL_SYSTEM.format(language=_name(self.language))),
+                ChatMessage("user", self.request.question),
+            ]
+            for part in self._stream(messages, self._params):
+                text += part
+                yield part
+        return text
+
+    def _finish(
+        self, text: str, passages: list[Passage], queries: tuple[str, ...], declined: bool
+    ) -> None:
+        covered = bool(passages)
+        cited = cite(text, passages) if covered else None
+        self.stats = GenerationStats.combine(self._all_stats, self._cancel.is_cancelled)
+        self.result = AnswerResult(
+            question=self.request.question,
+            text=cited.text if cited else text.strip(),
+            language=self.language,
+            covered=covered,
+            general=self.request.general and not covered,
+            citations=cited.citations if cited else (),
+            passages=tuple(passages),
+            queries=queries,
+            unknown_markers=cited.unknown if cited else (),
+            model_declined=declined,
+            cancelled=self._cancel.is_cancelled,
+        )
