@@ -158,3 +158,37 @@ def test_a_narrow_language_picker_shows_the_start_of_its_choice(qtbot) -> None:
     assert clipped_texts(picker) == []
     picker.lineEdit().setCursorPosition(len(picker.currentText()))  # as Qt left it
     assert any("shows its end" in p for p in clipped_texts(picker))
+
+
+def test_no_clipped_text_in_dialogs_and_popups(qtbot, language: str) -> None:
+    from llmasos.apps.gui.chat.settings import ConversationSettingsDialog
+    from llmasos.apps.gui.everywhere.ask import AskBox
+    from llmasos.apps.gui.everywhere.popup import ActionPopup
+    from llmasos.apps.gui.translate.widgets import GlossaryDialog
+    from llmasos.foundation.engine.settings import SamplingParams
+    from llmasos.services.translation.store import TranslationStore
+
+    store = SettingsStore()
+    window = MainWindow(Kernel(), store, store.load()[0])
+    qtbot.addWidget(window)
+    found: list[str] = []
+    try:
+        chat = window.pages["chat"]
+        conv = chat.store.get(chat._ensure_conversation())  # type: ignore[attr-defined]
+        dialogs: list[QWidget] = [
+            window.show_shortcuts(),
+            ConversationSettingsDialog(conv, SamplingParams(), window),
+            GlossaryDialog(TranslationStore(), "en", "zh-Hans", window),
+            ActionPopup(window.kernel),
+            AskBox(window.kernel),
+        ]
+        for dialog in dialogs:
+            dialog.show()
+            qtbot.waitExposed(dialog)
+            for _ in range(3):
+                QApplication.processEvents()
+            found += [f"[{type(dialog).__name__}] {p}" for p in clipped_texts(dialog)]
+            dialog.close()
+    finally:
+        window.close()
+    assert not found, f"{len(found)} clipped texts:\n" + "\n".join(without_noise(found))
