@@ -266,3 +266,34 @@ def test_checks_write_notices_not_plain_text() -> None:
     problems = [check_answer(spec, text, a) for spec in ACTIONS for a in answers]
     problems = [p for p in problems if p]
     assert problems and all(isinstance(p, Notice) for p in problems), problems
+
+
+def test_language_names_in_chinese(chinese: None) -> None:
+    from llmasos.apps.gui.translate.language_names import NAMES, language_name, notice_value
+    from llmasos.apps.gui.translate.widgets import language_label
+    from llmasos.services.text.language import LANGUAGES
+
+    assert {lang.name for lang in LANGUAGES} == set(NAMES)
+    assert [language_name(x) for x in ("fr", "Simplified Chinese", "xx")] == [
+        "法语",
+        "简体中文",
+        "xx",
+    ]
+    assert language_label("fr") == "Français — 法语 (fr)"
+    assert language_label("zh-Hans") == "简体中文 (zh-Hans)"
+    wrong = Notice(
+        "The translation looks like {found}, not {target}. Try again or use a larger model.",
+        found="English",
+        target="Simplified Chinese",
+    )
+    assert (
+        notice_text(wrong, notice_value)
+        == "译文看起来是 英语，而不是 简体中文。请重试，或使用更大的模型。"
+    )
+
+
+def test_language_names_stay_english_in_english(qapp: QApplication) -> None:
+    from llmasos.apps.gui.translate.widgets import language_label
+
+    assert not install_translator(qapp, "en")
+    assert language_label("fr") == "Français — French (fr)"

@@ -31,6 +31,7 @@ from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
 from llmasos.apps.gui.common.messages import error_text
 from llmasos.apps.gui.common.notices import notices_text
 from llmasos.apps.gui.common.tool_pages import ToolPage, button, editor
+from llmasos.apps.gui.translate.language_names import language_name, notice_value
 from llmasos.apps.gui.translate.widgets import AUTO, GlossaryDialog, HistoryPanel, LanguagePicker
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.engine.settings import SamplingParams
@@ -244,7 +245,7 @@ class TranslatePage(ToolPage):
         if problems:
             self.status.setText(
                 self.tr("{status} Check: {problems}").format(
-                    status=self.status.text(), problems=notices_text(problems)
+                    status=self.status.text(), problems=notices_text(problems, notice_value)
                 )
             )
 
@@ -318,7 +319,7 @@ def _detection_text(detection: object, used: str | None = None) -> str:
     if lang_code is None:
         return ""
     lang = find_language(used or lang_code)
-    name = lang.name if lang else lang_code
+    name = language_name(lang.name) if lang else lang_code
     confidence = getattr(detection, "confidence", 0.0)
     if getattr(detection, "is_confident", False):
         return QCoreApplication.translate(

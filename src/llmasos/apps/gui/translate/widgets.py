@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.translate.language_names import language_name
 from llmasos.services.text.language import LANGUAGES, find_language
 from llmasos.services.translation.glossary import GlossaryEntry
 from llmasos.services.translation.store import HistoryEntry, TranslationStore
@@ -33,12 +34,14 @@ AUTO = "auto"
 
 
 def language_label(code: str) -> str:
-    """ "Français — French (fr)" for a code; the code itself when unknown."""
+    """ "Français — French (fr)" for a code (the name in the UI's language: "Français —
+    法语 (fr)" in Chinese); the code itself when unknown."""
     lang = find_language(code)
     if lang is None:
         return code
-    native = "" if lang.native == lang.name else f"{lang.native} — "
-    return f"{native}{lang.name} ({lang.code})"
+    name = language_name(lang.name)
+    native = "" if lang.native == name else f"{lang.native} — "
+    return f"{native}{name} ({lang.code})"
 
 
 class LanguagePicker(QComboBox):
