@@ -376,3 +376,22 @@ def test_collections_are_rechecked_after_the_main_window_starts(qtbot, tmp_path:
         assert str(docs) in service.watcher.watched()
     finally:
         window.close()
+
+
+def test_an_embedding_model_that_will_not_load_leaves_full_text_search(
+    qtbot, make, folder: Path, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken-embedder.gguf"
+    broken.write_bytes(b"<html>not a model</html>")
+    made = make(broken)
+    problems: list[str] = []
+    made.service.problem.connect(problems.append)
+    made.page.add_folder(folder)
+    wait_idle(qtbot, made)
+    assert problems and "full-text only" in problems[-1]
+    assert made.page.problem_label.isVisible()
+    assert made.page.problem_label.text() == problems[-1]
+    passages = search(qtbot, made.page, "paper tray")  # lexical, not an error
+    assert Path(passages[0].file).name == "printer.txt" and passages[0].vector is None
+    made.service.apply_settings(settings_with(None))  # the setting is put right
+    assert not made.page.problem_label.isVisible()

@@ -23,9 +23,10 @@ ever run by the kernel's worker thread:
 
 Signals (all on the GUI thread): ``progress(name, IndexProgress)``,
 ``file_changed(name, FileChanged)``, ``synced(name, SyncSummary)`` (also when cancelled),
-``sync_failed(name, message)``, ``state_changed()`` (running, paused or idle changed),
-``embedder_failed(message)``, ``removed(name)``, ``searched(request id, list[Passage])`` and
-``search_failed(request id, message)``.
+``sync_failed(name, Failure)``, ``state_changed()`` (running, paused or idle changed),
+``embedder_failed(LLMasOSError)``, ``removed(name)``, ``searched(request id,
+list[Passage])`` and ``search_failed(request id, Failure)``. Failures and errors stay typed,
+so a window can say them in its own language.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ class _Run:
 
 @dataclass(frozen=True)
 class _EmbedderProblem:
-    message: str
+    error: LLMasOSError
 
 
 @dataclass(frozen=True)
@@ -112,12 +113,12 @@ class KnowledgeIndexer(QObject):
     progress = Signal(str, object)
     file_changed = Signal(str, object)
     synced = Signal(str, object)
-    sync_failed = Signal(str, str)
+    sync_failed = Signal(str, object)  # Failure
     state_changed = Signal()
-    embedder_failed = Signal(str)
+    embedder_failed = Signal(object)  # LLMasOSError
     removed = Signal(str)
     searched = Signal(int, object)
-    search_failed = Signal(int, str)
+    search_failed = Signal(int, object)  # Failure
 
     def __init__(
         self,
@@ -362,7 +363,7 @@ class KnowledgeIndexer(QObject):
             except LLMasOSError as exc:
                 self._failed_path = path
                 log.warning("embedding model %s not loaded: %s", path, exc)
-                return _EmbedderProblem(str(exc))
+                return _EmbedderProblem(exc)
             self._loaded_path = path
         return self._embedder
 
@@ -376,7 +377,7 @@ class KnowledgeIndexer(QObject):
         from llmasos.services.knowledge.indexer import FileChanged, IndexProgress, SyncSummary
 
         if isinstance(item, _EmbedderProblem):
-            self.embedder_failed.emit(item.message)
+            self.embedder_failed.emit(item.error)
         elif request in self._searches and isinstance(item, _Found):
             self.searched.emit(request, item.passages)
         elif isinstance(item, _Removed):
@@ -415,12 +416,12 @@ class KnowledgeIndexer(QObject):
     def _on_failed(self, request: int, failure: Failure) -> None:
         if request in self._searches:
             self._searches.discard(request)
-            self.search_failed.emit(request, failure.message)
+            self.search_failed.emit(request, failure)
             return
         run = self._run
         if run is None or request != run.request:
             return
-        self.sync_failed.emit(run.name, failure.message)
+        self.sync_failed.emit(run.name, failure)
         self._end_run(run)
 
     def _end_run(self, run: _Run) -> None:

@@ -31,11 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos.apps.gui.common.flow import FlowLayout
+from llmasos.apps.gui.common.messages import error_text, failure_text
 from llmasos.apps.gui.knowledge.files import FileList
 from llmasos.apps.gui.knowledge.passages import PassageList
 from llmasos.apps.gui.knowledge.progress import IndexingBar
 from llmasos.apps.gui.knowledge.service import KnowledgeService
 from llmasos.errors import LLMasOSError
+from llmasos.kernel.kernel import Failure
 from llmasos.services.knowledge.indexer import FileChanged, SyncSummary
 from llmasos.services.knowledge.store import Collection
 
@@ -195,13 +197,18 @@ class KnowledgePage(QWidget):
         self.search_button.clicked.connect(self.search)
         self.search_box.returnPressed.connect(self.search)
         self.collection_list.currentItemChanged.connect(lambda *_: self.refresh_files())
-        self.service.collections_changed.connect(self.refresh)
-        self.service.problem.connect(self._show_problem)
+        # the app's service outlives a page: these are undone in shutdown()
         ix = self.indexer
-        ix.file_changed.connect(self._on_file_changed)
-        ix.synced.connect(self._on_synced)
-        ix.searched.connect(self._on_searched)
-        ix.search_failed.connect(self._on_search_failed)
+        self._links = [
+            (self.service.collections_changed, self.refresh),
+            (self.service.problem, self._show_problem),
+            (ix.file_changed, self._on_file_changed),
+            (ix.synced, self._on_synced),
+            (ix.searched, self._on_searched),
+            (ix.search_failed, self._on_search_failed),
+        ]
+        for signal, slot in self._links:
+            signal.connect(slot)
 
     # -- collections ---------------------------------------------------------------------
     def selected_collection(self) -> str | None:
@@ -241,7 +248,7 @@ class KnowledgePage(QWidget):
         try:
             collection = self.service.add_folder(folder)
         except LLMasOSError as exc:
-            self._show_problem(str(exc))
+            self._show_problem(error_text(exc))
             return None
         self._select(collection.name)
         return collection
@@ -250,7 +257,7 @@ class KnowledgePage(QWidget):
         try:
             collection = self.service.add_paths(self.selected_collection(), paths)
         except LLMasOSError as exc:
-            self._show_problem(str(exc))
+            self._show_problem(error_text(exc))
             return None
         self._select(collection.name)
         return collection
@@ -369,10 +376,10 @@ class KnowledgePage(QWidget):
                 ).format(query=self._query)
             )
 
-    def _on_search_failed(self, request: int, message: str) -> None:
+    def _on_search_failed(self, request: int, failure: Failure) -> None:
         if request == self._search_id:
             self._search_id = None
-            self.results_status.setText(message)
+            self.results_status.setText(failure_text(failure))
 
     # -- life ----------------------------------------------------------------------------
     def cancel_all(self) -> None:
@@ -382,10 +389,15 @@ class KnowledgePage(QWidget):
             self._search_id = None
 
     def shutdown(self) -> None:
-        """Stop this page's timers and scans (the app is closing)."""
+        """Stop this page's timers and scans and let go of the app's Knowledge (the page
+        is closing; what the indexer still reports is not for it)."""
         self.cancel_all()
         self._files_timer.stop()
         self.files.shutdown()
+        self.indexing.shutdown()
+        for signal, slot in self._links:
+            signal.disconnect(slot)
+        self._links = []
 
 
 __all__ = ["KnowledgePage"]

@@ -11,6 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from llmasos.apps.gui.common.messages import failure_text
+from llmasos.kernel.kernel import Failure
 from llmasos.kernel.knowledge import KnowledgeIndexer
 from llmasos.services.knowledge.indexer import IndexProgress, SyncSummary
 
@@ -60,10 +62,14 @@ class IndexingBar(QWidget):
         row.addWidget(self.stop_button)
         self.pause_button.toggled.connect(self._on_pause_toggled)
         self.stop_button.clicked.connect(lambda: indexer.cancel())
-        indexer.progress.connect(self._on_progress)
-        indexer.synced.connect(self._on_synced)
-        indexer.sync_failed.connect(self._on_sync_failed)
-        indexer.state_changed.connect(self.show_state)
+        self._links = [
+            (indexer.progress, self._on_progress),
+            (indexer.synced, self._on_synced),
+            (indexer.sync_failed, self._on_sync_failed),
+            (indexer.state_changed, self.show_state),
+        ]
+        for signal, slot in self._links:
+            signal.connect(slot)
         self.show_state()
 
     def _on_progress(self, name: str, p: IndexProgress) -> None:
@@ -104,10 +110,10 @@ class IndexingBar(QWidget):
         )
         self.show_state()
 
-    def _on_sync_failed(self, name: str, message: str) -> None:
+    def _on_sync_failed(self, name: str, failure: Failure) -> None:
         self.last_outcome = QCoreApplication.translate(
             "KnowledgePage", "{name} could not be indexed: {error}"
-        ).format(name=name, error=message)
+        ).format(name=name, error=failure_text(failure))
         self.show_state()
 
     def show_state(self) -> None:
@@ -144,6 +150,12 @@ class IndexingBar(QWidget):
                     name=ix.running
                 )
             )
+
+    def shutdown(self) -> None:
+        """Stop following the indexer (the page is closing)."""
+        for signal, slot in self._links:
+            signal.disconnect(slot)
+        self._links = []
 
     def _set_text(self, text: str) -> None:
         self.label.setText(text)

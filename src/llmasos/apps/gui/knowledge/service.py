@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from llmasos.apps.gui.common.messages import error_text
 from llmasos.apps.gui.knowledge.watch import FolderWatcher
 from llmasos.errors import CollectionNotFound, LLMasOSError
 from llmasos.foundation.settings.store import AppSettings
@@ -90,16 +91,17 @@ class KnowledgeService(QObject):
 
     def apply_settings(self, settings: AppSettings) -> None:
         """Follow Settings › Knowledge: a new embedding model re-embeds every collection."""
+        self._show_problem("")  # said again below if the new setting has one too
         self.indexer.set_embedder(self._embedder_path(settings))
 
     def _embedder_path(self, settings: AppSettings) -> Path | None:
         try:
             path = settings.knowledge.embedder_path()
         except LLMasOSError as exc:
-            self._on_embedder_failed(str(exc))
+            self._on_embedder_failed(exc)
             return None
         if path is not None and not path.is_file():
-            self._on_embedder_failed(
+            self._show_problem(
                 self.tr(
                     "The embedding model {path} is not there; search is full-text only until "
                     "you pick another in Settings › Knowledge."
@@ -108,7 +110,14 @@ class KnowledgeService(QObject):
             return None
         return path
 
-    def _on_embedder_failed(self, message: str) -> None:
+    def _on_embedder_failed(self, error: LLMasOSError) -> None:
+        self._show_problem(
+            self.tr(
+                "The embedding model cannot be used, so search is full-text only: {error}"
+            ).format(error=error_text(error))
+        )
+
+    def _show_problem(self, message: str) -> None:
         self.problem_text = message
         self.problem.emit(message)
 
