@@ -203,10 +203,12 @@ class _Sync:
         """Bring one file up to date; ``gone`` maps content hashes of vanished files."""
         if known and known.size == disk.size and known.mtime_ns == disk.mtime_ns:
             return None
+        kind = kind_of(Path(disk.path)) or "text"
         try:
             data = Path(disk.path).read_bytes()
         except OSError as exc:
-            return self._failed(disk, known, "", f"{disk.path} cannot be read ({exc.strerror}).")
+            reason = f"{disk.path} cannot be read ({exc.strerror}). Check its permissions."
+            return self._failed(disk, known, "", reason, kind)
         digest = hashlib.sha256(data).hexdigest()
         if known and known.sha256 == digest:
             self.store.update_file(known.id, size=disk.size, mtime_ns=disk.mtime_ns)
@@ -217,7 +219,6 @@ class _Sync:
             self.counts["moved"] += 1
             self.moved.add(moved.id)
             return FileChanged(disk.path, "moved", moved.chunks, previous=moved.path)
-        kind = kind_of(Path(disk.path)) or "text"
         try:
             chunks = chunk_document(extract(data, kind, Path(disk.path).name))
         except DocumentError as exc:
