@@ -172,6 +172,13 @@ def test_stream_state_holds_back_stop_prefix() -> None:
     assert state.stopped
 
 
+def test_stream_state_drops_a_character_cut_off_at_the_end() -> None:
+    state = _StreamState(())
+    assert state.feed("好".encode()) == "好"
+    assert state.feed("的".encode()[:2]) == ""  # the token limit came mid-character
+    assert state.flush() == ""  # no "�"
+
+
 def test_stream_state_reassembles_split_utf8() -> None:
     state = _StreamState(stop=())
     data = "中文".encode()

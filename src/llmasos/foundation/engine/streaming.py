@@ -61,8 +61,10 @@ class _StreamState:
         return out
 
     def flush(self) -> str:
-        out = self.pending + ("" if self.stopped else self.decoder.decode(b"", final=True))
-        self.pending = ""
+        """The text held back, at the end. Bytes of a character the model had not
+        finished when it stopped (the token limit cut it) are dropped, not shown as "�"."""
+        out, self.pending = self.pending, ""
+        self.decoder.reset()
         return out
 
 
