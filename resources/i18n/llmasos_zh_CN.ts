@@ -60,6 +60,30 @@
         <translation>关闭 (Esc)</translation>
     </message>
     <message>
+        <source>&amp;Translate</source>
+        <translation>翻译(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Translate the recognized text</source>
+        <translation>翻译识别出的文字</translation>
+    </message>
+    <message>
+        <source>&amp;Improve</source>
+        <translation>润色(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Improve the recognized text</source>
+        <translation>润色识别出的文字</translation>
+    </message>
+    <message>
+        <source>E&amp;xplain</source>
+        <translation>解释(&amp;X)</translation>
+    </message>
+    <message>
+        <source>Explain the recognized text</source>
+        <translation>解释识别出的文字</translation>
+    </message>
+    <message>
         <source>Nothing is selected: select some text first, then try again.</source>
         <translation>未选中任何内容：请先选中一些文本，然后重试。</translation>
     </message>
@@ -106,6 +130,10 @@
     <message>
         <source>Ask</source>
         <translation>提问</translation>
+    </message>
+    <message>
+        <source>Text in the image</source>
+        <translation>图片中的文字</translation>
     </message>
 </context>
 <context>
@@ -796,6 +824,18 @@
         <translation>无法将结果粘贴到另一个应用程序中；它已复制到剪贴板。</translation>
     </message>
     <message>
+        <source>The text in this image could not be recognized.</source>
+        <translation>无法识别这张图片中的文字。</translation>
+    </message>
+    <message>
+        <source>Text recognition (OCR) is not installed. Install it with: pip install &apos;llmasos[ocr]&apos;</source>
+        <translation>尚未安装文字识别（OCR）。请用以下命令安装：pip install &apos;llmasos[ocr]&apos;</translation>
+    </message>
+    <message>
+        <source>This is not an image LLMasOS can read (PNG, JPEG, BMP, …).</source>
+        <translation>这不是 LLMasOS 能读取的图片（PNG、JPEG、BMP 等）。</translation>
+    </message>
+    <message>
         <source>This writing request cannot be done. Try again or pick another action.</source>
         <translation>无法完成此写作请求。请重试或选择其他操作。</translation>
     </message>
@@ -870,6 +910,26 @@
 </context>
 <context>
     <name>Everywhere</name>
+    <message>
+        <source>Text in the image</source>
+        <translation>图片中的文字</translation>
+    </message>
+    <message>
+        <source>The screen cannot be captured on this desktop.</source>
+        <translation>在此桌面上无法截取屏幕。</translation>
+    </message>
+    <message>
+        <source>Recognizing text…</source>
+        <translation>正在识别文字…</translation>
+    </message>
+    <message>
+        <source>{lines} lines recognized in {seconds:.1f} s.</source>
+        <translation>已识别 {lines} 行，用时 {seconds:.1f} 秒。</translation>
+    </message>
+    <message>
+        <source>No text was found in the image.</source>
+        <translation>图片中没有找到文字。</translation>
+    </message>
     <message>
         <source>The model is still loading; the answer follows.</source>
         <translation>模型仍在加载；加载完成后给出回答。</translation>
@@ -963,6 +1023,10 @@
     <message>
         <source>Ask box</source>
         <translation>提问框</translation>
+    </message>
+    <message>
+        <source>OCR a screen region</source>
+        <translation>识别屏幕区域中的文字</translation>
     </message>
     <message>
         <source>The shortcut {shortcut} for “{action}” is already taken by another program, so it does nothing in LLMasOS. Pick another one in Settings › Everywhere, or free it in the other program.</source>
@@ -1972,6 +2036,13 @@ Enter or double-click opens the file.</source>
     </message>
 </context>
 <context>
+    <name>RegionPicker</name>
+    <message>
+        <source>Pick a screen region to recognize its text</source>
+        <translation>选择一个屏幕区域以识别其中的文字</translation>
+    </message>
+</context>
+<context>
     <name>Replacer</name>
     <message>
         <source>The window the text came from is gone or cannot take the focus; the answer was not pasted (Copy still works).</source>
@@ -2455,6 +2526,10 @@ Enter or double-click opens the file.</source>
         <translation>提问快捷键</translation>
     </message>
     <message>
+        <source>OCR shortcut</source>
+        <translation>文字识别快捷键</translation>
+    </message>
+    <message>
         <source>Translate into</source>
         <translation>翻译为</translation>
     </message>
@@ -2489,6 +2564,10 @@ Enter or double-click opens the file.</source>
     <message>
         <source>Ask box:</source>
         <translation>提问框：</translation>
+    </message>
+    <message>
+        <source>OCR a screen region:</source>
+        <translation>识别屏幕区域文字：</translation>
     </message>
     <message>
         <source>Translate into:</source>
@@ -3079,6 +3158,10 @@ Enter or double-click opens the file.</source>
     <message>
         <source>&amp;Ask…</source>
         <translation>提问(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;OCR a screen region…</source>
+        <translation>识别屏幕区域文字(&amp;O)…</translation>
     </message>
     <message>
         <source>Show &amp;LLMasOS</source>

@@ -205,6 +205,7 @@ def test_the_shell_registers_shortcuts_from_settings_and_shows_problems(qtbot, q
             "Ctrl+Alt+T",
             "Ctrl+Alt+W",
             "Ctrl+Alt+Space",
+            "Ctrl+Alt+O",
         ]
         page = window.settings_page
         assert not page.hotkey_status.isHidden()

@@ -42,6 +42,7 @@ def test_settings_check_the_shortcuts() -> None:
         "translate": "Ctrl+Alt+T",
         "proofread": "Ctrl+Alt+W",
         "ask": "Ctrl+Alt+Space",
+        "ocr": "Ctrl+Alt+O",
     }
     bad = replace(settings, everywhere=EverywhereConfig(hotkey_ask="Q", hotkey_proofread=""))
     problems = bad.problems()

@@ -308,6 +308,13 @@ FIELDS: dict[str, Field] = _fields(
         "system-wide shortcut: the Ask box, with the selected text as context (empty: none)",
     ),
     Field(
+        "everywhere.hotkey_ocr",
+        str,
+        "Ctrl+Alt+O",
+        "OCR shortcut",
+        "system-wide shortcut: pick a screen region and recognize its text (empty: none)",
+    ),
+    Field(
         "everywhere.translate_to",
         str,
         "en",

@@ -119,16 +119,19 @@ class EverywhereConfig:
     hotkey_translate: str = default("everywhere.hotkey_translate")
     hotkey_proofread: str = default("everywhere.hotkey_proofread")
     hotkey_ask: str = default("everywhere.hotkey_ask")
+    hotkey_ocr: str = default("everywhere.hotkey_ocr")
     translate_to: str = default("everywhere.translate_to")
     keep_in_tray: bool = default("everywhere.keep_in_tray")
     tray_explained: bool = default("everywhere.tray_explained")  # told once, then quiet
 
     def hotkeys(self) -> dict[str, str]:
-        """Each action with a shortcut and its shortcut text (``"ask"`` is the Ask box)."""
+        """Each action with a shortcut and its shortcut text (``"ask"`` is the Ask box,
+        ``"ocr"`` the screen-region picker)."""
         pairs = {
             "translate": self.hotkey_translate,
             "proofread": self.hotkey_proofread,
             "ask": self.hotkey_ask,
+            "ocr": self.hotkey_ocr,
         }
         return {action: text for action, text in pairs.items() if text}
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from llmasos.apps.gui.everywhere.ask import AskBox
     from llmasos.apps.gui.everywhere.popup import ActionPopup
     from llmasos.apps.gui.everywhere.replace import Replacer
+    from llmasos.apps.gui.everywhere.screen_ocr import Recognized, ScreenOcr
     from llmasos.kernel.kernel import Kernel
 
 
@@ -60,6 +61,9 @@ class Everywhere(QObject):
         self._source_window = 0  # the X window that had the focus when the action started
         self.last_replace: dict[str, Any] = {}
         self._ask: AskBox | None = None
+        self._ocr: ScreenOcr | None = None
+        self._ocr_follow: tuple[str, str] = ("", "formal")  # to, tone of the OCR's action
+        self.last_ocr: dict[str, Any] = {}
         self.tray: Tray | None = None
         self.quitting = False  # Quit was chosen: closing the window ends the app
         self.on_tray_explained: Callable[[], None] | None = None  # remember it was said
@@ -130,6 +134,70 @@ class Everywhere(QObject):
         self.quitting = True
         self.window.close()
         QCoreApplication.quit()
+
+    # -- text in images --------------------------------------------------------------
+    @property
+    def screen_ocr(self) -> ScreenOcr:
+        if self._ocr is None:  # built on first use (the OCR models load with the first image)
+            from llmasos.apps.gui.everywhere.screen_ocr import ScreenOcr
+
+            self._ocr = ScreenOcr(self)
+            self._ocr.started.connect(self._ocr_started)
+            self._ocr.recognized.connect(self._ocr_done)
+            self._ocr.failed.connect(self._ocr_failed)
+        return self._ocr
+
+    def start_region_ocr(self) -> None:
+        """Let the person pick a screen region, then show its text in the popup."""
+        self._ocr_follow = ("", "formal")
+        if not self.screen_ocr.pick():
+            self.popup.show_text(
+                QCoreApplication.translate("Everywhere", "Text in the image"),
+                "",
+                QCoreApplication.translate(
+                    "Everywhere", "The screen cannot be captured on this desktop."
+                ),
+            )
+
+    def clipboard_image_ocr(self, action: str, to: str = "", tone: str = "formal") -> bool:
+        """Run ``action`` on the text of the clipboard's image; False when it holds none."""
+        image = QGuiApplication.clipboard().image()
+        if image.isNull():
+            return False
+        self._ocr_follow = (to, tone)
+        self.screen_ocr.read(image, follow=action)
+        return True
+
+    def _ocr_started(self) -> None:
+        self.popup.show_busy(
+            QCoreApplication.translate("Everywhere", "Text in the image"),
+            QCoreApplication.translate("Everywhere", "Recognizing text…"),
+        )
+
+    def _ocr_done(self, done: Recognized) -> None:
+        result = done.result
+        self.last_ocr = {"lines": len(result.lines), "elapsed_ms": result.elapsed_s * 1000}
+        if done.follow and result.text.strip():
+            to, tone = self._ocr_follow
+            self.run_action(done.follow, result.text, to, tone)
+            return
+        status = (
+            QCoreApplication.translate(
+                "Everywhere", "{lines} lines recognized in {seconds:.1f} s."
+            ).format(lines=len(result.lines), seconds=result.elapsed_s)
+            if result.lines
+            else QCoreApplication.translate("Everywhere", "No text was found in the image.")
+        )
+        self.popup.translate_to = self.config.translate_to
+        self.popup.show_text(
+            QCoreApplication.translate("Everywhere", "Text in the image"), result.text, status
+        )
+
+    def _ocr_failed(self, message: str, _follow: str) -> None:
+        self.last_ocr = {"error": message}
+        self.popup.show_text(
+            QCoreApplication.translate("Everywhere", "Text in the image"), "", message
+        )
 
     @property
     def popup(self) -> ActionPopup:
@@ -211,6 +279,8 @@ class Everywhere(QObject):
                 "source_window": self._source_window,
                 "ask": self._ask.state() if self._ask is not None else {"visible": False},
                 "tray": self.tray is not None and self.tray.is_shown,
+                "region": {"visible": self._ocr is not None and self._ocr.is_picking},
+                "ocr": self.last_ocr,
                 "pid": os.getpid(),
             }
         self.handled.append(cmd)
@@ -227,6 +297,9 @@ class Everywhere(QObject):
             source = self._focused_window()
             if action == "ask":  # the Ask box, the selection as context (as its shortcut)
                 QTimer.singleShot(0, lambda: self.open_ask(text))
+            elif not text.strip() and action != "ocr" and _clipboard_has_image():
+                # nothing selected, an image on the clipboard: act on the image's text
+                QTimer.singleShot(0, lambda: self.clipboard_image_ocr(action, to, tone))
             else:
                 QTimer.singleShot(0, lambda: self.run_action(action, text, to, tone, source))
         return {"ok": True}
@@ -251,7 +324,11 @@ class Everywhere(QObject):
         """Open the popup on ``text``; say why when there is nothing to work on.
 
         ``source_window``: the X window the text came from (0: unknown, no Replace).
+        ``"ocr"`` ignores the text: it picks a screen region instead.
         """
+        if action == "ocr":
+            self.start_region_ocr()
+            return
         popup = self.popup
         self._source_window = source_window
         popup.run(action, text, to, tone, can_replace=bool(source_window))
@@ -272,6 +349,9 @@ class Everywhere(QObject):
 
     def close(self) -> None:
         self.server.close()
+        if self._ocr is not None:
+            self._ocr.close()
+            self._ocr = None
         self.hotkeys.close()
         if self.tray is not None:
             self.tray.close()
@@ -300,3 +380,8 @@ def serve(
     if icon is not None:
         everywhere.start_tray(icon)
     return everywhere
+
+
+def _clipboard_has_image() -> bool:
+    mime = QGuiApplication.clipboard().mimeData()
+    return mime is not None and mime.hasImage()

@@ -45,6 +45,7 @@ def action_name(action: str) -> str:
         "translate": QCoreApplication.translate("GlobalHotkeys", "Translate selection"),
         "proofread": QCoreApplication.translate("GlobalHotkeys", "Improve selection"),
         "ask": QCoreApplication.translate("GlobalHotkeys", "Ask box"),
+        "ocr": QCoreApplication.translate("GlobalHotkeys", "OCR a screen region"),
     }
     return names.get(action, action)
 
@@ -66,8 +67,8 @@ class GlobalHotkeys(QObject):
     """The app's registered system-wide shortcuts.
 
     Signals (GUI thread):
-        triggered: the action (``"translate"``, ``"proofread"``, ``"ask"``) whose
-            shortcut was pressed.
+        triggered: the action (``"translate"``, ``"proofread"``, ``"ask"``, ``"ocr"``)
+            whose shortcut was pressed.
     """
 
     triggered = Signal(str)

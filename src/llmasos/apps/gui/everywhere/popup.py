@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
@@ -52,6 +53,10 @@ class ActionPopup(QFrame):
         self._busy = False
         self._chunks = 0  # token batches of the current answer
         self.can_replace = False  # the window the text came from is known (X11)
+        # wall-clock times (time.time(), comparable across processes) of the last run's
+        # popup shown and first text, for bench/everywhere.py through ``state``
+        self._shown_at = 0.0
+        self._first_text_at = 0.0
 
         self.title = QLabel(self)
         self.title.setAccessibleName(self.tr("Action"))
@@ -79,6 +84,8 @@ class ActionPopup(QFrame):
         self.close_button.setAccessibleName(self.tr("Close (Esc)"))
         self.close_button.clicked.connect(self.close)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
+        self.translate_to = ""  # the translate target of the follow-up buttons
+        self.follow_buttons = self._follow_buttons()
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
@@ -93,12 +100,73 @@ class ActionPopup(QFrame):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.answer, 1)
+        follow = QHBoxLayout()
+        follow.addStretch(1)
+        for button in self.follow_buttons.values():
+            follow.addWidget(button)
+            button.hide()
+        layout.addLayout(follow)
         layout.addLayout(buttons)
 
         kernel.tokens.connect(self._on_tokens)
         kernel.finished.connect(self._on_finished)
         kernel.cancelled.connect(self._on_finished)
         kernel.failed.connect(self._on_failed)
+
+    def _follow_buttons(self) -> dict[str, QPushButton]:
+        """Translate / Improve / Explain on the shown text (after OCR)."""
+        names = {
+            "translate": (self.tr("&Translate"), self.tr("Translate the recognized text")),
+            "proofread": (self.tr("&Improve"), self.tr("Improve the recognized text")),
+            "explain": (self.tr("E&xplain"), self.tr("Explain the recognized text")),
+        }
+        buttons = {}
+        for action, (text, name) in names.items():
+            button = QPushButton(text, self)
+            button.setAccessibleName(name)
+            button.clicked.connect(lambda _checked=False, a=action: self._follow(a))
+            buttons[action] = button
+        return buttons
+
+    def _follow(self, action: str) -> None:
+        text = self.answer.toPlainText()
+        if text.strip():
+            self.run(action, text, self.translate_to if action == "translate" else "")
+
+    def _show_follow(self, shown: bool) -> None:
+        for button in self.follow_buttons.values():
+            button.setVisible(shown)
+        self.retry_button.setVisible(not shown)
+
+    # -- text in images ----------------------------------------------------------
+    def show_busy(self, title: str, status: str) -> None:
+        """Show the popup with ``status`` while something else works (OCR)."""
+        self._cancel()
+        self._job = ("ocr", "", "", "")
+        self._show_follow(False)
+        self.answer.clear()
+        self.title.setText(title)
+        self._update_replace()
+        self._set_status(status)
+        self._present()
+
+    def show_text(self, title: str, text: str, status: str) -> None:
+        """Show ``text`` (recognized in an image), with the follow-up actions."""
+        self._cancel()
+        self._job = ("ocr", text, "", "")
+        self.answer.setPlainText(text)
+        self.title.setText(title)
+        self._show_follow(bool(text.strip()))
+        self._update_replace()
+        self._set_status(status)
+        self._present()
+
+    def _present(self) -> None:
+        if not self.isVisible():
+            self.place_near_cursor()
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     # -- running ---------------------------------------------------------------
     def run(
@@ -117,14 +185,14 @@ class ActionPopup(QFrame):
         if can_replace is not None:
             self.can_replace = can_replace
         self._cancel()
+        self._show_follow(False)
         self.answer.clear()
         self._update_replace()
         self._chunks = 0
         self.title.setText(_action_label(action, to))
         self.place_near_cursor()
-        self.show()
-        self.raise_()
-        self.activateWindow()
+        self._present()
+        self._shown_at, self._first_text_at = time.time(), 0.0
         if not text.strip():
             self._set_status(
                 self.tr("Nothing is selected: select some text first, then try again.")
@@ -167,7 +235,7 @@ class ActionPopup(QFrame):
 
     def _update_replace(self) -> None:
         ready = self.can_replace and not self._busy and bool(self.answer.toPlainText())
-        self.replace_button.setEnabled(ready and self._job[0] not in ("ask", "explain"))
+        self.replace_button.setEnabled(ready and self._job[0] not in ("ask", "explain", "ocr"))
 
     def copy(self) -> None:
         """Put the answer on the clipboard (the person asked for it)."""
@@ -185,6 +253,8 @@ class ActionPopup(QFrame):
             "busy": self._busy,
             "chunks": self._chunks,
             "can_replace": self.replace_button.isEnabled(),
+            "shown_at": self._shown_at,
+            "first_text_at": self._first_text_at,
         }
 
     def place_near_cursor(self) -> None:
@@ -201,6 +271,8 @@ class ActionPopup(QFrame):
     # -- kernel signals ----------------------------------------------------------
     def _on_tokens(self, request: int, text: str) -> None:
         if request == self._request:
+            if not self._chunks:
+                self._first_text_at = time.time()
             self._chunks += 1
             cursor = self.answer.textCursor()
             cursor.movePosition(cursor.MoveOperation.End)
@@ -250,6 +322,7 @@ def _action_label(action: str, to: str) -> str:
         "summarize": QCoreApplication.translate("ActionPopup", "Summarize"),
         "explain": QCoreApplication.translate("ActionPopup", "Explain"),
         "ask": QCoreApplication.translate("ActionPopup", "Ask"),
+        "ocr": QCoreApplication.translate("ActionPopup", "Text in the image"),
     }
     label = names.get(action, action)
     return f"{label} → {to}" if action == "translate" and to else label

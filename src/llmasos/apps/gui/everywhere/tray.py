@@ -1,8 +1,8 @@
 """The tray icon: LLMasOS stays reachable while its main window is closed.
 
-Its menu: the selection actions, *Ask…*, *Show LLMasOS*, *Quit*. Closing the main window
-keeps the app in the tray when Settings say so and the desktop has a tray; the first
-time, a tray message says where it went (see :func:`keep_in_tray`).
+Its menu: the selection actions, *Ask…*, *OCR a screen region…*, *Show LLMasOS*, *Quit*.
+Closing the main window keeps the app in the tray when Settings say so and the desktop
+has a tray; the first time, a tray message says where it went (see :func:`keep_in_tray`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ class Tray(QObject):
 
     Signals (GUI thread):
         action_requested: a selection action from the menu (``"translate"``, ``"proofread"``,
-            ``"summarize"``, ``"explain"``).
+            ``"summarize"``, ``"explain"``), or ``"ocr"`` (pick a screen region).
         ask_requested: *Ask…*.
         show_requested: *Show LLMasOS* or a click on the icon.
         quit_requested: *Quit*.
@@ -45,6 +45,7 @@ class Tray(QObject):
             (self.tr("&Summarize selection"), lambda: self.action_requested.emit("summarize")),
             (self.tr("&Explain selection"), lambda: self.action_requested.emit("explain")),
             (self.tr("&Ask…"), self.ask_requested.emit),
+            (self.tr("&OCR a screen region…"), lambda: self.action_requested.emit("ocr")),
         ]
         self.actions: list[QAction] = []
         for text, slot in entries:

@@ -484,6 +484,7 @@ class SettingsForm(QWidget):
         self.hotkey_translate = _shortcut_edit(self.tr("Translate shortcut"), tip)
         self.hotkey_proofread = _shortcut_edit(self.tr("Improve shortcut"), tip)
         self.hotkey_ask = _shortcut_edit(self.tr("Ask shortcut"), tip)
+        self.hotkey_ocr = _shortcut_edit(self.tr("OCR shortcut"), tip)
         self.translate_to = QLineEdit()
         self.translate_to.setPlaceholderText("en")
         _describe(
@@ -511,6 +512,7 @@ class SettingsForm(QWidget):
             (self.tr("Translate selection:"), self.hotkey_translate),
             (self.tr("Improve selection:"), self.hotkey_proofread),
             (self.tr("Ask box:"), self.hotkey_ask),
+            (self.tr("OCR a screen region:"), self.hotkey_ocr),
             (self.tr("Translate into:"), self.translate_to),
         ):
             form.addRow(QLabel(text), widget)

@@ -180,6 +180,7 @@ class SettingsPage(SettingsForm):
             (self.hotkey_translate, where.hotkey_translate),
             (self.hotkey_proofread, where.hotkey_proofread),
             (self.hotkey_ask, where.hotkey_ask),
+            (self.hotkey_ocr, where.hotkey_ocr),
         ):
             edit.setKeySequence(QKeySequence(text))
         self.translate_to.setText(where.translate_to)
@@ -230,6 +231,7 @@ class SettingsPage(SettingsForm):
             hotkey_translate=_shortcut_text(self.hotkey_translate.keySequence()),
             hotkey_proofread=_shortcut_text(self.hotkey_proofread.keySequence()),
             hotkey_ask=_shortcut_text(self.hotkey_ask.keySequence()),
+            hotkey_ocr=_shortcut_text(self.hotkey_ocr.keySequence()),
             translate_to=self.translate_to.text().strip()
             or FIELDS["everywhere.translate_to"].default,
             keep_in_tray=self.keep_in_tray.isChecked(),
