@@ -184,6 +184,89 @@
     </message>
 </context>
 <context>
+    <name>AskPanel</name>
+    <message>
+        <source>Answer</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <source>Answer from your documents, citing the passages.</source>
+        <translation>根据你的文档回答，并注明出处段落。</translation>
+    </message>
+    <message>
+        <source>Answer status</source>
+        <translation>回答状态</translation>
+    </message>
+    <message>
+        <source>Any language (Ctrl+K); Enter asks.</source>
+        <translation>任何语言均可（Ctrl+K）；按 Enter 提问。</translation>
+    </message>
+    <message>
+        <source>As&amp;k</source>
+        <translation>提问(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Ask</source>
+        <translation>提问</translation>
+    </message>
+    <message>
+        <source>Ask a question about your documents</source>
+        <translation>就你的文档提一个问题</translation>
+    </message>
+    <message>
+        <source>Cited passage</source>
+        <translation>引用的段落</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>完成。</translation>
+    </message>
+    <message>
+        <source>Done. Click a [number] to see the passage it cites.</source>
+        <translation>完成。点击 [编号] 可查看它引用的段落。</translation>
+    </message>
+    <message>
+        <source>Looking for the passages that answer it…</source>
+        <translation>正在查找能回答它的段落…</translation>
+    </message>
+    <message>
+        <source>Nothing to ask yet: add a folder first.</source>
+        <translation>还没有可提问的内容：请先添加文件夹。</translation>
+    </message>
+    <message>
+        <source>Open the file</source>
+        <translation>打开文件</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Stopped. The text so far is kept.</source>
+        <translation>已停止。已生成的文本会保留。</translation>
+    </message>
+    <message>
+        <source>The answer appears here; click a [1] to see the passage it comes from.</source>
+        <translation>回答显示在这里；点击 [1] 这样的标记可查看它出自哪个段落。</translation>
+    </message>
+    <message>
+        <source>Writing the answer…</source>
+        <translation>正在撰写回答…</translation>
+    </message>
+    <message>
+        <source>Your documents do not seem to cover this.</source>
+        <translation>你的文档似乎没有涉及这个问题。</translation>
+    </message>
+    <message>
+        <source>[{n}] names no passage (the answer is still being written).</source>
+        <translation>[{n}] 没有对应的段落（回答仍在撰写中）。</translation>
+    </message>
+    <message>
+        <source>{n} passages found; writing the answer…</source>
+        <translation>找到 {n} 个段落；正在撰写回答…</translation>
+    </message>
+</context>
+<context>
     <name>CatalogPanel</name>
     <message>
         <source>Recommended models</source>
@@ -1459,10 +1542,6 @@ From: {source}</source>
         <translation>{name} 无法索引：{error}</translation>
     </message>
     <message>
-        <source>&amp;Resume</source>
-        <translation>继续(&amp;R)</translation>
-    </message>
-    <message>
         <source>Indexing paused ({name}). Searches still work.</source>
         <translation>索引已暂停（{name}）。仍可搜索。</translation>
     </message>
@@ -1485,6 +1564,22 @@ From: {source}</source>
     <message>
         <source>Nothing in your documents matches “{query}”. Try other words, or check that indexing has finished.</source>
         <translation>你的文档中没有与“{query}”匹配的内容。请换个说法，或确认索引已完成。</translation>
+    </message>
+    <message>
+        <source>Ask a question</source>
+        <translation>提问</translation>
+    </message>
+    <message>
+        <source>Resu&amp;me</source>
+        <translation>继续(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Search or ask</source>
+        <translation>搜索或提问</translation>
+    </message>
+    <message>
+        <source>Search passages</source>
+        <translation>搜索段落</translation>
     </message>
 </context>
 <context>
@@ -2842,6 +2937,10 @@ Enter or double-click opens the file.</source>
     <message>
         <source>quit (running work is cancelled, the model unloaded)</source>
         <translation>退出（取消进行中的任务并卸载模型）</translation>
+    </message>
+    <message>
+        <source>ask a question of your documents (Knowledge)</source>
+        <translation>就你的文档提问（知识库）</translation>
     </message>
 </context>
 <context>

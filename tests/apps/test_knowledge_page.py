@@ -197,7 +197,7 @@ def test_pause_holds_indexing_and_resume_finishes_it(qtbot, make, tmp_path: Path
     assert indexer.running == "many"
     indexed = len(made.service.store.files(made.service.store.collection("many").id))
     assert 1 <= indexed < 40
-    assert page.pause_button.isChecked() and page.pause_button.text() == "&Resume"
+    assert page.pause_button.isChecked() and page.pause_button.text() == "Resu&me"
     qtbot.waitUntil(lambda: "waiting" in page.file_states().values(), timeout=WAIT_MS)
     page.pause_button.click()  # resume
     assert not indexer.is_paused
@@ -287,6 +287,12 @@ def test_the_page_fits_in_english_and_chinese(qtbot, make, folder: Path, languag
     qtbot.waitUntil(window.isVisible)
     QApplication.processEvents()
     found = clipped_texts(window)
+    page.focus_question()  # the Ask tab, with a status line
+    page.ask_panel.status.setText(page.ask_panel.tr("Looking for the passages that answer it…"))
+    if language == "zh_CN":
+        assert page.tabs.tabText(1) == "提问" and "正在查找" in page.ask_panel.status.text()
+    QApplication.processEvents()
+    found += [f"[Ask] {p}" for p in clipped_texts(window)]
     assert window.width() <= 683, window.minimumSizeHint()
     assert not found, "\n".join(without_noise(found))
     window.takeCentralWidget()  # the page is the fixture's to close
@@ -395,3 +401,70 @@ def test_an_embedding_model_that_will_not_load_leaves_full_text_search(
     assert Path(passages[0].file).name == "printer.txt" and passages[0].vector is None
     made.service.apply_settings(settings_with(None))  # the setting is put right
     assert not made.page.problem_label.isVisible()
+
+
+def ask(qtbot, page: KnowledgePage, question: str) -> None:
+    """Ask ``question`` in the page's Ask tab and wait until the answer has ended."""
+    panel = page.ask_panel
+    page.focus_question()
+    assert page.tabs.currentWidget() is panel
+    panel.question.setText(question)
+    panel.ask()
+    assert panel.request_id is not None
+    qtbot.waitUntil(lambda: panel.request_id is None, timeout=WAIT_MS)
+    assert "LLMasOS" not in panel.status.text()  # not a failure ("Something went wrong…")
+
+
+def test_a_question_the_documents_do_not_cover_says_so(qtbot, make, tmp_path: Path) -> None:
+    english = tmp_path / "english"  # one language: the question is not translated first
+    english.mkdir()
+    for name in ("printer.txt", "coffee.md"):
+        (english / name).write_text(DOCS[name], "utf-8")
+    made = make()  # and no chat model is needed: the service answers without one
+    made.page.add_folder(english)
+    wait_idle(qtbot, made)
+    ask(qtbot, made.page, "What is the capital of Peru?")
+    panel = made.page.ask_panel
+    assert panel.answer.toPlainText().startswith("The documents do not cover this."), (
+        panel.status.text()
+    )
+    assert panel.citations == {} and panel.request_id is None
+
+
+@pytest.mark.real_model
+def test_an_answer_cites_passages_that_open_on_click(
+    qtbot, make, folder: Path, qwen_path: Path
+) -> None:
+    from llmasos.foundation.engine.settings import EngineSettings
+
+    made = make()
+    with qtbot.waitSignal(made.kernel.loaded, timeout=WAIT_MS):
+        made.kernel.load_model(qwen_path, EngineSettings(n_ctx=2048, n_threads=2))
+    made.page.add_folder(folder)
+    wait_idle(qtbot, made)
+    streamed: list[str] = []
+    made.kernel.tokens.connect(lambda _id, text: streamed.append(text))
+    ask(qtbot, made.page, "备份文件保留多久？")
+    panel = made.page.ask_panel
+    assert streamed, "the answer streamed in"
+    assert panel.citations, panel.text
+    number, citation = next(iter(panel.citations.items()))
+    assert Path(citation.passage.file).name == "backup.md"
+    assert f'href="cite:{number}"' in panel.answer.toHtml()
+    panel._on_link(QUrl(f"cite:{number}"))  # what a click on [n] does
+    assert panel.source.isVisible()
+    shown = panel.source.text()
+    assert "backup.md" in shown and "三十天" in shown
+    assert QUrl.fromLocalFile(str(folder / "backup.md")).toString() in shown  # opens it
+
+
+def test_the_ask_tab_without_a_chat_model_says_what_to_do(qtbot, make, folder: Path) -> None:
+    made = make()
+    made.page.add_folder(folder)
+    wait_idle(qtbot, made)
+    panel = made.page.ask_panel
+    made.page.focus_question()
+    panel.question.setText("How long are backups kept?")  # the Chinese file: translated first
+    panel.ask()
+    qtbot.waitUntil(lambda: panel.request_id is None, timeout=WAIT_MS)
+    assert "No model is loaded" in panel.status.text()

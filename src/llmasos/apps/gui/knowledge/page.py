@@ -1,13 +1,16 @@
-"""The Knowledge page: collections of documents, their files, indexing, and search.
+"""The Knowledge page: collections of documents, their files, indexing, search and answers.
 
 A view over the app's one :class:`~llmasos.apps.gui.knowledge.service.KnowledgeService`:
 indexing goes on in the background whether or not the page is shown, and every page
 (the main window's, a Knowledge window) shows the same collections and progress.
 Searches run on the kernel's worker (the query is embedded by the same model as the
-passages); their passages come back ranked. All methods run on the GUI thread.
+passages); their passages come back ranked. Questions are answered from the documents
+with clickable citations (:class:`~llmasos.apps.gui.knowledge.ask.AskPanel`). All methods
+run on the GUI thread.
 
-Keys: Ctrl+F search box, Enter search (or open the passage chosen), F5 re-index the
-collection chosen, Delete remove it, Alt+underlined letters the buttons.
+Keys: Ctrl+F search box, Ctrl+K question box, Enter search or ask (or open the passage
+chosen), Esc stop the answer, F5 re-index the collection chosen, Delete remove it,
+Alt+underlined letters the buttons.
 """
 
 from __future__ import annotations
@@ -26,12 +29,14 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from llmasos.apps.gui.common.flow import FlowLayout
 from llmasos.apps.gui.common.messages import error_text, failure_text
+from llmasos.apps.gui.knowledge.ask import AskPanel
 from llmasos.apps.gui.knowledge.files import FileList
 from llmasos.apps.gui.knowledge.passages import PassageList
 from llmasos.apps.gui.knowledge.progress import IndexingBar
@@ -104,9 +109,14 @@ class KnowledgePage(QWidget):
         column.addWidget(self.results_status)
         self.results = PassageList()
         column.addWidget(self.results, 1)
+        self.ask_panel = AskPanel(self.service.indexer)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(self.tr("Search or ask"))
+        self.tabs.addTab(bottom, self.tr("Search passages"))
+        self.tabs.addTab(self.ask_panel, self.tr("Ask a question"))
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(top)
-        body.addWidget(bottom)
+        body.addWidget(self.tabs)
         body.setStretchFactor(1, 1)
         body.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
@@ -118,6 +128,8 @@ class KnowledgePage(QWidget):
         self.pause_button = self.indexing.pause_button
         layout.addWidget(self.indexing)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        QShortcut(QKeySequence("Ctrl+K"), self, self.focus_question)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.ask_panel.stop)
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.reindex_selected)
         remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.collection_list)
         remove.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -338,8 +350,14 @@ class KnowledgePage(QWidget):
 
     # -- search --------------------------------------------------------------------------
     def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(0)
         self.search_box.setFocus()
         self.search_box.selectAll()
+
+    def focus_question(self) -> None:
+        self.tabs.setCurrentWidget(self.ask_panel)
+        self.ask_panel.question.setFocus()
+        self.ask_panel.question.selectAll()
 
     def search(self) -> None:
         """Search every collection for the search box's text (best passages first)."""
@@ -383,7 +401,9 @@ class KnowledgePage(QWidget):
 
     # -- life ----------------------------------------------------------------------------
     def cancel_all(self) -> None:
-        """Cancel this page's search (its window is closing; indexing goes on)."""
+        """Cancel this page's search and answer (its window is closing, or Stop was
+        pressed; indexing goes on)."""
+        self.ask_panel.stop()
         if self._search_id is not None:
             self.indexer.kernel.cancel(self._search_id)
             self._search_id = None
@@ -395,6 +415,7 @@ class KnowledgePage(QWidget):
         self._files_timer.stop()
         self.files.shutdown()
         self.indexing.shutdown()
+        self.ask_panel.shutdown()
         for signal, slot in self._links:
             signal.disconnect(slot)
         self._links = []

@@ -123,7 +123,7 @@ class IndexingBar(QWidget):
         self.pause_button.blockSignals(True)
         self.pause_button.setChecked(ix.is_paused)
         self.pause_button.setText(
-            QCoreApplication.translate("KnowledgePage", "&Resume")
+            QCoreApplication.translate("KnowledgePage", "Resu&me")
             if ix.is_paused
             else QCoreApplication.translate("KnowledgePage", "&Pause")
         )

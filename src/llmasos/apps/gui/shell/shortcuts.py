@@ -73,6 +73,9 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         ),
     ),
     Shortcut(
+        "Ctrl+K", QT_TRANSLATE_NOOP("Shortcuts", "ask a question of your documents (Knowledge)")
+    ),
+    Shortcut(
         "Alt + underlined letter",
         QT_TRANSLATE_NOOP("Shortcuts", "press that button or go to that field"),
     ),
