@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--model", dest="gui_model", metavar="PATH", help="(app) open with this model loaded"
     )
     sub = parser.add_subparsers(dest="command")
+    from llmasos.apps.cli import ask as cli_ask
     from llmasos.apps.cli import chat as cli_chat
     from llmasos.apps.cli import do as cli_do
     from llmasos.apps.cli import docs as cli_docs
@@ -44,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     from llmasos.apps.cli import write as cli_write
 
     for module in (
-        cli_chat, cli_models, cli_write, cli_translate, cli_serve, cli_do, cli_docs, cli_ocr
+        cli_chat, cli_models, cli_write, cli_translate, cli_serve, cli_do, cli_docs, cli_ask,
+        cli_ocr,
     ):  # fmt: skip
         module.register(sub)
     return parser
