@@ -188,6 +188,10 @@ class EmbeddingModel:
         if model is not None:
             model.close()
 
+    def loaded(self) -> LlamaEmbedder:
+        """The model, loaded by the first call. Call it on the kernel's worker only."""
+        return self._loaded()
+
     def _loaded(self) -> LlamaEmbedder:  # the kernel's worker
         with self._lock:
             if self._model is not None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from llmasos.apps.api.protocol import ApiError, GenerateRequest, RewriteRequest, TranslateRequest
 from llmasos.errors import (
+    CollectionNotFound,
     ContextOverflowError,
     LLMasOSError,
     NoModelLoaded,
@@ -45,6 +46,7 @@ class JobFailure:
 # most specific first: (exception class, HTTP status, error type, code)
 _FAILURES: tuple[tuple[type[BaseException], int, str, str], ...] = (
     (ContextOverflowError, 400, "invalid_request_error", "context_length_exceeded"),
+    (CollectionNotFound, 404, "invalid_request_error", "collection_not_found"),
     (NoModelLoaded, 503, "server_error", "model_not_loaded"),
     (RemoteRateLimited, 429, "rate_limit_error", "rate_limit_exceeded"),
     (RemoteAuthError, 502, "upstream_error", "upstream_auth_failed"),

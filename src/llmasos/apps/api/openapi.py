@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from llmasos import __version__
+from llmasos.apps.api.ask import openapi_schemas as ask_schemas
 from llmasos.apps.api.embeddings import INPUT_TYPES, MAX_INPUTS
 from llmasos.apps.api.ocr import openapi_schemas as ocr_schemas
 from llmasos.apps.api.protocol import MAX_STOP, Limits
@@ -158,6 +159,7 @@ def _schemas(limits: Limits) -> dict[str, Any]:
         },
         **_embedding_schemas(limits),
         **ocr_schemas(),
+        **ask_schemas(),
     }
 
 
@@ -295,6 +297,15 @@ def openapi_document(limits: Limits) -> dict[str, Any]:
                 "(501: the OCR extra is not installed)",
                 "OcrRequest",
                 {"application/json": {"schema": _ref("OcrResponse")}},
+            ),
+            "/v1/ask": _post(
+                "Answer a question from document collections, with citations (404: no such "
+                "collection)",
+                "AskRequest",
+                {
+                    "application/json": {"schema": _ref("AskResponse")},
+                    "text/event-stream": {"schema": {"type": "string"}},
+                },
             ),
         },
     }

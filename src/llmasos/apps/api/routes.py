@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmasos.apps.api import protocol as p
+from llmasos.apps.api.ask import parse_ask
+from llmasos.apps.api.ask import response as ask_response
 from llmasos.apps.api.bridge import Ended, Item, Started, Text, Ticket
 from llmasos.apps.api.embeddings import Embedded, parse_embeddings
 from llmasos.apps.api.embeddings import response as embeddings_response
@@ -23,6 +25,7 @@ from llmasos.apps.api.ocr import ocr
 from llmasos.apps.api.openapi import openapi_document
 from llmasos.apps.api.server import POLL_S, ClientGone, Handler, Route
 from llmasos.kernel.kernel import JobFn
+from llmasos.services.knowledge.answer import AskDone, Retrieved
 from llmasos.services.translation.service import TranslationDone
 from llmasos.services.writing.service import WriteDone
 
@@ -236,6 +239,51 @@ def embeddings(h: Handler) -> None:
     h.send_json(200, embeddings_response(req, done, body.get("dimensions")))
 
 
+def ask(h: Handler) -> None:
+    cfg = h.config
+    request, stream = parse_ask(h.read_json(), cfg.sampling, cfg.limits)
+    job = h.server.knowledge.job(request)
+    rid = p.new_id("ask")
+    if not stream:
+        out = _collect(h, job)
+        done = next((i for i in out.items if isinstance(i, AskDone)), None)
+        if done is None:
+            raise p.ApiError(500, "The answer ended without a result.", type="server_error")
+        assert out.end is not None
+        h.send_json(200, ask_response(done.result, out.end.stats, model_id(h), rid))
+        return
+    with contextlib.closing(_events(h, job)) as events:
+        _ask_stream(h, events, rid)
+
+
+def _ask_stream(h: Handler, events: Iterator[Event], rid: str) -> None:
+    """Server-sent events: ``ask.sources`` (the passages found), ``ask.delta`` (text),
+    then the whole ``ask`` object (as without streaming) and ``[DONE]``."""
+    event = _first(events)
+    if isinstance(event, Ended) and event.kind != "finished":
+        raise _ended_error(event)
+    model = model_id(h)
+    h.start_events({})
+    while not isinstance(event, Ended):
+        if isinstance(event, Text):
+            h.send_event({"id": rid, "object": "ask.delta", "text": event.text})
+        elif isinstance(event, Item) and isinstance(event.value, Retrieved):
+            found = event.value
+            passages = [{"file": x.file, "page": x.page, "heading": list(x.heading),
+                         "score": round(x.fused, 6)} for x in found.passages]  # fmt: skip
+            h.send_event(
+                {"id": rid, "object": "ask.sources", "covered": found.covered,
+                 "queries": list(found.queries), "passages": passages}
+            )  # fmt: skip
+        elif isinstance(event, Item) and isinstance(event.value, AskDone):
+            h.send_event(ask_response(event.value.result, None, model, rid))
+        event = next(events)
+    if event.kind != "finished":
+        h.send_event(_ended_error(event).body())
+        return
+    h.send_event("[DONE]")
+
+
 # --- documents --------------------------------------------------------------------------------
 
 
@@ -270,5 +318,6 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/v1/rewrite"): rewrite,
     ("POST", "/v1/embeddings"): embeddings,
     ("POST", "/v1/ocr"): ocr,
+    ("POST", "/v1/ask"): ask,
     ("GET", "/openapi.json"): openapi,
 }

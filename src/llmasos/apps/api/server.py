@@ -23,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from llmasos.apps.api.ask import KnowledgeAccess
 from llmasos.apps.api.bridge import KernelBridge
 from llmasos.apps.api.embeddings import EmbeddingModel
 from llmasos.apps.api.protocol import MAX_TOKENS, ApiError, Limits
@@ -98,6 +99,7 @@ class ApiServer(ThreadingHTTPServer):
         self.embeddings = EmbeddingModel(
             Path(config.embedding_model) if config.embedding_model else None
         )
+        self.knowledge = KnowledgeAccess(self.embeddings)
         family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
         self.address_family = family
         super().__init__((config.host, config.port), Handler)
@@ -105,6 +107,11 @@ class ApiServer(ThreadingHTTPServer):
     @property
     def port(self) -> int:
         return int(self.server_address[1])
+
+    def server_close(self) -> None:
+        """Close the socket, join the handler threads, then close the knowledge index."""
+        super().server_close()
+        self.knowledge.close()
 
 
 class Handler(BaseHTTPRequestHandler):
