@@ -199,3 +199,30 @@ def test_the_picker_crops_what_was_dragged_and_cancels(qtbot: Any) -> None:
     with qtbot.waitSignal(picker.cancelled, timeout=5000):
         picker.select(QRect(10, 10, 2, 2))  # a click, not a region
     assert picker.accessibleName()
+
+
+def test_the_ocr_popup_and_picker_speak_chinese(everywhere: Any, qapp: Any) -> None:
+    import re
+
+    from llmasos.apps.gui.common.i18n import install_translator
+    from llmasos.apps.gui.everywhere.region import RegionPicker
+    from llmasos.apps.gui.everywhere.screen_ocr import Recognized
+    from llmasos.services.everywhere.ocr import OcrLine, OcrResult
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    assert install_translator(qapp, "zh_CN")
+    try:
+        line = OcrLine("Hello", ((0, 0), (50, 0), (50, 20), (0, 20)), 0.99)
+        everywhere._ocr_done(Recognized(OcrResult((line,), 60, 30, 0.25), ""))
+        popup = everywhere.popup
+        assert popup.answer.toPlainText() == "Hello"
+        texts = [popup.title.text(), popup.status.text()]
+        texts += [b.text() for b in popup.follow_buttons.values()]
+        texts += [b.accessibleName() for b in popup.follow_buttons.values()]
+        picker = RegionPicker()
+        texts.append(picker.accessibleName())
+        picker.deleteLater()
+        assert all(cjk.search(text) for text in texts), texts
+        assert "1" in popup.status.text() and "0.2" in popup.status.text()  # 1 行, 0.2 秒
+    finally:
+        install_translator(qapp, "en")

@@ -149,6 +149,8 @@ class Everywhere(QObject):
 
     def start_region_ocr(self) -> None:
         """Let the person pick a screen region, then show its text in the popup."""
+        if self._ocr is not None and self._ocr.is_picking:
+            return  # a second press while picking: a new grab would show the overlay itself
         self._ocr_follow = ("", "formal")
         if not self.screen_ocr.pick():
             self.popup.show_text(
