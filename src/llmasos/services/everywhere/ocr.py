@@ -147,11 +147,13 @@ def _params() -> dict[str, Any]:
         # Lines in screenshots are upright: the orientation classifier costs time and
         # once in a while turns a short line upside down.
         "Global.use_cls": False,
-        # Scale small images up to 320 px on their short side (a crop of one or two
+        # Scale small images up to 160 px on their short side (a crop of one or two
         # lines); larger ones are read at their own size, up to RapidOCR's 2000 px cap.
-        # Its default (736 px) read a 700x160 crop at 3220x736: 4x slower, same text.
+        # Its default (736 px) read a 700x160 crop at 3220x736: 4x slower, same text;
+        # 320 px cost 2.3x the time of 160 px on one-line images with the same text
+        # (CER 0 on rendered en/zh lines at 9-24 px either way; bench/everywhere.py).
         "Det.limit_type": "min",
-        "Det.limit_side_len": 320,
+        "Det.limit_side_len": 160,
     }
 
 
