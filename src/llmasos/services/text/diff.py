@@ -44,9 +44,21 @@ _TOKEN = re.compile(
     r"|\s+"  # a run of whitespace
     rf"|[^\w\s{_CJK}]"  # one punctuation mark or symbol
 )
-# Words an edit may drop without losing content (articles, doubled little words).
-_FUNCTION_WORD_LIST = "a an the of to in on at by for and or but is are was were be been am do"
-_FUNCTION_WORDS = frozenset(f"{_FUNCTION_WORD_LIST} does did it its this that so as".split())
+# Grammar words a correction may rightly delete ("more cheaper" → "cheaper", "have wrote"
+# → "wrote", "the the"): articles, auxiliaries, prepositions, pronouns, conjunctions and
+# comparatives. Negations are not among them: dropping "not" changes the meaning.
+_FUNCTION_WORDS = frozenset(
+    " ".join(
+        (
+            "a an the of to in on at by for from with into onto about as than so",
+            "and or but if then that which who whom whose this these those there here",
+            "is are was were be been being am do does did have has had having",
+            "will would shall should can could may might must",
+            "it its i me my we us our you your he him his she her they them their",
+            "more most much very quite rather too also just really still even",
+        )
+    ).split()
+)
 _SIMILAR = 0.6  # a replacement this close is the same word fixed ("tomorow" → "tomorrow")
 
 
@@ -126,6 +138,7 @@ def dropped_words(old: str, new: str) -> tuple[str, ...]:
     """
     olds = [w for w in split_words(old) if _is_content(w)]
     news = [w.lower() for w in split_words(new) if w[:1].isalnum()]
+    news += ["not" for w in news if w.endswith(("n't", "n’t"))]  # "can not" → "can't"
     unpaired = []
     for word in olds:
         near = [

@@ -307,7 +307,8 @@ class WriteJob(TextStream["str | ChunkStarted | ChunkDone | WriteDone"]):
             again = self._keep_words(spec, messages, "".join(pieces), core, dropped)
             if again is None:
                 return None
-            if len(again[1]) < len(dropped):
+            # the second answer must drop fewer words without undoing the fixes wholesale
+            if len(again[1]) < len(dropped) and again[0].strip() != core.strip():
                 answer, dropped = again
         if gen.stats.finish_reason == FINISH_LENGTH and not problem:
             if spec.may_trim:
