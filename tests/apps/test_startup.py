@@ -119,3 +119,16 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def test_the_command_line_parser_loads_no_hub_or_engine() -> None:
+    """``llmasos do`` (what a desktop shortcut runs) builds the whole parser: it must not
+    pay for the Hub client's libraries (~0.5 s of imports) or the engine."""
+    code = "import sys; from llmasos.apps.cli.main import build_parser; build_parser(); " + (
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    loaded = set(proc.stdout.split())
+    assert "llmasos.apps.cli.models" in loaded  # the parser really was built
+    assert sorted(m for m in NOT_AT_START if m in loaded) == []

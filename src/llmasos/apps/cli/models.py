@@ -17,16 +17,21 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmasos.errors import LLMasOSError
-from llmasos.foundation.hub.client import GgufEntry, HubClient
-from llmasos.foundation.hub.download import DownloadControl, Downloader, DownloadProgress
 from llmasos.foundation.hub.errors import HubNotFoundError
 from llmasos.foundation.models.fit import estimate_for_entry, recommend
 from llmasos.foundation.models.store import InstalledModel, ModelStore
 from llmasos.foundation.platform.hardware import gpu_memory
 from llmasos.foundation.settings.store import SettingsStore
+
+if TYPE_CHECKING:
+    # The Hub client brings httpx and huggingface_hub (~0.5 s of imports): the commands
+    # that talk to the Hub import it, so every other command (the parser imports this
+    # module), 'llmasos do' above all, starts without it.
+    from llmasos.foundation.hub.client import GgufEntry, HubClient
+    from llmasos.foundation.hub.download import DownloadProgress
 
 
 class UsageError(ValueError, LLMasOSError):
@@ -70,6 +75,8 @@ def _print_table(rows: Sequence[Sequence[str]]) -> None:
 
 def hub_client() -> HubClient:
     """A Hub client: ``HF_ENDPOINT`` / ``HF_TOKEN`` when set, else the settings file's."""
+    from llmasos.foundation.hub.client import HubClient
+
     endpoint, token = os.environ.get("HF_ENDPOINT"), os.environ.get("HF_TOKEN")
     if not endpoint or not token:
         hub = SettingsStore().load()[0].hub
@@ -214,6 +221,8 @@ class _ProgressBar:
 
 
 def _cmd_download(args: argparse.Namespace) -> int:
+    from llmasos.foundation.hub.download import DownloadControl, Downloader
+
     client = hub_client()
     entry = _pick(client.list_gguf(args.repo, revision=args.revision), args)
     store = ModelStore()
