@@ -67,7 +67,7 @@ log = logging.getLogger(__name__)
 
 
 #: Calibrated with m3e-small on bench/data/knowledge: every unanswerable question's best
-#: cosine was <= 0.74 and its best term coverage <= 0.33; answerable ones in the
+#: cosine was < 0.75 and its best term coverage <= 0.33; answerable ones in the
 #: documents' language reached 0.75 or half their terms, and across languages the
 #: translated question does (bench/README.md, knowledge.py). A rule that also took the
 #: passage both retrievers rank first (at a third of the terms) let "What is the capital
@@ -100,8 +100,8 @@ _SYSTEM = (
     "library open?\nAnswer: The library opens at 9:00 [1]."
 )
 # Offered only when the passages are in the question's language: across languages the
-# 0.5B test model took it for every question (bench/README.md, knowledge.py), so there
-# the relevance threshold alone decides.
+# 0.5B test model took it for each answerable question tried (bench/README.md,
+# knowledge.py), so there the relevance threshold alone decides.
 _ESCAPE = f" If the passages do not answer the question, reply only: {NOT_FOUND}."
 _GENERAL_SYSTEM = "Answer the question briefly from general knowledge, in {language}."
 
