@@ -8,6 +8,7 @@ from pathlib import Path
 
 from llmasos.apps.api.controller import config_from_settings
 from llmasos.apps.cli.docs import _embedder_path
+from llmasos.foundation.models.store import embedder_file
 from llmasos.foundation.settings.store import AppSettings, KnowledgeConfig, SettingsStore
 from llmasos.services.knowledge.store import Collection
 
@@ -23,8 +24,8 @@ def test_the_setting_is_saved_read_back_and_resolved(tmp_path: Path) -> None:
     store.save(with_model(str(model)))
     loaded = store.load()[0]
     assert loaded.knowledge.embedding_model == str(model)
-    assert loaded.knowledge.embedder_path() == model.resolve()
-    assert AppSettings().knowledge.embedder_path() is None  # default: full-text only
+    assert embedder_file(loaded.knowledge.embedding_model) == model.resolve()
+    assert embedder_file(AppSettings().knowledge.embedding_model) is None  # full-text only
 
 
 def test_cli_indexes_with_the_setting_and_searches_with_the_collection_s_model(

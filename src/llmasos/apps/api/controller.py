@@ -41,8 +41,10 @@ def _embedding_model(settings: AppSettings) -> str:
     """The path of Settings › Knowledge's embedding model for ``/v1/embeddings`` ("" for
     none). A name that finds no file is passed on as it is: the first request then gets
     a 503 naming it, and the rest of the API keeps working."""
+    from llmasos.foundation.models.store import embedder_file
+
     try:
-        path = settings.knowledge.embedder_path()
+        path = embedder_file(settings.knowledge.embedding_model)
     except LLMasOSError as exc:
         log.warning("embedding model for the API: %s", exc)
         return settings.knowledge.embedding_model

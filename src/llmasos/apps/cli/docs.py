@@ -117,10 +117,11 @@ def setting_embedder() -> Path | None:
     """The embedding model of the settings file (None: none set, or it names no file,
     which is said on stderr: the command goes on full-text only)."""
     from llmasos.errors import LLMasOSError
+    from llmasos.foundation.models.store import embedder_file
     from llmasos.foundation.settings.store import SettingsStore
 
     try:
-        return SettingsStore().load()[0].knowledge.embedder_path()
+        return embedder_file(SettingsStore().load()[0].knowledge.embedding_model)
     except LLMasOSError as exc:
         print(f"note: knowledge.embedding_model is not used: {exc}", file=sys.stderr)
         return None

@@ -174,6 +174,18 @@ def _choose(name: str, entries: Sequence[tuple[str, str, _T]]) -> _T | None:
     return exact[0] if exact else None
 
 
+def embedder_file(setting: str) -> Path | None:
+    """The embedding model's file that the ``knowledge.embedding_model`` setting names
+    (None when it names none).
+
+    Raises:
+        ModelFileNotFound: the name is neither a file nor an installed model.
+        AmbiguousModelName: several installed models have that file name.
+    """
+    name = setting.strip()
+    return resolve_model(name).resolve() if name else None
+
+
 def resolve_model(name_or_path: str | os.PathLike[str]) -> Path:
     """Turn a path or an installed model's name into a file path.
 

@@ -141,22 +141,10 @@ class KnowledgeConfig:
     """Knowledge (search over the person's documents): the embedding model every
     collection is indexed and searched with, a GGUF path or an installed model's name
     ("": full-text search only). The app, ``llmasos docs``/``ask`` and the in-app API
-    server read this one value."""
+    server read this one value (:func:`llmasos.foundation.models.store.embedder_file`
+    turns it into a file)."""
 
     embedding_model: str = default("knowledge.embedding_model")
-
-    def embedder_path(self) -> Path | None:
-        """The embedding model's file (None when none is set).
-
-        Raises:
-            ModelFileNotFound: the name is neither a file nor an installed model.
-            AmbiguousModelName: several installed models have that file name.
-        """
-        if not self.embedding_model.strip():
-            return None
-        from llmasos.foundation.models.store import resolve_model
-
-        return resolve_model(self.embedding_model.strip()).resolve()
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,7 @@ class KnowledgePage(QWidget):
         self.ask_panel = AskPanel(self.service.indexer)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(self.tr("Search or ask"))
+        self.tabs.tabBar().setAccessibleName(self.tr("Search or ask"))
         self.tabs.addTab(bottom, self.tr("Search passages"))
         self.tabs.addTab(self.ask_panel, self.tr("Ask a question"))
         body = QSplitter(Qt.Orientation.Vertical)

@@ -95,8 +95,10 @@ class KnowledgeService(QObject):
         self.indexer.set_embedder(self._embedder_path(settings))
 
     def _embedder_path(self, settings: AppSettings) -> Path | None:
+        from llmasos.foundation.models.store import embedder_file
+
         try:
-            path = settings.knowledge.embedder_path()
+            path = embedder_file(settings.knowledge.embedding_model)
         except LLMasOSError as exc:
             self._on_embedder_failed(exc)
             return None
