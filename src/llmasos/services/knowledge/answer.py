@@ -25,6 +25,8 @@ The steps:
    question, and the rule to cite after each sentence; passages are dropped from the
    end until the prompt fits the context.
 5. **Citations**: :func:`~llmasos.services.knowledge.citations.cite`.
+
+The texts and prompts are in :mod:`~llmasos.services.knowledge.prompt`.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Protocol
 
 from llmasos.errors import InvalidInputError
@@ -41,16 +42,27 @@ from llmasos.foundation.engine.chat_format import ChatMessage
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.foundation.engine.stream import GenerationStats, TextStream
 from llmasos.services.knowledge.citations import Citation, cite
+from llmasos.services.knowledge.prompt import (
+    GENERAL_LABEL,
+    GENERAL_SYSTEM,
+    NOT_COVERED,
+    build_messages,
+    is_not_found,
+    language_name,
+    may_be_not_found,
+    question_language,
+    translation_request,
+    ui_language,
+)
 from llmasos.services.knowledge.search import Passage, Relevance, Searcher
 from llmasos.services.knowledge.store import KnowledgeStore
-from llmasos.services.text.language import detect, find_language
-from llmasos.services.translation.prompt import build_messages as translation_messages
 
 if TYPE_CHECKING:
     from llmasos.foundation.engine.embedding import Embedder
 
 __all__ = [
     "DEFAULT_SAMPLING",
+    "GENERAL_LABEL",
     "NOT_COVERED",
     "RELEVANCE",
     "AnswerResult",
@@ -59,6 +71,8 @@ __all__ = [
     "Asking",
     "Retrieved",
     "ask",
+    "holds_other_language",
+    "question_language",
     "retrieve",
     "translate_question",
 ]
@@ -78,32 +92,6 @@ DEFAULT_SAMPLING = SamplingParams(
 )
 _TRANSLATE_PARAMS = replace(DEFAULT_SAMPLING, max_tokens=64, stop=("</text>", "\n"))
 _POOL = 20  # passages taken from each query's search before fusing
-
-#: What the answer says when the documents do not answer the question (en, zh).
-NOT_COVERED = {
-    "en": "The documents do not cover this.",
-    "zh": "文档中没有涉及这个问题。",
-}
-GENERAL_LABEL = {
-    "en": "General answer (not from your documents):",
-    "zh": "一般性回答（并非来自你的文档）：",
-}
-#: What the prompt tells the model to reply when the passages do not answer.
-NOT_FOUND = "NOT IN DOCUMENTS"
-
-# One worked example: without it the small models write the markers and nothing else.
-_SYSTEM = (
-    "You answer questions using only the numbered passages the user gives. Write the "
-    "answer as a full sentence, then the number of the passage it comes from in square "
-    "brackets.{escape}\n\nExample:\nPassages:\n[1] (hours.txt)\nThe library opens at 9:00 "
-    "and closes at 17:00.\n[2] (fees.txt)\nA card costs 5 euros.\nQuestion: When does the "
-    "library open?\nAnswer: The library opens at 9:00 [1]."
-)
-# Offered only when the passages are in the question's language: across languages the
-# 0.5B test model took it for each answerable question tried (bench/README.md,
-# knowledge.py), so there the relevance threshold alone decides.
-_ESCAPE = f" If the passages do not answer the question, reply only: {NOT_FOUND}."
-_GENERAL_SYSTEM = "Answer the question briefly from general knowledge, in {language}."
 
 
 class AnswerEngine(Protocol):
@@ -177,23 +165,6 @@ class AskDone:
     result: AnswerResult
 
 
-def ui_language(code: str) -> str:
-    """``zh`` for any Chinese, else ``en``: the languages the fixed texts are in."""
-    return "zh" if code.lower().startswith("zh") else "en"
-
-
-def question_language(question: str) -> str:
-    """The question's language code (``en`` when unsure)."""
-    found = detect(question)
-    language = find_language(found.lang) if found.is_confident else None
-    return language.code if language else "en"
-
-
-def _name(code: str) -> str:
-    language = find_language(code)
-    return language.name if language else "English"
-
-
 def _fuse(lists: Sequence[Sequence[Passage]], k: int) -> list[Passage]:
     """The lists of the question and its translation as one: each passage ranks by its
     best score in any list, and keeps its best signals.
@@ -219,18 +190,6 @@ def _fuse(lists: Sequence[Sequence[Passage]], k: int) -> list[Passage]:
             )
     order = sorted(best.values(), key=lambda p: (-p.fused, p.chunk_id))[:k]
     return [replace(p, rank=r) for r, p in enumerate(order, start=1)]
-
-
-def _bare(text: str) -> str:
-    return text.strip().rstrip(".。!！").strip().upper()
-
-
-def _may_be_not_found(text: str) -> bool:
-    return NOT_FOUND.startswith(_bare(text))
-
-
-def _is_not_found(text: str) -> bool:
-    return _bare(text) == NOT_FOUND
 
 
 def _min(a: int | None, b: int | None) -> int | None:
@@ -271,46 +230,12 @@ def holds_other_language(store: KnowledgeStore, collections: Sequence[str], code
     return bool(rows)
 
 
-def translation_request(question: str, language: str) -> list[ChatMessage]:
-    """The messages that ask for ``question`` in the other one of English and Chinese.
-
-    The translator's own prompt: a plain "translate this" made the small model answer
-    the question instead (and invent the answer)."""
-    target = find_language("en" if ui_language(language) == "zh" else "zh-Hans")
-    assert target is not None
-    return translation_messages(question, find_language(language), target)
-
-
 def translate_question(
     engine: AnswerEngine, question: str, language: str, cancel: CancelToken | None = None
 ) -> str:
     """``question`` in the other one of English and Chinese, by ``engine`` ("" if none)."""
     stream = engine.chat(translation_request(question, language), _TRANSLATE_PARAMS, cancel)
     return "".join(stream).strip().strip("\"'“”「」")
-
-
-def where(passage: Passage) -> str:
-    """How a citation names its place: the file, then the page or the heading path."""
-    name = PurePath(passage.file).name
-    if passage.page:
-        return f"{name}, page {passage.page}"
-    return f"{name}, {' > '.join(passage.heading)}" if passage.heading else name
-
-
-def build_messages(
-    question: str, passages: Sequence[Passage], language: str, *, may_decline: bool = True
-) -> list[ChatMessage]:
-    """The prompt: the rules, then the numbered passages, the question and the language
-    of the answer. The model may decline (:data:`NOT_FOUND`) when ``may_decline`` and
-    the passages are in the question's language (see ``_ESCAPE``)."""
-    blocks = [f"[{i}] ({where(p)})\n{p.text}" for i, p in enumerate(passages, start=1)]
-    shown = "\n\n".join(blocks)
-    same = may_decline and ui_language(question_language(shown)) == ui_language(language)
-    user = f"Passages:\n{shown}\n\nQuestion: {question}\nAnswer in {_name(language)}."
-    return [
-        ChatMessage("system", _SYSTEM.format(escape=_ESCAPE if same else "")),
-        ChatMessage("user", user),
-    ]
 
 
 def ask(
@@ -397,11 +322,11 @@ class Asking(TextStream[Any]):
         held = ""
         for part in stream:
             held += part
-            if _may_be_not_found(held):
+            if may_be_not_found(held):
                 continue
             yield held
             held = ""
-        if held and not _is_not_found(held):
+        if held and not is_not_found(held):
             yield held
         if stream.stats is not None:
             self._all_stats.append(stream.stats)
@@ -454,7 +379,7 @@ class Asking(TextStream[Any]):
             text += label
             yield label
             messages = [
-                ChatMessage("system", _GENERAL_SYSTEM.format(language=_name(self.language))),
+                ChatMessage("system", GENERAL_SYSTEM.format(language=language_name(self.language))),
                 ChatMessage("user", self.request.question),
             ]
             for part in self._stream(messages, self._params):

@@ -1,0 +1,121 @@
+"""What the answering step says to the model and to the person (no model calls here).
+
+The fixed texts shown to people (:data:`NOT_COVERED`, :data:`GENERAL_LABEL`) in English and
+Chinese, the language helpers, the numbered-passage prompt with its one worked example
+(:func:`build_messages`), the question-translation prompt, and how the model's "the
+passages do not answer" reply (:data:`NOT_FOUND`) is recognised while it streams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import PurePath
+
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.services.knowledge.search import Passage
+from llmasos.services.text.language import detect, find_language
+from llmasos.services.translation.prompt import build_messages as translation_messages
+
+__all__ = [
+    "GENERAL_LABEL",
+    "GENERAL_SYSTEM",
+    "NOT_COVERED",
+    "NOT_FOUND",
+    "build_messages",
+    "is_not_found",
+    "language_name",
+    "may_be_not_found",
+    "question_language",
+    "translation_request",
+    "ui_language",
+    "where",
+]
+
+#: What the answer says when the documents do not answer the question (en, zh).
+NOT_COVERED = {
+    "en": "The documents do not cover this.",
+    "zh": "文档中没有涉及这个问题。",
+}
+GENERAL_LABEL = {
+    "en": "General answer (not from your documents):",
+    "zh": "一般性回答（并非来自你的文档）：",
+}
+#: What the prompt tells the model to reply when the passages do not answer.
+NOT_FOUND = "NOT IN DOCUMENTS"
+
+# One worked example: without it the small models write the markers and nothing else.
+_SYSTEM = (
+    "You answer questions using only the numbered passages the user gives. Write the "
+    "answer as a full sentence, then the number of the passage it comes from in square "
+    "brackets.{escape}\n\nExample:\nPassages:\n[1] (hours.txt)\nThe library opens at 9:00 "
+    "and closes at 17:00.\n[2] (fees.txt)\nA card costs 5 euros.\nQuestion: When does the "
+    "library open?\nAnswer: The library opens at 9:00 [1]."
+)
+# Offered only when the passages are in the question's language: across languages the
+# 0.5B test model took it for each answerable question tried (bench/README.md,
+# knowledge.py), so there the relevance threshold alone decides.
+_ESCAPE = f" If the passages do not answer the question, reply only: {NOT_FOUND}."
+GENERAL_SYSTEM = "Answer the question briefly from general knowledge, in {language}."
+
+
+def ui_language(code: str) -> str:
+    """``zh`` for any Chinese, else ``en``: the languages the fixed texts are in."""
+    return "zh" if code.lower().startswith("zh") else "en"
+
+
+def question_language(question: str) -> str:
+    """The question's language code (``en`` when unsure)."""
+    found = detect(question)
+    language = find_language(found.lang) if found.is_confident else None
+    return language.code if language else "en"
+
+
+def language_name(code: str) -> str:
+    language = find_language(code)
+    return language.name if language else "English"
+
+
+def _bare(text: str) -> str:
+    return text.strip().rstrip(".。!！").strip().upper()
+
+
+def may_be_not_found(text: str) -> bool:
+    return NOT_FOUND.startswith(_bare(text))
+
+
+def is_not_found(text: str) -> bool:
+    return _bare(text) == NOT_FOUND
+
+
+def translation_request(question: str, language: str) -> list[ChatMessage]:
+    """The messages that ask for ``question`` in the other one of English and Chinese.
+
+    The translator's own prompt: a plain "translate this" made the small model answer
+    the question instead (and invent the answer)."""
+    target = find_language("en" if ui_language(language) == "zh" else "zh-Hans")
+    assert target is not None
+    return translation_messages(question, find_language(language), target)
+
+
+def where(passage: Passage) -> str:
+    """How a citation names its place: the file, then the page or the heading path."""
+    name = PurePath(passage.file).name
+    if passage.page:
+        return f"{name}, page {passage.page}"
+    return f"{name}, {' > '.join(passage.heading)}" if passage.heading else name
+
+
+def build_messages(
+    question: str, passages: Sequence[Passage], language: str, *, may_decline: bool = True
+) -> list[ChatMessage]:
+    """The prompt: the rules, then the numbered passages, the question and the language
+    of the answer. The model may decline (:data:`NOT_FOUND`) when ``may_decline`` and
+    the passages are in the question's language (see ``_ESCAPE``)."""
+    blocks = [f"[{i}] ({where(p)})\n{p.text}" for i, p in enumerate(passages, start=1)]
+    shown = "\n\n".join(blocks)
+    same = may_decline and ui_language(question_language(shown)) == ui_language(language)
+    user = f"Passages:\n{shown}\n\nQuestion: {question}\nAnswer in {language_name(language)}."
+    return [
+        ChatMessage("system", _SYSTEM.format(escape=_ESCAPE if same else "")),
+        ChatMessage("user", user),
+    ]
