@@ -216,3 +216,10 @@ def test_a_proofread_that_drops_words_is_asked_again_then_flagged(
     job = WriteJob(shorten, WriteRequest("shorten", text))  # type: ignore[arg-type]
     list(job)
     assert job.done is not None and job.done.dropped == () and len(shorten.asked) == 1
+
+
+def test_a_proofread_of_a_sentence_that_starts_like_a_refusal_is_used() -> None:
+    # "I can't …" reads like a refusal, but so does the source "I can not …": not chatter
+    spec = find_action("proofread")
+    fixed = "I can't find my keys anywhere."
+    assert check_answer(spec, "I can not find my keys anywere.", fixed) == ""

@@ -74,7 +74,7 @@ _QUOTES = (
     ("„", "“"),
 )
 _CHATTER = re.compile(
-    r"\A\W*(?:i'?m sorry|i am sorry|sorry,|i apologi[sz]e|i can(?:'|no)t|i cannot|"
+    r"\A\W*(?:i'?m sorry|i am sorry|sorry,|i apologi[sz]e|i can(?:'|no| no)t|i cannot|"
     r"i'?m (?:not able|unable)|i am (?:not able|unable)|i won'?t|as an ai|as a language model|"
     r"as an assistant|i'?m an ai|i do not (?:have|understand)|i don'?t (?:have|understand)|"
     r"unfortunately,? i|"
