@@ -54,17 +54,25 @@ def run(
     return job, list(job)
 
 
+# SmolLM2-135M answers Rewrite with a ramble four times the text's length, which the service
+# rightly refuses ("looks unrelated"); the instruct model that judges content does it.
+ON_QWEN = {"rewrite"}
+
+
 @pytest.mark.real_model
-@pytest.mark.parametrize("action", [a.name for a in ACTIONS])
-def test_every_action(engine: LlamaEngine, action: str) -> None:
-    request = WriteRequest(
+@pytest.mark.parametrize(
+    "action", [a.name for a in ACTIONS if a.name not in ON_QWEN] + sorted(ON_QWEN)
+)
+def test_every_action(engine: LlamaEngine, action: str, request: pytest.FixtureRequest) -> None:
+    model = request.getfixturevalue("qwen_engine") if action in ON_QWEN else engine
+    write_request = WriteRequest(
         action, TEXT, tone="friendly", instruction="Rewrite the text as a question."
     )
-    job, items = run(engine, request)
+    job, items = run(model, write_request)
     events = [i for i in items if not isinstance(i, str)]
     assert events[0] == ChunkStarted(0, 1) and isinstance(events[1], ChunkDone)
     done = events[-1]
-    assert isinstance(done, WriteDone) and done is job.done and done.request == request
+    assert isinstance(done, WriteDone) and done is job.done and done.request == write_request
     assert done.problems == () and done.is_usable and not done.is_cancelled
     text = done.text
     assert text.strip() and not looks_like_chatter(text) and not LEAD_IN.match(text)
@@ -72,7 +80,7 @@ def test_every_action(engine: LlamaEngine, action: str) -> None:
     assert language.detect(text).lang == "en"
     assert "".join(i for i in items if isinstance(i, str)).strip()  # the raw stream
     assert job.stats is not None and job.stats.completion_tokens > 0
-    if request.spec.kind == "edit" and action != "custom":
+    if write_request.spec.kind == "edit" and action != "custom":
         assert text != TEXT
 
 
