@@ -408,6 +408,7 @@ class ModelRun:
     cached_tokens: int = 0
     sample_ms: float = 0.0
     sample_greedy_ms: float = 0.0
+    sample_engine_ms: float = 0.0
     noisy_redone: int = 0
     others: list[float] = field(default_factory=list)
 
@@ -499,32 +500,41 @@ class Sides:
         assert gen.stats is not None
         return gen.stats.tokens_per_s, gen.stats.completion_tokens
 
-    def sample_cost(self, n: int = 200) -> tuple[float, float]:
-        """Median ms of one llama_sampler_sample: the app's default chain, then greedy."""
+    def sample_cost(self, n: int = 200) -> tuple[float, float, float]:
+        """Median ms of one llama_sampler_sample: the app's default settings in
+        llama-cpp-python's chain (the raw side's), greedy, and the same settings in the
+        engine's chain (top-k ahead of the penalties, ``llama_hooks.top_k_first``)."""
         import llama_cpp
+
+        from llmasos.foundation.engine.llama_hooks import top_k_first
 
         self.llm.reset()
         self.llm.eval(self.prompt(10_000)[:64])
         d = SamplingParams()
+        app = dict(
+            top_k=d.top_k,
+            top_p=d.top_p,
+            min_p=d.min_p,
+            temp=d.temperature,
+            repeat_penalty=d.repeat_penalty,
+        )
         out = []
-        for kw in (
-            dict(
-                top_k=d.top_k,
-                top_p=d.top_p,
-                min_p=d.min_p,
-                temp=d.temperature,
-                repeat_penalty=d.repeat_penalty,
-            ),
-            dict(temp=0.0, repeat_penalty=1.0),
-        ):
-            sampler = self.llm._init_sampler(**kw)
+        for kw, engine_chain in ((app, False), (dict(temp=0.0, repeat_penalty=1.0), False),
+                                 (app, True)):  # fmt: skip
+            if engine_chain:
+                top_k_first(self.llm)  # on this raw Llama for a moment; removed below
+            try:
+                sampler = self.llm._init_sampler(**kw)
+            finally:
+                if engine_chain:
+                    del self.llm._init_sampler
             times = []
             for _ in range(n):
                 t0 = time.perf_counter()
                 llama_cpp.llama_sampler_sample(sampler.sampler, self.llm._ctx.ctx, -1)
                 times.append(time.perf_counter() - t0)
             out.append(statistics.median(times) * 1e3)
-        return out[0], out[1]
+        return out[0], out[1], out[2]
 
 
 SIDES = ("llama_bench", "raw", "engine")
@@ -590,7 +600,7 @@ def measure_model(
                 run.tg[side].append(tg.get(side, 0.0))  # 0: every seed ended early
             run.others.append(others.share)
         rep += 1
-    run.sample_ms, run.sample_greedy_ms = sides.sample_cost()
+    run.sample_ms, run.sample_greedy_ms, run.sample_engine_ms = sides.sample_cost()
     sides.close()
     return sides.rp
 
@@ -836,6 +846,7 @@ def main(argv: list[str] | None = None) -> None:
             row[f"{kind}_ratio_paired"] = round(med(pairs), 3)
         row["sample_ms"] = round(run.sample_ms, 4)
         row["sample_greedy_ms"] = round(run.sample_greedy_ms, 4)
+        row["sample_engine_ms"] = round(run.sample_engine_ms, 4)
         row["tg_reps"] = sum(1 for x in run.tg["engine"] if x > 0)
         row["tg_retries"] = run.retries
         row["max_cached_tokens"] = run.cached_tokens
@@ -854,8 +865,9 @@ def main(argv: list[str] | None = None) -> None:
                 f"{row[f'{kind}_ratio_paired']:>7.3f}  ≥ {TARGET}"
             )
         print(
-            f"sampling, one llama_sampler_sample: app chain {run.sample_ms:.3f} ms, greedy "
-            f"{run.sample_greedy_ms:.3f} ms; redone for noise: {run.noisy_redone}"
+            f"sampling, one llama_sampler_sample: app settings in llama-cpp-python's chain "
+            f"{run.sample_ms:.3f} ms, in the engine's chain {run.sample_engine_ms:.3f} ms, "
+            f"greedy {run.sample_greedy_ms:.3f} ms; redone for noise: {run.noisy_redone}"
         )
     if probe:
         print()
