@@ -235,21 +235,11 @@ def openapi_schemas() -> dict[str, Any]:
 
 def response(result: AnswerResult, stats: Any, model: str, rid: str) -> dict[str, Any]:
     """The ``/v1/ask`` answer (and the last event of a stream)."""
-    from llmasos.services.knowledge.citations import citation_json
-
     return {
         "id": rid,
         "object": "ask",
         "model": model,
-        "question": result.question,
-        "answer": result.text,
-        "covered": result.covered,
-        "general": result.general,
-        "language": result.language,
-        "queries": list(result.queries),
-        "citations": [citation_json(c) for c in result.citations],
-        "unknown_markers": list(result.unknown_markers),
-        "model_declined": result.model_declined,
+        **result.to_json(),
         "usage": usage(stats),
     }
 

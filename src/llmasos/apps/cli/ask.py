@@ -162,20 +162,10 @@ def _print_sources(result: AnswerResult) -> None:
 
 def _json(job: Asking) -> dict[str, Any]:
     """The ``--json`` object: a stable interface (see the module doc and the README)."""
-    from llmasos.services.knowledge.citations import citation_json
-
     result, stats = job.result, job.stats
     assert result is not None
     return {
-        "question": result.question,
-        "answer": result.text,
-        "covered": result.covered,
-        "general": result.general,
-        "language": result.language,
-        "queries": list(result.queries),
-        "citations": [citation_json(c) for c in result.citations],
-        "unknown_markers": list(result.unknown_markers),
-        "model_declined": result.model_declined,
+        **result.to_json(),
         "usage": {
             "prompt_tokens": stats.prompt_tokens if stats else 0,
             "completion_tokens": stats.completion_tokens if stats else 0,

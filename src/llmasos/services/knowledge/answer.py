@@ -159,6 +159,23 @@ class AnswerResult:
     model_declined: bool = False
     cancelled: bool = False
 
+    def to_json(self) -> dict[str, Any]:
+        """The answer's fields shared by ``llmasos ask --json`` and ``POST /v1/ask`` (a
+        stable shape; each adds its own envelope and usage)."""
+        from llmasos.services.knowledge.citations import citation_json
+
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "covered": self.covered,
+            "general": self.general,
+            "language": self.language,
+            "queries": list(self.queries),
+            "citations": [citation_json(c) for c in self.citations],
+            "unknown_markers": list(self.unknown_markers),
+            "model_declined": self.model_declined,
+        }
+
 
 @dataclass(frozen=True)
 class AskDone:
