@@ -34,7 +34,7 @@ from llmasos.services.chat.records import (
     sampling_from_json,
     sampling_to_json,
 )
-from llmasos.services.chat.schema import MIGRATIONS, SCHEMA_VERSION, statements
+from llmasos.services.chat.schema import MIGRATIONS, migrate
 
 DB_NAME = "conversations.sqlite3"
 
@@ -121,16 +121,7 @@ class ConversationStore:
 
     def _migrate(self) -> None:
         with self._tx() as db:
-            version = int(db.execute("PRAGMA user_version").fetchone()[0])
-            if version > SCHEMA_VERSION:
-                raise ConversationStoreError(
-                    f"{self.path} was written by a newer LLMasOS (schema {version}, this "
-                    f"version reads up to {SCHEMA_VERSION}). Update LLMasOS to open it."
-                )
-            for number in range(version, SCHEMA_VERSION):
-                for statement in statements(MIGRATIONS[number]):
-                    db.execute(statement)
-                db.execute(f"PRAGMA user_version = {number + 1}")
+            migrate(db, MIGRATIONS, self.path, ConversationStoreError)
 
     def integrity_ok(self) -> bool:
         """True when ``PRAGMA integrity_check`` finds nothing wrong."""

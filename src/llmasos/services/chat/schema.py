@@ -8,6 +8,8 @@ Append new migrations; never edit one that has shipped.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: conversations and messages
@@ -75,4 +77,26 @@ def statements(script: str) -> list[str]:
     return out
 
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "statements"]
+def migrate(
+    db: sqlite3.Connection,
+    migrations: Sequence[str],
+    path: Path,
+    too_new: Callable[[str], Exception],
+) -> None:
+    """Bring ``db`` (inside the caller's transaction) up to ``len(migrations)``, recording
+    each step in ``PRAGMA user_version``; a file from a newer LLMasOS raises ``too_new``
+    with a message saying so. Shared by the conversation and knowledge stores."""
+    target = len(migrations)
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version > target:
+        raise too_new(
+            f"{path} was written by a newer LLMasOS (schema {version}, this "
+            f"version reads up to {target}). Update LLMasOS to open it."
+        )
+    for number in range(version, target):
+        for statement in statements(migrations[number]):
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {number + 1}")
+
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate", "statements"]

@@ -24,10 +24,10 @@ from typing import Any
 
 from llmasos.errors import CollectionError, CollectionNotFound, KnowledgeStoreError
 from llmasos.foundation.platform.paths import app_paths
-from llmasos.services.chat.schema import statements
+from llmasos.services.chat.schema import migrate
 from llmasos.services.knowledge.chunks import Chunk
 from llmasos.services.knowledge.query import words_text
-from llmasos.services.knowledge.schema import MIGRATIONS, SCHEMA_VERSION
+from llmasos.services.knowledge.schema import MIGRATIONS
 
 __all__ = ["DB_NAME", "Collection", "FileRecord", "KnowledgeStore", "default_path"]
 
@@ -140,16 +140,7 @@ class KnowledgeStore:
 
     def _migrate(self) -> None:
         with self.transaction() as db:
-            version = int(db.execute("PRAGMA user_version").fetchone()[0])
-            if version > SCHEMA_VERSION:
-                raise KnowledgeStoreError(
-                    f"{self.path} was written by a newer LLMasOS (schema {version}, this "
-                    f"version reads up to {SCHEMA_VERSION}). Update LLMasOS to open it."
-                )
-            for number in range(version, SCHEMA_VERSION):
-                for statement in statements(MIGRATIONS[number]):
-                    db.execute(statement)
-                db.execute(f"PRAGMA user_version = {number + 1}")
+            migrate(db, MIGRATIONS, self.path, KnowledgeStoreError)
 
     def integrity_ok(self) -> bool:
         """True when SQLite's and both full-text indexes' integrity checks pass."""
