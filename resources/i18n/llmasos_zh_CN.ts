@@ -1096,6 +1096,14 @@
 <context>
     <name>GlobalHotkeys</name>
     <message>
+        <source>This is a Wayland session and LLMasOS runs on XWayland: Replace pastes only into X11 programs (in a Wayland program, use Copy and paste it yourself), and the selection of a Wayland program reaches LLMasOS only where your desktop shares it with XWayland.</source>
+        <translation>这是 Wayland 会话，LLMasOS 运行在 XWayland 上：“替换”只能粘贴到 X11 程序中（在 Wayland 程序中，请用“复制”后自行粘贴）；只有当桌面把 Wayland 程序的选中文字共享给 XWayland 时，LLMasOS 才能读到它。</translation>
+    </message>
+    <message>
+        <source>{shortcut} for “{action}” works only while an X11 program has the focus: this is a Wayland session and LLMasOS runs on XWayland. For every program, add {shortcut} in your desktop&apos;s keyboard settings with the command: {command}</source>
+        <translation>“{action}”的快捷键 {shortcut} 只在 X11 程序获得焦点时有效：这是 Wayland 会话，LLMasOS 运行在 XWayland 上。要让它在所有程序中生效，请在桌面的键盘设置中添加 {shortcut}，命令为：{command}</translation>
+    </message>
+    <message>
         <source>Translate selection</source>
         <translation>翻译选中文字</translation>
     </message>

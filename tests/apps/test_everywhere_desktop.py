@@ -10,6 +10,7 @@ field (``tests/helpers/text_field_app.py``).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from helpers.wayland import start_weston
 from helpers.xdesktop import App, start_xvfb, state, wait_for, xclip_get, xclip_set, xdotool
 
 HELPERS = Path(__file__).resolve().parents[1] / "helpers"
@@ -61,7 +63,9 @@ def test_hotkeys_fire_from_another_client_and_a_taken_one_is_reported(
     try:
         assert blocker.stdout is not None and blocker.stdout.readline().strip() == b"grabbed"
         app = App(xvfb)
-        hotkeys = {h["action"]: h for h in (state() or {})["hotkeys"]}
+        first = state() or {}
+        assert first["session"] == "x11"
+        hotkeys = {h["action"]: h for h in first["hotkeys"]}
         assert hotkeys["translate"]["status"] == "ok", hotkeys
         assert hotkeys["ask"]["status"] == "ok", hotkeys
         taken = hotkeys["proofread"]
@@ -194,6 +198,38 @@ def test_replace_pastes_into_the_other_app_and_restores_the_clipboard(
     finally:
         field.stop()
         app.clean_up()
+
+
+def test_under_a_real_weston_xwayland_grabs_are_not_presented_as_global(
+    llmasos_home: Path,
+) -> None:
+    """The app on Qt's xcb platform in a Wayland session (weston's real XWayland): the
+    shortcuts are grabbed but reported as working with X11 programs only, with the
+    command to bind for every program, and Settings says what Replace can do."""
+    with start_weston(xwayland=True) as weston:
+        env = {
+            **os.environ,
+            "DISPLAY": weston.display,
+            "WAYLAND_DISPLAY": weston.socket,
+            "XDG_RUNTIME_DIR": str(weston.runtime_dir),
+            "XDG_SESSION_TYPE": "wayland",
+            "QT_QPA_PLATFORM": "xcb",
+            "LLMASOS_HOME": str(llmasos_home),
+            "DBUS_SESSION_BUS_ADDRESS": "disabled:",  # no desktop portal in this session
+        }
+        app = App(env)
+        try:
+            s = state() or {}
+        finally:
+            app.clean_up()
+    assert s["session"] == "xwayland"
+    hotkeys = {h["action"]: h for h in s["hotkeys"]}
+    assert {h["status"] for h in hotkeys.values()} == {"limited"}, hotkeys
+    translate = hotkeys["translate"]["message"]
+    assert "only while an X11 program has the focus" in translate
+    assert "llmasos do translate" in translate
+    assert "Replace pastes only into X11 programs" in s["problems"][0]
+    assert s["problems"][1:] == [h["message"] for h in s["hotkeys"]]
 
 
 # -- in process: what is said where no grab is possible, and in Settings ---------------------

@@ -277,6 +277,8 @@ class Everywhere(QObject):
                 "model": model,
                 "handled": self.handled,
                 "hotkeys": hotkeys,
+                "session": self.hotkeys.session.kind.value if self.hotkeys.session else None,
+                "problems": self.hotkeys.problems(),  # as Settings › Everywhere shows them
                 "replace": self.last_replace,
                 "source_window": self._source_window,
                 "ask": self._ask.state() if self._ask is not None else {"visible": False},

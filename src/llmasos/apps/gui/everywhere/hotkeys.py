@@ -7,7 +7,11 @@ another program holds is not silently dead: :meth:`GlobalHotkeys.apply` returns 
 :class:`HotkeyReport` per shortcut, which the app shows (Settings, the tray, ``state``).
 
 On Wayland there is no way for a client to grab keys; the report says so and gives
-the ``llmasos do`` command to bind in the desktop's own keyboard settings.
+the ``llmasos do`` command to bind in the desktop's own keyboard settings. Under
+XWayland (the xcb platform in a Wayland session, told apart by
+:func:`~llmasos.foundation.platform.session.detect_session`) the X grab is made but
+reported as :data:`LIMITED`: it fires only while an X11 program has the focus, so it
+is never presented as system-wide.
 """
 
 from __future__ import annotations
@@ -22,11 +26,19 @@ from PySide6.QtGui import QGuiApplication
 from llmasos.apps.gui.common.messages import error_text
 from llmasos.errors import DisplayUnavailableError, HotkeyInvalidError, HotkeyTakenError
 from llmasos.foundation.platform.hotkeys import Hotkey, parse_hotkey
+from llmasos.foundation.platform.session import (
+    DisplaySession,
+    SessionKind,
+    XServer,
+    detect_session,
+    is_xwayland,
+)
 from llmasos.foundation.platform.x11 import X11Display, open_display
 
 log = logging.getLogger(__name__)
 
 OK, TAKEN, INVALID, UNSUPPORTED = "ok", "taken", "invalid", "unsupported"
+LIMITED = "limited"  # grabbed through XWayland: only while an X11 program has the focus
 
 
 @dataclass(frozen=True)
@@ -35,7 +47,7 @@ class HotkeyReport:
 
     action: str
     shortcut: str
-    status: str  # OK, TAKEN, INVALID or UNSUPPORTED
+    status: str  # OK, LIMITED, TAKEN, INVALID or UNSUPPORTED
     message: str
 
 
@@ -80,6 +92,7 @@ class GlobalHotkeys(QObject):
         self._actions: dict[Hotkey, str] = {}
         self.reports: list[HotkeyReport] = []
         self._translate_to = ""
+        self.session: DisplaySession | None = None  # known after the first apply()
 
     @property
     def x11(self) -> X11Display | None:
@@ -92,12 +105,18 @@ class GlobalHotkeys(QObject):
             return ""
         platform = platform_name()
         if platform != "xcb":
-            return "wayland" if platform.startswith("wayland") else platform
+            if platform.startswith("wayland"):  # X is not ours to use: do not start XWayland
+                self.session = detect_session(probe_x=lambda _display: None)
+                return "wayland"
+            return platform
         try:
             self._x = open_display()
         except DisplayUnavailableError as exc:
             log.warning("global shortcuts: %s", exc)
+            self.session = detect_session()
             return str(exc)
+        x = self._x
+        self.session = detect_session(probe_x=lambda d: XServer(d, is_xwayland(x.display)))
         self._notifier = QSocketNotifier(self._x.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self.drain)
         return ""
@@ -143,6 +162,13 @@ class GlobalHotkeys(QObject):
             ).format(shortcut=text, action=name, error=error_text(exc))
             return HotkeyReport(action, text, INVALID, message)
         self._actions[hotkey] = action
+        if self.session is not None and self.session.kind is SessionKind.XWAYLAND:
+            message = self.tr(
+                "{shortcut} for “{action}” works only while an X11 program has the focus: "
+                "this is a Wayland session and LLMasOS runs on XWayland. For every program, "
+                "add {shortcut} in your desktop's keyboard settings with the command: {command}"
+            ).format(shortcut=text, action=name, command=do_command(action, self._translate_to))
+            return HotkeyReport(action, text, LIMITED, message)
         message = self.tr("{shortcut}: {action}").format(shortcut=text, action=name)
         return HotkeyReport(action, text, OK, message)
 
@@ -161,9 +187,21 @@ class GlobalHotkeys(QObject):
             ).format(shortcut=text, error=why, command=command)
         return HotkeyReport(action, text, UNSUPPORTED, message)
 
+    def session_note(self) -> str:
+        """What this session limits beyond the shortcuts ("" where nothing is limited)."""
+        if self.session is None or self.session.kind is not SessionKind.XWAYLAND:
+            return ""
+        return self.tr(
+            "This is a Wayland session and LLMasOS runs on XWayland: Replace pastes only "
+            "into X11 programs (in a Wayland program, use Copy and paste it yourself), and "
+            "the selection of a Wayland program reaches LLMasOS only where your desktop "
+            "shares it with XWayland."
+        )
+
     def problems(self) -> list[str]:
-        """The messages of the shortcuts that do not work here."""
-        return [r.message for r in self.reports if r.status != OK]
+        """What does not work here: the session's limits, then each shortcut's problem."""
+        note = self.session_note()
+        return [*([note] if note else []), *(r.message for r in self.reports if r.status != OK)]
 
     def drain(self) -> None:
         """Read the X events; emit :attr:`triggered` for each grabbed shortcut pressed.
