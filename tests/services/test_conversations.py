@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,44 @@ def test_personas_are_editable(store: ConversationStore) -> None:
     store.save_persona("Coder", "Only Rust.")
     store.save_persona("Poet", "Rhyme.")
     assert store.personas()["Coder"] == "Only Rust." and store.personas()["Poet"] == "Rhyme."
+
+
+def test_migration_3_adds_collections_and_citations_to_todays_file(tmp_path: Path) -> None:
+    """A file at schema 2 (the release before collections could be attached) keeps its
+    conversations and messages and gains the two columns with empty values."""
+    path = tmp_path / DB_NAME
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:2]:
+        for statement in statements(script):
+            db.execute(statement)
+    db.execute("PRAGMA user_version = 2")
+    db.execute("INSERT INTO conversations (title, created, updated) VALUES ('Old chat', 1.0, 2.0)")
+    db.execute(
+        "INSERT INTO messages (conversation_id, role, content, created) "
+        "VALUES (1, 'assistant', 'an old reply', 3.0)"
+    )
+    db.commit()
+    db.close()
+    s = ConversationStore(path)
+    try:
+        assert s.schema_version == SCHEMA_VERSION == 3
+        conv = s.get(1)
+        assert conv.title == "Old chat" and conv.collections == ()
+        [message] = s.messages(1)
+        assert message.content == "an old reply" and message.citations == ""
+        assert s.search("old reply")[0].message_id == message.id  # the FTS index kept
+        s.update(1, collections=("Handbook", "租房"))
+        s.save_message(replace(message, citations='[{"number": 1}]'))
+    finally:
+        s.close()
+    s = ConversationStore(path)
+    try:
+        assert s.get(1).collections == ("Handbook", "租房")
+        assert s.messages(1)[0].citations == '[{"number": 1}]'
+        data = s.delete(1)
+        assert data["conversation"]["collections"] == ["Handbook", "租房"]
+        restored = chat_export.import_json(s, json.dumps(data))
+        assert restored.collections == ("Handbook", "租房")
+        assert s.messages(restored.id)[0].citations == '[{"number": 1}]'
+    finally:
+        s.close()

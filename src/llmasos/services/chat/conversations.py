@@ -14,6 +14,7 @@ same file at once.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
@@ -62,6 +63,7 @@ _SETTABLE = (
     "sampling",
     "pinned",
     "cut_message_id",
+    "collections",
 )
 _MESSAGE_COLUMNS = tuple(f.name for f in fields(StoredMessage))
 _CONV_COLUMNS = tuple(f.name for f in fields(Conversation))
@@ -186,6 +188,8 @@ class ConversationStore:
             raise TypeError(f"cannot set {sorted(bad)} on a conversation")
         if "sampling" in changes:
             changes["sampling"] = sampling_to_json(changes["sampling"])
+        if "collections" in changes:
+            changes["collections"] = json.dumps(list(changes["collections"]), ensure_ascii=False)
         if "title" in changes and "is_auto_title" not in changes:
             changes["is_auto_title"] = False  # a title the person typed stays
         assigns = ", ".join(f"{k} = ?" for k in changes)
@@ -363,12 +367,15 @@ def _conversation(row: tuple[Any, ...]) -> Conversation:
     data["is_auto_title"] = bool(data["is_auto_title"])
     data["pinned"] = bool(data["pinned"])
     data["sampling"] = sampling_from_json(data["sampling"])
+    data["collections"] = tuple(str(n) for n in json.loads(data["collections"] or "[]"))
     return Conversation(**data)
 
 
 def _conversation_row(conv: Conversation) -> tuple[Any, ...]:
     values = [getattr(conv, c) for c in _CONV_COLUMNS]
     values[_CONV_COLUMNS.index("sampling")] = sampling_to_json(conv.sampling)
+    names = json.dumps(list(conv.collections), ensure_ascii=False)
+    values[_CONV_COLUMNS.index("collections")] = names
     return tuple(int(v) if isinstance(v, bool) else v for v in values)
 
 

@@ -36,6 +36,8 @@ class Conversation:
     cut_message_id: int | None  # first message still sent to the model (None: all)
     created: float
     updated: float
+    #: knowledge collections each reply is grounded in (services.chat.grounding)
+    collections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class StoredMessage:
     tokens_per_s: float = 0.0
     ttft_s: float = 0.0
     model: str = ""
+    #: the passages a grounded reply cites, as JSON (services.chat.grounding.sources)
+    citations: str = ""
 
 
 def sampling_to_json(params: SamplingParams | None) -> str:
@@ -79,6 +83,7 @@ def conversation_to_dict(conv: Conversation, messages: list[StoredMessage]) -> d
     """Plain JSON-ready data for a conversation and its messages."""
     data = asdict(conv)
     data["sampling"] = json.loads(sampling_to_json(conv.sampling) or "null")
+    data["collections"] = list(conv.collections)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -129,6 +134,7 @@ def _conversation(raw: dict[str, Any]) -> Conversation:
         ),
         created=float(raw.get("created", now)),
         updated=float(raw.get("updated", now)),
+        collections=tuple(str(name) for name in raw.get("collections") or ()),
     )
 
 
@@ -141,4 +147,5 @@ def _message(raw: dict[str, Any], conversation_id: int) -> StoredMessage:
     values.setdefault("status", "done")
     values.setdefault("created", time.time())
     values["content"] = str(values["content"])
+    values["citations"] = str(values.get("citations") or "")
     return StoredMessage(**values)

@@ -61,6 +61,12 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
     CREATE TABLE personas (name TEXT PRIMARY KEY, system_prompt TEXT NOT NULL);
     """,
+    # 3: knowledge collections attached to a conversation (a JSON list of names), and the
+    # passages a grounded reply cited (a JSON list, services.chat.grounding)
+    """
+    ALTER TABLE conversations ADD COLUMN collections TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE messages ADD COLUMN citations TEXT NOT NULL DEFAULT '';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

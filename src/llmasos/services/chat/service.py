@@ -24,6 +24,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from llmasos.errors import ContextOverflowError, LLMasOSError
 from llmasos.foundation.engine.cancel import CancelToken
@@ -40,6 +41,7 @@ from llmasos.services.chat.conversations import (
     ConversationStore,
     StoredMessage,
 )
+from llmasos.services.chat.grounding import Answered, Grounding, grounded_reply
 from llmasos.services.text.language import (
     UNDETERMINED,
     Language,
@@ -344,10 +346,17 @@ class ChatService:
 
     # -- streams ---------------------------------------------------------------------------
     def reply(
-        self, engine: Engine, cancel: CancelToken, conversation_id: int, params: SamplingParams
+        self,
+        engine: Engine,
+        cancel: CancelToken,
+        conversation_id: int,
+        params: SamplingParams,
+        grounding: Grounding | None = None,
     ) -> ReplyStream:
-        """Stream the assistant's answer to the conversation as it stands."""
-        return ReplyStream(self, engine, cancel, conversation_id, params)
+        """Stream the assistant's answer to the conversation as it stands; with
+        ``grounding``, a conversation that has collections attached is answered from them
+        (:mod:`~llmasos.services.chat.grounding`)."""
+        return ReplyStream(self, engine, cancel, conversation_id, params, grounding)
 
     def turn(
         self,
@@ -424,47 +433,66 @@ class ReplyStream(TextStream["str | ChatEvent"]):
         cancel: CancelToken,
         conversation_id: int,
         params: SamplingParams,
+        grounding: Grounding | None = None,
     ) -> None:
         self.stats: GenerationStats | None = None
         self._service, self._engine, self._cancel = service, engine, cancel
-        self._it = self._run(conversation_id, params)
+        self._it = self._run(conversation_id, params, grounding)
 
-    def _run(self, conversation_id: int, params: SamplingParams) -> Iterator[str | ChatEvent]:
+    def _run(
+        self, conversation_id: int, params: SamplingParams, grounding: Grounding | None
+    ) -> Iterator[str | ChatEvent]:
         store = self._service.store
         conv = store.get(conversation_id)
         messages, info = self._service.plan(self._engine, conv, store.messages(conv.id), params)
+        gen: TextStream[Any] | None = None
+        if grounding is not None and conv.collections:
+            gen = grounded_reply(
+                self._engine, grounding, conv.collections, messages, params, self._cancel
+            )
+        if gen is None:
+            gen = self._engine.chat(messages, params, self._cancel)
         message = store.add_message(conv.id, "assistant", "", STREAMING)
         key = (str(store.path), message.id)
         _writing.add(key)
         try:
             yield ReplyStarted(conv.id, message, info)
-            yield from self._stream(message, messages, params)
+            yield from self._stream(message, gen)
         finally:
             _writing.discard(key)
 
-    def _stream(
-        self, message: StoredMessage, messages: list[ChatMessage], params: SamplingParams
-    ) -> Iterator[str | ChatEvent]:
+    def _stream(self, message: StoredMessage, gen: TextStream[Any]) -> Iterator[str | ChatEvent]:
+        """Save and pass on the text of ``gen`` (a model's reply, or a grounded answer,
+        whose :class:`Answered` brings the final text with its citations)."""
         store = self._service.store
-        gen = self._engine.chat(messages, params, self._cancel)
         parts: list[str] = []
-        status, last_save = FAILED, time.monotonic()
+        answer: Answered | None = None
+        status, last_save, ended = FAILED, time.monotonic(), False
         try:
             for piece in gen:
+                if isinstance(piece, Answered):
+                    answer = piece
+                if not isinstance(piece, str):
+                    continue
                 parts.append(piece)
                 yield piece
                 if time.monotonic() - last_save >= self._service.save_interval_s:
                     store.save_message(replace(message, content="".join(parts)))
                     last_save = time.monotonic()
+            ended = True
             cancelled = gen.stats is not None and gen.stats.finish_reason == FINISH_CANCELLED
             status = STOPPED if cancelled or self._cancel.is_cancelled else DONE
         except GeneratorExit:
             status = STOPPED  # the consumer stopped reading (e.g. Ctrl+C)
             raise
         finally:
-            if gen.stats is None:  # left early: close() cancels and records stats
+            if not ended:  # left early: close() cancels and records stats
                 gen.close()
-            message = _finished(message, "".join(parts), status, gen.stats)
+            text = "".join(parts)
+            if answer is not None:  # unknown markers removed, citations checked
+                text = answer.text
+                message = replace(message, citations=answer.citations)
+            message = _finished(message, text, status, gen.stats)
             store.save_message(message)
         self.stats = gen.stats
         yield ReplyEnded(message, gen.stats)

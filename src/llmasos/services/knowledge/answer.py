@@ -117,7 +117,9 @@ class AskRequest:
 
     ``general``: when the documents do not cover it, also answer from general knowledge
     (labelled). ``translate_query``: search a translation of the question too (None: when
-    the collections hold the other language of en/zh)."""
+    the collections hold the other language of en/zh). ``history``: earlier turns of a
+    conversation, sent before the passages' message (the oldest are left out first when
+    the prompt does not fit); only the question is searched."""
 
     question: str
     collections: tuple[str, ...]
@@ -126,6 +128,7 @@ class AskRequest:
     translate_query: bool | None = None
     relevance: Relevance = field(default_factory=lambda: RELEVANCE)
     params: SamplingParams | None = None
+    history: tuple[ChatMessage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -303,6 +306,7 @@ class Asking(TextStream[Any]):
         self._cancel = cancel
         self._all_stats: list[GenerationStats] = []
         self._params = request.params or DEFAULT_SAMPLING
+        self._history: list[ChatMessage] = list(request.history)  # what still fits
         self._it = self._run()
 
     # -- steps ------------------------------------------------------------------------------
@@ -324,13 +328,21 @@ class Asking(TextStream[Any]):
         return text
 
     def _fit(self, passages: list[Passage]) -> tuple[list[ChatMessage], list[Passage]]:
-        """The prompt with as many passages (best first) as the context holds."""
+        """The prompt with as many passages (best first) as the context holds; earlier
+        turns of a conversation go first, oldest first."""
         room = self._engine.n_ctx - self._params.max_tokens
         while True:
-            messages = build_messages(self.request.question, passages, self.language)
-            if len(passages) <= 1 or self._engine.count_chat_tokens(messages) <= room:
+            messages = build_messages(
+                self.request.question, passages, self.language, history=self._history
+            )
+            if self._engine.count_chat_tokens(messages) <= room:
                 return messages, passages
-            passages = passages[:-1]
+            if self._history:
+                del self._history[0]
+            elif len(passages) > 1:
+                passages = passages[:-1]
+            else:
+                return messages, passages
 
     def _stream(self, messages: Sequence[ChatMessage], params: SamplingParams) -> Iterator[str]:
         """The model's reply as it streams; text that may still become :data:`NOT_FOUND`
@@ -367,7 +379,9 @@ class Asking(TextStream[Any]):
                 # without the way out (the 0.5B model declines answerable questions now
                 # and then); the citation check flags an answer the passages do not hold
                 question = self.request.question
-                retry = build_messages(question, passages, self.language, may_decline=False)
+                retry = build_messages(
+                    question, passages, self.language, may_decline=False, history=self._history
+                )
                 text = yield from self._answer(retry)
             declined = not text.strip() and not self._cancel.is_cancelled
         if (not covered or declined) and not self._cancel.is_cancelled:

@@ -106,16 +106,24 @@ def where(passage: Passage) -> str:
 
 
 def build_messages(
-    question: str, passages: Sequence[Passage], language: str, *, may_decline: bool = True
+    question: str,
+    passages: Sequence[Passage],
+    language: str,
+    *,
+    may_decline: bool = True,
+    history: Sequence[ChatMessage] = (),
 ) -> list[ChatMessage]:
     """The prompt: the rules, then the numbered passages, the question and the language
     of the answer. The model may decline (:data:`NOT_FOUND`) when ``may_decline`` and
-    the passages are in the question's language (see ``_ESCAPE``)."""
+    the passages are in the question's language (see ``_ESCAPE``). ``history``: the
+    earlier turns of a conversation, between the rules and the question (a chat with
+    collections attached)."""
     blocks = [f"[{i}] ({where(p)})\n{p.text}" for i, p in enumerate(passages, start=1)]
     shown = "\n\n".join(blocks)
     same = may_decline and ui_language(question_language(shown)) == ui_language(language)
     user = f"Passages:\n{shown}\n\nQuestion: {question}\nAnswer in {language_name(language)}."
     return [
         ChatMessage("system", _SYSTEM.format(escape=_ESCAPE if same else "")),
+        *history,
         ChatMessage("user", user),
     ]
