@@ -1959,16 +1959,8 @@ From: {source}</source>
         <translation>{role}的消息</translation>
     </message>
     <message>
-        <source>Copy</source>
-        <translation>复制</translation>
-    </message>
-    <message>
         <source>Copy message</source>
         <translation>复制消息</translation>
-    </message>
-    <message>
-        <source>Edit</source>
-        <translation>编辑</translation>
     </message>
     <message>
         <source>Edit and resend</source>
@@ -1977,6 +1969,10 @@ From: {source}</source>
     <message>
         <source>{name} ({note})</source>
         <translation>{name}（{note}）</translation>
+    </message>
+    <message>
+        <source>Regenerate this answer</source>
+        <translation>重新生成这条回答</translation>
     </message>
 </context>
 <context>

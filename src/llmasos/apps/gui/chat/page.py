@@ -75,6 +75,7 @@ class ChatPage(ToolPage):
         self._streaming_id: int | None = None  # the shown message the reply streams into
         self._reply_conversation: int | None = None  # the conversation the reply is for
         self._drafts: dict[int, str] = {}  # unsent text of the conversations not shown
+        self._after_stop: Callable[[], None] | None = None  # runs when the reply has stopped
         self._context_used = 0
         self._build()
         kernel.yielded.connect(self._on_event)
@@ -97,6 +98,7 @@ class ChatPage(ToolPage):
         self.conversations.search_changed.connect(self._on_search)
         self.transcript = MessageView()
         self.transcript.edit_requested.connect(self._ask_edit)
+        self.transcript.regenerate_requested.connect(lambda _id: self.regenerate())
         self.input = ChatInput()
         self.input.send_requested.connect(self.submit)
         self.enter_sends = QCheckBox(self.tr("Enter sends"))
@@ -172,7 +174,6 @@ class ChatPage(ToolPage):
     def _set_busy(self, busy: bool) -> None:
         self.send_button.setEnabled(not busy)
         self.stop_button.setEnabled(busy)
-        self.regenerate_button.setEnabled(not busy)
 
     # -- the conversation ---------------------------------------------------------------
     @property
@@ -224,6 +225,7 @@ class ChatPage(ToolPage):
             self._drafts[self.conversation_id] = draft
         self._offer_undo(None)
         self.status.clear()
+        self._after_stop = None  # an edit or regenerate asked for there is not wanted here
 
     def _ensure_conversation(self) -> int:
         """The shown conversation, created (with the text typed so far) when there is none."""
@@ -309,8 +311,10 @@ class ChatPage(ToolPage):
         self._start_reply()
 
     def regenerate(self) -> None:
-        """Replace the last answer with a new one (Undo brings the old one back)."""
-        if self.request_id is not None or self.conversation_id is None:
+        """Replace the last answer with a new one (Undo brings the old one back).
+
+        While a reply is being written it is stopped first (and kept until then)."""
+        if self.conversation_id is None or self._stop_first(self.regenerate):
             return
         removed = self.service.prepare_regenerate(self.conversation_id)
         msgs = self.store.messages(self.conversation_id)
@@ -319,11 +323,22 @@ class ChatPage(ToolPage):
         self._replace(removed, None, self.tr("Answer regenerated."))
 
     def edit_message(self, message_id: int, text: str) -> None:
-        """Resend a user message with new text; the answers after it are replaced."""
-        if self.request_id is not None or not text.strip():
+        """Resend a user message with new text; the answers after it are replaced.
+
+        While a reply is being written it is stopped first (and kept until then)."""
+        if not text.strip() or self._stop_first(lambda: self.edit_message(message_id, text)):
             return
         removed, new = self.service.prepare_edit(message_id, text.strip())
         self._replace(removed, new.id, self.tr("Message edited."))
+
+    def _stop_first(self, action: Callable[[], None]) -> bool:
+        """Stop the reply being written and run ``action`` once it has stopped (True);
+        False when nothing is being written (the caller goes on at once)."""
+        if self.request_id is None:
+            return False
+        self._after_stop = action
+        self.stop()
+        return True
 
     def _replace(self, removed: list[StoredMessage], first_new: int | None, note: str) -> None:
         assert self.conversation_id is not None
@@ -388,6 +403,10 @@ class ChatPage(ToolPage):
         super()._end(shown)
 
     def request_done(self) -> None:
+        action, self._after_stop = self._after_stop, None
+        if action is not None:  # the stopped reply is saved; now edit or regenerate
+            action()
+            return
         shown = self._reply_conversation == self.conversation_id
         conv_id = self.conversation_id if shown else None  # not one the person left
         if conv_id is None or not self.service.needs_title(conv_id):

@@ -1,135 +1,29 @@
-"""The message view: one widget per message in a scroll area.
+"""The message view: one bubble per message in a scroll area.
 
 Streaming touches only the message being written (its own small document), so
 the cost of showing a token does not grow with the length of the conversation.
+The bubbles themselves (and their hover actions) are in :mod:`.bubble`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from llmasos.apps.gui.chat.markdown import MarkdownBrowser
-from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
-from llmasos.services.chat.conversations import FAILED, STOPPED, STREAMING, StoredMessage
+from llmasos.apps.gui.chat.bubble import MessageWidget, role_name, stats_text
+from llmasos.services.chat.conversations import StoredMessage
 
-ROLE_NAMES = {
-    "user": QT_TRANSLATE_NOOP("MessageWidget", "You"),
-    "assistant": QT_TRANSLATE_NOOP("MessageWidget", "Assistant"),
-    "system": QT_TRANSLATE_NOOP("MessageWidget", "System"),
-}
-_STATUS_NOTES = {
-    STOPPED: QT_TRANSLATE_NOOP("MessageWidget", "stopped"),
-    FAILED: QT_TRANSLATE_NOOP("MessageWidget", "failed"),
-    STREAMING: QT_TRANSLATE_NOOP("MessageWidget", "interrupted"),
-}
-INTERRUPTED_NOTE = QT_TRANSLATE_NOOP(
-    "MessageWidget", "This answer was interrupted when LLMasOS closed unexpectedly."
-)
-
-
-def role_name(role: str) -> str:
-    """Who wrote a message, in the UI language ("You", "Assistant", …)."""
-    name = ROLE_NAMES.get(role)
-    return QCoreApplication.translate("MessageWidget", name) if name else role
-
-
-def stats_text(message: StoredMessage) -> str:
-    """A message's generation figures, e.g. "42 tokens · 35.1 tokens/s"."""
-    if message.role != "assistant" or not message.completion_tokens:
-        return ""
-    return QCoreApplication.translate(
-        "MessageWidget", "{n} tokens · {tps:.1f} tokens/s · first token {ttft:.2f} s"
-    ).format(n=message.completion_tokens, tps=message.tokens_per_s, ttft=message.ttft_s)
-
-
-class MessageWidget(QFrame):
-    """One message: who wrote it, the rendered text, its figures, Copy and Edit."""
-
-    edit_requested = Signal(int)  # message id
-
-    def __init__(
-        self, message: StoredMessage, parent: QWidget | None = None, *, live: bool = False
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName(f"message-{message.role}")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.message = message
-        self.text = message.content
-        self.header = QLabel()
-        self.header.setStyleSheet("font-weight: bold")
-        self.body = MarkdownBrowser()
-        self.body.setAccessibleName(self.tr("{role} message").format(role=role_name(message.role)))
-        self.footer = QLabel()
-        self.footer.setStyleSheet("color: gray")
-        self.copy_button = QPushButton(self.tr("Copy"))
-        self.copy_button.setAccessibleName(self.tr("Copy message"))
-        self.copy_button.clicked.connect(self.copy)
-        row = QHBoxLayout()
-        row.addWidget(self.header)
-        row.addStretch(1)
-        if message.role == "user":
-            self.edit_button = QPushButton(self.tr("Edit"))
-            self.edit_button.setAccessibleName(self.tr("Edit and resend"))
-            self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.message.id))
-            row.addWidget(self.edit_button)
-        row.addWidget(self.copy_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        layout.addLayout(row)
-        layout.addWidget(self.body)
-        layout.addWidget(self.footer)
-        self.set_message(message, live=live)
-
-    def set_message(self, message: StoredMessage, *, live: bool = False) -> None:
-        """Show ``message`` (``live``: it is being written right now; a ``streaming``
-        message that is not was cut off when the app closed, and says so)."""
-        self.message = message
-        note = "" if live else _STATUS_NOTES.get(message.status, "")
-        name = role_name(message.role)
-        if note:
-            name = self.tr("{name} ({note})").format(
-                name=name, note=QCoreApplication.translate("MessageWidget", note)
-            )
-        self.header.setText(name)
-        interrupted = message.status == STREAMING and not live
-        notice = QCoreApplication.translate("MessageWidget", INTERRUPTED_NOTE)
-        footer = notice if interrupted and message.content else stats_text(message)
-        self.footer.setText(footer)
-        self.footer.setVisible(bool(footer))
-        self.set_text(message.content)
-        if interrupted and not message.content:
-            self.body.set_markdown(f"*{notice}*")  # shown instead of an empty box
-
-    def set_text(self, text: str) -> None:
-        """Replace the shown text (Markdown)."""
-        self.text = text
-        self.body.set_markdown(text)
-
-    def append(self, text: str) -> None:
-        """Add streamed text to the end."""
-        self.set_text(self.text + text)
-
-    def copy(self) -> None:
-        """Put the message's Markdown on the clipboard."""
-        QGuiApplication.clipboard().setText(self.text)
+__all__ = ["MessageView", "MessageWidget", "role_name", "stats_text"]
 
 
 class MessageView(QScrollArea):
     """The conversation's messages, newest at the bottom; follows the end while streaming."""
 
-    edit_requested = Signal(int)
+    edit_requested = Signal(int)  # message id
+    regenerate_requested = Signal(int)  # message id of the last reply
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -137,7 +31,9 @@ class MessageView(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._box = QWidget()
+        self._box.setBackgroundRole(QPalette.ColorRole.Window)  # the bubbles stand out on it
         self._layout = QVBoxLayout(self._box)
+        self._layout.setSpacing(10)
         self._layout.addStretch(1)
         self.setWidget(self._box)
         self.widgets: list[MessageWidget] = []
@@ -152,6 +48,9 @@ class MessageView(QScrollArea):
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._on_range)
         bar.valueChanged.connect(lambda v: setattr(self, "_follow", v >= bar.maximum() - 4))
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus)
 
     def set_messages(
         self,
@@ -175,7 +74,11 @@ class MessageView(QScrollArea):
         """Append one message (``live``: a reply being written now)."""
         widget = MessageWidget(message, live=live)
         widget.edit_requested.connect(self.edit_requested)
+        widget.regenerate_requested.connect(self.regenerate_requested)
         self._layout.insertWidget(self._layout.count() - 1, widget)
+        if self.widgets:
+            self.widgets[-1].set_can_regenerate(False)
+        widget.set_can_regenerate(message.role == "assistant")
         self.widgets.append(widget)
         return widget
 
@@ -216,6 +119,19 @@ class MessageView(QScrollArea):
             for w in self.widgets
         )
 
+    def _on_focus(self, old: QWidget | None, new: QWidget | None) -> None:  # GUI thread
+        """Show the actions of the message the keyboard focus entered, hide the left one's."""
+        for w in {_message_of(old), _message_of(new)} - {None}:
+            assert w is not None
+            w.focus_changed()
+
     def _on_range(self, _lo: int, hi: int) -> None:
         if self._follow:
             self.verticalScrollBar().setValue(hi)
+
+
+def _message_of(widget: QWidget | None) -> MessageWidget | None:
+    """The message bubble holding ``widget``, if any."""
+    while widget is not None and not isinstance(widget, MessageWidget):
+        widget = widget.parentWidget()
+    return widget
