@@ -2946,6 +2946,10 @@ Enter or double-click opens the file.</source>
         <source>ask a question of your documents (Knowledge)</source>
         <translation>就你的文档提问（知识库）</translation>
     </message>
+    <message>
+        <source>find in the conversation / next / previous match (Chat)</source>
+        <translation>在对话中查找 / 下一个 / 上一个匹配（聊天）</translation>
+    </message>
 </context>
 <context>
     <name>ShortcutsDialog</name>
@@ -3535,6 +3539,41 @@ Enter or double-click opens the file.</source>
     <message>
         <source>Simple</source>
         <translation>浅显</translation>
+    </message>
+</context>
+<context>
+    <name>FindBar</name>
+    <message>
+        <source>Find in conversation</source>
+        <translation>在对话中查找</translation>
+    </message>
+    <message>
+        <source>Find in this conversation</source>
+        <translation>在此对话中查找</translation>
+    </message>
+    <message>
+        <source>Matches</source>
+        <translation>匹配项</translation>
+    </message>
+    <message>
+        <source>Previous match (Shift+F3)</source>
+        <translation>上一个匹配 (Shift+F3)</translation>
+    </message>
+    <message>
+        <source>Next match (F3)</source>
+        <translation>下一个匹配 (F3)</translation>
+    </message>
+    <message>
+        <source>Close find (Esc)</source>
+        <translation>关闭查找 (Esc)</translation>
+    </message>
+    <message>
+        <source>No match</source>
+        <translation>无匹配</translation>
+    </message>
+    <message>
+        <source>{n} of {total}</source>
+        <translation>第 {n} 个，共 {total} 个</translation>
     </message>
 </context>
 </TS>

@@ -270,7 +270,10 @@ def test_edit_during_a_reply_stops_it_first(qtbot, kernel: Kernel) -> None:
     page = chat(qtbot, kernel, LONG)
     page.input.setPlainText("Write a very long story about a forest.")
     page.submit()
-    qtbot.waitUntil(lambda: len(page.transcript.widgets[-1].text) > 20, timeout=60_000)
+    qtbot.waitUntil(
+        lambda: len(page.transcript.widgets) == 2 and len(page.transcript.widgets[-1].text) > 20,
+        timeout=60_000,
+    )
     question = page.transcript.widgets[0].message.id
     page.edit_message(question, "Name one tree.")
     qtbot.waitUntil(

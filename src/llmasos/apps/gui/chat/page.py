@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos.apps.gui.chat.elide import ContextMeter
+from llmasos.apps.gui.chat.find import FindBar
 from llmasos.apps.gui.chat.list import ConversationList
 from llmasos.apps.gui.chat.settings import (
     ChatInput,
@@ -99,6 +100,9 @@ class ChatPage(ToolPage):
         self.transcript = MessageView()
         self.transcript.edit_requested.connect(self._ask_edit)
         self.transcript.regenerate_requested.connect(lambda _id: self.regenerate())
+        self.find_bar = FindBar(self.transcript)  # Ctrl+F, F3 / Shift+F3
+        self.find_bar.install_shortcuts(self)
+        self.conversations.opened.connect(self._find_opened_hit)
         self.input = ChatInput()
         self.input.send_requested.connect(self.submit)
         self.enter_sends = QCheckBox(self.tr("Enter sends"))
@@ -118,6 +122,7 @@ class ChatPage(ToolPage):
         column = QVBoxLayout(right)
         column.addLayout(self._header())
         column.addLayout(self._undo_bar())
+        column.addWidget(self.find_bar)
         column.addWidget(self.transcript, 1)
         column.addWidget(self.input)
         column.addWidget(self.status)
@@ -289,6 +294,12 @@ class ChatPage(ToolPage):
             self.conversations.show_hits(self.store.search(text))
         else:
             self.refresh_list()
+
+    def _find_opened_hit(self, _conversation_id: int, message_id: int) -> None:
+        """A hit of the list's search was opened: highlight the search in the messages."""
+        query = self.conversations.search.text().strip()
+        if message_id and query:
+            self.find_bar.search_for(query, message_id)
 
     def _show_context(self, used: int) -> None:
         self._context_used = used

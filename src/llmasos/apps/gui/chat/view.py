@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -24,6 +24,7 @@ class MessageView(QScrollArea):
 
     edit_requested = Signal(int)  # message id
     regenerate_requested = Signal(int)  # message id of the last reply
+    changed = Signal()  # messages were shown or added (not emitted per streamed token)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +70,7 @@ class MessageView(QScrollArea):
             self.add_message(m, live=m.id in live_ids)
         self.set_cut(cut_id)
         self._follow = True
+        self.changed.emit()
 
     def add_message(self, message: StoredMessage, *, live: bool = False) -> MessageWidget:
         """Append one message (``live``: a reply being written now)."""
@@ -80,6 +82,7 @@ class MessageView(QScrollArea):
             self.widgets[-1].set_can_regenerate(False)
         widget.set_can_regenerate(message.role == "assistant")
         self.widgets.append(widget)
+        self.changed.emit()
         return widget
 
     def widget_for(self, message_id: int) -> MessageWidget | None:
@@ -111,6 +114,14 @@ class MessageView(QScrollArea):
         self.ensureWidgetVisible(widget, 0, 0)
         widget.setFocus()
         return True
+
+    def reveal(self, inside: QWidget, rect: QRect) -> None:
+        """Scroll so that ``rect`` (in ``inside``'s coordinates, e.g. a found word in a
+        message's text) is in view, with some room around it; stop following the end."""
+        self._follow = False
+        self._box.adjustSize()
+        centre = inside.mapTo(self._box, rect.center())
+        self.ensureVisible(centre.x(), centre.y(), 0, max(40, self.viewport().height() // 4))
 
     def toPlainText(self) -> str:
         """The conversation as text: "You: …" and "Assistant: …" paragraphs."""

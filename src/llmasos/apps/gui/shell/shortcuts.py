@@ -76,6 +76,10 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         "Ctrl+K", QT_TRANSLATE_NOOP("Shortcuts", "ask a question of your documents (Knowledge)")
     ),
     Shortcut(
+        "Ctrl+F / F3 / Shift+F3",
+        QT_TRANSLATE_NOOP("Shortcuts", "find in the conversation / next / previous match (Chat)"),
+    ),
+    Shortcut(
         "Alt + underlined letter",
         QT_TRANSLATE_NOOP("Shortcuts", "press that button or go to that field"),
     ),
