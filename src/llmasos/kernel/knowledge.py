@@ -20,13 +20,19 @@ ever run by the kernel's worker thread:
 * **The embedder** (``knowledge.embedding_model``) is created by the first slice or
   search that needs it, used and closed on the worker only. A model that cannot be
   loaded is reported once (``embedder_failed``); indexing goes on full-text only.
+* **Warm vectors.** One :class:`~llmasos.services.knowledge.search.Searcher` on the
+  worker (:meth:`KnowledgeIndexer.worker_searcher`) serves searches, the Ask tab and
+  chats with collections attached, and keeps the vector matrix between them. An index
+  change makes it stale, and reading it back took the first search 2.1-2.8 s at 100k
+  chunks; so when indexing has changed something and goes idle, background slices load
+  it again (``warmed(vectors)``), and the person's next search finds it in memory.
 
 Signals (all on the GUI thread): ``progress(name, IndexProgress)``,
 ``file_changed(name, FileChanged)``, ``synced(name, SyncSummary)`` (also when cancelled),
 ``sync_failed(name, Failure)``, ``state_changed()`` (running, paused or idle changed),
 ``embedder_failed(LLMasOSError)``, ``removed(name)``, ``searched(request id,
-list[Passage])`` and ``search_failed(request id, Failure)``. Failures and errors stay typed,
-so a window can say them in its own language.
+list[Passage])``, ``search_failed(request id, Failure)`` and ``warmed(vectors)``.
+Failures and errors stay typed, so a window can say them in its own language.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ if TYPE_CHECKING:
     from llmasos.foundation.engine.embedding import Embedder
     from llmasos.foundation.engine.protocol import Engine
     from llmasos.services.knowledge.indexer import IndexEvent
+    from llmasos.services.knowledge.search import Searcher
     from llmasos.services.knowledge.store import KnowledgeStore
 
 log = logging.getLogger(__name__)
@@ -106,6 +113,18 @@ class _Found:
     passages: list[Any]
 
 
+@dataclass(frozen=True)
+class _Warmed:
+    vectors: int
+
+
+@dataclass(frozen=True)
+class _WarmStep:
+    """A slice of warming ended with more to read: queue ``job`` again."""
+
+    job: Any
+
+
 class KnowledgeIndexer(QObject):
     """Indexes and searches the collections of one :class:`KnowledgeStore` through the
     kernel. Make it and call it on the GUI thread."""
@@ -119,6 +138,7 @@ class KnowledgeIndexer(QObject):
     removed = Signal(str)
     searched = Signal(int, object)
     search_failed = Signal(int, object)  # Failure
+    warmed = Signal(int)  # vectors now in memory
 
     def __init__(
         self,
@@ -137,11 +157,13 @@ class KnowledgeIndexer(QObject):
         self._embedder: Embedder | None = None  # the worker's
         self._loaded_path: Path | None = None
         self._failed_path: Path | None = None  # a model that would not load, not retried
-        self._searcher: Any = None  # the worker's Searcher
+        self._searcher: Searcher | None = None  # the worker's
         self._pending: list[str] = []
         self._run: _Run | None = None
         self._paused = False
         self._searches: set[int] = set()
+        self._changed = False  # a sync changed the index since the vectors were warmed
+        self._warm_job: Any = None  # the warming under way (its slices re-queue it)
         self._closed = False
         kernel.yielded.connect(self._on_yielded)
         kernel.finished.connect(self._on_finished)
@@ -245,13 +267,10 @@ class KnowledgeIndexer(QObject):
         """Queue a search (interactive priority); the answer comes as ``searched(id, …)``."""
 
         def job(_engine: Engine, embedder: Embedder | None, cancel: CancelToken) -> Iterator[Any]:
-            from llmasos.services.knowledge.search import Searcher
-
-            if self._searcher is None:
-                self._searcher = Searcher(self.store)
             if not cancel.is_cancelled:
                 used = None if mode == "lexical" else embedder
-                yield _Found(self._searcher.search(collections, query, k, mode=mode, embedder=used))
+                searcher = self.worker_searcher()
+                yield _Found(searcher.search(collections, query, k, mode=mode, embedder=used))
 
         request = self.submit_with_embedder(job, owner=OWNER)
         self._searches.add(request)
@@ -278,6 +297,40 @@ class KnowledgeIndexer(QObject):
             yield from job(engine, embedder, cancel)
 
         return self.kernel.submit(run, owner=owner, priority=priority)
+
+    def worker_searcher(self) -> Searcher:  # worker thread
+        """The searcher every search of this index shares (call it only on the worker,
+        inside a job): its vectors stay in memory between searches and are warmed after
+        indexing."""
+        from llmasos.services.knowledge.search import Searcher
+
+        if self._searcher is None:
+            self._searcher = Searcher(self.store)
+        return self._searcher
+
+    def _warm(self) -> None:
+        """Load the vectors again in the background (indexing changed them and is idle):
+        in slices of :data:`SLICE_S`, like indexing, so a person's request waits for one
+        step at most. A newer warming replaces an older one still under way."""
+        self._changed = False
+        steps: list[Iterator[int]] = []  # the warming generator, made on the worker
+        read = [0]
+
+        def job(_engine: Engine, cancel: CancelToken) -> Iterator[Any]:  # worker thread
+            if not steps:
+                embedder = self._embedder  # only one already loaded: never load it for this
+                if embedder is None:
+                    return
+                steps.append(self.worker_searcher().warming(embedder.model_id))
+            deadline = time.monotonic() + SLICE_S
+            for read[0] in steps[0]:
+                if cancel.is_cancelled or time.monotonic() >= deadline:
+                    yield _WarmStep(job)
+                    return
+            yield _Warmed(read[0])
+
+        self._warm_job = job
+        self.kernel.submit(job, owner=f"{OWNER}-warm", priority=Priority.BACKGROUND)
 
     def shutdown(self) -> None:
         """Stop indexing and free the embedding model (on the worker, after its jobs; at
@@ -378,6 +431,11 @@ class KnowledgeIndexer(QObject):
 
         if isinstance(item, _EmbedderProblem):
             self.embedder_failed.emit(item.error)
+        elif isinstance(item, _Warmed):
+            self.warmed.emit(item.vectors)
+        elif isinstance(item, _WarmStep):
+            if item.job is self._warm_job and not self._closed:  # else a newer one runs
+                self.kernel.submit(item.job, owner=f"{OWNER}-warm", priority=Priority.BACKGROUND)
         elif request in self._searches and isinstance(item, _Found):
             self.searched.emit(request, item.passages)
         elif isinstance(item, _Removed):
@@ -389,6 +447,9 @@ class KnowledgeIndexer(QObject):
             elif isinstance(item, FileChanged):
                 self.file_changed.emit(name, item)
             elif isinstance(item, SyncSummary):
+                self._changed |= bool(
+                    item.added or item.updated or item.moved or item.removed or item.embedded
+                )
                 self.synced.emit(name, item)
 
     def _on_finished(self, request: int, _stats: object) -> None:
@@ -403,6 +464,8 @@ class KnowledgeIndexer(QObject):
         if run.done:
             self._run = None
         self._next()
+        if self._run is None and self._changed and not self._closed:
+            self._warm()
         if self._run is None or self._paused:
             self.state_changed.emit()
 

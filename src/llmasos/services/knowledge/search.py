@@ -18,7 +18,7 @@ relevant" apart (:class:`Relevance`) and cite the file, page or heading and the 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -219,29 +219,93 @@ class Searcher:
         top = top[np.argsort(-scores[top], kind="stable")]
         return {int(chunk_ids[i]): float(scores[i]) for i in top}, [int(chunk_ids[i]) for i in top]
 
+    def warm(self, model: str) -> int:
+        """Load ``model``'s vectors now for the collections searched last (every collection
+        before the first search), so that the next search does not: after an index change
+        the first vector search reads them all (seconds at 100k chunks; bench/README.md,
+        knowledge_index.py). Returns how many vectors are in memory. :meth:`warming`
+        does the same in steps."""
+        return max(self.warming(model, batch=0), default=0)
+
+    def warming(self, model: str, batch: int = 5000) -> Iterator[int]:
+        """:meth:`warm` in steps of ``batch`` vectors (0: one step), yielding the number
+        read so far after each, so that a caller sharing its thread (the kernel's worker)
+        can run other work between them. When the index changed meanwhile, what was read
+        is dropped (the next search, or the next warming, reads the new state)."""
+        existing = {int(r[0]) for r in self.store.read("SELECT id FROM collections")}
+        last = set(self._matrix_key[0]) if self._matrix_key is not None else existing
+        ids = sorted(last & existing) or sorted(existing)
+        if ids:
+            version = self.store.version
+            loaded = yield from self._load(ids, model, batch)
+            if self.store.version == version:
+                self._keep(ids, model, version, *loaded)
+
     def matrix(
         self, ids: Sequence[int], model: str
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
         """The chunk ids and the ``(n, dim)`` vectors of ``model`` for these collections."""
         key = (tuple(sorted(ids)), model, self.store.version)
         if key != self._matrix_key:
-            if self._is_everything(ids):
+            loading = self._load(ids, model, 0)
+            while True:
+                try:
+                    next(loading)
+                except StopIteration as done:
+                    self._keep(ids, model, key[2], *done.value)
+                    break
+        return self._ids, self._matrix
+
+    def _keep(
+        self,
+        ids: Sequence[int],
+        model: str,
+        version: tuple[int, int],
+        chunk_ids: npt.NDArray[np.int64],
+        matrix: npt.NDArray[np.float32],
+    ) -> None:
+        self._ids, self._matrix = chunk_ids, matrix
+        self._matrix_key = (tuple(sorted(ids)), model, version)
+
+    def _load(
+        self, ids: Sequence[int], model: str, batch: int
+    ) -> Generator[int, None, tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]]:
+        """Read the vectors in chunk-id order, ``batch`` at a time (0: all at once; the
+        primary key ``(model, chunk_id)`` keeps each step a range read)."""
+        everything = self._is_everything(ids)
+        marks = ", ".join("?" * len(ids))
+        limit = f" LIMIT {int(batch)}" if batch > 0 else ""
+        id_parts: list[npt.NDArray[np.int64]] = []
+        vector_parts: list[npt.NDArray[np.float32]] = []
+        after, count = -1, 0
+        while True:
+            if everything:
                 rows = self.store.read(
-                    "SELECT chunk_id, vector FROM vectors WHERE model = ?", (model,)
+                    "SELECT chunk_id, vector FROM vectors WHERE model = ? AND chunk_id > ?"
+                    f" ORDER BY chunk_id{limit}",
+                    (model, after),
                 )
             else:
-                marks = ", ".join("?" * len(ids))
                 rows = self.store.read(
                     "SELECT v.chunk_id, v.vector FROM vectors v"
                     " JOIN chunks c ON c.id = v.chunk_id JOIN files f ON f.id = c.file_id"
-                    f" WHERE v.model = ? AND f.collection_id IN ({marks})",
-                    (model, *ids),
+                    f" WHERE v.model = ? AND v.chunk_id > ? AND f.collection_id IN ({marks})"
+                    f" ORDER BY v.chunk_id{limit}",
+                    (model, after, *ids),
                 )
-            self._ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-            flat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
-            self._matrix = flat.reshape(len(rows), -1) if rows else np.zeros((0, 0), np.float32)
-            self._matrix_key = key
-        return self._ids, self._matrix
+            if rows:
+                id_parts.append(np.fromiter((r[0] for r in rows), np.int64, count=len(rows)))
+                flat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
+                vector_parts.append(flat.reshape(len(rows), -1))
+                after, count = int(rows[-1][0]), count + len(rows)
+                yield count
+            if not limit or len(rows) < batch:
+                break
+        if not id_parts:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        if len(id_parts) == 1:
+            return id_parts[0], vector_parts[0]
+        return np.concatenate(id_parts), np.concatenate(vector_parts)
 
     def _rows(self, chunk_ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
         if not chunk_ids:
