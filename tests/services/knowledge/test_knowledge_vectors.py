@@ -15,7 +15,7 @@ import pytest
 from llmasos.errors import SettingsError
 from llmasos.foundation.engine.llama_embedder import LlamaEmbedder, Prefixes
 from llmasos.services.knowledge.indexer import SyncSummary, sync
-from llmasos.services.knowledge.search import Searcher
+from llmasos.services.knowledge.search import MIN_FUSED_COVERAGE, Searcher
 from llmasos.services.knowledge.store import KnowledgeStore
 
 pytestmark = pytest.mark.real_model
@@ -165,3 +165,31 @@ def test_kill_while_embedding_then_resume(
         assert isinstance(resumed, SyncSummary) and resumed.embedded == total - stored
         assert s.read("SELECT count(*), count(DISTINCT chunk_id) FROM vectors")[0] == (total, total)
         assert s.integrity_ok()
+
+
+def test_weak_word_matches_do_not_outvote_the_vectors(
+    tmp_path: Path, embedder: LlamaEmbedder
+) -> None:
+    """A Chinese question over an English answer: the only word-index hit is a Chinese
+    passage sharing the question's filler ("为什么"), under a fifth of its terms. Fused as
+    it was, that hit outranked the vector search's answer; now it does not vote."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "printer.txt").write_text(DOCS["printer.txt"], "utf-8")
+    (folder / "sky.md").write_text("为什么天空是蓝色的？因为阳光被空气散射。\n", "utf-8")
+    question = "三楼的打印机为什么会卡纸"
+    with KnowledgeStore(tmp_path / "k.sqlite3") as store:
+        store.add_collection("docs", [folder])
+        summary_of(store, embedder)
+        searcher = Searcher(store)
+        lexical = searcher.search(["docs"], question, 2, mode="lexical")
+        assert [Path(p.file).name for p in lexical] == ["sky.md"]
+        assert 0 < lexical[0].coverage < MIN_FUSED_COVERAGE
+        vector = searcher.search(["docs"], question, 2, mode="vector", embedder=embedder)
+        assert Path(vector[0].file).name == "printer.txt"
+        best = searcher.search(["docs"], question, 1, mode="hybrid", embedder=embedder)[0]
+        assert Path(best.file).name == "printer.txt"
+        assert best.lexical is None
+        # a word match that covers the question still takes part
+        strong = searcher.search(["docs"], "天空为什么是蓝色", 1, embedder=embedder)[0]
+        assert Path(strong.file).name == "sky.md" and strong.lexical_rank == 1
