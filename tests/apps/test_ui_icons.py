@@ -81,3 +81,32 @@ def test_the_sidebar_and_tool_buttons_have_icons(qtbot) -> None:
         assert not chat.files_button.icon().isNull()  # type: ignore[attr-defined]
     finally:
         window.close()
+
+
+def test_every_button_on_every_page_has_an_icon(qtbot) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from llmasos.apps.gui.shell.window import PAGES, MainWindow
+    from llmasos.foundation.settings.store import SettingsStore
+    from llmasos.kernel.kernel import Kernel
+
+    store = SettingsStore()
+    window = MainWindow(Kernel(), store, store.load()[0])
+    qtbot.addWidget(window)
+    try:
+        pages = [("welcome", window.welcome)]
+        for name in PAGES:
+            window._show(window.pages[name])
+            pages.append((name, window.pages[name]))
+        bare = [
+            f"{name}: {b.text()!r}"
+            for name, page in pages
+            for b in page.findChildren(QPushButton)
+            if b.text() and b.icon().isNull()
+        ]
+        assert not bare, bare
+        # the words stay: an icon is added to a label, never put in its place
+        labelled = [b for _, page in pages for b in page.findChildren(QPushButton) if b.text()]
+        assert len(labelled) > 30
+    finally:
+        window.close()

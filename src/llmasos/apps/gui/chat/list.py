@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.common.icons import ui_icon
 from llmasos.services.chat.conversations import Conversation, SearchHit
 
 CONV_ROLE = Qt.ItemDataRole.UserRole
@@ -45,6 +46,7 @@ class ConversationList(QWidget):
         super().__init__(parent)
         self.new_button = QPushButton(self.tr("&New chat"))
         self.new_button.setAccessibleName(self.tr("New conversation"))
+        self.new_button.setIcon(ui_icon("new"))
         self.new_button.clicked.connect(self.new_requested)
         self.search = QLineEdit()
         self.search.setAccessibleName(self.tr("Search conversations"))

@@ -113,7 +113,10 @@ class ChatPage(ToolPage):
         self.stop_button = button(self.tr("S&top"), self.tr("Stop generating"), self.stop, "stop")
         self.stop_button.setEnabled(False)
         self.regenerate_button = button(
-            self.tr("&Regenerate"), self.tr("Regenerate the last answer"), self.regenerate
+            self.tr("&Regenerate"),
+            self.tr("Regenerate the last answer"),
+            self.regenerate,
+            "regenerate",
         )
         bottom = QHBoxLayout()
         for w in (self.enter_sends, self.regenerate_button, self.stop_button, self.send_button):
@@ -146,7 +149,7 @@ class ChatPage(ToolPage):
         self.persona.setCurrentText(DEFAULT_PERSONA)
         self.persona.activated.connect(lambda _i: self.set_persona(self.persona.currentText()))
         self.settings_button = button(
-            self.tr("S&ettings…"), self.tr("Conversation settings"), self._ask_settings
+            self.tr("S&ettings…"), self.tr("Conversation settings"), self._ask_settings, "settings"
         )
         # a push button: its width includes the menu arrow (a QToolButton's arrow is
         # drawn over the end of its label)
@@ -169,6 +172,7 @@ class ChatPage(ToolPage):
         self.undo_label = QLabel()
         self.undo_button = QPushButton(self.tr("&Undo"))
         self.undo_button.setAccessibleName(self.tr("Undo"))
+        self.undo_button.setIcon(ui_icon("undo"))
         self.undo_button.clicked.connect(self.undo)
         row = QHBoxLayout()
         row.addWidget(self.undo_label, 1)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.common.icons import ui_icon
 from llmasos.apps.gui.common.messages import failure_text
 from llmasos.apps.gui.knowledge.passages import where
 from llmasos.kernel.kernel import Failure
@@ -70,6 +71,7 @@ class AskPanel(QWidget):
         self.question.setToolTip(self.tr("Any language (Ctrl+K); Enter asks."))
         self.question.setClearButtonEnabled(True)
         self.ask_button = QPushButton(self.tr("As&k"))
+        self.ask_button.setIcon(ui_icon("send"))
         self.ask_button.setAccessibleName(self.tr("Ask"))
         self.ask_button.setToolTip(self.tr("Answer from your documents, citing the passages."))
         self.answer = QTextBrowser()
@@ -126,11 +128,9 @@ class AskPanel(QWidget):
         self.source.hide()
         self.status.setText(self.tr("Looking for the passages that answer it…"))
         request = AskRequest(question, names)
-        indexer, store = self.indexer, self.indexer.store
-        self.request_id = indexer.submit_with_embedder(
-            lambda engine, embedder, cancel: ask(
-                engine, store, request, embedder, cancel, searcher=indexer.worker_searcher()
-            ),
+        store = self.indexer.store
+        self.request_id = self.indexer.submit_with_embedder(
+            lambda engine, embedder, cancel: ask(engine, store, request, embedder, cancel),
             owner=self.owner,
         )
 

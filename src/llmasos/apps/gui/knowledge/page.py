@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos.apps.gui.common.flow import FlowLayout
+from llmasos.apps.gui.common.icons import ui_icon
 from llmasos.apps.gui.common.messages import error_text, failure_text
 from llmasos.apps.gui.knowledge.ask import AskPanel
 from llmasos.apps.gui.knowledge.files import FileList
@@ -50,10 +51,12 @@ SEARCH_RESULTS = 10
 FILES_REFRESH_MS = 300  # file-list refreshes while indexing, at most this often
 
 
-def _button(text: str, name: str, tip: str) -> QPushButton:
+def _button(text: str, name: str, tip: str, icon: str = "") -> QPushButton:
     button = QPushButton(text)
     button.setAccessibleName(name)
     button.setToolTip(tip)
+    if icon:
+        button.setIcon(ui_icon(icon))
     return button
 
 
@@ -148,21 +151,25 @@ class KnowledgePage(QWidget):
             self.tr("Add &folder…"),
             self.tr("Add a folder"),
             self.tr("Make a collection of a folder and everything in it."),
+            "folder",
         )
         self.add_files_button = _button(
             self.tr("Add f&iles…"),
             self.tr("Add files"),
             self.tr("Add files to the collection chosen (or make one)."),
+            "file",
         )
         self.remove_button = _button(
             self.tr("&Remove"),
             self.tr("Remove the collection"),
             self.tr("Forget the collection chosen (Delete); your files are not touched."),
+            "delete",
         )
         self.reindex_button = _button(
             self.tr("Re-inde&x"),
             self.tr("Re-index the collection"),
             self.tr("Check the collection's folders for changes now (F5)."),
+            "regenerate",
         )
         buttons = FlowLayout()
         for button in (
@@ -196,7 +203,10 @@ class KnowledgePage(QWidget):
         self.search_box.setToolTip(self.tr("Words or a question (Ctrl+F); Enter searches."))
         self.search_box.setClearButtonEnabled(True)
         self.search_button = _button(
-            self.tr("&Search"), self.tr("Search"), self.tr("Find the passages that match best.")
+            self.tr("&Search"),
+            self.tr("Search"),
+            self.tr("Find the passages that match best."),
+            "search",
         )
         row.addWidget(self.search_box, 1)
         row.addWidget(self.search_button)

@@ -11,16 +11,19 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from llmasos.apps.gui.common.icons import ui_icon
 from llmasos.apps.gui.common.messages import failure_text
 from llmasos.kernel.kernel import Failure
 from llmasos.kernel.knowledge import KnowledgeIndexer
 from llmasos.services.knowledge.indexer import IndexProgress, SyncSummary
 
 
-def _button(text: str, name: str, tip: str) -> QPushButton:
+def _button(text: str, name: str, tip: str, icon: str = "") -> QPushButton:
     button = QPushButton(text)
     button.setAccessibleName(name)
     button.setToolTip(tip)
+    if icon:
+        button.setIcon(ui_icon(icon))
     return button
 
 
@@ -45,6 +48,7 @@ class IndexingBar(QWidget):
             QCoreApplication.translate(
                 "KnowledgePage", "Hold indexing (searches still work); press again to go on."
             ),
+            "pause",
         )
         self.pause_button.setCheckable(True)
         self.stop_button = _button(
@@ -53,6 +57,7 @@ class IndexingBar(QWidget):
             QCoreApplication.translate(
                 "KnowledgePage", "Stop indexing now; what is indexed is kept, Re-index goes on."
             ),
+            "stop",
         )
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
+from llmasos.apps.gui.common.icons import ui_icon
 from llmasos.foundation.hub.types import GgufEntry
 from llmasos.foundation.models.fit import FitEstimate, estimate_for_entry, recommend
 from llmasos.foundation.platform import hardware
@@ -60,10 +61,12 @@ def duration(seconds: float | None) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
-def make_button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-    """A push button with an accessible name."""
+def make_button(text: str, name: str, slot: Callable[[], None], icon: str = "") -> QPushButton:
+    """A push button with an accessible name (``icon``: an interface icon's name)."""
     widget = QPushButton(text)
     widget.setAccessibleName(name)
+    if icon:
+        widget.setIcon(ui_icon(icon))
     widget.clicked.connect(slot)
     return widget
 

@@ -121,10 +121,10 @@ class DownloadRow(QFrame):
         self.detail.setWordWrap(True)
         self.detail.setAccessibleName(self.tr("Status of {name}").format(name=name))
         self.pause_button = make_button(
-            self.tr("&Pause"), self.tr("Pause {name}").format(name=name), lambda: None
+            self.tr("&Pause"), self.tr("Pause {name}").format(name=name), lambda: None, "pause"
         )
         self.cancel_button = make_button(
-            self.tr("&Cancel"), self.tr("Cancel {name}").format(name=name), lambda: None
+            self.tr("&Cancel"), self.tr("Cancel {name}").format(name=name), lambda: None, "close"
         )
         top = QHBoxLayout()
         top.addWidget(title, 1)
@@ -203,7 +203,10 @@ class DownloadQueue(QWidget):
         )
         self.empty.setWordWrap(True)
         clear = make_button(
-            self.tr("Clear &finished"), self.tr("Clear finished downloads"), self.clear_finished
+            self.tr("Clear &finished"),
+            self.tr("Clear finished downloads"),
+            self.clear_finished,
+            "delete",
         )
         row = QHBoxLayout()
         row.addWidget(self.empty, 1)

@@ -130,7 +130,10 @@ class CatalogPanel(QWidget):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.status = _status_label(self.tr("Catalog status"))
         self.show_button = make_button(
-            self.tr("Show &files"), self.tr("Show the files of the selected model"), self._choose
+            self.tr("Show &files"),
+            self.tr("Show the files of the selected model"),
+            self._choose,
+            "file",
         )
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
@@ -228,7 +231,9 @@ class SearchPanel(QWidget):
         for label, key in SORT_KEYS:
             self.sort.addItem(tr(label), key)
         self.sort.currentIndexChanged.connect(lambda _i: self._resort())
-        self.search_button = make_button(self.tr("&Search"), self.tr("Search"), self.search)
+        self.search_button = make_button(
+            self.tr("&Search"), self.tr("Search"), self.search, "search"
+        )
         self.results = make_table(
             self.tr("Search results"),
             (self.tr("Repository"), self.tr("Downloads"), self.tr("Likes"), self.tr("Access")),
@@ -239,6 +244,7 @@ class SearchPanel(QWidget):
             self.tr("Show f&iles"),
             self.tr("Show the files of the selected repository"),
             self._choose,
+            "file",
         )
         self.busy = make_busy(self.tr("Searching the Hub"))
         self.status = _status_label(self.tr("Search status"))
@@ -353,7 +359,10 @@ class FilesPanel(QWidget):
         self.table.itemActivated.connect(lambda _item: self.download_selected())
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.download_button = make_button(
-            self.tr("&Download"), self.tr("Download the selected file"), self.download_selected
+            self.tr("&Download"),
+            self.tr("Download the selected file"),
+            self.download_selected,
+            "download",
         )
         self.busy = make_busy(self.tr("Listing the files"))
         self.status = _status_label(self.tr("Files status"))

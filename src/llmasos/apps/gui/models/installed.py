@@ -95,26 +95,41 @@ class InstalledPanel(QWidget):
         self.table = make_table(self.tr("Installed models"), [tr(c) for c in COLUMNS])
         self.table.itemActivated.connect(lambda _item: self.load_selected())
         self.import_button = make_button(
-            self.tr("&Import a GGUF file…"), self.tr("Import a GGUF file"), self.choose_import
+            self.tr("&Import a GGUF file…"),
+            self.tr("Import a GGUF file"),
+            self.choose_import,
+            "import",
         )
         buttons = QHBoxLayout()
         for widget in (
-            make_button(self.tr("&Load"), self.tr("Load the selected model"), self.load_selected),
+            make_button(
+                self.tr("&Load"), self.tr("Load the selected model"), self.load_selected, "load"
+            ),
             make_button(
                 self.tr("Set &default"),
                 self.tr("Make the selected model the default"),
                 self.set_default_selected,
+                "star",
             ),
             make_button(
-                self.tr("&Remove…"), self.tr("Remove the selected model"), self.remove_selected
+                self.tr("&Remove…"),
+                self.tr("Remove the selected model"),
+                self.remove_selected,
+                "delete",
             ),
             self.import_button,
             make_button(
                 self.tr("&Open a GGUF file…"),
                 self.tr("Open a GGUF file"),
                 self.open_file_requested.emit,
+                "folder",
             ),
-            make_button(self.tr("Re&fresh"), self.tr("Refresh the installed models"), self.refresh),
+            make_button(
+                self.tr("Re&fresh"),
+                self.tr("Refresh the installed models"),
+                self.refresh,
+                "regenerate",
+            ),
         ):
             buttons.addWidget(widget)
         buttons.addStretch(1)

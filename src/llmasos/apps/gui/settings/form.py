@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
+from llmasos.apps.gui.common.icons import ui_icon
 from llmasos.foundation.settings.schema import FIELDS
 
 
@@ -536,6 +537,7 @@ class SettingsForm(QWidget):
             ),
         )
         self.embedding_browse = QPushButton(self.tr("Choose a file…"))
+        self.embedding_browse.setIcon(ui_icon("file"))
         _describe(
             self.embedding_browse,
             self.tr("Choose an embedding model file"),

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP, translate_in
+from llmasos.apps.gui.common.icons import ui_icon
 from llmasos.apps.gui.common.messages import error_text
 from llmasos.apps.gui.common.theme import apply_theme
 from llmasos.apps.gui.settings.form import (
@@ -132,6 +133,8 @@ class SettingsPage(SettingsForm):
         )
         self.apply_button = QPushButton(self.tr("&Apply"))
         self.apply_button.setDefault(True)
+        self.restore_button.setIcon(ui_icon("undo"))
+        self.apply_button.setIcon(ui_icon("check"))
         _describe(
             self.apply_button, self.tr("Apply"), self.tr("Check and save the settings (Ctrl+S).")
         )

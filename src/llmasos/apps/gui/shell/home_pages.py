@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 if TYPE_CHECKING:
     from llmasos.foundation.models.fit import SpeedProfile
 
+from llmasos.apps.gui.common.icons import ui_icon
 from llmasos.apps.gui.common.messages import error_text
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.models.catalog import CatalogEntry, load_catalog
@@ -153,9 +154,11 @@ class WelcomePage(QWidget):
         download.setAccessibleName(self.tr("Download a model"))
         download.setAccessibleDescription(self.tr("Go to Models → Get models"))
         download.clicked.connect(self.download)
+        download.setIcon(ui_icon("download"))
         open_button = QPushButton(self.tr("&Open a GGUF file…"))
         open_button.setAccessibleName(self.tr("Open a GGUF file"))
         open_button.clicked.connect(self.open_file)
+        open_button.setIcon(ui_icon("folder"))
         buttons = QHBoxLayout()
         buttons.addWidget(download)
         buttons.addWidget(open_button)

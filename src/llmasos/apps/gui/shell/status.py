@@ -8,6 +8,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
 from llmasos.apps.gui.common.elide import ElidedLabel
+from llmasos.apps.gui.common.icons import ui_icon
 from llmasos.foundation.platform import hardware
 from llmasos.kernel.kernel import Kernel
 
@@ -49,6 +50,7 @@ class StatusBar(QStatusBar):
         self.busy.hide()
         self.stop = QPushButton(self.tr("Stop"))
         self.stop.setAccessibleName(self.tr("Stop all generation"))
+        self.stop.setIcon(ui_icon("stop"))
         self.stop.setAccessibleDescription(
             self.tr("Stop everything the windows asked the model for; the text so far is kept")
         )

@@ -124,9 +124,10 @@ class TranslatePage(ToolPage):
                 self.tr("Translate c&lipboard"),
                 self.tr("Translate clipboard"),
                 self.translate_clipboard,
+                "paste",
             ),
-            button(self.tr("Gl&ossary…"), self.tr("Glossary"), self.edit_glossary),
-            button(self.tr("Hi&story"), self.tr("History"), self.toggle_history),
+            button(self.tr("Gl&ossary…"), self.tr("Glossary"), self.edit_glossary, "glossary"),
+            button(self.tr("Hi&story"), self.tr("History"), self.toggle_history, "history"),
         )
         for widget in buttons:
             actions.addWidget(widget)

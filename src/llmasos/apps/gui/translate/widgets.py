@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.common.icons import ui_icon
 from llmasos.apps.gui.translate.language_names import language_name
 from llmasos.services.text.language import LANGUAGES, find_language
 from llmasos.services.translation.glossary import GlossaryEntry
@@ -112,8 +113,10 @@ class GlossaryDialog(QDialog):
             self.add_row(entry.term, entry.translation)
         add = QPushButton(self.tr("&Add term"))
         add.clicked.connect(lambda: self.add_row("", ""))
+        add.setIcon(ui_icon("new"))
         remove = QPushButton(self.tr("&Remove term"))
         remove.clicked.connect(self._remove_selected)
+        remove.setIcon(ui_icon("delete"))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )

@@ -71,16 +71,16 @@ class ChangesView(QWidget):
         self.summary = QLabel(self.tr("No changes to review."))
         self.summary.setWordWrap(True)
         self.accept_next_button = button(
-            self.tr("&Accept"), self.tr("Accept the next change"), self.accept_next
+            self.tr("&Accept"), self.tr("Accept the next change"), self.accept_next, "check"
         )
         self.reject_next_button = button(
-            self.tr("Re&ject"), self.tr("Reject the next change"), self.reject_next
+            self.tr("Re&ject"), self.tr("Reject the next change"), self.reject_next, "close"
         )
         self.accept_all_button = button(
-            self.tr("Accept a&ll"), self.tr("Accept all changes"), self._accept_all_clicked
+            self.tr("Accept a&ll"), self.tr("Accept all changes"), self._accept_all_clicked, "check"
         )
         self.reject_all_button = button(
-            self.tr("Reject all"), self.tr("Reject all changes"), self.reject_all
+            self.tr("Reject all"), self.tr("Reject all changes"), self.reject_all, "close"
         )
         row = QHBoxLayout()
         for b in (

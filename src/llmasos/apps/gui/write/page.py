@@ -166,6 +166,7 @@ class WritePage(ToolPage):
             self.tr("Process clip&board"),
             self.tr("Run the action on the clipboard"),
             self.process_clipboard,
+            "paste",
         )
         self._bar = QHBoxLayout()
         for w in (

@@ -63,6 +63,7 @@ class SummaryPanel(QWidget):
             self.tr("&Insert"),
             self.tr("Insert the summary into the text"),
             lambda: self.insert_requested.emit(self.text.toPlainText()),
+            "import",
         )
         row = QHBoxLayout()
         row.addWidget(self.copy_button)
@@ -110,9 +111,10 @@ class HistoryPanel(QWidget):
             self.tr("Re-&apply"),
             self.tr("Run the selected action again on the current text"),
             self.reapply,
+            "regenerate",
         )
         self.copy_button = button(
-            self.tr("Copy result"), self.tr("Copy the selected result"), self.copy_result
+            self.tr("Copy result"), self.tr("Copy the selected result"), self.copy_result, "copy"
         )
         row = QHBoxLayout()
         row.addWidget(self.reapply_button)
