@@ -128,9 +128,11 @@ class AskPanel(QWidget):
         self.source.hide()
         self.status.setText(self.tr("Looking for the passages that answer it…"))
         request = AskRequest(question, names)
-        store = self.indexer.store
-        self.request_id = self.indexer.submit_with_embedder(
-            lambda engine, embedder, cancel: ask(engine, store, request, embedder, cancel),
+        indexer, store = self.indexer, self.indexer.store
+        self.request_id = indexer.submit_with_embedder(
+            lambda engine, embedder, cancel: ask(
+                engine, store, request, embedder, cancel, searcher=indexer.worker_searcher()
+            ),
             owner=self.owner,
         )
 
