@@ -4,9 +4,11 @@
                                   [--size 1366x768] [--out docs/screenshots]
 
 Starts Xvfb on a free display (unless ``--no-xvfb`` and a DISPLAY is set), opens the
-app with a test model (SmolLM2 from tests/helpers/models.py by default) in a throw-away
-LLMASOS_HOME, drives each tool to a meaningful state — a chat answer, a proofread
-diff, a translation, the Models page — and saves a PNG of the window for each (under
+app in a throw-away LLMASOS_HOME whose recent models list a test model (SmolLM2 from
+tests/helpers/models.py by default), shows the welcome page with that recent model, loads
+it, drives each tool to a meaningful state — a chat answer in bubbles (the last reply's
+hover actions shown) and a find in it, a proofread diff, a translation, the Models page, a
+Translate window beside the main window — and saves a PNG for each (under
 ``<out>/<lang>/`` for Chinese and ``…/dark/`` for the dark theme).
 Prints the saved paths; exits 1 if a step does not finish within its time limit.
 """
@@ -35,7 +37,7 @@ def start_xvfb() -> subprocess.Popen[bytes]:
     for n in range(90, 120):
         if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
             proc = subprocess.Popen(
-                ["Xvfb", f":{n}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+                ["Xvfb", f":{n}", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
@@ -84,11 +86,22 @@ class Driver:
         self.window.grab().save(str(path))  # type: ignore[attr-defined]
         self.saved.append(path)
 
+    def shoot_screen(self, name: str, width: int, height: int) -> None:
+        """The top-left ``width``×``height`` of the screen (several windows at once)."""
+        from PySide6.QtGui import QGuiApplication
+
+        path = self.out / f"{name}.png"
+        QGuiApplication.primaryScreen().grabWindow(0, 0, 0, width, height).save(str(path))
+        self.saved.append(path)
+
 
 def drive(driver: Driver, model: Path) -> None:
     """The screenshot tour. Each step ends with one PNG."""
     win: object = driver.window
     kernel = win.kernel  # type: ignore[attr-defined]
+    driver.wait(lambda: True, "welcome page")
+    driver.shoot("welcome")  # no model yet: the recommendation and the recent models
+    win.open_model(model)  # type: ignore[attr-defined]
     if not driver.wait(lambda: kernel.model_info is not None and not kernel.is_busy, "model load"):
         return
     win.show_page("chat")  # type: ignore[attr-defined]
@@ -97,7 +110,19 @@ def drive(driver: Driver, model: Path) -> None:
     chat.submit()
     if not driver.wait(lambda: chat.request_id is None, "chat answer"):
         return
+    chat.input.setPlainText("Thanks!")
+    chat.submit()
+    if not driver.wait(lambda: chat.request_id is None and chat._title_request is None, "reply"):
+        return
+    last = chat.transcript.widgets[-1]
+    last._hovered = True  # as under the pointer: the reply's Copy and Regenerate show
+    last._show_actions()
+    driver.wait(lambda: True, "hover")
     driver.shoot("chat")
+    chat.find_bar.search_for("sleep")
+    driver.wait(lambda: True, "find")
+    driver.shoot("chat-find")
+    chat.find_bar.close_bar()
 
     win.show_page("write")  # type: ignore[attr-defined]
     write = win.pages["write"]  # type: ignore[attr-defined]
@@ -131,6 +156,25 @@ def drive(driver: Driver, model: Path) -> None:
     page.tabs.setCurrentIndex(1)  # Get models: the catalog with fit badges
     driver.wait(lambda: True, "catalog")
     driver.shoot("models-catalog")
+    side_by_side(driver, win)
+
+
+def side_by_side(driver: Driver, win: object) -> None:
+    """The main window on the left half of a 1920 px wide screen, a Translate window on the
+    right half (960 px each, 768 high)."""
+    width, height = 960, 768
+    win.show_page("chat")  # type: ignore[attr-defined]
+    win.setGeometry(0, 0, width, height)  # type: ignore[attr-defined]
+    tool = win.open_tool_window("translate")  # type: ignore[attr-defined]
+    tool.setGeometry(width, 0, width, height)
+    tool.page.as_you_type.setChecked(False)
+    tool.page.target_lang.set_code("zh-Hans")
+    tool.page.source.setPlainText("Good night, and sleep well.")
+    tool.page.run()
+    if not driver.wait(lambda: tool.page.request_id is None, "translation window"):
+        return
+    driver.shoot_screen("tool-window", 2 * width, height)
+    tool.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,8 +223,12 @@ def run(args: argparse.Namespace, home: str) -> int:
     settings, _ = store.load()
     # greedy decoding, so the tour shows the same answers every run
     settings = replace(settings, sampling=replace(settings.sampling, temperature=0.0))
+    # opened before: the welcome page lists it under the recent models
+    # (not the default, nor loaded at start: the welcome page shows first)
+    models = replace(settings.models, recent=(str(model),), load_last=False)
+    settings = replace(settings, models=models, default_model="")
     store.save(settings)
-    window = MainWindow(Kernel(), store, settings, initial_model=model)
+    window = MainWindow(Kernel(), store, settings)
     width, height = (int(n) for n in args.size.lower().split("x"))
     window.resize(width, height)
     window.show()
