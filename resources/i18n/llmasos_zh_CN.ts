@@ -498,6 +498,10 @@
         <translation>{note}撤销可恢复之前的回答。</translation>
     </message>
     <message>
+        <source>Looking for the passages that answer it…</source>
+        <translation>正在查找能回答它的段落…</translation>
+    </message>
+    <message>
         <source>Waiting for the model…</source>
         <translation>正在等待模型…</translation>
     </message>
@@ -629,6 +633,37 @@
     <message>
         <source>Answer length (tokens)</source>
         <translation>回答长度（词元）</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsButton</name>
+    <message>
+        <source>Documents to answer from</source>
+        <translation>用于回答的文档</translation>
+    </message>
+    <message>
+        <source>Answer from your knowledge collections, citing the passages ({key}).</source>
+        <translation>根据你的知识库集合回答，并引用段落（{key}）。</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>Documents: {name}</source>
+        <translation>文档：{name}</translation>
+    </message>
+    <message>
+        <source>Documents ({n})</source>
+        <translation>文档（{n}）</translation>
+    </message>
+    <message>
+        <source>{name} (removed)</source>
+        <translation>{name}（已移除）</translation>
+    </message>
+    <message>
+        <source>No collections yet: add a folder on the Knowledge page</source>
+        <translation>还没有集合：请在知识库页面添加文件夹</translation>
     </message>
 </context>
 <context>
@@ -774,10 +809,6 @@
 </context>
 <context>
     <name>ErrorText</name>
-    <message>
-        <source>The desktop portal (Wayland shortcuts and screenshots) does not answer.</source>
-        <translation>桌面门户（Wayland 的快捷键和截图）没有响应。</translation>
-    </message>
     <message>
         <source>Something went wrong inside LLMasOS. The details are in the log file; please report them.</source>
         <translation>LLMasOS 内部出错了。详细信息已写入日志文件，请报告此问题。</translation>
@@ -998,10 +1029,6 @@
 <context>
     <name>Everywhere</name>
     <message>
-        <source>On Wayland, LLMasOS can read the screen only through the desktop&apos;s screenshot portal, which this desktop does not offer. Copy a screenshot with your desktop&apos;s tool, then use an action with nothing selected: it reads the text of the image on the clipboard.</source>
-        <translation>在 Wayland 上，LLMasOS 只能通过桌面的截图门户（portal）读取屏幕，而这个桌面没有提供。请用桌面自带的工具截图并复制，然后在没有选中文字时使用某个操作：它会读取剪贴板中图片的文字。</translation>
-    </message>
-    <message>
         <source>Text in the image</source>
         <translation>图片中的文字</translation>
     </message>
@@ -1104,26 +1131,6 @@
 <context>
     <name>GlobalHotkeys</name>
     <message>
-        <source>{shortcut} for “{action}”: waiting for you to approve it in your desktop&apos;s dialog.</source>
-        <translation>“{action}”的快捷键 {shortcut}：等待你在桌面的对话框中批准。</translation>
-    </message>
-    <message>
-        <source>{keys}: {action} (set in your desktop)</source>
-        <translation>{keys}：{action}（在桌面中设置）</translation>
-    </message>
-    <message>
-        <source>Your desktop did not bind {shortcut} for “{action}”. Add it in your desktop&apos;s keyboard settings with the command: {command}</source>
-        <translation>桌面没有绑定“{action}”的快捷键 {shortcut}。请在桌面的键盘设置中添加它，命令为：{command}</translation>
-    </message>
-    <message>
-        <source>The shortcuts were not approved in your desktop&apos;s dialog, so {shortcut} for “{action}” does nothing. Apply the settings again to be asked again, or add {shortcut} in your desktop&apos;s keyboard settings with the command: {command}</source>
-        <translation>快捷键未在桌面的对话框中获得批准，所以“{action}”的快捷键 {shortcut} 不起作用。再次应用设置即可重新询问，或者在桌面的键盘设置中添加 {shortcut}，命令为：{command}</translation>
-    </message>
-    <message>
-        <source>On Wayland, programs cannot set system-wide shortcuts themselves, and your desktop offers no shortcuts portal. Add {shortcut} in your desktop&apos;s keyboard settings (custom shortcut) with the command: {command}</source>
-        <translation>在 Wayland 上，程序不能自行设置全局快捷键，而你的桌面没有提供快捷键门户（portal）。请在桌面的键盘设置中添加自定义快捷键 {shortcut}，命令为：{command}</translation>
-    </message>
-    <message>
         <source>This is a Wayland session and LLMasOS runs on XWayland: Replace pastes only into X11 programs (in a Wayland program, use Copy and paste it yourself), and the selection of a Wayland program reaches LLMasOS only where your desktop shares it with XWayland.</source>
         <translation>这是 Wayland 会话，LLMasOS 运行在 XWayland 上：“替换”只能粘贴到 X11 程序中（在 Wayland 程序中，请用“复制”后自行粘贴）；只有当桌面把 Wayland 程序的选中文字共享给 XWayland 时，LLMasOS 才能读到它。</translation>
     </message>
@@ -1158,6 +1165,10 @@
     <message>
         <source>{shortcut}: {action}</source>
         <translation>{shortcut}：{action}</translation>
+    </message>
+    <message>
+        <source>On Wayland, programs cannot set system-wide shortcuts themselves. Add {shortcut} in your desktop&apos;s keyboard settings (custom shortcut) with the command: {command}</source>
+        <translation>在 Wayland 上，程序不能自行设置全局快捷键。请在桌面的键盘设置中添加自定义快捷键 {shortcut}，命令为：{command}</translation>
     </message>
     <message>
         <source>LLMasOS registers system-wide shortcuts only on X11 ({error}). Bind {shortcut} in your desktop&apos;s keyboard settings to the command: {command}</source>
@@ -2729,6 +2740,22 @@ Enter or double-click opens the file.</source>
         <translation>嵌入模型：</translation>
     </message>
     <message>
+        <source>None: the file&apos;s usual program</source>
+        <translation>无：用文件的默认程序打开</translation>
+    </message>
+    <message>
+        <source>Editor command</source>
+        <translation>编辑器命令</translation>
+    </message>
+    <message>
+        <source>Opens a cited text, Markdown or code file at the cited line: {file} and {line} are filled in, e.g. code --goto {file}:{line} or gvim +{line} {file}.</source>
+        <translation>在引用所在的行打开被引用的文本、Markdown 或代码文件：会填入 {file} 和 {line}，例如 code --goto {file}:{line} 或 gvim +{line} {file}。</translation>
+    </message>
+    <message>
+        <source>Editor command:</source>
+        <translation>编辑器命令：</translation>
+    </message>
+    <message>
         <source>Choose an embedding model</source>
         <translation>选择嵌入模型</translation>
     </message>
@@ -2923,6 +2950,10 @@ Enter or double-click opens the file.</source>
         <translation>停止当前回答（保留已生成的文本）</translation>
     </message>
     <message>
+        <source>documents to answer from, with citations (Chat)</source>
+        <translation>选择用于回答并附引用的文档（对话）</translation>
+    </message>
+    <message>
         <source>open a GGUF file</source>
         <translation>打开 GGUF 文件</translation>
     </message>
@@ -2988,6 +3019,56 @@ Enter or double-click opens the file.</source>
     <message>
         <source>Action</source>
         <translation>操作</translation>
+    </message>
+</context>
+<context>
+    <name>SourceOpener</name>
+    <message>
+        <source>{file} is no longer there (moved or deleted). Re-index the collection on the Knowledge page (F5) to bring the index up to date.</source>
+        <translation>{file} 已不在原处（被移动或删除）。请在知识库页面重新索引该集合（F5）以更新索引。</translation>
+    </message>
+    <message>
+        <source>Opened {name} at its start: your PDF viewer cannot be told the page (page {page}).</source>
+        <translation>已从开头打开 {name}：无法让你的 PDF 阅读器跳到该页（第 {page} 页）。</translation>
+    </message>
+    <message>
+        <source>{program} could not be started; check the command in Settings › Knowledge.</source>
+        <translation>无法启动 {program}；请检查“设置 › 知识库”中的命令。</translation>
+    </message>
+    <message>
+        <source>No program opens {name} on this computer.</source>
+        <translation>这台电脑上没有能打开 {name} 的程序。</translation>
+    </message>
+</context>
+<context>
+    <name>SourcesView</name>
+    <message>
+        <source>page {page}</source>
+        <translation>第 {page} 页</translation>
+    </message>
+    <message>
+        <source>Sources</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Cited passage</source>
+        <translation>引用的段落</translation>
+    </message>
+    <message>
+        <source>Opening the source</source>
+        <translation>打开来源</translation>
+    </message>
+    <message>
+        <source>Sources:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <source>Open {name} at page {page}</source>
+        <translation>在第 {page} 页打开 {name}</translation>
+    </message>
+    <message>
+        <source>Open {name}</source>
+        <translation>打开 {name}</translation>
     </message>
 </context>
 <context>
@@ -3598,13 +3679,6 @@ Enter or double-click opens the file.</source>
     <message>
         <source>{n} of {total}</source>
         <translation>第 {n} 个，共 {total} 个</translation>
-    </message>
-</context>
-<context>
-    <name>PortalScreenshot</name>
-    <message>
-        <source>The desktop&apos;s screenshot {path} cannot be read.</source>
-        <translation>无法读取桌面的截图 {path}。</translation>
     </message>
 </context>
 </TS>

@@ -22,12 +22,39 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from llmasos.errors import DisplayUnavailableError, HotkeyInvalidError, HotkeyTakenError
-from llmasos.foundation.platform.hotkeys import Hotkey, keysym_name
+from llmasos.foundation.platform.hotkeys import Hotkey
 
 if TYPE_CHECKING:
     from Xlib.display import Display
 
 log = logging.getLogger(__name__)
+
+# Qt's key names that X spells differently (the rest: lower-case letters, F1…, digits)
+_KEYSYM_NAMES = {
+    "Space": "space",
+    "Enter": "Return",
+    "Return": "Return",
+    "Esc": "Escape",
+    "Escape": "Escape",
+    "Backspace": "BackSpace",
+    "Del": "Delete",
+    "Ins": "Insert",
+    "PgUp": "Prior",
+    "PgDown": "Next",
+    "Print": "Print",
+    "+": "plus",
+    "-": "minus",
+    ",": "comma",
+    ".": "period",
+    "/": "slash",
+    ";": "semicolon",
+    "'": "apostrophe",
+    "[": "bracketleft",
+    "]": "bracketright",
+    "\\": "backslash",
+    "`": "grave",
+    "=": "equal",
+}
 
 
 def has_display() -> bool:
@@ -107,7 +134,7 @@ class X11Display:
         from Xlib import XK
 
         key = hotkey.key
-        name = keysym_name(key)
+        name = _KEYSYM_NAMES.get(key, key.lower() if len(key) == 1 else key)
         keysym = XK.string_to_keysym(name)
         if not keysym:
             raise HotkeyInvalidError(f"{hotkey}: X11 knows no key called {key!r}.")

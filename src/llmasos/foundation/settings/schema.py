@@ -344,6 +344,14 @@ FIELDS: dict[str, Field] = _fields(
         "GGUF embedding model (a path or an installed model's name) that turns documents "
         "and questions into vectors; empty: full-text search only",
     ),
+    Field(
+        "knowledge.editor_command",
+        str,
+        "",
+        "Editor command",
+        "opens a cited text, Markdown or code file at the cited line, e.g. "
+        "'code --goto {file}:{line}' or 'gvim +{line} {file}'; empty: the file's usual program",
+    ),
     # --- top level --------------------------------------------------------------------
     Field("default_model", str, "", "Default model", "a model name or path"),
     Field("open_windows", tuple, (), "Open windows", "tool windows to reopen"),

@@ -142,9 +142,11 @@ class KnowledgeConfig:
     collection is indexed and searched with, a GGUF path or an installed model's name
     ("": full-text search only). The app, ``llmasos docs``/``ask`` and the in-app API
     server read this one value (:func:`llmasos.foundation.models.store.embedder_file`
-    turns it into a file)."""
+    turns it into a file). ``editor_command`` opens a cited text file at its line
+    (``{file}``, ``{line}``; apps/gui/common/open_source.py)."""
 
     embedding_model: str = default("knowledge.embedding_model")
+    editor_command: str = default("knowledge.editor_command")
 
 
 @dataclass(frozen=True)

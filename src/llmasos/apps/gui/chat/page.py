@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -29,6 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from llmasos.apps.gui.chat.documents import SHORTCUT as DOCUMENTS_KEY
+from llmasos.apps.gui.chat.documents import ChatDocuments
 from llmasos.apps.gui.chat.elide import ContextMeter
 from llmasos.apps.gui.chat.find import FindBar
 from llmasos.apps.gui.chat.list import ConversationList
@@ -52,6 +55,9 @@ from llmasos.services.chat import export as chat_export
 from llmasos.services.chat.conversations import STREAMING, ConversationStore, StoredMessage
 from llmasos.services.chat.personas import DEFAULT_PERSONA
 from llmasos.services.chat.service import ChatService, ReplyEnded, ReplyStarted, TitleChanged
+
+if TYPE_CHECKING:
+    from llmasos.kernel.knowledge import KnowledgeIndexer
 
 
 class ChatPage(ToolPage):
@@ -105,6 +111,8 @@ class ChatPage(ToolPage):
         self.conversations.opened.connect(self._find_opened_hit)
         self.input = ChatInput()
         self.input.send_requested.connect(self.submit)
+        self.documents = ChatDocuments(self)  # knowledge collections to answer from
+        self.documents.button.changed.connect(self.attach_collections)
         self.enter_sends = QCheckBox(self.tr("Enter sends"))
         self.enter_sends.toggled.connect(self.input.set_enter_sends)
         self.enter_sends.setChecked(SettingsStore().load()[0].ui.enter_sends)
@@ -119,6 +127,7 @@ class ChatPage(ToolPage):
             "regenerate",
         )
         bottom = QHBoxLayout()
+        bottom.addWidget(self.documents.button)
         for w in (self.enter_sends, self.regenerate_button, self.stop_button, self.send_button):
             bottom.addWidget(w)
         right = QWidget()
@@ -136,6 +145,7 @@ class ChatPage(ToolPage):
         split.setSizes([220, 640])
         QVBoxLayout(self).addWidget(split)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop)
+        QShortcut(QKeySequence(DOCUMENTS_KEY), self, self._show_documents_menu)
         self.busy_changed.connect(self._set_busy)
 
     def _header(self) -> QHBoxLayout:
@@ -213,6 +223,9 @@ class ChatPage(ToolPage):
             m.id for m in messages if m.status == STREAMING and not self.service.is_interrupted(m)
         }
         self.transcript.set_messages(messages, conv.cut_message_id if conv else None, live)
+        self.documents.button.show_attached(conv.collections if conv else ())
+        for message in messages:
+            self._show_sources(message)
         self.title.setText(conv.title if conv else self.tr("New chat"))
         self.title.setToolTip(self.title.text())
         if switching:
@@ -377,12 +390,18 @@ class ChatPage(ToolPage):
         params = self.store.get(conv_id).sampling or self._params()
         service = self.service
         self._reply_conversation = conv_id
-        self.request_id = self.kernel.submit(
-            lambda engine, cancel: service.reply(engine, cancel, conv_id, params),
-            owner=self.owner,
-            priority=self.priority(),
-        )
-        self.status.setText(self.tr("Waiting for the model…"))
+        if self.documents.is_grounded(self.store.get(conv_id).collections):
+            self.request_id = self.documents.submit_reply(
+                service, conv_id, params, owner=self.owner, priority=self.priority()
+            )
+            self.status.setText(self.tr("Looking for the passages that answer it…"))
+        else:
+            self.request_id = self.kernel.submit(
+                lambda engine, cancel: service.reply(engine, cancel, conv_id, params),
+                owner=self.owner,
+                priority=self.priority(),
+            )
+            self.status.setText(self.tr("Waiting for the model…"))
         self.busy_changed.emit(True)
 
     def append_output(self, text: str) -> None:
@@ -408,9 +427,32 @@ class ChatPage(ToolPage):
             widget = self.transcript.widget_for(event.message.id)
             if widget is not None:
                 widget.set_message(event.message)
+                self._show_sources(event.message)
             stats = event.stats
             if stats is not None:
                 self._show_context(stats.prompt_tokens + stats.completion_tokens)
+
+    # -- knowledge collections ------------------------------------------------------------
+    def use_knowledge(self, indexer: Callable[[], KnowledgeIndexer] | None) -> None:
+        """Offer the collections of the app's knowledge index (``indexer()`` makes or
+        returns it; None: the Documents button hides)."""
+        self.documents.use(indexer)
+
+    def attach_collections(self, names: tuple[str, ...]) -> None:
+        """Answer the conversation's next messages from these collections (none: plain chat)."""
+        conv_id = self._ensure_conversation()
+        self.store.update(conv_id, collections=tuple(names))
+        self.documents.button.show_attached(names)
+
+    def _show_documents_menu(self) -> None:
+        if self.documents.button.isVisible():
+            self.documents.button.showMenu()
+
+    def _show_sources(self, message: StoredMessage) -> None:
+        """Show the passages a reply cites under it (the reply's own widget)."""
+        widget = self.transcript.widget_for(message.id)
+        if widget is not None and message.role == "assistant":
+            widget.set_extra(self.documents.sources_view(message))
 
     def _end(self, message: str) -> None:
         # a reply stopped by switching conversations has nothing to say about the new one

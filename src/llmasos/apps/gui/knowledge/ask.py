@@ -16,7 +16,6 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,7 +28,9 @@ from PySide6.QtWidgets import (
 
 from llmasos.apps.gui.common.icons import ui_icon
 from llmasos.apps.gui.common.messages import failure_text
+from llmasos.apps.gui.common.open_source import open_planned, plan_open
 from llmasos.apps.gui.knowledge.passages import where
+from llmasos.foundation.settings.store import SettingsStore
 from llmasos.kernel.kernel import Failure
 from llmasos.kernel.knowledge import KnowledgeIndexer
 from llmasos.services.knowledge.answer import AskDone, AskRequest, Retrieved, ask
@@ -100,7 +101,8 @@ class AskPanel(QWidget):
         self.ask_button.clicked.connect(self.ask)
         self.question.returnPressed.connect(self.ask)
         self.answer.anchorClicked.connect(self._on_link)
-        self.source.linkActivated.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
+        self.source.linkActivated.connect(lambda _url: self.open_shown())
+        self._shown: Citation | None = None  # the citation whose passage is shown
         self._links = [
             (self.kernel.tokens, self._on_tokens),
             (self.kernel.yielded, self._on_yielded),
@@ -225,6 +227,22 @@ class AskPanel(QWidget):
         )
         self.source.setToolTip(p.file)
         self.source.show()
+        self._shown = citation
+
+    def open_shown(self) -> str:
+        """Open the file of the citation shown, at its page or line
+        (:mod:`~llmasos.apps.gui.common.open_source`); the message shown in the status
+        line ("" when it opened as planned)."""
+        if self._shown is None:
+            return ""
+        p = self._shown.passage
+        editor = SettingsStore().load()[0].knowledge.editor_command
+        message = open_planned(
+            plan_open(p.file, page=p.page, start=p.start, passage=p.text, editor=editor)
+        )
+        if message:
+            self.status.setText(message)
+        return message
 
 
 __all__ = ["AskPanel", "linked"]

@@ -548,6 +548,17 @@ class SettingsForm(QWidget):
         form.addRow(
             QLabel(self.tr("Embedding model:")), _pair(self.embedding_model, self.embedding_browse)
         )
+        self.editor_command = QLineEdit()
+        self.editor_command.setPlaceholderText(self.tr("None: the file's usual program"))
+        _describe(
+            self.editor_command,
+            self.tr("Editor command"),
+            self.tr(
+                "Opens a cited text, Markdown or code file at the cited line: {file} and "
+                "{line} are filled in, e.g. code --goto {file}:{line} or gvim +{line} {file}."
+            ),
+        )
+        form.addRow(QLabel(self.tr("Editor command:")), self.editor_command)
         return group
 
 

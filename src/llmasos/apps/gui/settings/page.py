@@ -189,6 +189,7 @@ class SettingsPage(SettingsForm):
         self.translate_to.setText(where.translate_to)
         self.keep_in_tray.setChecked(where.keep_in_tray)
         self.embedding_model.setText(settings.knowledge.embedding_model)
+        self.editor_command.setText(settings.knowledge.editor_command)
         self.load_last_model.setChecked(settings.models.load_last)
 
     def form_settings(self, base: AppSettings | None = None) -> AppSettings:
@@ -249,7 +250,10 @@ class SettingsPage(SettingsForm):
             api=api,
             remote=remote,
             everywhere=everywhere,
-            knowledge=KnowledgeConfig(embedding_model=self.embedding_model.text().strip()),
+            knowledge=KnowledgeConfig(
+                embedding_model=self.embedding_model.text().strip(),
+                editor_command=self.editor_command.text().strip(),
+            ),
         )
 
     def show_hotkey_problems(self, problems: list[str]) -> None:

@@ -54,6 +54,10 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(
         "Esc", QT_TRANSLATE_NOOP("Shortcuts", "stop the current answer (the text so far is kept)")
     ),
+    Shortcut(
+        "Ctrl+Shift+D",
+        QT_TRANSLATE_NOOP("Shortcuts", "documents to answer from, with citations (Chat)"),
+    ),
     Shortcut("Ctrl+O", QT_TRANSLATE_NOOP("Shortcuts", "open a GGUF file")),
     Shortcut("Ctrl+Shift+S", QT_TRANSLATE_NOOP("Shortcuts", "swap languages (Translate)")),
     Shortcut(

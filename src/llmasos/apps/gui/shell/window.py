@@ -243,6 +243,7 @@ class MainWindow(QMainWindow):
             from llmasos.apps.gui.shell.tools import tool_page
 
             page = tool_page(name, self.kernel, self.sampling)
+            self._offer_knowledge(page)
         elif name == "models":
             from llmasos.apps.gui.models.page import ModelsPage
 
@@ -407,6 +408,7 @@ class MainWindow(QMainWindow):
 
             page = KnowledgePage(self.knowledge())
         window = ToolWindow(tool, self.kernel, self.sampling, page)
+        self._offer_knowledge(window.page)
         window.closed.connect(self._forget_window)
         self.tool_windows.append(window)
         window.show()
@@ -426,6 +428,13 @@ class MainWindow(QMainWindow):
             self._knowledge = KnowledgeService(self.kernel, self.settings, parent=self)
             self._knowledge.start()
         return self._knowledge
+
+    def _offer_knowledge(self, page: QWidget) -> None:
+        """Let a Chat page answer from the knowledge collections (the index is made when
+        the page first needs it)."""
+        use = getattr(page, "use_knowledge", None)
+        if use is not None:
+            use(lambda: self.knowledge().indexer)
 
     def _start_knowledge(self) -> None:
         """Re-check the collections and watch their folders, when there are any."""
