@@ -810,6 +810,10 @@
 <context>
     <name>ErrorText</name>
     <message>
+        <source>The desktop portal (Wayland shortcuts and screenshots) does not answer.</source>
+        <translation>桌面门户（Wayland 的快捷键和截图）没有响应。</translation>
+    </message>
+    <message>
         <source>Something went wrong inside LLMasOS. The details are in the log file; please report them.</source>
         <translation>LLMasOS 内部出错了。详细信息已写入日志文件，请报告此问题。</translation>
     </message>
@@ -1029,6 +1033,10 @@
 <context>
     <name>Everywhere</name>
     <message>
+        <source>On Wayland, LLMasOS can read the screen only through the desktop&apos;s screenshot portal, which this desktop does not offer. Copy a screenshot with your desktop&apos;s tool, then use an action with nothing selected: it reads the text of the image on the clipboard.</source>
+        <translation>在 Wayland 上，LLMasOS 只能通过桌面的截图门户（portal）读取屏幕，而这个桌面没有提供。请用桌面自带的工具截图并复制，然后在没有选中文字时使用某个操作：它会读取剪贴板中图片的文字。</translation>
+    </message>
+    <message>
         <source>Text in the image</source>
         <translation>图片中的文字</translation>
     </message>
@@ -1131,6 +1139,26 @@
 <context>
     <name>GlobalHotkeys</name>
     <message>
+        <source>{shortcut} for “{action}”: waiting for you to approve it in your desktop&apos;s dialog.</source>
+        <translation>“{action}”的快捷键 {shortcut}：等待你在桌面的对话框中批准。</translation>
+    </message>
+    <message>
+        <source>{keys}: {action} (set in your desktop)</source>
+        <translation>{keys}：{action}（在桌面中设置）</translation>
+    </message>
+    <message>
+        <source>Your desktop did not bind {shortcut} for “{action}”. Add it in your desktop&apos;s keyboard settings with the command: {command}</source>
+        <translation>桌面没有绑定“{action}”的快捷键 {shortcut}。请在桌面的键盘设置中添加它，命令为：{command}</translation>
+    </message>
+    <message>
+        <source>The shortcuts were not approved in your desktop&apos;s dialog, so {shortcut} for “{action}” does nothing. Apply the settings again to be asked again, or add {shortcut} in your desktop&apos;s keyboard settings with the command: {command}</source>
+        <translation>快捷键未在桌面的对话框中获得批准，所以“{action}”的快捷键 {shortcut} 不起作用。再次应用设置即可重新询问，或者在桌面的键盘设置中添加 {shortcut}，命令为：{command}</translation>
+    </message>
+    <message>
+        <source>On Wayland, programs cannot set system-wide shortcuts themselves, and your desktop offers no shortcuts portal. Add {shortcut} in your desktop&apos;s keyboard settings (custom shortcut) with the command: {command}</source>
+        <translation>在 Wayland 上，程序不能自行设置全局快捷键，而你的桌面没有提供快捷键门户（portal）。请在桌面的键盘设置中添加自定义快捷键 {shortcut}，命令为：{command}</translation>
+    </message>
+    <message>
         <source>This is a Wayland session and LLMasOS runs on XWayland: Replace pastes only into X11 programs (in a Wayland program, use Copy and paste it yourself), and the selection of a Wayland program reaches LLMasOS only where your desktop shares it with XWayland.</source>
         <translation>这是 Wayland 会话，LLMasOS 运行在 XWayland 上：“替换”只能粘贴到 X11 程序中（在 Wayland 程序中，请用“复制”后自行粘贴）；只有当桌面把 Wayland 程序的选中文字共享给 XWayland 时，LLMasOS 才能读到它。</translation>
     </message>
@@ -1165,10 +1193,6 @@
     <message>
         <source>{shortcut}: {action}</source>
         <translation>{shortcut}：{action}</translation>
-    </message>
-    <message>
-        <source>On Wayland, programs cannot set system-wide shortcuts themselves. Add {shortcut} in your desktop&apos;s keyboard settings (custom shortcut) with the command: {command}</source>
-        <translation>在 Wayland 上，程序不能自行设置全局快捷键。请在桌面的键盘设置中添加自定义快捷键 {shortcut}，命令为：{command}</translation>
     </message>
     <message>
         <source>LLMasOS registers system-wide shortcuts only on X11 ({error}). Bind {shortcut} in your desktop&apos;s keyboard settings to the command: {command}</source>
@@ -3679,6 +3703,13 @@ Enter or double-click opens the file.</source>
     <message>
         <source>{n} of {total}</source>
         <translation>第 {n} 个，共 {total} 个</translation>
+    </message>
+</context>
+<context>
+    <name>PortalScreenshot</name>
+    <message>
+        <source>The desktop&apos;s screenshot {path} cannot be read.</source>
+        <translation>无法读取桌面的截图 {path}。</translation>
     </message>
 </context>
 </TS>

@@ -145,6 +145,10 @@ class HotkeyTakenError(PermissionError, HotkeyError):
     """Another program already holds the shortcut (X11 answered BadAccess to the grab)."""
 
 
+class PortalError(ConnectionError, LLMasOSError):
+    """The XDG desktop portal (Wayland shortcuts, screenshots) cannot be reached or failed."""
+
+
 class PasteError(RuntimeError, LLMasOSError):
     """The result could not be pasted into the other application."""
 

@@ -24,6 +24,39 @@ MODIFIERS = {
 STRONG_MODIFIERS = frozenset({"ctrl", "alt", "meta"})
 _ORDER = ("ctrl", "alt", "shift", "meta")
 
+# Qt's key names that X (and the portal's shortcut syntax, which uses X keysym names)
+# spells differently (the rest: lower-case letters, F1…, digits)
+_KEYSYM_NAMES = {
+    "Space": "space",
+    "Enter": "Return",
+    "Return": "Return",
+    "Esc": "Escape",
+    "Escape": "Escape",
+    "Backspace": "BackSpace",
+    "Del": "Delete",
+    "Ins": "Insert",
+    "PgUp": "Prior",
+    "PgDown": "Next",
+    "Print": "Print",
+    "+": "plus",
+    "-": "minus",
+    ",": "comma",
+    ".": "period",
+    "/": "slash",
+    ";": "semicolon",
+    "'": "apostrophe",
+    "[": "bracketleft",
+    "]": "bracketright",
+    "\\": "backslash",
+    "`": "grave",
+    "=": "equal",
+}
+
+
+def keysym_name(key: str) -> str:
+    """The X keysym name of a key as Qt spells it: ``"T"`` → ``"t"``, ``"Space"`` → ``"space"``."""
+    return _KEYSYM_NAMES.get(key, key.lower() if len(key) == 1 else key)
+
 
 @dataclass(frozen=True)
 class Hotkey:
@@ -76,4 +109,11 @@ def hotkey_problem(text: str) -> str | None:
     return None
 
 
-__all__ = ["MODIFIERS", "STRONG_MODIFIERS", "Hotkey", "hotkey_problem", "parse_hotkey"]
+__all__ = [
+    "MODIFIERS",
+    "STRONG_MODIFIERS",
+    "Hotkey",
+    "hotkey_problem",
+    "keysym_name",
+    "parse_hotkey",
+]

@@ -22,39 +22,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from llmasos.errors import DisplayUnavailableError, HotkeyInvalidError, HotkeyTakenError
-from llmasos.foundation.platform.hotkeys import Hotkey
+from llmasos.foundation.platform.hotkeys import Hotkey, keysym_name
 
 if TYPE_CHECKING:
     from Xlib.display import Display
 
 log = logging.getLogger(__name__)
-
-# Qt's key names that X spells differently (the rest: lower-case letters, F1…, digits)
-_KEYSYM_NAMES = {
-    "Space": "space",
-    "Enter": "Return",
-    "Return": "Return",
-    "Esc": "Escape",
-    "Escape": "Escape",
-    "Backspace": "BackSpace",
-    "Del": "Delete",
-    "Ins": "Insert",
-    "PgUp": "Prior",
-    "PgDown": "Next",
-    "Print": "Print",
-    "+": "plus",
-    "-": "minus",
-    ",": "comma",
-    ".": "period",
-    "/": "slash",
-    ";": "semicolon",
-    "'": "apostrophe",
-    "[": "bracketleft",
-    "]": "bracketright",
-    "\\": "backslash",
-    "`": "grave",
-    "=": "equal",
-}
 
 
 def has_display() -> bool:
@@ -134,7 +107,7 @@ class X11Display:
         from Xlib import XK
 
         key = hotkey.key
-        name = _KEYSYM_NAMES.get(key, key.lower() if len(key) == 1 else key)
+        name = keysym_name(key)
         keysym = XK.string_to_keysym(name)
         if not keysym:
             raise HotkeyInvalidError(f"{hotkey}: X11 knows no key called {key!r}.")

@@ -140,6 +140,9 @@ _SENTENCES: dict[tuple[str, str], str] = {
     ("llmasos.errors", "HotkeyTakenError"): QT_TRANSLATE_NOOP(
         "ErrorText", "Another program already uses this shortcut. Pick another one."
     ),
+    ("llmasos.errors", "PortalError"): QT_TRANSLATE_NOOP(
+        "ErrorText", "The desktop portal (Wayland shortcuts and screenshots) does not answer."
+    ),
     ("llmasos.errors", "PasteError"): QT_TRANSLATE_NOOP(
         "ErrorText", "The result could not be pasted into the other application; it is copied."
     ),

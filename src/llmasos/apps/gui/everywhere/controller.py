@@ -58,6 +58,7 @@ class Everywhere(QObject):
         self.config = EverywhereConfig()
         self.hotkeys = GlobalHotkeys(self)
         self.hotkeys.triggered.connect(self.on_hotkey)
+        self.hotkeys.reported.connect(lambda: self.hotkeys_reported.emit(self.hotkeys.problems()))
         self._source_window = 0  # the X window that had the focus when the action started
         self.last_replace: dict[str, Any] = {}
         self._ask: AskBox | None = None
@@ -152,14 +153,26 @@ class Everywhere(QObject):
         if self._ocr is not None and self._ocr.is_picking:
             return  # a second press while picking: a new grab would show the overlay itself
         self._ocr_follow = ("", "formal")
-        if not self.screen_ocr.pick():
-            self.popup.show_text(
-                QCoreApplication.translate("Everywhere", "Text in the image"),
-                "",
-                QCoreApplication.translate(
-                    "Everywhere", "The screen cannot be captured on this desktop."
-                ),
+        session = self.hotkeys.session
+        if session is not None and session.is_wayland:
+            # Wayland shows no program the screen: the desktop's own tool picks the region
+            portal = self.hotkeys.portal
+            if portal is not None and self.screen_ocr.pick_through(portal):
+                return
+            why = QCoreApplication.translate(
+                "Everywhere",
+                "On Wayland, LLMasOS can read the screen only through the desktop's "
+                "screenshot portal, which this desktop does not offer. Copy a screenshot "
+                "with your desktop's tool, then use an action with nothing selected: it "
+                "reads the text of the image on the clipboard.",
             )
+        elif self.screen_ocr.pick():
+            return
+        else:
+            why = QCoreApplication.translate(
+                "Everywhere", "The screen cannot be captured on this desktop."
+            )
+        self.popup.show_text(QCoreApplication.translate("Everywhere", "Text in the image"), "", why)
 
     def clipboard_image_ocr(self, action: str, to: str = "", tone: str = "formal") -> bool:
         """Run ``action`` on the text of the clipboard's image; False when it holds none."""

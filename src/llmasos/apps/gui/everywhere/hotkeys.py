@@ -12,6 +12,12 @@ XWayland (the xcb platform in a Wayland session, told apart by
 :func:`~llmasos.foundation.platform.session.detect_session`) the X grab is made but
 reported as :data:`LIMITED`: it fires only while an X11 program has the focus, so it
 is never presented as system-wide.
+
+In a Wayland session whose desktop portal offers GlobalShortcuts, the shortcuts are
+bound through it instead (:mod:`~llmasos.apps.gui.everywhere.portal`): the reports say
+:data:`PENDING` until the person answers the desktop's dialog, then :data:`OK` with the
+keys the desktop chose, or :data:`REFUSED`; :attr:`GlobalHotkeys.reported` announces
+each change. Without the portal the X grabs (XWayland) or the command to bind remain.
 """
 
 from __future__ import annotations
@@ -24,8 +30,14 @@ from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Signal
 from PySide6.QtGui import QGuiApplication
 
 from llmasos.apps.gui.common.messages import error_text
+from llmasos.apps.gui.everywhere.portal import (
+    BOUND,
+    PortalConnection,
+    PortalShortcuts,
+)
 from llmasos.errors import DisplayUnavailableError, HotkeyInvalidError, HotkeyTakenError
 from llmasos.foundation.platform.hotkeys import Hotkey, parse_hotkey
+from llmasos.foundation.platform.portal import SHORTCUTS, Shortcut
 from llmasos.foundation.platform.session import (
     DisplaySession,
     SessionKind,
@@ -39,6 +51,7 @@ log = logging.getLogger(__name__)
 
 OK, TAKEN, INVALID, UNSUPPORTED = "ok", "taken", "invalid", "unsupported"
 LIMITED = "limited"  # grabbed through XWayland: only while an X11 program has the focus
+PENDING, REFUSED = "pending", "refused"  # the portal: waiting for / refused by the person
 
 
 @dataclass(frozen=True)
@@ -47,7 +60,7 @@ class HotkeyReport:
 
     action: str
     shortcut: str
-    status: str  # OK, LIMITED, TAKEN, INVALID or UNSUPPORTED
+    status: str  # OK, LIMITED, PENDING, REFUSED, TAKEN, INVALID or UNSUPPORTED
     message: str
 
 
@@ -81,9 +94,12 @@ class GlobalHotkeys(QObject):
     Signals (GUI thread):
         triggered: the action (``"translate"``, ``"proofread"``, ``"ask"``, ``"ocr"``)
             whose shortcut was pressed.
+        reported: :attr:`reports` changed after :meth:`apply` returned (the desktop
+            answered the portal's dialog).
     """
 
     triggered = Signal(str)
+    reported = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -93,6 +109,9 @@ class GlobalHotkeys(QObject):
         self.reports: list[HotkeyReport] = []
         self._translate_to = ""
         self.session: DisplaySession | None = None  # known after the first apply()
+        self._portal: PortalConnection | None = None
+        self._portal_opened = False
+        self._portal_shortcuts: PortalShortcuts | None = None
 
     @property
     def x11(self) -> X11Display | None:
@@ -128,6 +147,8 @@ class GlobalHotkeys(QObject):
         """
         self._translate_to = translate_to
         why = self._connect()
+        if self._use_portal(bindings):
+            return self.reports
         if why:
             self.reports = [self._unsupported(a, t, why) for a, t in bindings.items()]
             return self.reports
@@ -141,6 +162,90 @@ class GlobalHotkeys(QObject):
         self.drain()  # events python-xlib read while it waited for the grabs' replies
         return reports
 
+    # -- through the desktop portal (Wayland) ---------------------------------------------
+    @property
+    def portal(self) -> PortalConnection | None:
+        """Our connection to the desktop portal: opened in a Wayland session only."""
+        if not self._portal_opened and self.session is not None and self.session.is_wayland:
+            self._portal_opened = True
+            self._portal = PortalConnection.open(self)
+        return self._portal
+
+    def _use_portal(self, bindings: dict[str, str]) -> bool:
+        """Bind ``bindings`` through the portal where it offers GlobalShortcuts; False
+        where it does not (then the X grabs or the command to bind remain)."""
+        portal = self.portal
+        if portal is None or not portal.offers(SHORTCUTS):
+            return False
+        if self._x is not None:
+            self._x.ungrab_all()  # the portal's shortcuts replace the XWayland grabs
+        self._actions.clear()
+        if self._portal_shortcuts is None:
+            self._portal_shortcuts = PortalShortcuts(portal, self)
+            self._portal_shortcuts.triggered.connect(self.triggered)
+            self._portal_shortcuts.answered.connect(self._portal_answered)
+        wanted, self.reports = [], []
+        for action, text in bindings.items():
+            try:
+                hotkey = parse_hotkey(text)
+            except ValueError as exc:
+                self.reports.append(self._invalid(action, text, exc))
+                continue
+            wanted.append(Shortcut(action, action_name(action), hotkey))
+            message = self.tr(
+                "{shortcut} for “{action}”: waiting for you to approve it in your desktop's dialog."
+            ).format(shortcut=text, action=action_name(action))
+            self.reports.append(HotkeyReport(action, text, PENDING, message))
+        self._portal_shortcuts.bind(wanted)
+        return True
+
+    def _portal_answered(self) -> None:
+        assert self._portal_shortcuts is not None
+        answer = self._portal_shortcuts
+        bound = {b.id: b for b in answer.bound} if answer.state == BOUND else {}
+        reports = []
+        for report in self.reports:
+            action, text = report.action, report.shortcut
+            if report.status != PENDING:
+                reports.append(report)
+            elif action in bound:
+                message = self.tr("{keys}: {action} (set in your desktop)").format(
+                    keys=bound[action].trigger or text, action=action_name(action)
+                )
+                reports.append(HotkeyReport(action, bound[action].trigger or text, OK, message))
+            elif answer.state == BOUND:  # the desktop left this one out
+                message = self.tr(
+                    "Your desktop did not bind {shortcut} for “{action}”. Add it in your "
+                    "desktop's keyboard settings with the command: {command}"
+                ).format(
+                    shortcut=text,
+                    action=action_name(action),
+                    command=do_command(action, self._translate_to),
+                )
+                reports.append(HotkeyReport(action, text, UNSUPPORTED, message))
+            else:
+                message = self.tr(
+                    "The shortcuts were not approved in your desktop's dialog, so {shortcut} "
+                    "for “{action}” does nothing. Apply the settings again to be asked "
+                    "again, or add {shortcut} in your desktop's keyboard settings with the "
+                    "command: {command}"
+                ).format(
+                    shortcut=text,
+                    action=action_name(action),
+                    command=do_command(action, self._translate_to),
+                )
+                reports.append(HotkeyReport(action, text, REFUSED, message))
+        self.reports = reports
+        self.reported.emit()
+
+    def _invalid(self, action: str, text: str, exc: Exception) -> HotkeyReport:
+        message = self.tr(
+            "The shortcut {shortcut} for “{action}” cannot be used ({error}). Pick "
+            "another one in Settings › Everywhere."
+        ).format(shortcut=text, action=action_name(action), error=error_text(exc))
+        return HotkeyReport(action, text, INVALID, message)
+
+    # -- X11 grabs --------------------------------------------------------------------------
     def _register(self, action: str, text: str) -> HotkeyReport:
         assert self._x is not None
         name = action_name(action)
@@ -156,11 +261,7 @@ class GlobalHotkeys(QObject):
             log.warning("global shortcut %s for %s is taken", text, action)
             return HotkeyReport(action, text, TAKEN, message)
         except (ValueError, HotkeyInvalidError) as exc:
-            message = self.tr(
-                "The shortcut {shortcut} for “{action}” cannot be used ({error}). Pick "
-                "another one in Settings › Everywhere."
-            ).format(shortcut=text, action=name, error=error_text(exc))
-            return HotkeyReport(action, text, INVALID, message)
+            return self._invalid(action, text, exc)
         self._actions[hotkey] = action
         if self.session is not None and self.session.kind is SessionKind.XWAYLAND:
             message = self.tr(
@@ -176,9 +277,9 @@ class GlobalHotkeys(QObject):
         command = do_command(action, self._translate_to)
         if why == "wayland":
             message = self.tr(
-                "On Wayland, programs cannot set system-wide shortcuts themselves. Add "
-                "{shortcut} in your desktop's keyboard settings (custom shortcut) with the "
-                "command: {command}"
+                "On Wayland, programs cannot set system-wide shortcuts themselves, and your "
+                "desktop offers no shortcuts portal. Add {shortcut} in your desktop's keyboard "
+                "settings (custom shortcut) with the command: {command}"
             ).format(shortcut=text, command=command)
         else:
             message = self.tr(
@@ -217,7 +318,12 @@ class GlobalHotkeys(QObject):
                 self.triggered.emit(action)
 
     def close(self) -> None:
-        """Release every shortcut and the X connection."""
+        """Release every shortcut, the X connection and the portal's session."""
+        if self._portal_shortcuts is not None:
+            self._portal_shortcuts.release()
+        if self._portal is not None:
+            self._portal.close()
+            self._portal = None
         if self._notifier is not None:
             self._notifier.setEnabled(False)
             self._notifier.deleteLater()

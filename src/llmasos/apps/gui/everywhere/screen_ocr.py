@@ -7,6 +7,9 @@ neither on the GUI thread (a screenful takes a second or more) nor on the kernel
 worker, which belongs to the language model (OCR runs on onnxruntime, and a person may
 OCR while an answer streams). A new recognition replaces one still running.
 
+On Wayland no program may read the screen: :meth:`ScreenOcr.pick_through` asks the
+desktop portal instead, whose own tool lets the person pick the region.
+
 Each request carries a ``follow`` action ("" to show the text; ``"translate"`` etc. to
 run that action on it), handed back with the result.
 """
@@ -19,6 +22,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Signal
 from PySide6.QtGui import QImage
 
 from llmasos.apps.gui.common.background import BackgroundRunner, TaskContext
+from llmasos.apps.gui.everywhere.portal import PortalConnection, PortalScreenshot
 from llmasos.apps.gui.everywhere.region import RegionPicker
 from llmasos.errors import ImageInvalidError
 from llmasos.services.everywhere.ocr import OcrResult, shared_engine
@@ -71,6 +75,7 @@ class ScreenOcr(QObject):
         super().__init__(parent)
         self.runner = BackgroundRunner(self, max_threads=1)
         self._picker: RegionPicker | None = None
+        self._shot: PortalScreenshot | None = None
         self._follow = ""
 
     @property
@@ -92,6 +97,21 @@ class ScreenOcr(QObject):
         if shown:
             self.picking.emit()
         return shown
+
+    def pick_through(self, portal: PortalConnection, follow: str = "") -> bool:
+        """Let the desktop's screenshot tool pick the region (the portal's interactive
+        screenshot); False where the portal offers no screenshots."""
+        if self._shot is None:
+            self._shot = PortalScreenshot(portal, self)
+            self._shot.taken.connect(lambda image: self.read(image, self._follow))
+            self._shot.cancelled.connect(self.cancelled)
+            self._shot.failed.connect(lambda message: self.failed.emit(message, self._follow))
+        if not self._shot.is_available:
+            return False
+        self._follow = follow
+        self._shot.take()
+        self.picking.emit()
+        return True
 
     def read(self, image: QImage, follow: str = "") -> None:
         """Recognize ``image`` on the worker; the result comes as :attr:`recognized`."""
