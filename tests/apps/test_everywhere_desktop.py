@@ -9,19 +9,27 @@ field (``tests/helpers/text_field_app.py``).
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from helpers.wayland import start_weston
-from helpers.xdesktop import App, start_xvfb, state, wait_for, xclip_get, xclip_set, xdotool
+from helpers.xdesktop import (
+    App,
+    TextFieldApp,
+    focused_window,
+    popup_when,
+    start_xvfb,
+    state,
+    wait_for,
+    xclip_get,
+    xclip_set,
+    xdotool,
+)
 
 HELPERS = Path(__file__).resolve().parents[1] / "helpers"
 # a second X client that holds Ctrl+Alt+W before LLMasOS starts
@@ -43,14 +51,6 @@ sys.stdin.read()
 def xvfb(llmasos_home: Path) -> Iterator[dict[str, str]]:
     with start_xvfb(llmasos_home) as env:
         yield env
-
-
-def _popup(predicate: Any, timeout_s: float, what: str) -> dict[str, Any]:
-    def check() -> dict[str, Any] | None:
-        s = state()
-        return s if s and predicate(s["popup"]) else None
-
-    return wait_for(check, timeout_s, what)
 
 
 def test_hotkeys_fire_from_another_client_and_a_taken_one_is_reported(
@@ -75,7 +75,7 @@ def test_hotkeys_fire_from_another_client_and_a_taken_one_is_reported(
 
         xclip_set(xvfb, "primary", b"Bonjour tout le monde")
         xdotool(xvfb, "key", "ctrl+alt+t")  # XTEST: as if typed in whatever has the focus
-        s = _popup(lambda p: p.get("visible") and p["action"] == "translate", 30, "the popup")
+        s = popup_when(lambda p: p.get("visible") and p["action"] == "translate", 30, "the popup")
         assert s["popup"]["source"] == "Bonjour tout le monde"
         assert "hotkey:translate" in s["handled"]
         assert "No model is loaded" in s["popup"]["status"]
@@ -84,35 +84,6 @@ def test_hotkeys_fire_from_another_client_and_a_taken_one_is_reported(
             app.clean_up()
         blocker.kill()
         blocker.wait()
-
-
-class TextFieldApp:
-    """The separate application: its field's text as it changes, read from its output."""
-
-    def __init__(self, env: dict[str, str], text: str) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, str(HELPERS / "text_field_app.py"), text],
-            env=env,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        self.text = text
-        self.window = 0
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            kind, _, rest = line.strip().partition(" ")
-            if kind == "ready":
-                self.window = int(rest)
-            elif kind == "text":
-                self.text = json.loads(rest)
-
-    def stop(self) -> None:
-        self.proc.kill()
-        self.proc.wait()
 
 
 def _png() -> bytes:
@@ -131,13 +102,6 @@ def _png() -> bytes:
     return bytes(data.data())
 
 
-def _focus(env: dict[str, str]) -> int:
-    out = subprocess.run(
-        ["xdotool", "getwindowfocus"], env=env, capture_output=True, text=True, timeout=10
-    ).stdout.strip()
-    return int(out) if out.isdigit() else 0
-
-
 CLIPBOARD = "the person's clipboard: naïve café 🙂\ttab\nsecond line".encode()
 
 
@@ -151,11 +115,11 @@ def test_replace_pastes_into_the_other_app_and_restores_the_clipboard(
     try:
         wait_for(lambda: (s := state()) and s["model"], 90, "the model to load")
         wait_for(lambda: field.window, 30, "the other application")
-        wait_for(lambda: _focus(xvfb) == field.window, 10, "the other application's focus")
+        wait_for(lambda: focused_window(xvfb) == field.window, 10, "the other application's focus")
         assert xclip_get(xvfb, "primary") == b"Good morning. The weather is nice today."
 
         xdotool(xvfb, "key", "ctrl+alt+w")  # improve the selection, from the other app
-        s = _popup(
+        s = popup_when(
             lambda p: (
                 p.get("visible")
                 and p["action"] == "proofread"
@@ -183,7 +147,7 @@ def test_replace_pastes_into_the_other_app_and_restores_the_clipboard(
         wait_for(lambda: xclip_get(xvfb, "primary") == answer.encode(), 10, "the selection")
         handled = len(s["handled"])
         xdotool(xvfb, "key", "ctrl+alt+w")
-        s = _popup(
+        s = popup_when(
             lambda p: p.get("visible") and p["can_replace"] and p["source"] == answer,
             180,
             "the second answer",
@@ -295,7 +259,9 @@ def test_do_starts_the_app_which_answers_once_its_model_loaded(
         )
         assert done.returncode == 0, done.stderr
         pid = wait_for(state, 30, "the started app")["pid"]
-        s = _popup(lambda p: p.get("visible") and p["answer"] and not p["busy"], 180, "the answer")
+        s = popup_when(
+            lambda p: p.get("visible") and p["answer"] and not p["busy"], 180, "the answer"
+        )
         assert s["popup"]["source"] == "Good night." and s["model"]
     finally:
         if pid:

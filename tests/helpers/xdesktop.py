@@ -8,11 +8,13 @@ one fails the test instead of skipping it.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -147,3 +149,51 @@ class App:
         """Stop it and remove the socket a killed app leaves behind."""
         self.stop()
         socket_file().unlink(missing_ok=True)
+
+
+class TextFieldApp:
+    """A separate application (text_field_app.py): its field's text as it changes, read
+    from its output; ``window`` is its X window once shown."""
+
+    def __init__(self, env: dict[str, str], text: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve().parent / "text_field_app.py"), text],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.text = text
+        self.window = 0
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            kind, _, rest = line.strip().partition(" ")
+            if kind == "ready":
+                self.window = int(rest)
+            elif kind == "text":
+                self.text = json.loads(rest)
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+def focused_window(env: dict[str, str]) -> int:
+    """The X window with the keyboard focus (xdotool; 0 for none)."""
+    out = subprocess.run(
+        ["xdotool", "getwindowfocus"], env=env, capture_output=True, text=True, timeout=10
+    ).stdout.strip()
+    return int(out) if out.isdigit() else 0
+
+
+def popup_when(predicate: Any, timeout_s: float, what: str) -> dict[str, Any]:
+    """The app's state once ``predicate(popup state)`` holds."""
+
+    def check() -> dict[str, Any] | None:
+        s = state()
+        return s if s and predicate(s["popup"]) else None
+
+    return wait_for(check, timeout_s, what)
