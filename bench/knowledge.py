@@ -107,7 +107,12 @@ def evaluate(
     unanswerable: list[dict[str, str]],
 ) -> dict[str, Any]:
     searcher = Searcher(store)
-    recall: dict[str, list[bool]] = {m: [] for m in ("lexical", "vector", "hybrid", "pipeline")}
+    # pipeline_lexical / pipeline_vector: the pipeline's queries (question + translation)
+    # searched in one mode only, so that hybrid is compared with both on the same queries
+    recall: dict[str, list[bool]] = {
+        m: []
+        for m in ("lexical", "vector", "hybrid", "pipeline", "pipeline_lexical", "pipeline_vector")
+    }
     covered: dict[str, dict[str, list[bool]]] = {
         "question": {"answerable": [], "unanswerable": []},
         "pipeline": {"answerable": [], "unanswerable": []},
@@ -137,6 +142,9 @@ def evaluate(
         if kind == "answerable":
             recall["pipeline"].append(found(passages, q))
             row["found"] = recall["pipeline"][-1]
+            for mode in ("lexical", "vector"):
+                alone_mode = retrieve(searcher, ["eval"], queries, K, embedder, mode=mode)
+                recall[f"pipeline_{mode}"].append(found(alone_mode, q))
         best = passages[0] if passages else None
         row.update(queries=queries, covered=is_covered)
         if best is not None:

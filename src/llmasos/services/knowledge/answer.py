@@ -226,10 +226,13 @@ def retrieve(
     queries: Sequence[str],
     k: int,
     embedder: Embedder | None = None,
+    *,
+    mode: str = "hybrid",
 ) -> list[Passage]:
-    """The ``k`` best passages for any of ``queries`` (hybrid with an embedder)."""
+    """The ``k`` best passages for any of ``queries`` (hybrid with an embedder; ``mode``
+    as in :meth:`Searcher.search`, for comparisons such as bench/knowledge.py's)."""
     lists = [
-        searcher.search(collections, q, _POOL, mode="hybrid", embedder=embedder)
+        searcher.search(collections, q, _POOL, mode=mode, embedder=embedder)
         for q in queries
         if q.strip()
     ]
