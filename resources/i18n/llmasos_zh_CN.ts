@@ -1066,6 +1066,45 @@
     </message>
 </context>
 <context>
+    <name>FileProblem</name>
+    <message>
+        <source>{name} is larger than {mib} MiB, too big to index. Split it, or leave it out of the collection.</source>
+        <translation>{name} 大于 {mib} MiB，太大，无法索引。请拆分它，或不要放入集合。</translation>
+    </message>
+    <message>
+        <source>{name} looks binary, not text. Leave it out of the collection.</source>
+        <translation>{name} 看起来是二进制文件，不是文本。请不要放入集合。</translation>
+    </message>
+    <message>
+        <source>{name} is neither UTF-8 nor {encoding} text (byte {byte} at offset {offset}). Convert it to UTF-8, e.g. with iconv.</source>
+        <translation>{name} 既不是 UTF-8 也不是 {encoding} 文本（偏移 {offset} 处的字节 {byte}）。请把它转换为 UTF-8，例如用 iconv。</translation>
+    </message>
+    <message>
+        <source>{name} is protected by a password. Save a copy without the password to index it.</source>
+        <translation>{name} 受密码保护。请另存一份不带密码的副本再索引。</translation>
+    </message>
+    <message>
+        <source>{name} is encrypted and reading it needs the &apos;cryptography&apos; package, which is missing from this installation. Reinstall LLMasOS, or save a copy without encryption.</source>
+        <translation>{name} 已加密，读取它需要 cryptography 软件包，而本次安装中没有。请重新安装 LLMasOS，或另存一份未加密的副本。</translation>
+    </message>
+    <message>
+        <source>{name} is not a readable PDF ({detail}). Open it in a PDF viewer to check it, or save it again.</source>
+        <translation>{name} 不是可读取的 PDF（{detail}）。请用 PDF 阅读器打开检查，或重新保存。</translation>
+    </message>
+    <message>
+        <source>{name} is not a readable Word document ({detail}). Open it in Word or LibreOffice and save it again as .docx.</source>
+        <translation>{name} 不是可读取的 Word 文档（{detail}）。请在 Word 或 LibreOffice 中打开，并重新另存为 .docx。</translation>
+    </message>
+    <message>
+        <source>{path} cannot be read ({reason}). Check its permissions.</source>
+        <translation>无法读取 {path}（{reason}）。请检查它的权限。</translation>
+    </message>
+    <message>
+        <source>no text found (a scanned PDF needs OCR first)</source>
+        <translation>未找到文本（扫描的 PDF 需要先做 OCR）</translation>
+    </message>
+</context>
+<context>
     <name>FilesPanel</name>
     <message>
         <source>&lt;b&gt;Files&lt;/b&gt;</source>
@@ -3703,25 +3742,6 @@ Enter or double-click opens the file.</source>
     <message>
         <source>{n} of {total}</source>
         <translation>第 {n} 个，共 {total} 个</translation>
-    </message>
-</context>
-<context>
-    <name>PersonaBox</name>
-    <message>
-        <source>Assistant</source>
-        <translation>助手</translation>
-    </message>
-    <message>
-        <source>Translator</source>
-        <translation>翻译员</translation>
-    </message>
-    <message>
-        <source>Coder</source>
-        <translation>程序员</translation>
-    </message>
-    <message>
-        <source>Tutor</source>
-        <translation>辅导老师</translation>
     </message>
 </context>
 <context>

@@ -58,6 +58,8 @@ def test_add_list_search_reindex_remove(folder: Path, llmasos_home: Path) -> Non
     ]  # fmt: skip
     files = {Path(f["path"]).name: f for f in json.loads(ok("list", "notes", "--json"))}
     assert files["locked.pdf"]["status"] == "error" and "password" in files["locked.pdf"]["error"]
+    assert files["locked.pdf"]["error_code"] == "password"  # said in any language from these
+    assert files["locked.pdf"]["error_params"] == {"name": "locked.pdf"}
 
     hits = json.loads(ok("search", "notes", "备份", "--json", "--k", "2"))
     assert hits[0]["heading"] == ["备份"] and "备份" in hits[0]["text"]

@@ -13,6 +13,7 @@ from helpers.documents import write_docx, write_pdf
 from llmasos.errors import CollectionError, CollectionNotFound
 from llmasos.foundation.engine.cancel import CancelToken
 from llmasos.services.knowledge.indexer import FileChanged, IndexEvent, Pause, SyncSummary, sync
+from llmasos.services.knowledge.schema import SCHEMA_VERSION
 from llmasos.services.knowledge.search import Passage, Relevance, search
 from llmasos.services.knowledge.store import KnowledgeStore
 
@@ -293,5 +294,5 @@ def test_reopening_keeps_everything(tmp_path: Path, docs: Path) -> None:
         first.add_collection("docs", [docs])
         run(first, "docs")
     with KnowledgeStore(path) as second:
-        assert second.schema_version == 1
+        assert second.schema_version == SCHEMA_VERSION
         assert top(second, "向量").heading == ("向量检索",)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from llmasos.foundation.engine.embedding import Embedder
     from llmasos.services.knowledge.indexer import IndexEvent, SyncSummary
-    from llmasos.services.knowledge.store import Collection, KnowledgeStore
+    from llmasos.services.knowledge.store import Collection, FileRecord, KnowledgeStore
 
 _EMBEDDER_HELP = (
     "GGUF embedding model file; remembered by the collection (default: the one it was "
@@ -293,14 +293,29 @@ def _collection_json(store: KnowledgeStore, c: Collection) -> dict[str, Any]:
     }
 
 
+def _error_json(record: FileRecord) -> dict[str, Any]:
+    """``error`` in English as before, plus its code and parameters (stored since the
+    index's schema 2) for programs that say it in another language."""
+    problem = record.problem
+    if problem is None:
+        return {"error": "", "error_code": "", "error_params": {}}
+    return {"error": problem.text(), "error_code": problem.code, "error_params": problem.values}
+
+
 def _list_files(store: KnowledgeStore, name: str, as_json: bool) -> int:
     files = store.files(store.collection(name).id)
     if as_json:
-        keys = ("path", "kind", "size", "status", "error", "chunks")
-        _print_json([{k: getattr(f, k) for k in keys} for f in files])
+        keys = ("path", "kind", "size", "status")
+        _print_json(
+            [
+                {**{k: getattr(f, k) for k in keys}, **_error_json(f), "chunks": f.chunks}
+                for f in files
+            ]
+        )
         return 0
     for f in files:
-        detail = f"{f.chunks} chunks" if f.status == "ok" else f"{f.status}: {f.error}"
+        problem = f.problem
+        detail = f"{f.chunks} chunks" if problem is None else f"{f.status}: {problem.text()}"
         print(f"{f.path}\t{f.kind}\t{detail}")
     return 0
 

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from llmasos.errors import DocumentError
 from llmasos.services.knowledge.html_text import html_sections
 from llmasos.services.knowledge.outline import Outline, Section
+from llmasos.services.knowledge.problems import UnreadableDocument
 
 __all__ = ["MAX_BYTES", "Document", "Section", "extract", "kind_of"]
 
@@ -70,10 +70,7 @@ def extract(data: bytes, kind: str, name: str = "the file") -> Document:
             message).
     """
     if len(data) > MAX_BYTES:
-        raise DocumentError(
-            f"{name} is larger than {MAX_BYTES >> 20} MiB, too big to index. "
-            "Split it, or leave it out of the collection."
-        )
+        raise UnreadableDocument("too_big", name=name, mib=MAX_BYTES >> 20)
     return _EXTRACTORS[kind](data, name)
 
 
@@ -90,7 +87,7 @@ def decode_text(data: bytes, name: str = "the file") -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _decode(data, "utf-16", name)
     elif b"\x00" in data[:8192]:
-        raise DocumentError(f"{name} looks binary, not text. Leave it out of the collection.")
+        raise UnreadableDocument("binary", name=name)
     else:
         try:
             text = data.decode("utf-8-sig")
@@ -104,9 +101,12 @@ def _decode(data: bytes, encoding: str, name: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise DocumentError(
-            f"{name} is neither UTF-8 nor {encoding.upper()} text (byte 0x{data[exc.start]:02x} "
-            f"at offset {exc.start}). Convert it to UTF-8, e.g. with iconv."
+        raise UnreadableDocument(
+            "encoding",
+            name=name,
+            encoding=encoding.upper(),
+            byte=f"0x{data[exc.start]:02x}",
+            offset=exc.start,
         ) from exc
 
 
@@ -173,22 +173,14 @@ def _pdf(data: bytes, name: str) -> Document:
             raise FileNotDecryptedError("password needed")
         pages = [page.extract_text() or "" for page in reader.pages]
     except FileNotDecryptedError as exc:
-        raise DocumentError(
-            f"{name} is protected by a password. Save a copy without the password to index it."
-        ) from exc
+        raise UnreadableDocument("password", name=name) from exc
     except DependencyError as exc:  # AES without the cryptography package
-        raise DocumentError(
-            f"{name} is encrypted and reading it needs the 'cryptography' package, which is "
-            "missing from this installation. Reinstall LLMasOS, or save a copy without "
-            "encryption."
-        ) from exc
+        raise UnreadableDocument("needs_cryptography", name=name) from exc
     # pypdf raises many kinds of exceptions on damaged files (its own, KeyError,
     # ValueError, struct errors…); any of them means this one file cannot be read.
     except Exception as exc:
-        raise DocumentError(
-            f"{name} is not a readable PDF ({type(exc).__name__}: {exc}). Open it in a PDF "
-            "viewer to check it, or save it again."
-        ) from exc
+        detail = f"{type(exc).__name__}: {exc}"
+        raise UnreadableDocument("bad_pdf", name=name, detail=detail) from exc
     parts: list[str] = []
     outline, length = Outline(), 0
     for number, page_text in enumerate(pages, start=1):
@@ -213,9 +205,8 @@ def _docx(data: bytes, name: str) -> Document:
     try:
         blocks = list(docx.Document(io.BytesIO(data)).iter_inner_content())
     except Exception as exc:  # a damaged zip or XML fails in many ways (see _pdf)
-        raise DocumentError(
-            f"{name} is not a readable Word document ({type(exc).__name__}: {exc}). Open it in "
-            "Word or LibreOffice and save it again as .docx."
+        raise UnreadableDocument(
+            "bad_docx", name=name, detail=f"{type(exc).__name__}: {exc}"
         ) from exc
     outline, parts, length = Outline(), [], 0
     for block in blocks:

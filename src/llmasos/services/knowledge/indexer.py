@@ -36,6 +36,7 @@ from llmasos.errors import DocumentError
 from llmasos.foundation.engine.cancel import Cancelled
 from llmasos.services.knowledge.chunks import chunk_document, embedding_text
 from llmasos.services.knowledge.extract import extract, kind_of
+from llmasos.services.knowledge.problems import FileProblem
 from llmasos.services.knowledge.store import EMPTY, ERROR, OK, FileRecord, KnowledgeStore
 
 if TYPE_CHECKING:
@@ -81,8 +82,9 @@ class FileChanged:
     path: str
     change: str
     chunks: int = 0
-    error: str = ""
+    error: str = ""  # in English; ``problem`` is what a window says in its language
     previous: str = ""
+    problem: FileProblem | None = None
 
 
 @dataclass(frozen=True)
@@ -207,8 +209,8 @@ class _Sync:
         try:
             data = Path(disk.path).read_bytes()
         except OSError as exc:
-            reason = f"{disk.path} cannot be read ({exc.strerror}). Check its permissions."
-            return self._failed(disk, known, "", reason, kind)
+            problem = FileProblem.of("unreadable", path=disk.path, reason=exc.strerror)
+            return self._failed(disk, known, "", problem, kind)
         digest = hashlib.sha256(data).hexdigest()
         if known and known.sha256 == digest:
             self.store.update_file(known.id, size=disk.size, mtime_ns=disk.mtime_ns)
@@ -222,14 +224,15 @@ class _Sync:
         try:
             chunks = chunk_document(extract(data, kind, Path(disk.path).name))
         except DocumentError as exc:
-            return self._failed(disk, known, digest, str(exc), kind)
-        status, error = (
-            (OK, "") if chunks else (EMPTY, "no text found (a scanned PDF needs OCR first)")
-        )
+            problem = getattr(exc, "problem", None) or FileProblem.of("other", text=str(exc))
+            return self._failed(disk, known, digest, problem, kind)
+        empty = None if chunks else FileProblem.of("no_text")
+        status, error = (OK, "") if empty is None else (EMPTY, empty.to_json())
         self.store.write_file(self._record(disk, kind, digest, status, error), chunks)
         change = "updated" if known else "added"
         self.counts[change] += 1
-        return FileChanged(disk.path, change, len(chunks), error)
+        english = empty.text() if empty is not None else ""
+        return FileChanged(disk.path, change, len(chunks), english, problem=empty)
 
     def _record(self, disk: _OnDisk, kind: str, digest: str, status: str, error: str) -> FileRecord:
         return FileRecord(
@@ -247,13 +250,19 @@ class _Sync:
         )
 
     def _failed(
-        self, disk: _OnDisk, known: FileRecord | None, digest: str, error: str, kind: str = "text"
+        self,
+        disk: _OnDisk,
+        known: FileRecord | None,
+        digest: str,
+        problem: FileProblem,
+        kind: str = "text",
     ) -> FileChanged:
-        # the hash is kept so an unchanged broken file is not read again on every sync
-        self.store.write_file(self._record(disk, kind, digest, ERROR, error), [])
+        # the hash is kept so an unchanged broken file is not read again on every sync;
+        # the problem is stored as code and parameters, said in words where it is shown
+        self.store.write_file(self._record(disk, kind, digest, ERROR, problem.to_json()), [])
         self.counts["failed"] += 1
-        log.info("not indexed: %s", error)
-        return FileChanged(disk.path, "failed", error=error)
+        log.info("not indexed: %s", problem.text())
+        return FileChanged(disk.path, "failed", error=problem.text(), problem=problem)
 
     def embed_batch(self, embedder: Embedder, cancel: CancelToken | None) -> int:
         """Embed up to one batch of chunks that lack a vector; how many were done.

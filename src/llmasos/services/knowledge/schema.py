@@ -83,6 +83,11 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES ('delete', old.id, knowledge_words(old.text));
     END;
     """,
+    # 2: a file's problem as a code and parameters (JSON), said in the reader's language;
+    # English sentences stored before are converted by knowledge_problem (problems.py)
+    """
+    UPDATE files SET error = knowledge_problem(error) WHERE error != '';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

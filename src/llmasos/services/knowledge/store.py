@@ -26,6 +26,7 @@ from llmasos.errors import CollectionError, CollectionNotFound, KnowledgeStoreEr
 from llmasos.foundation.platform.paths import app_paths
 from llmasos.services.chat.schema import migrate
 from llmasos.services.knowledge.chunks import Chunk
+from llmasos.services.knowledge.problems import FileProblem, problem_of, stored_from_text
 from llmasos.services.knowledge.query import words_text
 from llmasos.services.knowledge.schema import MIGRATIONS
 
@@ -60,9 +61,14 @@ class FileRecord:
     mtime_ns: int
     sha256: str
     status: str
-    error: str
+    error: str  # the problem as JSON (services/knowledge/problems.py); "" when none
     chunks: int
     indexed: float
+
+    @property
+    def problem(self) -> FileProblem | None:
+        """Why the file has no passages (None: it has them)."""
+        return problem_of(self.error)
 
 
 _FILE_COLUMNS = (
@@ -88,6 +94,7 @@ class KnowledgeStore:
                 self.path, timeout=30.0, isolation_level=None, check_same_thread=False
             )
             self._db.create_function("knowledge_words", 1, words_text, deterministic=True)
+            self._db.create_function("knowledge_problem", 1, stored_from_text, deterministic=True)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")

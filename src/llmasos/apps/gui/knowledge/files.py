@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTree
 
 from llmasos.apps.gui.common.background import BackgroundRunner
 from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
+from llmasos.apps.gui.knowledge.problems import problem_text
 from llmasos.errors import LLMasOSError
 from llmasos.services.knowledge.indexer import scan
 from llmasos.services.knowledge.store import EMPTY, ERROR, OK, FileRecord, KnowledgeStore
@@ -95,9 +96,10 @@ class FileList(QTreeWidget):
 
     def _item(self, record: FileRecord) -> QTreeWidgetItem:
         status = _tr(STATUS_TEXTS[record.status])
-        if record.error:
+        problem = record.problem
+        if problem is not None:
             status = QCoreApplication.translate("KnowledgePage", "{status}: {error}").format(
-                status=status, error=record.error
+                status=status, error=problem_text(problem)
             )
         chunks = str(record.chunks) if record.status == OK else ""
         item = QTreeWidgetItem([os.path.basename(record.path), status, chunks])
