@@ -3745,6 +3745,25 @@ Enter or double-click opens the file.</source>
     </message>
 </context>
 <context>
+    <name>PersonaBox</name>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <source>Translator</source>
+        <translation>翻译员</translation>
+    </message>
+    <message>
+        <source>Coder</source>
+        <translation>程序员</translation>
+    </message>
+    <message>
+        <source>Tutor</source>
+        <translation>辅导老师</translation>
+    </message>
+</context>
+<context>
     <name>PortalScreenshot</name>
     <message>
         <source>The desktop&apos;s screenshot {path} cannot be read.</source>

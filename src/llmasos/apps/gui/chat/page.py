@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QHBoxLayout,
     QInputDialog,
@@ -35,6 +34,7 @@ from llmasos.apps.gui.chat.documents import ChatDocuments
 from llmasos.apps.gui.chat.elide import ContextMeter
 from llmasos.apps.gui.chat.find import FindBar
 from llmasos.apps.gui.chat.list import ConversationList
+from llmasos.apps.gui.chat.personas import PersonaBox
 from llmasos.apps.gui.chat.settings import (
     ChatInput,
     ConversationSettingsDialog,
@@ -153,11 +153,10 @@ class ChatPage(ToolPage):
         self.title.setAccessibleName(self.tr("Conversation title"))
         # the title takes the room the other controls leave, never room from them
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.persona = QComboBox()
+        self.persona = PersonaBox(self.store.personas())
         self.persona.setAccessibleName(self.tr("Persona"))
-        self.persona.addItems(list(self.store.personas()))
-        self.persona.setCurrentText(DEFAULT_PERSONA)
-        self.persona.activated.connect(lambda _i: self.set_persona(self.persona.currentText()))
+        self.persona.set_name(DEFAULT_PERSONA)
+        self.persona.chosen.connect(self.set_persona)
         self.settings_button = button(
             self.tr("S&ettings…"), self.tr("Conversation settings"), self._ask_settings, "settings"
         )
@@ -232,7 +231,7 @@ class ChatPage(ToolPage):
             draft = self._drafts.pop(conversation_id, "") if conversation_id is not None else ""
             self.input.setPlainText(draft)
         if conv is not None and conv.persona:
-            self.persona.setCurrentText(conv.persona)
+            self.persona.set_name(conv.persona)
         last = next((m for m in reversed(messages) if m.prompt_tokens), None)
         self._show_context(last.prompt_tokens + last.completion_tokens if last else 0)
         if message_id:
@@ -264,14 +263,14 @@ class ChatPage(ToolPage):
 
     def new_conversation(self) -> int:
         """Start an empty conversation with the chosen persona and show it."""
-        name = self.persona.currentText()
+        name = self.persona.name()
         conv = self.store.create(persona=name, system_prompt=self.store.personas().get(name, ""))
         self.open_conversation(conv.id)
         return conv.id
 
     def set_persona(self, name: str) -> None:
         """Use a persona's system prompt in this conversation."""
-        self.persona.setCurrentText(name)
+        self.persona.set_name(name)
         if self.conversation_id is not None:
             self.store.update(
                 self.conversation_id,
