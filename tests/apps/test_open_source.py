@@ -4,6 +4,7 @@ started, the message for a file that moved."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -67,10 +68,27 @@ def test_pdf_viewers_are_told_the_page(tmp_path: Path, desktop: str, expected: t
     assert pdf_command(desktop, path, 3) == want
 
 
-def test_a_pdf_opens_at_the_page_or_says_it_could_not(tmp_path: Path, opened: Opened) -> None:
+def test_a_pdf_opens_at_the_page_or_says_it_could_not(
+    qtbot, tmp_path: Path, opened: Opened, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pdf = write_pdf(tmp_path / "manual.pdf", [["Page one"], ["Page two: backups"]])
+    # an "evince" on PATH that records how it was started
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    evince = bin_dir / "evince"
+    evince.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{tmp_path}/evince.args"\n')
+    evince.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
     plan = plan_open(str(pdf), page=2, pdf_viewer="org.gnome.Evince.desktop")
-    assert plan.command == ("evince", "--page-index=2", str(pdf)) and not plan.page_lost
+    assert plan.command == ("evince", "--page-index=2", str(pdf))
+    assert not plan.page_lost and open_planned(plan) == ""
+    args = tmp_path / "evince.args"
+    qtbot.waitUntil(args.exists, timeout=30_000)
+    qtbot.waitUntil(lambda: args.read_text() == f"--page-index=2\n{pdf}\n", timeout=30_000)
+    # the viewer's desktop file without its program (Flatpak): at the start, said
+    monkeypatch.setenv("PATH", "/nonexistent")
+    plan = plan_open(str(pdf), page=2, pdf_viewer="org.gnome.Evince.desktop")
+    assert plan.command == () and plan.page_lost
     # a viewer whose page option is unknown: the file opens at its start, and it is said
     plan = plan_open(str(pdf), page=2, pdf_viewer="com.example.Viewer.desktop")
     assert plan.command == () and plan.page_lost

@@ -7,8 +7,9 @@ What can be asked of the desktop, decided per kind of file:
   viewer itself. The default PDF handler (``xdg-mime query default application/pdf``) is
   looked up in :data:`PDF_VIEWERS`, the programs whose page option is known (evince and
   its forks atril and xreader, okular, zathura, qpdfview, mupdf; Firefox and Chromium
-  browsers get ``file://…#page=N``, which their PDF viewers honour). Any other viewer, and
-  Windows and macOS, open the file at its start, and the window says so.
+  browsers get ``file://…#page=N``, which their PDF viewers honour) and whose program is
+  on ``PATH`` (a Flatpak viewer is not). Any other viewer, and Windows and macOS, open
+  the file at its start, and the window says so.
 * **Text, Markdown and source code at the cited line**, when Settings › Knowledge ›
   *Editor command* names one (``code --goto {file}:{line}``, ``gvim +{line} {file}``,
   ``kate --line {line} {file}``); otherwise the file opens in its usual program.
@@ -186,6 +187,8 @@ def plan_open(
     if kind == "pdf" and page:
         viewer = default_pdf_viewer() if pdf_viewer is None else pdf_viewer
         command = pdf_command(viewer, file, page)
+        if command and shutil.which(command[0]) is None:
+            command = ()  # e.g. a Flatpak viewer: its desktop file, but no program on PATH
         return OpenPlan(file, url, command, page_lost=not command, page=page)
     if kind in _LINE_KINDS and editor.strip():
         line = line_of(path, start, passage)
