@@ -2246,8 +2246,8 @@ Enter or double-click opens the file.</source>
         <translation>文字所在的窗口已关闭或无法获得焦点；回答没有粘贴过去（仍可复制）。</translation>
     </message>
     <message>
-        <source>The other application did not take the text (it may not paste with Ctrl+V). Copy the answer and paste it by hand.</source>
-        <translation>另一个程序没有接收文字（它可能不用 Ctrl+V 粘贴）。请复制回答后手动粘贴。</translation>
+        <source>The other application did not take the text (it may not paste with {keys}). Copy the answer and paste it by hand.</source>
+        <translation>另一个程序没有接收文字（它可能不用 {keys} 粘贴）。请复制回答后手动粘贴。</translation>
     </message>
 </context>
 <context>

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -40,7 +41,7 @@ def wait_for(predicate: Callable[[], Any], timeout_s: float, what: str) -> Any:
 
 def require_x_tools(*tools: str) -> None:
     """Fail (never skip) when an X tool is missing."""
-    packages = {"Xvfb": "xvfb", "xclip": "xclip", "xdotool": "xdotool"}
+    packages = {"Xvfb": "xvfb", "xclip": "xclip", "xdotool": "xdotool", "xterm": "xterm"}
     for tool in tools or ("Xvfb", "xclip", "xdotool"):
         assert shutil.which(tool), f"{tool} is missing: install the Debian package {packages[tool]}"
 
@@ -181,6 +182,56 @@ class TextFieldApp:
         self.proc.wait()
 
 
+class XTerm:
+    """A real xterm whose shell prints ``text`` and then records every byte typed or
+    pasted into it (the terminal in raw-ish mode: no line buffering, no echo) in a file.
+
+    ``window`` is its top-level window (``$WINDOWID``), ``text_area`` the window inside
+    it that draws the text; ``name`` and ``klass`` set its ``WM_CLASS`` when given.
+    """
+
+    def __init__(
+        self, env: dict[str, str], folder: Path, text: str, name: str = "", klass: str = ""
+    ) -> None:
+        require_x_tools("xterm")
+        self.received_file = folder / "received.bin"
+        window_file = folder / "window"
+        script = (
+            f'echo "$WINDOWID" > {shlex.quote(str(window_file))}; printf "%s\\n" "$0"; '
+            f"stty -icanon -echo; exec cat > {shlex.quote(str(self.received_file))}"
+        )
+        identity = [*(["-name", name] if name else []), *(["-class", klass] if klass else [])]
+        self.proc = subprocess.Popen(
+            ["xterm", *identity, "-geometry", "80x10+0+0", "-e", "sh", "-c", script, text],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.window = int(
+            wait_for(
+                lambda: self.received_file.exists() and window_file.read_text().strip(),
+                30,
+                "xterm's shell",
+            )
+        )
+        from Xlib import display
+
+        d = display.Display(env["DISPLAY"])
+        try:
+            children = d.create_resource_object("window", self.window).query_tree().children
+            self.text_area = int(children[0].id)
+        finally:
+            d.close()
+
+    def received(self) -> bytes:
+        """What the terminal has passed to its program so far."""
+        return self.received_file.read_bytes()
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
 def focused_window(env: dict[str, str]) -> int:
     """The X window with the keyboard focus (xdotool; 0 for none)."""
     out = subprocess.run(
@@ -196,4 +247,7 @@ def popup_when(predicate: Any, timeout_s: float, what: str) -> dict[str, Any]:
         s = state()
         return s if s and predicate(s["popup"]) else None
 
-    return wait_for(check, timeout_s, what)
+    try:
+        return wait_for(check, timeout_s, what)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; the app's state: {state()}") from None

@@ -231,6 +231,29 @@ class X11Display:
                 return window
             window = parent
 
+    def window_class(self, window_id: int) -> tuple[str, ...]:
+        """The ``WM_CLASS`` strings (instance, class) of the program owning ``window_id``.
+
+        The focus is often on a window inside the program's top-level one (xterm's
+        text area), which has no class: the first window from ``window_id`` up to the
+        root that has one tells. Empty when none does or the window is gone.
+        """
+        from Xlib.error import XError
+
+        try:
+            window = self.display.create_resource_object("window", window_id)
+            for _ in range(32):
+                names = window.get_wm_class()
+                if names:
+                    return tuple(str(n) for n in names)
+                parent = window.query_tree().parent
+                if parent is None or parent.id in (0, self.root.id):
+                    return ()
+                window = parent
+        except XError:
+            log.debug("WM_CLASS of window %#x", window_id, exc_info=True)
+        return ()
+
     def _within(self, focus: int, window_id: int) -> bool:
         """Whether ``focus`` is ``window_id`` or one of its descendants."""
         if focus == 0:

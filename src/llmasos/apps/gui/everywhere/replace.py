@@ -3,16 +3,19 @@
 Invariant: **the person's clipboard is never lost.** Every format it held (text, rich
 text, images, whatever the owner offered) is copied before the answer is put there, and
 put back afterwards, whatever happened in between (in ``_restore``, reached from every
-path, the timeouts included).
+path, the timeouts included). The same holds for the PRIMARY selection where the target
+pastes from it (xterm, urxvt).
 
 The steps, each on the GUI thread and none blocking for long (a timer drives them, so
 Qt keeps serving the clipboard to the other application meanwhile):
 
-1. save the clipboard; put the answer on it, in a :class:`_WatchedMime` that notes when
-   another program reads it;
+1. tell the paste keys from the target's window class (``paste_keys``: Ctrl+V, or
+   Ctrl+Shift+V in a terminal, or Shift+Insert in xterm, which pastes PRIMARY); save the
+   clipboard (and PRIMARY for Shift+Insert); put the answer there, in a
+   :class:`_WatchedMime` that notes when another program reads it;
 2. give the keyboard focus back to the window that had it when the action started;
 3. wait until no modifier key is held (a Ctrl+V sent while Alt is down is Ctrl+Alt+V);
-4. press Ctrl+V there (XTEST);
+4. press the paste keys there (XTEST);
 5. wait until the application has read the answer (then a little longer: it may ask for
    several formats), or give up after a timeout; restore the clipboard.
 """
@@ -28,6 +31,7 @@ from PySide6.QtGui import QClipboard, QGuiApplication
 
 from llmasos.apps.gui.common.messages import error_text
 from llmasos.errors import HotkeyInvalidError
+from llmasos.foundation.platform.paste_keys import CTRL_V, paste_keys_for
 from llmasos.foundation.platform.x11 import X11Display
 
 log = logging.getLogger(__name__)
@@ -85,8 +89,9 @@ class Replacer(QObject):
         self._timer.timeout.connect(self._tick)
         self._step: Callable[[], None] | None = None
         self._deadline = 0.0
-        self._saved: QMimeData | None = None
-        self._answer: _WatchedMime | None = None
+        self._saved: dict[QClipboard.Mode, QMimeData] = {}
+        self._answers: list[_WatchedMime] = []
+        self._keys = CTRL_V
         self._window = 0
         self.is_busy = False
 
@@ -95,10 +100,16 @@ class Replacer(QObject):
         if self.is_busy:
             return
         self.is_busy = True
+        self._keys = paste_keys_for(self._x.window_class(window_id))
+        modes = [QClipboard.Mode.Clipboard]
+        if self._keys.uses_primary:
+            modes.append(QClipboard.Mode.Selection)
         board = QGuiApplication.clipboard()
-        self._saved = copy_clipboard(board)
-        self._answer = _WatchedMime(text)
-        board.setMimeData(self._answer)
+        for mode in modes:
+            self._saved[mode] = copy_clipboard(board, mode)
+            answer = _WatchedMime(text)  # one each: the clipboard owns what it is given
+            self._answers.append(answer)
+            board.setMimeData(answer, mode)
         self._window = window_id
         if not self._x.focus(window_id):
             self._end(
@@ -125,15 +136,14 @@ class Replacer(QObject):
         self._timer.stop()
         try:
             self._x.focus(self._window, timeout_s=0.5)  # again: a click may have moved it
-            self._x.type_keys(["Control_L", "v"])
+            self._x.type_keys(self._keys.keys)
         except HotkeyInvalidError as exc:
             self._end(False, error_text(exc))
             return
         self._wait(self._pasted, READ_TIMEOUT_S)
 
     def _pasted(self) -> None:
-        assert self._answer is not None
-        if self._answer.reads:
+        if any(answer.reads for answer in self._answers):
             self._timer.stop()
             QTimer.singleShot(GRACE_MS, lambda: self._end(True, ""))
         elif time.monotonic() > self._deadline:
@@ -141,8 +151,8 @@ class Replacer(QObject):
                 False,
                 self.tr(
                     "The other application did not take the text (it may not paste with "
-                    "Ctrl+V). Copy the answer and paste it by hand."
-                ),
+                    "{keys}). Copy the answer and paste it by hand."
+                ).format(keys=self._keys.label),
             )
 
     def _end(self, ok: bool, message: str) -> None:
@@ -155,12 +165,12 @@ class Replacer(QObject):
         self.finished.emit(ok, message)
 
     def _restore(self) -> None:
-        """Put the person's clipboard back as it was (cleared if it was empty)."""
+        """Put the person's clipboard (and PRIMARY, if it was used) back as it was
+        (cleared if it was empty)."""
         board = QGuiApplication.clipboard()
-        saved, self._saved, self._answer = self._saved, None, None
-        if saved is None:
-            return
-        if saved.formats():
-            board.setMimeData(saved)
-        else:
-            board.clear()
+        saved, self._saved, self._answers = self._saved, {}, []
+        for mode, data in saved.items():
+            if data.formats():
+                board.setMimeData(data, mode)
+            else:
+                board.clear(mode)
