@@ -3769,5 +3769,9 @@ Enter or double-click opens the file.</source>
         <source>The desktop&apos;s screenshot {path} cannot be read.</source>
         <translation>无法读取桌面的截图 {path}。</translation>
     </message>
+    <message>
+        <source>The desktop&apos;s screenshot was left in {path}.</source>
+        <translation>桌面的截图保留在 {path}。</translation>
+    </message>
 </context>
 </TS>

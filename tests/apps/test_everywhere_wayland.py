@@ -69,7 +69,7 @@ def test_shortcuts_bound_through_the_portal_run_the_action_and_its_screenshot_is
     llmasos_home: Path, tmp_path: Path
 ) -> None:
     picture = tmp_path / "Screenshot.png"
-    picture.write_bytes(render(LINES))
+    picture.write_bytes(image := render(LINES))
     with wayland_app(llmasos_home, "portal", "--bind", "ask", "--screenshot", str(picture)) as (
         env,
         fake,
@@ -115,6 +115,40 @@ def test_shortcuts_bound_through_the_portal_run_the_action_and_its_screenshot_is
             "the screenshot's text",
         )
         assert cer("\n".join(LINES), s["popup"]["answer"]) <= 0.05, s["popup"]["answer"]
+        # the file was there before LLMasOS asked: it stays, and the popup says where
+        assert picture.read_bytes() == image
+        assert f"The desktop's screenshot was left in {picture}." in s["popup"]["status"]
+
+
+def test_a_screenshot_the_desktop_saved_for_the_ocr_is_deleted_once_read(
+    llmasos_home: Path, tmp_path: Path
+) -> None:
+    picture = tmp_path / "source.png"
+    picture.write_bytes(image := render(LINES))
+    pictures = tmp_path / "Pictures" / "Screenshots"  # where GNOME's portal saves them
+    pictures.mkdir(parents=True)
+    portal = ("--screenshot", str(picture), "--fresh-in", str(pictures))
+    with wayland_app(llmasos_home, "portal", *portal) as (env, fake):
+        assert fake is not None
+        done = subprocess.run(
+            [sys.executable, "-m", "llmasos", "do", "ocr"], env=env, capture_output=True,
+            text=True, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        shot = fake.next_call()
+        while shot.get("call") != "Screenshot":  # the shortcuts' session and binding first
+            shot = fake.next_call()
+        saved = Path(shot["saved"])
+        assert saved.parent == pictures
+        s = wait_for(
+            lambda: (x := state()) and x["ocr"] and x["popup"]["action"] == "ocr" and x,
+            120,
+            "the screenshot's text",
+        )
+    assert cer("\n".join(LINES), s["popup"]["answer"]) <= 0.05, s["popup"]["answer"]
+    assert s["ocr"]["note"] == "" and "screenshot" not in s["popup"]["status"]
+    assert list(pictures.iterdir()) == []  # read, then deleted
+    assert picture.read_bytes() == image
 
 
 def test_refusing_the_desktop_s_dialog_is_reported_with_the_command(llmasos_home: Path) -> None:

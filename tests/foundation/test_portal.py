@@ -9,6 +9,7 @@ the Request/Response round trips, the unicast signals, the errors. No Qt.
 
 from __future__ import annotations
 
+import os
 import struct
 import time
 import zlib
@@ -33,6 +34,7 @@ from llmasos.foundation.platform.portal import (
     bound_shortcuts,
     create_shortcuts_session,
     preferred_trigger,
+    remove_fresh_screenshot,
     request_path,
     screenshot_file,
     session_bus_address,
@@ -189,6 +191,51 @@ def test_screenshot_answers_with_a_file_uri(bus: str, tmp_path: Path) -> None:
     finally:
         portal.close()
         fake.stop()
+
+
+def _after(path: Path) -> int:
+    """A request time after ``path`` was written (past the file clock's coarseness)."""
+    time.sleep(0.05)
+    return time.time_ns()
+
+
+def _before() -> int:
+    """A request time before the file written next."""
+    asked = time.time_ns()
+    time.sleep(0.05)
+    return asked
+
+
+def test_only_a_screenshot_made_after_the_request_is_removed(tmp_path: Path) -> None:
+    asked = _before()
+    fresh = _png(tmp_path / "Screenshot from now.png")
+    assert remove_fresh_screenshot(fresh, asked) and not fresh.exists()
+
+    had = _png(tmp_path / "Screenshot the person had.png")
+    assert not remove_fresh_screenshot(had, _after(had)) and had.exists()
+    assert not remove_fresh_screenshot(tmp_path / "gone.png", 0)  # nothing to remove
+
+
+def test_an_old_picture_changed_after_the_request_is_kept(tmp_path: Path) -> None:
+    old = _png(tmp_path / "holiday.png")
+    asked = _after(old)
+    time.sleep(0.05)  # past the file clock's coarseness
+    os.chmod(old, 0o600)  # its inode changed after the request, its content did not
+    assert old.stat().st_ctime_ns >= asked
+    assert not remove_fresh_screenshot(old, asked) and old.exists()
+
+
+def test_links_and_files_with_other_names_are_kept(tmp_path: Path) -> None:
+    asked = _before()
+    target = _png(tmp_path / "target.png")
+    link = tmp_path / "Screenshot link.png"
+    link.symlink_to(target)
+    assert not remove_fresh_screenshot(link, asked)
+    assert link.is_symlink() and target.exists()
+    second = tmp_path / "second name.png"
+    os.link(target, second)  # the same file under another name the person may use
+    assert not remove_fresh_screenshot(second, asked) and second.exists()
+    assert not remove_fresh_screenshot(tmp_path, asked) and tmp_path.is_dir()  # a folder
 
 
 def test_no_bus_is_a_portal_error(tmp_path: Path) -> None:

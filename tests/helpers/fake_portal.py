@@ -11,7 +11,10 @@ objects), with the same method signatures, request object paths, unicast Respons
 Activated signals, and GDBus's error for an interface it does not offer.
 
 Run: ``fake_portal.py [--without IFACE]... [--bind approve|refuse|ask]
-[--screenshot FILE|refuse]`` with ``DBUS_SESSION_BUS_ADDRESS`` set. It prints JSON lines:
+[--screenshot FILE|refuse [--fresh-in DIR]]`` with ``DBUS_SESSION_BUS_ADDRESS`` set. With
+``--fresh-in``, each screenshot is saved as a desktop does: a new file in DIR (a copy of
+FILE, written once "the person has picked the region", a moment after the call), whose
+path the report of the call gives as ``saved``. It prints JSON lines:
 ``{"ready": true}``, then one per call it answers (``{"call": "BindShortcuts", …}``).
 Commands on its input, one a line: ``activate ID`` (press a bound shortcut), ``approve``
 or ``refuse`` (the person's answer to a pending ``--bind ask`` dialog).
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import selectors
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -170,12 +174,20 @@ class Portal:
     def do_Screenshot(self, msg: Message) -> None:
         _parent, options = msg.body
         sender, path = self.request(msg, options)
-        report(call="Screenshot", options=plain(options))
         if self.args.screenshot == "refuse":
+            report(call="Screenshot", options=plain(options))
             self.respond(sender, path, 1, {})
+            return
+        picture = Path(self.args.screenshot).resolve()
+        if self.args.fresh_in:
+            time.sleep(0.2)  # the person picks the region in the desktop's tool
+            saved = Path(self.args.fresh_in) / f"Screenshot from {time.time_ns()}.png"
+            shutil.copyfile(picture, saved)
+            report(call="Screenshot", options=plain(options), saved=str(saved))
+            picture = saved
         else:
-            uri = Path(self.args.screenshot).resolve().as_uri()
-            self.respond(sender, path, 0, {"uri": ("s", uri)})
+            report(call="Screenshot", options=plain(options))
+        self.respond(sender, path, 0, {"uri": ("s", picture.as_uri())})
 
     def do_Close(self, msg: Message) -> None:  # org.freedesktop.portal.Session
         session = msg.header.fields[HeaderFields.path]
@@ -227,6 +239,7 @@ def main() -> None:
     parser.add_argument("--without", action="append", default=[])
     parser.add_argument("--bind", choices=["approve", "refuse", "ask"], default="approve")
     parser.add_argument("--screenshot", default="refuse")
+    parser.add_argument("--fresh-in", default="")
     Portal(parser.parse_args()).serve()
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import stat
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -350,6 +351,35 @@ def screenshot_file(response: Response) -> Path:
     return Path(unquote(parsed.path))
 
 
+def remove_fresh_screenshot(path: Path, requested_ns: int) -> bool:
+    """Delete the desktop's screenshot ``path`` if it is a file made for this request.
+
+    The person asked for text, not for a picture, but the portal saves one (GNOME in
+    ``~/Pictures/Screenshots``). It is removed only when it cannot be anything the person
+    had before: a plain file (not a link) of this user's with no other name (one hard
+    link), written and last changed at or after ``requested_ns`` (``time.time_ns()``
+    taken before asking). File times come from the kernel's coarse clock, a few
+    milliseconds behind, so a file made at once may look older and is kept: the safe side.
+
+    Returns:
+        Whether it was removed (never raises: a file that stays is reported, not an error).
+    """
+    try:
+        info = path.lstat()
+        if (
+            not stat.S_ISREG(info.st_mode)
+            or info.st_nlink != 1
+            or info.st_uid != os.getuid()
+            or min(info.st_mtime_ns, info.st_ctime_ns) < requested_ns
+        ):
+            return False
+        path.unlink()
+    except OSError:
+        log.info("the screenshot %s stays", path, exc_info=True)
+        return False
+    return True
+
+
 __all__ = [
     "CANCELLED",
     "ENDED",
@@ -367,6 +397,7 @@ __all__ = [
     "escaped_sender",
     "new_token",
     "preferred_trigger",
+    "remove_fresh_screenshot",
     "request_path",
     "screenshot_file",
     "session_bus_address",

@@ -191,7 +191,11 @@ class Everywhere(QObject):
 
     def _ocr_done(self, done: Recognized) -> None:
         result = done.result
-        self.last_ocr = {"lines": len(result.lines), "elapsed_ms": result.elapsed_s * 1000}
+        self.last_ocr = {
+            "lines": len(result.lines),
+            "elapsed_ms": result.elapsed_s * 1000,
+            "note": done.note,
+        }
         if done.follow and result.text.strip():
             to, tone = self._ocr_follow
             self.run_action(done.follow, result.text, to, tone)
@@ -203,6 +207,8 @@ class Everywhere(QObject):
             if result.lines
             else QCoreApplication.translate("Everywhere", "No text was found in the image.")
         )
+        if done.note:  # the desktop's screenshot file stayed: say where
+            status = f"{status} {done.note}"
         self.popup.translate_to = self.config.translate_to
         self.popup.show_text(
             QCoreApplication.translate("Everywhere", "Text in the image"), result.text, status

@@ -5,7 +5,8 @@ and a socket notifier on it, and hands each answer over on the GUI thread.
 :class:`PortalShortcuts` walks the GlobalShortcuts flow on it — ``CreateSession``, then
 ``BindShortcuts``, whose answer waits for the person to approve the desktop's dialog —
 and emits :attr:`PortalShortcuts.triggered` for each ``Activated`` signal.
-:class:`PortalScreenshot` asks for an interactive screenshot and hands over the picture.
+:class:`PortalScreenshot` asks for an interactive screenshot and hands over the picture
+(the file deleted when the desktop made it for this request).
 
 Used only in a Wayland session and only where the portal offers the interface
 (:meth:`PortalConnection.offers`); elsewhere the app keeps its X11 grabs, or says
@@ -15,6 +16,7 @@ which ``llmasos do`` command to bind.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +35,7 @@ from llmasos.foundation.platform.portal import (
     bind_shortcuts,
     bound_shortcuts,
     create_shortcuts_session,
+    remove_fresh_screenshot,
     screenshot_file,
     session_handle,
     take_screenshot,
@@ -171,10 +174,15 @@ class PortalShortcuts(QObject):
 class PortalScreenshot(QObject):
     """An interactive screenshot through the portal.
 
-    Signals (GUI thread): ``taken(QImage)``, ``cancelled()``, ``failed(str)``.
+    The file the desktop saves is read, then deleted when it was made for this request
+    (:func:`~llmasos.foundation.platform.portal.remove_fresh_screenshot`); any other
+    file stays, and ``taken`` says where it is.
+
+    Signals (GUI thread): ``taken(QImage, note)`` (``note``: where the picture was left,
+    translated; empty when it was deleted), ``cancelled()``, ``failed(str)``.
     """
 
-    taken = Signal(QImage)
+    taken = Signal(QImage, str)
     cancelled = Signal()
     failed = Signal(str)
 
@@ -182,6 +190,7 @@ class PortalScreenshot(QObject):
         super().__init__(parent)
         self._conn = connection
         self._request = ""
+        self._requested_ns = 0
         connection.responded.connect(self._responded)
 
     @property
@@ -190,6 +199,7 @@ class PortalScreenshot(QObject):
 
     def take(self) -> None:
         """Ask the desktop; the person picks the region in its own tool."""
+        self._requested_ns = time.time_ns()  # before asking: files older than this stay
         try:
             self._request = take_screenshot(self._conn.portal, interactive=True)
         except PortalError as exc:
@@ -215,7 +225,10 @@ class PortalScreenshot(QObject):
                 self.tr("The desktop's screenshot {path} cannot be read.").format(path=path)
             )
             return
-        self.taken.emit(image)
+        note = ""
+        if not remove_fresh_screenshot(path, self._requested_ns):
+            note = self.tr("The desktop's screenshot was left in {path}.").format(path=path)
+        self.taken.emit(image, note)
 
 
 __all__ = [

@@ -34,6 +34,7 @@ class Recognized:
 
     result: OcrResult
     follow: str
+    note: str = ""  # where the desktop's screenshot was left, if it stayed
 
 
 def png_bytes(image: QImage) -> bytes:
@@ -103,7 +104,7 @@ class ScreenOcr(QObject):
         screenshot); False where the portal offers no screenshots."""
         if self._shot is None:
             self._shot = PortalScreenshot(portal, self)
-            self._shot.taken.connect(lambda image: self.read(image, self._follow))
+            self._shot.taken.connect(lambda image, note: self.read(image, self._follow, note))
             self._shot.cancelled.connect(self.cancelled)
             self._shot.failed.connect(lambda message: self.failed.emit(message, self._follow))
         if not self._shot.is_available:
@@ -113,12 +114,13 @@ class ScreenOcr(QObject):
         self.picking.emit()
         return True
 
-    def read(self, image: QImage, follow: str = "") -> None:
-        """Recognize ``image`` on the worker; the result comes as :attr:`recognized`."""
+    def read(self, image: QImage, follow: str = "", note: str = "") -> None:
+        """Recognize ``image`` on the worker; the result comes as :attr:`recognized`
+        (``note``, to show with it, travels along)."""
         image = image.copy()  # detached: the worker owns its pixels
 
         def job(_ctx: TaskContext) -> Recognized:  # worker thread: no widgets
-            return Recognized(shared_engine().read(png_bytes(image)), follow)
+            return Recognized(shared_engine().read(png_bytes(image)), follow, note)
 
         task = self.runner.run(job, group="ocr")
         task.succeeded.connect(self.recognized)
