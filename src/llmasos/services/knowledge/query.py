@@ -22,6 +22,7 @@ finds too little (a part of a word or an identifier: ``UserName`` in ``getUserNa
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 __all__ = ["ParsedQuery", "coverage", "parse_query", "words_text"]
@@ -60,11 +61,28 @@ def words_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """A query's terms and the FTS5 expressions built from them (``""`` = nothing to ask)."""
+    """A query's terms and the FTS5 expressions built from them (``""`` = nothing to ask).
+
+    ``clauses`` holds each meaningful term with its clauses of ``words_match``, so that a
+    searcher can ask the word index without some of them (:meth:`words_match_without`)."""
 
     terms: tuple[str, ...]
     words_match: str
     trigram_match: str
+    clauses: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def latin_terms(self) -> list[str]:
+        """The meaningful terms that are words of a Latin (non-CJK) script."""
+        return [term for term, _ in self.clauses if not _CJK_RUN.match(term)]
+
+    def words_match_without(self, dropped: Collection[str]) -> str:
+        """``words_match`` without the clauses of the ``dropped`` terms."""
+        kept = [c for term, clauses in self.clauses if term not in dropped for c in clauses]
+        return " OR ".join(dict.fromkeys(kept))
+
+    def trigram_match_without(self, dropped: Collection[str]) -> str:
+        """``trigram_match`` without the ``dropped`` terms."""
+        return _trigram_match(term for term, _ in self.clauses if term not in dropped)
 
 
 def _quoted(phrase: str) -> str:
@@ -83,11 +101,18 @@ def parse_query(query: str) -> ParsedQuery:
     """The terms of ``query`` and the expressions for both full-text indexes."""
     terms = tuple(dict.fromkeys(t.lower() for t in _TERM.findall(query)))
     meaningful = [t for t in terms if t not in _STOPWORDS] or list(terms)
-    words: list[str] = []
-    for term in meaningful:
-        words.extend(_cjk_clauses(term) if _CJK_RUN.match(term) else [_quoted(term)])
-    trigrams = [_quoted(t) for t in meaningful if len(t) >= 3]
-    return ParsedQuery(terms, " OR ".join(dict.fromkeys(words)), " OR ".join(trigrams))
+    clauses = tuple(
+        (term, tuple(_cjk_clauses(term) if _CJK_RUN.match(term) else [_quoted(term)]))
+        for term in meaningful
+    )
+    words = [c for _, term_clauses in clauses for c in term_clauses]
+    return ParsedQuery(
+        terms, " OR ".join(dict.fromkeys(words)), _trigram_match(meaningful), clauses
+    )
+
+
+def _trigram_match(terms: Iterable[str]) -> str:
+    return " OR ".join(_quoted(t) for t in terms if len(t) >= 3)
 
 
 def _probes(terms: tuple[str, ...]) -> list[str]:

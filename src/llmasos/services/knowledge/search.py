@@ -32,7 +32,16 @@ from llmasos.services.knowledge.store import KnowledgeStore
 if TYPE_CHECKING:
     from llmasos.foundation.engine.embedding import Embedder
 
-__all__ = ["MIN_FUSED_COVERAGE", "MODES", "RRF_K", "Passage", "Relevance", "Searcher", "search"]
+__all__ = [
+    "COMMON_SHARE",
+    "MIN_FUSED_COVERAGE",
+    "MODES",
+    "RRF_K",
+    "Passage",
+    "Relevance",
+    "Searcher",
+    "search",
+]
 
 MODES = ("hybrid", "lexical", "vector")
 #: The rank offset of reciprocal rank fusion (Cormack et al.'s 60): it keeps one list's
@@ -48,6 +57,14 @@ _POOL = 50  # candidates taken from each list before fusing
 #: with any floor from 0.2 to 0.5 (lexical 0.766, vector 0.872); same-language questions
 #: stay at 1.000. Lexical-only search keeps every hit.
 MIN_FUSED_COVERAGE = 0.25
+#: A word in more than this share of all chunks is left out of the word-index query when
+#: the query has a rarer term to rank by. BM25 gives such a word almost no weight (FTS5's
+#: idf is log((N - n + 0.5) / (n + 0.5)): at most log 2 here, against ~3.6 for a word in
+#: 3 % of the chunks), yet scoring its posting list is most of a query's time: two words,
+#: one of them in 49 % of 103,525 chunks, took 306-700 ms; the rarer one alone ~1 ms
+#: (bench/knowledge_index.py's synthetic corpus). A term's share is counted only up to
+#: this bound (a capped scan of its posting list), never in full.
+COMMON_SHARE = 1 / 3
 
 
 @dataclass(frozen=True)
@@ -112,6 +129,7 @@ class Searcher:
         self._matrix_key: tuple[Any, ...] | None = None
         self._ids: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self._matrix: npt.NDArray[np.float32] = np.zeros((0, 0), dtype=np.float32)
+        self._counted: tuple[tuple[int, int], int] | None = None  # (store version, chunks)
 
     def search(
         self,
@@ -203,15 +221,40 @@ class Searcher:
     def _is_everything(self, ids: Sequence[int]) -> bool:
         return set(ids) >= {int(r[0]) for r in self.store.read("SELECT id FROM collections")}
 
+    def _common_terms(self, parsed: ParsedQuery) -> set[str]:
+        """The query's Latin-script terms in more than :data:`COMMON_SHARE` of all chunks,
+        when at least one of its terms is rarer (else none: nothing rarer to rank by)."""
+        latin = parsed.latin_terms()
+        if len(parsed.clauses) < 2 or not latin:
+            return set()
+        cap = max(1, int(self._chunk_count() * COMMON_SHARE))
+        common = set()
+        for term in latin:
+            (seen,) = self.store.read(
+                "SELECT count(*) FROM (SELECT rowid FROM chunks_words"
+                " WHERE chunks_words MATCH ? LIMIT ?)",
+                (dict(parsed.clauses)[term][0], cap + 1),
+            )[0]
+            if seen > cap:
+                common.add(term)
+        return common if len(common) < len(parsed.clauses) else set()
+
+    def _chunk_count(self) -> int:
+        if self._counted is None or self._counted[0] != self.store.version:
+            total = int(self.store.read("SELECT count(*) FROM chunks")[0][0])
+            self._counted = (self.store.version, total)
+        return self._counted[1]
+
     def _lexical(
         self, ids: Sequence[int], parsed: ParsedQuery
     ) -> tuple[dict[int, float], list[int]]:
-        words = self._fts("chunks_words", parsed.words_match, ids)
+        common = self._common_terms(parsed)
+        match = parsed.words_match_without(common) if common else parsed.words_match
+        words = self._fts("chunks_words", match, ids)
         # substrings only when whole words found too little: trigram posting lists of
         # common words are long, and the word index already ranks whole-word matches
-        trigrams = (
-            self._fts("chunks_trigram", parsed.trigram_match, ids) if len(words) < _POOL else []
-        )
+        trigram_match = parsed.trigram_match_without(common) if common else parsed.trigram_match
+        trigrams = self._fts("chunks_trigram", trigram_match, ids) if len(words) < _POOL else []
         scores = dict(trigrams)
         scores.update(words)  # the word index's score where both matched
         fused = _rrf([c for c, _ in words], [c for c, _ in trigrams])
