@@ -129,6 +129,45 @@ def test_proofreading_keeps_or_flags_every_word(qwen_engine: Any) -> None:
     assert bool(done.warnings) == bool(flagged)
 
 
+@pytest.mark.parametrize(
+    ("text", "error", "fix"),
+    [
+        ("It is more cheaper to travel by bus.", "more cheaper", "cheaper"),
+        ("I am agree with your proposal.", "am agree", "agree"),
+        ("The goverment announced new rules.", "goverment", "government"),
+    ],
+)
+def test_proofreading_fixes_what_a_plain_prompt_fixes(
+    qwen_engine: Any, text: str, error: str, fix: str
+) -> None:
+    # A plain "Correct the spelling and grammar …" prompt fixes each of these; between the
+    # service's <text> markers Qwen left them alone until the prompt showed a worked example.
+    job = WriteJob(
+        qwen_engine,
+        WriteRequest("proofread", text),
+        SamplingParams(temperature=0.0, repeat_penalty=1.0, seed=0),
+    )
+    list(job)
+    assert job.done is not None and job.done.is_usable, job.done
+    out = job.done.text
+    assert re.search(rf"\b{fix}\b", out) and error not in out, out
+    assert job.done.dropped == (), job.done.dropped
+
+
+def test_a_question_to_proofread_is_not_answered(qwen_engine: Any) -> None:
+    # Without the worked example Qwen answered it: "The capital of France is Paris."
+    text = "What is the capital of France?"
+    job = WriteJob(
+        qwen_engine,
+        WriteRequest("proofread", text),
+        SamplingParams(temperature=0.0, repeat_penalty=1.0, seed=0),
+    )
+    list(job)
+    done = job.done
+    assert done is not None
+    assert "Paris" not in done.text and done.text.rstrip("?") == text.rstrip("?"), done.text
+
+
 @pytest.fixture
 def chats(tmp_path: Path) -> Iterator[ChatService]:
     store = ConversationStore(tmp_path / "chat.sqlite3")

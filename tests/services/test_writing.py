@@ -16,6 +16,7 @@ from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
 from llmasos.foundation.engine.stream import GenerationStats
 from llmasos.services.text import language
 from llmasos.services.text.hygiene import looks_like_chatter
+from llmasos.services.writing.actions import build_messages, task_text
 from llmasos.services.writing.service import (
     ACTIONS,
     ChunkDone,
@@ -112,6 +113,19 @@ def test_blank_text_and_bad_requests(engine: LlamaEngine) -> None:
         run(engine, WriteRequest("rewrite", TEXT, tone="angry"))
     with pytest.raises(WritingError, match="instruction"):
         run(engine, WriteRequest("custom", TEXT))
+
+
+def test_proofread_shows_one_worked_example_before_the_text() -> None:
+    spec = find_action("proofread")
+    assert spec.example is not None
+    task = task_text(spec)
+    messages = build_messages(task, "Their is a cat.", spec.example)
+    assert [m.role for m in messages] == ["system", "user", "assistant", "user"]
+    assert messages[1].content == f"{task}\n\n<text>\n{spec.example[0]}\n</text>"
+    assert messages[2].content == spec.example[1]
+    assert messages[3].content == f"{task}\n\n<text>\nTheir is a cat.\n</text>"
+    assert [m.role for m in build_messages(task, "x")] == ["system", "user"]
+    assert all(a.example is None for a in ACTIONS if a.name != "proofread")
 
 
 def test_find_action_accepts_labels() -> None:

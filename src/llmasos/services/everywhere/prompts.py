@@ -59,5 +59,6 @@ def action_messages(
     if action in _TASKS:
         return build_messages(_TASKS[action], text)
     if action in ("proofread", "rewrite", "summarize"):
-        return build_messages(task_text(find_action(action), tone), text)
+        spec = find_action(action)
+        return build_messages(task_text(spec, tone), text, spec.example)
     raise WritingError(f"Unknown action {action!r}.")

@@ -272,7 +272,7 @@ class WriteJob(TextStream["str | ChunkStarted | ChunkDone | WriteDone"]):
     def _chunks(self, spec: ActionSpec, task: str) -> list[str]:
         """The pieces to process: the whole text cut to fit, or its end for Continue."""
         text = self.request.text
-        overhead = self._engine.count_chat_tokens(build_messages(task, ""))
+        overhead = self._engine.count_chat_tokens(build_messages(task, "", spec.example))
         room = self._engine.n_ctx - overhead - _ANSWER_MARGIN
         if spec.kind == APPEND:
             budget = max(16, room - self._params.max_tokens)
@@ -290,7 +290,7 @@ class WriteJob(TextStream["str | ChunkStarted | ChunkDone | WriteDone"]):
         lead, core, trail = split_margins(chunk)
         if not core:  # blank lines only: nothing to ask the model
             return ChunkDone(index, total, chunk, chunk if spec.kind == EDIT else "")
-        messages = build_messages(task, core)
+        messages = build_messages(task, core, spec.example)
         gen = self._engine.chat(messages, self._chunk_params(spec, core), self._cancel)
         pieces: list[str] = []
         for piece in gen:
