@@ -228,3 +228,32 @@ def test_migration_3_adds_collections_and_citations_to_todays_file(tmp_path: Pat
         assert s.messages(restored.id)[0].citations == '[{"number": 1}]'
     finally:
         s.close()
+
+
+def test_markdown_export_keeps_a_grounded_reply_s_sources(store: ConversationStore) -> None:
+    conv = store.create("Leave")
+    store.add_message(conv.id, "user", "年假有几天？")
+    reply = store.add_message(conv.id, "assistant", "员工每年有十五天带薪年假 [1]。")
+    cited = [
+        {
+            "number": 1,
+            "file": "/docs/handbook.pdf",
+            "page": 3,
+            "heading": ["休假制度", "年假"],
+            "passage": "员工每年享有十五天带薪年假，\n病假需要医生证明。" + "。" * 400,
+        },
+        {"number": 2, "file": "/docs/notes.md", "page": None, "heading": [], "passage": ""},
+    ]
+    store.save_message(replace(reply, citations=json.dumps(cited, ensure_ascii=False)))
+    md = chat_export.export_markdown(store, conv.id)
+    after = md.split("员工每年有十五天带薪年假 [1]。", 1)[1]
+    assert "**Sources**" in after
+    assert "- [1] `/docs/handbook.pdf` (page 3; 休假制度 › 年假)" in after
+    assert "  > 员工每年享有十五天带薪年假， 病假需要医生证明。" in after  # one line
+    quote = next(line for line in after.splitlines() if line.startswith("  > "))
+    assert len(quote) <= 4 + 300 and quote.endswith("…")
+    assert "- [2] `/docs/notes.md`\n" in after
+    # a reply without sources gets no list
+    plain = store.create("Plain")
+    store.add_message(plain.id, "assistant", "Hi.")
+    assert "Sources" not in chat_export.export_markdown(store, plain.id)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from llmasos.errors import ConversationImportError
 from llmasos.services.chat.conversations import ConversationStore
+from llmasos.services.chat.grounding import Source, sources
 from llmasos.services.chat.records import (
     Conversation,
     conversation_from_dict,
@@ -24,6 +26,7 @@ FILE_NAME_CHARS = 64  # before the suffix
 FILE_NAME_BYTES = 200  # UTF-8; file systems allow 255 per name
 _NOT_IN_FILE_NAMES = frozenset('/\\:*?"<>|')
 # Windows refuses these as names, whatever the suffix
+_QUOTE_CHARS = 300  # of a cited passage in a Markdown export
 _RESERVED = frozenset(
     ["CON", "PRN", "AUX", "NUL"] + [f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)]
 )
@@ -83,4 +86,24 @@ def export_markdown(store: ConversationStore, conversation_id: int) -> str:
         heading = _ROLE_HEADINGS.get(m.role, m.role.title())
         note = f" *({m.status})*" if m.status != "done" else ""
         parts += [f"## {heading}{note}", "", m.content.strip(), ""]
+        parts += _sources_markdown(sources(m))
     return "\n".join(parts)
+
+
+def _sources_markdown(cited: Sequence[Source]) -> list[str]:
+    """The passages a grounded reply cites, under it: "[n] file, page or headings" and
+    the quoted passage, so that an exported answer keeps what it was answered from."""
+    if not cited:
+        return []
+    lines = ["**Sources**", ""]
+    for source in cited:
+        where = [f"page {source.page}"] if source.page else []
+        where += [" › ".join(source.heading)] if source.heading else []
+        place = f" ({'; '.join(where)})" if where else ""
+        lines.append(f"- [{source.number}] `{source.file}`{place}")
+        quoted = " ".join(source.passage.split())
+        if len(quoted) > _QUOTE_CHARS:
+            quoted = quoted[: _QUOTE_CHARS - 1].rstrip() + "…"
+        if quoted:
+            lines.append(f"  > {quoted}")
+    return [*lines, ""]
