@@ -1,10 +1,11 @@
-"""Replace into a terminal (issue 16): a real xterm on a private Xvfb.
+"""Replace into a terminal (issue 16): a real xterm and a real st on a private Xvfb.
 
-Terminals do not paste with Ctrl+V (it types ``^V``); xterm pastes the PRIMARY selection
-with Shift+Insert. The text is selected in xterm itself (a triple click: xterm owns
+Terminals do not paste with Ctrl+V (it types ``^V``): xterm pastes the PRIMARY selection
+with Shift+Insert, st (like GNOME Terminal, Konsole, kitty…) the clipboard with
+Ctrl+Shift+V. The text is selected in the terminal itself (a triple click: it owns
 PRIMARY), the shortcut is pressed from there, and Replace must deliver exactly the answer
 to the program running in the terminal (a ``cat`` that records its input), with the
-clipboard and PRIMARY the person had put back. The focus is on xterm's text area, a
+clipboard and PRIMARY the person had put back. In xterm the focus is on its text area, a
 window inside its top-level one, so the window class is found by walking up.
 
 The same xterm under a class LLMasOS does not know gets Ctrl+V, does not paste, and the
@@ -21,7 +22,7 @@ import pytest
 
 from helpers.xdesktop import (
     App,
-    XTerm,
+    Terminal,
     popup_when,
     start_xvfb,
     state,
@@ -41,14 +42,15 @@ def xvfb(llmasos_home: Path) -> Iterator[dict[str, str]]:
         yield env
 
 
-def _select_and_ask(env: dict[str, str], term: XTerm) -> tuple[bytes, dict[str, Any]]:
-    """Select xterm's first line, improve it with the shortcut; PRIMARY then, the answer."""
+def _select_and_ask(env: dict[str, str], term: Terminal) -> tuple[bytes, dict[str, Any]]:
+    """Select the terminal's first line, improve it with the shortcut; PRIMARY then,
+    the answer."""
     xdotool(env, "mousemove", "--window", str(term.window), "30", "8")
     xdotool(env, "click", "--repeat", "3", "--delay", "80", "1")  # the whole line
     primary = wait_for(
         lambda: (p := xclip_get(env, "primary")).startswith(LINE.encode()) and p,
         10,
-        "xterm's selection",
+        "the terminal's selection",
     )
     xdotool(env, "windowfocus", "--sync", str(term.text_area))
     xdotool(env, "key", "ctrl+alt+w")
@@ -63,12 +65,13 @@ def _select_and_ask(env: dict[str, str], term: XTerm) -> tuple[bytes, dict[str, 
 
 
 @pytest.mark.real_model
-def test_replace_pastes_into_xterm_with_shift_insert(
-    xvfb: dict[str, str], smollm2_path: Path, tmp_path: Path
+@pytest.mark.parametrize("program", ["xterm", "st"], ids=["shift-insert", "ctrl-shift-v"])
+def test_replace_pastes_into_a_terminal_with_its_keys(
+    xvfb: dict[str, str], smollm2_path: Path, tmp_path: Path, program: str
 ) -> None:
     xclip_set(xvfb, "clipboard", CLIPBOARD)
     app = App(xvfb, "--model", str(smollm2_path))
-    term = XTerm(xvfb, tmp_path, LINE)
+    term = Terminal(xvfb, tmp_path, LINE, (program,))
     try:
         wait_for(lambda: (s := state()) and s["model"], 90, "the model to load")
         primary, s = _select_and_ask(xvfb, term)
@@ -78,7 +81,7 @@ def test_replace_pastes_into_xterm_with_shift_insert(
         s = wait_for(lambda: (x := state()) and x["replace"] and x, 30, "the replace")
         assert s["replace"] == {"ok": True, "message": ""}
         expected = answer.encode()
-        wait_for(lambda: term.received() == expected, 10, f"xterm to pass on {answer!r}")
+        wait_for(lambda: term.received() == expected, 10, f"{program} to pass on {answer!r}")
         wait_for(lambda: xclip_get(xvfb, "clipboard") == CLIPBOARD, 10, "the clipboard back")
         wait_for(lambda: xclip_get(xvfb, "primary") == primary, 10, "the selection back")
         assert term.received() == expected  # nothing more arrived (no stray ^V)
@@ -93,7 +96,7 @@ def test_an_unknown_terminal_is_told_to_copy_and_keeps_the_clipboard(
 ) -> None:
     xclip_set(xvfb, "clipboard", CLIPBOARD)
     app = App(xvfb, "--model", str(smollm2_path))
-    term = XTerm(xvfb, tmp_path, LINE, name="someterm", klass="SomeTerm")
+    term = Terminal(xvfb, tmp_path, LINE, ("xterm", "-name", "someterm", "-class", "SomeTerm"))
     try:
         wait_for(lambda: (s := state()) and s["model"], 90, "the model to load")
         primary, _ = _select_and_ask(xvfb, term)

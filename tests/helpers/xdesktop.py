@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,13 @@ def wait_for(predicate: Callable[[], Any], timeout_s: float, what: str) -> Any:
 
 def require_x_tools(*tools: str) -> None:
     """Fail (never skip) when an X tool is missing."""
-    packages = {"Xvfb": "xvfb", "xclip": "xclip", "xdotool": "xdotool", "xterm": "xterm"}
+    packages = {
+        "Xvfb": "xvfb",
+        "xclip": "xclip",
+        "xdotool": "xdotool",
+        "xterm": "xterm",
+        "st": "stterm",
+    }
     for tool in tools or ("Xvfb", "xclip", "xdotool"):
         assert shutil.which(tool), f"{tool} is missing: install the Debian package {packages[tool]}"
 
@@ -182,27 +188,27 @@ class TextFieldApp:
         self.proc.wait()
 
 
-class XTerm:
-    """A real xterm whose shell prints ``text`` and then records every byte typed or
-    pasted into it (the terminal in raw-ish mode: no line buffering, no echo) in a file.
+class Terminal:
+    """A real terminal (``program``: its command and options, xterm by default) whose
+    shell prints ``text`` and then records every byte typed or pasted into it (the
+    terminal in raw-ish mode: no line buffering, no echo) in a file.
 
     ``window`` is its top-level window (``$WINDOWID``), ``text_area`` the window inside
-    it that draws the text; ``name`` and ``klass`` set its ``WM_CLASS`` when given.
+    it that draws the text (xterm has one; st draws on its top-level window).
     """
 
     def __init__(
-        self, env: dict[str, str], folder: Path, text: str, name: str = "", klass: str = ""
+        self, env: dict[str, str], folder: Path, text: str, program: Sequence[str] = ("xterm",)
     ) -> None:
-        require_x_tools("xterm")
+        require_x_tools(program[0])
         self.received_file = folder / "received.bin"
         window_file = folder / "window"
         script = (
             f'echo "$WINDOWID" > {shlex.quote(str(window_file))}; printf "%s\\n" "$0"; '
             f"stty -icanon -echo; exec cat > {shlex.quote(str(self.received_file))}"
         )
-        identity = [*(["-name", name] if name else []), *(["-class", klass] if klass else [])]
         self.proc = subprocess.Popen(
-            ["xterm", *identity, "-geometry", "80x10+0+0", "-e", "sh", "-c", script, text],
+            [*program, "-e", "sh", "-c", script, text],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -211,7 +217,7 @@ class XTerm:
             wait_for(
                 lambda: self.received_file.exists() and window_file.read_text().strip(),
                 30,
-                "xterm's shell",
+                f"{program[0]}'s shell",
             )
         )
         from Xlib import display
@@ -219,7 +225,7 @@ class XTerm:
         d = display.Display(env["DISPLAY"])
         try:
             children = d.create_resource_object("window", self.window).query_tree().children
-            self.text_area = int(children[0].id)
+            self.text_area = int(children[0].id) if children else self.window
         finally:
             d.close()
 
