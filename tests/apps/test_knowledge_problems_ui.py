@@ -32,12 +32,15 @@ def store(tmp_path: Path) -> Iterator[KnowledgeStore]:
 
 
 def row_status(qtbot, store: KnowledgeStore, name: str) -> str:
-    """The Status column of ``name``'s row, as the file list builds it from the index (the
-    row alone: the list's background scan for waiting files is not what is tested)."""
+    """The Status column of ``name``'s row, as the file list shows the collection (its
+    background scan for waiting files runs, and the list is shut down right after)."""
     view = FileList()
     qtbot.addWidget(view)
-    [record] = [f for f in store.files(store.collection("docs").id) if f.path.endswith(name)]
-    return view._item(record).text(1)
+    view.show_collection(store, "docs")
+    rows = [view.topLevelItem(i) for i in range(view.topLevelItemCount())]
+    [row] = [r for r in rows if r.text(0) == name]
+    view.shutdown()
+    return row.text(1)
 
 
 @pytest.mark.parametrize(

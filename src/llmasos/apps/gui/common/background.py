@@ -20,8 +20,16 @@ delivered on the GUI thread, and ``finished`` always comes last.
 Starting a job in a ``group`` cancels the group's previous job (a new search
 supersedes the old one); a cancelled job's result is delivered as ``cancelled``,
 not ``succeeded``. :meth:`BackgroundRunner.shutdown` cancels everything and waits
-for the workers; owners call it when they close. :func:`active_tasks` counts jobs
-not yet ended in the whole process, for tests that check nothing was leaked.
+for the workers; owners call it when they close. An owner deleted without it (a
+page closed mid-job) gets the same when its runner is destroyed, and the tasks'
+signals are then never delivered. :func:`active_tasks` counts jobs not yet ended
+in the whole process, for tests that check nothing was leaked.
+
+A finished task leaves its runner before it is deleted: deleting it frees the slots
+connected to it, and those may hold the last reference to the runner's owner (a
+``lambda`` that calls the owner back), which then takes the runner and its children
+with it while the task is still being destroyed; as a child, the task would be
+deleted a second time.
 """
 
 from __future__ import annotations
@@ -163,6 +171,12 @@ class BackgroundRunner(QObject):
         self._pool.setMaxThreadCount(max_threads)
         self._tasks: set[Task] = set()
         self._groups: dict[str, Task] = {}
+        # An owner deleted without shutdown() (its page closed mid-job): stop the jobs and wait
+        # for them here, with the GIL released, before the pool's own wait in its destructor,
+        # which may run with the GIL held. Only plain objects are captured: the runner's
+        # Python side is gone by then, its children (pool and tasks) are not.
+        tasks, pool = self._tasks, self._pool
+        self.destroyed.connect(lambda: _stop_and_wait(tasks, pool))
 
     def run(
         self, job: Job, *, group: str | None = None, stop: Callable[[], None] | None = None
@@ -191,6 +205,9 @@ class BackgroundRunner(QObject):
         self._tasks.discard(task)
         if group is not None and self._groups.get(group) is task:
             del self._groups[group]
+        # Out of the runner first (see the module docstring). The connection of finished to
+        # this method keeps the Python side alive until the deletion, which stays on this thread.
+        task.setParent(None)
         task.deleteLater()
 
     def running(self, group: str) -> Task | None:
@@ -209,3 +226,9 @@ class BackgroundRunner(QObject):
         if not done:
             log.warning("background jobs still running after %.0f s", timeout_s)
         return done
+
+
+def _stop_and_wait(tasks: set[Task], pool: QThreadPool) -> None:  # GUI thread
+    for task in list(tasks):
+        task.cancel()
+    pool.waitForDone()
