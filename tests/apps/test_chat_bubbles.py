@@ -149,6 +149,22 @@ def test_bubbles_are_distinct_and_readable_in_both_themes(qapp: QApplication) ->
         apply_theme(qapp, "system")
 
 
+def test_names_follow_a_switch_of_theme(qapp: QApplication, view: MessageView) -> None:
+    """Settings › Theme switches a running app: the bubbles made before show their
+    "You"/"Assistant" in the new theme's text colour, not the old one's."""
+    try:
+        for theme in ("dark", "light", "dark"):
+            apply_theme(qapp, theme)
+            QApplication.processEvents()
+            text = qapp.palette().color(QPalette.ColorRole.WindowText)
+            for widget in view.widgets:
+                shown = widget.header.palette().color(widget.header.foregroundRole())
+                assert shown == text, (theme, widget.header.text(), shown.name())
+                assert widget.header.font().bold()
+    finally:
+        apply_theme(qapp, "system")
+
+
 def test_user_bubbles_sit_right_and_fit_their_text(view: MessageView) -> None:
     you, reply = view.widgets[:2]
     assert you.bubble.geometry().right() > reply.bubble.geometry().right()

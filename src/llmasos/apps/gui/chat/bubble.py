@@ -148,7 +148,11 @@ class MessageWidget(QWidget):
         # children are made in reading order, so Tab goes text → Copy → Edit/Regenerate
         self.bubble = _Bubble(message.role, self)
         self.header = QLabel(self.bubble)
-        self.header.setStyleSheet("font-weight: bold")
+        # a bold font, not a style sheet: a label with a style sheet keeps the colours of
+        # the theme it was made in when the theme is switched (Settings › Theme)
+        bold = self.header.font()
+        bold.setBold(True)
+        self.header.setFont(bold)
         self.body = MarkdownBrowser(self.bubble)
         self.body.setAccessibleName(self.tr("{role} message").format(role=role_name(message.role)))
         self.body.viewport().setAutoFillBackground(False)  # the bubble's colour shows through
