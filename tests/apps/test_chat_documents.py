@@ -96,6 +96,9 @@ def test_a_reply_in_a_conversation_with_a_collection_cites_and_opens_the_file(
     qtbot.waitUntil(lambda: page.request_id is None, timeout=WAIT_MS)
     reply = store.messages(page.conversation_id)[-1]
     assert reply.role == "assistant" and "27" in reply.content, reply.content
+    # the status line tells what the answer cost (a grounded reply's stats once got lost)
+    assert f"Done: {reply.completion_tokens} tokens" in page.status.text()
+    assert reply.completion_tokens > 0
     widget = page.transcript.widget_for(reply.id)
     assert widget is not None
     view = widget.findChild(SourcesView)

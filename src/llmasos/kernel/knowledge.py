@@ -37,6 +37,7 @@ Failures and errors stay typed, so a window can say them in its own language.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -48,6 +49,7 @@ from PySide6.QtCore import QObject, Signal
 
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.foundation.engine.stream import TextStream
 from llmasos.kernel.kernel import Failure, Kernel, Priority
 
 if TYPE_CHECKING:
@@ -123,6 +125,27 @@ class _WarmStep:
     """A slice of warming ended with more to read: queue ``job`` again."""
 
     job: Any
+
+
+class _EmbedderJobStream(TextStream[Any]):
+    """A job of :meth:`KnowledgeIndexer.submit_with_embedder`: the embedder's problem (if
+    any), then the job's items. Its ``stats`` are the job's once it ends, so the kernel
+    reports what the answer cost (a plain generator around the job lost them, and a chat
+    answered from documents said "Done: 0 tokens")."""
+
+    def __init__(
+        self, problem: _EmbedderProblem | None, job: Iterator[Any], cancel: CancelToken
+    ) -> None:
+        self._job = job
+        self._cancel = cancel
+        self._it = itertools.chain([problem] if problem is not None else [], job)
+
+    def __next__(self) -> Any:
+        try:
+            return next(self._it)
+        except StopIteration:
+            self.stats = getattr(self._job, "stats", None)
+            raise
 
 
 class KnowledgeIndexer(QObject):
@@ -289,12 +312,12 @@ class KnowledgeIndexer(QObject):
         (``services.knowledge.answer``). Its items and end come as the kernel's signals
         for the returned request id, as for any job of ``owner``."""
 
-        def run(engine: Engine, cancel: CancelToken) -> Iterator[Any]:  # worker thread
+        def run(engine: Engine, cancel: CancelToken) -> _EmbedderJobStream:  # worker thread
             embedder = self._worker_embedder()
+            problem = None
             if isinstance(embedder, _EmbedderProblem):
-                yield embedder
-                embedder = None
-            yield from job(engine, embedder, cancel)
+                problem, embedder = embedder, None
+            return _EmbedderJobStream(problem, job(engine, embedder, cancel), cancel)
 
         return self.kernel.submit(run, owner=owner, priority=priority)
 
