@@ -31,6 +31,9 @@ from llmasos.services.text.hygiene import clean_output, looks_like_chatter, stri
         ("The cat sat.\n\nLet me know if you need anything else!", "The cat sat."),
         ("今天天气很好。\n\n希望这对您有帮助！", "今天天气很好。"),
         ("Sure!\nHere is the corrected text:\n```\nThe cat sat.\n```", "The cat sat."),
+        ('"Good morning."\n[no error, no need to edit]', "Good morning."),
+        ("The cat sat.\n\n(No changes needed.)", "The cat sat."),
+        ("今天天气很好。\n（无需修改）", "今天天气很好。"),
     ],
 )
 def test_chatter_is_removed(raw: str, clean: str) -> None:
@@ -46,6 +49,8 @@ def test_chatter_is_removed(raw: str, clean: str) -> None:
         "The cat sat.\n\nThe dog ran.",
         "- first point\n- second point",
         'She said "yes" and "no".',  # quotes inside, not one wrapping pair
+        "See the manual.\n[Figure 2: the error light]",  # a bracketed line about content
+        "The vote passed.\n(No change to the schedule was made.)",  # not about the edit
     ],
 )
 def test_real_text_is_kept(text: str) -> None:
@@ -57,6 +62,11 @@ def test_source_that_starts_like_a_lead_in_is_kept() -> None:
     assert clean_output(source, source) == source
     quoted = '"To be or not to be."'
     assert clean_output(quoted, quoted) == quoted
+    # a closing line the source has too is the text's own, not the model's aside
+    noted = "Minutes of the 3 May meeting.\n(No changes needed.)"
+    assert clean_output(noted, noted) == noted
+    signed = "Thanks for the report.\n\nLet me know if the fix works."
+    assert clean_output(signed, signed) == signed
 
 
 def test_unterminated_think_removes_the_rest() -> None:

@@ -61,6 +61,12 @@ _TRAILERS = tuple(
         r"(?:let me know|i hope|hope this|feel free|if you (?:need|have|want|would)|"
         r"is there anything|would you like|please note|note:)",
         r"(?:希望|如果您|如果你|如需|如有|请注意|注：|注意：)",
+        # a whole last line in brackets that talks about the edit: "[no error, no need to
+        # edit]", "(No changes needed.)", "（无需修改）" (SmolLM2 and Qwen write these)
+        r"[\[(（【](?=[^\n]{0,50}[\])）】]\Z)[^\n]*?(?:no (?:errors?|mistakes?)\b|"
+        r"no (?:changes?|edits?|corrections?) (?:are |were )?(?:needed|required|necessary)|"
+        r"no need to (?:edit|change|correct)|unchanged|already correct|"
+        r"无需|不需要修改|没有错误|无错误|未作?修改|无修改|已正确)[^\n]*[\])）】]\Z",
     )
 )
 _QUOTES = (
@@ -111,12 +117,14 @@ def _split_at_colon(line: str) -> tuple[str, str, str]:
     return line[: match.start()], match.group(), line[match.end() :]
 
 
-def _drop_trailer(text: str) -> str:
-    """Drop a last paragraph that only offers more help ("Let me know if…")."""
+def _drop_trailer(text: str, source: str = "") -> str:
+    """Drop a last paragraph that only offers more help ("Let me know if…") or only says
+    the text needed no edit, unless the source itself has that line."""
     body, sep, last = text.rstrip().rpartition("\n\n")
     if not sep:
         body, sep, last = text.rstrip().rpartition("\n")
-    if sep and body.strip() and any(p.match(last.strip()) for p in _TRAILERS):
+    line = last.strip()
+    if sep and body.strip() and any(p.match(line) for p in _TRAILERS) and line not in source:
         return body.rstrip()
     return text
 
@@ -157,7 +165,7 @@ def clean_output(text: str, source: str = "") -> str:
     for _ in range(3):  # "Sure!\nHere is the text:\n```…```" needs several passes
         before = out
         out = _drop_lead_in(out, source).strip()
-        out = _drop_trailer(out).strip()
+        out = _drop_trailer(out, source).strip()
         if _unwrap(source.strip()) == source.strip():
             out = _unwrap(out).strip()
         if out == before:
