@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
 from llmasos.apps.gui.common.icons import ui_icon
+from llmasos.apps.gui.settings.layout import text_width
 from llmasos.foundation.settings.schema import FIELDS
 
 
@@ -263,13 +264,22 @@ def _row(form: QFormLayout, text: str, widget: QWidget) -> None:
     form.addRow(label, widget)
 
 
-def _pair(first: QWidget, second: QWidget) -> QWidget:
-    """Two fields on one form row; the label's buddy is the first."""
+def _field_row(form: QFormLayout, widget: QWidget) -> None:
+    """A row without a label whose widget (a check box, a note) starts where the fields
+    do, not under the labels."""
+    form.setWidget(form.rowCount(), QFormLayout.ItemRole.FieldRole, widget)
+
+
+def _pair(first: QWidget, second: QWidget, shares: tuple[int, int] | None = (2, 1)) -> QWidget:
+    """Two fields on one form row; the label's buddy is the first. They share the row's
+    width by ``shares``; with None both keep their own widths."""
     box = QWidget()
     row = QHBoxLayout(box)
     row.setContentsMargins(0, 0, 0, 0)
-    row.addWidget(first, 2)
-    row.addWidget(second, 1)
+    row.addWidget(first, shares[0] if shares else 0)
+    row.addWidget(second, shares[1] if shares else 0)
+    if shares is None:
+        row.addStretch(1)
     box.setFocusProxy(first)
     return box
 
@@ -317,8 +327,8 @@ class SettingsForm(QWidget):
             ("engine.n_batch", self.n_batch),
         ):
             _row(form, _texts(key)[1], widget)
-        form.addRow(self.flash_attn)
-        form.addRow(self.load_last_model)
+        _field_row(form, self.flash_attn)
+        _field_row(form, self.load_last_model)
         return group
 
     def _sampling_group(self) -> QGroupBox:
@@ -362,7 +372,7 @@ class SettingsForm(QWidget):
         )
         _row(form, self.tr("&Theme:"), self.theme)
         _row(form, self.tr("&Language:"), self.language)
-        form.addRow(self.enter_sends)
+        _field_row(form, self.enter_sends)
         return group
 
     def _hub_group(self) -> QGroupBox:
@@ -407,6 +417,7 @@ class SettingsForm(QWidget):
         )
         self.api_host = QLineEdit()
         self.api_host.setPlaceholderText("127.0.0.1")
+        self.api_host.setFixedWidth(text_width(self.api_host, "255.255.255.255"))
         _describe(
             self.api_host,
             self.tr("API address"),
@@ -438,8 +449,8 @@ class SettingsForm(QWidget):
                 "http://localhost:3000. Empty: none."
             ),
         )
-        form.addRow(self.api_enabled)
-        _row(form, self.tr("Ser&ve on:"), _pair(self.api_host, self.api_port))
+        _field_row(form, self.api_enabled)
+        _row(form, self.tr("Ser&ve on:"), _pair(self.api_host, self.api_port, None))
         _row(form, self.tr("API ke&y:"), self.api_key)
         _row(form, self.tr("&Web origins:"), self.api_cors)
         return group
@@ -471,7 +482,9 @@ class SettingsForm(QWidget):
         self.remote_model = QLineEdit()
         self.remote_model.setPlaceholderText(self.tr("Empty: the server's first model"))
         _describe(self.remote_model, self.tr("Remote model"), self.tr("The server's model to use."))
-        _row(form, self.tr("Server address (&URL):"), _pair(self.remote_url, self.remote_key))
+        _row(
+            form, self.tr("Server address (&URL):"), _pair(self.remote_url, self.remote_key, (3, 2))
+        )
         _row(form, self.tr("Model to re&quest:"), self.remote_model)
         return group
 
@@ -488,6 +501,7 @@ class SettingsForm(QWidget):
         self.hotkey_ocr = _shortcut_edit(self.tr("OCR shortcut"), tip)
         self.translate_to = QLineEdit()
         self.translate_to.setPlaceholderText("en")
+        self.translate_to.setMaximumWidth(text_width(self.translate_to, "zh-Hant-TW"))
         _describe(
             self.translate_to,
             self.tr("Translate into"),
@@ -517,8 +531,8 @@ class SettingsForm(QWidget):
             (self.tr("Translate into:"), self.translate_to),
         ):
             form.addRow(QLabel(text), widget)
-        form.addRow(self.keep_in_tray)
-        form.addRow(self.hotkey_status)
+        _field_row(form, self.keep_in_tray)
+        _field_row(form, self.hotkey_status)
         return group
 
     def _knowledge_group(self) -> QGroupBox:
@@ -546,7 +560,8 @@ class SettingsForm(QWidget):
         self.embedding_browse.clicked.connect(lambda: _choose_embedder(self, self.embedding_model))
         # every Alt+letter is taken on this page: the row is reached with Tab
         form.addRow(
-            QLabel(self.tr("Embedding model:")), _pair(self.embedding_model, self.embedding_browse)
+            QLabel(self.tr("Embedding model:")),
+            _pair(self.embedding_model, self.embedding_browse, (1, 0)),
         )
         self.editor_command = QLineEdit()
         self.editor_command.setPlaceholderText(self.tr("None: the file's usual program"))

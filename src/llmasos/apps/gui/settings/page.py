@@ -33,6 +33,7 @@ from llmasos.apps.gui.settings.form import (
     SettingsForm,
     _describe,
 )
+from llmasos.apps.gui.settings.layout import lay_out_groups
 from llmasos.errors import SettingsError
 from llmasos.foundation.settings.schema import FIELDS
 from llmasos.foundation.settings.store import (
@@ -90,18 +91,33 @@ class SettingsPage(SettingsForm):
     # --- building --------------------------------------------------------------------
 
     def _build(self) -> None:
-        content = QWidget()
-        column = QVBoxLayout(content)
-        for group in self._groups():
+        groups = self._groups()
+        width = lay_out_groups(groups)
+        sheet = QWidget()  # the groups, one column no wider than they need
+        sheet.setMaximumWidth(width)
+        column = QVBoxLayout(sheet)
+        column.setContentsMargins(0, 0, 0, 0)
+        for group in groups:
             column.addWidget(group)
         column.addStretch(1)
+        content = QWidget()
+        row = QHBoxLayout(content)
+        row.addWidget(sheet, 1)
+        row.addStretch(0)  # the room left at the right of a wide window stays empty
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
+        # the messages and buttons under the form, Apply under the form's right edge
+        margins = row.contentsMargins()
+        foot = QWidget()
+        foot.setMaximumWidth(margins.left() + width + margins.right())
+        below = QVBoxLayout(foot)
+        below.setContentsMargins(margins.left(), 0, margins.right(), 0)
+        below.addWidget(self._messages())
+        below.addLayout(self._buttons())
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
-        layout.addWidget(self._messages())
-        layout.addLayout(self._buttons())
+        layout.addWidget(foot)
 
     def _messages(self) -> QWidget:
         box = QWidget()
