@@ -270,3 +270,34 @@ def test_popup_controls_are_named_and_esc_closes(qtbot) -> None:
         assert not popup.isVisible()
     finally:
         kernel.shutdown(timeout_s=10.0)
+
+
+def test_popup_shows_the_cleaned_answer(qtbot) -> None:
+    """The popup keeps what finish_answer makes of the streamed reply (lead-ins, quotes
+    and asides gone), not the raw stream, and Replace follows its verdict. The kernel's
+    own signals bring the reply (a model would not give these replies on demand)."""
+    from llmasos.apps.gui.everywhere.popup import ActionPopup
+    from llmasos.kernel.kernel import Kernel
+
+    kernel = Kernel()
+    popup = ActionPopup(kernel)
+    qtbot.addWidget(popup)
+    try:
+        popup.can_replace = True
+        replies = [
+            ('"Good morning."\n[no error, ', "no need to edit]", "Good morning.", True),
+            ("I'm sorry, I can't ", "help with that.", "I'm sorry, I can't help with that.", False),
+        ]
+        for request, (first, rest, shown, usable) in enumerate(replies, start=100):
+            popup.run("proofread", "Good morning")  # no model: said, nothing queued
+            popup._request, popup._busy = request, True  # as a queued request would be
+            kernel.tokens.emit(request, first)
+            kernel.tokens.emit(request, rest)
+            assert popup.answer.toPlainText() == first + rest  # streamed as it comes
+            kernel.finished.emit(request, None)
+            assert popup.answer.toPlainText() == shown
+            assert popup.replace_button.isEnabled() == usable
+            assert (popup.status.text() == "Done.") == usable
+        assert "did not do the task" in popup.status.text()
+    finally:
+        kernel.shutdown(timeout_s=10.0)

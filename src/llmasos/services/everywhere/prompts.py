@@ -6,8 +6,10 @@ from collections.abc import Sequence
 
 from llmasos.errors import WritingError
 from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.services.text.hygiene import clean_output, looks_like_chatter
 from llmasos.services.text.language import find_language
-from llmasos.services.writing.actions import build_messages, find_action, task_text
+from llmasos.services.text.notice import Notice
+from llmasos.services.writing.actions import build_messages, find_action, task_text, unshield
 
 #: Stop sequences for the actions that delimit the text (small models echo the markers).
 STOP = ("</text>", "<text>")
@@ -62,3 +64,25 @@ def action_messages(
         spec = find_action(action)
         return build_messages(task_text(spec, tone), text, spec.example)
     raise WritingError(f"Unknown action {action!r}.")
+
+
+def finish_answer(action: str, source: str, raw: str) -> tuple[str, str]:
+    """What the popup shows (and Replace pastes) for the model's ``raw`` reply to
+    ``action`` on ``source``, and why it should not be used ("" when it can).
+
+    The same hygiene as the Write and Translate windows: a lead-in ("Here is the
+    corrected text:"), wrapping quotes, a closing aside ("[no error, no need to edit]")
+    go; a refusal or an answer to the text instead of work on it is reported. ``ask``
+    answers a question, so its reply is kept as written."""
+    if action == "ask":
+        return raw.strip(), ""
+    answer = unshield(clean_output(raw, source), source)
+    if not answer:
+        return raw.strip(), Notice("The model gave an empty answer.")
+    if looks_like_chatter(answer) and not looks_like_chatter(source):
+        flat = " ".join(answer.split())
+        excerpt = flat if len(flat) <= 80 else flat[:79] + "…"
+        return answer, Notice(
+            "The model did not do the task; it answered: {answer}", answer=excerpt
+        )
+    return answer, ""

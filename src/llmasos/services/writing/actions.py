@@ -8,13 +8,22 @@ its answer may be compared with the input, and how many tokens to allow.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from llmasos.errors import WritingError
 from llmasos.foundation.engine.chat_format import ChatMessage
 
-__all__ = ["ACTIONS", "TONES", "ActionSpec", "build_messages", "find_action"]
+__all__ = [
+    "ACTIONS",
+    "TONES",
+    "ActionSpec",
+    "build_messages",
+    "find_action",
+    "shield",
+    "unshield",
+]
 
 EDIT, SIDE, APPEND = "edit", "side", "append"
 
@@ -211,4 +220,24 @@ def build_messages(
 
 
 def _request(task: str, text: str) -> str:
-    return f"{task}\n\n<text>\n{text}\n</text>"
+    return f"{task}\n\n<text>\n{shield(text)}\n</text>"
+
+
+# The tags that delimit the material in a request, and that output hygiene strips from an
+# answer. In the person's own text they are sent as look-alikes (⟨text⟩), so the text can
+# neither end the block early and speak as instructions nor lose its own tags.
+_TAGS = re.compile(r"<(/?)(text|input|output|result|document)>", re.IGNORECASE)
+_SHIELDED = re.compile(r"⟨(/?)(text|input|output|result|document)⟩", re.IGNORECASE)
+
+
+def shield(text: str) -> str:
+    """``text`` with its delimiter-like tags (``</text>``) as look-alikes (``⟨/text⟩``)."""
+    return _TAGS.sub(lambda m: f"⟨{m.group(1)}{m.group(2)}⟩", text)
+
+
+def unshield(answer: str, source: str) -> str:
+    """The look-alikes of :func:`shield` in ``answer`` back as the tags they stood for,
+    unless ``source`` (the person's text) had look-alikes of its own."""
+    if _SHIELDED.search(source):
+        return answer
+    return _SHIELDED.sub(lambda m: f"<{m.group(1)}{m.group(2)}>", answer)

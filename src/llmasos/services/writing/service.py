@@ -52,6 +52,7 @@ from llmasos.services.writing.actions import (
     build_messages,
     find_action,
     task_text,
+    unshield,
 )
 
 __all__ = [
@@ -300,7 +301,7 @@ class WriteJob(TextStream["str | ChunkStarted | ChunkDone | WriteDone"]):
         self._parts.append(gen.stats)
         if gen.stats.finish_reason == FINISH_CANCELLED:
             return None
-        answer = clean_output("".join(pieces), core)
+        answer = unshield(clean_output("".join(pieces), core), core)
         problem = check_answer(spec, core, answer)
         dropped = _dropped(spec, core, answer) if not problem else ()
         if dropped:
@@ -342,7 +343,7 @@ class WriteJob(TextStream["str | ChunkStarted | ChunkDone | WriteDone"]):
             self._parts.append(gen.stats)
         if self._cancel.is_cancelled:
             return None
-        answer = clean_output(text, core)
+        answer = unshield(clean_output(text, core), core)
         if check_answer(spec, core, answer):
             return reply, dropped  # the second answer is unusable: keep the first
         return answer, _dropped(spec, core, answer)

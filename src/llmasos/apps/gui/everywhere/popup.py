@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos.apps.gui.common.messages import error_text, failure_text
+from llmasos.apps.gui.common.notices import notice_text
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.kernel.kernel import Kernel, Priority
-from llmasos.services.everywhere.prompts import STOP, action_messages
+from llmasos.services.everywhere.prompts import STOP, action_messages, finish_answer
 
 OWNER = "everywhere"
 
@@ -51,6 +52,7 @@ class ActionPopup(QFrame):
         self._request: int | None = None
         self._job: tuple[str, str, str, str] = ("", "", "", "")
         self._busy = False
+        self._unusable = False  # the finished answer is not the work asked for
         self._chunks = 0  # token batches of the current answer
         self.can_replace = False  # the window the text came from is known (X11)
         # wall-clock times (time.time(), comparable across processes) of the last run's
@@ -182,6 +184,7 @@ class ActionPopup(QFrame):
         ``can_replace``: whether Replace may paste into the source window (None: as before).
         """
         self._job = (action, text, to, tone)
+        self._unusable = False
         if can_replace is not None:
             self.can_replace = can_replace
         self._cancel()
@@ -234,7 +237,12 @@ class ActionPopup(QFrame):
         self._set_status(message)
 
     def _update_replace(self) -> None:
-        ready = self.can_replace and not self._busy and bool(self.answer.toPlainText())
+        ready = (
+            self.can_replace
+            and not self._busy
+            and not self._unusable
+            and bool(self.answer.toPlainText())
+        )
         self.replace_button.setEnabled(ready and self._job[0] not in ("ask", "explain", "ocr"))
 
     def copy(self) -> None:
@@ -282,8 +290,11 @@ class ActionPopup(QFrame):
         if request == self._request:
             self._request = None
             self._busy = False
-            self.answer.setPlainText(self.answer.toPlainText().strip())
-            self._set_status(self.tr("Done."))
+            action, source = self._job[0], self._job[1]
+            answer, problem = finish_answer(action, source, self.answer.toPlainText())
+            self.answer.setPlainText(answer)
+            self._unusable = bool(problem)
+            self._set_status(notice_text(problem) if problem else self.tr("Done."))
             self._update_replace()
             if self.replace_button.isEnabled():
                 self.replace_button.setDefault(True)
