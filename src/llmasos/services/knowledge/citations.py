@@ -31,7 +31,8 @@ __all__ = ["Citation", "CitedAnswer", "citation_json", "cite", "markers", "strip
 
 _NUMBERS = r"\d{1,3}(?:\s*[,，、]\s*\d{1,3})*"
 MARKER = re.compile(rf"\[\s*({_NUMBERS})\s*\]|【\s*({_NUMBERS})\s*】")
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？；;\n])\s*")
+# not at the point of "1.5万": the sentence "5万元 [1]" would be checked for 50,000
+_SENTENCE_END = re.compile(r"(?<=[!?。！？；;\n])\s*|(?<=\.)(?!\d)\s*")
 # an answer must share at least this much of its terms with a passage to be credited to it
 _INFER_MIN = 0.3
 

@@ -1,5 +1,8 @@
 """Quantities written in digits, English number words or Chinese numerals, and their value.
 
+One amount has many spellings and one value: 8,000, 8k, eight thousand, 八千 and 8千 are
+all 8,000; digits before Chinese units read like Chinese numerals (1.5万, 3万5千).
+
 A translation may move a number, write it in words or in digits, but it must not
 change how large it is: "两万公里" is 20,000 km, and "two million kilometers" is a
 mistake a reader trusts. :func:`quantities` finds the amounts in a text with their
@@ -34,12 +37,19 @@ _ZH_BIG = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
 _LARGE = 1000  # below this, unpaired amounts are more often unrelated than misread
 _DIGITS = r"\d+(?:[,.\u00a0\u202f]\d{3})*(?:[.,]\d+)?"
 _EN_WORD = "|".join([*_EN_UNITS, *_EN_TENS, "hundred", *_EN_SCALES, "a", "and"])
+_HAN_DIGITS = "零〇一二两三四五六七八九"
+_HAN = _HAN_DIGITS + "十百千万萬亿億"
+# a Chinese unit after Arabic digits ("8千", "1.5万", "3万5千"); not 千 of 千米, 千克 …
+_ZH_UNIT = "(?:[十百万萬亿億]|千(?![米克瓦卡]))"
 _PATTERN = re.compile(
-    rf"(?P<digits>{_DIGITS})(?:\s*(?P<scale>{'|'.join(_EN_SCALES)})s?\b|\s*(?P<zh>[万萬亿億]+))?"
+    rf"(?P<mixed>(?:\d+(?:\.\d+)?{_ZH_UNIT})+(?:{_ZH_UNIT}|[{_HAN_DIGITS}])*)"
+    rf"|(?P<digits>{_DIGITS})(?:\s*(?P<scale>{'|'.join(_EN_SCALES)})s?\b|\s*(?P<zh>[万萬亿億]+)"
+    rf"|(?P<k>k)(?![a-z]))?"
     rf"|(?P<words>\b(?:{_EN_WORD})(?:[\s-]+(?:{_EN_WORD}))*\b)"
-    rf"|(?P<han>[零〇一二两三四五六七八九十百千万萬亿億]+)",
+    rf"|(?P<han>[{_HAN}]+)",
     re.IGNORECASE,
 )
+_MIXED_PART = re.compile(r"\d+(?:\.\d+)?|\D")
 
 
 @dataclass(frozen=True)
@@ -69,10 +79,14 @@ class MagnitudeChange:
 
 
 def _han_value(text: str) -> float | None:
-    """The value of a Chinese numeral (两万 → 20000, 三千五百 → 3500); None if it is none."""
+    """The value of a Chinese numeral (两万 → 20000, 三千五百 → 3500), also with Arabic
+    digits before its units (8千 → 8000, 1.5万 → 15000, 3万5千 → 35000); None if it is
+    none."""
     total, section, digit = 0.0, 0.0, None
-    for ch in text:
-        if ch in _ZH_DIGITS:
+    for ch in _MIXED_PART.findall(text):
+        if ch[0].isdigit():
+            digit = float(ch)
+        elif ch in _ZH_DIGITS:
             digit = _ZH_DIGITS[ch]
         elif ch in _ZH_SMALL:
             section += (1 if digit is None else digit) * _ZH_SMALL[ch]
@@ -136,10 +150,10 @@ def _value(match: re.Match[str]) -> float | None:
             value *= _EN_SCALES[scale.lower()]
         for ch in match.group("zh") or "":
             value *= _ZH_BIG[ch]
-        return value
+        return value * 1000 if match.group("k") else value
     if match.group("words"):
         return _words_value(match.group("words"))
-    return _han_value(match.group("han"))
+    return _han_value(match.group("mixed") or match.group("han"))
 
 
 def quantities(text: str) -> list[Quantity]:
