@@ -3133,6 +3133,18 @@ Enter or double-click opens the file.</source>
         <source>Open {name}</source>
         <translation>打开 {name}</translation>
     </message>
+    <message>
+        <source>⚠ The cited passage does not contain {amounts}.</source>
+        <translation>⚠ 所引用的段落中没有 {amounts}。</translation>
+    </message>
+    <message>
+        <source>⚠ The cited passage does not contain the amounts given for it.</source>
+        <translation>⚠ 所引用的段落中没有回答为它给出的数额。</translation>
+    </message>
+    <message>
+        <source>Unsupported citations</source>
+        <translation>无依据的引用</translation>
+    </message>
 </context>
 <context>
     <name>StatusBar</name>

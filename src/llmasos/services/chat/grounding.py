@@ -68,7 +68,7 @@ class Grounding:
 class Source:
     """One passage a stored reply cites, as ``[number]``: its file, page (PDFs, 1-based)
     or headings, its span in the file's extracted text and the quoted text.
-    ``supported`` and ``inferred`` as in
+    ``supported``, ``inferred`` and ``missing`` as in
     :class:`~llmasos.services.knowledge.citations.Citation`."""
 
     number: int
@@ -80,6 +80,7 @@ class Source:
     passage: str
     supported: bool | None = None
     inferred: bool = False
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ def sources(message: StoredMessage) -> tuple[Source, ...]:
                 passage=str(d.get("passage") or ""),
                 supported=d.get("supported"),
                 inferred=bool(d.get("inferred")),
+                missing=tuple(str(m) for m in d.get("missing") or ()),
             )
             for d in json.loads(message.citations)
         )

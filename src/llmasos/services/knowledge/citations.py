@@ -9,7 +9,8 @@ trusted as is:
 * each cited passage is **checked**: the amounts in the sentences that cite it (digits,
   English number words, Chinese numerals — :func:`~llmasos.services.text.numbers.quantities`,
   so "4300" is found in "四千三百元") must be in the passage; a citation whose amounts are
-  not there is kept but marked ``supported=False``;
+  not there is kept but marked ``supported=False``, with the amounts the passage lacks
+  (:attr:`Citation.missing`, what the windows warn about);
 * an answer that cites nothing but is built from the passages gets the passage sharing the
   most of its terms, marked ``inferred`` (small models often forget the markers).
 
@@ -42,13 +43,15 @@ class Citation:
     """One passage the answer cites: ``number`` is its marker (``[number]``).
 
     ``supported`` is True when every amount in the sentences citing it is in the passage,
-    False when one is not, None when those sentences hold no amount to check.
-    ``inferred``: the answer had no marker; the passage was credited by shared terms."""
+    False when one is not (``missing``: those amounts as the answer wrote them), None
+    when those sentences hold no amount to check. ``inferred``: the answer had no
+    marker; the passage was credited by shared terms."""
 
     number: int
     passage: Passage
     supported: bool | None
     inferred: bool = False
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,13 +93,16 @@ def _sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
 
-def _supported(sentences: list[str], passage: Passage) -> bool | None:
-    """Whether the amounts of ``sentences`` (markers left out) are all in ``passage``."""
+def _checked(number: int, passage: Passage, sentences: list[str], inferred: bool) -> Citation:
+    """The citation of ``passage``, checked: are the amounts of ``sentences`` (markers
+    left out) all in it, and which are not."""
     amounts = [q for s in sentences for q in quantities(strip_markers(s))]
     if not amounts:
-        return None
+        return Citation(number, passage, None, inferred)
     in_passage = quantities(passage.text)
-    return all(any(a.same_as(p) for p in in_passage) for a in amounts)
+    missing = [a.text for a in amounts if not any(a.same_as(p) for p in in_passage)]
+    unique = tuple(dict.fromkeys(missing))
+    return Citation(number, passage, not unique, inferred, unique)
 
 
 def cite(answer: str, passages: Sequence[Passage]) -> CitedAnswer:
@@ -110,8 +116,7 @@ def cite(answer: str, passages: Sequence[Passage]) -> CitedAnswer:
     citations = []
     for number in (n for n in used if n in known):
         citing = [s for s in sentences if number in markers(s)]
-        passage = passages[number - 1]
-        citations.append(Citation(number, passage, _supported(citing, passage)))
+        citations.append(_checked(number, passages[number - 1], citing, inferred=False))
     if not citations and passages and text:
         inferred = _infer(text, passages)
         if inferred is not None:
@@ -126,8 +131,7 @@ def _infer(text: str, passages: Sequence[Passage]) -> Citation | None:
     share, index = max(scored)
     if share < _INFER_MIN:
         return None
-    passage = passages[index]
-    return Citation(index + 1, passage, _supported(_sentences(text), passage), inferred=True)
+    return _checked(index + 1, passages[index], _sentences(text), inferred=True)
 
 
 def citation_json(c: Citation) -> dict[str, Any]:
@@ -145,5 +149,6 @@ def citation_json(c: Citation) -> dict[str, Any]:
         "coverage": round(p.coverage, 3),
         "passage": p.text,
         "supported": c.supported,
+        "missing": list(c.missing),
         "inferred": c.inferred,
     }

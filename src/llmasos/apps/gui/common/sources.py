@@ -3,7 +3,9 @@
 One line of links, ``[1] handbook.md — Annual leave`` …; a click on one shows the quoted
 passage with a link that opens the file at the cited page or line
 (:mod:`~llmasos.apps.gui.common.open_source`); what opening could not do (the file is
-gone, the PDF viewer takes no page) is said under it. GUI thread only.
+gone, the PDF viewer takes no page) is said under it. A source whose passage lacks an
+amount the reply gives it for is marked ⚠ and the amount named (:func:`unsupported_text`,
+also used by the Knowledge page's Ask tab). GUI thread only.
 """
 
 from __future__ import annotations
@@ -19,6 +21,18 @@ from llmasos.apps.gui.common.open_source import open_planned, plan_open
 from llmasos.services.chat.grounding import Source
 
 QUOTE_CHARS = 600
+
+
+def unsupported_text(missing: Sequence[str]) -> str:
+    """The warning beside a citation whose passage lacks amounts the answer cites it
+    for, naming them (``missing``; none known: records stored before they were kept)."""
+    if missing:
+        return QCoreApplication.translate(
+            "SourcesView", "⚠ The cited passage does not contain {amounts}."
+        ).format(amounts=", ".join(missing))
+    return QCoreApplication.translate(
+        "SourcesView", "⚠ The cited passage does not contain the amounts given for it."
+    )
 
 
 def place(source: Source) -> str:
@@ -45,6 +59,11 @@ class SourcesView(QWidget):
         self.links.setAccessibleName(self.tr("Sources"))
         self.links.setText(self._links_html())
         self.links.linkActivated.connect(self._on_link)
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setAccessibleName(self.tr("Unsupported citations"))
+        self.warnings.setText(self._warnings_html())
+        self.warnings.setVisible(bool(self.warnings.text()))
         self.passage = QLabel()
         self.passage.setWordWrap(True)
         self.passage.setAccessibleName(self.tr("Cited passage"))
@@ -56,7 +75,7 @@ class SourcesView(QWidget):
         self.note.hide()
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 4, 0, 0)
-        for w in (self.links, self.passage, self.note):
+        for w in (self.links, self.warnings, self.passage, self.note):
             column.addWidget(w)
 
     def _links_html(self) -> str:
@@ -64,8 +83,17 @@ class SourcesView(QWidget):
         for number, s in sorted(self.sources.items()):
             where = place(s)
             label = f"[{number}] {Path(s.file).name}" + (f" — {where}" if where else "")
-            items.append(f'<a href="cite:{number}">{html.escape(label)}</a>')
+            mark = " ⚠" if s.supported is False else ""
+            items.append(f'<a href="cite:{number}">{html.escape(label)}</a>{mark}')
         return html.escape(self.tr("Sources:")) + " " + " &nbsp; ".join(items)
+
+    def _warnings_html(self) -> str:
+        lines = [
+            html.escape(f"[{number}] {unsupported_text(s.missing)}")
+            for number, s in sorted(self.sources.items())
+            if s.supported is False
+        ]
+        return "<br>".join(lines)
 
     def _on_link(self, link: str) -> None:
         kind, _, number = link.partition(":")
@@ -86,8 +114,10 @@ class SourcesView(QWidget):
             )
         else:
             action = self.tr("Open {name}").format(name=Path(s.file).name)
+        warning = html.escape(unsupported_text(s.missing)) + "<br>" if s.supported is False else ""
         self.passage.setText(
-            f'<i>“{html.escape(quote)}”</i><br><a href="open:{number}">{html.escape(action)}</a>'
+            f'{warning}<i>“{html.escape(quote)}”</i><br><a href="open:{number}">'
+            f"{html.escape(action)}</a>"
         )
         self.passage.setToolTip(s.file)
         self.passage.show()
@@ -106,4 +136,4 @@ class SourcesView(QWidget):
         return message
 
 
-__all__ = ["SourcesView", "place"]
+__all__ = ["SourcesView", "place", "unsupported_text"]

@@ -4,6 +4,8 @@ The question goes to :func:`~llmasos.services.knowledge.answer.ask` as a kernel 
 the app's embedding model (:meth:`KnowledgeIndexer.submit_with_embedder`); the answer
 streams in, its markers ``[1]`` ``[2]`` are links, and a click on one shows the passage
 it cites — file, page or headings, and the quoted text — with a link that opens the file.
+A citation whose passage lacks an amount the answer cites it for is marked ⚠ beside its
+marker, and a warning naming the amount follows the answer and heads its passage.
 When the documents do not cover the question the answer says so (the service decides,
 without asking the model). All methods run on the GUI thread.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
@@ -29,11 +32,12 @@ from PySide6.QtWidgets import (
 from llmasos.apps.gui.common.icons import ui_icon
 from llmasos.apps.gui.common.messages import failure_text
 from llmasos.apps.gui.common.open_source import open_planned, plan_open
+from llmasos.apps.gui.common.sources import unsupported_text
 from llmasos.apps.gui.knowledge.passages import where
 from llmasos.foundation.settings.store import SettingsStore
 from llmasos.kernel.kernel import Failure
 from llmasos.kernel.knowledge import KnowledgeIndexer
-from llmasos.services.knowledge.answer import AskDone, AskRequest, Retrieved, ask
+from llmasos.services.knowledge.answer import AnswerResult, AskDone, AskRequest, Retrieved, ask
 from llmasos.services.knowledge.citations import Citation
 
 _MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,，]\s*\d{1,3})*)\]")
@@ -41,14 +45,19 @@ QUOTE_CHARS = 600
 _ids = itertools.count(1)
 
 
-def linked(text: str) -> str:
-    """``text`` as HTML, each citation marker ``[n]`` (or ``[1, 2]``) a ``cite:n`` link."""
+def linked(text: str, warned: Collection[int] = ()) -> str:
+    """``text`` as HTML, each citation marker ``[n]`` (or ``[1, 2]``) a ``cite:n`` link,
+    followed by ⚠ when ``n`` is in ``warned``."""
     out: list[str] = []
     last = 0
     for m in _MARKER.finditer(text):
         out.append(html.escape(text[last : m.start()]))
         numbers = re.split(r"\s*[,，]\s*", m.group(1))
-        out.append("".join(f'<a href="cite:{n}">[{n}]</a>' for n in numbers))
+        out.append(
+            "".join(
+                f'<a href="cite:{n}">[{n}]</a>' + ("⚠" if int(n) in warned else "") for n in numbers
+            )
+        )
         last = m.end()
     out.append(html.escape(text[last:]))
     return "".join(out).replace("\n", "<br>")
@@ -168,13 +177,21 @@ class AskPanel(QWidget):
                 else self.tr("Your documents do not seem to cover this.")
             )
         elif isinstance(item, AskDone):
-            result = item.result
-            self.citations = {c.number: c for c in result.citations}
-            self.text = result.text
-            self._render(result.text)
+            self.show_result(item.result)
+
+    def show_result(self, result: AnswerResult) -> None:
+        """Show the finished answer: its markers linked to its citations, and a warning
+        for each citation whose passage lacks an amount the answer gives."""
+        self.citations = {c.number: c for c in result.citations}
+        self.text = result.text
+        self._render(result.text)
 
     def _render(self, text: str) -> None:
-        self.answer.setHtml(linked(text))
+        warned = [c for n, c in sorted(self.citations.items()) if c.supported is False]
+        warnings = "".join(
+            f"<p>{html.escape(f'[{c.number}] {unsupported_text(c.missing)}')}</p>" for c in warned
+        )
+        self.answer.setHtml(linked(text, {c.number for c in warned}) + warnings)
         bar = self.answer.verticalScrollBar()
         bar.setValue(bar.maximum())
 
@@ -221,8 +238,11 @@ class AskPanel(QWidget):
             quote = quote[:QUOTE_CHARS] + "…"
         link = QUrl.fromLocalFile(p.file).toString()
         open_text = self.tr("Open the file")
+        warning = unsupported_text(citation.missing) if citation.supported is False else ""
         self.source.setText(
-            f"<b>{html.escape(head)}</b><br><i>“{html.escape(quote)}”</i><br>"
+            f"<b>{html.escape(head)}</b><br>"
+            + (f"{html.escape(warning)}<br>" if warning else "")
+            + f"<i>“{html.escape(quote)}”</i><br>"
             f'<a href="{html.escape(link)}">{html.escape(open_text)}</a>'
         )
         self.source.setToolTip(p.file)
