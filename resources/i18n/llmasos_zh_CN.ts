@@ -20,6 +20,22 @@
         <translation>回答</translation>
     </message>
     <message>
+        <source>Changes to the selected text</source>
+        <translation>对所选文本的修改</translation>
+    </message>
+    <message>
+        <source>C&amp;hanges</source>
+        <translation>修改(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Show the changes to the selected text</source>
+        <translation>显示对所选文本的修改</translation>
+    </message>
+    <message>
+        <source>Switch between the changes and the result (Ctrl+D)</source>
+        <translation>在修改与结果之间切换 (Ctrl+D)</translation>
+    </message>
+    <message>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -1176,6 +1192,41 @@
     </message>
 </context>
 <context>
+    <name>FindBar</name>
+    <message>
+        <source>Find in conversation</source>
+        <translation>在对话中查找</translation>
+    </message>
+    <message>
+        <source>Find in this conversation</source>
+        <translation>在此对话中查找</translation>
+    </message>
+    <message>
+        <source>Matches</source>
+        <translation>匹配项</translation>
+    </message>
+    <message>
+        <source>Previous match (Shift+F3)</source>
+        <translation>上一个匹配 (Shift+F3)</translation>
+    </message>
+    <message>
+        <source>Next match (F3)</source>
+        <translation>下一个匹配 (F3)</translation>
+    </message>
+    <message>
+        <source>Close find (Esc)</source>
+        <translation>关闭查找 (Esc)</translation>
+    </message>
+    <message>
+        <source>No match</source>
+        <translation>无匹配</translation>
+    </message>
+    <message>
+        <source>{n} of {total}</source>
+        <translation>第 {n} 个，共 {total} 个</translation>
+    </message>
+</context>
+<context>
     <name>GlobalHotkeys</name>
     <message>
         <source>{shortcut} for “{action}”: waiting for you to approve it in your desktop&apos;s dialog.</source>
@@ -2219,6 +2270,36 @@ From: {source}</source>
 Enter or double-click opens the file.</source>
         <translation>{path}
 按 Enter 或双击打开文件。</translation>
+    </message>
+</context>
+<context>
+    <name>PersonaBox</name>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <source>Translator</source>
+        <translation>翻译员</translation>
+    </message>
+    <message>
+        <source>Coder</source>
+        <translation>程序员</translation>
+    </message>
+    <message>
+        <source>Tutor</source>
+        <translation>辅导老师</translation>
+    </message>
+</context>
+<context>
+    <name>PortalScreenshot</name>
+    <message>
+        <source>The desktop&apos;s screenshot {path} cannot be read.</source>
+        <translation>无法读取桌面的截图 {path}。</translation>
+    </message>
+    <message>
+        <source>The desktop&apos;s screenshot was left in {path}.</source>
+        <translation>桌面的截图保留在 {path}。</translation>
     </message>
 </context>
 <context>
@@ -3719,71 +3800,6 @@ Enter or double-click opens the file.</source>
     <message>
         <source>Simple</source>
         <translation>浅显</translation>
-    </message>
-</context>
-<context>
-    <name>FindBar</name>
-    <message>
-        <source>Find in conversation</source>
-        <translation>在对话中查找</translation>
-    </message>
-    <message>
-        <source>Find in this conversation</source>
-        <translation>在此对话中查找</translation>
-    </message>
-    <message>
-        <source>Matches</source>
-        <translation>匹配项</translation>
-    </message>
-    <message>
-        <source>Previous match (Shift+F3)</source>
-        <translation>上一个匹配 (Shift+F3)</translation>
-    </message>
-    <message>
-        <source>Next match (F3)</source>
-        <translation>下一个匹配 (F3)</translation>
-    </message>
-    <message>
-        <source>Close find (Esc)</source>
-        <translation>关闭查找 (Esc)</translation>
-    </message>
-    <message>
-        <source>No match</source>
-        <translation>无匹配</translation>
-    </message>
-    <message>
-        <source>{n} of {total}</source>
-        <translation>第 {n} 个，共 {total} 个</translation>
-    </message>
-</context>
-<context>
-    <name>PersonaBox</name>
-    <message>
-        <source>Assistant</source>
-        <translation>助手</translation>
-    </message>
-    <message>
-        <source>Translator</source>
-        <translation>翻译员</translation>
-    </message>
-    <message>
-        <source>Coder</source>
-        <translation>程序员</translation>
-    </message>
-    <message>
-        <source>Tutor</source>
-        <translation>辅导老师</translation>
-    </message>
-</context>
-<context>
-    <name>PortalScreenshot</name>
-    <message>
-        <source>The desktop&apos;s screenshot {path} cannot be read.</source>
-        <translation>无法读取桌面的截图 {path}。</translation>
-    </message>
-    <message>
-        <source>The desktop&apos;s screenshot was left in {path}.</source>
-        <translation>桌面的截图保留在 {path}。</translation>
     </message>
 </context>
 </TS>

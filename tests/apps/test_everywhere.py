@@ -301,3 +301,58 @@ def test_popup_shows_the_cleaned_answer(qtbot) -> None:
         assert "did not do the task" in popup.status.text()
     finally:
         kernel.shutdown(timeout_s=10.0)
+
+
+def _finish_reply(popup, kernel, request: int, reply: str) -> None:
+    """Feed ``reply`` to the popup as the kernel's signals would for a queued request."""
+    popup._request, popup._busy = request, True
+    kernel.tokens.emit(request, reply)
+    kernel.finished.emit(request, None)
+
+
+def test_an_edit_shows_its_tracked_changes_and_keeps_the_answer(qtbot) -> None:
+    """Proofread's finished answer shows as tracked changes (deleted and inserted words
+    marked, as in the Write window); the toggle (button or Ctrl+D) shows the plain
+    result, which Copy and Replace use. A translation has no changes to show."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from llmasos.apps.gui.everywhere.popup import ActionPopup
+    from llmasos.kernel.kernel import Kernel
+
+    kernel = Kernel()
+    popup = ActionPopup(kernel)
+    qtbot.addWidget(popup)
+    try:
+        popup.can_replace = True
+        source, fixed = "We was going to the libary.", "We were going to the library."
+        popup.run("proofread", source)
+        assert not popup.changes_button.isVisible()  # nothing to compare while it streams
+        _finish_reply(popup, kernel, 7, fixed)
+        assert popup.changes.isVisible() and not popup.answer.isVisible()
+        assert popup.changes_button.isChecked() and popup.changes_button.accessibleName()
+        html = popup.changes.toHtml()
+        assert "line-through" in html and "underline" in html
+        shown = popup.changes.toPlainText()
+        assert "was" in shown and "were" in shown and "libary" in shown and "library" in shown
+        assert "✓" not in shown  # read only: nothing to accept in the popup
+        popup.activateWindow()  # shortcuts work in the active window
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is popup, timeout=5000)
+        qtbot.keyClick(popup.changes_button, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+        assert popup.answer.isVisible() and not popup.changes.isVisible()
+        assert popup.answer.toPlainText() == fixed
+        replaced: list[str] = []
+        popup.replace_requested.connect(replaced.append)
+        popup.changes_button.click()  # back to the changes: Replace still pastes the answer
+        assert popup.changes.isVisible()
+        popup.request_replace()
+        assert replaced == [fixed]
+        popup.copy()
+        assert QGuiApplication.clipboard().text() == fixed
+        popup.run("translate", "Good morning", "zh")
+        _finish_reply(popup, kernel, 8, "早上好")
+        assert not popup.changes_button.isVisible() and popup.answer.isVisible()
+        assert not popup.changes.isVisible()
+    finally:
+        kernel.shutdown(timeout_s=10.0)

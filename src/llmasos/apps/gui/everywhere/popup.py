@@ -18,10 +18,13 @@ from PySide6.QtWidgets import (
 
 from llmasos.apps.gui.common.messages import error_text, failure_text
 from llmasos.apps.gui.common.notices import notice_text
-from llmasos.errors import LLMasOSError
+from llmasos.apps.gui.common.tracked_changes import DiffView
+from llmasos.errors import LLMasOSError, WritingError
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.kernel.kernel import Kernel, Priority
 from llmasos.services.everywhere.prompts import STOP, action_messages, finish_answer
+from llmasos.services.text.diff import diff_texts
+from llmasos.services.writing.actions import EDIT, find_action
 
 OWNER = "everywhere"
 
@@ -48,7 +51,7 @@ class ActionPopup(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setWindowTitle(self.tr("LLMasOS"))
         self.setAccessibleName(self.tr("LLMasOS answer"))
-        self.resize(420, 260)
+        self.resize(460, 300)
         self._request: int | None = None
         self._job: tuple[str, str, str, str] = ("", "", "", "")
         self._busy = False
@@ -65,6 +68,18 @@ class ActionPopup(QFrame):
         self.answer = QPlainTextEdit(self)
         self.answer.setReadOnly(True)
         self.answer.setAccessibleName(self.tr("Answer"))
+        # an edit's finished answer shows as tracked changes; the toggle shows either
+        self.changes = DiffView(self.tr("Changes to the selected text"), self)
+        self.changes.hide()
+        self.changes_button = QPushButton(self.tr("C&hanges"), self)
+        self.changes_button.setCheckable(True)
+        self.changes_button.setAccessibleName(self.tr("Show the changes to the selected text"))
+        self.changes_button.setToolTip(
+            self.tr("Switch between the changes and the result (Ctrl+D)")
+        )
+        self.changes_button.toggled.connect(self._show_changes)
+        self.changes_button.hide()
+        QShortcut(QKeySequence("Ctrl+D"), self, self.changes_button.toggle)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setAccessibleName(self.tr("Status"))
@@ -90,8 +105,9 @@ class ActionPopup(QFrame):
         self.follow_buttons = self._follow_buttons()
 
         buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
+        buttons.addStretch(1)
         buttons_in_order = (
+            self.changes_button,
             self.replace_button,
             self.copy_button,
             self.retry_button,
@@ -102,12 +118,14 @@ class ActionPopup(QFrame):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.answer, 1)
+        layout.addWidget(self.changes, 1)
         follow = QHBoxLayout()
         follow.addStretch(1)
         for button in self.follow_buttons.values():
             follow.addWidget(button)
             button.hide()
         layout.addLayout(follow)
+        layout.addWidget(self.status)
         layout.addLayout(buttons)
 
         kernel.tokens.connect(self._on_tokens)
@@ -135,6 +153,22 @@ class ActionPopup(QFrame):
         if text.strip():
             self.run(action, text, self.translate_to if action == "translate" else "")
 
+    def _show_changes(self, shown: bool) -> None:
+        """The tracked changes (``shown``) or the plain result in the popup's body."""
+        shown = shown and self.changes.diff is not None
+        self.changes.setVisible(shown)
+        self.answer.setVisible(not shown)
+
+    def _set_diff(self, source: str, answer: str) -> None:
+        """Offer the changes from ``source`` to ``answer`` (empty ``answer``: none)."""
+        if answer:
+            self.changes.show_diff(diff_texts(source, answer))
+        else:
+            self.changes.clear()
+        self.changes_button.setVisible(bool(answer))
+        self.changes_button.setChecked(bool(answer))
+        self._show_changes(bool(answer))
+
     def _show_follow(self, shown: bool) -> None:
         for button in self.follow_buttons.values():
             button.setVisible(shown)
@@ -145,6 +179,7 @@ class ActionPopup(QFrame):
         """Show the popup with ``status`` while something else works (OCR)."""
         self._cancel()
         self._job = ("ocr", "", "", "")
+        self._set_diff("", "")
         self._show_follow(False)
         self.answer.clear()
         self.title.setText(title)
@@ -156,6 +191,7 @@ class ActionPopup(QFrame):
         """Show ``text`` (recognized in an image), with the follow-up actions."""
         self._cancel()
         self._job = ("ocr", text, "", "")
+        self._set_diff("", "")
         self.answer.setPlainText(text)
         self.title.setText(title)
         self._show_follow(bool(text.strip()))
@@ -189,6 +225,7 @@ class ActionPopup(QFrame):
             self.can_replace = can_replace
         self._cancel()
         self._show_follow(False)
+        self._set_diff("", "")
         self.answer.clear()
         self._update_replace()
         self._chunks = 0
@@ -294,6 +331,8 @@ class ActionPopup(QFrame):
             answer, problem = finish_answer(action, source, self.answer.toPlainText())
             self.answer.setPlainText(answer)
             self._unusable = bool(problem)
+            if not problem and _is_edit(action):
+                self._set_diff(source, answer)
             self._set_status(notice_text(problem) if problem else self.tr("Done."))
             self._update_replace()
             if self.replace_button.isEnabled():
@@ -323,6 +362,14 @@ class ActionPopup(QFrame):
     def closeEvent(self, event: Any) -> None:
         self._cancel()
         super().closeEvent(event)
+
+
+def _is_edit(action: str) -> bool:
+    """Whether ``action`` edits the text (its answer is shown as tracked changes)."""
+    try:
+        return find_action(action).kind == EDIT
+    except WritingError:  # translate, explain, ask: not a writing action
+        return False
 
 
 def _action_label(action: str, to: str) -> str:

@@ -9,10 +9,7 @@ change is refused with a message instead of editing the wrong place.
 
 from __future__ import annotations
 
-import html
-from enum import Enum
-
-from PySide6.QtCore import QCoreApplication, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,23 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos.apps.gui.common.tool_pages import button
+from llmasos.apps.gui.common.tracked_changes import State, changes_html
 from llmasos.services.text.diff import Change, TextDiff
 
-
-class State(Enum):
-    """Where one change stands."""
-
-    OPEN = "open"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-
-
-_STYLE = {
-    "del": "color:#b3261e;text-decoration:line-through;background:#fde7e6;",
-    "ins": "color:#1b6e20;text-decoration:underline;background:#e3f4e1;",
-    "link": "text-decoration:none;font-weight:bold;",
-    "warn": "color:#8a4b00;background:#ffe8b3;font-weight:bold;",
-}
+__all__ = ["ChangesView", "State", "utf16_len"]
 
 
 def utf16_len(text: str) -> int:
@@ -234,41 +218,4 @@ class ChangesView(QWidget):
             self.finished.emit()
 
     def _html(self) -> str:
-        if self.diff is None:
-            return ""
-        out = []
-        for seg in self.diff.segments():
-            if seg.change is None:
-                out.append(html.escape(seg.text))
-            else:
-                out.append(self._change_html(seg.change, self.states[seg.change.index]))
-        body = "".join(out).replace("\n", "<br>")
-        return f"<div style='white-space:pre-wrap'>{body}</div>"
-
-    @staticmethod
-    def _change_html(change: Change, state: State) -> str:
-        old = html.escape(change.old).replace("\n", "¶\n")
-        new = html.escape(change.new).replace("\n", "¶\n")
-        if state is State.ACCEPTED:
-            return new
-        if state is State.REJECTED:
-            return old
-        parts = []
-        if change.dropped:  # an edit that must keep words deleted some: say which
-            words = ", ".join(change.dropped)
-            tip = QCoreApplication.translate(
-                "ChangesView", "This change deletes words: {words}. Check before accepting."
-            ).format(words=words)
-            parts.append(f"<span style='{_STYLE['warn']}' title='{html.escape(tip)}'>⚠</span>")
-        if old:
-            parts.append(f"<span style='{_STYLE['del']}'>{old}</span>")
-        if new:
-            parts.append(f"<span style='{_STYLE['ins']}'>{new}</span>")
-        i = change.index
-        accept = html.escape(QCoreApplication.translate("ChangesView", "Accept"), quote=True)
-        reject = html.escape(QCoreApplication.translate("ChangesView", "Reject"), quote=True)
-        parts.append(
-            f"<sup><a style='{_STYLE['link']}' href='accept:{i}' title='{accept}'>✓</a>"
-            f" <a style='{_STYLE['link']}' href='reject:{i}' title='{reject}'>✗</a></sup>"
-        )
-        return "".join(parts)
+        return "" if self.diff is None else changes_html(self.diff, self.states)
