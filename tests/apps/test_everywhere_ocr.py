@@ -226,3 +226,31 @@ def test_the_ocr_popup_and_picker_speak_chinese(everywhere: Any, qapp: Any) -> N
         assert "1" in popup.status.text() and "0.2" in popup.status.text()  # 1 行, 0.2 秒
     finally:
         install_translator(qapp, "en")
+
+
+def test_text_from_an_image_offers_no_replace_into_an_earlier_window(
+    everywhere: Any, qtbot: Any
+) -> None:
+    """After an action on a selection (Replace on, into its window), an OCR and Translate
+    on its text offer no Replace: the earlier window is forgotten, not pasted into."""
+    popup = everywhere.popup
+    kernel = everywhere.kernel
+    everywhere.run_action("proofread", "We was here.", source_window=42)
+    popup._request, popup._busy = 5, True  # as a queued request would be (no model here)
+    kernel.tokens.emit(5, "We were here.")
+    kernel.finished.emit(5, None)
+    assert popup.replace_button.isEnabled()  # the selection's window is known
+
+    everywhere.screen_ocr.read(_image(LINES[:1]))
+    assert not popup.replace_button.isEnabled()
+    qtbot.waitUntil(lambda: popup.answer.toPlainText() != "", timeout=120_000)
+    popup.follow_buttons["translate"].click()
+    popup._request, popup._busy = 6, True
+    kernel.tokens.emit(6, "Translated text")
+    kernel.finished.emit(6, None)
+    assert popup.state()["action"] == "translate" and popup.answer.toPlainText()
+    assert not popup.replace_button.isEnabled() and not popup.state()["can_replace"]
+    asked: list[str] = []
+    popup.replace_requested.connect(asked.append)
+    popup.request_replace()  # Ctrl+Enter: nothing happens
+    assert asked == [] and everywhere.handle({"cmd": "state"})["source_window"] == 0

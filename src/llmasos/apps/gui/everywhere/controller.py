@@ -184,6 +184,7 @@ class Everywhere(QObject):
         return True
 
     def _ocr_started(self) -> None:
+        self._source_window = 0  # text from an image: Replace has nowhere to paste
         self.popup.show_busy(
             QCoreApplication.translate("Everywhere", "Text in the image"),
             QCoreApplication.translate("Everywhere", "Recognizing text…"),
@@ -259,7 +260,7 @@ class Everywhere(QObject):
     def replace(self, text: str) -> None:
         """Paste ``text`` into the window the selection came from; clipboard restored."""
         x11 = self.hotkeys.x11
-        if x11 is None or not self._source_window:
+        if x11 is None or not self._source_window or not self.popup.can_replace:
             return
         if self._replacer is None:
             from llmasos.apps.gui.everywhere.replace import Replacer

@@ -151,7 +151,8 @@ class ActionPopup(QFrame):
     def _follow(self, action: str) -> None:
         text = self.answer.toPlainText()
         if text.strip():
-            self.run(action, text, self.translate_to if action == "translate" else "")
+            to = self.translate_to if action == "translate" else ""
+            self.run(action, text, to, can_replace=False)  # the text came from an image
 
     def _show_changes(self, shown: bool) -> None:
         """The tracked changes (``shown``) or the plain result in the popup's body."""
@@ -178,6 +179,7 @@ class ActionPopup(QFrame):
     def show_busy(self, title: str, status: str) -> None:
         """Show the popup with ``status`` while something else works (OCR)."""
         self._cancel()
+        self.can_replace = False  # an image has no place to paste into
         self._job = ("ocr", "", "", "")
         self._set_diff("", "")
         self._show_follow(False)
@@ -190,6 +192,7 @@ class ActionPopup(QFrame):
     def show_text(self, title: str, text: str, status: str) -> None:
         """Show ``text`` (recognized in an image), with the follow-up actions."""
         self._cancel()
+        self.can_replace = False
         self._job = ("ocr", text, "", "")
         self._set_diff("", "")
         self.answer.setPlainText(text)
