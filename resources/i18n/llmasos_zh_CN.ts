@@ -76,6 +76,14 @@
         <translation>关闭 (Esc)</translation>
     </message>
     <message>
+        <source>Target language</source>
+        <translation>目标语言</translation>
+    </message>
+    <message>
+        <source>Tone</source>
+        <translation>语气</translation>
+    </message>
+    <message>
         <source>&amp;Translate</source>
         <translation>翻译(&amp;T)</translation>
     </message>

@@ -356,3 +356,56 @@ def test_an_edit_shows_its_tracked_changes_and_keeps_the_answer(qtbot) -> None:
         assert not popup.changes.isVisible()
     finally:
         kernel.shutdown(timeout_s=10.0)
+
+
+def test_pickers_run_the_action_again_in_another_language_or_tone(qtbot, qapp) -> None:
+    """A translation shows its target language by name (in the UI's language) and a
+    language picker; Rewrite a tone picker labelled as in the Write window. Choosing
+    another entry with the keyboard runs the action again on the same text."""
+    from PySide6.QtCore import Qt
+
+    from llmasos.apps.gui.common.i18n import install_translator
+    from llmasos.apps.gui.everywhere.popup import ActionPopup
+    from llmasos.kernel.kernel import Kernel
+
+    kernel = Kernel()
+    popup = ActionPopup(kernel)
+    qtbot.addWidget(popup)
+    try:
+        popup.run("translate", "Good morning", "zh")
+        assert popup.title.text() == "Translate → Simplified Chinese"
+        assert popup.language.isVisible() and not popup.tone.isVisible()
+        assert popup.language.currentText() == "Simplified Chinese"
+        assert popup.language.accessibleName() and popup.tone.accessibleName()
+        qtbot.keyClick(popup.language, Qt.Key.Key_Down)  # the next language
+        state = popup.state()
+        assert (state["action"], state["source"], state["to"]) == (
+            "translate",
+            "Good morning",
+            "zh-Hant",
+        )
+        assert popup.title.text() == "Translate → Traditional Chinese"
+
+        popup.run("rewrite", "hey, send it now", tone="formal")
+        assert popup.tone.isVisible() and not popup.language.isVisible()
+        assert popup.tone.currentText() == "Formal"
+        qtbot.keyClick(popup.tone, Qt.Key.Key_Down)
+        assert popup.state()["tone"] == "friendly" and popup.state()["source"] == "hey, send it now"
+
+        popup.run("proofread", "some text")
+        assert not popup.tone.isVisible() and not popup.language.isVisible()
+
+        assert install_translator(qapp, "zh_CN")
+        try:
+            chinese = ActionPopup(kernel)
+            qtbot.addWidget(chinese)
+            chinese.run("translate", "Good morning", "fr")
+            assert chinese.title.text() == "翻译 → 法语"
+            assert chinese.language.currentText() == "法语"
+            chinese.run("rewrite", "hey", tone="friendly")
+            assert chinese.tone.currentText() == "友好"
+            chinese.close()
+        finally:
+            install_translator(qapp, "en")
+    finally:
+        kernel.shutdown(timeout_s=10.0)

@@ -269,8 +269,12 @@ def test_checks_write_notices_not_plain_text() -> None:
 
 
 def test_language_names_in_chinese(chinese: None) -> None:
-    from llmasos.apps.gui.translate.language_names import NAMES, language_name, notice_value
-    from llmasos.apps.gui.translate.widgets import language_label
+    from llmasos.apps.gui.common.language_names import (
+        NAMES,
+        language_label,
+        language_name,
+        notice_value,
+    )
     from llmasos.services.text.language import LANGUAGES
 
     assert {lang.name for lang in LANGUAGES} == set(NAMES)
@@ -293,7 +297,7 @@ def test_language_names_in_chinese(chinese: None) -> None:
 
 
 def test_language_names_stay_english_in_english(qapp: QApplication) -> None:
-    from llmasos.apps.gui.translate.widgets import language_label
+    from llmasos.apps.gui.common.language_names import language_label
 
     assert not install_translator(qapp, "en")
     assert language_label("fr") == "Français — French (fr)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -19,12 +19,18 @@ from PySide6.QtWidgets import (
 from llmasos.apps.gui.common.messages import error_text, failure_text
 from llmasos.apps.gui.common.notices import notice_text
 from llmasos.apps.gui.common.tracked_changes import DiffView
-from llmasos.errors import LLMasOSError, WritingError
+from llmasos.apps.gui.everywhere.choices import (
+    action_title,
+    is_edit,
+    language_box,
+    language_code,
+    tone_box,
+)
+from llmasos.errors import LLMasOSError
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.kernel.kernel import Kernel, Priority
 from llmasos.services.everywhere.prompts import STOP, action_messages, finish_answer
 from llmasos.services.text.diff import diff_texts
-from llmasos.services.writing.actions import EDIT, find_action
 
 OWNER = "everywhere"
 
@@ -101,6 +107,11 @@ class ActionPopup(QFrame):
         self.close_button.setAccessibleName(self.tr("Close (Esc)"))
         self.close_button.clicked.connect(self.close)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
+        # pickers: another language or tone runs the action again on the same text
+        self.language = language_box(self.tr("Target language"), self)
+        self.language.activated.connect(self._rerun_in_language)
+        self.tone = tone_box(self.tr("Tone"), self)
+        self.tone.activated.connect(self._rerun_in_tone)
         self.translate_to = ""  # the translate target of the follow-up buttons
         self.follow_buttons = self._follow_buttons()
 
@@ -120,6 +131,8 @@ class ActionPopup(QFrame):
         layout.addWidget(self.answer, 1)
         layout.addWidget(self.changes, 1)
         follow = QHBoxLayout()
+        follow.addWidget(self.language)
+        follow.addWidget(self.tone)
         follow.addStretch(1)
         for button in self.follow_buttons.values():
             follow.addWidget(button)
@@ -154,6 +167,23 @@ class ActionPopup(QFrame):
             to = self.translate_to if action == "translate" else ""
             self.run(action, text, to, can_replace=False)  # the text came from an image
 
+    def _rerun_in_language(self) -> None:
+        action, text, _to, tone = self._job
+        if action == "translate":
+            self.run(action, text, str(self.language.currentData()), tone)
+
+    def _rerun_in_tone(self) -> None:
+        action, text, to, _tone = self._job
+        if action == "rewrite":
+            self.run(action, text, to, str(self.tone.currentData()))
+
+    def _show_pickers(self, action: str, to: str, tone: str) -> None:
+        """The language picker for a translation, the tone picker for Rewrite."""
+        self.language.setVisible(action == "translate")
+        self.tone.setVisible(action == "rewrite")
+        self.language.setCurrentIndex(max(0, self.language.findData(language_code(to))))
+        self.tone.setCurrentIndex(max(0, self.tone.findData(tone)))
+
     def _show_changes(self, shown: bool) -> None:
         """The tracked changes (``shown``) or the plain result in the popup's body."""
         shown = shown and self.changes.diff is not None
@@ -181,6 +211,7 @@ class ActionPopup(QFrame):
         self._cancel()
         self.can_replace = False  # an image has no place to paste into
         self._job = ("ocr", "", "", "")
+        self._show_pickers("ocr", "", "")
         self._set_diff("", "")
         self._show_follow(False)
         self.answer.clear()
@@ -194,6 +225,7 @@ class ActionPopup(QFrame):
         self._cancel()
         self.can_replace = False
         self._job = ("ocr", text, "", "")
+        self._show_pickers("ocr", "", "")
         self._set_diff("", "")
         self.answer.setPlainText(text)
         self.title.setText(title)
@@ -228,11 +260,12 @@ class ActionPopup(QFrame):
             self.can_replace = can_replace
         self._cancel()
         self._show_follow(False)
+        self._show_pickers(action, to, tone)
         self._set_diff("", "")
         self.answer.clear()
         self._update_replace()
         self._chunks = 0
-        self.title.setText(_action_label(action, to))
+        self.title.setText(action_title(action, to))
         self.place_near_cursor()
         self._present()
         self._shown_at, self._first_text_at = time.time(), 0.0
@@ -296,6 +329,8 @@ class ActionPopup(QFrame):
             "visible": self.isVisible(),
             "action": self._job[0],
             "source": self._job[1],
+            "to": self._job[2],
+            "tone": self._job[3],
             "answer": self.answer.toPlainText(),
             "status": self.status.text(),
             "busy": self._busy,
@@ -334,7 +369,7 @@ class ActionPopup(QFrame):
             answer, problem = finish_answer(action, source, self.answer.toPlainText())
             self.answer.setPlainText(answer)
             self._unusable = bool(problem)
-            if not problem and _is_edit(action):
+            if not problem and is_edit(action):
                 self._set_diff(source, answer)
             self._set_status(notice_text(problem) if problem else self.tr("Done."))
             self._update_replace()
@@ -365,25 +400,3 @@ class ActionPopup(QFrame):
     def closeEvent(self, event: Any) -> None:
         self._cancel()
         super().closeEvent(event)
-
-
-def _is_edit(action: str) -> bool:
-    """Whether ``action`` edits the text (its answer is shown as tracked changes)."""
-    try:
-        return find_action(action).kind == EDIT
-    except WritingError:  # translate, explain, ask: not a writing action
-        return False
-
-
-def _action_label(action: str, to: str) -> str:
-    names = {
-        "translate": QCoreApplication.translate("ActionPopup", "Translate"),
-        "proofread": QCoreApplication.translate("ActionPopup", "Proofread"),
-        "rewrite": QCoreApplication.translate("ActionPopup", "Rewrite"),
-        "summarize": QCoreApplication.translate("ActionPopup", "Summarize"),
-        "explain": QCoreApplication.translate("ActionPopup", "Explain"),
-        "ask": QCoreApplication.translate("ActionPopup", "Ask"),
-        "ocr": QCoreApplication.translate("ActionPopup", "Text in the image"),
-    }
-    label = names.get(action, action)
-    return f"{label} → {to}" if action == "translate" and to else label

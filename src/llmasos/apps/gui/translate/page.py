@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
 
 from llmasos.apps.gui.common.flow import FlowLayout
 from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
+from llmasos.apps.gui.common.language_names import language_name, notice_value
 from llmasos.apps.gui.common.messages import error_text
 from llmasos.apps.gui.common.notices import notices_text
 from llmasos.apps.gui.common.tool_pages import ToolPage, button, editor
-from llmasos.apps.gui.translate.language_names import language_name, notice_value
 from llmasos.apps.gui.translate.widgets import AUTO, GlossaryDialog, HistoryPanel, LanguagePicker
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.engine.settings import SamplingParams

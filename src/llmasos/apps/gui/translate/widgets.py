@@ -26,23 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos.apps.gui.common.icons import ui_icon
-from llmasos.apps.gui.translate.language_names import language_name
+from llmasos.apps.gui.common.language_names import language_label
 from llmasos.services.text.language import LANGUAGES, find_language
 from llmasos.services.translation.glossary import GlossaryEntry
 from llmasos.services.translation.store import HistoryEntry, TranslationStore
 
 AUTO = "auto"
-
-
-def language_label(code: str) -> str:
-    """ "Français — French (fr)" for a code (the name in the UI's language: "Français —
-    法语 (fr)" in Chinese); the code itself when unknown."""
-    lang = find_language(code)
-    if lang is None:
-        return code
-    name = language_name(lang.name)
-    native = "" if lang.native == name else f"{lang.native} — "
-    return f"{native}{name} ({lang.code})"
 
 
 class LanguagePicker(QComboBox):

@@ -28,14 +28,9 @@ from PySide6.QtWidgets import (
 
 from llmasos.apps.gui.common.notices import notices_text
 from llmasos.apps.gui.common.tool_pages import ToolPage, button, editor
+from llmasos.apps.gui.common.writing_names import action_label, tone_label
 from llmasos.apps.gui.write.changes import ChangesView
-from llmasos.apps.gui.write.panels import (
-    HistoryEntry,
-    HistoryPanel,
-    SummaryPanel,
-    action_label,
-    tone_label,
-)
+from llmasos.apps.gui.write.panels import HistoryEntry, HistoryPanel, SummaryPanel
 from llmasos.foundation.engine.cancel import CancelToken
 from llmasos.foundation.engine.protocol import Engine
 from llmasos.foundation.engine.settings import SamplingParams

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -15,37 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
 from llmasos.apps.gui.common.tool_pages import button, editor
+from llmasos.apps.gui.common.writing_names import action_label, tone_label
 from llmasos.services.writing.service import WriteRequest
 
 HISTORY_SIZE = 50
-# The services name the actions and tones in English; the window shows them translated.
-_LABELS = (
-    QT_TRANSLATE_NOOP("WritePage", "Proofread"),
-    QT_TRANSLATE_NOOP("WritePage", "Rewrite"),
-    QT_TRANSLATE_NOOP("WritePage", "Shorten"),
-    QT_TRANSLATE_NOOP("WritePage", "Expand"),
-    QT_TRANSLATE_NOOP("WritePage", "Summarize"),
-    QT_TRANSLATE_NOOP("WritePage", "Key points"),
-    QT_TRANSLATE_NOOP("WritePage", "Continue writing"),
-    QT_TRANSLATE_NOOP("WritePage", "Custom"),
-    QT_TRANSLATE_NOOP("WritePage", "Formal"),
-    QT_TRANSLATE_NOOP("WritePage", "Friendly"),
-    QT_TRANSLATE_NOOP("WritePage", "Concise"),
-    QT_TRANSLATE_NOOP("WritePage", "Confident"),
-    QT_TRANSLATE_NOOP("WritePage", "Simple"),
-)
-
-
-def action_label(label: str) -> str:
-    """A writing action's label (``ActionSpec.label``) in the UI's language."""
-    return QCoreApplication.translate("WritePage", label)
-
-
-def tone_label(tone: str) -> str:
-    """A tone id ("formal") as the UI shows it ("Formal", translated)."""
-    return QCoreApplication.translate("WritePage", tone.capitalize())
 
 
 class SummaryPanel(QWidget):

@@ -62,4 +62,15 @@ def notice_value(name: str, value: str) -> str:
     return language_name(value) if name in ("found", "target") else value
 
 
-__all__ = ["NAMES", "language_name", "notice_value"]
+def language_label(code: str) -> str:
+    """ "Français — French (fr)" for a code (the name in the UI's language: "Français —
+    法语 (fr)" in Chinese); the code itself when unknown."""
+    lang = find_language(code)
+    if lang is None:
+        return code
+    name = language_name(lang.name)
+    native = "" if lang.native == name else f"{lang.native} — "
+    return f"{native}{name} ({lang.code})"
+
+
+__all__ = ["NAMES", "language_label", "language_name", "notice_value"]
