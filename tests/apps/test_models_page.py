@@ -35,6 +35,7 @@ from llmasos.apps.gui.models.downloads import BAR_STEPS, DownloadRow
 from llmasos.apps.gui.models.hub import CatalogPanel, FilesPanel
 from llmasos.apps.gui.models.page import ModelsPage
 from llmasos.apps.gui.shell.home_pages import recommend_entry
+from llmasos.apps.gui.shell.window import MainWindow
 from llmasos.foundation.hub.client import HubClient
 from llmasos.foundation.hub.errors import TOKEN_HINT
 from llmasos.foundation.models.catalog import load_catalog
@@ -220,6 +221,8 @@ def test_files_are_busy_while_listed_and_download_needs_a_selection(
 ) -> None:
     fake_hub.add_repo(REPO, {SMOL: smollm2_path, SMALL: small_model})
     page.resize(640, 480)  # narrow: long file names must not push the badge out of sight
+    sources = next(t for t in page.findChildren(QTabWidget) if t.indexOf(page.search) >= 0)
+    sources.setCurrentWidget(page.search)  # the catalog would list its recommended model
     page.tabs.setCurrentIndex(page.tabs.indexOf(page.files.parentWidget()))
     files = page.files
     assert not files.download_button.isEnabled() and files.busy.isHidden()
@@ -281,6 +284,66 @@ def test_catalog_shows_the_recommended_model_first_selected_and_whole(
     catalog.table.clearSelection()
     assert not catalog.show_button.isEnabled()
     assert page.shutdown()
+
+
+def test_the_recommended_model_shows_its_files_when_the_catalog_opens(
+    qtbot, page: ModelsPage, fake_hub, smollm2_path, small_model
+) -> None:
+    catalog, files = page.catalog, page.files
+    best = catalog.selected()
+    assert best is not None and best.repo == table_column(catalog.table, CatalogPanel.MODEL)[0]
+    other = REPO if best.repo != REPO else table_column(catalog.table, CatalogPanel.MODEL)[1]
+    for repo in (best.repo, other):
+        fake_hub.add_repo(repo, {SMOL: smollm2_path, SMALL: small_model})
+    assert page.tabs.currentIndex() == 0  # Installed: the catalog is hidden
+    qtbot.wait(2 * CatalogPanel.FOLLOW_MS)
+    assert files.files is None and page.runner.running("files") is None  # no network yet
+    assert not files.download_button.isEnabled()
+    page.tabs.setCurrentIndex(1)  # Get models: the files of the selected model, as a click
+    qtbot.waitUntil(lambda: files.files is not None, timeout=WAIT_MS)
+    assert files.files.repo == best.repo and best.repo in files.title.text()
+    badges = table_column(files.table, FilesPanel.BADGE)
+    assert files.table.rowCount() == 2 and badges.count(RECOMMENDED) == 1
+    assert files.selected() is not None and files.download_button.isEnabled()
+    assert (
+        files.selected().name
+        == table_column(files.table, FilesPanel.FILE)[badges.index(RECOMMENDED)]
+    )
+    listed = files.files
+    page.tabs.setCurrentIndex(0)
+    page.tabs.setCurrentIndex(1)
+    qtbot.wait(2 * CatalogPanel.FOLLOW_MS)
+    assert files.files is listed  # shown again: not listed again
+    # a click on another model lists its files
+    row = table_column(catalog.table, CatalogPanel.MODEL).index(other)
+    at = catalog.table.visualItemRect(catalog.table.item(row, CatalogPanel.MODEL)).center()
+    qtbot.mouseClick(catalog.table.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    qtbot.waitUntil(lambda: files.files is not None and files.files.repo == other, timeout=WAIT_MS)
+    assert files.download_button.isEnabled()
+
+
+def test_the_catalog_languages_show_whole_or_in_a_tooltip(qtbot, kernel, fake_hub) -> None:
+    use_hub(fake_hub.endpoint)
+    window = MainWindow(kernel, SettingsStore(), SettingsStore().load()[0])
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    page = window.models_page
+    window.show_page("models")
+    page.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: page.files.files is not None or page.runner.running("files") is None)
+    table = page.catalog.table
+    entries = page.catalog.entries
+    for row, entry in enumerate(entries):
+        item = table.item(row, CatalogPanel.LANGUAGES)
+        assert_not_cut(table, row, CatalogPanel.LANGUAGES)
+        shown = item.text().replace(" +", ", ").split(", ")
+        assert shown[:3] == list(entry.languages[:3])
+        if len(entry.languages) > 3:
+            assert item.toolTip() == ", ".join(entry.languages)
+            assert shown[-1] == str(len(entry.languages) - 3)
+    assert page.shutdown()
+    window.close()
 
 
 def test_catalog_and_repo_files_show_fit(

@@ -120,6 +120,18 @@ def fit_cell(fit: FitEstimate) -> QTableWidgetItem:
     return item
 
 
+def languages_cell(languages: Sequence[str], shown: int = 3) -> QTableWidgetItem:
+    """The first ``shown`` language codes and how many more ("zh, en, fr +10"), all of
+    them in the tooltip: a model's dozen codes made the catalog wider than its pane,
+    and the column was cut at its edge."""
+    more = len(languages) - shown
+    text = ", ".join(languages[:shown]) + (f" +{more}" if more > 0 else "")
+    whole = ", ".join(languages)
+    item = cell(text, whole if more > 0 else "")
+    item.setData(Qt.ItemDataRole.AccessibleTextRole, whole)
+    return item
+
+
 def fill_row(table: QTableWidget, row: int, items: Sequence[QTableWidgetItem]) -> None:
     """Put ``items`` into ``row``, one per column."""
     for column, item in enumerate(items):

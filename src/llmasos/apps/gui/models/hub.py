@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import cast
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -37,6 +38,7 @@ from llmasos.apps.gui.models.common import (
     fill_row,
     fit_cell,
     gb,
+    languages_cell,
     list_files_job,
     make_busy,
     make_button,
@@ -103,15 +105,25 @@ def _show_busy_while(bar: QWidget, runner: BackgroundRunner, group: str, task: T
 class CatalogPanel(QWidget):
     """The curated models with fit badges, the recommended one first and selected.
 
-    Choosing a model lists its files.
+    The selected model's files are listed (``repo_chosen``) while the panel is shown: a
+    click or an arrow key lists them after a short pause, and the recommended model,
+    selected when the catalog opens, has its files shown at once, as a click would.
+    Nothing reaches the network while the panel is hidden (the app's start). "Show
+    files" and Enter list them again (after an error, say).
     """
 
     repo_chosen = Signal(str)
-    BADGE, MODEL, PARAMETERS, QUANTIZATION, FIT, SPEED = range(6)  # columns
+    BADGE, MODEL, PARAMETERS, QUANTIZATION, FIT, SPEED, LANGUAGES = range(7)  # columns
+    FOLLOW_MS = 250  # arrowing down the list lists only the row it stops on
 
     def __init__(self, context: Callable[[], int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
+        self._shown_repo: str | None = None  # the last repository whose files it listed
+        self._follow = QTimer(self)
+        self._follow.setSingleShot(True)
+        self._follow.setInterval(self.FOLLOW_MS)
+        self._follow.timeout.connect(self._show_selected_files)
         self.table = make_table(
             self.tr("Recommended models"),
             (
@@ -128,6 +140,7 @@ class CatalogPanel(QWidget):
         )
         self.table.itemActivated.connect(lambda _item: self._choose())
         self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.itemSelectionChanged.connect(self._follow.start)
         self.status = _status_label(self.tr("Catalog status"))
         self.show_button = make_button(
             self.tr("Show &files"),
@@ -177,7 +190,7 @@ class CatalogPanel(QWidget):
                     cell(e.quant),
                     fit_cell(catalog_fit(e, context, available, vram)),
                     speed_cell(e.approx_size, speed),
-                    cell(", ".join(e.languages)),
+                    languages_cell(e.languages),
                     cell(e.licence),
                     cell(e.description, e.description),
                 ),
@@ -205,7 +218,21 @@ class CatalogPanel(QWidget):
     def _choose(self) -> None:
         entry = self.selected()
         if entry is not None:
+            self._shown_repo = entry.repo
             self.repo_chosen.emit(entry.repo)
+
+    def _show_selected_files(self) -> None:
+        """List the selected model's files, unless they are the ones listed already or
+        the panel is hidden (its showEvent comes back here)."""
+        entry = self.selected()
+        if self.isVisible() and entry is not None and entry.repo != self._shown_repo:
+            self._choose()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown: the selected model's files, the recommended one's when the catalog opens."""
+        super().showEvent(event)
+        self._follow.stop()
+        self._show_selected_files()
 
 
 class SearchPanel(QWidget):

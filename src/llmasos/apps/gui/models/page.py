@@ -104,8 +104,9 @@ class ModelsPage(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(sources)
         split.addWidget(self.files)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        # the catalog's nine columns need the room more than a repository's six
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 1)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(self.tr("Models sections"))
         self.tabs.tabBar().setAccessibleName(self.tr("Models sections"))
