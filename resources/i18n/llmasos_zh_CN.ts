@@ -108,6 +108,22 @@
         <translation>解释识别出的文字</translation>
     </message>
     <message>
+        <source>&amp;Open in Translate</source>
+        <translation>在翻译中打开(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Continue in the Translate window</source>
+        <translation>在翻译窗口中继续</translation>
+    </message>
+    <message>
+        <source>&amp;Open in Write</source>
+        <translation>在写作中打开(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Continue in the Write window</source>
+        <translation>在写作窗口中继续</translation>
+    </message>
+    <message>
         <source>Nothing is selected: select some text first, then try again.</source>
         <translation>未选中任何内容：请先选中一些文本，然后重试。</translation>
     </message>

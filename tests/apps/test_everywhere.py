@@ -409,3 +409,58 @@ def test_pickers_run_the_action_again_in_another_language_or_tone(qtbot, qapp) -
             install_translator(qapp, "en")
     finally:
         kernel.shutdown(timeout_s=10.0)
+
+
+def test_open_in_write_and_translate_hands_text_and_answer_to_the_main_window(qtbot) -> None:
+    """Open in Write (an edit) puts the selection in the Write page with the popup's
+    answer as tracked changes to accept; Open in Translate (Ctrl+O) puts the text, the
+    target language and the translation in the Translate page. The main window comes
+    forward on that page, wired as the app wires it (main.py passes window.open_text)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from llmasos.apps.gui.everywhere.controller import Everywhere
+    from llmasos.apps.gui.shell.window import PAGES, MainWindow
+    from llmasos.foundation.settings.store import SettingsStore
+    from llmasos.kernel.kernel import Kernel
+
+    kernel = Kernel()
+    store = SettingsStore()
+    window = MainWindow(kernel, store, store.load()[0])
+    qtbot.addWidget(window)
+    where = Everywhere(window, kernel, lambda _path: None, open_text=window.open_text)
+    popup = where.popup
+    try:
+        source, fixed = "We was going to the libary.", "We were going to the library."
+        where.run_action("proofread", source)
+        _finish_reply(popup, kernel, 11, fixed)
+        assert popup.open_button.isVisible() and popup.open_button.accessibleName()
+        assert "Write" in popup.open_button.text()
+        popup.open_button.click()
+        write = window.pages["write"]
+        assert not popup.isVisible() and window.isVisible()
+        assert window.sidebar.currentRow() == PAGES.index("write")
+        assert write.source.toPlainText() == source
+        assert write.action_box.currentData() == "proofread"
+        assert write.tabs.currentWidget() is write.changes and write.changes.open_changes()
+        write.changes.accept_all()
+        assert write.source.toPlainText() == fixed
+
+        where.run_action("translate", "Good morning", "fr")
+        assert "Translate" in popup.open_button.text()
+        _finish_reply(popup, kernel, 12, "Bonjour")
+        popup.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is popup, timeout=5000)
+        qtbot.keyClick(popup.answer, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+        translate = window.pages["translate"]
+        assert window.sidebar.currentRow() == PAGES.index("translate")
+        assert translate.source.toPlainText() == "Good morning"
+        assert translate.result.toPlainText() == "Bonjour"
+        assert translate.target_lang.code() == "fr"
+
+        where.run_action("explain", "some text")  # neither page explains
+        assert not popup.open_button.isVisible()
+    finally:
+        where.close()
+        window.close()
+        kernel.shutdown(timeout_s=10.0)

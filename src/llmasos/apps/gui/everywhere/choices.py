@@ -20,6 +20,14 @@ def is_edit(action: str) -> bool:
         return False
 
 
+def opens_in(action: str) -> str | None:
+    """The main window's page that can carry on with ``action`` (Open in Write or
+    Translate); None for an action neither page runs."""
+    if action == "translate":
+        return "translate"
+    return "write" if action in ("proofread", "rewrite", "summarize") else None
+
+
 def action_title(action: str, to: str = "") -> str:
     """The popup's title: the action, for a translation with its language's name
     ("Translate → Simplified Chinese" for ``to="zh"``)."""

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -28,7 +28,17 @@ if TYPE_CHECKING:
     from llmasos.kernel.kernel import Kernel
 
 
-__all__ = ["Everywhere", "hand_over", "serve"]
+__all__ = ["Everywhere", "TextOpener", "hand_over", "serve"]
+
+
+class TextOpener(Protocol):
+    """The main window's side of the popup's *Open in Write/Translate*: show ``tool``
+    ("write" or "translate") holding ``text`` and ``answer`` (``action``, ``to``, ``tone``
+    as the popup ran them)."""
+
+    def __call__(
+        self, tool: str, text: str, answer: str, action: str, to: str, tone: str
+    ) -> None: ...
 
 
 class Everywhere(QObject):
@@ -46,11 +56,13 @@ class Everywhere(QObject):
         kernel: Kernel,
         open_model: Callable[[Path], None],
         parent: QObject | None = None,
+        open_text: TextOpener | None = None,
     ) -> None:
         super().__init__(parent)
         self.window = window
         self.kernel = kernel
         self._open_model = open_model
+        self._open_text = open_text
         self._popup: ActionPopup | None = None
         self._replacer: Replacer | None = None
         self.handled: list[str] = []  # the commands answered so far (``state`` reports them)
@@ -228,7 +240,17 @@ class Everywhere(QObject):
 
             self._popup = ActionPopup(self.kernel)
             self._popup.replace_requested.connect(self.replace)
+            self._popup.open_requested.connect(self._open_in_window)
         return self._popup
+
+    def _open_in_window(self, tool: str, text: str, answer: str) -> None:
+        """The popup's *Open in Write/Translate*: the main window takes the text over."""
+        action, _text, to, tone = self.popup.job
+        self.popup.hide()  # the window comes forward; the popup keeps its answer
+        if self._open_text is not None:
+            self._open_text(tool, text, answer, action, to, tone)
+        else:
+            self.show_window()
 
     def apply_settings(self, config: EverywhereConfig) -> list[str]:
         """Register the shortcuts of ``config``; return (and emit) what does not work."""
@@ -395,10 +417,12 @@ def serve(
     open_model: Callable[[Path], None],
     config: EverywhereConfig | None = None,
     icon: QIcon | None = None,
+    open_text: TextOpener | None = None,
 ) -> Everywhere:
     """Start answering requests of later ``llmasos`` starts and ``llmasos do``, register
-    the global shortcuts of ``config`` and show the tray icon (with ``icon``)."""
-    everywhere = Everywhere(window, kernel, open_model, parent=window)
+    the global shortcuts of ``config`` and show the tray icon (with ``icon``).
+    ``open_text``: how the popup's *Open in Write/Translate* reaches the main window."""
+    everywhere = Everywhere(window, kernel, open_model, parent=window, open_text=open_text)
     everywhere.server.listen()
     everywhere.apply_settings(config or EverywhereConfig())
     if icon is not None:

@@ -24,6 +24,7 @@ from llmasos.apps.gui.everywhere.choices import (
     is_edit,
     language_box,
     language_code,
+    opens_in,
     tone_box,
 )
 from llmasos.errors import LLMasOSError
@@ -44,6 +45,7 @@ class ActionPopup(QFrame):
     """
 
     replace_requested = Signal(str)
+    open_requested = Signal(str, str, str)  # tool ("write"/"translate"), text, answer
 
     def __init__(self, kernel: Kernel) -> None:
         flags = (
@@ -103,6 +105,9 @@ class ActionPopup(QFrame):
         self.retry_button = QPushButton(self.tr("&Retry"), self)
         self.retry_button.setAccessibleName(self.tr("Run the action again"))
         self.retry_button.clicked.connect(self.retry)
+        self.open_button = QPushButton(self)
+        self.open_button.clicked.connect(self.request_open)
+        QShortcut(QKeySequence("Ctrl+O"), self, self.request_open)
         self.close_button = QPushButton(self.tr("Close"), self)
         self.close_button.setAccessibleName(self.tr("Close (Esc)"))
         self.close_button.clicked.connect(self.close)
@@ -121,6 +126,7 @@ class ActionPopup(QFrame):
             self.changes_button,
             self.replace_button,
             self.copy_button,
+            self.open_button,
             self.retry_button,
             self.close_button,
         )
@@ -177,8 +183,30 @@ class ActionPopup(QFrame):
         if action == "rewrite":
             self.run(action, text, to, str(self.tone.currentData()))
 
+    @property
+    def job(self) -> tuple[str, str, str, str]:
+        """The action shown: its name, text, target language and tone."""
+        return self._job
+
+    def request_open(self) -> None:
+        """Ask (through :attr:`open_requested`) to continue in the Write or Translate page."""
+        tool = opens_in(self._job[0])
+        if tool is None or not self._job[1].strip():
+            return
+        done = not self._busy and not self._unusable
+        self.open_requested.emit(tool, self._job[1], self.answer.toPlainText() if done else "")
+
     def _show_pickers(self, action: str, to: str, tone: str) -> None:
-        """The language picker for a translation, the tone picker for Rewrite."""
+        """The language picker for a translation, the tone picker for Rewrite, and the
+        Open button for what the Write or Translate page can take."""
+        tool = opens_in(action)
+        self.open_button.setVisible(tool is not None)
+        if tool == "translate":
+            self.open_button.setText(self.tr("&Open in Translate"))
+            self.open_button.setAccessibleName(self.tr("Continue in the Translate window"))
+        else:
+            self.open_button.setText(self.tr("&Open in Write"))
+            self.open_button.setAccessibleName(self.tr("Continue in the Write window"))
         self.language.setVisible(action == "translate")
         self.tone.setVisible(action == "rewrite")
         self.language.setCurrentIndex(max(0, self.language.findData(language_code(to))))

@@ -132,7 +132,12 @@ def _serve_everywhere(started: Started) -> Everywhere:
 
     window = started.window
     everywhere = controller.serve(
-        window, started.kernel, window.open_model, window.settings.everywhere, app_icon()
+        window,
+        started.kernel,
+        window.open_model,
+        window.settings.everywhere,
+        app_icon(),
+        open_text=window.open_text,
     )
     window.settings_changed.connect(lambda s: everywhere.apply_settings(s.everywhere))
     everywhere.hotkeys_reported.connect(window.show_hotkey_problems)

@@ -352,6 +352,19 @@ class MainWindow(QMainWindow):
             self.sidebar.setCurrentRow(row)
             self.sidebar.blockSignals(False)
 
+    def open_text(self, tool: str, text: str, answer: str, action: str, to: str, tone: str) -> None:
+        """Bring the window forward on Write or Translate (``tool``) holding ``text`` and
+        its ``answer`` from the Everywhere popup (``action`` with ``to`` or ``tone``)."""
+        self.show_page(tool)
+        page = self.pages[tool]
+        if tool == "write":
+            page.take_text(text, answer, action, tone)  # type: ignore[attr-defined]
+        elif tool == "translate":
+            page.take_text(text, answer, to)  # type: ignore[attr-defined]
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
     def current_page(self) -> QWidget | None:
         """The page on show."""
         return self.stack.currentWidget()

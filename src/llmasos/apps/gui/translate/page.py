@@ -305,6 +305,22 @@ class TranslatePage(ToolPage):
         self.target_lang.set_code(entry.target_lang)
         self.result.setPlainText(entry.result)
 
+    def take_text(self, text: str, answer: str = "", to: str = "") -> None:
+        """Hold ``text`` from elsewhere (the Everywhere popup) for translation into ``to``;
+        with a finished ``answer`` it is shown as is, else the text is translated."""
+        self.stop()
+        target = find_language(to) if to else None
+        if target is not None:
+            self.target_lang.set_code(target.code)
+        self.timer.blockSignals(True)  # no translate-as-you-type over the answer
+        self.source.blockSignals(True)
+        self.source.setPlainText(text)
+        self.source.blockSignals(False)
+        self.timer.blockSignals(False)
+        self.result.setPlainText(answer)
+        if not answer and text.strip():
+            self.run()
+
 
 def _alternate(last_source: str, target: str) -> str:
     """Where text already in the target language goes: back to the last source language

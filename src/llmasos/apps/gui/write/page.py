@@ -45,6 +45,7 @@ from llmasos.services.writing.service import (
     WriteDone,
     WriteJob,
     WriteRequest,
+    find_action,
 )
 
 
@@ -330,6 +331,27 @@ class WritePage(ToolPage):
             return diff_texts(source, done.text, flag_dropped=done.request.spec.keeps_words)
         added = _joiner(source) + done.text
         return TextDiff(source, source + added, (Change(0, len(source), len(source), "", added),))
+
+    def take_text(self, text: str, answer: str = "", action: str = "", tone: str = "") -> None:
+        """Hold ``text`` from elsewhere (the Everywhere popup) with ``action`` and ``tone``
+        chosen; a finished ``answer`` shows as tracked changes (a summary: in Summary)."""
+        self.stop()
+        for box, value in ((self.action_box, action), (self.tone, tone)):
+            if box.findData(value) >= 0:
+                box.setCurrentIndex(box.findData(value))
+        self.source.setPlainText(text)
+        self.preview.setPlainText(answer)
+        self.changes.clear()
+        spec = find_action(self.action_box.currentData())
+        if not answer:
+            self.tabs.setCurrentWidget(self.preview)
+        elif spec.kind == SIDE:
+            self.summary.show_text(answer)
+            self.tabs.setCurrentWidget(self.summary)
+        else:
+            diff = diff_texts(text, answer, flag_dropped=spec.keeps_words)
+            self.changes.show_diff(diff, self.source, 0)
+            self.tabs.setCurrentWidget(self.changes)
 
     # -- editing -------------------------------------------------------------------
     def insert_text(self, text: str) -> None:
