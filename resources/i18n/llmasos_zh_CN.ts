@@ -136,6 +136,14 @@
         <translation>正在处理…</translation>
     </message>
     <message>
+        <source>The last answer.</source>
+        <translation>上一个回答。</translation>
+    </message>
+    <message>
+        <source>No answer yet.</source>
+        <translation>还没有回答。</translation>
+    </message>
+    <message>
         <source>Replacing…</source>
         <translation>正在替换…</translation>
     </message>
@@ -3554,6 +3562,10 @@ Enter or double-click opens the file.</source>
     <message>
         <source>&amp;OCR a screen region…</source>
         <translation>识别屏幕区域文字(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Last answer</source>
+        <translation>上一个回答(&amp;L)</translation>
     </message>
     <message>
         <source>Show &amp;LLMasOS</source>

@@ -464,3 +464,49 @@ def test_open_in_write_and_translate_hands_text_and_answer_to_the_main_window(qt
         where.close()
         window.close()
         kernel.shutdown(timeout_s=10.0)
+
+
+def test_a_focus_change_or_close_keeps_the_last_answer(qtbot) -> None:
+    """The popup stays up when another window takes the focus; closed, and even after a
+    later run cancelled midway, the tray's *Last answer* shows the finished answer again
+    (with its changes), Replace off (its window may have changed)."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+
+    from llmasos.apps.gui.everywhere.controller import Everywhere
+    from llmasos.kernel.kernel import Kernel
+
+    kernel = Kernel()
+    window = QWidget()
+    qtbot.addWidget(window)
+    where = Everywhere(window, kernel, lambda _path: None)
+    popup = where.popup
+    try:
+        source, fixed = "We was going to the libary.", "We were going to the library."
+        where.run_action("proofread", source, source_window=7)
+        _finish_reply(popup, kernel, 21, fixed)
+        other = QLineEdit()
+        qtbot.addWidget(other)
+        other.show()
+        other.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is other, timeout=5000)
+        assert popup.isVisible() and popup.answer.toPlainText() == fixed  # not hidden
+
+        popup.close()  # Esc
+        where.run_action("translate", "Good night", "zh")
+        popup._request, popup._busy = 22, True
+        kernel.tokens.emit(22, "晚")  # half an answer, then closed: cancelled
+        popup.close()
+        assert not popup.isVisible()
+
+        where.start_tray(QIcon())
+        tray = where.tray
+        texts = [a.text() for a in tray.actions]
+        tray.actions[texts.index("&Last answer")].trigger()
+        assert popup.isVisible() and popup.answer.toPlainText() == fixed
+        assert popup.state()["action"] == "proofread" and popup.state()["source"] == source
+        assert popup.changes.isVisible() and "library" in popup.changes.toPlainText()
+        assert not popup.replace_button.isEnabled() and "last answer" in popup.status.text()
+    finally:
+        where.close()
+        kernel.shutdown(timeout_s=10.0)

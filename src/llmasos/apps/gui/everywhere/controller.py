@@ -114,6 +114,7 @@ class Everywhere(QObject):
         self.tray = Tray(icon, self)
         self.tray.action_requested.connect(self._tray_action)
         self.tray.ask_requested.connect(lambda: self.open_ask(read_selection()))
+        self.tray.last_answer_requested.connect(lambda: self.popup.show_last())
         self.tray.show_requested.connect(self.show_window)
         self.tray.quit_requested.connect(self.quit)
         self.tray.show()

@@ -65,6 +65,8 @@ class ActionPopup(QFrame):
         self._busy = False
         self._unusable = False  # the finished answer is not the work asked for
         self._chunks = 0  # token batches of the current answer
+        # the last finished answer and its job: closing or a focus change never loses it
+        self._last: tuple[tuple[str, str, str, str], str] | None = None
         self.can_replace = False  # the window the text came from is known (X11)
         # wall-clock times (time.time(), comparable across processes) of the last run's
         # popup shown and first text, for bench/everywhere.py through ``state``
@@ -317,6 +319,26 @@ class ActionPopup(QFrame):
         self._busy = True
         self._set_status(self.tr("Working…"))
 
+    def show_last(self) -> None:
+        """Show the popup again with the last finished answer (the tray's *Last answer*):
+        a close or a focus change keeps it, and so does a later run cancelled midway."""
+        last = self._last
+        if last is not None and (self._busy or self.answer.toPlainText() != last[1]):
+            self._cancel()
+            (self._job, answer), self._unusable = last, False
+            action, source, to, tone = self._job
+            self.title.setText(action_title(action, to))
+            self._show_pickers(action, to, tone)
+            self._show_follow(False)
+            self.answer.setPlainText(answer)
+            self._set_diff(source, answer if is_edit(action) else "")
+            self.can_replace = False  # the window it came from may have changed since
+            self._update_replace()
+            self._set_status(self.tr("The last answer."))
+        elif last is None and not self.answer.toPlainText():
+            self._set_status(self.tr("No answer yet."))
+        self._present()
+
     def retry(self) -> None:
         """Run the last action again on the same text."""
         if self._job[0]:
@@ -397,6 +419,8 @@ class ActionPopup(QFrame):
             answer, problem = finish_answer(action, source, self.answer.toPlainText())
             self.answer.setPlainText(answer)
             self._unusable = bool(problem)
+            if not problem:
+                self._last = (self._job, answer)
             if not problem and is_edit(action):
                 self._set_diff(source, answer)
             self._set_status(notice_text(problem) if problem else self.tr("Done."))
