@@ -51,3 +51,18 @@ def test_the_person_s_tags_survive_the_round_trip() -> None:
     assert request.count("</text>") == 1 and "⟨/text⟩" in request
     echoed = "Use ⟨output⟩ and ⟨/text⟩ here."
     assert finish_answer("proofread", source, echoed) == (source, "")
+
+
+def test_work_on_the_selection_is_sampled_as_the_translator_does() -> None:
+    from llmasos.services.everywhere.prompts import STOP, action_params
+    from llmasos.services.translation.service import DEFAULT_SAMPLING
+
+    for action in ("translate", "proofread", "rewrite", "summarize", "explain"):
+        params = action_params(action)
+        assert (params.temperature, params.seed) == (
+            DEFAULT_SAMPLING.temperature,
+            DEFAULT_SAMPLING.seed,
+        )
+        assert params.stop == STOP and params.max_tokens == 512
+    ask = action_params("ask")
+    assert ask.stop == () and ask.temperature > DEFAULT_SAMPLING.temperature

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from llmasos.errors import WritingError
 from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.services.text.hygiene import clean_output, looks_like_chatter
 from llmasos.services.text.language import find_language
 from llmasos.services.text.notice import Notice
+from llmasos.services.translation.service import DEFAULT_SAMPLING
 from llmasos.services.writing.actions import build_messages, find_action, task_text, unshield
 
 #: Stop sequences for the actions that delimit the text (small models echo the markers).
 STOP = ("</text>", "<text>")
+_MAX_TOKENS = 512  # a popup answer; a longer text belongs in the Write or Translate window
 
 _TASKS = {
     "explain": "Explain what the text means, simply, in a few sentences.",
@@ -86,3 +90,12 @@ def finish_answer(action: str, source: str, raw: str) -> tuple[str, str]:
             "The model did not do the task; it answered: {answer}", answer=excerpt
         )
     return answer, ""
+
+
+def action_params(action: str) -> SamplingParams:
+    """How the popup samples ``action``: the translator's calibrated near-greedy settings
+    for work on the selection (so Retry and a second run give the same answer, as the
+    Translate window does), the defaults for a question (``ask``)."""
+    if action == "ask":
+        return SamplingParams(max_tokens=_MAX_TOKENS)
+    return replace(DEFAULT_SAMPLING, max_tokens=_MAX_TOKENS, stop=STOP)

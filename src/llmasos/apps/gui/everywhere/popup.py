@@ -28,9 +28,8 @@ from llmasos.apps.gui.everywhere.choices import (
     tone_box,
 )
 from llmasos.errors import LLMasOSError
-from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.kernel.kernel import Kernel, Priority
-from llmasos.services.everywhere.prompts import STOP, action_messages, finish_answer
+from llmasos.services.everywhere.prompts import action_messages, action_params, finish_answer
 from llmasos.services.text.diff import diff_texts
 
 OWNER = "everywhere"
@@ -312,7 +311,7 @@ class ActionPopup(QFrame):
         except LLMasOSError as exc:
             self._set_status(error_text(exc))
             return
-        params = SamplingParams(max_tokens=512, stop=() if action == "ask" else STOP)
+        params = action_params(action)
         self._request = self.kernel.chat(
             messages, params, owner=OWNER, priority=Priority.INTERACTIVE
         )
