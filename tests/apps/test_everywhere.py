@@ -510,3 +510,22 @@ def test_a_focus_change_or_close_keeps_the_last_answer(qtbot) -> None:
     finally:
         where.close()
         kernel.shutdown(timeout_s=10.0)
+
+
+def test_retry_asks_for_another_answer_a_new_run_starts_over(qtbot) -> None:
+    from llmasos.apps.gui.everywhere.popup import ActionPopup
+    from llmasos.kernel.kernel import Kernel
+
+    kernel = Kernel()
+    popup = ActionPopup(kernel)
+    qtbot.addWidget(popup)
+    try:
+        popup.run("translate", "Hello", "zh")  # no model: said, nothing queued
+        assert popup._attempt == 0
+        popup.retry()
+        popup.retry()
+        assert popup._attempt == 2 and popup.state()["source"] == "Hello"
+        popup.run("translate", "Good night", "zh")
+        assert popup._attempt == 0
+    finally:
+        kernel.shutdown(timeout_s=10.0)

@@ -64,5 +64,6 @@ def test_work_on_the_selection_is_sampled_as_the_translator_does() -> None:
             DEFAULT_SAMPLING.seed,
         )
         assert params.stop == STOP and params.max_tokens == 512
+    assert action_params("translate", 2).seed == DEFAULT_SAMPLING.seed + 2  # a Retry
     ask = action_params("ask")
     assert ask.stop == () and ask.temperature > DEFAULT_SAMPLING.temperature

@@ -92,10 +92,12 @@ def finish_answer(action: str, source: str, raw: str) -> tuple[str, str]:
     return answer, ""
 
 
-def action_params(action: str) -> SamplingParams:
+def action_params(action: str, attempt: int = 0) -> SamplingParams:
     """How the popup samples ``action``: the translator's calibrated near-greedy settings
-    for work on the selection (so Retry and a second run give the same answer, as the
-    Translate window does), the defaults for a question (``ask``)."""
+    for work on the selection (the same text gives the same answer, as in the Translate
+    window), the defaults for a question (``ask``). ``attempt`` (the Retry presses) moves
+    the seed, so that Retry asks for another answer."""
     if action == "ask":
         return SamplingParams(max_tokens=_MAX_TOKENS)
-    return replace(DEFAULT_SAMPLING, max_tokens=_MAX_TOKENS, stop=STOP)
+    seed = DEFAULT_SAMPLING.seed + attempt
+    return replace(DEFAULT_SAMPLING, max_tokens=_MAX_TOKENS, stop=STOP, seed=seed)

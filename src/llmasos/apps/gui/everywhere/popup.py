@@ -63,6 +63,8 @@ class ActionPopup(QFrame):
         self._job: tuple[str, str, str, str] = ("", "", "", "")
         self._busy = False
         self._unusable = False  # the finished answer is not the work asked for
+        self._attempt = 0  # Retry presses since the action was chosen (its sampling seed)
+        self._next_attempt = 0
         self._chunks = 0  # token batches of the current answer
         # the last finished answer and its job: closing or a focus change never loses it
         self._last: tuple[tuple[str, str, str, str], str] | None = None
@@ -284,6 +286,7 @@ class ActionPopup(QFrame):
         ``can_replace``: whether Replace may paste into the source window (None: as before).
         """
         self._job = (action, text, to, tone)
+        self._attempt, self._next_attempt = self._next_attempt, 0
         self._unusable = False
         if can_replace is not None:
             self.can_replace = can_replace
@@ -311,7 +314,7 @@ class ActionPopup(QFrame):
         except LLMasOSError as exc:
             self._set_status(error_text(exc))
             return
-        params = action_params(action)
+        params = action_params(action, self._attempt)
         self._request = self.kernel.chat(
             messages, params, owner=OWNER, priority=Priority.INTERACTIVE
         )
@@ -341,6 +344,7 @@ class ActionPopup(QFrame):
     def retry(self) -> None:
         """Run the last action again on the same text."""
         if self._job[0]:
+            self._next_attempt = self._attempt + 1  # another seed: another answer
             self.run(*self._job)
 
     def request_replace(self) -> None:
