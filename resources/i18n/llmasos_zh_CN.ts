@@ -3564,6 +3564,10 @@ Enter or double-click opens the file.</source>
         <translation>识别屏幕区域文字(&amp;O)…</translation>
     </message>
     <message>
+        <source>Screenshot t&amp;ranslate…</source>
+        <translation>截图翻译(&amp;R)…</translation>
+    </message>
+    <message>
         <source>&amp;Last answer</source>
         <translation>上一个回答(&amp;L)</translation>
     </message>

@@ -254,3 +254,53 @@ def test_text_from_an_image_offers_no_replace_into_an_earlier_window(
     popup.replace_requested.connect(asked.append)
     popup.request_replace()  # Ctrl+Enter: nothing happens
     assert asked == [] and everywhere.handle({"cmd": "state"})["source_window"] == 0
+
+
+def test_do_ocr_translate_picks_a_region_and_translates_its_text(
+    everywhere: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``llmasos do ocr-translate --to fr``: the request is accepted and reaches the picker
+    with translate to follow; the picked image's text is then translated into French, with
+    no Replace (text from an image has no source window)."""
+    import argparse
+
+    from llmasos.apps.cli import do
+    from llmasos.services.everywhere.protocol import check_request
+
+    parser = argparse.ArgumentParser()
+    do.register(parser.add_subparsers())
+    args = parser.parse_args(["do", "ocr-translate", "--to", "fr"])
+    request = {"v": 1, "cmd": "do", "action": args.action, "to": args.to, "tone": args.tone}
+    assert check_request(request)["action"] == "ocr-translate"
+
+    ocr = everywhere.screen_ocr
+    picked: list[str] = []
+    monkeypatch.setattr(ocr, "pick", lambda follow="": picked.append(follow) or True)
+    assert everywhere.handle(request) == {"ok": True}
+    qtbot.waitUntil(lambda: picked == ["translate"], timeout=5000)
+    assert everywhere.handled[-1] == "do"
+
+    popup = everywhere.popup
+    ocr.read(_image(LINES), follow=picked[0])  # what the picker hands over once dragged
+    qtbot.waitUntil(lambda: popup.state()["action"] == "translate", timeout=120_000)
+    state = popup.state()
+    assert cer("\n".join(LINES), state["source"]) <= 0.05, state["source"]
+    assert state["to"] == "fr" and state["visible"] and not state["can_replace"]
+    assert "No model is loaded" in state["status"]  # the translation itself needs a model
+
+
+def test_screenshot_translate_from_the_tray_uses_the_settings_language(
+    everywhere: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from PySide6.QtGui import QIcon
+
+    everywhere.config = replace(everywhere.config, translate_to="zh")
+    asked: list[tuple[str, str]] = []
+    monkeypatch.setattr(everywhere, "start_region_ocr", lambda f="", to="": asked.append((f, to)))
+    everywhere.start_tray(QIcon())
+    texts = [a.text() for a in everywhere.tray.actions]
+    everywhere.tray.actions[texts.index("Screenshot t&ranslate…")].trigger()
+    everywhere.tray.actions[texts.index("&OCR a screen region…")].trigger()
+    assert asked == [("translate", "zh"), ("", "")]

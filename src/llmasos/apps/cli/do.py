@@ -1,8 +1,9 @@
 """``llmasos do ACTION``: ask the running app to act on the selected text.
 
 The app reads the selection (PRIMARY on X11) itself and shows the answer in its popup
-(``ask``: the Ask box). When no app runs, this command starts one (detached: it keeps
-running after the command ends) and hands the request over once it listens; it says so
+(``ask``: the Ask box; ``ocr``: pick a screen region and show its text; ``ocr-translate``:
+pick one and translate its text). When no app runs, this command starts one (detached: it
+keeps running after the command ends) and hands the request over once it listens; it says so
 clearly when the app exits at start or does not listen within ``--start-timeout``.
 ``--no-start`` only hands over (exit 1 when no app runs).
 """
@@ -28,12 +29,18 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "do", help="ask the app to act on the selected text (shown in a popup; starts the app)"
     )
-    p.add_argument("action", choices=ACTIONS, help="what to do with the selection")
+    p.add_argument(
+        "action",
+        choices=ACTIONS,
+        help="what to do with the selection (ocr: pick a screen region and show its text; "
+        "ocr-translate: pick one and translate its text; ask: the Ask box)",
+    )
     p.add_argument(
         "--to",
         default="",
         metavar="LANG",
-        help="translate: the target language (code or name; default English)",
+        help="translate, ocr-translate: the target language (code or name; default English, "
+        "for ocr-translate the one of Settings › Everywhere)",
     )
     p.add_argument("--tone", default="formal", choices=tuple(TONES), help="rewrite: the tone")
     p.add_argument(

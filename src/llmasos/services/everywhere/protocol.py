@@ -14,7 +14,8 @@ Requests (``cmd`` says which):
 - ``{"v": 1, "cmd": "do", "action": "translate", "to": "zh", "tone": "formal"}``: run an
   action (:data:`ACTIONS`) on the current selection, in the popup. ``to`` and ``tone``
   may be omitted. With no text selected and an image on the clipboard, the action runs
-  on the image's text (OCR). ``ocr`` picks a screen region and shows its text.
+  on the image's text (OCR). ``ocr`` picks a screen region and shows its text;
+  ``ocr-translate`` picks one and translates its text (into ``to``).
 - ``{"v": 1, "cmd": "state"}``: what the popup shows (for scripts and tests).
 
 Replies: ``{"v": 1, "ok": true, ...}`` (``state`` adds ``"popup": {...}``) or
@@ -33,7 +34,16 @@ from llmasos.foundation.platform.paths import HOME_ENV
 
 VERSION = 1
 COMMANDS = ("show", "open_model", "do", "state")
-ACTIONS = ("translate", "proofread", "rewrite", "summarize", "explain", "ask", "ocr")
+ACTIONS = (
+    "translate",
+    "proofread",
+    "rewrite",
+    "summarize",
+    "explain",
+    "ask",
+    "ocr",
+    "ocr-translate",
+)
 MAX_LINE = 1 << 20  # bytes; a request is small, anything longer is refused
 
 

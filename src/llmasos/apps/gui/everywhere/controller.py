@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Everywhere", "TextOpener", "hand_over", "serve"]
 
+# the actions on a picked screen region, and what runs on its text ("": show it)
+REGION_ACTIONS = {"ocr": "", "ocr-translate": "translate"}
+
 
 class TextOpener(Protocol):
     """The main window's side of the popup's *Open in Write/Translate*: show ``tool``
@@ -122,7 +125,7 @@ class Everywhere(QObject):
             keep_running_without_windows()  # the popup or Ask box closing must not quit
 
     def _tray_action(self, action: str) -> None:
-        to = self.config.translate_to if action == "translate" else ""
+        to = self.config.translate_to if action in ("translate", "ocr-translate") else ""
         self.handled.append(f"tray:{action}")
         self.run_action(action, read_selection(), to)
 
@@ -161,16 +164,17 @@ class Everywhere(QObject):
             self._ocr.failed.connect(self._ocr_failed)
         return self._ocr
 
-    def start_region_ocr(self) -> None:
-        """Let the person pick a screen region, then show its text in the popup."""
+    def start_region_ocr(self, follow: str = "", to: str = "") -> None:
+        """Let the person pick a screen region, then show its text in the popup
+        (``follow``: run that action on the text instead, e.g. translate into ``to``)."""
         if self._ocr is not None and self._ocr.is_picking:
             return  # a second press while picking: a new grab would show the overlay itself
-        self._ocr_follow = ("", "formal")
+        self._ocr_follow = (to, "formal")
         session = self.hotkeys.session
         if session is not None and session.is_wayland:
             # Wayland shows no program the screen: the desktop's own tool picks the region
             portal = self.hotkeys.portal
-            if portal is not None and self.screen_ocr.pick_through(portal):
+            if portal is not None and self.screen_ocr.pick_through(portal, follow):
                 return
             why = QCoreApplication.translate(
                 "Everywhere",
@@ -179,7 +183,7 @@ class Everywhere(QObject):
                 "with your desktop's tool, then use an action with nothing selected: it "
                 "reads the text of the image on the clipboard.",
             )
-        elif self.screen_ocr.pick():
+        elif self.screen_ocr.pick(follow):
             return
         else:
             why = QCoreApplication.translate(
@@ -344,7 +348,7 @@ class Everywhere(QObject):
             source = self._focused_window()
             if action == "ask":  # the Ask box, the selection as context (as its shortcut)
                 QTimer.singleShot(0, lambda: self.open_ask(text))
-            elif not text.strip() and action != "ocr" and _clipboard_has_image():
+            elif not text.strip() and action not in REGION_ACTIONS and _clipboard_has_image():
                 # nothing selected, an image on the clipboard: act on the image's text
                 QTimer.singleShot(0, lambda: self.clipboard_image_ocr(action, to, tone))
             else:
@@ -371,10 +375,13 @@ class Everywhere(QObject):
         """Open the popup on ``text``; say why when there is nothing to work on.
 
         ``source_window``: the X window the text came from (0: unknown, no Replace).
-        ``"ocr"`` ignores the text: it picks a screen region instead.
+        ``"ocr"`` and ``"ocr-translate"`` ignore the text: they pick a screen region instead
+        (``ocr-translate`` then translates its text into ``to``, by default the target of
+        Settings › Everywhere).
         """
-        if action == "ocr":
-            self.start_region_ocr()
+        if action in REGION_ACTIONS:
+            follow = REGION_ACTIONS[action]
+            self.start_region_ocr(follow, (to or self.config.translate_to) if follow else "")
             return
         popup = self.popup
         self._source_window = source_window

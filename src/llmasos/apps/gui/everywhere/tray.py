@@ -1,6 +1,7 @@
 """The tray icon: LLMasOS stays reachable while its main window is closed.
 
-Its menu: the selection actions, *Ask…*, *OCR a screen region…*, *Last answer*,
+Its menu: the selection actions, *Ask…*, *OCR a screen region…*, *Screenshot
+translate…*, *Last answer*,
 *Show LLMasOS*, *Quit*.
 Closing the main window keeps the app in the tray when Settings say so and the desktop
 has a tray; the first time, a tray message says where it went (see :func:`keep_in_tray`).
@@ -25,7 +26,8 @@ class Tray(QObject):
 
     Signals (GUI thread):
         action_requested: a selection action from the menu (``"translate"``, ``"proofread"``,
-            ``"summarize"``, ``"explain"``), or ``"ocr"`` (pick a screen region).
+            ``"summarize"``, ``"explain"``), ``"ocr"`` (pick a screen region and show its
+            text) or ``"ocr-translate"`` (pick one and translate its text).
         ask_requested: *Ask…*.
         last_answer_requested: *Last answer* (the popup again, with its last answer).
         show_requested: *Show LLMasOS* or a click on the icon.
@@ -49,6 +51,10 @@ class Tray(QObject):
             (self.tr("&Explain selection"), lambda: self.action_requested.emit("explain")),
             (self.tr("&Ask…"), self.ask_requested.emit),
             (self.tr("&OCR a screen region…"), lambda: self.action_requested.emit("ocr")),
+            (
+                self.tr("Screenshot t&ranslate…"),
+                lambda: self.action_requested.emit("ocr-translate"),
+            ),
             (self.tr("&Last answer"), self.last_answer_requested.emit),
         ]
         self.actions: list[QAction] = []
