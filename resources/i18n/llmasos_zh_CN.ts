@@ -211,6 +211,18 @@
         <translation>状态</translation>
     </message>
     <message>
+        <source>Co&amp;ntinue in Chat</source>
+        <translation>在聊天中继续(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Continue in Chat: a new conversation with the question and the answer</source>
+        <translation>在聊天中继续：用这个问题和回答新建一个对话</translation>
+    </message>
+    <message>
+        <source>Open the question and the answer in Chat to go on (Ctrl+Shift+Enter)</source>
+        <translation>在聊天中打开这个问题和回答，接着聊下去（Ctrl+Shift+Enter）</translation>
+    </message>
+    <message>
         <source>About the selected text: {text}</source>
         <translation>关于选中的文字：{text}</translation>
     </message>

@@ -220,3 +220,64 @@ def test_the_shell_registers_shortcuts_from_settings_and_shows_problems(qtbot, q
         window.close_to_tray = None
         everywhere.close()
         window.close()
+
+
+def test_ask_box_continues_in_chat(qtbot, qapp) -> None:  # type: ignore[no-untyped-def]
+    """After an answer, *Continue in Chat* (the button, then Ctrl+Shift+Enter) hides the box
+    and shows the Chat page in a new conversation holding the question (with the selection
+    it was about) and the answer; wired as the app wires it (main.py)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from llmasos.apps.gui.shell.main import Started, _serve_everywhere
+    from llmasos.apps.gui.shell.window import PAGES, MainWindow
+    from llmasos.foundation.settings.store import SettingsStore
+    from llmasos.kernel.kernel import Kernel
+
+    kernel = Kernel()
+    store = SettingsStore()
+    window = MainWindow(kernel, store, store.load()[0])
+    qtbot.addWidget(window)
+    everywhere = _serve_everywhere(Started(qapp, kernel, window))
+    try:
+        box = everywhere.ask_box
+        box.open("Paris is the capital of France.")
+        qtbot.keyClicks(box.question, "Which city?")
+        qtbot.keyClick(box.question, Qt.Key.Key_Return)
+        box._request = 21  # as a queued request would be (no model here)
+        assert box.continue_button.isHidden()  # nothing to continue yet
+        kernel.tokens.emit(21, " Paris. ")
+        kernel.finished.emit(21, None)
+        assert box.state()["can_continue"] and box.continue_button.accessibleName()
+        box.continue_button.click()
+
+        chat = window.pages["chat"]
+        assert not box.isVisible() and window.isVisible()
+        assert window.sidebar.currentRow() == PAGES.index("chat")
+        conv = chat.store.get(chat.conversation_id)
+        messages = chat.store.messages(conv.id)
+        assert [(m.role, m.status) for m in messages] == [("user", "done"), ("assistant", "done")]
+        assert "Which city?" in messages[0].content and "capital of France" in messages[0].content
+        assert messages[1].content == "Paris." and conv.title == "Which city?"
+        assert [w.text for w in chat.transcript.widgets] == [m.content for m in messages]
+
+        box.open("")  # the shortcut, in a box with no selection: another conversation
+        qtbot.keyClicks(box.question, "Why?")
+        qtbot.keyClick(box.question, Qt.Key.Key_Return)
+        box._request = 22
+        kernel.tokens.emit(22, "Because.")
+        kernel.finished.emit(22, None)
+        box.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is box, timeout=5000)
+        modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        qtbot.keyClick(box.question, Qt.Key.Key_Return, modifiers)
+        assert chat.conversation_id != conv.id
+        assert [m.content for m in chat.store.messages(chat.conversation_id)] == [
+            "Why?",
+            "Because.",
+        ]
+    finally:
+        window.close_to_tray = None
+        everywhere.close()
+        window.close()
+        kernel.shutdown(timeout_s=10.0)

@@ -268,6 +268,21 @@ class ChatPage(ToolPage):
         self.open_conversation(conv.id)
         return conv.id
 
+    def take_exchange(self, title: str, prompt: str, answer: str) -> int:
+        """Show a new conversation ``title`` (chosen persona) that holds ``prompt`` and its
+        ``answer`` already, to go on from (e.g. the Ask box's *Continue in Chat*)."""
+        name = self.persona.name()
+        conv = self.store.create(
+            title,
+            persona=name,
+            system_prompt=self.store.personas().get(name, ""),
+            is_auto_title=False,
+        )
+        self.store.add_message(conv.id, "user", prompt)
+        self.store.add_message(conv.id, "assistant", answer)
+        self.open_conversation(conv.id)
+        return conv.id
+
     def set_persona(self, name: str) -> None:
         """Use a persona's system prompt in this conversation."""
         self.persona.set_name(name)

@@ -3,16 +3,26 @@
 A small frameless window on top (the Ask shortcut, ``llmasos do ask``, the tray's
 *Ask…*): type a question, Enter sends it with the selected text as context, the answer
 streams below from the one kernel at interactive priority. Esc closes (and stops the
-answer); Ctrl+C copies the answer when no text is selected in the question.
+answer); Ctrl+C copies the answer when no text is selected in the question; *Continue in
+Chat* (Alt+N, Ctrl+Shift+Enter) hands the question and the finished answer to the main
+window's Chat page as a new conversation.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+)
 
 from llmasos.apps.gui.common.messages import failure_text
 from llmasos.foundation.engine.settings import SamplingParams
@@ -21,10 +31,18 @@ from llmasos.services.everywhere.prompts import ask_messages
 
 OWNER = "everywhere-ask"
 CONTEXT_SHOWN = 120  # characters of the selection shown above the question
+TITLE_CHARS = 60  # of the question, as the title of the conversation it continues in
 
 
 class AskBox(QFrame):
-    """Question in, streamed answer out; ``context`` is the selection when it opened."""
+    """Question in, streamed answer out; ``context`` is the selection when it opened.
+
+    Signals (GUI thread):
+        continue_requested: *Continue in Chat*: a title (the question), the question as
+            the model was asked it (with the context) and the finished answer.
+    """
+
+    continue_requested = Signal(str, str, str)
 
     def __init__(self, kernel: Kernel) -> None:
         flags = (
@@ -35,6 +53,7 @@ class AskBox(QFrame):
         super().__init__(None, flags)
         self.kernel = kernel
         self.context = ""
+        self._asked = ""  # the question the answer below is for
         self._request: int | None = None
         self.setObjectName("everywhereAsk")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -57,13 +76,26 @@ class AskBox(QFrame):
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setAccessibleName(self.tr("Status"))
+        self.continue_button = QPushButton(self.tr("Co&ntinue in Chat"), self)
+        self.continue_button.setAccessibleName(
+            self.tr("Continue in Chat: a new conversation with the question and the answer")
+        )
+        self.continue_button.setToolTip(
+            self.tr("Open the question and the answer in Chat to go on (Ctrl+Shift+Enter)")
+        )
+        self.continue_button.clicked.connect(self.request_continue)
+        self.continue_button.hide()
+        QShortcut(QKeySequence("Ctrl+Shift+Return"), self, self.request_continue)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
 
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.continue_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.context_label)
         layout.addWidget(self.question)
         layout.addWidget(self.answer, 1)
-        layout.addWidget(self.status)
+        layout.addLayout(status_row)
 
         kernel.tokens.connect(self._on_tokens)
         kernel.finished.connect(self._on_finished)
@@ -85,6 +117,7 @@ class AskBox(QFrame):
         self.answer.clear()
         self.answer.hide()
         self.status.clear()
+        self.continue_button.hide()
         self.resize(520, 80)
         screen = QGuiApplication.primaryScreen()
         if screen is not None:
@@ -101,6 +134,8 @@ class AskBox(QFrame):
         if not question:
             return
         self._cancel()
+        self._asked = question
+        self.continue_button.hide()
         self.answer.clear()
         self.answer.show()
         self.resize(520, 320)
@@ -120,6 +155,17 @@ class AskBox(QFrame):
         QGuiApplication.clipboard().setText(self.answer.toPlainText())
         self.status.setText(self.tr("Copied."))
 
+    def request_continue(self) -> None:
+        """*Continue in Chat*: hand over the question and its finished answer."""
+        answer = self.answer.toPlainText()
+        if self._request is not None or not self._asked or not answer.strip():
+            return
+        title = " ".join(self._asked.split())
+        if len(title) > TITLE_CHARS:
+            title = title[: TITLE_CHARS - 1] + "…"
+        prompt = ask_messages(self._asked, self.context)[0].content
+        self.continue_requested.emit(title, prompt, answer)
+
     def state(self) -> dict[str, Any]:
         """What the box shows, for the single-instance ``state`` request."""
         return {
@@ -129,6 +175,7 @@ class AskBox(QFrame):
             "answer": self.answer.toPlainText(),
             "busy": self._request is not None,
             "status": self.status.text(),
+            "can_continue": not self.continue_button.isHidden(),
         }
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -168,6 +215,7 @@ class AskBox(QFrame):
             self._request = None
             self.answer.setPlainText(self.answer.toPlainText().strip())
             self.status.setText(self.tr("Done. Ctrl+C copies the answer, Esc closes."))
+            self.continue_button.setVisible(bool(self.answer.toPlainText()))
 
     def _on_failed(self, request: int, failure: Any) -> None:
         if request == self._request:

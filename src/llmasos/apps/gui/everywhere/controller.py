@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from llmasos.kernel.kernel import Kernel
 
 
-__all__ = ["Everywhere", "TextOpener", "hand_over", "serve"]
+__all__ = ["ChatOpener", "Everywhere", "TextOpener", "hand_over", "serve"]
 
 # the actions on a picked screen region, and what runs on its text ("": show it)
 REGION_ACTIONS = {"ocr": "", "ocr-translate": "translate"}
@@ -42,6 +42,11 @@ class TextOpener(Protocol):
     def __call__(
         self, tool: str, text: str, answer: str, action: str, to: str, tone: str
     ) -> None: ...
+
+
+# the main window's side of the Ask box's *Continue in Chat*: a new conversation titled
+# ``title`` holding ``prompt`` (the question as asked) and its ``answer``, on show
+ChatOpener = Callable[[str, str, str], None]
 
 
 class Everywhere(QObject):
@@ -60,8 +65,10 @@ class Everywhere(QObject):
         open_model: Callable[[Path], None],
         parent: QObject | None = None,
         open_text: TextOpener | None = None,
+        open_chat: ChatOpener | None = None,
     ) -> None:
         super().__init__(parent)
+        self._open_chat = open_chat
         self.window = window
         self.kernel = kernel
         self._open_model = open_model
@@ -105,7 +112,16 @@ class Everywhere(QObject):
             from llmasos.apps.gui.everywhere.ask import AskBox
 
             self._ask = AskBox(self.kernel)
+            self._ask.continue_requested.connect(self._continue_in_chat)
         return self._ask
+
+    def _continue_in_chat(self, title: str, prompt: str, answer: str) -> None:
+        """The Ask box's *Continue in Chat*: the main window takes the exchange over."""
+        self.ask_box.hide()
+        if self._open_chat is not None:
+            self._open_chat(title, prompt, answer)
+        else:
+            self.show_window()
 
     def open_ask(self, context: str) -> None:
         """Open the Ask box with ``context`` (the selection) for the question."""
@@ -426,11 +442,15 @@ def serve(
     config: EverywhereConfig | None = None,
     icon: QIcon | None = None,
     open_text: TextOpener | None = None,
+    open_chat: ChatOpener | None = None,
 ) -> Everywhere:
     """Start answering requests of later ``llmasos`` starts and ``llmasos do``, register
     the global shortcuts of ``config`` and show the tray icon (with ``icon``).
-    ``open_text``: how the popup's *Open in Write/Translate* reaches the main window."""
-    everywhere = Everywhere(window, kernel, open_model, parent=window, open_text=open_text)
+    ``open_text``: how the popup's *Open in Write/Translate* reaches the main window;
+    ``open_chat``: how the Ask box's *Continue in Chat* does."""
+    everywhere = Everywhere(
+        window, kernel, open_model, parent=window, open_text=open_text, open_chat=open_chat
+    )
     everywhere.server.listen()
     everywhere.apply_settings(config or EverywhereConfig())
     if icon is not None:

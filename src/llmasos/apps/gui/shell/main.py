@@ -138,6 +138,7 @@ def _serve_everywhere(started: Started) -> Everywhere:
         window.settings.everywhere,
         app_icon(),
         open_text=window.open_text,
+        open_chat=window.open_chat,
     )
     window.settings_changed.connect(lambda s: everywhere.apply_settings(s.everywhere))
     everywhere.hotkeys_reported.connect(window.show_hotkey_problems)

@@ -365,6 +365,15 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
+    def open_chat(self, title: str, prompt: str, answer: str) -> None:
+        """Bring the window forward on Chat, in a new conversation ``title`` holding
+        ``prompt`` and its ``answer`` (the Everywhere Ask box's *Continue in Chat*)."""
+        self.show_page("chat")
+        self.pages["chat"].take_exchange(title, prompt, answer)  # type: ignore[attr-defined]
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
     def current_page(self) -> QWidget | None:
         """The page on show."""
         return self.stack.currentWidget()
