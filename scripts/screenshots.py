@@ -9,7 +9,8 @@ app in a throw-away LLMASOS_HOME whose recent models list a test model
 embedding model is the test embedder m3e-small, shows the welcome page with that recent
 model, loads it, drives each tool to a meaningful state — a chat answer in bubbles (the
 last reply's hover actions shown) and a find in it, a proofread diff, a translation, the
-Models page, Settings, a Knowledge collection of bench/data/knowledge/docs (with one file
+Models page and its catalog with the recommended model's files (from a local fake Hub),
+Settings, a Knowledge collection of bench/data/knowledge/docs (with one file
 that cannot be indexed) and a cited answer from it, a chat answered from that collection,
 a Translate window beside the main window — and saves a PNG for each (under
 ``<out>/<lang>/`` for Chinese and ``…/dark/`` for the dark theme). What it types is
@@ -206,9 +207,8 @@ def drive(driver: Driver, model: Path) -> None:
     page.tabs.setCurrentIndex(0)
     driver.wait(lambda: True, "models page")
     driver.shoot("models")
-    page.tabs.setCurrentIndex(1)  # Get models: the catalog with fit badges
-    driver.wait(lambda: True, "catalog")
-    driver.shoot("models-catalog")
+    if not catalog_tour(driver, win, page, model):
+        return
     win.show_page("settings")  # type: ignore[attr-defined]
     driver.wait(lambda: True, "settings page")
     driver.shoot("settings")
@@ -285,6 +285,30 @@ def knowledge_tour(driver: Driver, win: object) -> bool:
     ):
         return False
     driver.shoot("chat-documents")
+    return True
+
+
+def catalog_tour(driver: Driver, win: object, page: object, model: Path) -> bool:
+    """Get models: the catalog with fit badges, the recommended model selected and its
+    files listed. The shots are taken offline, so the Hub is a local server
+    (tests/helpers/hub_server.py) that lists the test model under the recommended
+    repository; the window's settings point at it only for this shot."""
+    helper_models()  # tests/ on sys.path
+    from helpers.hub_server import FakeHub  # type: ignore[import-not-found]
+
+    real = win.settings  # type: ignore[attr-defined]
+    catalog, files = page.catalog, page.files  # type: ignore[attr-defined]
+    with FakeHub() as hub:
+        hub.add_repo(catalog.selected().repo, {model.name: model})
+        local = replace(real.hub, endpoint=hub.endpoint)
+        win.settings = replace(real, hub=local)  # type: ignore[attr-defined]
+        try:
+            page.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
+            if not driver.wait(lambda: files.files is not None, "the recommended model's files"):
+                return False
+            driver.shoot("models-catalog")
+        finally:
+            win.settings = replace(win.settings, hub=real.hub)  # type: ignore[attr-defined]
     return True
 
 
