@@ -14,6 +14,14 @@ time). Each trigger gets a sentence neither side has seen, and the engine then g
 same prompt, so both pay for the same uncached tokens. Ratios are medians of trigger →
 first token over the engine's time to first token on the same sentences.
 
+Then the capture + replace round trip, in the same app: a separate Qt application with a
+text field (tests/helpers/text_field_app.py) holds a selected sentence; Ctrl+Alt+T
+translates it; the app reports how long reading the focused window and the selection
+took (``state``'s ``capture``); Ctrl+Enter in the popup (Replace, through XTEST) starts
+the clock that stops when the other application's field holds the answer (read back from
+its output, polled every 2 ms). The model's own time is not part of either figure. (The
+translated sentences are part 1's: the model has seen them, which does not matter here.)
+
 Part 2 — OCR. The models load once; then lines rendered with Noto Sans CJK (English and
 Chinese, 16/24/32 px) are recognized one image per line and as one block, plus a
 1024x768 "screenshot" full of text: ms per image, ms per 100 characters, ms per
@@ -111,6 +119,57 @@ def _trigger(env: dict[str, str], how: str, text: str) -> tuple[float, float]:
     return (popup["shown_at"] - start) * 1000, (popup["first_text_at"] - start) * 1000
 
 
+def _replace_round_trip(env: dict[str, str], field: Any, text: str) -> tuple[float, float]:
+    """Translate ``text``, selected in ``field``'s application, with Ctrl+Alt+T, then
+    Replace: (ms the app took to capture the selection, ms from Replace to the answer
+    in the field)."""
+    from helpers.xdesktop import focused_window, state, xclip_get, xdotool
+
+    _wait(lambda: field.window, 30, "the text field application")
+    _wait(lambda: focused_window(env) == field.window, 10, "the field's focus")
+    _wait(lambda: xclip_get(env, "primary") == text.encode(), 10, "the field's selection")
+    start = time.time()
+    xdotool(env, "key", "ctrl+alt+t")
+    popup = _answered(start)
+    if not popup.get("can_replace") or not popup.get("answer", "").strip():
+        raise RuntimeError(f"no answer to Replace with: {popup}")
+    capture = (state() or {})["capture"]
+    if capture.get("chars") != len(text):
+        raise RuntimeError(f"the app captured {capture}, not the {len(text)} selected chars")
+    answer = popup["answer"].split()
+    start = time.perf_counter()
+    xdotool(env, "key", "ctrl+Return")  # Replace, typed into the popup
+    deadline = start + 30
+    while field.text.split() != answer:  # a line edit turns the answer's newlines to spaces
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"the field reads {field.text!r}, not the answer {answer!r}")
+        time.sleep(0.002)
+    return float(capture["ms"]), (time.perf_counter() - start) * 1000
+
+
+def replace_round_trip(env: dict[str, str], reps: int) -> dict[str, Any]:
+    """The capture and Replace figures, each with a new separate application holding a
+    selected sentence in its text field."""
+    from helpers.xdesktop import TextFieldApp
+
+    captures, replaces = [], []
+    for n in range(reps):
+        text = SENTENCES[2 * n]
+        field = TextFieldApp(env, text)  # it takes the focus and selects its text
+        try:
+            capture, replace = _replace_round_trip(env, field, text)
+        finally:
+            field.stop()
+        captures.append(capture)
+        replaces.append(replace)
+        print(f"  replace {n + 1}: capture {capture:.1f} ms, Replace {replace:.0f} ms", flush=True)
+    return {
+        "capture_ms": round(statistics.median(captures), 2),
+        "replace_ms": round(statistics.median(replaces), 1),
+        "capture_replace_ms": round(statistics.median(captures) + statistics.median(replaces), 1),
+    }
+
+
 def _engine_ttft(engine: Any, text: str) -> float:
     from llmasos.foundation.engine.settings import SamplingParams
 
@@ -159,6 +218,7 @@ def latency(model: Path, reps: int) -> dict[str, Any]:
                     f"engine {rows['engine'][-1]:.0f}/{rows['engine_key'][-1]:.0f} ms",
                     flush=True,
                 )
+            round_trip = replace_round_trip(env, reps)
         finally:
             engine.close()
             app.clean_up()
@@ -171,6 +231,7 @@ def latency(model: Path, reps: int) -> dict[str, Any]:
         "engine_ttft_ms": round(statistics.median(rows["engine"] + rows["engine_key"]), 1),
         "ratio_do_first_token": round(med["do_first"] / med["engine"], 2),
         "ratio_hotkey_first_token": round(med["key_first"] / med["engine_key"], 2),
+        **round_trip,
     }
 
 

@@ -73,7 +73,10 @@ def test_do_ask_opens_the_ask_box_with_the_selection(xvfb: dict[str, str]) -> No
         assert done.returncode == 0, done.stderr
         ask = _ask(lambda a: a["visible"], 30, "the Ask box")
         assert ask["context"] == "some selected words"
-        assert not state()["popup"].get("visible")  # type: ignore[index]
+        s = state() or {}
+        assert not s["popup"].get("visible")
+        # how long reading the selection took, for bench/everywhere.py
+        assert s["capture"]["chars"] == len("some selected words") and s["capture"]["ms"] > 0
     finally:
         app.clean_up()
 

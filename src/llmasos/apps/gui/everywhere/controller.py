@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -83,6 +84,7 @@ class Everywhere(QObject):
         self.hotkeys.reported.connect(lambda: self.hotkeys_reported.emit(self.hotkeys.problems()))
         self._source_window = 0  # the X window that had the focus when the action started
         self.last_replace: dict[str, Any] = {}
+        self.last_capture: dict[str, Any] = {}  # ms to read the focus and the selection
         self._ask: AskBox | None = None
         self._ocr: ScreenOcr | None = None
         self._ocr_follow: tuple[str, str] = ("", "formal")  # to, tone of the OCR's action
@@ -284,13 +286,20 @@ class Everywhere(QObject):
     def on_hotkey(self, action: str) -> None:
         """A global shortcut was pressed (GUI thread): act on the selection."""
         self.handled.append(f"hotkey:{action}")
-        source = self._focused_window()
-        text = read_selection()
+        source, text = self._capture()
         if action == "ask":
             self.open_ask(text)
             return
         to = self.config.translate_to if action == "translate" else ""
         self.run_action(action, text, to, source_window=source)
+
+    def _capture(self) -> tuple[int, str]:
+        """The focused X window and the selection, timed (``state``'s ``capture``)."""
+        started = time.perf_counter()
+        source, text = self._focused_window(), read_selection()
+        ms = (time.perf_counter() - started) * 1000
+        self.last_capture = {"ms": round(ms, 2), "chars": len(text)}
+        return source, text
 
     def _focused_window(self) -> int:
         x11 = self.hotkeys.x11
@@ -343,6 +352,7 @@ class Everywhere(QObject):
                 "session": self.hotkeys.session.kind.value if self.hotkeys.session else None,
                 "problems": self.hotkeys.problems(),  # as Settings › Everywhere shows them
                 "replace": self.last_replace,
+                "capture": self.last_capture,
                 "source_window": self._source_window,
                 "ask": self._ask.state() if self._ask is not None else {"visible": False},
                 "tray": self.tray is not None and self.tray.is_shown,
@@ -360,8 +370,7 @@ class Everywhere(QObject):
             action = str(request["action"])
             to, tone = str(request.get("to") or ""), str(request.get("tone") or "formal")
             # read the selection now, while it is still the one the person made
-            text = read_selection()
-            source = self._focused_window()
+            source, text = self._capture()
             if action == "ask":  # the Ask box, the selection as context (as its shortcut)
                 QTimer.singleShot(0, lambda: self.open_ask(text))
             elif not text.strip() and action not in REGION_ACTIONS and _clipboard_has_image():
