@@ -99,5 +99,5 @@ def action_params(action: str, attempt: int = 0) -> SamplingParams:
     the seed, so that Retry asks for another answer."""
     if action == "ask":
         return SamplingParams(max_tokens=_MAX_TOKENS)
-    seed = DEFAULT_SAMPLING.seed + attempt
+    seed = (DEFAULT_SAMPLING.seed or 0) + attempt
     return replace(DEFAULT_SAMPLING, max_tokens=_MAX_TOKENS, stop=STOP, seed=seed)
