@@ -199,6 +199,7 @@ def answers(
         result = next(i.result for i in job if isinstance(i, AskDone))
         row: dict[str, Any] = {"id": q["id"], "covered": result.covered, "s": 0.0}
         row["declined"] = result.model_declined
+        row["echoed"] = result.echoed_example  # copied the prompt's example: dropped
         if "file" in q:
             row["fact_in_answer"] = _has_fact(result.text, q["answer"])
             row["fact_in_citation"] = any(q["passage"] in c.passage.text for c in result.citations)
@@ -213,6 +214,7 @@ def answers(
         "answers_not_covered_accuracy": round(_share([not r["covered"] for r in bad]), 3),
         "answers_false_refusal": round(_share([not r["covered"] for r in good]), 3),
         "answers_model_declined": sum(r["declined"] for r in rows),
+        "answers_echoed_example": sum(r["echoed"] for r in rows),
         "answers_fact_in_answer": round(_share([r["fact_in_answer"] for r in good]), 3),
         "answers_fact_in_cited_passage": round(_share([r["fact_in_citation"] for r in good]), 3),
         "answers_unsupported_citations": sum(r["unsupported"] for r in good),

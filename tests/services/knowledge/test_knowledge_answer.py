@@ -26,6 +26,7 @@ from llmasos.services.knowledge.answer import (
     ask,
 )
 from llmasos.services.knowledge.indexer import sync
+from llmasos.services.knowledge.prompt import echoes_example
 from llmasos.services.knowledge.store import KnowledgeStore
 
 pytestmark = pytest.mark.real_model
@@ -93,6 +94,28 @@ def test_the_cited_passage_holds_the_fact_the_answer_gives(
     assert result.unknown_markers == ()
     retrieved = items[0]
     assert retrieved.covered and retrieved.queries == (question,)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the old prompt answered "A library card costs 5 euros [1]." from its example
+        "How much does a library card cost?",
+        "How many days of paid annual leave do employees get per year, and until when can "
+        "unused days be carried over?",
+    ],
+)
+def test_no_answer_repeats_the_prompts_example(
+    qwen_engine: Any, store: KnowledgeStore, embedder: LlamaEmbedder, question: str
+) -> None:
+    job = ask(qwen_engine, store, AskRequest(question, ("docs",), params=SHORT), embedder)
+    items = list(job)
+    result = job.result
+    assert result is not None
+    streamed = "".join(i for i in items if isinstance(i, str))
+    for text in (streamed, result.text):
+        assert not echoes_example(text, result.passages), text
+        assert "Kestrel" not in text and "ferry" not in text.lower(), text
 
 
 @pytest.mark.parametrize(

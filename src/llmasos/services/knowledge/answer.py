@@ -23,7 +23,11 @@ The steps:
    say so itself (:data:`NOT_FOUND`); that reply is held back and replaced the same way.
 4. **Prompt**: the passages numbered ``[1]``… with file and heading or page, the
    question, and the rule to cite after each sentence; passages are dropped from the
-   end until the prompt fits the context.
+   end until the prompt fits the context. The prompt has one worked example; an answer
+   that copies it (:func:`~llmasos.services.knowledge.prompt.echoes_example`, judged on
+   its first sentence, which is held back until then) is never shown: the question is
+   asked once more without the example, and if that answer copies nothing but says
+   nothing either, the model is taken to have declined.
 5. **Citations**: :func:`~llmasos.services.knowledge.citations.cite`.
 
 The texts and prompts are in :mod:`~llmasos.services.knowledge.prompt`.
@@ -32,6 +36,7 @@ The texts and prompts are in :mod:`~llmasos.services.knowledge.prompt`.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
@@ -47,6 +52,7 @@ from llmasos.services.knowledge.prompt import (
     GENERAL_SYSTEM,
     NOT_COVERED,
     build_messages,
+    echoes_example,
     is_not_found,
     language_name,
     may_be_not_found,
@@ -92,6 +98,9 @@ DEFAULT_SAMPLING = SamplingParams(
 )
 _TRANSLATE_PARAMS = replace(DEFAULT_SAMPLING, max_tokens=64, stop=("</text>", "\n"))
 _POOL = 20  # passages taken from each query's search before fusing
+# the end of an answer's first sentence (not the point of "1.5", nor a point at the end of
+# what has streamed so far: "costs 9." may go on "5 euros")
+_SENTENCE_END = re.compile(r"[!?。！？\n]|\.(?=[^\d])")
 
 
 class AnswerEngine(Protocol):
@@ -148,7 +157,9 @@ class AnswerResult:
     ``covered``: the answer comes from the documents (False: the "not covered" text,
     possibly followed by a labelled general answer when ``general``). ``unknown_markers``
     are the marker numbers that named no passage (removed from ``text``);
-    ``model_declined``: retrieval found passages but the model said they do not answer."""
+    ``model_declined``: retrieval found passages but the model said they do not answer
+    (or only copied the prompt's example); ``echoed_example``: an answer copied the
+    example and was dropped."""
 
     question: str
     text: str
@@ -161,6 +172,7 @@ class AnswerResult:
     unknown_markers: tuple[int, ...] = ()
     model_declined: bool = False
     cancelled: bool = False
+    echoed_example: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The answer's fields shared by ``llmasos ask --json`` and ``POST /v1/ask`` (a
@@ -310,6 +322,8 @@ class Asking(TextStream[Any]):
         self._all_stats: list[GenerationStats] = []
         self._params = request.params or DEFAULT_SAMPLING
         self._history: list[ChatMessage] = list(request.history)  # what still fits
+        self._example = True  # the worked example is in the prompt (until it is copied)
+        self._echoed = False
         self._it = self._run()
 
     # -- steps ------------------------------------------------------------------------------
@@ -336,7 +350,11 @@ class Asking(TextStream[Any]):
         room = self._engine.n_ctx - self._params.max_tokens
         while True:
             messages = build_messages(
-                self.request.question, passages, self.language, history=self._history
+                self.request.question,
+                passages,
+                self.language,
+                history=self._history,
+                example=self._example,
             )
             if self._engine.count_chat_tokens(messages) <= room:
                 return messages, passages
@@ -376,16 +394,25 @@ class Asking(TextStream[Any]):
         text, declined = "", False
         if covered and not self._cancel.is_cancelled:
             messages, passages = self._fit(passages)
-            text = yield from self._answer(messages)
+            text = yield from self._answer(messages, passages)
+            if self._echoed and not self._cancel.is_cancelled:
+                self._example = False  # ask once more without anything to copy
+                messages, passages = self._fit(passages)
+                text = yield from self._answer(messages, passages)
             if not text.strip() and any(self._is_strong(p) for p in passages):
                 # the model declined, but a passage clears both thresholds: ask once more
                 # without the way out (the 0.5B model declines answerable questions now
                 # and then); the citation check flags an answer the passages do not hold
                 question = self.request.question
                 retry = build_messages(
-                    question, passages, self.language, may_decline=False, history=self._history
+                    question,
+                    passages,
+                    self.language,
+                    may_decline=False,
+                    history=self._history,
+                    example=self._example,
                 )
-                text = yield from self._answer(retry)
+                text = yield from self._answer(retry, passages)
             declined = not text.strip() and not self._cancel.is_cancelled
         if (not covered or declined) and not self._cancel.is_cancelled:
             text = yield from self._not_covered()
@@ -393,12 +420,35 @@ class Asking(TextStream[Any]):
         assert self.result is not None
         yield AskDone(self.result)
 
-    def _answer(self, messages: Sequence[ChatMessage]) -> Generator[str, None, str]:
-        text = ""
-        for part in self._stream(messages, self._params):
+    def _answer(
+        self, messages: Sequence[ChatMessage], passages: Sequence[Passage]
+    ) -> Generator[str, None, str]:
+        """The model's answer as it streams; "" when it copies the worked example. The
+        first sentence is held back until it is complete and judged: a copy is not shown."""
+        text, judged = "", False
+        stream = self._stream(messages, self._params)
+        for part in stream:
             text += part
-            yield part
+            if judged:
+                yield part
+            elif _SENTENCE_END.search(text):
+                if echoes_example(text, passages):
+                    # read to its end: closing it would cancel the whole answer (one cancel token)
+                    for _ in stream:
+                        pass
+                    return self._copied(text)
+                judged = True
+                yield text
+        if not judged and text:
+            if echoes_example(text, passages):
+                return self._copied(text)
+            yield text
         return text
+
+    def _copied(self, text: str) -> str:
+        log.info("the answer copied the prompt's example, dropped: %r", text[:200])
+        self._echoed = True
+        return ""
 
     def _is_strong(self, passage: Passage) -> bool:
         rule = self.request.relevance
@@ -439,4 +489,5 @@ class Asking(TextStream[Any]):
             unknown_markers=cited.unknown if cited else (),
             model_declined=declined,
             cancelled=self._cancel.is_cancelled,
+            echoed_example=self._echoed,
         )

@@ -2,18 +2,21 @@
 
 The fixed texts shown to people (:data:`NOT_COVERED`, :data:`GENERAL_LABEL`) in English and
 Chinese, the language helpers, the numbered-passage prompt with its one worked example
-(:func:`build_messages`), the question-translation prompt, and how the model's "the
+(:func:`build_messages`) and how to tell an answer that copies that example
+(:func:`echoes_example`), the question-translation prompt, and how the model's "the
 passages do not answer" reply (:data:`NOT_FOUND`) is recognised while it streams.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import PurePath
 
 from llmasos.foundation.engine.chat_format import ChatMessage
 from llmasos.services.knowledge.search import Passage
 from llmasos.services.text.language import detect, find_language
+from llmasos.services.text.numbers import quantities
 from llmasos.services.translation.prompt import build_messages as translation_messages
 
 __all__ = [
@@ -22,6 +25,7 @@ __all__ = [
     "NOT_COVERED",
     "NOT_FOUND",
     "build_messages",
+    "echoes_example",
     "is_not_found",
     "language_name",
     "may_be_not_found",
@@ -43,14 +47,27 @@ GENERAL_LABEL = {
 #: What the prompt tells the model to reply when the passages do not answer.
 NOT_FOUND = "NOT IN DOCUMENTS"
 
-# One worked example: without it the small models write the markers and nothing else.
 _SYSTEM = (
     "You answer questions using only the numbered passages the user gives. Write the "
     "answer as a full sentence, then the number of the passage it comes from in square "
-    "brackets.{escape}\n\nExample:\nPassages:\n[1] (hours.txt)\nThe library opens at 9:00 "
-    "and closes at 17:00.\n[2] (fees.txt)\nA card costs 5 euros.\nQuestion: When does the "
-    "library open?\nAnswer: The library opens at 9:00 [1]."
+    "brackets.{escape}"
 )
+# One worked example, after the rules: without it the small models write the markers and
+# nothing else. The 0.5B model still answers with the example's fact now and then ("The
+# library opens at 9:00 [1]." to a question on annual leave, with the example that was
+# here before): its facts are now made up and unlikely in anyone's documents, so that a
+# copy shows (echoes_example) and is never taken for an answer. Tried and dropped
+# (bench/README.md, knowledge.py): a one-line example (copied for most questions), a
+# format with placeholders (copied as is), the example as an earlier question and answer
+# of its own (Chinese questions over English passages lost their figures).
+_EXAMPLE_PASSAGES = (
+    "[1] (ferry.txt)\nThe ferry to Kestrel Island leaves at 7:40 and returns at 18:20.\n\n"
+    "[2] (tickets.txt)\nA return ticket to Kestrel Island costs 13 euros."
+)
+_EXAMPLE_QUESTION = "When does the ferry to Kestrel Island leave?"
+_EXAMPLE_ANSWER = "The ferry to Kestrel Island leaves at 7:40 [1]."
+_EXAMPLE = f"{_EXAMPLE_PASSAGES}\n{_EXAMPLE_QUESTION}\n{_EXAMPLE_ANSWER}"
+_WORD = re.compile(r"[a-z]{4,}")
 # Offered only when the passages are in the question's language: across languages the
 # 0.5B test model took it for each answerable question tried (bench/README.md,
 # knowledge.py), so there the relevance threshold alone decides.
@@ -105,6 +122,20 @@ def where(passage: Passage) -> str:
     return f"{name}, {' > '.join(passage.heading)}" if passage.heading else name
 
 
+def _request(passages: str, question: str, language: str) -> str:
+    return f"Passages:\n{passages}\n\nQuestion: {question}\nAnswer in {language_name(language)}."
+
+
+def _system(escape: bool, example: bool) -> str:
+    rules = _SYSTEM.format(escape=_ESCAPE if escape else "")
+    if not example:
+        return rules
+    return (
+        f"{rules}\n\nExample:\nPassages:\n{_EXAMPLE_PASSAGES}\nQuestion: {_EXAMPLE_QUESTION}"
+        f"\nAnswer: {_EXAMPLE_ANSWER}"
+    )
+
+
 def build_messages(
     question: str,
     passages: Sequence[Passage],
@@ -112,18 +143,36 @@ def build_messages(
     *,
     may_decline: bool = True,
     history: Sequence[ChatMessage] = (),
+    example: bool = True,
 ) -> list[ChatMessage]:
-    """The prompt: the rules, then the numbered passages, the question and the language
-    of the answer. The model may decline (:data:`NOT_FOUND`) when ``may_decline`` and
-    the passages are in the question's language (see ``_ESCAPE``). ``history``: the
-    earlier turns of a conversation, between the rules and the question (a chat with
-    collections attached)."""
+    """The prompt: the rules with a worked example (unless not ``example``), then the
+    numbered passages, the question and the language of the answer. The model may
+    decline (:data:`NOT_FOUND`) when ``may_decline`` and the passages are in the
+    question's language (see ``_ESCAPE``). ``history``: the earlier turns of a
+    conversation, before the question (a chat with collections attached)."""
     blocks = [f"[{i}] ({where(p)})\n{p.text}" for i, p in enumerate(passages, start=1)]
     shown = "\n\n".join(blocks)
     same = may_decline and ui_language(question_language(shown)) == ui_language(language)
-    user = f"Passages:\n{shown}\n\nQuestion: {question}\nAnswer in {language_name(language)}."
     return [
-        ChatMessage("system", _SYSTEM.format(escape=_ESCAPE if same else "")),
+        ChatMessage("system", _system(same, example)),
         *history,
-        ChatMessage("user", user),
+        ChatMessage("user", _request(shown, question, language)),
     ]
+
+
+def echoes_example(answer: str, passages: Sequence[Passage]) -> bool:
+    """Whether ``answer`` repeats the worked example instead of answering from
+    ``passages``: it gives an amount of the example that no passage has, beside a word of
+    the example that no passage has ("A return ticket costs 13 euros"), or at least two
+    such words make half of its words ("The ferry leaves early")."""
+    own = " ".join(p.text for p in passages).lower()
+    words = _WORD.findall(answer.lower())
+    alien = [w for w in words if w in _EXAMPLE.lower() and w not in own]
+    mine = quantities(" ".join(p.text for p in passages))
+    example_amounts = quantities(_EXAMPLE.replace("[1]", "").replace("[2]", ""))
+    copied = [
+        a
+        for a in quantities(re.sub(r"\[\d+\]", "", answer))
+        if any(a.same_as(e) for e in example_amounts) and not any(a.same_as(m) for m in mine)
+    ]
+    return bool(copied and alien) or (len(alien) >= 2 and 2 * len(alien) >= len(words))
