@@ -258,3 +258,24 @@ def test_restart_prompt_comes_in_the_new_language(qtbot) -> None:
     assert page.apply()
     text = page.notice_label.text()
     assert RESTART_NOTE in text and "重启 LLMasOS 以切换语言。" in text
+
+
+def test_catalog_descriptions_follow_the_ui_language(qtbot, qapp: QApplication) -> None:
+    from llmasos.apps.gui.common.i18n import ui_language
+    from llmasos.apps.gui.shell.home_pages import WelcomePage
+    from llmasos.foundation.models.catalog import load_catalog
+
+    zh = {e.description_zh for e in load_catalog()}
+    en = {e.description for e in load_catalog()}
+    assert ui_language() == "en"
+    assert install_translator(qapp, "zh_CN")
+    try:
+        assert ui_language() == "zh_CN"
+        page = WelcomePage()
+        qtbot.addWidget(page)
+        text = page._recommendation_text(None)
+        assert any(d in text for d in zh) and not any(d in text for d in en), text
+    finally:
+        assert not install_translator(qapp, "en")
+    assert ui_language() == "en"
+    assert any(d in page._recommendation_text(None) for d in en)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -92,3 +93,12 @@ def test_an_embedder_without_dim_or_an_unknown_kind_is_refused():
             parse_catalog('{"models": [' + entry.replace("KIND", kind) + "]}")
     ok = entry.replace("KIND", '"embedding", "dim": 384')
     assert parse_catalog('{"models": [' + ok + "]}")[0].dim == 384
+
+
+def test_every_entry_is_described_in_chinese_too():
+    for entry in load_catalog():
+        assert re.search(r"[\u4e00-\u9fff]", entry.description_zh), entry.id
+        assert entry.describe("zh_CN") == entry.describe("zh") == entry.description_zh
+        assert entry.describe("en") == entry.description
+    english_only = replace(load_catalog()[0], description_zh="")
+    assert english_only.describe("zh_CN") == english_only.description

@@ -49,6 +49,13 @@ class CatalogEntry:
     kind: str = KIND_CHAT
     dim: int | None = None  # vector length, embedders only
     recommended_for: tuple[str, ...] = ()  # languages this embedder is recommended for
+    description_zh: str = ""  # the description in Chinese ("": the English one is shown)
+
+    def describe(self, language: str) -> str:
+        """The description for a reader of ``language`` ("zh_CN", "zh", "en", …)."""
+        if language.lower().startswith("zh") and self.description_zh:
+            return self.description_zh
+        return self.description
 
     @property
     def is_embedder(self) -> bool:
@@ -94,6 +101,7 @@ def _entry(raw: dict[str, Any]) -> CatalogEntry:
             kind=kind,
             dim=None if dim is None else int(dim),
             recommended_for=tuple(str(x) for x in raw.get("recommended_for", ())),
+            description_zh=str(raw.get("description_zh", "")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise CatalogError(f"A catalog entry is malformed ({exc!r}): {raw!r}") from exc

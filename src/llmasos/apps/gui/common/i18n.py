@@ -110,6 +110,7 @@ def install_translator(app: QCoreApplication, language: str) -> bool:
     """
     for old in app.findChildren(QTranslator, _MARK):
         app.removeTranslator(old)
+        old.setObjectName("")  # no longer ours for ui_language() until it is deleted
         old.deleteLater()
     resolved = resolve_language(language)
     ours = load_translator(resolved)
@@ -122,6 +123,17 @@ def install_translator(app: QCoreApplication, language: str) -> bool:
             app.installTranslator(translator)
     log.info("UI language: %s", resolved)
     return True
+
+
+def ui_language() -> str:
+    """The language the UI shows now: "zh_CN" while its translation is installed (see
+    :func:`install_translator`), else "en" — for text the catalog carries in both."""
+    app = QCoreApplication.instance()
+    if app is not None:
+        for translator in app.findChildren(QTranslator, _MARK):
+            if translator.language().startswith("zh"):
+                return "zh_CN"
+    return SOURCE_LANGUAGE
 
 
 def translate_in(language: str, context: str, text: str) -> str:
@@ -144,4 +156,5 @@ __all__ = [
     "load_translator",
     "resolve_language",
     "translate_in",
+    "ui_language",
 ]

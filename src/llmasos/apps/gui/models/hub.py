@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos.apps.gui.common.background import BackgroundRunner, Task
-from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP
+from llmasos.apps.gui.common.i18n import QT_TRANSLATE_NOOP, ui_language
 from llmasos.apps.gui.common.messages import error_text
 from llmasos.apps.gui.models.common import (
     RECOMMENDED,
@@ -179,20 +179,22 @@ class CatalogPanel(QWidget):
         self.entries = tuple(sorted(entries, key=lambda e: e is not best))  # stable: best first
         context = self._context()
         self.table.setRowCount(len(self.entries))
+        language = ui_language()
         for row, e in enumerate(self.entries):
+            described = e.describe(language)
             fill_row(
                 self.table,
                 row,
                 (
                     cell(tr(RECOMMENDED) if e is best else ""),
-                    cell(e.repo, e.description),
+                    cell(e.repo, described),
                     cell(f"{e.params_b:g}B", align_right=True),
                     cell(e.quant),
                     fit_cell(catalog_fit(e, context, available, vram)),
                     speed_cell(e.approx_size, speed),
                     languages_cell(e.languages),
                     cell(e.licence),
-                    cell(e.description, e.description),
+                    cell(described, described),
                 ),
             )
         repos = [e.repo for e in self.entries]

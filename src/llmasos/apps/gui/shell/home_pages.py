@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 if TYPE_CHECKING:
     from llmasos.foundation.models.fit import SpeedProfile
 
+from llmasos.apps.gui.common.i18n import ui_language
 from llmasos.apps.gui.common.icons import ui_icon
 from llmasos.apps.gui.common.messages import error_text
 from llmasos.errors import LLMasOSError
@@ -263,7 +264,7 @@ class WelcomePage(QWidget):
                 quant=best.quant,
                 params=best.params_b,
                 speed=speed_text(speed.tokens_per_s(best.approx_size)),
-                description=best.description,
+                description=best.describe(ui_language()),
             )
         return self.tr(
             "Recommended for this computer ({free:.1f} GB free): <b>{repo}</b> "
@@ -273,7 +274,7 @@ class WelcomePage(QWidget):
             repo=best.repo,
             quant=best.quant,
             params=best.params_b,
-            description=best.description,
+            description=best.describe(ui_language()),
         )
 
     def show_message(self, text: str) -> None:
