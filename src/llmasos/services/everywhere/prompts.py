@@ -8,7 +8,7 @@ from dataclasses import replace
 from llmasos.errors import WritingError
 from llmasos.foundation.engine.chat_format import ChatMessage
 from llmasos.foundation.engine.settings import SamplingParams
-from llmasos.services.text.hygiene import clean_output, looks_like_chatter
+from llmasos.services.text.hygiene import clean_output, excerpt, looks_like_chatter
 from llmasos.services.text.language import find_language
 from llmasos.services.text.notice import Notice
 from llmasos.services.translation.service import DEFAULT_SAMPLING
@@ -84,10 +84,8 @@ def finish_answer(action: str, source: str, raw: str) -> tuple[str, str]:
     if not answer:
         return raw.strip(), Notice("The model gave an empty answer.")
     if looks_like_chatter(answer) and not looks_like_chatter(source):
-        flat = " ".join(answer.split())
-        excerpt = flat if len(flat) <= 80 else flat[:79] + "…"
         return answer, Notice(
-            "The model did not do the task; it answered: {answer}", answer=excerpt
+            "The model did not do the task; it answered: {answer}", answer=excerpt(answer)
         )
     return answer, ""
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clean_output", "looks_like_chatter", "strip_think"]
+__all__ = ["clean_output", "excerpt", "looks_like_chatter", "strip_think"]
 
 _THINK = re.compile(r"<think>.*?</think>\s*", re.DOTALL | re.IGNORECASE)
 _OPEN_THINK = re.compile(r"<think>.*\Z", re.DOTALL | re.IGNORECASE)
@@ -182,3 +182,9 @@ def looks_like_chatter(text: str) -> bool:
     if _CHATTER.match(stripped):
         return True
     return _is_lead_in(stripped) and "\n" not in stripped
+
+
+def excerpt(text: str, n: int = 80) -> str:
+    """``text`` on one line, cut to ``n`` characters with "…" (to quote a reply in a message)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= n else flat[: n - 1] + "…"

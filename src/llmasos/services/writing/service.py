@@ -40,7 +40,7 @@ from llmasos.foundation.engine.stream import (
 from llmasos.services.text import language
 from llmasos.services.text.chunking import sentences, split_margins, split_text
 from llmasos.services.text.diff import diff_texts
-from llmasos.services.text.hygiene import clean_output, looks_like_chatter
+from llmasos.services.text.hygiene import clean_output, excerpt, looks_like_chatter
 from llmasos.services.text.notice import Notice
 from llmasos.services.writing.actions import (
     ACTIONS,
@@ -177,7 +177,7 @@ def check_answer(spec: ActionSpec, source: str, answer: str) -> str:
         return Notice("The model gave an empty answer.")
     if looks_like_chatter(answer) and not looks_like_chatter(source):
         return Notice(
-            "The model did not do the task; it answered: {answer}", answer=_excerpt(answer)
+            "The model did not do the task; it answered: {answer}", answer=excerpt(answer)
         )
     if spec.kind != EDIT and _is_echo(source, answer):
         return Notice("The model repeated the text instead of doing {action}.", action=spec.label)
@@ -200,11 +200,6 @@ def check_answer(spec: ActionSpec, source: str, answer: str) -> str:
     if spec.keeps_language and _other_language(source, answer):
         return Notice("The model answered in another language.")
     return ""
-
-
-def _excerpt(text: str, n: int = 80) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= n else flat[: n - 1] + "…"
 
 
 def _is_echo(source: str, answer: str) -> bool:
