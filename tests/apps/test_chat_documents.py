@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
+from helpers.opened_urls import Opened
 from llmasos.apps.gui.chat.page import ChatPage
 from llmasos.apps.gui.common.sources import SourcesView
 from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
@@ -29,18 +29,6 @@ DOCS = {
     "expenses.md": "# Expenses\n\n## Hotels\n\nThe hotel allowance is 180 euros per night in "
     "capitals.\n\n## Meals\n\nMeals are reimbursed up to 45 euros per day.\n",
 }
-
-
-class Opened(QObject):
-    """Takes ``file:`` URLs instead of the desktop (no program is started in tests)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[QUrl] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url)
 
 
 @pytest.fixture

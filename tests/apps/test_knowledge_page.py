@@ -10,11 +10,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
 
 from helpers.layout_fit import clipped_texts, without_noise
+from helpers.opened_urls import Opened
 from llmasos.apps.gui.common.i18n import install_translator
 from llmasos.apps.gui.knowledge.page import KnowledgePage
 from llmasos.apps.gui.knowledge.passages import HTML_ROLE, highlight
@@ -99,18 +100,6 @@ def search(qtbot, page: KnowledgePage, query: str) -> list:
     with qtbot.waitSignal(page.indexer.searched, timeout=WAIT_MS):
         page.search()
     return page.results.passages
-
-
-class Opened(QObject):
-    """Takes ``file:`` URLs instead of the desktop (no program is started in tests)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[QUrl] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url)
 
 
 @pytest.mark.real_model

@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
 from helpers.documents import write_pdf
+from helpers.opened_urls import Opened
 from llmasos.apps.gui.common.open_source import (
     OpenPlan,
     editor_command,
@@ -26,18 +27,6 @@ NOTES = (
     "# Setup\n\nInstall the package.\n\n## Backups\n\n每天晚上十一点自动备份数据库。\n"
     "备份文件保留三十天。\n\n## Restore\n\nAsk the administrator.\n"
 )
-
-
-class Opened(QObject):
-    """Takes ``file:`` URLs instead of the desktop (no program is started in tests)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[QUrl] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url)
 
 
 @pytest.fixture
