@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QDesktopServices
 
+from helpers.knowledge_docs import HANDBOOK, write_docs
 from helpers.opened_urls import Opened
 from llmasos.apps.gui.chat.page import ChatPage
 from llmasos.apps.gui.common.sources import SourcesView
@@ -22,21 +23,11 @@ from llmasos.services.knowledge.store import KnowledgeStore
 pytestmark = pytest.mark.real_model
 WAIT_MS = 180_000
 PARAMS = SamplingParams(temperature=0.0, max_tokens=48, seed=0)
-DOCS = {
-    "handbook.md": "# Employee handbook\n\n## Annual leave\n\nEvery full-time employee "
-    "receives 27 days of paid annual leave per calendar year.\n\n## Sick leave\n\n"
-    "Employees may take up to 12 days of paid sick leave per year.\n",
-    "expenses.md": "# Expenses\n\n## Hotels\n\nThe hotel allowance is 180 euros per night in "
-    "capitals.\n\n## Meals\n\nMeals are reimbursed up to 45 euros per day.\n",
-}
 
 
 @pytest.fixture
 def setup(qtbot, tmp_path: Path, qwen_path: Path, m3e_small_path: Path) -> Iterator[tuple]:
-    docs = tmp_path / "Handbook"
-    docs.mkdir()
-    for name, text in DOCS.items():
-        (docs / name).write_text(text, "utf-8")
+    docs = write_docs(tmp_path / "Handbook", HANDBOOK)
     kernel = Kernel()
     with qtbot.waitSignal(kernel.loaded, timeout=WAIT_MS):
         kernel.load_model(qwen_path, EngineSettings(n_ctx=2048, n_threads=2))

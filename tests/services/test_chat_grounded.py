@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from helpers.knowledge_docs import HANDBOOK, write_docs
 from llmasos.foundation.engine.cancel import CancelToken
 from llmasos.foundation.engine.llama_embedder import LlamaEmbedder
 from llmasos.foundation.engine.settings import SamplingParams
@@ -24,13 +25,6 @@ from llmasos.services.knowledge.store import KnowledgeStore
 
 pytestmark = pytest.mark.real_model
 
-DOCS = {
-    "handbook.md": "# Employee handbook\n\n## Annual leave\n\nEvery full-time employee "
-    "receives 27 days of paid annual leave per calendar year.\n\n## Sick leave\n\n"
-    "Employees may take up to 12 days of paid sick leave per year.\n",
-    "expenses.md": "# Expenses\n\n## Hotels\n\nThe hotel allowance is 180 euros per night in "
-    "capitals.\n\n## Meals\n\nMeals are reimbursed up to 45 euros per day.\n",
-}
 PARAMS = SamplingParams(temperature=0.0, max_tokens=48, seed=0)
 
 
@@ -44,10 +38,7 @@ def embedder(m3e_small_path: Path) -> Iterator[LlamaEmbedder]:
 @pytest.fixture(scope="module")
 def knowledge(tmp_path_factory: pytest.TempPathFactory, embedder: LlamaEmbedder) -> Iterator[Any]:
     root = tmp_path_factory.mktemp("grounded")
-    folder = root / "docs"
-    folder.mkdir()
-    for name, text in DOCS.items():
-        (folder / name).write_text(text, "utf-8")
+    folder = write_docs(root / "docs", HANDBOOK)
     with KnowledgeStore(root / "knowledge.sqlite3") as store:
         store.add_collection("Handbook", [folder])
         list(sync(store, "Handbook", embedder))

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from helpers.knowledge_docs import HANDBOOK, write_docs
 from llmasos.foundation.engine.cancel import CancelToken
 from llmasos.foundation.engine.llama_embedder import LlamaEmbedder
 from llmasos.services.knowledge.answer import (
@@ -32,11 +33,7 @@ from llmasos.services.knowledge.store import KnowledgeStore
 pytestmark = pytest.mark.real_model
 
 DOCS = {
-    "handbook.md": "# Employee handbook\n\n## Annual leave\n\nEvery full-time employee "
-    "receives 27 days of paid annual leave per calendar year.\n\n## Sick leave\n\n"
-    "Employees may take up to 12 days of paid sick leave per year.\n",
-    "expenses.md": "# Expenses\n\n## Hotels\n\nThe hotel allowance is 180 euros per night in "
-    "capitals.\n\n## Meals\n\nMeals are reimbursed up to 45 euros per day.\n",
+    **HANDBOOK,
     "租房.txt": "租房合同要点\n\n房屋月租金为四千三百元，押金为两个月租金，"
     "每三个月支付一次租金。\n\n物业费由房东承担，水电燃气费由租客按实际用量支付。\n",
     "图书馆.md": "# 借阅规则\n\n读者每次最多可借十五本书，借期为四十天。\n\n# 开放时间\n\n"
@@ -55,10 +52,7 @@ def embedder(m3e_small_path: Path) -> Iterator[LlamaEmbedder]:
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, embedder: LlamaEmbedder) -> Iterator[Any]:
     root = tmp_path_factory.mktemp("answer")
-    folder = root / "docs"
-    folder.mkdir()
-    for name, text in DOCS.items():
-        (folder / name).write_text(text, "utf-8")
+    folder = write_docs(root / "docs", DOCS)
     with KnowledgeStore(root / "k.sqlite3") as s:
         s.add_collection("docs", [folder])
         list(sync(s, "docs", embedder))
