@@ -224,16 +224,18 @@ class Searcher:
     def _common_terms(self, parsed: ParsedQuery) -> set[str]:
         """The query's Latin-script terms in more than :data:`COMMON_SHARE` of all chunks,
         when at least one of its terms is rarer (else none: nothing rarer to rank by)."""
-        latin = parsed.latin_terms()
+        latin = set(parsed.latin_terms())
         if len(parsed.clauses) < 2 or not latin:
             return set()
         cap = max(1, int(self._chunk_count() * COMMON_SHARE))
         common = set()
-        for term in latin:
+        for term, (clause, *_) in parsed.clauses:  # a Latin term has one clause
+            if term not in latin:
+                continue
             (seen,) = self.store.read(
                 "SELECT count(*) FROM (SELECT rowid FROM chunks_words"
                 " WHERE chunks_words MATCH ? LIMIT ?)",
-                (dict(parsed.clauses)[term][0], cap + 1),
+                (clause, cap + 1),
             )[0]
             if seen > cap:
                 common.add(term)
