@@ -64,7 +64,6 @@ class ActionPopup(QFrame):
         self._busy = False
         self._unusable = False  # the finished answer is not the work asked for
         self._attempt = 0  # Retry presses since the action was chosen (its sampling seed)
-        self._next_attempt = 0
         self._chunks = 0  # token batches of the current answer
         # the last finished answer and its job: closing or a focus change never loses it
         self._last: tuple[tuple[str, str, str, str], str] | None = None
@@ -280,13 +279,16 @@ class ActionPopup(QFrame):
         to: str = "",
         tone: str = "formal",
         can_replace: bool | None = None,
+        *,
+        attempt: int = 0,
     ) -> None:
         """Show the popup near the cursor and run ``action`` on ``text``.
 
         ``can_replace``: whether Replace may paste into the source window (None: as before).
+        ``attempt``: the Retry presses on this job (each samples with another seed).
         """
         self._job = (action, text, to, tone)
-        self._attempt, self._next_attempt = self._next_attempt, 0
+        self._attempt = attempt
         self._unusable = False
         if can_replace is not None:
             self.can_replace = can_replace
@@ -344,8 +346,7 @@ class ActionPopup(QFrame):
     def retry(self) -> None:
         """Run the last action again on the same text."""
         if self._job[0]:
-            self._next_attempt = self._attempt + 1  # another seed: another answer
-            self.run(*self._job)
+            self.run(*self._job, attempt=self._attempt + 1)
 
     def request_replace(self) -> None:
         """Ask (through :attr:`replace_requested`) to paste the finished answer in place."""
