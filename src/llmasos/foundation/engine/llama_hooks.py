@@ -4,7 +4,7 @@
 * :func:`route_llama_logs`: llama.cpp's log lines into :mod:`logging`, not stderr;
 * :func:`model_params`: llama.cpp's model-loading progress and the weight-repacking
   switch, which ``Llama()`` does not expose;
-* :func:`top_k_first`: the sampler chain with top-k ahead of the repeat penalty.
+* :func:`top_k_first`: the sampler chain with a top-k cut ahead of the repeat penalty.
 
 Each imports ``llama_cpp`` when first called, on the thread that loads models.
 """
@@ -115,14 +115,17 @@ def model_params(
 
 
 def top_k_first(llm: Any) -> None:
-    """Make ``llm`` build its sampler chains with top-k ahead of the penalties.
+    """Make ``llm`` build its sampler chains with a top-k cut ahead of the penalties.
 
     llama-cpp-python puts the repeat penalty first, and llama.cpp's penalty sampler looks
     every vocabulary entry up in a hash map at every token: 0.15 ms a token on a 49k
-    vocabulary, 0.8 ms on Gemma-3's 262k (4 % of its decode on 2 cores). After top-k it
-    sees 40 candidates. The one difference: a token outside the top k can no longer climb
-    back in because the tokens above it were penalised, which at the default penalty
-    (1.1, a tenth of a logit) practically never happens. Chains with a grammar, logits
+    vocabulary, 0.8 ms on Gemma-3's 262k (4 % of its decode on 2 cores). Here it sees only
+    the ``top_k + penalty_last_n`` best candidates, and top-k runs again after it. The
+    result is the same distribution as penalising the whole vocabulary: penalties that
+    only lower logits (repeat ≥ 1, frequency and presence ≥ 0) can push at most
+    ``penalty_last_n`` tokens (the distinct recent ones) out of the top ``top_k``, so every
+    token of the final top ``top_k`` ranked within the first ``top_k + penalty_last_n``
+    before them. Chains whose penalties could raise a logit, with a grammar, logits
     processors or mirostat, or without top-k, are built by llama-cpp-python as before.
     """
     import inspect
@@ -148,7 +151,14 @@ def top_k_first(llm: Any) -> None:
         grammar: Any = None,
         **rest: Any,
     ) -> Any:
-        if top_k <= 0 or mirostat_mode or logits_processor is not None or grammar is not None:
+        only_lowering = repeat_penalty >= 1.0 and min(frequency_penalty, presence_penalty) >= 0.0
+        if (
+            top_k <= 0
+            or not only_lowering
+            or mirostat_mode
+            or logits_processor is not None
+            or grammar is not None
+        ):
             return original(
                 top_k=top_k,
                 top_p=top_p,
@@ -164,7 +174,7 @@ def top_k_first(llm: Any) -> None:
                 **rest,
             )
         chain = new_chain()
-        chain.add_top_k(top_k)
+        chain.add_top_k(top_k + max(llm.last_n_tokens_size, 0))
         penalties: dict[str, Any] = {
             "penalty_last_n": llm.last_n_tokens_size,
             "penalty_repeat": repeat_penalty,
@@ -174,6 +184,7 @@ def top_k_first(llm: Any) -> None:
         if takes_n_vocab:
             penalties["n_vocab"] = llm.n_vocab()
         chain.add_penalties(**penalties)
+        chain.add_top_k(top_k)
         if temp == 0.0:
             chain.add_greedy()
         elif temp < 0.0:
