@@ -80,6 +80,11 @@ class ParsedQuery:
         kept = [c for term, clauses in self.clauses if term not in dropped for c in clauses]
         return " OR ".join(dict.fromkeys(kept))
 
+    def every_term_match(self, dropped: Collection[str] = ()) -> str:
+        """The rows holding every term (but the ``dropped``) as a whole: a word, a Chinese
+        run's exact phrase (its first clause; one character: its prefix), AND-ed."""
+        return " AND ".join(clauses[0] for term, clauses in self.clauses if term not in dropped)
+
     def trigram_match_without(self, dropped: Collection[str]) -> str:
         """``trigram_match`` without the ``dropped`` terms."""
         return _trigram_match(term for term, _ in self.clauses if term not in dropped)

@@ -5,6 +5,7 @@ Three modes, so they can be compared:
 * ``lexical``: the word index (Porter-stemmed words, CJK bigrams; see
   :mod:`~llmasos.services.knowledge.query`) ranked by ``bm25``; when it finds fewer than
   the candidate pool, the trigram index (substrings) too, the two fused by reciprocal rank;
+  when more chunks match than ``bm25`` can rank in time, a bounded set (:data:`SCORE_CAP`);
 * ``vector``: cosine similarity of the query's vector with every chunk's, by brute force
   over one float32 matrix (kept in memory between searches until the index changes);
 * ``hybrid`` (the default): both lists fused by reciprocal rank fusion
@@ -37,6 +38,7 @@ __all__ = [
     "MIN_FUSED_COVERAGE",
     "MODES",
     "RRF_K",
+    "SCORE_CAP",
     "Passage",
     "Relevance",
     "Searcher",
@@ -65,6 +67,17 @@ MIN_FUSED_COVERAGE = 0.25
 #: (bench/knowledge_index.py's synthetic corpus). A term's share is counted only up to
 #: this bound (a capped scan of its posting list), never in full.
 COMMON_SHARE = 1 / 3
+#: The most matches one word-index query ranks. ``bm25`` reads every matched row's length
+#: and term positions (~2 us a row on a quiet core, several times that on the shared VM),
+#: and a query made only of common words has no rarer term to rank by (see
+#: :data:`COMMON_SHARE`): two words each in ~45 % of 103,525 chunks ranked 50k rows,
+#: 50-370 ms (bench/knowledge_index.py). When more rows match, the searcher ranks the rows
+#: holding every term (the place bm25's top mostly comes from when every idf is near zero),
+#: then the other matches, each set cut to its newest ``SCORE_CAP`` rows (the most
+#: recently indexed chunks; a deterministic cut, counted from the end of the posting
+#: lists, which FTS5 reads backwards without sorting). Collections under this size are
+#: ranked in full, as before.
+SCORE_CAP = 5000
 
 
 @dataclass(frozen=True)
@@ -199,24 +212,37 @@ class Searcher:
         ]
 
     # -- lexical -----------------------------------------------------------------------------
-    def _fts(self, table: str, match: str, ids: Sequence[int]) -> list[tuple[int, float]]:
+    def _fts(
+        self, table: str, match: str, ids: Sequence[int], *, newest: int = 0
+    ) -> list[tuple[int, float]]:
+        """The :data:`_POOL` best rows by ``bm25``; with ``newest``, of only that many of the
+        matches, the last in rowid order."""
         if not match or not ids:
             return []
+        args: list[Any] = [match]
         if self._is_everything(ids):  # no join: on big indexes it costs more than the match
-            rows = self.store.read(
-                f"SELECT rowid, bm25({table}) AS s FROM {table} WHERE {table} MATCH ?"
-                " ORDER BY s LIMIT ?",
-                (match, _POOL),
-            )
+            scored = f"SELECT rowid AS id, bm25({table}) AS s FROM {table} WHERE {table} MATCH ?"
         else:
-            marks = ", ".join("?" * len(ids))
-            rows = self.store.read(
-                f"SELECT t.rowid, bm25({table}) AS s FROM {table} t"
+            scored = (
+                f"SELECT t.rowid AS id, bm25({table}) AS s FROM {table} t"
                 " JOIN chunks c ON c.id = t.rowid JOIN files f ON f.id = c.file_id"
-                f" WHERE {table} MATCH ? AND f.collection_id IN ({marks}) ORDER BY s LIMIT ?",
-                (match, *ids, _POOL),
+                f" WHERE {table} MATCH ? AND f.collection_id IN ({', '.join('?' * len(ids))})"
             )
+            args.extend(ids)
+        if newest:  # bm25 runs only on the rows the inner LIMIT lets through
+            scored = f"SELECT id, s FROM ({scored} ORDER BY id DESC LIMIT ?)"
+            args.append(newest)
+        rows = self.store.read(f"{scored} ORDER BY s LIMIT ?", (*args, _POOL))
         return [(int(r[0]), -float(r[1])) for r in rows]
+
+    def _matches_over(self, match: str, bound: int) -> bool:
+        """True when more than ``bound`` chunks match (a scan stopped at ``bound + 1``)."""
+        (seen,) = self.store.read(
+            "SELECT count(*) FROM (SELECT rowid FROM chunks_words"
+            " WHERE chunks_words MATCH ? LIMIT ?)",
+            (match, bound + 1),
+        )[0]
+        return int(seen) > bound
 
     def _is_everything(self, ids: Sequence[int]) -> bool:
         return set(ids) >= {int(r[0]) for r in self.store.read("SELECT id FROM collections")}
@@ -228,17 +254,11 @@ class Searcher:
         if len(parsed.clauses) < 2 or not latin:
             return set()
         cap = max(1, int(self._chunk_count() * COMMON_SHARE))
-        common = set()
-        for term, (clause, *_) in parsed.clauses:  # a Latin term has one clause
-            if term not in latin:
-                continue
-            (seen,) = self.store.read(
-                "SELECT count(*) FROM (SELECT rowid FROM chunks_words"
-                " WHERE chunks_words MATCH ? LIMIT ?)",
-                (clause, cap + 1),
-            )[0]
-            if seen > cap:
-                common.add(term)
+        common = {
+            term
+            for term, (clause, *_) in parsed.clauses  # a Latin term has one clause
+            if term in latin and self._matches_over(clause, cap)
+        }
         return common if len(common) < len(parsed.clauses) else set()
 
     def _chunk_count(self) -> int:
@@ -252,16 +272,32 @@ class Searcher:
     ) -> tuple[dict[int, float], list[int]]:
         common = self._common_terms(parsed)
         match = parsed.words_match_without(common) if common else parsed.words_match
-        words = self._fts("chunks_words", match, ids)
-        # substrings only when whole words found too little: trigram posting lists of
-        # common words are long, and the word index already ranks whole-word matches
-        trigram_match = parsed.trigram_match_without(common) if common else parsed.trigram_match
-        trigrams = self._fts("chunks_trigram", trigram_match, ids) if len(words) < _POOL else []
+        if match and self._matches_over(match, SCORE_CAP):
+            words = self._capped_words(ids, match, parsed.every_term_match(common))
+            trigrams: list[tuple[int, float]] = []  # common terms: longer lists still
+        else:
+            words = self._fts("chunks_words", match, ids)
+            # substrings only when whole words found too little: trigram posting lists of
+            # common words are long, and the word index already ranks whole-word matches
+            trigram_match = parsed.trigram_match_without(common) if common else parsed.trigram_match
+            trigrams = self._fts("chunks_trigram", trigram_match, ids) if len(words) < _POOL else []
         scores = dict(trigrams)
         scores.update(words)  # the word index's score where both matched
         fused = _rrf([c for c, _ in words], [c for c, _ in trigrams])
         ranked = sorted(fused, key=lambda c: -fused[c])[:_POOL]
         return scores, ranked
+
+    def _capped_words(
+        self, ids: Sequence[int], match: str, every_term: str
+    ) -> list[tuple[int, float]]:
+        """More than :data:`SCORE_CAP` chunks match: the rows holding every term ranked
+        first, then the others, each set cut to its newest ``SCORE_CAP`` rows."""
+        words = self._fts("chunks_words", every_term, ids, newest=SCORE_CAP)
+        if len(words) < _POOL and every_term != match:
+            seen = {c for c, _ in words}
+            rest = self._fts("chunks_words", match, ids, newest=SCORE_CAP)
+            words += [(c, s) for c, s in rest if c not in seen][: _POOL - len(words)]
+        return words
 
     # -- vectors -----------------------------------------------------------------------------
     def _vector(
