@@ -51,3 +51,31 @@ def test_paints_in_the_disabled_colour_when_disabled(qtbot) -> None:  # type: ig
     image = label.grab().toImage()
     assert _pixels_near(image, QColor("#0000d0")) > 20
     assert _pixels_near(image, QColor("#d00000")) == 0
+
+
+def test_text_qt_could_take_for_rich_text_stays_plain(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    tagged = ElidedLabel("<b>model</b>")
+    entity = ElidedLabel()
+    qtbot.addWidget(tagged)
+    qtbot.addWidget(entity)
+    entity.setText("a &lt; b")
+    assert tagged.textFormat() == entity.textFormat() == Qt.TextFormat.PlainText
+    assert tagged.shown_text() == "<b>model</b>"
+
+
+def test_paints_where_its_alignment_says(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    label = _label(qtbot)
+    label.setText("MMMM")
+    label.resize(300, 30)
+    left = label.grab().toImage()
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    right = label.grab().toImage()
+    red = QColor("#d00000")
+    assert _pixels_near(left.copy(0, 0, 150, 30), red) > 10
+    assert _pixels_near(left.copy(150, 0, 150, 30), red) == 0
+    assert _pixels_near(right.copy(0, 0, 150, 30), red) == 0
+    assert _pixels_near(right.copy(150, 0, 150, 30), red) > 10
