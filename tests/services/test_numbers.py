@@ -64,3 +64,23 @@ def test_units_that_are_not_amounts_stay_out() -> None:
     assert [q.value for q in quantities("5kg 大米")] == [5]
     # digits after a unit that is not followed by another unit are another amount
     assert [q.value for q in quantities("10万2024年")] == [100000, 2024]
+
+
+def test_a_lone_chinese_digit_before_a_measure_word_is_an_amount() -> None:
+    recipe = "两人份需要四个鸡蛋、三个番茄和一小勺白糖。"
+    assert [(q.text, q.value) for q in quantities(recipe)] == [("两", 2), ("四", 4), ("三", 3)]
+    assert [q.value for q in quantities("三天后出发，路上三小时")] == [3, 3]
+    # without a measure word it is a word, and 一 stays a word even with one ("a")
+    for words in ("一起", "一些", "三明治", "统一", "四川", "两岸", "一个问题"):
+        assert quantities(words) == [], words
+
+
+def test_servings_for_two_support_an_english_answer() -> None:
+    # before: 两人份 and 四个 held no amount, so both of the answer's were "missing"
+    cited = cite(
+        "For two people the recipe needs 4 eggs [1].",
+        [passage("两人份需要四个鸡蛋、三个中等大小的番茄。")],
+    )
+    assert cited.citations[0].supported is True
+    wrong = cite("For two people it needs 6 eggs [1].", [passage("两人份需要四个鸡蛋。")])
+    assert wrong.citations[0].missing == ("6",)

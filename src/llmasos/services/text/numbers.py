@@ -1,7 +1,8 @@
 """Quantities written in digits, English number words or Chinese numerals, and their value.
 
 One amount has many spellings and one value: 8,000, 8k, eight thousand, 八千 and 8千 are
-all 8,000; digits before Chinese units read like Chinese numerals (1.5万, 3万5千).
+all 8,000; digits before Chinese units read like Chinese numerals (1.5万, 3万5千); a
+lone Chinese digit is an amount before a measure word (两人份 is 2, 四个 is 4).
 
 A translation may move a number, write it in words or in digits, but it must not
 change how large it is: "两万公里" is 20,000 km, and "two million kilometers" is a
@@ -50,6 +51,13 @@ _PATTERN = re.compile(
     re.IGNORECASE,
 )
 _MIXED_PART = re.compile(r"\d+(?:\.\d+)?|\D")
+# A lone Chinese digit is a word more often than an amount (一起, 一些, 三明治, 统一) but
+# an amount before a measure word: 两人份 (servings for two), 四个鸡蛋, 三天. 一 stays a
+# word even there: 一个 is mostly "a".
+_COUNTED_DIGITS = "二两三四五六七八九"
+_MEASURE = re.compile(
+    "[个人份位名次天年周岁本张件条只辆台杯碗瓶块元斤米克层间家种倍]|小时|分钟|公里|公斤"
+)
 
 
 @dataclass(frozen=True)
@@ -78,10 +86,10 @@ class MagnitudeChange:
     output: Quantity
 
 
-def _han_value(text: str) -> float | None:
+def _han_value(text: str, *, counted: bool = False) -> float | None:
     """The value of a Chinese numeral (两万 → 20000, 三千五百 → 3500), also with Arabic
     digits before its units (8千 → 8000, 1.5万 → 15000, 3万5千 → 35000); None if it is
-    none."""
+    none. ``counted``: a measure word follows it (see ``_MEASURE``)."""
     total, section, digit = 0.0, 0.0, None
     for ch in _MIXED_PART.findall(text):
         if ch[0].isdigit():
@@ -96,7 +104,7 @@ def _han_value(text: str) -> float | None:
             section, digit = 0.0, None
     value = total + section + (digit or 0)
     # a lone 一/二 … is usually a word (一起, 一些), not an amount; keep those with a unit
-    if len(text) == 1 and text in _ZH_DIGITS:
+    if len(text) == 1 and text in _ZH_DIGITS and not (counted and text in _COUNTED_DIGITS):
         return None
     return value if value else None
 
@@ -153,7 +161,10 @@ def _value(match: re.Match[str]) -> float | None:
         return value * 1000 if match.group("k") else value
     if match.group("words"):
         return _words_value(match.group("words"))
-    return _han_value(match.group("mixed") or match.group("han"))
+    if match.group("mixed"):
+        return _han_value(match.group("mixed"))
+    counted = _MEASURE.match(match.string, match.end()) is not None
+    return _han_value(match.group("han"), counted=counted)
 
 
 def quantities(text: str) -> list[Quantity]:
