@@ -52,6 +52,44 @@ def test_a_copy_of_the_example_is_caught(answer: str) -> None:
     assert echoes_example(answer, [passage(LEAVE)])
 
 
+MEALS = (
+    "Meals on business trips are reimbursed up to 45 euros per day with receipts. "
+    "The hotel allowance is 180 euros per night."
+)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # bench x-zh-en-03: the example's ticket price in a Chinese sentence; the passage
+        # says "euros" too, so no word of the example told it before
+        "出差时每天的餐费最多报销13 euros [1]。",
+        "出差时每天的餐费最多报销13欧元 [1]。",
+        "每天的餐费最多报销€13 [1]。",
+        "渡轮7:40出发 [1]。",
+    ],
+)
+def test_a_copied_figure_in_a_chinese_answer_is_caught(answer: str) -> None:
+    assert echoes_example(answer, [passage(MEALS)])
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "出差时每天的餐费最多报销45欧元 [1]。",
+        "出差时每天的餐费最多报销45 euros [1]。",
+        "酒店每晚最多报销180欧元，2013年起执行 [1]。",
+        "每天13:00前提交报销单 [1]。",
+    ],
+)
+def test_a_chinese_answer_from_the_passages_is_no_copy(answer: str) -> None:
+    assert not echoes_example(answer, [passage(MEALS)])
+
+
+def test_the_examples_figure_given_by_a_passage_is_the_passages() -> None:
+    assert not echoes_example("午餐最多报销13欧元 [1]。", [passage("Lunch: up to 13 euros.")])
+
+
 @pytest.mark.parametrize(
     "answer",
     [

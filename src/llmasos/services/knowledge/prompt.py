@@ -16,7 +16,7 @@ from pathlib import PurePath
 from llmasos.foundation.engine.chat_format import ChatMessage
 from llmasos.services.knowledge.search import Passage
 from llmasos.services.text.language import detect, find_language
-from llmasos.services.text.numbers import quantities
+from llmasos.services.text.numbers import Quantity, quantities
 from llmasos.services.translation.prompt import build_messages as translation_messages
 
 __all__ = [
@@ -68,6 +68,14 @@ _EXAMPLE_QUESTION = "When does the ferry to Kestrel Island leave?"
 _EXAMPLE_ANSWER = "The ferry to Kestrel Island leaves at 7:40 [1]."
 _EXAMPLE = f"{_EXAMPLE_PASSAGES}\n{_EXAMPLE_QUESTION}\n{_EXAMPLE_ANSWER}"
 _WORD = re.compile(r"[a-z]{4,}")
+# The example's figures as it writes them, its currency also as a Chinese answer writes it.
+# A copy in a Chinese sentence has no word of the example to tell it by: "13 euros" in
+# "出差时每天的餐费最多报销13 euros", over passages that say "euros" too (bench
+# x-zh-en-03), or "13欧元"; but it keeps the figure with its unit.
+_EXAMPLE_FIGURE = re.compile(
+    r"(?<![\d.,:])(?:7:40|18:20)(?![\d])|(?<![\d.,])(?:13\s*(?:euros?\b|欧元|€)|€\s*13(?![\d]))",
+    re.IGNORECASE,
+)
 # Offered only when the passages are in the question's language: across languages the
 # 0.5B test model took it for each answerable question tried (bench/README.md,
 # knowledge.py), so there the relevance threshold alone decides.
@@ -163,16 +171,25 @@ def build_messages(
 def echoes_example(answer: str, passages: Sequence[Passage]) -> bool:
     """Whether ``answer`` repeats the worked example instead of answering from
     ``passages``: it gives an amount of the example that no passage has, beside a word of
-    the example that no passage has ("A return ticket costs 13 euros"), or at least two
-    such words make half of its words ("The ferry leaves early")."""
+    the example that no passage has ("A return ticket costs 13 euros"), or written as the
+    example writes it, with its unit ("13 euros", "13欧元", "7:40"), or at least two such
+    words make half of its words ("The ferry leaves early")."""
     own = " ".join(p.text for p in passages).lower()
     words = _WORD.findall(answer.lower())
     alien = [w for w in words if w in _EXAMPLE.lower() and w not in own]
     mine = quantities(" ".join(p.text for p in passages))
+
+    def is_theirs(amount: Quantity) -> bool:
+        return not any(amount.same_as(m) for m in mine)
+
     example_amounts = quantities(_EXAMPLE.replace("[1]", "").replace("[2]", ""))
+    bare = re.sub(r"\[\d+\]", "", answer)
     copied = [
-        a
-        for a in quantities(re.sub(r"\[\d+\]", "", answer))
-        if any(a.same_as(e) for e in example_amounts) and not any(a.same_as(m) for m in mine)
+        a for a in quantities(bare) if any(a.same_as(e) for e in example_amounts) and is_theirs(a)
     ]
-    return bool(copied and alien) or (len(alien) >= 2 and 2 * len(alien) >= len(words))
+    figures = [f for f in _EXAMPLE_FIGURE.findall(bare) if any(map(is_theirs, quantities(f)))]
+    return (
+        bool(figures)
+        or bool(copied and alien)
+        or (len(alien) >= 2 and 2 * len(alien) >= len(words))
+    )
