@@ -73,12 +73,13 @@ class ElidedLabel(QLabel):
     def shown_text(self) -> str:
         """The text as painted: all of it, or the start that fits followed by "…"."""
         flat = " ".join(self.text().split())
-        width = self.contentsRect().width()
-        if "\x9c" not in flat and QFontMetricsF(self.font()).horizontalAdvance(flat) <= width:
+        width, metrics = self.contentsRect().width(), self.fontMetrics()
+        # QFontMetricsF from the metrics, not from self.font(): QFont's wrapper has enums too
+        if "\x9c" not in flat and QFontMetricsF(metrics).horizontalAdvance(flat) <= width:
             return flat  # fits (what elidedText would return), without the Qt namespace
         from PySide6.QtCore import Qt
 
-        return self.fontMetrics().elidedText(flat, Qt.TextElideMode.ElideRight, width)
+        return metrics.elidedText(flat, Qt.TextElideMode.ElideRight, width)
 
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
