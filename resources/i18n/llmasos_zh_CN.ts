@@ -2513,6 +2513,10 @@ Enter or double-click opens the file.</source>
         <translation>模型丢掉的受保护内容已放回原位。</translation>
     </message>
     <message>
+        <source>The model joined lines; each line was translated on its own to keep them.</source>
+        <translation>模型合并了若干行；为保留分行，已逐行单独翻译。</translation>
+    </message>
+    <message>
         <source>The model ran out of room; the end of a part may be missing.</source>
         <translation>模型的输出长度已用尽；某一部分的结尾可能缺失。</translation>
     </message>

@@ -35,7 +35,7 @@ class Piece:
     translate: bool
 
 
-def _has_words(text: str) -> bool:
+def has_words(text: str) -> bool:
     """Whether anything in ``text`` is language once code, links and numbers are set aside."""
     return any(ch.isalpha() for ch in strip_sentinels(protect(text).text))
 
@@ -57,7 +57,7 @@ def plan_chunks(text: str, budget: int, count_tokens: Callable[[str], int]) -> l
 
 
 def _prose(text: str, budget: int, count_tokens: Callable[[str], int]) -> list[Piece]:
-    return [Piece(chunk, _has_words(chunk)) for chunk in split_text(text, budget, count_tokens)]
+    return [Piece(chunk, has_words(chunk)) for chunk in split_text(text, budget, count_tokens)]
 
 
 def _formality_line(target: Language, formality: str) -> str:

@@ -32,11 +32,13 @@ from llmasos.services.text.language import Detection, Language, detect, find_lan
 from llmasos.services.text.notice import Notice
 from llmasos.services.translation.finish import ChunkOutcome, Note, finish_chunk
 from llmasos.services.translation.glossary import GlossaryEntry, applicable, glossary_hits
+from llmasos.services.translation.lines import join_lines, lines_differ
 from llmasos.services.translation.prompt import (
     FORMALITIES,
     Piece,
     build_messages,
     context_tail,
+    has_words,
     plan_chunks,
 )
 from llmasos.services.translation.repair import Repairs
@@ -91,6 +93,10 @@ class TranslationRequest:
     ``fallback_source`` (the person's last choice) is used. When the detected
     language already is ``target`` and ``alternate_target`` is set, the text is
     translated into that instead (zh → en, en → zh with one button).
+
+    ``keep_lines``: the translation has exactly the source's lines (text from an image,
+    a list, a poem): a chunk whose reply joined or split lines is translated again one
+    line at a time (see :mod:`llmasos.services.translation.lines`).
     """
 
     text: str
@@ -102,6 +108,7 @@ class TranslationRequest:
     formality: str = ""  # "", "formal" or "informal"
     params: SamplingParams | None = None  # max_tokens caps each chunk's answer
     chunk_tokens: int | None = None  # None: fit to the context (at most MAX_CHUNK_TOKENS)
+    keep_lines: bool = False
 
 
 @dataclass(frozen=True)
@@ -313,7 +320,26 @@ class Translation(TextStream[Any]):
                 "problem", Notice("The model ran out of room; the end of a part may be missing.")
             )
             outcome = replace(outcome, notes=(*outcome.notes, note))
+        if self.request.keep_lines and lines_differ(core, outcome.text):
+            return self._line_by_line(core)
         return outcome
+
+    def _line_by_line(self, text: str) -> ChunkOutcome | None:
+        """``text`` translated one line at a time, its lines kept (None: cancelled).
+
+        The lines' streams are not yielded: the chunk's streamed reply stays the preview
+        until its :class:`ChunkTranslated` brings these lines.
+        """
+        outcomes: list[ChunkOutcome | None] = []
+        for line in text.split("\n"):
+            if not has_words(line):
+                outcomes.append(None)  # blank, or nothing to translate: kept as it is
+                continue
+            outcome = _drain(self._chunk(Piece(line, True), ""))
+            if outcome is None:
+                return None
+            outcomes.append(outcome)
+        return join_lines(text, outcomes)
 
     def _keep_stats(self, generation: TextStream[str]) -> bool:
         """Record a finished generation's stats; False when it was cancelled."""
@@ -362,6 +388,15 @@ class Translation(TextStream[Any]):
             chatter=any(o.chatter for o in outcomes),
             wrong_language=wrong,
         )
+
+
+def _drain(steps: Generator[Any, None, ChunkOutcome | None]) -> ChunkOutcome | None:
+    """Run ``steps`` to its end, its yields dropped, and return what it returns."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
 
 
 def _with_margins(source: str, translated: str) -> str:

@@ -23,7 +23,7 @@ CONTEXT = "ServiceText"  # written out in each QT_TRANSLATE_NOOP: lupdate reads 
 TEMPLATES = frozenset(
     {
         # translation: services/translation/finish.py, repair.py, text.py, service.py,
-        # checks.py
+        # checks.py, lines.py
         QT_TRANSLATE_NOOP("ServiceText", "Missing from the translation: {items}"),
         QT_TRANSLATE_NOOP("ServiceText", "Repeated in the translation: {items}"),
         QT_TRANSLATE_NOOP("ServiceText", "Numbers missing from the translation: {items}"),
@@ -42,6 +42,10 @@ TEMPLATES = frozenset(
         ),
         QT_TRANSLATE_NOOP(
             "ServiceText", "Protected items the model dropped were put back in place."
+        ),
+        QT_TRANSLATE_NOOP(
+            "ServiceText",
+            "The model joined lines; each line was translated on its own to keep them.",
         ),
         QT_TRANSLATE_NOOP(
             "ServiceText", "The model ran out of room; the end of a part may be missing."
