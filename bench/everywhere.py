@@ -8,11 +8,12 @@ desktop shortcut bound to the command runs: a Python start, the CLI, the local s
 and the app's own global shortcut Ctrl+Alt+T pressed through XTEST (``xdotool key``).
 The popup records when it showed and when its first text arrived (wall clock, read
 back through the single-instance ``state``), so nothing is lost to polling. The
-baseline is the same prompt (``action_messages``) sent to an ``LlamaEngine`` in this
-process with the app's engine settings, right after each app run (never at the same
-time). Each trigger gets a sentence neither side has seen, and the engine then gets that
-same prompt, so both pay for the same uncached tokens. Ratios are medians of trigger →
-first token over the engine's time to first token on the same sentences.
+baseline is the same request (the translator's, ``translation_request``) run on an
+``LlamaEngine`` in this process with the app's engine settings, right after each app run
+(never at the same time). Each trigger gets a sentence neither side has seen, and the
+engine then gets that same request, so both pay for the same uncached tokens. Ratios
+are medians of trigger → first token over the engine's time to first token on the same
+sentences.
 
 Then the capture + replace round trip, in the same app: a separate Qt application with a
 text field (tests/helpers/text_field_app.py) holds a selected sentence; Ctrl+Alt+T
@@ -52,7 +53,8 @@ from helpers.ocr_images import LINES_EN, LINES_ZH, cer, font_path, render
 from llmasos.foundation.platform.paths import HOME_ENV
 from llmasos.foundation.settings.store import AppSettings
 from llmasos.services.everywhere.ocr import OcrEngine
-from llmasos.services.everywhere.prompts import STOP, action_messages
+from llmasos.services.everywhere.prompts import translation_request
+from llmasos.services.translation.service import translate
 
 SENTENCES = (  # two per repetition, each used once: no side reuses a cached prompt
     "今天下午三点在二楼会议室开会。",
@@ -171,14 +173,15 @@ def replace_round_trip(env: dict[str, str], reps: int) -> dict[str, Any]:
 
 
 def _engine_ttft(engine: Any, text: str) -> float:
-    from llmasos.foundation.engine.settings import SamplingParams
-
-    params = SamplingParams(max_tokens=32, stop=STOP, temperature=0.0)
+    request = translation_request(text, "en")  # the popup's own request
     start = time.perf_counter()
     first = 0.0
-    for piece in engine.chat(action_messages("translate", text, "en"), params):
-        if piece and not first:
+    job = translate(engine, request)
+    for piece in job:
+        if isinstance(piece, str) and piece and not first:
             first = time.perf_counter() - start
+            job.close()  # only the first token is timed
+            break
     return first * 1000
 
 

@@ -16,6 +16,18 @@
         <translation>操作</translation>
     </message>
     <message>
+        <source>Recognized text</source>
+        <translation>识别出的文字</translation>
+    </message>
+    <message>
+        <source>Recognized text, editable</source>
+        <translation>识别出的文字（可编辑）</translation>
+    </message>
+    <message>
+        <source>Correct a misread word here, then press Retry to run the action again</source>
+        <translation>在此更正识别错误的字词，然后按“重试”重新运行该操作</translation>
+    </message>
+    <message>
         <source>Answer</source>
         <translation>回答</translation>
     </message>
@@ -154,6 +166,10 @@
     <message>
         <source>Done.</source>
         <translation>完成。</translation>
+    </message>
+    <message>
+        <source>Done. Check: {problems}</source>
+        <translation>完成。请检查：{problems}</translation>
     </message>
     <message>
         <source>Translate</source>

@@ -25,7 +25,11 @@ from helpers.xdesktop import wait_for as _wait
 from helpers.xdesktop import xclip_get as _xclip_get
 from helpers.xdesktop import xclip_set as _xclip_set
 from llmasos.apps.cli.main import build_parser
-from llmasos.services.everywhere.prompts import action_messages
+from llmasos.services.everywhere.prompts import (
+    action_messages,
+    action_params,
+    translation_request,
+)
 from llmasos.services.everywhere.protocol import (
     VERSION,
     ProtocolError,
@@ -62,15 +66,20 @@ def test_server_name_is_per_user_and_per_home(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_action_messages() -> None:
-    translate = action_messages("translate", "Bonjour", to="zh")
-    assert "Simplified Chinese" in translate[-1].content and "Bonjour" in translate[-1].content
     assert action_messages("ask", "Why is the sky blue?")[-1].content == "Why is the sky blue?"
     for action in ("proofread", "rewrite", "summarize", "explain"):
         assert "<text>\nsome text\n</text>" in action_messages(action, "some text")[-1].content
-    from llmasos.errors import WritingError
+    from llmasos.errors import UnknownLanguageError, WritingError
 
+    # translate is the translator's request (one prompt for it, the Translate window's)
+    request = translation_request("Bonjour\nMonsieur", to="zh", attempt=2)
+    assert (request.text, request.target, request.keep_lines) == ("Bonjour\nMonsieur", "zh", True)
+    assert request.params == action_params("translate", 2)
+    assert translation_request("Hallo").target == "en"
     with pytest.raises(WritingError):
-        action_messages("translate", "x", to="klingon")
+        action_messages("translate", "x", to="zh")
+    with pytest.raises(UnknownLanguageError):
+        translation_request("x", to="klingon")
 
 
 def test_do_command_parses() -> None:

@@ -1,4 +1,9 @@
-"""The chat messages for an action on selected text (data in, messages out)."""
+"""The chat messages for an action on selected text (data in, messages out).
+
+Translate is the one action that is no prompt here: it is the translator's own request
+(:func:`translation_request`), as the Translate window runs it, so a popup translation
+gets its protected items, checks and repairs, and keeps the source's lines.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,13 @@ from llmasos.errors import WritingError
 from llmasos.foundation.engine.chat_format import ChatMessage
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.services.text.hygiene import clean_output, excerpt, looks_like_chatter
-from llmasos.services.text.language import find_language
 from llmasos.services.text.notice import Notice
-from llmasos.services.translation.service import DEFAULT_SAMPLING
+from llmasos.services.translation.service import (
+    DEFAULT_SAMPLING,
+    TranslationRequest,
+    TranslationResult,
+    resolve_languages,
+)
 from llmasos.services.writing.actions import build_messages, find_action, task_text, unshield
 
 #: Stop sequences for the actions that delimit the text (small models echo the markers).
@@ -45,29 +54,54 @@ def action_messages(
 ) -> Sequence[ChatMessage]:
     """The messages asking the model to run ``action`` on ``text``.
 
-    ``translate`` uses ``to`` (a language code or name; English when empty), ``rewrite``
-    uses ``tone``. ``ask`` sends the text as the question itself.
+    ``rewrite`` uses ``tone``. ``ask`` sends the text as the question itself. Translate
+    has a request of its own (:func:`translation_request`).
 
     Raises:
-        WritingError: an unknown action, language or tone.
+        WritingError: an unknown action or tone, or translate.
     """
     if action == "ask":
         return (ChatMessage("user", text),)
-    if action == "translate":
-        language = find_language(to or "en")
-        if language is None:
-            raise WritingError(f"Unknown language {to!r}; use a code such as zh, fr or en.")
-        task = (
-            f"Translate the text into {language.name}. "
-            "Reply with the translation only, in the target language."
-        )
-        return build_messages(task, text)
     if action in _TASKS:
         return build_messages(_TASKS[action], text)
     if action in ("proofread", "rewrite", "summarize"):
         spec = find_action(action)
         return build_messages(task_text(spec, tone), text, spec.example)
+    if action == "translate":
+        raise WritingError("Translate runs the translator: use translation_request().")
     raise WritingError(f"Unknown action {action!r}.")
+
+
+def translation_request(text: str, to: str = "", attempt: int = 0) -> TranslationRequest:
+    """The translator's request for the popup's translation of ``text`` into ``to``
+    (a language code or name; English when empty).
+
+    The source's lines are kept (text from an image is line based, and so is a list or
+    a poem), and the sampling is :func:`action_params`' (``attempt``: the Retry presses).
+
+    Raises:
+        UnknownLanguageError: ``to`` is no language LLMasOS knows.
+    """
+    request = TranslationRequest(
+        text, target=to or "en", keep_lines=True, params=action_params("translate", attempt)
+    )
+    resolve_languages(request)  # an unknown language is said now, not by the worker
+    return request
+
+
+def finish_translation(result: TranslationResult) -> tuple[str, str]:
+    """What the popup shows (and Replace pastes) for a finished translation, and why it
+    should not be used ("" when it can): empty, talk instead of a translation, or
+    another language than the one asked for. Its other problems (a number missing, a
+    word left untranslated) are the person's to check: :attr:`TranslationResult.problems`."""
+    text = result.text.strip()
+    if not text:
+        return "", Notice("The model gave an empty answer.")
+    if result.wrong_language:  # its note is the last one (the check ends the run)
+        return text, result.problems[-1]
+    if result.chatter:
+        return text, Notice("The model talked instead of translating.")
+    return text, ""
 
 
 def finish_answer(action: str, source: str, raw: str) -> tuple[str, str]:

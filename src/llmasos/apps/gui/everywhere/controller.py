@@ -93,7 +93,7 @@ class Everywhere(QObject):
         self.quitting = False  # Quit was chosen: closing the window ends the app
         self.on_tray_explained: Callable[[], None] | None = None  # remember it was said
         self._model_loading = False
-        self._waiting: tuple[str, str, str, str, int] | None = None  # run once loaded
+        self._waiting: tuple[str, str, str, str, int, bool] | None = None  # run once loaded
         kernel.loading.connect(self._on_loading)
         kernel.loaded.connect(self._on_model_ready)
         kernel.load_failed.connect(self._on_model_ready)
@@ -234,7 +234,7 @@ class Everywhere(QObject):
         }
         if done.follow and result.text.strip():
             to, tone = self._ocr_follow
-            self.run_action(done.follow, result.text, to, tone)
+            self.run_action(done.follow, result.text, to, tone, from_image=True)
             return
         status = (
             QCoreApplication.translate(
@@ -396,10 +396,12 @@ class Everywhere(QObject):
         to: str = "",
         tone: str = "formal",
         source_window: int = 0,
+        from_image: bool = False,
     ) -> None:
         """Open the popup on ``text``; say why when there is nothing to work on.
 
         ``source_window``: the X window the text came from (0: unknown, no Replace).
+        ``from_image``: the text was recognized in an image (the popup shows it, editable).
         ``"ocr"`` and ``"ocr-translate"`` ignore the text: they pick a screen region instead
         (``ocr-translate`` then translates its text into ``to``, by default the target of
         Settings › Everywhere).
@@ -410,10 +412,10 @@ class Everywhere(QObject):
             return
         popup = self.popup
         self._source_window = source_window
-        popup.run(action, text, to, tone, can_replace=bool(source_window))
+        popup.run(action, text, to, tone, can_replace=bool(source_window), from_image=from_image)
         if text.strip() and self.kernel.model_info is None and self._model_loading:
             # a start by llmasos do: the last model is still loading; answer once it is
-            self._waiting = (action, text, to, tone, source_window)
+            self._waiting = (action, text, to, tone, source_window, from_image)
             popup.status.setText(
                 QCoreApplication.translate(
                     "Everywhere", "The model is still loading; the answer follows."

@@ -1,4 +1,9 @@
-"""The popup: a small frameless window near the cursor that streams one action's answer."""
+"""The popup: a small frameless window near the cursor that streams one action's answer.
+
+Translate runs the translator (as the Translate window does), the other actions one chat
+request each. Text from an image shows above the answer, editable: a misread word is
+corrected there and Retry runs the action on the corrected text.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from llmasos.apps.gui.common.messages import error_text, failure_text
-from llmasos.apps.gui.common.notices import notice_text
+from llmasos.apps.gui.common.notices import notice_text, notices_text
 from llmasos.apps.gui.common.tracked_changes import DiffView
 from llmasos.apps.gui.everywhere.choices import (
     action_title,
@@ -28,11 +33,24 @@ from llmasos.apps.gui.everywhere.choices import (
     tone_box,
 )
 from llmasos.errors import LLMasOSError
-from llmasos.kernel.kernel import Kernel, Priority
-from llmasos.services.everywhere.prompts import action_messages, action_params, finish_answer
+from llmasos.kernel.kernel import JobFn, Kernel, Priority
+from llmasos.services.everywhere.prompts import (
+    action_messages,
+    action_params,
+    finish_answer,
+    finish_translation,
+    translation_request,
+)
 from llmasos.services.text.diff import diff_texts
+from llmasos.services.translation.service import (
+    ChunkTranslated,
+    TranslationDone,
+    TranslationResult,
+    translate,
+)
 
 OWNER = "everywhere"
+SOURCE_HEIGHT = 420  # the popup's height with the recognized text above the answer
 
 
 class ActionPopup(QFrame):
@@ -65,8 +83,11 @@ class ActionPopup(QFrame):
         self._unusable = False  # the finished answer is not the work asked for
         self._attempt = 0  # Retry presses since the action was chosen (its sampling seed)
         self._chunks = 0  # token batches of the current answer
-        # the last finished answer and its job: closing or a focus change never loses it
-        self._last: tuple[tuple[str, str, str, str], str] | None = None
+        self._translated = ""  # a translation's finished chunks so far
+        self._translation: TranslationResult | None = None  # the finished translation
+        # the last finished answer, its job and whether its text was shown: closing or a
+        # focus change never loses it
+        self._last: tuple[tuple[str, str, str, str], str, bool] | None = None
         self.can_replace = False  # the window the text came from is known (X11)
         # wall-clock times (time.time(), comparable across processes) of the last run's
         # popup shown and first text, for bench/everywhere.py through ``state``
@@ -75,6 +96,18 @@ class ActionPopup(QFrame):
 
         self.title = QLabel(self)
         self.title.setAccessibleName(self.tr("Action"))
+        # the text an action ran on, when it came from an image: the person checks the
+        # recognition and corrects it, with the line breaks it was read with
+        self.source_label = QLabel(self.tr("Recognized text"), self)
+        self.source_label.setAccessibleName(self.tr("Recognized text"))
+        self.source = QPlainTextEdit(self)
+        self.source.setAccessibleName(self.tr("Recognized text, editable"))
+        self.source.setToolTip(
+            self.tr("Correct a misread word here, then press Retry to run the action again")
+        )
+        self.source_label.setBuddy(self.source)
+        self.source_label.hide()
+        self.source.hide()
         self.answer = QPlainTextEdit(self)
         self.answer.setReadOnly(True)
         self.answer.setAccessibleName(self.tr("Answer"))
@@ -136,6 +169,8 @@ class ActionPopup(QFrame):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.source_label)
+        layout.addWidget(self.source, 1)
         layout.addWidget(self.answer, 1)
         layout.addWidget(self.changes, 1)
         follow = QHBoxLayout()
@@ -150,6 +185,7 @@ class ActionPopup(QFrame):
         layout.addLayout(buttons)
 
         kernel.tokens.connect(self._on_tokens)
+        kernel.yielded.connect(self._on_event)
         kernel.finished.connect(self._on_finished)
         kernel.cancelled.connect(self._on_finished)
         kernel.failed.connect(self._on_failed)
@@ -170,20 +206,26 @@ class ActionPopup(QFrame):
         return buttons
 
     def _follow(self, action: str) -> None:
-        text = self.answer.toPlainText()
+        text = self.answer.toPlainText()  # as recognized, or as the person corrected it
         if text.strip():
             to = self.translate_to if action == "translate" else ""
-            self.run(action, text, to, can_replace=False)  # the text came from an image
+            # the text came from an image: no Replace, and it stays in view
+            self.run(action, text, to, can_replace=False, from_image=True)
+
+    def _text(self) -> str:
+        """The text to run the action on: the job's, or the recognized text as corrected."""
+        edited = self.source.toPlainText()
+        return edited if self.source.isVisibleTo(self) and edited.strip() else self._job[1]
 
     def _rerun_in_language(self) -> None:
-        action, text, _to, tone = self._job
+        action, _text, _to, tone = self._job
         if action == "translate":
-            self.run(action, text, str(self.language.currentData()), tone)
+            self.run(action, self._text(), str(self.language.currentData()), tone)
 
     def _rerun_in_tone(self) -> None:
-        action, text, to, _tone = self._job
+        action, _text, to, _tone = self._job
         if action == "rewrite":
-            self.run(action, text, to, str(self.tone.currentData()))
+            self.run(action, self._text(), to, str(self.tone.currentData()))
 
     @property
     def job(self) -> tuple[str, str, str, str]:
@@ -235,6 +277,16 @@ class ActionPopup(QFrame):
             button.setVisible(shown)
         self.retry_button.setVisible(not shown)
 
+    def _show_source(self, text: str | None) -> None:
+        """Show ``text`` (from an image) above the answer, editable; None hides it."""
+        self.source_label.setVisible(text is not None)
+        self.source.setVisible(text is not None)
+        if text is None:
+            return
+        self.source.setPlainText(text)
+        if self.height() < SOURCE_HEIGHT:  # room for the text and the answer
+            self.resize(self.width(), SOURCE_HEIGHT)
+
     # -- text in images ----------------------------------------------------------
     def show_busy(self, title: str, status: str) -> None:
         """Show the popup with ``status`` while something else works (OCR)."""
@@ -244,20 +296,24 @@ class ActionPopup(QFrame):
         self._show_pickers("ocr", "", "")
         self._set_diff("", "")
         self._show_follow(False)
+        self._show_source(None)
         self.answer.clear()
+        self.answer.setReadOnly(True)
         self.title.setText(title)
         self._update_replace()
         self._set_status(status)
         self._present()
 
     def show_text(self, title: str, text: str, status: str) -> None:
-        """Show ``text`` (recognized in an image), with the follow-up actions."""
+        """Show ``text`` (recognized in an image), editable, with the follow-up actions."""
         self._cancel()
         self.can_replace = False
         self._job = ("ocr", text, "", "")
         self._show_pickers("ocr", "", "")
         self._set_diff("", "")
+        self._show_source(None)
         self.answer.setPlainText(text)
+        self.answer.setReadOnly(False)  # a misread word is corrected before acting on it
         self.title.setText(title)
         self._show_follow(bool(text.strip()))
         self._update_replace()
@@ -281,12 +337,17 @@ class ActionPopup(QFrame):
         can_replace: bool | None = None,
         *,
         attempt: int = 0,
+        from_image: bool | None = None,
     ) -> None:
         """Show the popup near the cursor and run ``action`` on ``text``.
 
         ``can_replace``: whether Replace may paste into the source window (None: as before).
         ``attempt``: the Retry presses on this job (each samples with another seed).
+        ``from_image``: the text was recognized in an image, so it shows above the answer
+        (None: as before).
         """
+        if from_image is None:
+            from_image = self.source.isVisibleTo(self)
         self._job = (action, text, to, tone)
         self._attempt = attempt
         self._unusable = False
@@ -295,8 +356,10 @@ class ActionPopup(QFrame):
         self._cancel()
         self._show_follow(False)
         self._show_pickers(action, to, tone)
+        self._show_source(text if from_image else None)
         self._set_diff("", "")
         self.answer.clear()
+        self.answer.setReadOnly(True)
         self._update_replace()
         self._chunks = 0
         self.title.setText(action_title(action, to))
@@ -312,16 +375,29 @@ class ActionPopup(QFrame):
             self._set_status(self.tr("No model is loaded: open one in LLMasOS first."))
             return
         try:
-            messages = action_messages(action, text, to, tone)
+            job = self._job_fn()
         except LLMasOSError as exc:
             self._set_status(error_text(exc))
             return
-        params = action_params(action, self._attempt)
-        self._request = self.kernel.chat(
-            messages, params, owner=OWNER, priority=Priority.INTERACTIVE
-        )
+        self._translated, self._translation = "", None
+        self._request = self.kernel.submit(job, owner=OWNER, priority=Priority.INTERACTIVE)
         self._busy = True
         self._set_status(self.tr("Working…"))
+
+    def _job_fn(self) -> JobFn:
+        """The kernel job of the action shown: the translator for Translate (the lines
+        of the text kept), else one chat request.
+
+        Raises:
+            LLMasOSError: an unknown language, tone or action.
+        """
+        action, text, to, tone = self._job
+        if action == "translate":
+            request = translation_request(text, to, self._attempt)
+            return lambda engine, cancel: translate(engine, request, cancel)
+        messages = tuple(action_messages(action, text, to, tone))
+        params = action_params(action, self._attempt)
+        return lambda engine, cancel: engine.chat(messages, params, cancel)
 
     def show_last(self) -> None:
         """Show the popup again with the last finished answer (the tray's *Last answer*):
@@ -329,12 +405,14 @@ class ActionPopup(QFrame):
         last = self._last
         if last is not None and (self._busy or self.answer.toPlainText() != last[1]):
             self._cancel()
-            (self._job, answer), self._unusable = last, False
+            (self._job, answer, from_image), self._unusable = last, False
             action, source, to, tone = self._job
             self.title.setText(action_title(action, to))
             self._show_pickers(action, to, tone)
             self._show_follow(False)
+            self._show_source(source if from_image else None)
             self.answer.setPlainText(answer)
+            self.answer.setReadOnly(True)
             self._set_diff(source, answer if is_edit(action) else "")
             self.can_replace = False  # the window it came from may have changed since
             self._update_replace()
@@ -344,9 +422,16 @@ class ActionPopup(QFrame):
         self._present()
 
     def retry(self) -> None:
-        """Run the last action again on the same text."""
-        if self._job[0]:
-            self.run(*self._job, attempt=self._attempt + 1)
+        """Run the last action again: on the same text for another answer, or on the
+        recognized text as the person corrected it."""
+        action, text, to, tone = self._job
+        if not action:
+            return
+        edited = self._text()
+        if edited != text:  # a new text: its first answer
+            self.run(action, edited, to, tone)
+        else:
+            self.run(action, text, to, tone, attempt=self._attempt + 1)
 
     def request_replace(self) -> None:
         """Ask (through :attr:`replace_requested`) to paste the finished answer in place."""
@@ -386,6 +471,7 @@ class ActionPopup(QFrame):
             "to": self._job[2],
             "tone": self._job[3],
             "answer": self.answer.toPlainText(),
+            "from_image": self.source.isVisibleTo(self),  # the text shows above the answer
             "status": self.status.text(),
             "busy": self._busy,
             "chunks": self._chunks,
@@ -415,22 +501,43 @@ class ActionPopup(QFrame):
             cursor.movePosition(cursor.MoveOperation.End)
             cursor.insertText(text)
 
+    def _on_event(self, request: int, event: object) -> None:
+        """A translation's finished chunk replaces its preview; its result is kept."""
+        if request != self._request:
+            return
+        if isinstance(event, ChunkTranslated):
+            self._translated += event.text
+            self.answer.setPlainText(self._translated)
+        elif isinstance(event, TranslationDone):
+            self._translation = event.result
+
     def _on_finished(self, request: int, _stats: object) -> None:
         if request == self._request:
             self._request = None
             self._busy = False
             action, source = self._job[0], self._job[1]
-            answer, problem = finish_answer(action, source, self.answer.toPlainText())
+            result, self._translation = self._translation, None
+            checks: tuple[str, ...] = ()
+            if result is not None:
+                (answer, problem), checks = finish_translation(result), result.problems
+            else:
+                answer, problem = finish_answer(action, source, self.answer.toPlainText())
             self.answer.setPlainText(answer)
             self._unusable = bool(problem)
             if not problem:
-                self._last = (self._job, answer)
+                self._last = (self._job, answer, self.source.isVisibleTo(self))
             if not problem and is_edit(action):
                 self._set_diff(source, answer)
-            self._set_status(notice_text(problem) if problem else self.tr("Done."))
+            self._set_status(notice_text(problem) if problem else self._done_text(checks))
             self._update_replace()
             if self.replace_button.isEnabled():
                 self.replace_button.setDefault(True)
+
+    def _done_text(self, checks: tuple[str, ...]) -> str:
+        """The status when done: "Done.", and what the translator's checks found."""
+        if not checks:
+            return self.tr("Done.")
+        return self.tr("Done. Check: {problems}").format(problems=notices_text(checks))
 
     def _on_failed(self, request: int, failure: Any) -> None:
         if request == self._request:
