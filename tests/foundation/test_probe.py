@@ -340,3 +340,61 @@ def test_an_idle_spare_leaves_and_is_never_a_verdict(
     with pytest.raises(ModelFileInvalid):  # fresh children ran it, and it crashed
         probe(smollm2_path, _settings(smollm2_path))
     assert spawns.count == 2
+
+
+@pytest.mark.parametrize(
+    ("settings", "config"),
+    [
+        (EngineSettings(), FULL),
+        (EngineSettings(flash_attn=True, n_ctx=256, n_batch=512, n_threads=1), FULL),
+        (EngineSettings(prompt_lookup=4, n_gpu_layers=-1), RunConfig(extra_bufts=False)),
+        (EngineSettings(n_gpu_layers=8), RunConfig(extra_bufts=False, gpu=False)),
+    ],
+)
+def test_the_child_builds_the_parameters_llama_builds(
+    smollm2_path: Path, settings: EngineSettings, config: RunConfig
+) -> None:
+    """The probe child loads through llama.cpp's C API to skip importing the high-level
+    half; its model and context parameters must be what ``Llama()`` builds, every field."""
+    import llama_cpp
+
+    from llmasos.foundation.engine import native
+    from llmasos.foundation.engine.llama_hooks import model_params
+    from llmasos.foundation.engine.runtime import llama_kwargs
+
+    kwargs = llama_kwargs(smollm2_path, _settings(smollm2_path, settings), config)
+    with model_params(extra_bufts=config.extra_bufts):
+        ours = native.params(native.bindings(), kwargs)
+        llm = llama_cpp.Llama(**kwargs)
+    try:
+        assert native.fields(ours[0]) == native.fields(llm.model_params)
+        assert native.fields(ours[1]) == native.fields(llm.context_params)
+        assert native.fields(ours[0])["use_extra_bufts"] is config.extra_bufts
+    finally:
+        llm.close()
+
+
+def test_the_mapping_refuses_arguments_it_does_not_know() -> None:
+    from llmasos.foundation.engine import native
+
+    with pytest.raises(ValueError, match="type_k"):
+        native.params(native.bindings(), {"n_threads": 1, "n_threads_batch": 1, "type_k": 8})
+
+
+def test_the_bindings_load_without_the_high_level_half() -> None:
+    """In a fresh interpreter: the C API without numpy or ``Llama``; a later
+    ``import llama_cpp`` still gets the whole package, sharing the same bindings."""
+    script = (
+        "import sys\n"
+        "from llmasos.foundation.engine import native\n"
+        "lib = native.bindings()\n"
+        "light = sorted(m for m in ('numpy', 'jinja2', 'llama_cpp', 'llama_cpp.llama')"
+        " if m in sys.modules)\n"
+        "import llama_cpp\n"
+        "print(light, lib is llama_cpp.llama_cpp, hasattr(llama_cpp, 'Llama'),"
+        " lib.llama_max_devices() > 0)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split() == ["[]", "True", "True", "True"]

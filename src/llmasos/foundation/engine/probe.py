@@ -366,11 +366,11 @@ def _run(
     """Load and run the model; return None on success or the reason llama.cpp refused it."""
     import ctypes
 
-    import llama_cpp
+    from llmasos.foundation.engine.native import bindings
 
-    from llmasos.foundation.engine.llama_hooks import model_params
-    from llmasos.foundation.engine.runtime import llama_kwargs
-
+    if pooling is not None:  # Llama() below; importing it sets its own log callback: first
+        import llama_cpp  # noqa: F401
+    lib = bindings()  # for a chat model the C API alone: no numpy, jinja2 or chat formats
     logged: list[tuple[int, str]] = []
 
     def collect(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
@@ -378,28 +378,70 @@ def _run(
         logged.append((level, text.decode("utf-8", "replace").strip()))
         del logged[:-_KEEP_LOG_LINES]
 
-    callback = llama_cpp.llama_log_callback(collect)
+    callback = lib.llama_log_callback(collect)
     _CALLBACKS.append(callback)  # llama.cpp keeps the pointer; it must outlive the call
-    llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
+    lib.llama_log_set(callback, ctypes.c_void_p(0))
     if pooling is not None:
         return _run_embedding(model_path, settings, config, pooling, logged)
     try:
-        with model_params(extra_bufts=config.extra_bufts):
-            llm = llama_cpp.Llama(**llama_kwargs(Path(model_path), settings, config))
-        tokens = llm.tokenize(PROBE_TEXT.encode("utf-8"), add_bos=True, special=False)
-        room = min(_MAX_PROBE_TOKENS, settings.n_batch, settings.n_ctx - _SINGLE_DECODES - 1)
-        tokens = tokens[: max(2, room)]
-        _crash_hook(config)
-        # generate() evaluates the prompt as one batch, then one token per step: the
-        # same calls the app makes, with its sampler over the full vocabulary.
-        steps = llm.generate(tokens, temp=0.0, reset=True)
-        for _ in range(_SINGLE_DECODES):
-            next(steps)
-        # No llm.close(): the child leaves through os._exit (see the end of this module),
-        # and the operating system takes the memory back faster than llama.cpp frees it.
-    except Exception as exc:  # anything llama_cpp raises is a refusal to report
+        _decode_natively(lib, model_path, settings, config)
+    except Exception as exc:  # anything llama.cpp refuses is a reason to report
         return _pick_reason(logged, str(exc))
     return None
+
+
+def _decode_natively(
+    lib: Any, model_path: str, settings: ResolvedSettings, config: RunConfig
+) -> None:
+    """What ``Llama(**llama_kwargs(...))`` then ``generate()`` make llama.cpp do, through
+    its C API: load with the same parameters, evaluate the prompt as one batch (logits
+    for its last token, or for all with ``logits_all``), sample greedily over the whole
+    vocabulary, then decode :data:`_SINGLE_DECODES` tokens one at a time.
+
+    Raises:
+        RuntimeError: llama.cpp refused the file or a decode.
+    """
+    from llmasos.foundation.engine import native
+    from llmasos.foundation.engine.llama_hooks import model_params
+    from llmasos.foundation.engine.runtime import llama_kwargs
+
+    kwargs = llama_kwargs(Path(model_path), settings, config)
+    lib.llama_backend_init()
+    with model_params(extra_bufts=config.extra_bufts):
+        model_p, context_p = native.params(lib, kwargs)
+    model = lib.llama_model_load_from_file(model_path.encode("utf-8"), model_p)
+    if not model:
+        raise RuntimeError(f"Failed to load model from file: {model_path}")
+    ctx = lib.llama_init_from_model(model, context_p)
+    if not ctx:
+        raise RuntimeError("Failed to create llama_context")
+    text = PROBE_TEXT.encode("utf-8")
+    buffer = (lib.llama_token * (len(text) + 8))()
+    count = lib.llama_tokenize(
+        lib.llama_model_get_vocab(model), text, len(text), buffer, len(buffer), True, False
+    )
+    room = min(_MAX_PROBE_TOKENS, settings.n_batch, settings.n_ctx - _SINGLE_DECODES - 1)
+    tokens = list(buffer[: max(0, count)])[: max(2, room)]
+    _crash_hook(config)
+    every = bool(kwargs.get("logits_all"))
+    batch = lib.llama_batch_init(len(tokens), 0, 1)
+    sampler = lib.llama_sampler_init_greedy()
+    position = 0
+    for step in range(_SINGLE_DECODES + 1):
+        batch.n_tokens = len(tokens)
+        for i, token in enumerate(tokens):
+            batch.token[i] = token
+            batch.pos[i] = position + i
+            batch.n_seq_id[i] = 1
+            batch.seq_id[i][0] = 0
+            batch.logits[i] = every or i == len(tokens) - 1
+        code = lib.llama_decode(ctx, batch)
+        if code != 0:
+            raise RuntimeError(f"llama_decode returned {code} at step {step}")
+        position += len(tokens)
+        tokens = [lib.llama_sampler_sample(sampler, ctx, -1)]
+    # No frees: the child leaves through os._exit (see the end of this module), and the
+    # operating system takes the memory back faster than llama.cpp frees it.
 
 
 def _run_embedding(
@@ -443,9 +485,9 @@ def _parse_plan(args: list[str]) -> tuple[str, ResolvedSettings, RunConfig, int 
 
 def _wait_for_job(idle_s: float) -> list[str]:
     """The spare child: import what a probe needs now, then take one job from stdin."""
-    import llama_cpp  # noqa: F401  (the point: imported before the job arrives)
+    from llmasos.foundation.engine import llama_hooks, native, runtime  # noqa: F401
 
-    from llmasos.foundation.engine import llama_hooks, runtime  # noqa: F401
+    native.bindings()  # the point: imported before the job arrives
 
     timer = threading.Timer(idle_s, os._exit, args=(_EXIT_IDLE,))
     timer.daemon = True
