@@ -71,6 +71,7 @@ def test_a_first_start_shows_the_window_without_heavy_imports(tmp_path: Path) ->
     loaded = set(report["modules"])
     assert "llmasos.apps.gui.shell.window" in loaded  # the child really started the app
     assert sorted(m for m in NOT_AT_START if m in loaded) == []
+    assert "llmasos.foundation.engine.stream" not in loaded  # the kernel's first job loads it
     assert report["models_page"] == "ModelsPage" and report["hub_loaded"] == []
 
 

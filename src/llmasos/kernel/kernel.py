@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QThread, Signal
 
 from llmasos.errors import LLMasOSError
-from llmasos.foundation.engine.stream import TextStream
 
 if TYPE_CHECKING:
     from llmasos.foundation.engine.cancel import CancelToken
@@ -391,6 +390,8 @@ class Kernel(QObject):
         except LLMasOSError as exc:
             self.failed.emit(req.id, Failure(str(exc), exc))
             return
+        from llmasos.foundation.engine.stream import TextStream  # not part of the app's start
+
         stats = stream.stats if isinstance(stream, TextStream) else None
         if req.cancel.is_cancelled:
             self.cancelled.emit(req.id, stats)
