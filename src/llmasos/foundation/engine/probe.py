@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 from llmasos.errors import ModelFileInvalid, ModelFileNotFound, ModelLoadError
-from llmasos.foundation.engine.probe_cache import ProbeCache
 from llmasos.foundation.engine.runtime import FULL, ResolvedSettings, RunConfig, resolve
 from llmasos.foundation.engine.settings import EngineSettings
 from llmasos.foundation.platform import hardware
@@ -126,6 +125,8 @@ def cached(path: Path, settings: ResolvedSettings, *, pooling: int | None = None
     Raises:
         ModelFileInvalid: the file crashed llama.cpp in every configuration before.
     """
+    from llmasos.foundation.engine.probe_cache import ProbeCache  # not in the child: 12 ms
+
     found = ProbeCache().get(cache_key(path, settings, pooling=pooling))
     if found is None:
         return None
@@ -164,6 +165,8 @@ def probe(
     if known is not None:
         return known
     limit = timeout if timeout is not None else 120.0 + file_path.stat().st_size / 25e6
+    from llmasos.foundation.engine.probe_cache import ProbeCache
+
     crashes: list[str] = []
     for config in fallbacks(settings):
         crash = _run_child(file_path, settings, config, limit, pooling=pooling)
