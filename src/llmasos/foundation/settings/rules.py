@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from llmasos.foundation.platform.hotkeys import hotkey_problem, parse_hotkey
 from llmasos.foundation.platform.net import is_loopback_host
 from llmasos.foundation.settings.schema import FIELDS, LANGUAGES, SEED_MAX, THEMES
 
@@ -88,6 +87,10 @@ def _remote_url_rule(value: Any) -> str | None:
 
 def _hotkey_rule(key: str) -> Rule:
     def rule(value: Any) -> str | None:
+        # the shortcut parser loads with the first shortcut checked: a first start (no
+        # settings file) checks none before its window shows
+        from llmasos.foundation.platform.hotkeys import hotkey_problem
+
         problem = hotkey_problem(value)
         return f"{FIELDS[key].title}: {problem}" if problem else None
 
@@ -96,6 +99,8 @@ def _hotkey_rule(key: str) -> Rule:
 
 def _same_hotkeys(settings: AppSettings) -> list[str]:
     """Two actions on one shortcut: the second would never run."""
+    from llmasos.foundation.platform.hotkeys import parse_hotkey
+
     seen: dict[object, str] = {}
     found = []
     for action, text in settings.everywhere.hotkeys().items():
