@@ -7,6 +7,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# Qt-free, and loaded here, before PySide6 is (the launcher and `llmasos` import this
+# module first): PySide's import hook reads the source of every module imported after it
+# (to look for "PySide6"); these bring ~30 modules (dataclasses, json, platformdirs, …)
+# that then skip that read, ~3 ms of start-up
+from llmasos.foundation.engine.factory import RemoteTarget, open_engine
+from llmasos.foundation.settings.store import SettingsStore
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
@@ -83,7 +90,6 @@ def start_app(model: Path | None = None, argv: list[str] | None = None) -> Start
     from llmasos.apps.gui.common.icons import APP_ID, app_icon
     from llmasos.apps.gui.common.theme import apply_theme
     from llmasos.apps.gui.shell.window import MainWindow
-    from llmasos.foundation.settings.store import SettingsStore
     from llmasos.kernel.kernel import Kernel
 
     _setup_logging()  # before the application: Qt warns about fonts while it starts
@@ -101,8 +107,6 @@ def start_app(model: Path | None = None, argv: list[str] | None = None) -> Start
     from llmasos.apps.gui.common.i18n import install_translator
 
     install_translator(app, settings.ui.language)  # before any window reads its texts
-    from llmasos.foundation.engine.factory import RemoteTarget, open_engine
-
     server = settings.remote
     opened = open_engine(
         model=model,
