@@ -25,12 +25,14 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-__all__ = ["ParsedQuery", "coverage", "parse_query", "words_text"]
+__all__ = ["ParsedQuery", "cjk_share", "coverage", "parse_query", "words_text"]
 
 _CJK_CHARS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _CJK_RUNS = re.compile(f"[{_CJK_CHARS}]+")
 _TERM = re.compile(f"[{_CJK_CHARS}]+|[^\\W{_CJK_CHARS}]+(?:[.'_-][^\\W{_CJK_CHARS}]+)*")
 _CJK_RUN = re.compile(f"^[{_CJK_CHARS}]+$")
+_CJK_CHAR = re.compile(f"[{_CJK_CHARS}]")
+_LETTER = re.compile(r"[^\W\d_]")
 # Words too common to say anything about relevance.
 _STOPWORDS = frozenset(
     {
@@ -52,6 +54,12 @@ def _run_tokens(match: re.Match[str]) -> str:
     run = match.group()
     tokens = _bigrams(run) + ([run[-1]] if len(run) > 1 else [])
     return " " + " ".join(tokens) + " "
+
+
+def cjk_share(text: str) -> float:
+    """The share (0 to 1) of ``text``'s letters that are CJK characters."""
+    letters = len(_LETTER.findall(text))
+    return len(_CJK_CHAR.findall(text)) / letters if letters else 0.0
 
 
 def words_text(text: str) -> str:
