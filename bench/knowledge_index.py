@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from llmasos.services.knowledge.indexer import SyncSummary, sync
+from llmasos.services.knowledge.query import parse_query
 from llmasos.services.knowledge.search import Searcher
 from llmasos.services.knowledge.store import KnowledgeStore
 
@@ -107,6 +108,7 @@ def most_common(store: KnowledgeStore, words: list[str], n: int) -> list[str]:
             "SELECT count(*) FROM chunks_words WHERE chunks_words MATCH ?", (f'"{word}"',)
         )[0][0]
         for word in dict.fromkeys(w.lower() for w in words)
+        if any(term == word for term, _ in parse_query(f"{word} x").clauses)  # no stop word
     }
     return sorted(counts, key=lambda w: (-counts[w], w))[:n]
 
