@@ -28,15 +28,17 @@ import numpy.typing as npt
 
 from llmasos.services.knowledge.query import cjk_share
 
-__all__ = ["MIN_SIDE", "SAMPLE", "LanguageAxis", "sample_rows"]
+__all__ = ["HEAD", "MIN_SIDE", "SAMPLE", "LanguageAxis", "sample_rows"]
 
 #: Chunks of each side (Chinese, other) a centroid needs: with fewer, the difference of
 #: the centroids is mostly those few chunks' topics, and removing it would hide them.
 MIN_SIDE = 10
-#: Chunks whose text is read to find the direction (evenly spread over the collection);
-#: the centroids of a sample this size move little, and reading it stays in the tens of
-#: milliseconds at 100k chunks.
-SAMPLE = 2000
+#: Chunks whose text is read to find the direction (evenly spread over the collection;
+#: their first :data:`HEAD` characters tell the language): the centroids of a sample this
+#: size move little, and reading and sorting it takes ~10 ms (2,000 whole chunks took
+#: ~65 ms at 100k, bench/knowledge_index.py's corpus).
+SAMPLE = 500
+HEAD = 200
 _CHINESE = 0.2  # a chunk is Chinese when this share of its characters are CJK
 
 
@@ -65,7 +67,8 @@ class LanguageAxis:
         texts: Sequence[str],
     ) -> LanguageAxis | None:
         """The axis of ``matrix`` (unit rows), from the sampled ``rows`` and their
-        ``texts``; None when either language has fewer than :data:`MIN_SIDE` of them."""
+        ``texts`` (the first :data:`HEAD` characters are enough); None when either
+        language has fewer than :data:`MIN_SIDE` of them."""
         chinese = np.array([cjk_share(t) >= _CHINESE for t in texts], dtype=bool)
         if min(int(chinese.sum()), int((~chinese).sum())) < MIN_SIDE:
             return None

@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from llmasos.errors import SettingsError
-from llmasos.services.knowledge.language_axis import LanguageAxis, sample_rows
+from llmasos.services.knowledge.language_axis import HEAD, LanguageAxis, sample_rows
 from llmasos.services.knowledge.query import ParsedQuery, coverage, parse_query
 from llmasos.services.knowledge.store import KnowledgeStore
 
@@ -380,7 +380,9 @@ class Searcher:
         if not chunk_ids:
             return {}
         marks = ", ".join("?" * len(chunk_ids))
-        rows = self.store.read(f"SELECT id, text FROM chunks WHERE id IN ({marks})", chunk_ids)
+        rows = self.store.read(
+            f"SELECT id, substr(text, 1, {HEAD}) FROM chunks WHERE id IN ({marks})", chunk_ids
+        )
         return {int(r[0]): str(r[1]) for r in rows}
 
     def _load(
