@@ -40,7 +40,9 @@ def raw_llama(path: Path, **kwargs: Any) -> Any:
 
     On a CPU where llama.cpp's AMX path crashes, a plain ``Llama()`` would take the bench
     down; this asks the probe (cached after the first run) whether weight repacking must
-    be off for ``path`` at these settings, and loads with that choice.
+    be off for ``path`` at these settings, and loads with that choice. Flash attention
+    follows the app's default unless ``flash_attn`` is given ("auto" when on, as the
+    engine loads it).
     """
     import llama_cpp
 
@@ -51,10 +53,12 @@ def raw_llama(path: Path, **kwargs: Any) -> Any:
     from llmasos.foundation.gguf.file import read_model_info
 
     info = read_model_info(path)
+    kwargs.setdefault("flash_attn", EngineSettings().flash_attn)  # as the app's engine runs
     wanted = EngineSettings(
         n_ctx=kwargs.get("n_ctx", 512),
         n_threads=kwargs.get("n_threads"),
         n_batch=kwargs.get("n_batch", 512),
+        flash_attn=kwargs["flash_attn"],
     )
     verdict = probe(info.path, resolve(wanted, info.context_length))
     with model_params(extra_bufts=verdict.config.extra_bufts):

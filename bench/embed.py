@@ -79,7 +79,7 @@ def raw_model(path: Path, embedder: LlamaEmbedder) -> Any:
         return llama_cpp.Llama(
             model_path=str(path), embedding=True, n_ctx=s.n_ctx, n_batch=s.n_batch,
             n_ubatch=s.n_batch, n_threads=s.n_threads, n_threads_batch=s.n_threads,
-            n_gpu_layers=0, verbose=False,
+            n_gpu_layers=0, flash_attn=s.flash_attn, verbose=False,
         )  # fmt: skip
 
 

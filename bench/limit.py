@@ -368,7 +368,7 @@ def plain_kwargs(path: Path, rp: RunParams) -> dict[str, Any]:
         n_threads=rp.threads,
         n_threads_batch=rp.threads,
         n_gpu_layers=rp.n_gpu_layers,
-        flash_attn=rp.flash_attn == 1,
+        flash_attn=rp.flash_attn != 0,  # -1 (auto) is how the engine's 'on' loads
         verbose=False,
     )
 
@@ -628,7 +628,7 @@ def probe_cost(
         return t
 
     def engine_load() -> float:
-        eng = Engine(engine_settings(rp.threads, n_ctx, rp.flash_attn == 1))
+        eng = Engine(engine_settings(rp.threads, n_ctx, rp.flash_attn != 0))
         t0 = time.perf_counter()
         eng.load(path)
         t = time.perf_counter() - t0
@@ -734,8 +734,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument(
         "--flash-attn",
-        action="store_true",
-        help="load the engine with flash attention (llama-bench and raw follow it)",
+        action=argparse.BooleanOptionalAction,
+        default=EngineSettings().flash_attn,
+        help="load the engine with flash attention or without (default: the app's setting; "
+        "llama-bench and raw follow the engine)",
     )
     p.add_argument("--llama-bench", type=Path, help="use this llama-bench binary")
     p.add_argument("--no-probe-cost", action="store_true", help="skip the probe-cost part")

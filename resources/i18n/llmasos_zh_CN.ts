@@ -144,8 +144,16 @@
         <translation>尚未加载模型：请先在 LLMasOS 中打开一个模型。</translation>
     </message>
     <message>
+        <source>Already in {language}: translating into {target}…</source>
+        <translation>原文已是{language}：改为译成{target}…</translation>
+    </message>
+    <message>
         <source>Working…</source>
         <translation>正在处理…</translation>
+    </message>
+    <message>
+        <source>Keeping the source&apos;s lines: translating line {n} of {total}…</source>
+        <translation>保留原文分行：正在逐行翻译第 {n} 行（共 {total} 行）…</translation>
     </message>
     <message>
         <source>The last answer.</source>
@@ -2620,8 +2628,8 @@ Enter or double-click opens the file.</source>
         <translation>Flash Attention</translation>
     </message>
     <message>
-        <source>Faster attention with less memory on GPUs that support it.</source>
-        <translation>在支持的 GPU 上以更少内存更快地计算注意力。</translation>
+        <source>Faster attention with less memory, wherever llama.cpp supports it (CPUs, most GPUs).</source>
+        <translation>在 llama.cpp 支持的设备上（CPU 和大多数 GPU）以更少内存更快地计算注意力。</translation>
     </message>
     <message>
         <source>T&amp;hreads:</source>

@@ -220,13 +220,16 @@ def _chain_names(chain: object) -> list[str]:
 def test_sampler_chain_runs_top_k_before_the_penalties(smol: LlamaEngine) -> None:
     llm = smol._require()
     names = _chain_names(llm._init_sampler(top_k=40, temp=0.7, repeat_penalty=1.1))
-    assert names[:2] == ["top-k", "penalties"]
+    assert names[:3] == ["top-k", "penalties", "top-k"]
     assert names[-1] == "dist"
     assert _chain_names(llm._init_sampler(top_k=40, temp=0.0, repeat_penalty=1.1)) == [
         "top-k",
         "penalties",
+        "top-k",
         "greedy",
     ]
+    # a penalty that raises logits (< 1) could lift a token from anywhere: the plain chain
+    assert _chain_names(llm._init_sampler(top_k=40, temp=0.0, repeat_penalty=0.9))[0] != "top-k"
     # without top-k there is nothing to put first: llama-cpp-python's own chain
     assert _chain_names(llm._init_sampler(top_k=0, temp=0.7, repeat_penalty=1.1))[0] == "penalties"
 

@@ -346,7 +346,7 @@ def test_an_idle_spare_leaves_and_is_never_a_verdict(
     ("settings", "config"),
     [
         (EngineSettings(), FULL),
-        (EngineSettings(flash_attn=True, n_ctx=256, n_batch=512, n_threads=1), FULL),
+        (EngineSettings(flash_attn=False, n_ctx=256, n_batch=512, n_threads=1), FULL),
         (EngineSettings(prompt_lookup=4, n_gpu_layers=-1), RunConfig(extra_bufts=False)),
         (EngineSettings(n_gpu_layers=8), RunConfig(extra_bufts=False, gpu=False)),
     ],
@@ -359,17 +359,21 @@ def test_the_child_builds_the_parameters_llama_builds(
     import llama_cpp
 
     from llmasos.foundation.engine import native
-    from llmasos.foundation.engine.llama_hooks import model_params
+    from llmasos.foundation.engine.llama_hooks import auto_flash_attn, model_params
     from llmasos.foundation.engine.runtime import llama_kwargs
 
+    lib = native.bindings()
     kwargs = llama_kwargs(smollm2_path, _settings(smollm2_path, settings), config)
     with model_params(extra_bufts=config.extra_bufts):
-        ours = native.params(native.bindings(), kwargs)
+        ours = native.params(lib, kwargs)
         llm = llama_cpp.Llama(**kwargs)
+    auto_flash_attn(lib, ours[1])  # what the same hook does as the child creates its context
     try:
         assert native.fields(ours[0]) == native.fields(llm.model_params)
         assert native.fields(ours[1]) == native.fields(llm.context_params)
         assert native.fields(ours[0])["use_extra_bufts"] is config.extra_bufts
+        wanted = lib.LLAMA_FLASH_ATTN_TYPE_AUTO if settings.flash_attn else 0
+        assert llm.context_params.flash_attn_type == wanted
     finally:
         llm.close()
 

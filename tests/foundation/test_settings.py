@@ -283,7 +283,7 @@ def test_needs_model_reload_only_for_engine_fields():
         EngineConfig(n_threads=2),
         EngineConfig(n_gpu_layers=0),
         EngineConfig(n_batch=64),
-        EngineConfig(flash_attn=True),
+        EngineConfig(flash_attn=False),
     ):
         assert needs_model_reload(base, replace(base, engine=engine))
 

@@ -2,8 +2,8 @@
 
 * :func:`abort_callback`: cancel a request during prefill without any Python per node;
 * :func:`route_llama_logs`: llama.cpp's log lines into :mod:`logging`, not stderr;
-* :func:`model_params`: llama.cpp's model-loading progress and the weight-repacking
-  switch, which ``Llama()`` does not expose;
+* :func:`model_params`: llama.cpp's model-loading progress, the weight-repacking
+  switch and flash attention "auto", which ``Llama()`` does not expose;
 * :func:`top_k_first`: the sampler chain with a top-k cut ahead of the repeat penalty.
 
 Each imports ``llama_cpp`` when first called, on the thread that loads models.
@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 from llmasos.errors import ModelLoadError
 
 log = logging.getLogger("llmasos.foundation.engine.llama")
+_patching = threading.Lock()
 
 
 def abort_callback() -> Any:
@@ -70,21 +72,23 @@ def route_llama_logs() -> None:
 def model_params(
     progress: Callable[[float], None] | None = None, *, extra_bufts: bool = True
 ) -> Iterator[None]:
-    """Set the llama.cpp model parameters ``Llama()`` has no argument for, for one load.
+    """Set the llama.cpp parameters ``Llama()`` has no argument for, for one load.
 
-    ``Llama()`` builds its model parameters from ``llama_model_default_params()``, so
-    for the length of one load (on the one thread that loads) that function hands out
-    parameters with ours set:
+    ``Llama()`` builds its model parameters from ``llama_model_default_params()`` and
+    creates its context with ``llama_init_from_model()``, so for the length of one load
+    (on the one thread that loads) those two functions are wrapped:
 
     * ``progress``: called with llama.cpp's loading progress (0.0 to 1.0);
     * ``extra_bufts=False``: no "extra buffer types", i.e. no weight repacking for the
-      CPU's special kernels (AMX among them, which crashes on some CPUs).
+      CPU's special kernels (AMX among them, which crashes on some CPUs);
+    * flash attention asked for (``Llama(flash_attn=True)`` sets "enabled") becomes
+      llama.cpp's own default, "auto": on wherever the device that holds a layer can
+      run it (every CPU), off where it cannot, instead of forcing it onto a GPU without
+      support, whose layers would then send their attention to the CPU.
     """
-    if progress is None and extra_bufts:
-        yield
-        return
-    import llama_cpp.llama_cpp as lib
+    from llmasos.foundation.engine.native import bindings
 
+    lib = bindings()
     callback: Any = None
     if progress is not None:
         report = progress
@@ -97,21 +101,35 @@ def model_params(
             return True  # carry on loading
 
         callback = lib.llama_progress_callback(on_progress)
-    original = lib.llama_model_default_params
 
-    def patched() -> Any:
-        params = original()
+    def patched_params() -> Any:
+        params = original_params()
         if callback is not None:
             params.progress_callback = callback
         if not extra_bufts:
             params.use_extra_bufts = False
         return params
 
-    lib.llama_model_default_params = patched
-    try:
-        yield
-    finally:
-        lib.llama_model_default_params = original
+    def patched_init(model: Any, params: Any) -> Any:
+        auto_flash_attn(lib, params)
+        return original_init(model, params)
+
+    with _patching:  # two loads at once would each restore the other's wrapper
+        original_params = lib.llama_model_default_params
+        original_init = lib.llama_init_from_model
+        lib.llama_model_default_params = patched_params
+        lib.llama_init_from_model = patched_init
+        try:
+            yield
+        finally:
+            lib.llama_model_default_params = original_params
+            lib.llama_init_from_model = original_init
+
+
+def auto_flash_attn(lib: Any, params: Any) -> None:
+    """Turn "flash attention enabled" in ``llama_context_params`` into "auto"."""
+    if params.flash_attn_type == lib.LLAMA_FLASH_ATTN_TYPE_ENABLED:
+        params.flash_attn_type = lib.LLAMA_FLASH_ATTN_TYPE_AUTO
 
 
 def top_k_first(llm: Any) -> None:
@@ -200,4 +218,10 @@ def top_k_first(llm: Any) -> None:
     llm._init_sampler = build
 
 
-__all__ = ["abort_callback", "model_params", "route_llama_logs", "top_k_first"]
+__all__ = [
+    "abort_callback",
+    "auto_flash_attn",
+    "model_params",
+    "route_llama_logs",
+    "top_k_first",
+]

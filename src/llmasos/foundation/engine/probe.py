@@ -410,14 +410,14 @@ def _decode_natively(
 
     kwargs = llama_kwargs(Path(model_path), settings, config)
     lib.llama_backend_init()
-    with model_params(extra_bufts=config.extra_bufts):
+    with model_params(extra_bufts=config.extra_bufts):  # as around Llama() in the app
         model_p, context_p = native.params(lib, kwargs)
-    model = lib.llama_model_load_from_file(model_path.encode("utf-8"), model_p)
-    if not model:
-        raise RuntimeError(f"Failed to load model from file: {model_path}")
-    ctx = lib.llama_init_from_model(model, context_p)
-    if not ctx:
-        raise RuntimeError("Failed to create llama_context")
+        model = lib.llama_model_load_from_file(model_path.encode("utf-8"), model_p)
+        if not model:
+            raise RuntimeError(f"Failed to load model from file: {model_path}")
+        ctx = lib.llama_init_from_model(model, context_p)
+        if not ctx:
+            raise RuntimeError("Failed to create llama_context")
     text = PROBE_TEXT.encode("utf-8")
     buffer = (lib.llama_token * (len(text) + 8))()
     count = lib.llama_tokenize(

@@ -153,9 +153,9 @@ FIELDS: dict[str, Field] = _fields(
     Field(
         "engine.flash_attn",
         bool,
-        False,
+        True,
         "Flash attention",
-        "faster attention with less memory on GPUs that support it",
+        "faster attention with less memory, wherever llama.cpp supports it (CPUs, most GPUs)",
     ),
     Field(
         "engine.probe",

@@ -86,7 +86,8 @@ FIELD_TEXTS: dict[str, tuple[str, str, str]] = {
         QT_TRANSLATE_NOOP("SettingsForm", "Flash attention"),
         QT_TRANSLATE_NOOP("SettingsForm", "&Flash attention"),
         QT_TRANSLATE_NOOP(
-            "SettingsForm", "Faster attention with less memory on GPUs that support it."
+            "SettingsForm",
+            "Faster attention with less memory, wherever llama.cpp supports it (CPUs, most GPUs).",
         ),
     ),
     "sampling.temperature": (
