@@ -402,3 +402,35 @@ def test_the_bindings_load_without_the_high_level_half() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stdout.split() == ["[]", "True", "True", "True"]
+
+
+def test_a_llama_cpp_python_the_mapping_does_not_know_is_probed_through_llama(
+    smollm2_path: Path, zero_layers: Path
+) -> None:
+    """When the parameter structures are not what the mapping sets (another
+    llama-cpp-python), the child runs the model through ``Llama()`` instead: a sound
+    file still passes, a file that aborts at the first decode still fails."""
+    script = (
+        "import json, sys\n"
+        "from llmasos.foundation.engine import native, probe\n"
+        "def refuse(lib, kwargs):\n"
+        "    raise native.NoNativeMapping('test: pretend the fields differ')\n"
+        "native.params = refuse\n"
+        "code = probe.main(sys.argv[1:])\n"
+        "print(json.dumps([code, 'llama_cpp.llama' in sys.modules]), flush=True)\n"
+    )
+    plan = probe_module._parse_plan([str(smollm2_path)])
+    assert plan is not None
+    args = ["--plan", json.dumps({"settings": plan[1].to_json(), "extra_bufts": True,
+                                  "gpu": True, "pooling": None})]  # fmt: skip
+    sound = subprocess.run(
+        [sys.executable, "-c", script, str(smollm2_path), *args],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert json.loads(sound.stdout.splitlines()[-1]) == [0, True], sound.stderr[-2000:]
+    broken = subprocess.run(
+        [sys.executable, "-c", script, str(zero_layers), *args],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    # llama.cpp refuses it (exit 3 with a reason) or aborts: never a pass
+    assert broken.returncode != 0 or json.loads(broken.stdout.splitlines()[-1])[0] != 0

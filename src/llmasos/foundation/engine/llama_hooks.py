@@ -127,9 +127,14 @@ def model_params(
 
 
 def auto_flash_attn(lib: Any, params: Any) -> None:
-    """Turn "flash attention enabled" in ``llama_context_params`` into "auto"."""
-    if params.flash_attn_type == lib.LLAMA_FLASH_ATTN_TYPE_ENABLED:
-        params.flash_attn_type = lib.LLAMA_FLASH_ATTN_TYPE_AUTO
+    """Turn "flash attention enabled" in ``llama_context_params`` into "auto" (nothing
+    on a llama.cpp from before its "auto" setting, where on stays on)."""
+    enabled = getattr(lib, "LLAMA_FLASH_ATTN_TYPE_ENABLED", None)
+    auto = getattr(lib, "LLAMA_FLASH_ATTN_TYPE_AUTO", None)
+    if enabled is None or auto is None or not hasattr(params, "flash_attn_type"):
+        return
+    if params.flash_attn_type == enabled:
+        params.flash_attn_type = auto
 
 
 def top_k_first(llm: Any) -> None:

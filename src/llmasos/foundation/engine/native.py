@@ -60,6 +60,10 @@ def bindings() -> Any:
             del sys.modules["llama_cpp"]
 
 
+class NoNativeMapping(ValueError):
+    """This llama-cpp-python builds its parameters in a way :func:`params` does not know."""
+
+
 def params(lib: Any, kwargs: dict[str, Any]) -> tuple[Any, Any]:
     """``(llama_model_params, llama_context_params)`` as ``Llama(**kwargs)`` sets them.
 
@@ -67,46 +71,67 @@ def params(lib: Any, kwargs: dict[str, Any]) -> tuple[Any, Any]:
     parameters carry the same repacking switch.
 
     Raises:
-        ValueError: ``kwargs`` holds an argument this mapping does not know.
+        NoNativeMapping: ``kwargs`` holds an argument this mapping does not know, or the
+            parameter structures lack a field it sets (another llama-cpp-python: the
+            caller then loads through ``Llama()``).
     """
     unknown = set(kwargs) - _KNOWN
     if unknown:
-        raise ValueError(f"no native mapping for Llama() arguments {sorted(unknown)}")
-    model = lib.llama_model_default_params()
+        raise NoNativeMapping(f"no native mapping for Llama() arguments {sorted(unknown)}")
     gpu_layers = int(kwargs.get("n_gpu_layers", 0))
-    model.n_gpu_layers = 0x7FFFFFFF if gpu_layers == -1 else gpu_layers
-    model.split_mode = lib.LLAMA_SPLIT_MODE_LAYER
-    model.main_gpu = 0
-    model.vocab_only = False
-    model.load_mode = lib.LLAMA_LOAD_MODE_MMAP
-
+    model = _filled(
+        lib.llama_model_default_params(),
+        n_gpu_layers=0x7FFFFFFF if gpu_layers == -1 else gpu_layers,
+        split_mode=_constant(lib, "LLAMA_SPLIT_MODE_LAYER"),
+        main_gpu=0,
+        vocab_only=False,
+        load_mode=_constant(lib, "LLAMA_LOAD_MODE_MMAP"),
+    )
     n_ctx = int(kwargs.get("n_ctx", 512))
     n_batch = min(n_ctx, int(kwargs.get("n_batch", 512)))
-    context = lib.llama_context_default_params()
-    context.n_ctx = n_ctx
-    context.n_batch = n_batch
-    context.n_ubatch = min(n_batch, int(kwargs.get("n_ubatch", 512)))
-    context.n_threads = int(kwargs["n_threads"])
-    context.n_threads_batch = int(kwargs["n_threads_batch"])
-    context.rope_scaling_type = lib.LLAMA_ROPE_SCALING_TYPE_UNSPECIFIED
-    context.pooling_type = lib.LLAMA_POOLING_TYPE_UNSPECIFIED
-    context.attention_type = lib.LLAMA_ATTENTION_TYPE_UNSPECIFIED
-    context.rope_freq_base = 0.0
-    context.rope_freq_scale = 0.0
-    context.yarn_ext_factor = -1.0
-    context.yarn_attn_factor = 1.0
-    context.yarn_beta_fast = 32.0
-    context.yarn_beta_slow = 1.0
-    context.yarn_orig_ctx = 0
-    context.embeddings = False
-    context.offload_kqv = True
-    context.flash_attn_type = (
-        lib.LLAMA_FLASH_ATTN_TYPE_ENABLED
-        if kwargs.get("flash_attn")
-        else lib.LLAMA_FLASH_ATTN_TYPE_DISABLED
+    flash = "ENABLED" if kwargs.get("flash_attn") else "DISABLED"
+    context = _filled(
+        lib.llama_context_default_params(),
+        n_ctx=n_ctx,
+        n_batch=n_batch,
+        n_ubatch=min(n_batch, int(kwargs.get("n_ubatch", 512))),
+        n_threads=int(kwargs["n_threads"]),
+        n_threads_batch=int(kwargs["n_threads_batch"]),
+        rope_scaling_type=_constant(lib, "LLAMA_ROPE_SCALING_TYPE_UNSPECIFIED"),
+        pooling_type=_constant(lib, "LLAMA_POOLING_TYPE_UNSPECIFIED"),
+        attention_type=_constant(lib, "LLAMA_ATTENTION_TYPE_UNSPECIFIED"),
+        rope_freq_base=0.0,
+        rope_freq_scale=0.0,
+        yarn_ext_factor=-1.0,
+        yarn_attn_factor=1.0,
+        yarn_beta_fast=32.0,
+        yarn_beta_slow=1.0,
+        yarn_orig_ctx=0,
+        embeddings=False,
+        offload_kqv=True,
+        flash_attn_type=_constant(lib, f"LLAMA_FLASH_ATTN_TYPE_{flash}"),
+        no_perf=False,
     )
-    context.no_perf = False
     return model, context
+
+
+def _constant(lib: Any, name: str) -> int:
+    try:
+        return int(getattr(lib, name))
+    except AttributeError as exc:
+        raise NoNativeMapping(f"llama_cpp has no {name}") from exc
+
+
+def _filled(struct: Any, **values: Any) -> Any:
+    """``struct`` with ``values`` set; a name it has no field for is refused (a ctypes
+    structure would otherwise take it as a plain Python attribute, silently)."""
+    known = {name for name, *_ in struct._fields_}
+    missing = sorted(set(values) - known)
+    if missing:
+        raise NoNativeMapping(f"{type(struct).__name__} has no field {missing}")
+    for name, value in values.items():
+        setattr(struct, name, value)
+    return struct
 
 
 def fields(struct: Any) -> dict[str, Any]:
@@ -126,4 +151,4 @@ def fields(struct: Any) -> dict[str, Any]:
     return values
 
 
-__all__ = ["bindings", "fields", "params"]
+__all__ = ["NoNativeMapping", "bindings", "fields", "params"]

@@ -371,9 +371,10 @@ def _run(
 
     from llmasos.foundation.engine.native import bindings
 
-    if pooling is not None:  # Llama() below; importing it sets its own log callback: first
-        import llama_cpp  # noqa: F401
     lib = bindings()  # for a chat model the C API alone: no numpy, jinja2 or chat formats
+    direct = pooling is None and _maps_natively(lib, model_path, settings, config)
+    if not direct:  # Llama() below; importing it sets its own log callback: first
+        import llama_cpp  # noqa: F401
     logged: list[tuple[int, str]] = []
 
     def collect(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
@@ -387,10 +388,50 @@ def _run(
     if pooling is not None:
         return _run_embedding(model_path, settings, config, pooling, logged)
     try:
-        _decode_natively(lib, model_path, settings, config)
+        if direct:
+            _decode_natively(lib, model_path, settings, config)
+        else:
+            _decode_with_llama(model_path, settings, config)
     except Exception as exc:  # anything llama.cpp refuses is a reason to report
         return _pick_reason(logged, str(exc))
     return None
+
+
+def _maps_natively(
+    lib: Any, model_path: str, settings: ResolvedSettings, config: RunConfig
+) -> bool:
+    """Whether :func:`native.params` knows how this llama-cpp-python sets up ``Llama()``."""
+    from llmasos.foundation.engine.native import NoNativeMapping, params
+    from llmasos.foundation.engine.runtime import llama_kwargs
+
+    try:
+        params(lib, llama_kwargs(Path(model_path), settings, config))
+    except NoNativeMapping as exc:
+        log.debug("probe through Llama(): %s", exc)
+        return False
+    return True
+
+
+def _decode_with_llama(model_path: str, settings: ResolvedSettings, config: RunConfig) -> None:
+    """What :func:`_decode_natively` does, through ``Llama()`` and ``generate()``."""
+    import llama_cpp
+
+    from llmasos.foundation.engine.llama_hooks import model_params
+    from llmasos.foundation.engine.runtime import llama_kwargs
+
+    with model_params(extra_bufts=config.extra_bufts):
+        llm = llama_cpp.Llama(**llama_kwargs(Path(model_path), settings, config))
+    tokens = llm.tokenize(PROBE_TEXT.encode("utf-8"), add_bos=True, special=False)
+    tokens = tokens[: max(2, _room(settings))]
+    _crash_hook(config)
+    steps = llm.generate(tokens, temp=0.0, reset=True)
+    for _ in range(_SINGLE_DECODES):
+        next(steps)
+
+
+def _room(settings: ResolvedSettings) -> int:
+    """Prompt tokens the probe evaluates in one batch."""
+    return min(_MAX_PROBE_TOKENS, settings.n_batch, settings.n_ctx - _SINGLE_DECODES - 1)
 
 
 def _decode_natively(
@@ -423,8 +464,7 @@ def _decode_natively(
     count = lib.llama_tokenize(
         lib.llama_model_get_vocab(model), text, len(text), buffer, len(buffer), True, False
     )
-    room = min(_MAX_PROBE_TOKENS, settings.n_batch, settings.n_ctx - _SINGLE_DECODES - 1)
-    tokens = list(buffer[: max(0, count)])[: max(2, room)]
+    tokens = list(buffer[: max(0, count)])[: max(2, _room(settings))]
     _crash_hook(config)
     every = bool(kwargs.get("logits_all"))
     batch = lib.llama_batch_init(len(tokens), 0, 1)
