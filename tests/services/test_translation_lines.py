@@ -23,6 +23,7 @@ from llmasos.services.translation.finish import ChunkOutcome, Note
 from llmasos.services.translation.lines import LINES_KEPT, join_lines, lines_differ
 from llmasos.services.translation.service import (
     ChunkTranslated,
+    LineByLine,
     TranslationRequest,
     TranslationResult,
     translate,
@@ -138,6 +139,20 @@ def test_a_joined_reply_is_translated_again_line_by_line() -> None:
     assert [c.text for c in chunks] == [result.text]  # the chunk's final text has the lines
     streamed = "".join(i for i in items if isinstance(i, str))
     assert streamed.count("\n") == 0  # the lines' own streams are not yielded
+    # the redo is announced after the joined preview, then each line done, before the
+    # chunk's lines: what the popup shows while nothing streams
+    events = [i for i in items if not isinstance(i, str)]
+    redo = [e for e in events if isinstance(e, LineByLine)]
+    assert redo == [LineByLine(0, n, 3) for n in range(4)]
+    last_text = max(n for n, i in enumerate(items) if isinstance(i, str))
+    assert last_text < items.index(redo[0])
+    assert events.index(redo[-1]) + 1 == events.index(chunks[0])
+
+
+def test_no_redo_no_line_by_line_events() -> None:
+    items = list(translate(JoiningEngine(), TranslationRequest("one line", target="fr")))
+    items += list(translate(JoiningEngine(), TranslationRequest("a\nb", target="fr")))
+    assert not any(isinstance(i, LineByLine) for i in items)  # lines joined, keep_lines off
 
 
 def test_without_keep_lines_a_joined_reply_is_reported_not_redone() -> None:

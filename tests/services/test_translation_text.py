@@ -29,6 +29,7 @@ from llmasos.services.translation.service import (
     TranslationDone,
     TranslationRequest,
     TranslationStarted,
+    alternate_target,
     finish_chunk,
     translate,
 )
@@ -305,6 +306,13 @@ def test_auto_source_falls_back_and_alternate_target() -> None:
         ),
     )
     assert job.target.code == "zh-Hans"
+
+
+def test_alternate_target_goes_back_to_the_last_source_or_between_chinese_and_english() -> None:
+    assert alternate_target("fr", "en") == "fr"
+    assert alternate_target("en", "en") == "zh-Hans"
+    assert alternate_target("zh-Hant", "zh-Hans") == "en"  # both scripts are one language
+    assert alternate_target("de", "de") == "en"
 
 
 EN = find_language("en")

@@ -5,7 +5,8 @@ one; the command line builds its own), a :class:`TranslationRequest` and a cance
 token, and iterate. It yields text as it streams (``str``, protected parts
 already restored) and events: :class:`TranslationStarted`, one
 :class:`ChunkTranslated` per chunk with that chunk's final, cleaned and repaired
-text (the streamed text of the chunk is only a preview of it), and
+text (the streamed text of the chunk is only a preview of it), :class:`LineByLine`
+while a chunk whose reply joined lines is translated again (``keep_lines``), and
 :class:`TranslationDone` with the :class:`TranslationResult`. Cancelling keeps
 the chunks that were finished.
 
@@ -48,12 +49,14 @@ __all__ = [
     "DEFAULT_SAMPLING",
     "ChunkOutcome",
     "ChunkTranslated",
+    "LineByLine",
     "Note",
     "Translation",
     "TranslationDone",
     "TranslationRequest",
     "TranslationResult",
     "TranslationStarted",
+    "alternate_target",
     "finish_chunk",
     "resolve_languages",
     "translate",
@@ -128,6 +131,19 @@ class ChunkTranslated:
 
 
 @dataclass(frozen=True)
+class LineByLine:
+    """Chunk ``index``'s reply joined the source's lines, so the chunk is being translated
+    again one line at a time (``keep_lines``): ``done`` of its ``lines`` lines with words
+    are translated. Sent with ``done`` 0 when the redo starts and after each line; the
+    chunk's streamed reply is stale from the first one, and its :class:`ChunkTranslated`
+    brings the lines."""
+
+    index: int
+    done: int
+    lines: int
+
+
+@dataclass(frozen=True)
 class TranslationResult:
     """The finished (or cancelled) translation and what was checked."""
 
@@ -183,6 +199,14 @@ def resolve_languages(
     if source and request.alternate_target and same_language(source.code, target.code):
         target = _language(request.alternate_target)
     return source, target, detection
+
+
+def alternate_target(last_source: str, target: str) -> str:
+    """Where text already in ``target`` goes: back to ``last_source`` (the last language
+    translated from), or, when that is ``target`` too, Chinese ↔ English."""
+    if not same_language(last_source, target):
+        return last_source
+    return "zh-Hans" if same_language(target, "en") else "en"
 
 
 def _language(code: str) -> Language:
@@ -253,7 +277,7 @@ class Translation(TextStream[Any]):
                 finished += 1
                 yield ChunkTranslated(index, len(pieces), piece.text, ())
                 continue
-            outcome = yield from self._chunk(piece, context)
+            outcome = yield from self._chunk(piece, context, index)
             if outcome is None:  # cancelled mid-chunk: only finished chunks are kept
                 break
             text = _with_margins(piece.text, outcome.text)
@@ -266,8 +290,10 @@ class Translation(TextStream[Any]):
         self.result = self._result("".join(done), outcomes, finished, len(pieces))
         yield TranslationDone(self.result)
 
-    def _chunk(self, piece: Piece, context: str) -> Generator[Any, None, ChunkOutcome | None]:
-        """Stream one chunk; return its outcome, or None when it was cancelled.
+    def _chunk(
+        self, piece: Piece, context: str, index: int = 0
+    ) -> Generator[Any, None, ChunkOutcome | None]:
+        """Stream chunk ``index``; return its outcome, or None when it was cancelled.
 
         The streamed text is a preview: when the reply has a problem a model can fix
         (a dropped placeholder, a glossary term not used, words left untranslated, an
@@ -321,17 +347,22 @@ class Translation(TextStream[Any]):
             )
             outcome = replace(outcome, notes=(*outcome.notes, note))
         if self.request.keep_lines and lines_differ(core, outcome.text):
-            return self._line_by_line(core)
+            return (yield from self._line_by_line(core, index))
         return outcome
 
-    def _line_by_line(self, text: str) -> ChunkOutcome | None:
-        """``text`` translated one line at a time, its lines kept (None: cancelled).
+    def _line_by_line(self, text: str, index: int) -> Generator[Any, None, ChunkOutcome | None]:
+        """``text`` (chunk ``index``) translated one line at a time, its lines kept
+        (None: cancelled).
 
-        The lines' streams are not yielded: the chunk's streamed reply stays the preview
-        until its :class:`ChunkTranslated` brings these lines.
+        The lines' streams are not yielded: the chunk's streamed reply stays on screen
+        until its :class:`ChunkTranslated` brings these lines, and :class:`LineByLine`
+        events say that it is stale and how far the redo is.
         """
+        parts = text.split("\n")
+        lines = sum(1 for line in parts if has_words(line))
+        yield LineByLine(index, 0, lines)
         outcomes: list[ChunkOutcome | None] = []
-        for line in text.split("\n"):
+        for line in parts:
             if not has_words(line):
                 outcomes.append(None)  # blank, or nothing to translate: kept as it is
                 continue
@@ -339,6 +370,7 @@ class Translation(TextStream[Any]):
             if outcome is None:
                 return None
             outcomes.append(outcome)
+            yield LineByLine(index, sum(o is not None for o in outcomes), lines)
         return join_lines(text, outcomes)
 
     def _keep_stats(self, generation: TextStream[str]) -> bool:

@@ -36,7 +36,7 @@ from llmasos.apps.gui.translate.widgets import AUTO, GlossaryDialog, HistoryPane
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.kernel.kernel import Kernel
-from llmasos.services.text.language import find_language, same_language
+from llmasos.services.text.language import find_language
 from llmasos.services.translation.service import (
     DEFAULT_SAMPLING,
     ChunkTranslated,
@@ -44,6 +44,7 @@ from llmasos.services.translation.service import (
     TranslationRequest,
     TranslationResult,
     TranslationStarted,
+    alternate_target,
     resolve_languages,
     translate,
 )
@@ -167,7 +168,7 @@ class TranslatePage(ToolPage):
             target=target,
             source=source,
             fallback_source=self._last_source,
-            alternate_target=_alternate(self._last_source, target),
+            alternate_target=alternate_target(self._last_source, target),
             formality=str(self.formality.currentData() or ""),
             params=self._sampling(),
         )
@@ -320,14 +321,6 @@ class TranslatePage(ToolPage):
         self.result.setPlainText(answer)
         if not answer and text.strip():
             self.run()
-
-
-def _alternate(last_source: str, target: str) -> str:
-    """Where text already in the target language goes: back to the last source language
-    (Chinese ↔ English by default)."""
-    if not same_language(last_source, target):
-        return last_source
-    return "zh-Hans" if same_language(target, "en") else "en"
 
 
 def _detection_text(detection: object, used: str | None = None) -> str:
