@@ -76,6 +76,14 @@ def test_action_messages() -> None:
     assert (request.text, request.target, request.keep_lines) == ("Bonjour\nMonsieur", "zh", True)
     assert request.params == action_params("translate", 2)
     assert translation_request("Hallo").target == "en"
+    # text already in the target language goes into another, as in the Translate window:
+    # back to the language last translated from, or Chinese <-> English
+    chinese, english = "今天天气很好，我们去公园散步吧。", "Thank you for your email."
+    assert translation_request(chinese, to="zh").target == "en"
+    assert translation_request(chinese, to="zh-Hant", last_source="fr").target == "fr"
+    assert translation_request(english, to="en").target == "zh-Hans"
+    assert translation_request(english, to="zh").target == "zh"  # not the same: as asked
+    assert translation_request("你好", to="zh").target == "zh"  # detection unsure: as asked
     with pytest.raises(WritingError):
         action_messages("translate", "x", to="zh")
     with pytest.raises(UnknownLanguageError):

@@ -14,11 +14,13 @@ from llmasos.errors import WritingError
 from llmasos.foundation.engine.chat_format import ChatMessage
 from llmasos.foundation.engine.settings import SamplingParams
 from llmasos.services.text.hygiene import clean_output, excerpt, looks_like_chatter
+from llmasos.services.text.language import same_language
 from llmasos.services.text.notice import Notice
 from llmasos.services.translation.service import (
     DEFAULT_SAMPLING,
     TranslationRequest,
     TranslationResult,
+    alternate_target,
     resolve_languages,
 )
 from llmasos.services.writing.actions import build_messages, find_action, task_text, unshield
@@ -72,9 +74,17 @@ def action_messages(
     raise WritingError(f"Unknown action {action!r}.")
 
 
-def translation_request(text: str, to: str = "", attempt: int = 0) -> TranslationRequest:
+def translation_request(
+    text: str, to: str = "", attempt: int = 0, last_source: str = "en"
+) -> TranslationRequest:
     """The translator's request for the popup's translation of ``text`` into ``to``
     (a language code or name; English when empty).
+
+    Text already in ``to`` goes into another language, as in the Translate window
+    (:func:`~llmasos.services.translation.service.alternate_target`: ``last_source``,
+    the language last translated from, or Chinese ↔ English): the request's ``target``
+    is then that language, for the popup to show. Only a confident detection switches;
+    a short or mixed text goes into ``to`` as asked.
 
     The source's lines are kept (text from an image is line based, and so is a list or
     a poem), and the sampling is :func:`action_params`' (``attempt``: the Retry presses).
@@ -85,7 +95,13 @@ def translation_request(text: str, to: str = "", attempt: int = 0) -> Translatio
     request = TranslationRequest(
         text, target=to or "en", keep_lines=True, params=action_params("translate", attempt)
     )
-    resolve_languages(request)  # an unknown language is said now, not by the worker
+    _source, target, detection = resolve_languages(request)  # an unknown language: now
+    if (
+        detection is not None
+        and detection.is_confident
+        and same_language(detection.lang, target.code)
+    ):
+        request = replace(request, target=alternate_target(last_source, target.code))
     return request
 
 

@@ -1,6 +1,7 @@
 """The popup: a small frameless window near the cursor that streams one action's answer.
 
-Translate runs the translator (as the Translate window does), the other actions one chat
+Translate runs the translator (as the Translate window does; text already in the target
+language goes into another, shown in the title and the picker), the other actions one chat
 request each. Text from an image shows above the answer, editable: a misread word is
 corrected there and Retry runs the action on the corrected text.
 """
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from llmasos.apps.gui.common.language_names import language_name
 from llmasos.apps.gui.common.messages import error_text, failure_text
 from llmasos.apps.gui.common.notices import notice_text, notices_text
 from llmasos.apps.gui.common.tracked_changes import DiffView
@@ -32,6 +34,8 @@ from llmasos.apps.gui.everywhere.choices import (
     opens_in,
     tone_box,
 )
+from llmasos.apps.gui.everywhere.progress import TranslationProgress, working_text
+from llmasos.apps.gui.everywhere.recognized import RecognizedText
 from llmasos.errors import LLMasOSError
 from llmasos.kernel.kernel import JobFn, Kernel, Priority
 from llmasos.services.everywhere.prompts import (
@@ -42,12 +46,8 @@ from llmasos.services.everywhere.prompts import (
     translation_request,
 )
 from llmasos.services.text.diff import diff_texts
-from llmasos.services.translation.service import (
-    ChunkTranslated,
-    TranslationDone,
-    TranslationResult,
-    translate,
-)
+from llmasos.services.text.language import find_language
+from llmasos.services.translation.service import TranslationDone, translate
 
 OWNER = "everywhere"
 SOURCE_HEIGHT = 420  # the popup's height with the recognized text above the answer
@@ -83,8 +83,8 @@ class ActionPopup(QFrame):
         self._unusable = False  # the finished answer is not the work asked for
         self._attempt = 0  # Retry presses since the action was chosen (its sampling seed)
         self._chunks = 0  # token batches of the current answer
-        self._translated = ""  # a translation's finished chunks so far
-        self._translation: TranslationResult | None = None  # the finished translation
+        self._last_source = "en"  # the language last translated from (text already in
+        # the target language goes back into it, as in the Translate window)
         # the last finished answer, its job and whether its text was shown: closing or a
         # focus change never loses it
         self._last: tuple[tuple[str, str, str, str], str, bool] | None = None
@@ -96,21 +96,11 @@ class ActionPopup(QFrame):
 
         self.title = QLabel(self)
         self.title.setAccessibleName(self.tr("Action"))
-        # the text an action ran on, when it came from an image: the person checks the
-        # recognition and corrects it, with the line breaks it was read with
-        self.source_label = QLabel(self.tr("Recognized text"), self)
-        self.source_label.setAccessibleName(self.tr("Recognized text"))
-        self.source = QPlainTextEdit(self)
-        self.source.setAccessibleName(self.tr("Recognized text, editable"))
-        self.source.setToolTip(
-            self.tr("Correct a misread word here, then press Retry to run the action again")
-        )
-        self.source_label.setBuddy(self.source)
-        self.source_label.hide()
-        self.source.hide()
+        self.recognized = RecognizedText(self)  # the text an action ran on, from an image
         self.answer = QPlainTextEdit(self)
         self.answer.setReadOnly(True)
         self.answer.setAccessibleName(self.tr("Answer"))
+        self.progress = TranslationProgress(self.answer)
         # an edit's finished answer shows as tracked changes; the toggle shows either
         self.changes = DiffView(self.tr("Changes to the selected text"), self)
         self.changes.hide()
@@ -169,8 +159,7 @@ class ActionPopup(QFrame):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addWidget(self.source_label)
-        layout.addWidget(self.source, 1)
+        layout.addWidget(self.recognized, 1)
         layout.addWidget(self.answer, 1)
         layout.addWidget(self.changes, 1)
         follow = QHBoxLayout()
@@ -214,8 +203,7 @@ class ActionPopup(QFrame):
 
     def _text(self) -> str:
         """The text to run the action on: the job's, or the recognized text as corrected."""
-        edited = self.source.toPlainText()
-        return edited if self.source.isVisibleTo(self) and edited.strip() else self._job[1]
+        return self.recognized.text_or(self._job[1])
 
     def _rerun_in_language(self) -> None:
         action, _text, _to, tone = self._job
@@ -279,12 +267,8 @@ class ActionPopup(QFrame):
 
     def _show_source(self, text: str | None) -> None:
         """Show ``text`` (from an image) above the answer, editable; None hides it."""
-        self.source_label.setVisible(text is not None)
-        self.source.setVisible(text is not None)
-        if text is None:
-            return
-        self.source.setPlainText(text)
-        if self.height() < SOURCE_HEIGHT:  # room for the text and the answer
+        self.recognized.show_text(text)
+        if text is not None and self.height() < SOURCE_HEIGHT:  # room for it and the answer
             self.resize(self.width(), SOURCE_HEIGHT)
 
     # -- text in images ----------------------------------------------------------
@@ -347,7 +331,7 @@ class ActionPopup(QFrame):
         (None: as before).
         """
         if from_image is None:
-            from_image = self.source.isVisibleTo(self)
+            from_image = self.recognized.is_shown
         self._job = (action, text, to, tone)
         self._attempt = attempt
         self._unusable = False
@@ -379,10 +363,10 @@ class ActionPopup(QFrame):
         except LLMasOSError as exc:
             self._set_status(error_text(exc))
             return
-        self._translated, self._translation = "", None
+        self.progress.reset()
         self._request = self.kernel.submit(job, owner=OWNER, priority=Priority.INTERACTIVE)
         self._busy = True
-        self._set_status(self.tr("Working…"))
+        self._set_status(working_text() if self._job[2] == to else self._switched_text(to))
 
     def _job_fn(self) -> JobFn:
         """The kernel job of the action shown: the translator for Translate (the lines
@@ -393,11 +377,24 @@ class ActionPopup(QFrame):
         """
         action, text, to, tone = self._job
         if action == "translate":
-            request = translation_request(text, to, self._attempt)
+            request = translation_request(text, to, self._attempt, self._last_source)
+            if request.target != (to or "en"):  # the text already is in ``to``
+                self._job = (action, text, request.target, tone)
+                self.title.setText(action_title(action, request.target))
+                self._show_pickers(action, request.target, tone)
             return lambda engine, cancel: translate(engine, request, cancel)
         messages = tuple(action_messages(action, text, to, tone))
         params = action_params(action, self._attempt)
         return lambda engine, cancel: engine.chat(messages, params, cancel)
+
+    def _switched_text(self, asked: str) -> str:
+        """The status when the text already was in the language ``asked`` for."""
+        lang = find_language(asked or "en")
+        target = find_language(self._job[2])
+        return self.tr("Already in {language}: translating into {target}…").format(
+            language=language_name(lang.name) if lang else asked,
+            target=language_name(target.name) if target else self._job[2],
+        )
 
     def show_last(self) -> None:
         """Show the popup again with the last finished answer (the tray's *Last answer*):
@@ -471,7 +468,7 @@ class ActionPopup(QFrame):
             "to": self._job[2],
             "tone": self._job[3],
             "answer": self.answer.toPlainText(),
-            "from_image": self.source.isVisibleTo(self),  # the text shows above the answer
+            "from_image": self.recognized.is_shown,  # the text shows above the answer
             "status": self.status.text(),
             "busy": self._busy,
             "chunks": self._chunks,
@@ -502,21 +499,25 @@ class ActionPopup(QFrame):
             cursor.insertText(text)
 
     def _on_event(self, request: int, event: object) -> None:
-        """A translation's finished chunk replaces its preview; its result is kept."""
+        """A translation's events (see :class:`TranslationProgress`); the language of a
+        confident detection is the one the next same-language text goes back into."""
         if request != self._request:
             return
-        if isinstance(event, ChunkTranslated):
-            self._translated += event.text
-            self.answer.setPlainText(self._translated)
-        elif isinstance(event, TranslationDone):
-            self._translation = event.result
+        status = self.progress.on_event(event)
+        if status is not None:
+            self._set_status(status)
+        if isinstance(event, TranslationDone):
+            detection = event.result.detection
+            if detection is not None and detection.is_confident:
+                self._last_source = event.result.source
 
     def _on_finished(self, request: int, _stats: object) -> None:
         if request == self._request:
             self._request = None
             self._busy = False
             action, source = self._job[0], self._job[1]
-            result, self._translation = self._translation, None
+            result = self.progress.result
+            self.progress.reset()
             checks: tuple[str, ...] = ()
             if result is not None:
                 (answer, problem), checks = finish_translation(result), result.problems
@@ -525,7 +526,7 @@ class ActionPopup(QFrame):
             self.answer.setPlainText(answer)
             self._unusable = bool(problem)
             if not problem:
-                self._last = (self._job, answer, self.source.isVisibleTo(self))
+                self._last = (self._job, answer, self.recognized.is_shown)
             if not problem and is_edit(action):
                 self._set_diff(source, answer)
             self._set_status(notice_text(problem) if problem else self._done_text(checks))
@@ -550,6 +551,7 @@ class ActionPopup(QFrame):
             self.kernel.cancel(self._request)
         self._request = None
         self._busy = False
+        self.progress.reset()
 
     def _set_status(self, text: str) -> None:
         self.status.setText(text)
