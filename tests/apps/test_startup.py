@@ -77,6 +77,57 @@ def test_a_first_start_shows_the_window_without_heavy_imports(tmp_path: Path) ->
     assert report["models_page"] == "ModelsPage" and report["hub_loaded"] == []
 
 
+RUN_CHILD = textwrap.dedent("""
+    import json, sys
+    from PySide6.QtCore import QTimer
+    from llmasos.apps.gui.shell import main
+    from llmasos.apps.gui.shell.window import MainWindow
+
+    report = {}
+    paint = MainWindow.paintEvent
+
+    def first_paint(self, event):
+        paint(self, event)
+        if "at_first_frame" not in report:
+            report["at_first_frame"] = sorted(m for m in sys.modules if ".everywhere" in m)
+            QTimer.singleShot(300, lambda: after(self))
+
+    def after(window):
+        report["tray_owner_set"] = window.close_to_tray is not None
+        report["shortcuts_reported"] = bool(window.hotkey_problems)  # offscreen: all
+        report["controller"] = "llmasos.apps.gui.everywhere.controller" in sys.modules
+        window.close()
+
+    MainWindow.paintEvent = first_paint
+    status = main.run_app()
+    print(json.dumps({**report, "status": status}))
+""")
+
+
+def test_the_everywhere_side_starts_after_the_first_frame(tmp_path: Path) -> None:
+    """run_app: the single-instance server, the shortcuts and the tray (their modules, and
+    the X11 and D-Bus connections they open) come right after the first frame, not before."""
+    env = {
+        **os.environ,
+        "LLMASOS_HOME": str(tmp_path / "home"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", RUN_CHILD], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    # only the single-instance client that asked for a running app first
+    assert report["at_first_frame"] == [
+        "llmasos.apps.gui.everywhere",
+        "llmasos.apps.gui.everywhere.instance",
+        "llmasos.services.everywhere",
+        "llmasos.services.everywhere.protocol",
+    ]
+    assert report["controller"] and report["tray_owner_set"] and report["shortcuts_reported"]
+    assert report["status"] == 0
+
+
 def test_pages_are_built_when_first_shown_and_then_kept(qtbot) -> None:
     store = SettingsStore()
     window = MainWindow(Kernel(), store, store.load()[0])

@@ -454,14 +454,18 @@ def serve(
     icon: QIcon | None = None,
     open_text: TextOpener | None = None,
     open_chat: ChatOpener | None = None,
+    model_loading: bool = False,
 ) -> Everywhere:
     """Start answering requests of later ``llmasos`` starts and ``llmasos do``, register
     the global shortcuts of ``config`` and show the tray icon (with ``icon``).
     ``open_text``: how the popup's *Open in Write/Translate* reaches the main window;
-    ``open_chat``: how the Ask box's *Continue in Chat* does."""
+    ``open_chat``: how the Ask box's *Continue in Chat* does; ``model_loading``: a model
+    load was queued before (the app's start-up load), so an action waits for it as for
+    one seen starting."""
     everywhere = Everywhere(
         window, kernel, open_model, parent=window, open_text=open_text, open_chat=open_chat
     )
+    everywhere._model_loading = model_loading
     everywhere.server.listen()
     everywhere.apply_settings(config or EverywhereConfig())
     if icon is not None:

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 
 _qt_handler: Any = None  # the installed Qt message handler, kept alive
+# the Everywhere side starts right after the first frame; a window not painted by then
+# (shown on another desktop) gets it anyway after this long
+EVERYWHERE_AT_LATEST_MS = 1000
 
 
 def route_qt_messages() -> None:
@@ -143,6 +146,7 @@ def _serve_everywhere(started: Started) -> Everywhere:
         app_icon(),
         open_text=window.open_text,
         open_chat=window.open_chat,
+        model_loading=window.loading_model is not None,  # the start-up load came first
     )
     window.settings_changed.connect(lambda s: everywhere.apply_settings(s.everywhere))
     everywhere.hotkeys_reported.connect(window.show_hotkey_problems)
@@ -163,23 +167,46 @@ def _serve_everywhere(started: Started) -> Everywhere:
     return everywhere
 
 
+def _serve_when_shown(started: Started) -> list[Everywhere]:
+    """Start the Everywhere side (:func:`_serve_everywhere`) once the main window's first
+    frame is out, or after :data:`EVERYWHERE_AT_LATEST_MS` when it has not been painted
+    by then; not for a window closed before. The list holds it once started.
+
+    Its modules (the single-instance server, the global shortcuts, the tray, the popup)
+    and its X11 and D-Bus connections are then no part of the first frame.
+    """
+    from PySide6.QtCore import QTimer
+
+    served: list[Everywhere] = []
+
+    def serve() -> None:
+        if not served and started.window.isVisible():
+            served.append(_serve_everywhere(started))
+
+    started.window.first_frame_shown.connect(serve)
+    QTimer.singleShot(EVERYWHERE_AT_LATEST_MS, started.window, serve)
+    return served
+
+
 def run_app(model: Path | None = None, argv: list[str] | None = None) -> int:
     """Start the app (:func:`start_app`), run the event loop; return the exit status.
 
     When this user's app already runs, it gets the request (show, or open ``model``)
-    and this start ends at once with status 0.
+    and this start ends at once with status 0. The single-instance server, the global
+    shortcuts and the tray start right after the first frame (:func:`_serve_when_shown`).
     """
-    from llmasos.apps.gui.everywhere import controller
+    from llmasos.apps.gui.everywhere.instance import hand_over
 
-    if controller.hand_over(model):
+    if hand_over(model):
         return 0
     started = start_app(model, argv)
-    everywhere = _serve_everywhere(started)
+    everywhere = _serve_when_shown(started)
     from llmasos.apps.gui.shell.smoke import maybe_schedule_smoke_quit
 
     maybe_schedule_smoke_quit(started.window)
     status = int(started.app.exec())
-    everywhere.close()
+    for served in everywhere:
+        served.close()
     started.kernel.shutdown(timeout_s=10.0)
     return status
 

@@ -128,9 +128,11 @@ class MainWindow(QMainWindow):
 
     Signals (GUI thread):
         settings_changed: the new :class:`AppSettings` after Settings › Apply.
+        first_frame_shown: once, right after the window was first painted.
     """
 
     settings_changed = Signal(object)
+    first_frame_shown = Signal()
 
     def __init__(
         self,
@@ -409,6 +411,7 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if not self._first_frame_queued:
             self._first_frame_queued = True
+            QTimer.singleShot(0, self, self.first_frame_shown.emit)  # once the frame is out
             QTimer.singleShot(FIRST_FRAME_DELAY_MS, self, self._after_first_frame)
 
     def _after_first_frame(self) -> None:
@@ -488,6 +491,11 @@ class MainWindow(QMainWindow):
             return
         request = self.kernel.load_model(path, self.settings.to_engine_settings())
         self._loading = (request, path)
+
+    @property
+    def loading_model(self) -> Path | None:
+        """The model file asked for and not loaded (or failed) yet; None when none."""
+        return self._loading[1] if self._loading is not None else None
 
     def open_recent(self, path: str) -> None:
         """Load a recent model; one whose file is gone is reported and forgotten."""
