@@ -269,6 +269,7 @@ def test_the_recognized_text_is_corrected_before_an_action_and_kept_with_the_ans
 ) -> None:
     """OCR alone shows the text editable; Translate takes it as corrected and shows it
     above the translation; the tray's *Last answer* brings both back."""
+    from llmasos.apps.gui.everywhere.popup import HEIGHT, SOURCE_HEIGHT
     from llmasos.apps.gui.everywhere.screen_ocr import Recognized
     from llmasos.services.everywhere.ocr import OcrLine, OcrResult
 
@@ -286,17 +287,20 @@ def test_the_recognized_text_is_corrected_before_an_action_and_kept_with_the_ans
     assert state["action"] == "translate" and state["source"] == "Save the file\nand close it"
     assert state["from_image"] and popup.recognized.editor.toPlainText() == state["source"]
     assert popup.answer.isReadOnly() and popup.answer.toPlainText() == ""
+    assert popup.height() == SOURCE_HEIGHT  # room for the text and its translation
 
     _finish_translation(bare, 31, "保存文件\n然后关闭", ())
     assert popup.status.text() == "Done." and popup.answer.toPlainText() == "保存文件\n然后关闭"
     popup.close()
     bare.run_action("explain", "something else", source_window=5)  # a later selection
     assert not popup.recognized.editor.isVisible()
+    assert popup.height() == HEIGHT  # back to its size: no empty room below the answer
     popup.close()
     popup.show_last()
     assert popup.answer.toPlainText() == "保存文件\n然后关闭"
     box = popup.recognized.editor
     assert box.isVisible() and box.toPlainText() == "Save the file\nand close it"
+    assert popup.height() == SOURCE_HEIGHT
 
 
 def test_the_recognized_text_and_the_checks_speak_chinese(bare: Any, qapp: Any) -> None:

@@ -50,6 +50,7 @@ from llmasos.services.text.language import find_language
 from llmasos.services.translation.service import TranslationDone, translate
 
 OWNER = "everywhere"
+HEIGHT = 300  # the popup's height with the answer alone
 SOURCE_HEIGHT = 420  # the popup's height with the recognized text above the answer
 
 
@@ -76,7 +77,7 @@ class ActionPopup(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setWindowTitle(self.tr("LLMasOS"))
         self.setAccessibleName(self.tr("LLMasOS answer"))
-        self.resize(460, 300)
+        self.resize(460, HEIGHT)
         self._request: int | None = None
         self._job: tuple[str, str, str, str] = ("", "", "", "")
         self._busy = False
@@ -268,8 +269,9 @@ class ActionPopup(QFrame):
     def _show_source(self, text: str | None) -> None:
         """Show ``text`` (from an image) above the answer, editable; None hides it."""
         self.recognized.show_text(text)
-        if text is not None and self.height() < SOURCE_HEIGHT:  # room for it and the answer
-            self.resize(self.width(), SOURCE_HEIGHT)
+        height = HEIGHT if text is None else SOURCE_HEIGHT  # room for it and the answer
+        if self.height() != height:  # back to its size when the text goes
+            self.resize(self.width(), height)
 
     # -- text in images ----------------------------------------------------------
     def show_busy(self, title: str, status: str) -> None:
