@@ -21,7 +21,9 @@ translates it; the app reports how long reading the focused window and the selec
 took (``state``'s ``capture``); Ctrl+Enter in the popup (Replace, through XTEST) starts
 the clock that stops when the other application's field holds the answer (read back from
 its output, polled every 2 ms). The model's own time is not part of either figure. (The
-translated sentences are part 1's: the model has seen them, which does not matter here.)
+translated sentences are part 1's: the model has seen them, which does not matter here.
+A sentence the model talks about instead of translating leaves nothing to Replace with;
+the next one is tried, up to REPLACE_TRIES.)
 
 Part 2 — OCR. The models load once; then lines rendered with Noto Sans CJK (English and
 Chinese, 16/24/32 px) are recognized one image per line and as one block, plus a
@@ -121,6 +123,17 @@ def _trigger(env: dict[str, str], how: str, text: str) -> tuple[float, float]:
     return (popup["shown_at"] - start) * 1000, (popup["first_text_at"] - start) * 1000
 
 
+REPLACE_TRIES = 5  # sentences tried for one Replace before the bench gives up
+
+
+class UnusableAnswer(RuntimeError):
+    """The model's answer was no translation (the popup offers no Replace)."""
+
+    def __init__(self, popup: dict[str, Any]) -> None:
+        super().__init__(f"no answer to Replace with: {popup}")
+        self.status = str(popup.get("status", ""))
+
+
 def _replace_round_trip(env: dict[str, str], field: Any, text: str) -> tuple[float, float]:
     """Translate ``text``, selected in ``field``'s application, with Ctrl+Alt+T, then
     Replace: (ms the app took to capture the selection, ms from Replace to the answer
@@ -134,7 +147,7 @@ def _replace_round_trip(env: dict[str, str], field: Any, text: str) -> tuple[flo
     xdotool(env, "key", "ctrl+alt+t")
     popup = _answered(start)
     if not popup.get("can_replace") or not popup.get("answer", "").strip():
-        raise RuntimeError(f"no answer to Replace with: {popup}")
+        raise UnusableAnswer(popup)
     capture = (state() or {})["capture"]
     if capture.get("chars") != len(text):
         raise RuntimeError(f"the app captured {capture}, not the {len(text)} selected chars")
@@ -156,12 +169,19 @@ def replace_round_trip(env: dict[str, str], reps: int) -> dict[str, Any]:
 
     captures, replaces = [], []
     for n in range(reps):
-        text = SENTENCES[2 * n]
-        field = TextFieldApp(env, text)  # it takes the focus and selects its text
-        try:
-            capture, replace = _replace_round_trip(env, field, text)
-        finally:
-            field.stop()
+        # the rep's first sentence, or a next one when a small model talked instead of
+        # translating it (the popup then rightly offers no Replace: nothing to time)
+        for tries, text in enumerate((SENTENCES * 2)[2 * n : 2 * n + REPLACE_TRIES], 1):
+            field = TextFieldApp(env, text)  # it takes the focus and selects its text
+            try:
+                capture, replace = _replace_round_trip(env, field, text)
+                break
+            except UnusableAnswer as exc:
+                if tries == REPLACE_TRIES:
+                    raise
+                print(f"  replace {n + 1}: no usable answer to {text!r}: {exc.status}", flush=True)
+            finally:
+                field.stop()
         captures.append(capture)
         replaces.append(replace)
         print(f"  replace {n + 1}: capture {capture:.1f} ms, Replace {replace:.0f} ms", flush=True)
