@@ -12,7 +12,8 @@ shortcut or ``llmasos do`` would:
 * ``popup-translate.png``: a translation into the other language (en→zh, zh→en);
 * ``popup-ocr.png``: an image with English and Chinese lines (drawn with Noto CJK by the
   OCR tests' helper), recognized by RapidOCR (``llmasos[ocr]``): the image above the popup
-  with its text and, beside it, the popup after *Translate* into the UI's language;
+  with its text and, beside it, the popup after *Translate* into the UI's language (the
+  recognized text, editable, above its translation, line for line);
 * ``ask-box.png``: the Ask box with a question about a selected text and its answer.
 
 Each window is drawn on a plain backdrop so that its edge shows. What the tour types is
