@@ -170,6 +170,18 @@ def test_app_icon_has_every_size(qapp):
     assert not icon.pixmap(20, 20).isNull()  # between sizes, Qt scales (or draws the SVG)
 
 
+def test_app_icon_falls_back_to_the_svg_without_pngs(qapp, tmp_path: Path, monkeypatch):
+    import shutil
+
+    from llmasos.apps.gui.common import icons
+
+    scalable = tmp_path / "hicolor" / "scalable" / "apps"
+    scalable.mkdir(parents=True)
+    shutil.copy(ICONS / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg", scalable)
+    monkeypatch.setattr(icons, "icons_dir", lambda: tmp_path)
+    assert not icons.app_icon().pixmap(48, 48).isNull()
+
+
 def test_icon_files_tolerate_a_missing_tree(tmp_path: Path):
     assert icon_files(tmp_path) == []
 

@@ -58,17 +58,21 @@ def icon_files(folder: Path) -> list[tuple[Path, int | None]]:
 
 
 def app_icon() -> QIcon:
-    """The LLMasOS icon with every PNG size (crisp at each) and the SVG for other sizes.
+    """The LLMasOS icon with every PNG size (crisp at each); the SVG only without them.
 
-    Returns an empty ``QIcon`` (Qt then shows its default) when the files are missing,
-    which only a damaged installation causes; that is logged, not raised.
+    Once a PNG is in, the icon is Qt's pixmap engine, which would rasterise the SVG once
+    at its own size (256, a PNG size already: never picked) — 1 ms of start-up for
+    nothing. Returns an empty ``QIcon`` (Qt then shows its default) when the files are
+    missing, which only a damaged installation causes; that is logged, not raised.
     """
     icon = QIcon()
     folder = icons_dir()
     if folder is None:
         log.warning("app icon files not found; reinstall LLMasOS to get them back")
         return icon
-    for path, size in icon_files(folder):
+    files = icon_files(folder)
+    pngs = [(path, size) for path, size in files if size is not None]
+    for path, size in pngs or files:
         if size is None:
             icon.addFile(str(path))  # drawn at any size by Qt's SVG icon engine, if present
         else:
