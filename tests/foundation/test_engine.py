@@ -288,3 +288,33 @@ def test_reordered_chain_matches_llama_cpp_python_when_sampling(smol: LlamaEngin
         top_k_first(llm)
     assert len(ours.split()) > 10
     assert ours == theirs
+
+
+def test_the_last_prompt_token_is_always_decoded_alone(smol: LlamaEngine) -> None:
+    """New or cached, a prompt's first answer token comes from the same one-token decode,
+    so the same greedy request gives the same text (with flash attention a batched
+    prompt's last logits differ from a lone decode's in the last bits: enough for a near
+    tie to go the other way, as the Write page's Reapply showed)."""
+    llm = smol._require()
+    sizes: list[int] = []
+    real_eval = llm.eval
+
+    def recording(tokens):  # type: ignore[no-untyped-def]
+        sizes.append(len(tokens))
+        return real_eval(tokens)
+
+    params = SamplingParams(temperature=0.0, max_tokens=3)
+    question = [ChatMessage("user", "Name one colour of the rainbow, please.")]
+    n_prompt = smol.count_chat_tokens(question)
+    llm.eval = recording
+    try:
+        llm.reset()
+        first = smol.chat(question, params).text()
+        new_prompt = list(sizes)
+        sizes.clear()
+        again = smol.chat(question, params).text()
+    finally:
+        del llm.eval
+    assert new_prompt[:2] == [n_prompt - 1, 1]
+    assert sizes[0] == 1
+    assert first == again

@@ -49,6 +49,23 @@ class LlamaSession:
             n += 1
         return min(n, len(tokens) - 1)
 
+    def prefill(self, tokens: list[int]) -> None:
+        """Evaluate ``tokens`` except the last, which ``generate()`` then decodes alone.
+
+        llama.cpp's logits for a token differ in the last bits between a batched prompt
+        and a one-token decode (with flash attention on, enough to flip a near tie), so a
+        prompt's first answer token came out of one path when the prompt was new and of
+        the other when it was cached: the same request, greedy or seeded, could give
+        another text the second time. Decoding the last prompt token alone every time
+        makes both runs take the same path, for one extra single-token decode on a new
+        prompt. Call with the abort callback armed: this is the prefill.
+        """
+        llm = self.llm
+        done = self.common_prefix(tokens)
+        if done < len(tokens) - 1:
+            llm.n_tokens = done  # the rest of the previous request's tokens are dropped
+            llm.eval(tokens[done:-1])
+
     def arm(self, cancel: CancelToken) -> None:
         """Let ``cancel`` stop llama.cpp between graph nodes (prefill included)."""
         import llama_cpp

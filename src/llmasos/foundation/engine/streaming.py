@@ -105,6 +105,14 @@ class Generation(TextStream[str]):
         ses.arm(self._cancel)
         seed = params.seed if params.seed is not None else int.from_bytes(os.urandom(4), "little")
         llm.set_seed(seed)
+        try:
+            ses.prefill(prep.tokens)
+        except RuntimeError as exc:
+            ses.disarm()
+            if self._cancel.is_cancelled:  # our abort callback stopped the prefill
+                self.stats = ses.stats(len(prep.tokens), cached, 0, t0, 0.0, FINISH_CANCELLED)
+                return
+            raise _generation_error(exc) from exc
         gen = llm.generate(
             prep.tokens,
             top_k=params.top_k,
@@ -154,11 +162,15 @@ def _guarded(gen: Iterator[int], cancel: CancelToken) -> Iterator[int]:
         except RuntimeError as exc:
             if cancel.is_cancelled:  # llama_decode returned 2: our abort callback fired
                 return
-            raise GenerationError(
-                f"llama.cpp failed while generating ({exc}). Try again; if it keeps "
-                "failing, lower the context length or reload the model."
-            ) from exc
+            raise _generation_error(exc) from exc
         yield token
+
+
+def _generation_error(exc: RuntimeError) -> GenerationError:
+    return GenerationError(
+        f"llama.cpp failed while generating ({exc}). Try again; if it keeps "
+        "failing, lower the context length or reload the model."
+    )
 
 
 __all__ = [
