@@ -16,7 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from helpers import models
 
 # pytest puts this folder (tests/) on sys.path for its conftest, so ``helpers`` imports
-pytest_plugins = ["helpers.hub_fixtures"]
+pytest_plugins = ["helpers.everywhere_fixtures", "helpers.hub_fixtures"]
 
 
 @pytest.fixture(scope="session")

@@ -125,19 +125,8 @@ def test_do_translate_reads_the_clipboard_image_and_leaves_it(xvfb: dict[str, st
 
 # -- in process ------------------------------------------------------------------------------
 @pytest.fixture
-def everywhere(qtbot: Any) -> Iterator[Any]:
-    from PySide6.QtWidgets import QWidget
-
-    from llmasos.apps.gui.everywhere.controller import Everywhere
-    from llmasos.kernel.kernel import Kernel
-
-    kernel = Kernel()
-    window = QWidget()
-    qtbot.addWidget(window)
-    where = Everywhere(window, kernel, lambda _path: None)
-    yield where
-    where.close()
-    kernel.shutdown(timeout_s=10.0)
+def everywhere(idle_everywhere: Any) -> Any:
+    return idle_everywhere
 
 
 def _image(lines: list[str]) -> Any:

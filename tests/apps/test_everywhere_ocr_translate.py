@@ -208,20 +208,8 @@ def test_text_already_in_the_target_language_goes_into_another(everywhere: Any, 
 
 # -- the popup's own behaviour, no model -----------------------------------------------------
 @pytest.fixture
-def bare(qtbot: Any) -> Iterator[Any]:
-    """Everywhere on a kernel with no model: the tests bring its signals themselves."""
-    from PySide6.QtWidgets import QWidget
-
-    from llmasos.apps.gui.everywhere.controller import Everywhere
-    from llmasos.kernel.kernel import Kernel
-
-    kernel = Kernel()
-    window = QWidget()
-    qtbot.addWidget(window)
-    where = Everywhere(window, kernel, lambda _path: None)
-    yield where
-    where.close()
-    assert kernel.shutdown(10)
+def bare(idle_everywhere: Any) -> Any:
+    return idle_everywhere
 
 
 def _result(text: str, problems: tuple[str, ...] = ()) -> Any:

@@ -83,19 +83,8 @@ def test_do_ask_opens_the_ask_box_with_the_selection(xvfb: dict[str, str]) -> No
 
 # -- in process ------------------------------------------------------------------------------
 @pytest.fixture
-def everywhere(qtbot):  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QWidget
-
-    from llmasos.apps.gui.everywhere.controller import Everywhere
-    from llmasos.kernel.kernel import Kernel
-
-    kernel = Kernel()
-    window = QWidget()
-    qtbot.addWidget(window)
-    where = Everywhere(window, kernel, lambda _path: None)
-    yield where
-    where.close()
-    kernel.shutdown(timeout_s=10.0)
+def everywhere(idle_everywhere):  # type: ignore[no-untyped-def]
+    return idle_everywhere
 
 
 def test_tray_menu_and_close_to_tray(everywhere, monkeypatch) -> None:  # type: ignore[no-untyped-def]
