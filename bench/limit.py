@@ -501,12 +501,15 @@ class Sides:
         return gen.stats.tokens_per_s, gen.stats.completion_tokens
 
     def sample_cost(self, n: int = 200) -> tuple[float, float, float]:
-        """Median ms of one llama_sampler_sample: the app's default settings in
-        llama-cpp-python's chain (the raw side's), greedy, and the same settings in the
-        engine's chain (top-k ahead of the penalties, ``llama_hooks.top_k_first``)."""
+        """Median ms to sample one token: the app's default settings in llama-cpp-python's
+        chain (``llama_sampler_sample``, the raw side's), greedy the same way, and the same
+        settings as the engine samples (its chain, top-k ahead of the penalties, handed
+        only the candidates that can pass its first cut: ``sampler.ChainSampler``)."""
         import llama_cpp
+        import numpy as np
 
         from llmasos.foundation.engine.llama_hooks import top_k_first
+        from llmasos.foundation.engine.sampler import ChainSampler
 
         self.llm.reset()
         self.llm.eval(self.prompt(10_000)[:64])
@@ -519,21 +522,28 @@ class Sides:
             repeat_penalty=d.repeat_penalty,
         )
         out = []
-        for kw, engine_chain in ((app, False), (dict(temp=0.0, repeat_penalty=1.0), False),
-                                 (app, True)):  # fmt: skip
-            if engine_chain:
-                top_k_first(self.llm)  # on this raw Llama for a moment; removed below
-            try:
-                sampler = self.llm._init_sampler(**kw)
-            finally:
-                if engine_chain:
-                    del self.llm._init_sampler
+        for kw in (app, dict(temp=0.0, repeat_penalty=1.0)):
+            sampler = self.llm._init_sampler(**kw)
             times = []
             for _ in range(n):
                 t0 = time.perf_counter()
                 llama_cpp.llama_sampler_sample(sampler.sampler, self.llm._ctx.ctx, -1)
                 times.append(time.perf_counter() - t0)
             out.append(statistics.median(times) * 1e3)
+        top_k_first(self.llm)  # on this raw Llama for a moment; removed below
+        try:
+            engine_sampler = ChainSampler(self.llm._init_sampler(**app), self.n_vocab)
+        finally:
+            del self.llm._init_sampler
+        floats = llama_cpp.llama_get_logits_ith(self.llm._ctx.ctx, -1)
+        logits = np.ctypeslib.as_array(floats, shape=(self.n_vocab,))  # kept, as the engine does
+        times = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            engine_sampler.sample(logits)
+            times.append(time.perf_counter() - t0)
+        engine_sampler.close()
+        out.append(statistics.median(times) * 1e3)
         return out[0], out[1], out[2]
 
 
@@ -867,8 +877,8 @@ def main(argv: list[str] | None = None) -> None:
                 f"{row[f'{kind}_ratio_paired']:>7.3f}  ≥ {TARGET}"
             )
         print(
-            f"sampling, one llama_sampler_sample: app settings in llama-cpp-python's chain "
-            f"{run.sample_ms:.3f} ms, in the engine's chain {run.sample_engine_ms:.3f} ms, "
+            f"sampling one token: app settings in llama-cpp-python's chain "
+            f"{run.sample_ms:.3f} ms, as the engine samples {run.sample_engine_ms:.3f} ms, "
             f"greedy {run.sample_greedy_ms:.3f} ms; redone for noise: {run.noisy_redone}"
         )
     if probe:

@@ -290,31 +290,78 @@ def test_reordered_chain_matches_llama_cpp_python_when_sampling(smol: LlamaEngin
     assert ours == theirs
 
 
-def test_the_last_prompt_token_is_always_decoded_alone(smol: LlamaEngine) -> None:
-    """New or cached, a prompt's first answer token comes from the same one-token decode,
-    so the same greedy request gives the same text (with flash attention a batched
-    prompt's last logits differ from a lone decode's in the last bits: enough for a near
-    tie to go the other way, as the Write page's Reapply showed)."""
-    llm = smol._require()
+def _recording_evals(llm: object) -> list[int]:
+    """Record the size of every ``llm.eval`` (the prefill's batches) until ``del llm.eval``."""
     sizes: list[int] = []
-    real_eval = llm.eval
+    real_eval = llm.eval  # type: ignore[attr-defined]
 
     def recording(tokens):  # type: ignore[no-untyped-def]
         sizes.append(len(tokens))
         return real_eval(tokens)
 
-    params = SamplingParams(temperature=0.0, max_tokens=3)
+    llm.eval = recording  # type: ignore[attr-defined]
+    return sizes
+
+
+def test_a_prompt_met_again_starts_from_its_kept_logits(smol: LlamaEngine) -> None:
+    """A new prompt is one batch (as llama-bench's pp512); the same prompt again is not
+    decoded at all but starts from the logits kept after its last token, so the same
+    greedy request gives the same text. (Topping a cached prompt up with its last token
+    gave that token's logits from a one-token decode, which differ from a batched
+    prompt's in the last bits: with flash attention enough for a near tie to flip, as
+    the Write page's Reapply showed.)"""
+    llm = smol._require()
+    params = SamplingParams(temperature=0.0, max_tokens=12)
     question = [ChatMessage("user", "Name one colour of the rainbow, please.")]
     n_prompt = smol.count_chat_tokens(question)
-    llm.eval = recording
+    sizes = _recording_evals(llm)
     try:
         llm.reset()
         first = smol.chat(question, params).text()
-        new_prompt = list(sizes)
+        assert sizes == [n_prompt]  # n_batch 64: one batch
         sizes.clear()
-        again = smol.chat(question, params).text()
+        assert smol.chat(question, params).text() == first
+        assert sizes == []
+        # a follow-up keeps the first prompt's tokens cached: its ending stays valid
+        follow = [*question, ChatMessage("assistant", first), ChatMessage("user", "Another?")]
+        assert smol.chat(follow, params).text()
+        sizes.clear()
+        assert smol.chat(question, params).text() == first
+        assert sizes == []
+        # another prompt replaces the cache after the template's shared start: the rest
+        # of the first prompt is evaluated anew, in one batch
+        assert smol.chat([ChatMessage("user", "Say hi.")], params).text()
+        sizes.clear()
+        assert smol.chat(question, params).text() == first
+        assert len(sizes) == 1 and 1 < sizes[0] < n_prompt
     finally:
-        del llm.eval
-    assert new_prompt[:2] == [n_prompt - 1, 1]
-    assert sizes[0] == 1
-    assert first == again
+        del llm.eval  # type: ignore[attr-defined]
+
+
+def test_decode_loop_matches_llama_cpp_python_generate(smol: LlamaEngine) -> None:
+    """The engine's own decode loop and narrowed sampling give llama-cpp-python's text,
+    greedy and seeded, from the same fresh start."""
+    llm = smol._require()
+    tokens = smol.tokenize(smol.render_chat(QUESTION).text, special=True)
+    for params in (
+        SamplingParams(temperature=0.0, repeat_penalty=1.1, max_tokens=40, seed=3),
+        SamplingParams(temperature=0.9, repeat_penalty=1.3, max_tokens=40, seed=11),
+    ):
+        llm.reset()
+        ours = smol.chat(QUESTION, params).text()
+        llm.reset()
+        llm.set_seed(params.seed)
+        theirs: list[int] = []
+        for token in llm.generate(
+            tokens,
+            top_k=params.top_k,
+            top_p=params.top_p,
+            min_p=params.min_p,
+            temp=params.temperature,
+            repeat_penalty=params.repeat_penalty,
+        ):
+            if llm.token_eos() == token or len(theirs) == params.max_tokens:
+                break
+            theirs.append(token)
+        assert ours.strip()
+        assert ours == smol.detokenize(theirs)

@@ -155,6 +155,8 @@ def top_k_first(llm: Any) -> None:
 
     from llama_cpp import _internals
 
+    from llmasos.foundation.engine.sampler import mark_cut
+
     new_chain: Callable[[], Any] = _internals.LlamaSampler
 
     original = llm._init_sampler
@@ -197,7 +199,9 @@ def top_k_first(llm: Any) -> None:
                 **rest,
             )
         chain = new_chain()
-        chain.add_top_k(top_k + max(llm.last_n_tokens_size, 0))
+        cut = top_k + max(llm.last_n_tokens_size, 0)
+        chain.add_top_k(cut)
+        mark_cut(chain, cut)  # so ChainSampler hands it only the tokens that can pass
         penalties: dict[str, Any] = {
             "penalty_last_n": llm.last_n_tokens_size,
             "penalty_repeat": repeat_penalty,

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import ctypes
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmasos.foundation.engine.cancel import CancelToken
 from llmasos.foundation.engine.llama_hooks import abort_callback
 from llmasos.foundation.engine.stream import GenerationStats
+
+if TYPE_CHECKING:
+    from llmasos.foundation.engine.sampler import ChainSampler
+    from llmasos.foundation.engine.settings import SamplingParams
+
+_KEPT_ENDINGS = 4  # prompt endings kept (a float per vocabulary entry each: 1 MB for Gemma-3)
 
 
 class LlamaSession:
@@ -24,8 +30,15 @@ class LlamaSession:
         self.model_name = model_name
         self._vocab = llm._model.vocab
         self._pieces: dict[int, bytes] = {}
+        self._eog: dict[int, bool] = {}
         self._abort_cb = abort_callback()
         self.threads = int(llm.n_threads)
+        self.n_vocab = int(llm.n_vocab())
+        self._ends: dict[int, Any] = {}  # prompt length → the logits after its last token
+        self._trim = False
+        self._logits_at: int | None = None
+        self._logits_view: Any = None
+        self._batch = _one_token_batch()
 
     def use_threads(self, n: int) -> None:
         """Decode and prefill with ``n`` CPU threads from the next request on."""
@@ -37,34 +50,104 @@ class LlamaSession:
 
     def close(self) -> None:
         self.llm.close()
-        self._pieces = {}
+        self._batch.close()
+        self._pieces, self._ends = {}, {}
+        self._logits_view = self._logits_at = None
 
     def common_prefix(self, tokens: list[int]) -> int:
         """Tokens at the start of ``tokens`` already evaluated (at least one is left to run)."""
+        return min(self._matching(tokens), len(tokens) - 1)
+
+    def _matching(self, tokens: list[int]) -> int:
         llm = self.llm
         n = 0
         for a, b in zip(llm.input_ids[: llm.n_tokens], tokens, strict=False):
             if a != b:
                 break
             n += 1
-        return min(n, len(tokens) - 1)
+        return n
 
-    def prefill(self, tokens: list[int]) -> None:
-        """Evaluate ``tokens`` except the last, which ``generate()`` then decodes alone.
+    def prefill(self, tokens: list[int]) -> Any:
+        """Evaluate ``tokens`` (what is not cached) and return the logits after the last.
 
         llama.cpp's logits for a token differ in the last bits between a batched prompt
-        and a one-token decode (with flash attention on, enough to flip a near tie), so a
-        prompt's first answer token came out of one path when the prompt was new and of
-        the other when it was cached: the same request, greedy or seeded, could give
-        another text the second time. Decoding the last prompt token alone every time
-        makes both runs take the same path, for one extra single-token decode on a new
-        prompt. Call with the abort callback armed: this is the prefill.
+        and a one-token decode (with flash attention on, enough to flip a near tie), so if
+        a prompt met again were only topped up by its last token, the same request, greedy
+        or seeded, could give another text the second time. So the logits that end each
+        prompt are kept (a copy per prompt length, while the cached tokens before that
+        length stay the same) and a prompt met again starts from them, with no decode at
+        all; a new prompt is evaluated in one batch, as llama.cpp's own benchmark does.
+        Call with the abort callback armed: this is the prefill.
         """
         llm = self.llm
-        done = self.common_prefix(tokens)
-        if done < len(tokens) - 1:
-            llm.n_tokens = done  # the rest of the previous request's tokens are dropped
-            llm.eval(tokens[done:-1])
+        n = len(tokens)
+        done = self._matching(tokens)
+        # a kept entry for length m stays true while the first m tokens stay cached
+        self._ends = {m: v for m, v in self._ends.items() if m <= done}
+        ending = self._ends.get(n)
+        if ending is not None:
+            llm.n_tokens = n
+            self._trim = True  # the previous answer's cache entries go before the next decode
+            return ending
+        done = min(done, n - 1)
+        llm.n_tokens = done  # the rest of the previous request's tokens are dropped
+        llm.eval(tokens[done:])
+        self._trim = False
+        ending = self.logits().copy()
+        if len(self._ends) >= _KEPT_ENDINGS:
+            del self._ends[min(self._ends)]
+        self._ends[n] = ending
+        return ending
+
+    def logits(self) -> Any:
+        """The last evaluated token's logits, a float32 array over llama.cpp's buffer
+        (valid until the next decode)."""
+        import llama_cpp
+        import numpy as np
+
+        ptr = llama_cpp.llama_get_logits_ith(self.llm.ctx, -1)
+        address = ctypes.cast(ptr, ctypes.c_void_p).value
+        if address != self._logits_at:
+            floats = ctypes.cast(ptr, ctypes.POINTER(ctypes.c_float))
+            self._logits_view = np.ctypeslib.as_array(floats, shape=(self.n_vocab,))
+            self._logits_at = address
+        return self._logits_view
+
+    def decode(self, token: int) -> Any:
+        """Evaluate ``token`` at the next position; the logits after it.
+
+        Raises:
+            RuntimeError: llama.cpp's decode failed, or the abort callback stopped it.
+        """
+        import llama_cpp
+
+        llm = self.llm
+        pos = llm.n_tokens
+        if self._trim:
+            llm._ctx.kv_cache_seq_rm(-1, pos, -1)
+            self._trim = False
+        batch = self._batch.batch
+        batch.token[0] = token
+        batch.pos[0] = pos
+        code = llama_cpp.llama_decode(llm.ctx, batch)
+        if code != 0:
+            raise RuntimeError(f"llama_decode returned {code}")
+        llm.input_ids[pos] = token
+        llm.n_tokens = pos + 1
+        return self.logits()
+
+    def sampler(self, params: SamplingParams) -> ChainSampler:
+        """A sampler for one request (the model's seed must be set first)."""
+        from llmasos.foundation.engine.sampler import ChainSampler
+
+        chain = self.llm._init_sampler(
+            top_k=params.top_k,
+            top_p=params.top_p,
+            min_p=params.min_p,
+            temp=params.temperature,
+            repeat_penalty=params.repeat_penalty,
+        )
+        return ChainSampler(chain, self.n_vocab)
 
     def arm(self, cancel: CancelToken) -> None:
         """Let ``cancel`` stop llama.cpp between graph nodes (prefill included)."""
@@ -81,9 +164,12 @@ class LlamaSession:
 
     def is_eog(self, token: int) -> bool:
         """Whether ``token`` ends a generation (end of turn or of text)."""
-        import llama_cpp
+        eog = self._eog.get(token)
+        if eog is None:
+            import llama_cpp
 
-        return bool(llama_cpp.llama_vocab_is_eog(self._vocab, token))
+            eog = self._eog[token] = bool(llama_cpp.llama_vocab_is_eog(self._vocab, token))
+        return eog
 
     def piece(self, token: int) -> bytes:
         """The bytes of ``token`` (cached; a multi-byte character may span tokens)."""
@@ -113,6 +199,20 @@ class LlamaSession:
         return GenerationStats(
             n_prompt, n_out, cached, ttft, tps, now - t0, finish, self.model_name
         )
+
+
+def _one_token_batch() -> Any:
+    """A ``LlamaBatch`` of one token of sequence 0 with its logits (set up once; freed
+    with the object)."""
+    from llama_cpp._internals import LlamaBatch
+
+    owner = LlamaBatch(n_tokens=1, embd=0, n_seq_max=1)
+    batch = owner.batch
+    batch.n_tokens = 1
+    batch.n_seq_id[0] = 1
+    batch.seq_id[0][0] = 0
+    batch.logits[0] = True
+    return owner
 
 
 __all__ = ["LlamaSession"]

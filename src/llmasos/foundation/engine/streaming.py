@@ -1,8 +1,8 @@
 """A local request's text stream: tokens to text, stop strings, and the stats at the end.
 
-:class:`Generation` drives llama-cpp-python's token generator through a :class:`Session`
-(the narrow view of the loaded model it needs), reassembling UTF-8 across tokens and
-holding back text that may be the start of a stop string.
+:class:`Generation` runs the decode loop through a :class:`LlamaSession` (the narrow view of
+the loaded model it needs: prefill, decode one token, sample), reassembling UTF-8 across
+tokens and holding back text that may be the start of a stop string.
 """
 
 from __future__ import annotations
@@ -97,73 +97,57 @@ class Generation(TextStream[str]):
 
     def _run(self, prep: Prepared, params: SamplingParams) -> Iterator[str]:
         ses = self._session
-        llm = ses.llm
         t0 = time.perf_counter()
         cached = ses.common_prefix(prep.tokens)
         state = _StreamState(prep.stop)
         n_out, t_first, finish = 0, 0.0, FINISH_LENGTH
         ses.arm(self._cancel)
         seed = params.seed if params.seed is not None else int.from_bytes(os.urandom(4), "little")
-        llm.set_seed(seed)
+        ses.llm.set_seed(seed)
         try:
-            ses.prefill(prep.tokens)
-        except RuntimeError as exc:
-            ses.disarm()
-            if self._cancel.is_cancelled:  # our abort callback stopped the prefill
-                self.stats = ses.stats(len(prep.tokens), cached, 0, t0, 0.0, FINISH_CANCELLED)
-                return
-            raise _generation_error(exc) from exc
-        gen = llm.generate(
-            prep.tokens,
-            top_k=params.top_k,
-            top_p=params.top_p,
-            min_p=params.min_p,
-            temp=params.temperature,
-            repeat_penalty=params.repeat_penalty,
-            reset=True,
-        )
-        try:
-            for token in _guarded(gen, self._cancel):
-                if self._cancel.is_cancelled:
-                    finish = FINISH_CANCELLED
-                    break
-                if n_out == 0:
-                    t_first = time.perf_counter()
-                if ses.is_eog(token):
-                    finish = FINISH_STOP
-                    break
-                n_out += 1
-                text = state.feed(ses.piece(token))
-                if text:
-                    yield text
-                if state.stopped:
-                    finish = FINISH_STOP
-                    break
-                if n_out >= prep.max_tokens:
-                    break
-            else:
-                finish = FINISH_CANCELLED if self._cancel.is_cancelled else finish
+            try:
+                logits = ses.prefill(prep.tokens)
+            except RuntimeError as exc:
+                if self._cancel.is_cancelled:  # our abort callback stopped the prefill
+                    self.stats = ses.stats(len(prep.tokens), cached, 0, t0, 0.0, FINISH_CANCELLED)
+                    return
+                raise _generation_error(exc) from exc
+            sampler = ses.sampler(params)
+            try:
+                while True:
+                    token = sampler.sample(logits)
+                    if self._cancel.is_cancelled:
+                        finish = FINISH_CANCELLED
+                        break
+                    if n_out == 0:
+                        t_first = time.perf_counter()
+                    if ses.is_eog(token):
+                        finish = FINISH_STOP
+                        break
+                    n_out += 1
+                    text = state.feed(ses.piece(token))
+                    if text:
+                        yield text
+                    if state.stopped:
+                        finish = FINISH_STOP
+                        break
+                    if n_out >= prep.max_tokens:
+                        break
+                    try:
+                        logits = ses.decode(token)
+                    except RuntimeError as exc:
+                        if self._cancel.is_cancelled:  # llama_decode returned 2: our abort
+                            finish = FINISH_CANCELLED
+                            break
+                        raise _generation_error(exc) from exc
+            finally:
+                sampler.close()
         finally:
-            gen.close()
             ses.disarm()
         tail = state.flush()
         if tail and finish != FINISH_CANCELLED:
             yield tail
         self.stats = ses.stats(len(prep.tokens), cached, n_out, t0, t_first, finish)
-
-
-def _guarded(gen: Iterator[int], cancel: CancelToken) -> Iterator[int]:
-    """Iterate llama-cpp-python's token generator, turning its errors into ours."""
-    while True:
-        try:
-            token = next(gen)
-        except StopIteration:
-            return
-        except RuntimeError as exc:
-            if cancel.is_cancelled:  # llama_decode returned 2: our abort callback fired
-                return
-            raise _generation_error(exc) from exc
-        yield token
 
 
 def _generation_error(exc: RuntimeError) -> GenerationError:
