@@ -84,9 +84,7 @@ def test_narrowed_draws_equal_whole_vocabulary_draws(
         llm = session.llm
         prompt = "The names of the planets, the seas and the old cities are"
         logits = session.prefill(engine.tokenize(prompt, add_bos=True)).copy()
-        params = SamplingParams(
-            temperature=1.5, top_k=40, top_p=1.0, min_p=0.0, repeat_penalty=1.5
-        )
+        params = SamplingParams(temperature=1.5, top_k=40, top_p=1.0, min_p=0.0, repeat_penalty=1.5)
         llm.set_seed(99)
         narrow = session.sampler(params)
         llm.set_seed(99)
