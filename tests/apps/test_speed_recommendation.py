@@ -8,7 +8,7 @@ from llmasos.apps.gui.models.hub import CatalogPanel
 from llmasos.apps.gui.shell.home_pages import WelcomePage, recommend_entry, speed_measurer
 from llmasos.foundation.models import fit
 from llmasos.foundation.models.catalog import load_catalog
-from llmasos.foundation.platform import hardware
+from llmasos.foundation.platform import hardware, memory
 
 GB = 10**9
 SLOW = fit.SpeedProfile(20 * GB)  # a 2-core machine copying 20 GB/s: an 8B Q4 at ~1.2 tok/s
@@ -39,6 +39,7 @@ def test_with_nothing_pleasant_the_fastest_fitting_model_is_recommended() -> Non
 def measured(monkeypatch: pytest.MonkeyPatch) -> fit.SpeedProfile:
     monkeypatch.setattr(hardware, "measure_memory_bandwidth", lambda: 20.0 * GB)
     monkeypatch.setattr(hardware, "available_ram", lambda: 32 * GB)
+    monkeypatch.setattr(memory, "available_ram", lambda: 32 * GB)  # the welcome page's reading
     return fit.speed_profile()
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+# re-exported: the first frame imports only that module (see its docstring)
+from llmasos.foundation.platform.memory import _meminfo
+from llmasos.foundation.platform.memory import available_ram as available_ram
+from llmasos.foundation.platform.memory import process_rss as process_rss
 
 
 @dataclass(frozen=True)
@@ -19,28 +23,6 @@ class HardwareInfo:
     logical_cpus: int
     gpu_offload: bool
     backend: str  # "CPU", "CUDA", "Metal", "Vulkan", ...
-
-
-def _meminfo() -> tuple[int, int]:
-    """(total, available) RAM in bytes; falls back to sysconf where /proc is missing."""
-    try:
-        with open("/proc/meminfo", encoding="utf-8") as f:
-            fields = {line.split(":")[0]: int(line.split()[1]) * 1024 for line in f}
-        return fields["MemTotal"], fields.get("MemAvailable", fields["MemFree"])
-    except (OSError, KeyError, ValueError, IndexError):
-        pass
-    try:
-        page = os.sysconf("SC_PAGE_SIZE")
-        total = os.sysconf("SC_PHYS_PAGES") * page
-        avail = os.sysconf("SC_AVPHYS_PAGES") * page if sys.platform != "darwin" else total // 2
-        return total, avail
-    except (ValueError, OSError, AttributeError):
-        return 0, 0
-
-
-def available_ram() -> int:
-    """Free memory in bytes (cheap: reads /proc, never imports llama.cpp)."""
-    return _meminfo()[1]
 
 
 # ggml's compute backends that are separate libraries next to llama.cpp's; the CPU one is
@@ -216,22 +198,6 @@ def cpu_signature() -> str:
         model = platform.processor()
     text = f"{platform.machine()}|{model}|{' '.join(sorted(cpu_flags()))}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-
-
-def process_rss() -> int:
-    """Resident memory of this process in bytes (0 when the platform does not say)."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        import resource
-
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return int(peak if sys.platform == "darwin" else peak * 1024)
-    except (ImportError, OSError):
-        return 0
 
 
 BANDWIDTH_BUFFER = 64 * 1024 * 1024  # larger than the last-level cache of desktop CPUs

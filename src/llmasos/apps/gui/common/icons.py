@@ -12,6 +12,7 @@ are in ``ui/``: :func:`ui_icon` draws them in the theme's text colour. They are 
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -33,6 +34,7 @@ ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 _REPO_ICONS = Path(__file__).resolve().parents[5] / "resources" / "icons"
 
 
+@lru_cache(maxsize=1)  # asked once per icon: nine times before the first frame
 def icons_dir() -> Path | None:
     """The ``icons`` folder holding the ``hicolor`` tree, or None when it is missing."""
     packaged = resources.files("llmasos").joinpath("resources").joinpath("icons")

@@ -27,7 +27,7 @@ from llmasos.apps.gui.common.icons import ui_icon
 from llmasos.apps.gui.common.messages import error_text
 from llmasos.errors import LLMasOSError
 from llmasos.foundation.models.catalog import CatalogEntry, load_catalog
-from llmasos.foundation.platform import hardware
+from llmasos.foundation.platform import memory
 
 # Q4_K_M weighs about 0.6 bytes per parameter; keep a third of RAM for the system and the cache
 _BYTES_PER_PARAM = 0.6
@@ -248,7 +248,7 @@ class WelcomePage(QWidget):
             entries = load_catalog()
         except LLMasOSError as exc:
             return error_text(exc)
-        ram = hardware.available_ram()
+        ram = memory.available_ram()
         best = recommend_entry(entries, ram, speed)
         if best is None:
             return self.tr(

@@ -9,12 +9,19 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWi
 
 from llmasos.apps.gui.common.elide import ElidedLabel
 from llmasos.apps.gui.common.icons import ui_icon
-from llmasos.foundation.platform import hardware
+from llmasos.foundation.platform.memory import process_rss
 from llmasos.kernel.kernel import Kernel
 
 if TYPE_CHECKING:
     from llmasos.foundation.engine.stream import GenerationStats
     from llmasos.foundation.gguf.model_info import ModelInfo
+
+
+def _cpu_has_amx() -> bool:
+    # hardware's probes are asked about only once a model ran: not part of the first frame
+    from llmasos.foundation.platform import hardware
+
+    return hardware.cpu_has_amx()
 
 
 def _label(name: str) -> QLabel:
@@ -105,6 +112,7 @@ class StatusBar(QStatusBar):
         )
         self.model.setText(f"{info.name or info.path.stem} · {info.quantization} · {size}")
         from llmasos.foundation.engine.llama import resolve_gpu_layers  # loaded by now
+        from llmasos.foundation.platform import hardware
 
         config = self.kernel.run_config
         layers = resolve_gpu_layers(None) if config is None or config.gpu else 0
@@ -122,7 +130,7 @@ class StatusBar(QStatusBar):
             text = self.tr(
                 "llama.cpp crashes with this model on the GPU; LLMasOS runs it on the CPU (slower)."
             )
-        elif config is not None and not config.extra_bufts and hardware.cpu_has_amx():
+        elif config is not None and not config.extra_bufts and _cpu_has_amx():
             text = self.tr(
                 "llama.cpp's AMX acceleration crashes on this CPU; LLMasOS runs without it."
             )
@@ -151,4 +159,4 @@ class StatusBar(QStatusBar):
             fit.record_observed_speed(info.file_size, stats.tokens_per_s)
 
     def _memory(self) -> None:
-        self.memory.setText(self.tr("Memory {mb:.0f} MB").format(mb=hardware.process_rss() / 2**20))
+        self.memory.setText(self.tr("Memory {mb:.0f} MB").format(mb=process_rss() / 2**20))
