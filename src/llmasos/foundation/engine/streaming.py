@@ -113,9 +113,10 @@ class Generation(TextStream[str]):
                     return
                 raise _generation_error(exc) from exc
             sampler = ses.sampler(params)
+            live = None  # the first logits are the prompt's kept copy, not the context's
             try:
                 while True:
-                    token = sampler.sample(logits)
+                    token = sampler.sample(logits, live)
                     if self._cancel.is_cancelled:
                         finish = FINISH_CANCELLED
                         break
@@ -135,6 +136,7 @@ class Generation(TextStream[str]):
                         break
                     try:
                         logits = ses.decode(token)
+                        live = ses.llm.ctx
                     except RuntimeError as exc:
                         if self._cancel.is_cancelled:  # llama_decode returned 2: our abort
                             finish = FINISH_CANCELLED
