@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QThread, Signal
 
 from llmasos.errors import LLMasOSError
+from llmasos.records import record
 
 if TYPE_CHECKING:
     from llmasos.foundation.engine.cancel import CancelToken
@@ -105,7 +106,7 @@ BUG_MESSAGE = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class Failure:
     """Why a request failed, as ``failed`` carries it: the text to show, and the typed
     error behind it (None for a bug inside LLMasOS, whose traceback went to the log and

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from llmasos.records import record
 
 if TYPE_CHECKING:
     from llmasos.foundation.engine.protocol import Engine
     from llmasos.foundation.engine.settings import EngineSettings
 
 
-@dataclass(frozen=True)
+@record
 class RemoteTarget:
     """An OpenAI-compatible server: its address, key and the model to use ("" = its first)."""
 

@@ -19,13 +19,13 @@ back to ``<repo>/resources/catalog.json``.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from llmasos.foundation.hub.errors import CatalogError
+from llmasos.records import record
 
 CATALOG_NAME = "catalog.json"
 KIND_CHAT = "chat"
@@ -35,7 +35,7 @@ ANY_LANGUAGE = "*"  # in recommended_for: the choice for languages no other entr
 _REPO_RESOURCES = Path(__file__).resolve().parents[4] / "resources"
 
 
-@dataclass(frozen=True)
+@record
 class CatalogEntry:
     """One recommended model."""
 

@@ -7,16 +7,17 @@ of them under one folder (portable installs, tests).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+
+from llmasos.records import record
 
 APP_NAME = "LLMasOS"
 HOME_ENV = "LLMASOS_HOME"
 
 
-@dataclass(frozen=True)
+@record
 class AppPaths:
     """The four folders the app writes to."""
 

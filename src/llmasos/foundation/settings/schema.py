@@ -21,8 +21,9 @@ not kept in ``settings.json``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from llmasos.records import record
 
 THEMES = ("system", "light", "dark")
 LANGUAGES = ("system", "en", "zh_CN")
@@ -37,7 +38,7 @@ def _number(value: float) -> str:
     return f"{value:,}"
 
 
-@dataclass(frozen=True)
+@record
 class Field:
     """One setting.
 

@@ -19,7 +19,7 @@ import os
 import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_type_hints
 
@@ -27,6 +27,7 @@ from llmasos.errors import SettingsError
 from llmasos.foundation.platform.paths import app_paths
 from llmasos.foundation.settings.rules import RULES, cross_problems
 from llmasos.foundation.settings.schema import RECENT_MODELS_MAX, default
+from llmasos.records import record
 
 if TYPE_CHECKING:
     from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
@@ -37,7 +38,7 @@ SETTINGS_FILE = "settings.json"
 FORMAT_VERSION = 1
 
 
-@dataclass(frozen=True)
+@record
 class EngineConfig:
     """How the model is loaded. ``None`` means "Auto": chosen for this machine."""
 
@@ -48,7 +49,7 @@ class EngineConfig:
     flash_attn: bool = default("engine.flash_attn")
 
 
-@dataclass(frozen=True)
+@record
 class SamplingConfig:
     """Default sampling for new requests. ``seed=None`` picks a random seed each time."""
 
@@ -61,7 +62,7 @@ class SamplingConfig:
     max_tokens: int = default("sampling.max_tokens")
 
 
-@dataclass(frozen=True)
+@record
 class UiConfig:
     """Look and feel. ``theme`` is one of :data:`THEMES`, ``language`` of :data:`LANGUAGES`."""
 
@@ -70,7 +71,7 @@ class UiConfig:
     enter_sends: bool = default("ui.enter_sends")  # Enter sends; Shift+Enter starts a new line
 
 
-@dataclass(frozen=True)
+@record
 class HubConfig:
     """Where models are downloaded from. ``token`` is kept out of ``repr()``."""
 
@@ -78,7 +79,7 @@ class HubConfig:
     token: str = field(default=default("hub.token"), repr=False)
 
 
-@dataclass(frozen=True)
+@record
 class ApiConfig:
     """The local OpenAI-compatible API server. ``api_key`` is kept out of ``repr()``.
 
@@ -93,7 +94,7 @@ class ApiConfig:
     cors_origins: tuple[str, ...] = default("api.cors_origins")
 
 
-@dataclass(frozen=True)
+@record
 class RemoteConfig:
     """An OpenAI-compatible server used as the engine; ``url`` empty means the local model."""
 
@@ -102,7 +103,7 @@ class RemoteConfig:
     model: str = default("remote.model")  # "" means the server's first model
 
 
-@dataclass(frozen=True)
+@record
 class ModelsConfig:
     """The model files opened lately (absolute paths, the latest first), and whether the
     app loads the last one at start when it is given no model and has no default."""
@@ -111,7 +112,7 @@ class ModelsConfig:
     load_last: bool = default("models.load_last")
 
 
-@dataclass(frozen=True)
+@record
 class EverywhereConfig:
     """LLMasOS in other applications: the system-wide shortcuts (Qt's portable text,
     e.g. ``"Ctrl+Alt+T"``; empty: none), the translate target, and the tray."""
@@ -136,7 +137,7 @@ class EverywhereConfig:
         return {action: text for action, text in pairs.items() if text}
 
 
-@dataclass(frozen=True)
+@record
 class KnowledgeConfig:
     """Knowledge (search over the person's documents): the embedding model every
     collection is indexed and searched with, a GGUF path or an installed model's name
@@ -149,7 +150,7 @@ class KnowledgeConfig:
     editor_command: str = default("knowledge.editor_command")
 
 
-@dataclass(frozen=True)
+@record
 class AppSettings:
     """Every setting the app keeps between runs."""
 
