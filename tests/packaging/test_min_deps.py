@@ -73,7 +73,8 @@ def floor_pins(reqs: list[Requirement]) -> list[str]:
 def third_party_uses(source: str) -> list[tuple[int, str, tuple[str, ...], bool]]:
     """What a module's source takes from other packages, as ``(line, module, names,
     optional)``: ``names`` is the attribute path looked up on ``module`` (empty for a
-    plain import); ``optional`` marks imports inside ``try: … except ImportError``.
+    plain import); ``optional`` marks imports inside ``try: … except ImportError`` and
+    under ``if TYPE_CHECKING:`` (which only type checkers read).
 
     Covers ``import m``, ``from m import n``, and ``alias.attr`` where ``alias`` was
     bound by one of those in the same or an enclosing scope. Standard library,
@@ -97,9 +98,18 @@ def third_party_uses(source: str) -> list[tuple[int, str, tuple[str, ...], bool]
             node = parents[node]
         return node
 
+    def type_checking_only(branch: ast.If, child: ast.AST) -> bool:
+        test = branch.test
+        named = (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+            isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+        )
+        return named and child in branch.body
+
     def guarded(node: ast.AST) -> bool:
         while node in parents:
-            node = parents[node]
+            child, node = node, parents[node]
+            if isinstance(node, ast.If) and type_checking_only(node, child):
+                return True  # read by type checkers only, never imported at run time
             if isinstance(node, ast.Try):
                 for handler in node.handlers:
                     types = (
@@ -155,6 +165,33 @@ def third_party_uses(source: str) -> list[tuple[int, str, tuple[str, ...], bool]
                 break
             scope = scope_of(scope) if scope in parents else None
     return uses
+
+
+def test_only_run_time_imports_are_required() -> None:
+    """Imports a type checker alone reads, or guarded against ImportError, are optional."""
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "import typing\n"
+        "import numpy\n"
+        "if TYPE_CHECKING:\n"
+        "    from typing_extensions import dataclass_transform\n"
+        "else:\n"
+        "    import jinja2\n"
+        "if typing.TYPE_CHECKING:\n"
+        "    import httpx\n"
+        "try:\n"
+        "    import yaml\n"
+        "except ImportError:\n"
+        "    yaml = None\n"
+    )
+    optional = {module: flag for _line, module, _names, flag in third_party_uses(source)}
+    assert optional == {
+        "numpy": False,
+        "typing_extensions": True,
+        "jinja2": False,
+        "httpx": True,
+        "yaml": True,
+    }
 
 
 def test_every_imported_package_is_declared():
