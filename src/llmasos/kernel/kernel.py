@@ -22,7 +22,6 @@ import time
 import traceback
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -70,15 +69,30 @@ def _new_token() -> CancelToken:
     return CancelToken()
 
 
-@dataclass(order=True)
 class _Request:
-    priority: int
-    seq: int
-    id: int = field(compare=False)
-    owner: str = field(compare=False)
-    run: Callable[[_Request], None] = field(compare=False)
-    job: JobFn | None = field(compare=False, default=None)
-    cancel: CancelToken = field(compare=False, default_factory=_new_token)
+    """One queued request. The queue (a heap) runs the lowest priority first and, within
+    a priority, the earliest submitted (``seq``); two requests are never equal."""
+
+    __slots__ = ("cancel", "id", "job", "owner", "priority", "run", "seq")
+
+    def __init__(
+        self,
+        priority: int,
+        seq: int,
+        id: int,
+        owner: str,
+        run: Callable[[_Request], None],
+        job: JobFn | None = None,
+    ) -> None:
+        self.priority, self.seq, self.id, self.owner = priority, seq, id, owner
+        self.run, self.job = run, job
+        self.cancel = _new_token()
+
+    def __lt__(self, other: _Request) -> bool:
+        return (self.priority, self.seq) < (other.priority, other.seq)
+
+    def __repr__(self) -> str:
+        return f"_Request(id={self.id}, owner={self.owner!r}, priority={self.priority})"
 
 
 _workers: weakref.WeakSet[_WorkerThread] = weakref.WeakSet()
