@@ -54,11 +54,8 @@ class LlamaSession:
         self._pieces, self._ends = {}, {}
         self._logits_view = self._logits_at = None
 
-    def common_prefix(self, tokens: list[int]) -> int:
-        """Tokens at the start of ``tokens`` already evaluated (at least one is left to run)."""
-        return min(self._matching(tokens), len(tokens) - 1)
-
-    def _matching(self, tokens: list[int]) -> int:
+    def matching(self, tokens: list[int]) -> int:
+        """How many tokens at the start of ``tokens`` the context holds already."""
         llm = self.llm
         n = 0
         for a, b in zip(llm.input_ids[: llm.n_tokens], tokens, strict=False):
@@ -67,8 +64,9 @@ class LlamaSession:
             n += 1
         return n
 
-    def prefill(self, tokens: list[int]) -> Any:
-        """Evaluate ``tokens`` (what is not cached) and return the logits after the last.
+    def prefill(self, tokens: list[int], matched: int | None = None) -> Any:
+        """Evaluate ``tokens`` (what is not cached) and return the logits after the last;
+        ``matched`` is :meth:`matching`'s answer for them, if the caller has it.
 
         llama.cpp's logits for a token differ in the last bits between a batched prompt
         and a one-token decode (with flash attention on, enough to flip a near tie), so if
@@ -81,7 +79,7 @@ class LlamaSession:
         """
         llm = self.llm
         n = len(tokens)
-        done = self._matching(tokens)
+        done = self.matching(tokens) if matched is None else matched
         # a kept entry for length m stays true while the first m tokens stay cached
         self._ends = {m: v for m, v in self._ends.items() if m <= done}
         ending = self._ends.get(n)

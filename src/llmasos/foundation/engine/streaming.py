@@ -98,7 +98,8 @@ class Generation(TextStream[str]):
     def _run(self, prep: Prepared, params: SamplingParams) -> Iterator[str]:
         ses = self._session
         t0 = time.perf_counter()
-        cached = ses.common_prefix(prep.tokens)
+        matched = ses.matching(prep.tokens)
+        cached = min(matched, len(prep.tokens) - 1)  # the last prompt token never counts
         state = _StreamState(prep.stop)
         n_out, t_first, finish = 0, 0.0, FINISH_LENGTH
         ses.arm(self._cancel)
@@ -106,7 +107,7 @@ class Generation(TextStream[str]):
         ses.llm.set_seed(seed)
         try:
             try:
-                logits = ses.prefill(prep.tokens)
+                logits = ses.prefill(prep.tokens, matched)
             except RuntimeError as exc:
                 if self._cancel.is_cancelled:  # our abort callback stopped the prefill
                     self.stats = ses.stats(len(prep.tokens), cached, 0, t0, 0.0, FINISH_CANCELLED)
