@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
 
@@ -23,6 +23,7 @@ from llmasos.apps.gui.knowledge.service import KnowledgeService
 from llmasos.apps.gui.shell.tools import ToolWindow
 from llmasos.foundation.settings.store import AppSettings, KnowledgeConfig
 from llmasos.kernel.kernel import Kernel
+from llmasos.services.knowledge.indexer import FileChanged
 from llmasos.services.knowledge.store import KnowledgeStore
 
 WAIT_MS = 120_000  # indexing with a real embedder on a shared 2-core machine
@@ -173,19 +174,14 @@ def test_pause_holds_indexing_and_resume_finishes_it(qtbot, make, tmp_path: Path
         (many / f"note-{i:02}.md").write_text(f"# Note {i}\n\nSentence number {i}.\n", "utf-8")
     made = make()  # full-text only: this is about the queue, not the model
     indexer, page = made.service.indexer, made.page
-    changed: list[str] = []
-    indexer.file_changed.connect(lambda _n, c: changed.append(c.path))
-    indexer.file_changed.connect(lambda *_: indexer.pause() if len(changed) == 1 else None)
+    gate = PauseAtFirstFile(made)
     page.add_folder(many)
-    qtbot.waitUntil(
-        lambda: "paused" in page.progress_label.text() and not made.kernel.is_busy,
-        timeout=WAIT_MS,
-    )
+    gate.wait(qtbot, page)
     # nothing queued, nothing running: a paused sync cannot move
     assert made.kernel.pending() == []
     assert indexer.running == "many"
     indexed = len(made.service.store.files(made.service.store.collection("many").id))
-    assert 1 <= indexed < 40
+    assert indexed == 1  # paused right after the first file
     assert page.pause_button.isChecked() and page.pause_button.text() == "Resu&me"
     qtbot.waitUntil(lambda: "waiting" in page.file_states().values(), timeout=WAIT_MS)
     page.pause_button.click()  # resume
@@ -288,17 +284,40 @@ def test_the_page_fits_in_english_and_chinese(qtbot, make, folder: Path, languag
     window.close()
 
 
+class PauseAtFirstFile(QObject):
+    """Pauses the indexer the moment its worker reports the first file indexed.
+
+    The kernel's ``yielded`` reaches this slot through a blocking queued connection: the
+    worker waits until the pause is set, so the sync cannot run ahead of it on a fast
+    machine (40 small files fit in one slice), and stops after exactly that file."""
+
+    def __init__(self, made: Made) -> None:
+        super().__init__()
+        self.indexer = made.service.indexer
+        self.kernel = made.kernel
+        self.paused = False
+        self.kernel.yielded.connect(self.on_item, Qt.ConnectionType.BlockingQueuedConnection)
+
+    @Slot(int, object)
+    def on_item(self, _request: int, item: object) -> None:
+        if isinstance(item, FileChanged) and not self.paused:
+            self.paused = True
+            self.indexer.pause()
+
+    def wait(self, qtbot, page: KnowledgePage) -> None:
+        """Until the page says so and the worker is idle; then the gate lets go."""
+        qtbot.waitUntil(
+            lambda: "paused" in page.progress_label.text() and not self.kernel.is_busy,
+            timeout=WAIT_MS,
+        )
+        self.kernel.yielded.disconnect(self.on_item)
+
+
 def _paused_midway(qtbot, made: Made, folder: Path) -> None:
     """Add ``folder`` and pause after its first file is indexed."""
-    indexer = made.service.indexer
-    changed: list[object] = []
-    indexer.file_changed.connect(lambda _n, c: changed.append(c))
-    indexer.file_changed.connect(lambda *_: indexer.pause() if len(changed) == 1 else None)
+    gate = PauseAtFirstFile(made)
     made.page.add_folder(folder)
-    qtbot.waitUntil(
-        lambda: "paused" in made.page.progress_label.text() and not made.kernel.is_busy,
-        timeout=WAIT_MS,
-    )
+    gate.wait(qtbot, made.page)
 
 
 def _many(tmp_path: Path, n: int = 40) -> Path:
