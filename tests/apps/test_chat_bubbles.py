@@ -273,6 +273,13 @@ def test_regenerate_during_a_reply_stops_it_first(qtbot, kernel: Kernel) -> None
     (stopped,) = page._replaced[1]  # what Undo will put back: the reply as it stopped
     assert stopped.id == streaming.message.id and stopped.status == STOPPED
     assert stopped.content.startswith(streaming.text[:20])
+    qtbot.waitUntil(  # the new reply has started (its message is stored): stop it
+        lambda: (
+            len(page.transcript.widgets) == 2
+            and page.transcript.widgets[-1].message.id != stopped.id
+        ),
+        timeout=60_000,
+    )
     page.stop()
     wait_idle(qtbot, page)
     stored = page.store.messages(page.conversation_id)
