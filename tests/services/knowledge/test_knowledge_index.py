@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from helpers.documents import write_docx, write_pdf
 from llmasos.errors import CollectionError, CollectionNotFound
 from llmasos.foundation.engine.cancel import CancelToken
+from llmasos.services.knowledge.extract import MAX_BYTES
 from llmasos.services.knowledge.indexer import FileChanged, IndexEvent, Pause, SyncSummary, sync
 from llmasos.services.knowledge.schema import SCHEMA_VERSION
 from llmasos.services.knowledge.search import Passage, Relevance, search
@@ -296,3 +298,30 @@ def test_reopening_keeps_everything(tmp_path: Path, docs: Path) -> None:
     with KnowledgeStore(path) as second:
         assert second.schema_version == SCHEMA_VERSION
         assert top(second, "向量").heading == ("向量检索",)
+
+
+def test_pipes_are_skipped_and_huge_files_are_not_read(
+    store: KnowledgeStore, docs: Path, tmp_path: Path
+) -> None:
+    """A named pipe with a document's name would hold the sync forever (reading it waits
+    for a writer, and no cancel reaches a blocked read); a file over the limit fails as
+    too big without being read into memory."""
+    os.mkfifo(docs / "pipe.md")
+    with open(docs / "huge.txt", "wb") as f:  # sparse: no disk space used
+        f.truncate(MAX_BYTES + 1)
+    store.add_collection("docs", [docs])
+    done: list[SyncSummary] = []
+    tracemalloc.start()
+    try:
+        worker = threading.Thread(target=lambda: done.append(run(store, "docs")[1]), daemon=True)
+        worker.start()
+        worker.join(60)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert done, "the sync hung on the named pipe"
+    states = files_of(store, "docs")
+    assert "pipe.md" not in states and states["huge.txt"] == ("error", 0)
+    error = next(f.error for f in store.files(store.collection("docs").id) if "huge" in f.path)
+    assert '"too_big"' in error and done[0].failed == 1
+    assert peak < MAX_BYTES // 4, peak  # the 64 MiB were never read

@@ -23,6 +23,7 @@ import hashlib
 import json
 import logging
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
@@ -35,7 +36,7 @@ import numpy as np
 from llmasos.errors import DocumentError
 from llmasos.foundation.engine.cancel import Cancelled
 from llmasos.services.knowledge.chunks import chunk_document, embedding_text
-from llmasos.services.knowledge.extract import extract, kind_of
+from llmasos.services.knowledge.extract import MAX_BYTES, extract, kind_of
 from llmasos.services.knowledge.problems import FileProblem
 from llmasos.services.knowledge.store import EMPTY, ERROR, OK, FileRecord, KnowledgeStore
 
@@ -168,7 +169,18 @@ def _add(found: dict[str, _OnDisk], path: Path) -> None:
         st = path.stat()
     except OSError:
         return  # vanished while walking
+    if not stat.S_ISREG(st.st_mode):
+        return  # a named pipe, socket or device: reading it could wait or run forever
     found[str(path)] = _OnDisk(str(path), st.st_size, st.st_mtime_ns)
+
+
+def _read_small(path: str) -> bytes | None:
+    """The bytes of ``path``, or None when it has grown past :data:`MAX_BYTES` since the
+    scan (it is not read then)."""
+    with open(path, "rb") as f:
+        if os.fstat(f.fileno()).st_size > MAX_BYTES:
+            return None
+        return f.read()
 
 
 def _under(path: str, roots: list[str]) -> bool:
@@ -207,10 +219,13 @@ class _Sync:
             return None
         kind = kind_of(Path(disk.path)) or "text"
         try:
-            data = Path(disk.path).read_bytes()
+            data = _read_small(disk.path) if disk.size <= MAX_BYTES else None
         except OSError as exc:
             problem = FileProblem.of("unreadable", path=disk.path, reason=exc.strerror)
             return self._failed(disk, known, "", problem, kind)
+        if data is None:  # not read: a huge log would fill memory first
+            big = FileProblem.of("too_big", name=Path(disk.path).name, mib=MAX_BYTES >> 20)
+            return self._failed(disk, known, "", big, kind)
         digest = hashlib.sha256(data).hexdigest()
         if known and known.sha256 == digest:
             self.store.update_file(known.id, size=disk.size, mtime_ns=disk.mtime_ns)
