@@ -606,6 +606,10 @@
         <translation>消息：</translation>
     </message>
     <message>
+        <source>Could not export to {path}: {error}</source>
+        <translation>无法导出到 {path}：{error}</translation>
+    </message>
+    <message>
         <source>Exported to {path}.</source>
         <translation>已导出到 {path}。</translation>
     </message>

@@ -273,6 +273,22 @@ def test_switching_conversation_clears_undo_and_status(qtbot, kernel: Kernel) ->
     assert not page.undo_button.isVisible()
 
 
+def test_export_and_import_failures_are_said_on_the_page(
+    qtbot, bare_kernel: Kernel, tmp_path: Path
+) -> None:
+    page = make_page(qtbot, bare_kernel)
+    page.new_conversation()
+    page.export_to(tmp_path / "gone" / "chat.json")  # a folder that is not there
+    assert page.status.text().startswith("Could not export to ")
+    assert "No such file or directory" in page.status.text()
+    utf16 = tmp_path / "notepad.json"
+    utf16.write_text('{"format": "llmasos-conversation"}', encoding="utf-16")
+    before = page.store.conversations()
+    page.import_from(utf16)
+    assert page.status.text().startswith("Could not import notepad.json")
+    assert page.store.conversations() == before
+
+
 def test_drafts_stay_with_their_conversation(qtbot, bare_kernel: Kernel) -> None:
     page = make_page(qtbot, bare_kernel)
     first = page.new_conversation()

@@ -179,7 +179,18 @@ def test_import_rejects_other_files(store: ConversationStore) -> None:
     }
     with pytest.raises(ConversationImportError, match="damaged"):
         chat_export.import_json(store, json.dumps(bad))
+    with pytest.raises(ConversationImportError, match="not UTF-8 text"):  # Notepad's UTF-16
+        chat_export.import_json(store, json.dumps({"a": 1}).encode("utf-16"))
     assert store.conversations() == []
+
+
+def test_import_reads_utf8_bytes_with_or_without_a_bom(store: ConversationStore) -> None:
+    conv = store.create("往返", system_prompt="")
+    store.add_message(conv.id, "user", "你好")
+    text = chat_export.export_json(store, conv.id)
+    for data in (text.encode("utf-8"), text.encode("utf-8-sig")):
+        copy = chat_export.import_json(store, data)
+        assert copy.title == "往返" and store.messages(copy.id)[0].content == "你好"
 
 
 def test_personas_are_editable(store: ConversationStore) -> None:

@@ -66,8 +66,21 @@ def export_json(store: ConversationStore, conversation_id: int) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def import_json(store: ConversationStore, text: str) -> Conversation:
-    """Add the conversation in ``text`` (from :func:`export_json`) under a new id."""
+def import_json(store: ConversationStore, text: str | bytes) -> Conversation:
+    """Add the conversation in ``text`` (from :func:`export_json`; bytes are read as
+    UTF-8, with or without a BOM) under a new id.
+
+    Raises:
+        ConversationImportError: ``text`` is not a conversation export.
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ConversationImportError(
+                f"The file is not UTF-8 text (byte {exc.start}); choose a .json file "
+                "exported by LLMasOS."
+            ) from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

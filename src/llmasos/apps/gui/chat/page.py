@@ -541,13 +541,21 @@ class ChatPage(ToolPage):
         if self.conversation_id is None:
             return
         exporter = chat_export.export_markdown if path.suffix == ".md" else chat_export.export_json
-        path.write_text(exporter(self.store, self.conversation_id), encoding="utf-8")
+        try:
+            path.write_text(exporter(self.store, self.conversation_id), encoding="utf-8")
+        except OSError as exc:  # a read-only folder, a full disk, a removed drive
+            self.status.setText(
+                self.tr("Could not export to {path}: {error}").format(
+                    path=path, error=exc.strerror or exc
+                )
+            )
+            return
         self.status.setText(self.tr("Exported to {path}.").format(path=path))
 
     def import_from(self, path: Path) -> None:
         """Add the conversation exported in ``path`` and show it."""
         try:
-            conv = chat_export.import_json(self.store, path.read_text(encoding="utf-8"))
+            conv = chat_export.import_json(self.store, path.read_bytes())
         except (OSError, LLMasOSError) as exc:
             self.status.setText(
                 self.tr("Could not import {name}: {error}").format(
