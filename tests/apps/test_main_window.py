@@ -132,6 +132,19 @@ def test_tool_windows_share_the_kernel_and_restore(qtbot, window: MainWindow) ->
         again.close()
 
 
+def test_closing_when_the_settings_cannot_be_written_still_stops_everything(qtbot) -> None:
+    """A full disk or a settings path that is not a file must not stop the close half way
+    (before, the exception left the kernel's worker running)."""
+    win = make_window(qtbot)
+    win.open_tool_window("translate")  # the open windows have changed: close saves them
+    win.store.path.unlink(missing_ok=True)
+    win.store.path.mkdir(parents=True)  # os.replace onto a folder fails: IsADirectoryError
+    win.close()
+    assert not win.isVisible()
+    with pytest.raises(RuntimeError, match="shut down"):  # the close went on to the kernel
+        win.kernel.submit(lambda _engine, _cancel: iter(()))
+
+
 def test_navigation_shortcuts(qtbot, window: MainWindow) -> None:
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page() is window.pages["knowledge"]  # needs no model

@@ -754,12 +754,16 @@ class MainWindow(QMainWindow):
                 self.open_tool_window(tool)
 
     def save_state(self) -> None:
-        """Remember geometry and which tool windows are open."""
+        """Remember geometry and which tool windows are open (when the settings file
+        cannot be written, e.g. a full disk, the app still closes: they are not kept)."""
         self._qsettings().setValue("geometry", self.saveGeometry())
         open_tools = tuple(w.tool for w in self.tool_windows)
         if open_tools != self.settings.open_windows:
             self.settings = replace(self.settings, open_windows=open_tools)
-            self.store.save(self.settings)
+            try:
+                self.store.save(self.settings)
+            except (SettingsError, OSError) as exc:  # the file is left as it was
+                log.warning("open windows not saved: %s", exc)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save state, close tool windows, cancel work, stop the engine, then close.
