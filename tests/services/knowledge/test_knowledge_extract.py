@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 from helpers.documents import pdf_bytes, write_docx, write_pdf
 from llmasos.errors import DocumentError
 from llmasos.services.knowledge.chunks import chunk_document
-from llmasos.services.knowledge.extract import decode_text, extract, kind_of
+from llmasos.services.knowledge.extract import MAX_UNPACKED, decode_text, extract, kind_of
+from llmasos.services.knowledge.problems import UnreadableDocument
 
 
 def test_kinds_by_name() -> None:
@@ -116,6 +118,32 @@ def test_docx_damaged(tmp_path: Path) -> None:
         z.writestr("word/document.xml", "<not-really/>")
     with pytest.raises(DocumentError, match="not a readable Word"):
         extract(path.read_bytes(), "docx", "bad.docx")
+
+
+def test_docx_that_unpacks_past_the_limit_is_too_big_and_not_loaded(tmp_path: Path) -> None:
+    """A real Word file with one more part of zeros: under 1 MiB on disk, more than
+    MAX_UNPACKED inside. python-docx would read every part into memory."""
+    path = write_docx(tmp_path / "bomb.docx", [("p", "Looks harmless.")])
+    block = bytes(1 << 20)
+    with (
+        zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as z,
+        z.open("word/media/zeros.bin", "w", force_zip64=True) as member,
+    ):
+        for _ in range((MAX_UNPACKED >> 20) + 1):
+            member.write(block)
+    data = path.read_bytes()
+    assert len(data) < 1 << 20
+    tracemalloc.start()
+    try:
+        with pytest.raises(UnreadableDocument) as caught:
+            extract(data, "docx", "bomb.docx")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert caught.value.problem.code == "too_big"
+    assert peak < 16 << 20, peak
+    small = write_docx(tmp_path / "fine.docx", [("p", "Still read.")])  # the check lets it by
+    assert "Still read." in extract(small.read_bytes(), "docx", "fine.docx").text
 
 
 def test_chinese_is_cut_at_chinese_sentence_ends() -> None:

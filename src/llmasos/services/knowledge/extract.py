@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -22,10 +23,13 @@ from llmasos.services.knowledge.html_text import html_sections
 from llmasos.services.knowledge.outline import Outline, Section
 from llmasos.services.knowledge.problems import UnreadableDocument
 
-__all__ = ["MAX_BYTES", "Document", "Section", "extract", "kind_of"]
+__all__ = ["MAX_BYTES", "MAX_UNPACKED", "Document", "Section", "extract", "kind_of"]
 
 #: Files larger than this are not indexed (logs and dumps, rarely documents).
 MAX_BYTES = 64 * 1024 * 1024
+#: What a Word file may hold once unpacked: python-docx reads every part into memory, so a
+#: small file that unpacks to gigabytes (a zip bomb) would fill it.
+MAX_UNPACKED = 4 * MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -202,6 +206,8 @@ def _docx(data: bytes, name: str) -> Document:
     import docx
     from docx.table import Table
 
+    if _unpacked_size(data) > MAX_UNPACKED:
+        raise UnreadableDocument("too_big", name=name, mib=MAX_UNPACKED >> 20)
     try:
         blocks = list(docx.Document(io.BytesIO(data)).iter_inner_content())
     except Exception as exc:  # a damaged zip or XML fails in many ways (see _pdf)
@@ -226,6 +232,17 @@ def _docx(data: bytes, name: str) -> Document:
         length += len(parts[-1])
     text = "".join(parts)
     return Document(text, outline.sections(len(text)), "docx")
+
+
+def _unpacked_size(data: bytes) -> int:
+    """The bytes a zip file's members declare once unpacked (0 when it is no zip: the
+    reader then says what is wrong). Python's zip reader stops at the declared size, so a
+    member cannot unpack to more than this."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0
 
 
 def _word_level(style: str | None) -> int:
