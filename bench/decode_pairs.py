@@ -25,7 +25,6 @@ import argparse
 import json
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -38,15 +37,8 @@ from llmasos.foundation.platform import hardware
 
 
 def llama_bench_tg(binary: Path, model: Path, rp: limit.RunParams) -> float:
-    fa = {-1: "auto", 0: "0", 1: "1"}[rp.flash_attn]
-    cmd = [str(binary), "-m", str(model), "-p", "0", "-n", str(limit.N_GEN)]
-    cmd += ["-t", str(rp.threads), "-b", str(rp.n_batch), "-ub", str(rp.n_ubatch), "-fa", fa]
-    cmd += ["-ngl", str(rp.n_gpu_layers), "--repack", str(int(rp.extra_bufts))]
-    cmd += ["-r", "1", "-o", "json"]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        sys.exit(f"llama-bench failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
-    return float(json.loads(done.stdout)[0]["samples_ts"][0])
+    """One ``llama-bench -p 0 -n 128 -r 1`` (limit.py's command, no prompt test)."""
+    return float(limit.run_llama_bench(binary, model, rp, 1, n_prompt=0)["tg"][0])
 
 
 class Timers:

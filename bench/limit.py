@@ -308,14 +308,18 @@ class RunParams:
     extra_bufts: bool
 
 
-def run_llama_bench(binary: Path, model: Path, rp: RunParams, reps: int) -> dict[str, Any]:
+def run_llama_bench(
+    binary: Path, model: Path, rp: RunParams, reps: int, n_prompt: int = N_PROMPT
+) -> dict[str, Any]:
+    """llama-bench's samples (tokens/s) by kind: ``pp`` (none when ``n_prompt`` is 0)
+    and ``tg``."""
     fa = {-1: "auto", 0: "0", 1: "1"}[rp.flash_attn]
     cmd = [
         str(binary),
         "-m",
         str(model),
         "-p",
-        str(N_PROMPT),
+        str(n_prompt),
         "-n",
         str(N_GEN),
         "-t",
