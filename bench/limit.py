@@ -418,25 +418,42 @@ class ModelRun:
 
 
 class Sides:
-    """The engine (loaded with its probe) and a bare ``Llama`` with the same parameters."""
+    """The engine (loaded with its probe) and a bare ``Llama`` with the same parameters.
 
-    def __init__(self, path: Path, threads: int, n_ctx: int, params: Any, flash_attn: bool) -> None:
+    With ``raw=False`` only the engine is loaded (as in the app, one model in the process)
+    and the raw side's methods are not available."""
+
+    def __init__(
+        self,
+        path: Path,
+        threads: int,
+        n_ctx: int,
+        params: Any,
+        flash_attn: bool,
+        *,
+        raw: bool = True,
+    ) -> None:
         import llama_cpp
 
         self.params = params
         self.engine = Engine(engine_settings(threads, n_ctx, flash_attn))
         self.engine.load(path)
         self.rp = read_run_params(self.engine, threads)
-        with repacking(self.rp.extra_bufts):
-            self.llm = llama_cpp.Llama(**plain_kwargs(path, self.rp))
-        self.n_vocab = int(self.llm.n_vocab())
-        self._vocab = self.llm._model.vocab
+        if raw:
+            with repacking(self.rp.extra_bufts):
+                self.llm = llama_cpp.Llama(**plain_kwargs(path, self.rp))
+        else:
+            self.llm = None
+        first = self.llm if self.llm is not None else self.engine._require()
+        self.n_vocab = int(first.n_vocab())
+        self._vocab = first._model.vocab
         self._is_eog = llama_cpp.llama_vocab_is_eog
         add_bos = bool(llama_cpp.llama_vocab_get_add_bos(self._vocab))  # as llama-bench does
-        self.tg_prompt = list(self.llm.tokenize(TG_PROMPT.encode(), add_bos=add_bos, special=False))
+        self.tg_prompt = list(first.tokenize(TG_PROMPT.encode(), add_bos=add_bos, special=False))
 
     def close(self) -> None:
-        self.llm.close()
+        if self.llm is not None:
+            self.llm.close()
         self.engine.close()
 
     def prompt(self, rep: int) -> list[int]:

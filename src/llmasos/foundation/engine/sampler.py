@@ -90,13 +90,29 @@ class ChainSampler:
             )
         return self._buf
 
-    def sample(self, logits: np.ndarray, ctx: Any = None) -> int:
+    @property
+    def reads_logits(self) -> bool:
+        """Whether :meth:`sample` needs the logits as an array even when it is given the
+        context they are in (only to narrow them; otherwise llama.cpp reads them itself)."""
+        return self._cut is not None
+
+    def sample(self, logits: np.ndarray | None, ctx: Any = None) -> int:
         """The next token from ``logits`` (one float32 per vocabulary entry); pass the
         llama.cpp context ``ctx`` when they are its last logits, so that llama.cpp reads
-        them itself when the whole vocabulary is to be sampled."""
-        ids = candidates(logits, self._cut) if self._cut is not None else None
-        if ids is None and ctx is not None:
-            return int(self._lib.llama_sampler_sample(self._handle, ctx, -1))
+        them itself when the whole vocabulary is to be sampled. ``logits`` may be None
+        when ``ctx`` is given and :attr:`reads_logits` is false."""
+        if self._cut is None:
+            if ctx is not None:
+                return int(self._lib.llama_sampler_sample(self._handle, ctx, -1))
+            ids = None
+        else:
+            if logits is None:
+                raise ValueError("this sampler narrows the logits: pass them")
+            ids = candidates(logits, self._cut)
+            if ids is None and ctx is not None:
+                return int(self._lib.llama_sampler_sample(self._handle, ctx, -1))
+        if logits is None:
+            raise ValueError("no logits and no context to sample from")
         if ids is None:
             if self._all_ids is None:
                 self._all_ids = np.arange(self._n_vocab, dtype=np.int32)

@@ -26,7 +26,11 @@ class LlamaSession:
     """A ``llama_cpp.Llama`` with the per-model state requests share."""
 
     def __init__(self, llm: Any, model_name: str) -> None:
+        import llama_cpp  # loaded already: ``llm`` is its Llama
+
+        self._lib = llama_cpp  # its functions are looked up at each call (benches wrap them)
         self.llm = llm
+        self.ctx = llm.ctx
         self.model_name = model_name
         self._vocab = llm._model.vocab
         self._pieces: dict[int, bytes] = {}
@@ -43,9 +47,7 @@ class LlamaSession:
     def use_threads(self, n: int) -> None:
         """Decode and prefill with ``n`` CPU threads from the next request on."""
         if n != self.threads:
-            import llama_cpp
-
-            llama_cpp.llama_set_n_threads(self.llm.ctx, n, n)
+            self._lib.llama_set_n_threads(self.ctx, n, n)
             self.threads = n
 
     def close(self) -> None:
@@ -100,10 +102,9 @@ class LlamaSession:
     def logits(self) -> Any:
         """The last evaluated token's logits, a float32 array over llama.cpp's buffer
         (valid until the next decode)."""
-        import llama_cpp
         import numpy as np
 
-        ptr = llama_cpp.llama_get_logits_ith(self.llm.ctx, -1)
+        ptr = self._lib.llama_get_logits_ith(self.ctx, -1)
         address = ctypes.cast(ptr, ctypes.c_void_p).value
         if address != self._logits_at:
             floats = ctypes.cast(ptr, ctypes.POINTER(ctypes.c_float))
@@ -111,14 +112,17 @@ class LlamaSession:
             self._logits_at = address
         return self._logits_view
 
-    def decode(self, token: int) -> Any:
-        """Evaluate ``token`` at the next position; the logits after it.
+    def decode(self, token: int) -> None:
+        """Evaluate ``token`` at the next position; its logits are then :meth:`logits`
+        (or the context's, for :meth:`ChainSampler.sample`).
+
+        This runs once per generated token, right after llama.cpp has streamed the whole
+        model through the caches, when every Python step costs several times what it does
+        warm: so it does no more than llama.cpp needs (see bench/decode_pairs.py).
 
         Raises:
             RuntimeError: llama.cpp's decode failed, or the abort callback stopped it.
         """
-        import llama_cpp
-
         llm = self.llm
         pos = llm.n_tokens
         if self._trim:
@@ -127,12 +131,11 @@ class LlamaSession:
         batch = self._batch.batch
         batch.token[0] = token
         batch.pos[0] = pos
-        code = llama_cpp.llama_decode(llm.ctx, batch)
+        code = self._lib.llama_decode(self.ctx, batch)
         if code != 0:
             raise RuntimeError(f"llama_decode returned {code}")
         llm.input_ids[pos] = token
         llm.n_tokens = pos + 1
-        return self.logits()
 
     def sampler(self, params: SamplingParams) -> ChainSampler:
         """A sampler for one request (the model's seed must be set first)."""
@@ -149,36 +152,29 @@ class LlamaSession:
 
     def arm(self, cancel: CancelToken) -> None:
         """Let ``cancel`` stop llama.cpp between graph nodes (prefill included)."""
-        import llama_cpp
-
-        llama_cpp.llama_set_abort_callback(self.llm.ctx, self._abort_cb, cancel.address)
+        self._lib.llama_set_abort_callback(self.ctx, self._abort_cb, cancel.address)
 
     def disarm(self) -> None:
-        import llama_cpp
-
+        lib = self._lib
         # a NULL callback, not strlen with NULL data: that would crash any decode made
         # outside a request (the benches' raw loops, llama-cpp-python's own calls)
-        llama_cpp.llama_set_abort_callback(self.llm.ctx, llama_cpp.ggml_abort_callback(0), None)
+        lib.llama_set_abort_callback(self.ctx, lib.ggml_abort_callback(0), None)
 
     def is_eog(self, token: int) -> bool:
         """Whether ``token`` ends a generation (end of turn or of text)."""
         eog = self._eog.get(token)
         if eog is None:
-            import llama_cpp
-
-            eog = self._eog[token] = bool(llama_cpp.llama_vocab_is_eog(self._vocab, token))
+            eog = self._eog[token] = bool(self._lib.llama_vocab_is_eog(self._vocab, token))
         return eog
 
     def piece(self, token: int) -> bytes:
         """The bytes of ``token`` (cached; a multi-byte character may span tokens)."""
         piece = self._pieces.get(token)
         if piece is None:
-            import llama_cpp
-
             size = 64
             while True:
                 buf = ctypes.create_string_buffer(size)
-                n = llama_cpp.llama_token_to_piece(self._vocab, token, buf, size, 0, False)
+                n = self._lib.llama_token_to_piece(self._vocab, token, buf, size, 0, False)
                 if n >= 0:
                     break
                 size = -n

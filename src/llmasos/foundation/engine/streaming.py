@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from llmasos.errors import GenerationError
 from llmasos.foundation.engine.cancel import CancelToken
@@ -41,12 +41,16 @@ class _StreamState:
     """Per-request text state: UTF-8 reassembly and stop-string hold-back."""
 
     stop: tuple[str, ...]
-    decoder: Any = field(default_factory=lambda: codecs.getincrementaldecoder("utf-8")("replace"))
+    decoder: codecs.IncrementalDecoder = field(
+        default_factory=lambda: codecs.getincrementaldecoder("utf-8")("replace")
+    )
     pending: str = ""
     stopped: bool = False
 
     def feed(self, piece: bytes) -> str:
         """Add one token's bytes; return the text that is safe to show now."""
+        if not self.stop:  # nothing to hold back
+            return self.decoder.decode(piece)
         self.pending += self.decoder.decode(piece)
         for s in self.stop:
             cut = self.pending.find(s)
@@ -115,10 +119,12 @@ class Generation(TextStream[str]):
                 raise _generation_error(exc) from exc
             sampler = ses.sampler(params)
             live = None  # the first logits are the prompt's kept copy, not the context's
+            reads_logits = sampler.reads_logits
+            cancel = self._cancel
             try:
                 while True:
                     token = sampler.sample(logits, live)
-                    if self._cancel.is_cancelled:
+                    if cancel.is_cancelled:
                         finish = FINISH_CANCELLED
                         break
                     if n_out == 0:
@@ -136,13 +142,15 @@ class Generation(TextStream[str]):
                     if n_out >= prep.max_tokens:
                         break
                     try:
-                        logits = ses.decode(token)
-                        live = ses.llm.ctx
+                        ses.decode(token)
                     except RuntimeError as exc:
                         if self._cancel.is_cancelled:  # llama_decode returned 2: our abort
                             finish = FINISH_CANCELLED
                             break
                         raise _generation_error(exc) from exc
+                    # llama.cpp samples the context's own logits unless they are narrowed
+                    logits = ses.logits() if reads_logits else None
+                    live = ses.ctx
             finally:
                 sampler.close()
         finally:
