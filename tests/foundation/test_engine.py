@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -143,6 +145,43 @@ def test_close_frees_and_refuses(smollm2_path: Path) -> None:
     engine.close()
     with pytest.raises(NoModelLoaded):
         engine.chat(QUESTION)
+
+
+LEFT_OPEN = """
+import gc, sys
+from llmasos.foundation.engine.chat_format import ChatMessage
+from llmasos.foundation.engine.llama import LlamaEngine
+from llmasos.foundation.engine.settings import EngineSettings, SamplingParams
+
+ask = [ChatMessage("user", "Count from one to fifty in words.")]
+params = SamplingParams(temperature=0.0, max_tokens=64)
+engine = LlamaEngine(EngineSettings(n_ctx=512, n_batch=64))
+engine.load(sys.argv[1])
+closed = engine.chat(ask, params)
+next(closed)  # suspended inside the decode loop
+engine.close()
+closed.close()  # resumes the loop: its next decode finds no model
+engine.load(sys.argv[1])
+dropped = engine.chat(ask, params)
+next(dropped)
+engine.close()
+del dropped
+gc.collect()  # a Generation is a cycle: the collector ends it, on whatever thread runs
+print(closed.stats.finish_reason, closed.stats.completion_tokens)
+"""
+
+
+def test_a_request_left_open_when_its_model_closes_ends_quietly(smollm2_path: Path) -> None:
+    # closing or collecting a request whose model is gone used to hand llama.cpp a NULL
+    # (or freed) context in its cleanup: a segfault, so this runs in a child process
+    proc = subprocess.run(
+        [sys.executable, "-c", LEFT_OPEN, str(smollm2_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["cancelled", "1"]
 
 
 def test_gemma3_fallback_and_chinese(gemma3_path: Path) -> None:

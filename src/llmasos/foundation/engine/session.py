@@ -51,6 +51,9 @@ class LlamaSession:
             self.threads = n
 
     def close(self) -> None:
+        # a request still suspended in its loop may be finalized later (by the garbage
+        # collector, on any thread): it must then find no context, not a freed one
+        self.ctx = None
         self.llm.close()
         self._batch.close()
         self._pieces, self._ends = {}, {}
@@ -123,6 +126,9 @@ class LlamaSession:
         Raises:
             RuntimeError: llama.cpp's decode failed, or the abort callback stopped it.
         """
+        ctx = self.ctx
+        if ctx is None:
+            raise RuntimeError("the model was closed")
         llm = self.llm
         pos = llm.n_tokens
         if self._trim:
@@ -131,7 +137,7 @@ class LlamaSession:
         batch = self._batch.batch
         batch.token[0] = token
         batch.pos[0] = pos
-        code = self._lib.llama_decode(self.ctx, batch)
+        code = self._lib.llama_decode(ctx, batch)
         if code != 0:
             raise RuntimeError(f"llama_decode returned {code}")
         llm.input_ids[pos] = token
@@ -152,10 +158,14 @@ class LlamaSession:
 
     def arm(self, cancel: CancelToken) -> None:
         """Let ``cancel`` stop llama.cpp between graph nodes (prefill included)."""
+        if self.ctx is None:
+            raise RuntimeError("the model was closed")
         self._lib.llama_set_abort_callback(self.ctx, self._abort_cb, cancel.address)
 
     def disarm(self) -> None:
         lib = self._lib
+        if self.ctx is None:  # closed: the context and its callback are gone
+            return
         # a NULL callback, not strlen with NULL data: that would crash any decode made
         # outside a request (the benches' raw loops, llama-cpp-python's own calls)
         lib.llama_set_abort_callback(self.ctx, lib.ggml_abort_callback(0), None)
