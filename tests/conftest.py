@@ -56,6 +56,24 @@ def qwen_engine(qwen_path: Path) -> Iterator[Any]:
     engine.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def collect_on_the_gui_thread(qapp: Any) -> None:
+    """As the app does (``start_app``): the cycle collector runs on the GUI thread only,
+    never on a kernel worker that happens to cross its threshold."""
+    from llmasos.kernel.collector import pin_to_gui_thread
+
+    pin_to_gui_thread(qapp)
+
+
+@pytest.fixture(autouse=True)
+def collect_after_each_test() -> Iterator[None]:
+    """What the collector's timer would have done in a test that ran no event loop."""
+    yield
+    from llmasos.kernel.collector import collect_due
+
+    collect_due()
+
+
 @pytest.fixture(autouse=True)
 def llmasos_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data/config/cache/logs folders."""

@@ -37,12 +37,13 @@ NOT_AT_START = (
 )
 
 CHILD = textwrap.dedent("""
-    import json, sys
+    import gc, json, sys
     from PySide6 import QtCore
     from llmasos.apps.gui.shell.main import start_app
     started = start_app(None, sys.argv[:1])
     started.app.processEvents()
     report = {"visible": started.window.isVisible(),
+              "gc_automatic": gc.isenabled(),  # the GUI thread collects, see kernel.collector
               "qt_namespace": "Qt" in vars(QtCore),  # PySide builds it on first use
               "page": type(started.window.current_page()).__name__,
               "built": sorted(started.window.pages.built()),
@@ -65,6 +66,7 @@ def test_a_first_start_shows_the_window_without_heavy_imports(tmp_path: Path) ->
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert report["visible"] and report["page"] == "WelcomePage"
+    assert report["gc_automatic"] is False
     # no enum of the Qt namespace in the first frame: building its ~100 enums costs ~25 ms
     assert not report["qt_namespace"]
     assert report["built"] == []  # no tool page, no Models or Settings page yet

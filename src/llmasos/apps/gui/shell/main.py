@@ -104,6 +104,9 @@ def start_app(model: Path | None = None, argv: list[str] | None = None) -> Start
     app.setWindowIcon(app_icon())
     app.setDesktopFileName(APP_ID)  # lets Wayland match windows to the .desktop file
     install_excepthook()
+    from llmasos.kernel.collector import pin_to_gui_thread
+
+    pin_to_gui_thread(app)  # before the kernel's worker can run the cycle collector
     store = SettingsStore()
     settings, warning = store.load()
     apply_theme(app, settings.ui.theme)
