@@ -309,10 +309,15 @@ class RunParams:
 
 
 def run_llama_bench(
-    binary: Path, model: Path, rp: RunParams, reps: int, n_prompt: int = N_PROMPT
+    binary: Path,
+    model: Path,
+    rp: RunParams,
+    reps: int,
+    n_prompt: int = N_PROMPT,
+    n_gen: int = N_GEN,
 ) -> dict[str, Any]:
     """llama-bench's samples (tokens/s) by kind: ``pp`` (none when ``n_prompt`` is 0)
-    and ``tg``."""
+    and ``tg`` (none when ``n_gen`` is 0)."""
     fa = {-1: "auto", 0: "0", 1: "1"}[rp.flash_attn]
     cmd = [
         str(binary),
@@ -321,7 +326,7 @@ def run_llama_bench(
         "-p",
         str(n_prompt),
         "-n",
-        str(N_GEN),
+        str(n_gen),
         "-t",
         str(rp.threads),
         "-b",
