@@ -119,8 +119,9 @@ def bootstrap_ci(xs: list[float], rounds: int = 2000) -> tuple[float, float]:
     return medians[int(rounds * 0.025)], medians[int(rounds * 0.975) - 1]
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def parse_args(argv: list[str] | None, doc: str | None = __doc__) -> argparse.Namespace:
+    """The pair benches' options (this one's and ``prefill_pairs.py``'s)."""
+    p = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
     p.add_argument("--model", default="smollm2", help="smollm2, gemma3 or a GGUF path")
     p.add_argument("--pairs", type=int, default=60, help="llama-bench/engine pairs (default 60)")
     p.add_argument("--threads", type=int, help="threads for both sides (default: all cores)")
@@ -128,13 +129,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
+def open_pair(args: argparse.Namespace) -> tuple[str, Path, Path, int, limit.Sides]:
+    """Model name and path, the llama-bench binary, threads, and the engine loaded on
+    its own, as in the app (a second model in the process cost ~1 %)."""
     threads = args.threads or hardware.default_threads()
     ((name, path),) = limit.resolve_models(args.model)
     binary, _build = limit.find_llama_bench(args.llama_bench)
-    # the engine's model alone, as in the app (a second model in the process cost ~1 %)
     sides = limit.Sides(path, threads, limit.N_CTX, SamplingParams(), True, raw=False)
+    return name, path, binary, threads, sides
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    name, path, binary, threads, sides = open_pair(args)
     rp = sides.rp
     timers = Timers()
     lb: list[float] = []

@@ -15,15 +15,12 @@ engine_pp_median, max_cached_tokens, target, met``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 from pathlib import Path
 
 import limit  # bench/limit.py
-from decode_pairs import bootstrap_ci  # bench/decode_pairs.py
-from llmasos.foundation.engine.settings import SamplingParams
-from llmasos.foundation.platform import hardware
+from decode_pairs import bootstrap_ci, open_pair, parse_args  # bench/decode_pairs.py
 
 
 def llama_bench_pp(binary: Path, model: Path, rp: limit.RunParams) -> float:
@@ -31,21 +28,9 @@ def llama_bench_pp(binary: Path, model: Path, rp: limit.RunParams) -> float:
     return float(limit.run_llama_bench(binary, model, rp, 1, n_gen=0)["pp"][0])
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--model", default="smollm2", help="smollm2, gemma3 or a GGUF path")
-    p.add_argument("--pairs", type=int, default=60, help="llama-bench/engine pairs (default 60)")
-    p.add_argument("--threads", type=int, help="threads for both sides (default: all cores)")
-    p.add_argument("--llama-bench", type=Path, help="use this llama-bench binary")
-    return p.parse_args(argv)
-
-
 def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
-    threads = args.threads or hardware.default_threads()
-    ((name, path),) = limit.resolve_models(args.model)
-    binary, _build = limit.find_llama_bench(args.llama_bench)
-    sides = limit.Sides(path, threads, limit.N_CTX, SamplingParams(), True, raw=False)
+    args = parse_args(argv, __doc__)
+    name, path, binary, threads, sides = open_pair(args)
     rp = sides.rp
     lb: list[float] = []
     eng: list[float] = []

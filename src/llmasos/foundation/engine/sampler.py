@@ -101,18 +101,13 @@ class ChainSampler:
         llama.cpp context ``ctx`` when they are its last logits, so that llama.cpp reads
         them itself when the whole vocabulary is to be sampled. ``logits`` may be None
         when ``ctx`` is given and :attr:`reads_logits` is false."""
-        if self._cut is None:
-            if ctx is not None:
-                return int(self._lib.llama_sampler_sample(self._handle, ctx, -1))
-            ids = None
-        else:
-            if logits is None:
-                raise ValueError("this sampler narrows the logits: pass them")
-            ids = candidates(logits, self._cut)
-            if ids is None and ctx is not None:
-                return int(self._lib.llama_sampler_sample(self._handle, ctx, -1))
+        if self._cut is None and ctx is not None:
+            return int(self._lib.llama_sampler_sample(self._handle, ctx, -1))
         if logits is None:
-            raise ValueError("no logits and no context to sample from")
+            raise ValueError("no logits to sample from (a narrowing sampler needs them)")
+        ids = candidates(logits, self._cut) if self._cut is not None else None
+        if ids is None and ctx is not None:
+            return int(self._lib.llama_sampler_sample(self._handle, ctx, -1))
         if ids is None:
             if self._all_ids is None:
                 self._all_ids = np.arange(self._n_vocab, dtype=np.int32)
